@@ -1,0 +1,140 @@
+/**
+ * load → validate → render → sample, for one issue. `check`, `build`,
+ * `preview` and the screenshots all go through here, so there is exactly one
+ * rendering path.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { EnewsError, type Problem } from '../errors.js';
+import {
+  contentPaths,
+  loadCatalog,
+  loadIssue,
+  loadNewsletter,
+  resolveItems,
+  type InputFile,
+  type LoadedCatalog,
+  type LoadedIssue,
+  type LoadedNewsletter,
+} from '../content/load.js';
+import type { Issue, Item, Newsletter } from '../content/schema.js';
+import { displayPath } from '../content/yaml-file.js';
+import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
+import { loadTemplates, templateInputs, type TemplateSet } from '../render/templates.js';
+import { buildViewModel } from '../render/view-model.js';
+import { collectWarnings, type Warning } from '../render/warnings.js';
+import { escapeHtml, escapeText, fillSlots } from '../render/slots.js';
+import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
+import { personalize, slotValues, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
+import { unsubscribeLinks } from '../personalize/unsubscribe.js';
+import { addressKey } from '../util/email-address.js';
+
+export interface PreparedIssue {
+  root: string;
+  number: number;
+  newsletter: Newsletter;
+  issue: Issue;
+  items: Item[];
+  rendered: RenderedIssue;
+  /** Every file the result depends on, for the manifest's content hash. */
+  inputs: InputFile[];
+  inputsHash: string;
+  warnings: Warning[];
+  sample: { recipient: Recipient; html: string; text: string; eml: string };
+}
+
+export async function prepareIssue(root: string, number: number): Promise<PreparedIssue> {
+  const paths = contentPaths(root);
+  // Load every file even if an earlier one failed, so one run reports all problems.
+  const problems: Problem[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof EnewsError) || err.exitCode !== 1) throw err;
+      problems.push(...(err.problems.length ? err.problems.map((p) => withSummary(p, err)) : [{ message: err.message }]));
+      return undefined;
+    }
+  };
+  const nl = attempt(() => loadNewsletter(paths));
+  const catalog = attempt(() => loadCatalog(paths));
+  const loaded = attempt(() => loadIssue(paths, number));
+  const templates = attempt(() => loadTemplates(paths.templatesDir));
+  const items = catalog && loaded ? attempt(() => resolveItems(loaded, catalog)) : undefined;
+  if (problems.length > 0 || !nl || !catalog || !loaded || !templates || !items) {
+    throw new EnewsError('invalid-content', `Issue ${number} cannot be built`, { problems });
+  }
+  return render(root, number, nl, catalog, loaded, templates, items);
+}
+
+function withSummary(p: Problem, err: EnewsError): Problem {
+  // Keep the file in view when the problem itself has no location.
+  return p.location ? p : { ...p, message: `${err.message.replace(/:$/, '')}: ${p.message}` };
+}
+
+async function render(
+  root: string,
+  number: number,
+  nl: LoadedNewsletter,
+  catalog: LoadedCatalog,
+  loaded: LoadedIssue,
+  templates: TemplateSet,
+  items: Item[],
+): Promise<PreparedIssue> {
+  const { newsletter } = nl;
+  const rendered = await renderIssue(buildViewModel(newsletter, loaded.issue, items), templates);
+  const inputs = [nl.input, ...catalog.inputs, loaded.input, ...templateInputs(templates)];
+  const inputsHash = hashInputs(root, inputs);
+  const sample = renderSample(newsletter, loaded.issue, rendered, inputsHash);
+  const warnings = collectWarnings({
+    newsletter,
+    newsletterFile: displayPath(nl.input.file),
+    loaded,
+    catalog,
+    items,
+    html: sample.html,
+  });
+  return { root, number, newsletter, issue: loaded.issue, items, rendered, inputs, inputsHash, warnings, sample };
+}
+
+/**
+ * The sample is filled without the unsubscribe secret and dated on the
+ * issue's date, so a build depends on its inputs only and is reproducible.
+ */
+function renderSample(newsletter: Newsletter, issue: Issue, rendered: RenderedIssue, inputsHash: string) {
+  const { name, email } = newsletter.sample_recipient;
+  const recipient: Recipient = { email, key: addressKey(email), name, fields: {} };
+  const skeleton: MessageSkeleton = buildSkeleton(newsletter, rendered, { contentHash: inputsHash });
+  const ctx: PersonalizeContext = {
+    newsletter,
+    skeleton,
+    contentHash: inputsHash,
+    secret: null,
+    variant: 'sample',
+    now: () => new Date(`${issue.date}T08:00:00Z`),
+  };
+  const values = slotValues(ctx, recipient, unsubscribeLinks(newsletter, email, null).footer);
+  return {
+    recipient,
+    html: fillSlots(rendered.html, values, escapeHtml),
+    text: fillSlots(rendered.text, values, escapeText),
+    eml: personalize(ctx, recipient).raw,
+  };
+}
+
+/** sha256 over every input's path (relative to the project) and content. */
+export function hashInputs(root: string, inputs: InputFile[]): string {
+  const h = createHash('sha256');
+  for (const f of [...inputs].sort((a, b) => a.file.localeCompare(b.file))) {
+    h.update(`${relative(root, f.file)}\0${sha256(f.text)}\n`);
+  }
+  return h.digest('hex');
+}
+
+export function relative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}

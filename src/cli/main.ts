@@ -1,0 +1,114 @@
+/**
+ * The command line: parses arguments, calls the core, prints. This is the
+ * only place that turns errors into exit codes.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EnewsError, ExitCode, formatError } from '../errors.js';
+import { consoleOutput, type Output } from './output.js';
+import { newCommand } from './commands/new.js';
+import { buildCommand } from './commands/build.js';
+import { checkCommand } from './commands/check.js';
+import { sendCommand } from './commands/send.js';
+import { statusCommand } from './commands/status.js';
+import { previewCommand } from './commands/preview.js';
+import { VERSION } from '../version.js';
+
+export interface CliContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  output: Output;
+}
+
+function program(ctx: CliContext, setExit: (code: number) => void): Command {
+  const p = new Command('enews')
+    .description('Build, review and send numbered email newsletters.')
+    .version(VERSION)
+    .option('--debug', 'show stack traces for errors')
+    .showHelpAfterError('(run enews --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) });
+
+  p.command('new')
+    .description('write issues/NNN.yaml for the next issue, preselecting catalog items dated since the previous issue')
+    .option('--date <YYYY-MM-DD>', 'date of the new issue (default: today)')
+    .option('--number <N>', 'issue number (default: the next one)')
+    .action(async (opts) => setExit(await newCommand(ctx, opts)));
+
+  p.command('build')
+    .description('render issue N into DIR/NNN/ (email.html, email.txt, message.eml, manifest.json)')
+    .argument('<number>', 'issue number, e.g. 3 or 003')
+    .option('--out <DIR>', 'output folder', 'dist')
+    .option('--screenshots', 'also write desktop.png and mobile.png (needs Chromium)')
+    .option('--browser <PATH>', 'Chromium executable for --screenshots (default: $CHROMIUM_PATH or /usr/bin/chromium)')
+    .action(async (number, opts) => setExit(await buildCommand(ctx, number, opts)));
+
+  p.command('check')
+    .description('validate content and templates of issue N and print warnings; writes nothing')
+    .argument('<number>', 'issue number')
+    .action(async (number) => setExit(await checkCommand(ctx, number)));
+
+  p.command('preview')
+    .description('review server on 127.0.0.1: desktop and phone frames, text part, headers; reloads on edits')
+    .argument('<number>', 'issue number')
+    .option('--port <P>', 'port (default 4280; 0 picks a free one)', '4280')
+    .option('--subscribers <FILE>', 'CSV whose rows the subscriber picker offers')
+    .option('--open', 'open the page in the default browser')
+    .action(async (number, opts) => setExit(await previewCommand(ctx, number, opts)));
+
+  p.command('send')
+    .description('deliver issue N (as built) to a subscriber list over SMTP ($SMTP_URL)')
+    .argument('<number>', 'issue number')
+    .requiredOption('--subscribers <FILE>', 'subscribers CSV (header row; email required)')
+    .option('--test <ADDRESS>', 'send only to this address, subject marked [TEST] (repeatable)', collect, [])
+    .addOption(new Option('--dry-run [DIR]', 'write each message as DIR/<n>.eml instead of sending').preset('out'))
+    .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
+    .option('--concurrency <N>', 'SMTP connections in parallel', '4')
+    .option('--rate <N/s>', 'at most N messages per second (default: unlimited)')
+    .option('--shard <K/N>', 'send only to shard K of N (split by address hash)')
+    .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
+    .option('--suppress <FILE>', 'CSV of addresses that must not receive mail (repeatable)', collect, [])
+    .option('--skip-invalid', 'send to the valid rows even if some rows are invalid (they are listed)')
+    .option('--retry-failed', 'send again to recipients the journal records as failed')
+    .option('--max-failures <N>', 'stop after this many failures in a row', '10')
+    .option('--timeout <SECONDS>', 'SMTP connection and reply timeout', '60')
+    .option('--insecure-tls', 'accept any TLS certificate (only for a test server you trust)')
+    .option('--json', 'print the final summary as JSON on stdout')
+    .action(async (number, opts) => setExit(await sendCommand(ctx, number, opts)));
+
+  p.command('status')
+    .description('counts from the send journal of issue N')
+    .argument('<number>', 'issue number')
+    .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
+    .option('--json', 'print the counts as JSON')
+    .action(async (number, opts) => setExit(await statusCommand(ctx, number, opts)));
+
+  return p;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function run(argv: string[], ctx: CliContext = { cwd: process.cwd(), env: process.env, output: consoleOutput }): Promise<number> {
+  let code: number = ExitCode.ok;
+  const p = program(ctx, (c) => (code = c));
+  const debug = argv.includes('--debug');
+  try {
+    await p.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is a usage error.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (err instanceof EnewsError) {
+      ctx.output.err(`error: ${formatError(err)}`);
+      if (debug && err.stack) ctx.output.err(err.stack);
+      return err.exitCode;
+    }
+    ctx.output.err(`error: unexpected failure: ${(err as Error)?.message ?? String(err)}`);
+    ctx.output.err(debug ? String((err as Error)?.stack) : '(run again with --debug for details)');
+    return ExitCode.badInput;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Loads the content files of a project folder: newsletter.yaml, the catalog
+ * (items.yaml or items/*.yaml) and the numbered issue files.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { EnewsError, formatLocation, type Location, type Problem, throwIfProblems } from '../errors.js';
+import { closest } from '../util/closest.js';
+import {
+  catalogSchema,
+  issueSchema,
+  newsletterSchema,
+  type Issue,
+  type Item,
+  type Newsletter,
+} from './schema.js';
+import { displayPath, locate, parseYaml, readText, validate, type YamlSource } from './yaml-file.js';
+
+export interface ContentPaths {
+  root: string;
+  issuesDir: string;
+  templatesDir: string;
+}
+
+export function contentPaths(root: string): ContentPaths {
+  return { root, issuesDir: path.join(root, 'issues'), templatesDir: path.join(root, 'templates') };
+}
+
+/** A file that was read, kept so its hash goes into the manifest. */
+export interface InputFile {
+  file: string;
+  text: string;
+}
+
+export interface LoadedNewsletter {
+  newsletter: Newsletter;
+  input: InputFile;
+}
+
+export function loadNewsletter(paths: ContentPaths): LoadedNewsletter {
+  const file = path.join(paths.issuesDir, 'newsletter.yaml');
+  const text = readText(file, 'the identity of the newsletter (title, from, list id, postal address…)');
+  const newsletter = validate(parseYaml(file, text), newsletterSchema, 'newsletter.yaml');
+  return { newsletter, input: { file, text } };
+}
+
+export interface CatalogItem {
+  item: Item;
+  /** Where it is defined, for messages. */
+  location: Location;
+}
+
+export interface LoadedCatalog {
+  items: Map<string, CatalogItem>;
+  inputs: InputFile[];
+}
+
+/** The catalog is `issues/items.yaml`, or one file per item in `issues/items/`. */
+export function loadCatalog(paths: ContentPaths): LoadedCatalog {
+  const single = path.join(paths.issuesDir, 'items.yaml');
+  const folder = path.join(paths.issuesDir, 'items');
+  const files = existsSync(folder) && statSync(folder).isDirectory()
+    ? readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(folder, f))
+    : [single];
+  const items = new Map<string, CatalogItem>();
+  const inputs: InputFile[] = [];
+  const problems: Problem[] = [];
+  for (const file of files) {
+    const text = readText(file, 'the catalog of news items');
+    inputs.push({ file, text });
+    const src = parseYaml(file, text);
+    // A one-item file may hold the item itself rather than a one-element list.
+    const many = Array.isArray(src.doc.toJS());
+    const list = many ? validate(src, catalogSchema, 'catalog of news items') : [validate(src, catalogSchema.element, 'news item')];
+    list.forEach((item, i) => {
+      const location = locate(src, many ? [i] : []);
+      const existing = items.get(item.id);
+      if (existing) {
+        problems.push({
+          message: `item id "${item.id}" is used twice (first at ${formatLocation(existing.location)})`,
+          location: locate(src, many ? [i, 'id'] : ['id']),
+          hint: 'Give each item its own id.',
+        });
+      } else {
+        items.set(item.id, { item, location });
+      }
+    });
+  }
+  throwIfProblems('catalog', 'The catalog has duplicate ids', problems);
+  return { items, inputs };
+}
+
+export interface IssueFile {
+  number: number;
+  file: string;
+}
+
+/** Issue files are named by number: 001.yaml, 002.yaml… */
+export function listIssueFiles(paths: ContentPaths): IssueFile[] {
+  if (!existsSync(paths.issuesDir)) {
+    throw new EnewsError('no-issues-dir', `${displayPath(paths.issuesDir)} does not exist: run enews in the project folder (the one with issues/ and templates/).`);
+  }
+  const found = readdirSync(paths.issuesDir)
+    .map((name) => /^(\d+)\.ya?ml$/.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ number: Number(m[1]), file: path.join(paths.issuesDir, m[0]) }))
+    .sort((a, b) => a.number - b.number || a.file.localeCompare(b.file));
+  const problems: Problem[] = [];
+  for (let i = 1; i < found.length; i++) {
+    if (found[i]!.number === found[i - 1]!.number) {
+      problems.push({
+        message: `issue number ${found[i]!.number} has two files: ${displayPath(found[i - 1]!.file)} and ${displayPath(found[i]!.file)}`,
+        location: { file: displayPath(found[i]!.file) },
+        hint: 'Keep one file per issue number, named like 003.yaml.',
+      });
+    }
+  }
+  throwIfProblems('duplicate-issue', 'Duplicate issue numbers', problems);
+  return found;
+}
+
+/** "3", "003" → 3; anything else is a usage error. */
+export function parseIssueNumber(value: string): number {
+  if (!/^\d{1,6}$/.test(value) || Number(value) === 0) {
+    throw new EnewsError('usage', `"${value}" is not an issue number; use a whole number such as 3 or 003.`, { exitCode: 2 });
+  }
+  return Number(value);
+}
+
+export function issueFileName(n: number): string {
+  return `${String(n).padStart(3, '0')}.yaml`;
+}
+
+export interface LoadedIssue {
+  issue: Issue;
+  src: YamlSource;
+  input: InputFile;
+}
+
+export function loadIssue(paths: ContentPaths, number: number): LoadedIssue {
+  const files = listIssueFiles(paths);
+  const entry = files.find((f) => f.number === number);
+  if (!entry) {
+    const have = files.map((f) => f.number).join(', ') || 'none yet';
+    throw new EnewsError(
+      'issue-missing',
+      `There is no issue ${number}: expected ${displayPath(path.join(paths.issuesDir, issueFileName(number)))} (issues present: ${have}).`,
+      { problems: [{ message: `Create it with: enews new --number ${number}` }] },
+    );
+  }
+  const text = readText(entry.file, `issue ${number}`);
+  const src = parseYaml(entry.file, text);
+  const issue = validate(src, issueSchema, 'issue file');
+  if (issue.number !== number) {
+    throw new EnewsError('issue-number-mismatch', `${src.file} is not a valid issue file (1 problem):`, {
+      problems: [
+        {
+          message: `says number: ${issue.number}, but its file name says ${number}`,
+          path: 'number',
+          location: locate(src, ['number']),
+          hint: `Make them agree: either number: ${number}, or rename the file to ${issueFileName(issue.number)}.`,
+        },
+      ],
+    });
+  }
+  return { issue, src, input: { file: entry.file, text } };
+}
+
+/** An issue's items in order, with per-issue overrides applied. */
+export function resolveItems(loaded: LoadedIssue, catalog: LoadedCatalog): Item[] {
+  const problems: Problem[] = [];
+  const items: Item[] = [];
+  const seen = new Set<string>();
+  loaded.issue.items.forEach((ref, i) => {
+    const id = typeof ref === 'string' ? ref : ref.id;
+    const entry = catalog.items.get(id);
+    const location = locate(loaded.src, typeof ref === 'string' ? ['items', i] : ['items', i, 'id']);
+    if (!entry) {
+      const near = closest(id, catalog.items.keys());
+      problems.push({
+        message: `unknown item id "${id}"`,
+        path: `items.${i}`,
+        location,
+        hint: near.length ? `Closest ids in the catalog: ${near.join(', ')}` : 'Add the item to issues/items.yaml first.',
+      });
+      return;
+    }
+    if (seen.has(id)) {
+      problems.push({ message: `item "${id}" is listed twice`, path: `items.${i}`, location, hint: 'Remove one of the lines.' });
+      return;
+    }
+    seen.add(id);
+    items.push(typeof ref === 'string' ? entry.item : { ...entry.item, ...definedOnly(ref) });
+  });
+  throwIfProblems('unknown-item', `${loaded.src.file} refers to items that cannot be used`, problems);
+  return items;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

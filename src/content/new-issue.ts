@@ -1,0 +1,78 @@
+/**
+ * `enews new`: the next issue file, with the catalog items published since
+ * the previous issue preselected. Planning is separate from writing so the
+ * preselection can be tested without touching files.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Document } from 'yaml';
+import { EnewsError } from '../errors.js';
+import { formatLongDate } from '../util/dates.js';
+import { type ContentPaths, issueFileName, listIssueFiles, loadCatalog, loadIssue } from './load.js';
+import { ITEM_TYPES, type Item } from './schema.js';
+import { displayPath } from './yaml-file.js';
+
+export interface NewIssuePlan {
+  number: number;
+  date: string;
+  file: string;
+  previous: { number: number; date: string } | null;
+  items: Item[];
+}
+
+export function planNewIssue(paths: ContentPaths, opts: { date: string; number?: number }): NewIssuePlan {
+  const existing = listIssueFiles(paths);
+  const number = opts.number ?? (existing.length ? existing[existing.length - 1]!.number + 1 : 1);
+  const file = path.join(paths.issuesDir, issueFileName(number));
+  const clash = existing.find((f) => f.number === number);
+  if (clash || existsSync(file)) {
+    throw new EnewsError('issue-exists', `Issue ${number} already exists (${displayPath(clash?.file ?? file)}); enews new never overwrites an issue.`, {
+      problems: [{ message: `Edit that file, or choose another number with --number.` }],
+    });
+  }
+  const before = existing.filter((f) => f.number < number);
+  const prevFile = before[before.length - 1];
+  const previous = prevFile ? { number: prevFile.number, date: loadIssue(paths, prevFile.number).issue.date } : null;
+  if (previous && opts.date < previous.date) {
+    throw new EnewsError('date-before-previous', `--date ${opts.date} is before issue ${previous.number} (${previous.date}).`, {
+      problems: [{ message: 'Give a date on or after the previous issue, e.g. --date ' + previous.date }],
+    });
+  }
+  const catalog = loadCatalog(paths);
+  const items = [...catalog.items.values()]
+    .map((c) => c.item)
+    .filter((i) => i.announces === undefined && i.date <= opts.date && (!previous || i.date > previous.date))
+    .sort(byTypeThenNewest);
+  return { number, date: opts.date, file, previous, items };
+}
+
+/** News first, then articles, then the spotlight, as the eNewsUpdate is laid out; newest first within each. */
+function byTypeThenNewest(a: Item, b: Item): number {
+  return ITEM_TYPES.indexOf(a.type) - ITEM_TYPES.indexOf(b.type) || b.date.localeCompare(a.date) || a.id.localeCompare(b.id);
+}
+
+export function newIssueYaml(plan: NewIssuePlan): string {
+  const doc = new Document({
+    number: plan.number,
+    date: plan.date,
+    preheader: 'TODO: one line that mail clients show after the subject.',
+    intro: 'TODO: write the introduction (Markdown).\n',
+    items: plan.items.map((i) => i.id),
+  });
+  const items = doc.get('items', true) as { items: Array<{ comment?: string }> } | undefined;
+  plan.items.forEach((item, i) => {
+    const node = items?.items[i];
+    if (node) node.comment = ` ${item.type}, ${formatLongDate(item.date)}`;
+  });
+  const since = plan.previous ? `since issue ${plan.previous.number} (${plan.previous.date})` : 'up to this date';
+  doc.commentBefore =
+    ` Issue ${plan.number}. Items preselected from the catalog: those dated ${since}.\n` +
+    ` Reorder or remove them, write the intro, then: enews check ${plan.number}`;
+  return doc.toString({ lineWidth: 100 });
+}
+
+export function writeNewIssue(plan: NewIssuePlan): string {
+  const text = newIssueYaml(plan);
+  writeFileSync(plan.file, text, { flag: 'wx' });
+  return text;
+}

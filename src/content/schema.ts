@@ -1,0 +1,123 @@
+/**
+ * The content model, declared once. Every YAML file staff edit is checked
+ * against these schemas; the rest of the code uses the inferred types and
+ * trusts them. Objects are strict so a typo'd field name is an error, not a
+ * silently ignored line.
+ */
+import { z } from 'zod';
+import { checkEmailAddress } from '../util/email-address.js';
+import { isRealDate } from '../util/dates.js';
+
+const text = z.string().trim().min(1, 'must not be empty');
+/** Text that may end up in a mail header: one line, or it could forge headers. */
+const line = text.refine((s) => !/[\r\n\u2028\u2029]/.test(s), 'must be a single line (no line breaks)');
+
+/** A calendar date written as YYYY-MM-DD that exists (no 30 February). */
+export const isoDate = z
+  .string({ error: 'must be a date written as YYYY-MM-DD, e.g. 2017-04-26' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written as YYYY-MM-DD, e.g. 2017-04-26')
+  .refine(isRealDate, { message: 'is not a real calendar date', abort: true });
+
+export const emailAddress = z.string().superRefine((value, ctx) => {
+  const check = checkEmailAddress(value);
+  if (!check.ok) ctx.addIssue({ code: 'custom', message: `is not a valid email address: it ${check.reason}` });
+});
+
+/** Links subscribers click: http(s) only, so `javascript:` and friends never reach a mail. */
+export const webUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `is not a complete web address (https://…): "${value}"` });
+    return;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    ctx.addIssue({ code: 'custom', message: `must start with https:// (got "${url.protocol}")` });
+  }
+  if (/[\s<>"]/.test(value)) ctx.addIssue({ code: 'custom', message: 'must not contain spaces, quotes or < >' });
+});
+
+const image = z.strictObject({
+  src: webUrl,
+  // Optional on purpose: a missing alt is a warning (accessibility), not a reason to stop a build.
+  alt: z.string().optional(),
+  width: z.number().int().positive().max(600).optional(),
+});
+
+export const ITEM_TYPES = ['News', 'Article', 'Spotlight on Cooperatives'] as const;
+
+export const itemSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes, e.g. coop-future-of-work'),
+  type: z.enum(ITEM_TYPES, { error: `must be one of: ${ITEM_TYPES.join(', ')}` }),
+  title: line,
+  date: isoDate,
+  summary: text,
+  url: webUrl,
+  image: image.optional(),
+  /** Set on the catalog entry that announces issue N itself; `enews new` never preselects it. */
+  announces: z.number().int().positive().optional(),
+});
+
+export const catalogSchema = z.array(itemSchema, { error: 'must be a list of news items (each line starting with "- id: …")' });
+
+/** Per-issue wording of an item; the catalog entry stays as it is. */
+const itemOverride = z.strictObject({
+  id: itemSchema.shape.id,
+  title: line.optional(),
+  summary: text.optional(),
+  image: image.optional(),
+});
+
+export const issueSchema = z.strictObject({
+  number: z.number({ error: 'must be a whole number, e.g. 3' }).int('must be a whole number, e.g. 3').positive(),
+  date: isoDate,
+  subject: line.pipe(z.string().max(200, 'must be at most 200 characters')).optional(),
+  preheader: line.pipe(z.string().max(200, 'must be at most 200 characters')).optional(),
+  /** Markdown; the only field rendered as anything but plain text. */
+  intro: text,
+  items: z.array(z.union([itemSchema.shape.id, itemOverride]), {
+    error: 'must be a list of item ids from the catalog',
+  }),
+});
+
+export const newsletterSchema = z.strictObject({
+  title: line,
+  description: text.optional(),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'must be a language tag such as en or fr').default('en'),
+  from: z.strictObject({ name: line, address: emailAddress }),
+  reply_to: emailAddress.optional(),
+  list_id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must look like a domain name, e.g. enews.coop.example.org'),
+  postal_address: text,
+  why_you_get_this: text,
+  unsubscribe: z
+    .strictObject({ url: webUrl.optional(), mailto: emailAddress.optional() })
+    .refine((u) => u.url !== undefined || u.mailto !== undefined, {
+      message: 'needs a url, a mailto address, or both',
+    }),
+  /** Web version of each issue; `{number}` becomes 003. */
+  archive_url: webUrl.optional(),
+  logo: image.optional(),
+  brand: z
+    .strictObject({
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e2dbe'),
+      text_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #222222').default('#222222'),
+    })
+    .default({ color: '#1e2dbe', text_color: '#222222' }),
+  /** Greeting word when a subscriber has no name ("Dear reader,"). */
+  fallback_name: text.default('reader'),
+  /** Who the built sample (email.html, message.eml) is addressed to. */
+  sample_recipient: z
+    .strictObject({ name: line, email: emailAddress })
+    .default({ name: 'Sample Reader', email: 'reader@example.org' }),
+  /** CSV files (relative to issues/) of addresses that must never receive mail. */
+  suppress: z.array(text).default([]),
+});
+
+export type Item = z.infer<typeof itemSchema>;
+export type ItemType = Item['type'];
+export type Issue = z.infer<typeof issueSchema>;
+export type Newsletter = z.infer<typeof newsletterSchema>;
+export type ItemRef = Issue['items'][number];

@@ -1,0 +1,207 @@
+/**
+ * Reads a YAML file staff edited and checks it against a zod schema, keeping
+ * line numbers so every problem points at `file:line:column`. All problems of
+ * a file are collected and reported together.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { EnewsError, type Location, type Problem, throwIfProblems } from '../errors.js';
+import { closest } from '../util/closest.js';
+
+export interface YamlSource {
+  /** Path as shown to people: relative to the working directory. */
+  file: string;
+  text: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') ? file : rel;
+}
+
+export function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`;
+    throw new EnewsError('file-missing', `${displayPath(file)} ${reason}: it should hold ${what}.`);
+  }
+}
+
+/** Parses YAML; syntax errors are thrown with their positions. */
+export function parseYaml(file: string, text: string): YamlSource {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  const shown = displayPath(file);
+  const problems: Problem[] = doc.errors.map((e) => ({
+    message: `YAML syntax: ${yamlReason(e.code, e.message)}`,
+    location: { file: shown, line: e.linePos?.[0].line, column: e.linePos?.[0].col },
+    hint: yamlHint(e.code),
+  }));
+  throwIfProblems('yaml-syntax', `${shown} is not valid YAML`, problems);
+  return { file: shown, text, doc, lines };
+}
+
+function yamlReason(code: string, message: string): string {
+  // The library appends " at line L, column C:" and a snippet; we print the location ourselves.
+  return message.split(/ at line \d+, column \d+/)[0]!.trim();
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'Check the indentation (spaces, not tabs) and that every [ or { is closed.';
+    case 'DUPLICATE_KEY':
+      return 'A field appears twice in the same block; keep one.';
+    case 'TAB_AS_INDENT':
+      return 'Indent with spaces; YAML does not allow tabs.';
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return 'A value containing ": " probably needs quotes, e.g. title: "A: B".';
+    default:
+      return undefined;
+  }
+}
+
+/** Location of the value at `keyPath`, or of its nearest existing parent. */
+export function locate(src: YamlSource, keyPath: ReadonlyArray<PropertyKey>, keyItself = false): Location {
+  let node: unknown = src.doc.contents;
+  let offset = (src.doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (const key of keyPath) {
+    if (!isMap(node) && !(node && typeof node === 'object' && 'items' in node)) break;
+    const items = (node as { items: unknown[] }).items;
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair || !isPair(pair)) break;
+      const keyNode = pair.key as Node;
+      if (keyItself && key === keyPath[keyPath.length - 1]) {
+        offset = keyNode.range?.[0] ?? offset;
+        break;
+      }
+      next = pair.value ?? keyNode;
+    } else {
+      next = items[Number(key)];
+    }
+    if (!next) break;
+    node = next;
+    offset = (next as Node).range?.[0] ?? offset;
+  }
+  const pos = src.lines.linePos(offset);
+  return { file: src.file, line: pos.line, column: pos.col };
+}
+
+/** Dot path a person can search for in the file: `items.2.title`. */
+export function dotPath(keyPath: ReadonlyArray<PropertyKey>): string {
+  return keyPath.map(String).join('.');
+}
+
+/** Validates parsed YAML against a schema; throws one error listing every problem. */
+export function validate<S extends z.ZodType>(src: YamlSource, schema: S, what: string): z.infer<S> {
+  const data: unknown = src.doc.toJS();
+  const problems: Problem[] = reservedCharacters(src, data, []);
+  const result = schema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(...describeIssue(src, issue, schema));
+  }
+  throwIfProblems('schema', `${src.file} is not a valid ${what}`, problems);
+  return result.data as z.infer<S>;
+}
+
+/**
+ * Private-use characters mark the per-recipient slots in rendered output
+ * (see render/slots.ts); content must not be able to forge one.
+ */
+function reservedCharacters(src: YamlSource, value: unknown, keyPath: PropertyKey[]): Problem[] {
+  if (typeof value === 'string') {
+    return /[\uE000-\uF8FF]/u.test(value)
+      ? [
+          {
+            message: 'contains a private-use character (U+E000–U+F8FF), which enews reserves',
+            path: dotPath(keyPath),
+            location: locate(src, keyPath),
+            hint: 'Delete the invisible character; retyping the text usually does it.',
+          },
+        ]
+      : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => reservedCharacters(src, v, [...keyPath, i]));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => reservedCharacters(src, v, [...keyPath, k]));
+  }
+  return [];
+}
+
+function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodType): Problem[] {
+  const keyPath = issue.path;
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeys(schema, keyPath);
+    return issue.keys.map((key) => {
+      const suggestion = closest(key, known, 1)[0];
+      return {
+        message: `unknown field "${key}"`,
+        path: dotPath([...keyPath, key]),
+        location: locate(src, [...keyPath, key], true),
+        hint: suggestion
+          ? `Did you mean "${suggestion}"?`
+          : `Fields allowed here: ${known.join(', ')}.`,
+      };
+    });
+  }
+  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  const message = missing
+    ? 'is required but missing'
+    : issue.code === 'invalid_type'
+      ? `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`
+      : issue.code === 'invalid_union'
+        ? `must be an item id (text) or a block with "id:"`
+        : issue.message;
+  return [
+    {
+      message,
+      path: dotPath(keyPath) || '(top level)',
+      location: locate(src, keyPath, missing),
+    },
+  ];
+}
+
+function article(expected: string): string {
+  const words: Record<string, string> = { string: 'text', number: 'a number', object: 'a block of fields', array: 'a list' };
+  return words[expected] ?? expected;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a block of fields';
+  if (typeof v === 'string') return `text "${v.length > 40 ? v.slice(0, 40) + '…' : v}"`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Field names the schema allows at `keyPath`, for "did you mean". */
+function knownKeys(schema: z.ZodType, keyPath: ReadonlyArray<PropertyKey>): string[] {
+  let s: unknown = schema;
+  for (const key of keyPath) s = childSchema(s, key);
+  const shape = (unwrap(s) as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(s: unknown): unknown {
+  let cur = s as { def?: { innerType?: unknown; type?: string; options?: unknown[] } } | undefined;
+  while (cur?.def?.innerType) cur = cur.def.innerType as typeof cur;
+  return cur;
+}
+
+function childSchema(s: unknown, key: PropertyKey): unknown {
+  const u = unwrap(s) as { shape?: Record<string, unknown>; def?: { element?: unknown; options?: unknown[]; type?: string } };
+  if (u?.shape) return u.shape[String(key)];
+  if (u?.def?.element) return u.def.element;
+  if (u?.def?.options) return u.def.options.find((o) => (unwrap(o) as { shape?: unknown })?.shape);
+  return undefined;
+}

@@ -1,0 +1,167 @@
+/**
+ * MIME for one issue, built once: headers that every recipient shares, and
+ * both body parts quoted-printable-encoded around the recipient slots. A
+ * recipient's message is then a join of pre-encoded pieces plus a few
+ * per-recipient headers, which keeps personalisation in microseconds.
+ */
+import { createHash } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import { encodeWord, quoteString } from 'nodemailer/lib/mime-funcs';
+import type { Newsletter } from '../content/schema.js';
+import type { RenderedIssue } from '../render/render-issue.js';
+import type { SlotTemplate } from '../render/slots.js';
+import { escapeHtml, escapeText } from '../render/slots.js';
+import { qpSegment } from './quoted-printable.js';
+
+export interface EncodedPart {
+  /** QP-encoded chunks; each ends at a line break so they concatenate. */
+  chunks: string[];
+  slots: string[];
+}
+
+export interface MessageSkeleton {
+  /** Shared headers after the per-recipient ones, each ending in CRLF. */
+  sharedHeaders: string;
+  /** Everything from the first boundary to the start of the text part's content. */
+  textHead: string;
+  text: EncodedPart;
+  /** From the end of the text part to the start of the HTML part's content. */
+  htmlHead: string;
+  html: EncodedPart;
+  tail: string;
+  envelopeFrom: string;
+  /** Domain for Message-IDs (the From address's). */
+  idDomain: string;
+}
+
+export interface SkeletonOptions {
+  subjectPrefix?: string;
+  /** Distinguishes Message-IDs and boundaries of different builds. */
+  contentHash: string;
+}
+
+export function buildSkeleton(newsletter: Newsletter, rendered: RenderedIssue, opts: SkeletonOptions): MessageSkeleton {
+  const subject = (opts.subjectPrefix ?? '') + rendered.subject;
+  const boundary = `enews-${opts.contentHash.slice(0, 32)}`;
+  const headers = [
+    header('From', formatAddress(newsletter.from.name, newsletter.from.address)),
+    newsletter.reply_to ? header('Reply-To', formatAddress('', newsletter.reply_to)) : '',
+    header('Subject', encodeHeaderText(subject)),
+    header('List-Id', `${formatPhrase(newsletter.title)} <${newsletter.list_id}>`),
+    header('MIME-Version', '1.0'),
+    header('Content-Type', `multipart/alternative; boundary="${boundary}"`),
+  ].join('');
+  const partHead = (type: string) =>
+    `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
+  const idDomain = domainToASCII(newsletter.from.address.slice(newsletter.from.address.lastIndexOf('@') + 1));
+  return {
+    sharedHeaders: headers,
+    textHead: '\r\n' + partHead('text/plain'),
+    text: encodePart(rendered.text),
+    htmlHead: '\r\n' + partHead('text/html'),
+    html: encodePart(rendered.html),
+    tail: `\r\n--${boundary}--\r\n`,
+    envelopeFrom: newsletter.from.address,
+    idDomain,
+  };
+}
+
+function encodePart(t: SlotTemplate): EncodedPart {
+  return { chunks: t.chunks.map(qpSegment), slots: t.slots };
+}
+
+export interface RecipientFields {
+  name: string;
+  email: string;
+  messageId: string;
+  date: Date;
+  /** Value of List-Unsubscribe, e.g. `<https://…>, <mailto:…>`; empty to omit. */
+  listUnsubscribe: string;
+  oneClick: boolean;
+  slots: Readonly<Record<string, string>>;
+}
+
+/** The complete RFC 5322 message for one recipient. */
+export function composeMessage(sk: MessageSkeleton, r: RecipientFields): string {
+  let head = header('To', formatAddress(r.name, r.email)) + header('Date', rfc5322Date(r.date)) + header('Message-ID', r.messageId);
+  if (r.listUnsubscribe) {
+    head += header('List-Unsubscribe', r.listUnsubscribe);
+    if (r.oneClick) head += header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
+  }
+  return (
+    head +
+    sk.sharedHeaders +
+    sk.textHead +
+    fillEncoded(sk.text, r.slots, escapeText) +
+    sk.htmlHead +
+    fillEncoded(sk.html, r.slots, escapeHtml) +
+    sk.tail
+  );
+}
+
+function fillEncoded(part: EncodedPart, values: Readonly<Record<string, string>>, escape: (s: string) => string): string {
+  let out = part.chunks[0]!;
+  for (let i = 0; i < part.slots.length; i++) {
+    out += qpSegment(escape(values[part.slots[i]!] ?? '')) + part.chunks[i + 1]!;
+  }
+  return out;
+}
+
+/** Same recipient, same issue build → same Message-ID, so a retried send is recognisably one message. */
+export function messageIdFor(sk: MessageSkeleton, contentHash: string, addressKey: string, variant = ''): string {
+  const h = createHash('sha256').update(`${contentHash}\n${variant}\n${addressKey}`).digest('base64url').slice(0, 32);
+  return `<${h}@${sk.idDomain}>`;
+}
+
+function header(name: string, value: string): string {
+  // Values reaching here are validated single lines; this guard makes header injection impossible regardless.
+  if (/[\r\n]/.test(value)) throw new Error(`line break in ${name} header`);
+  return `${name}: ${fold(value)}\r\n`;
+}
+
+/** Folds at spaces so lines stay under 78 characters where possible (RFC 5322 §2.2.3). */
+function fold(value: string): string {
+  if (value.length <= 76) return value;
+  const words = value.split(' ');
+  const lines: string[] = [];
+  let current = '';
+  for (const w of words) {
+    if (current && current.length + 1 + w.length > 76) {
+      lines.push(current);
+      current = w;
+    } else {
+      current = current ? `${current} ${w}` : w;
+    }
+  }
+  lines.push(current);
+  return lines.join('\r\n ');
+}
+
+function encodeHeaderText(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) ? text : splitEncodedWords(text);
+}
+
+/** Encoded words of at most 75 characters each, separated by folding spaces. */
+function splitEncodedWords(text: string): string {
+  return encodeWord(text, 'Q', 52);
+}
+
+function formatPhrase(name: string): string {
+  if (/^[\x20-\x7e]*$/.test(name)) return quoteString(name);
+  return splitEncodedWords(name);
+}
+
+export function formatAddress(name: string, address: string): string {
+  const at = address.lastIndexOf('@');
+  // Non-ASCII domains go out in their ASCII (punycode) form, which every server understands.
+  const addr = address.slice(0, at + 1) + domainToASCII(address.slice(at + 1));
+  const cleanName = name.replace(/[\r\n\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').trim();
+  return cleanName ? `${formatPhrase(cleanName)} <${addr}>` : addr;
+}
+
+function rfc5322Date(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]}, ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}

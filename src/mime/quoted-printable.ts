@@ -1,0 +1,66 @@
+/**
+ * Quoted-printable (RFC 2045 §6.7) in independent segments. Every segment
+ * starts at the beginning of a line and ends with a line break (hard, or a
+ * soft "=" break), so segments encoded separately, once per issue or once
+ * per recipient, can simply be concatenated into a valid body.
+ */
+
+const MAX_LINE = 76;
+const HEX = '0123456789ABCDEF';
+
+function encodeByte(b: number): string {
+  return '=' + HEX[b >> 4]! + HEX[b & 15]!;
+}
+
+/** Encodes one segment; line breaks in the text become CRLF hard breaks. */
+export function qpSegment(text: string): string {
+  if (text === '') return '';
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    const last = i === lines.length - 1;
+    // The last piece has no newline after it: it ends in a soft break so the next segment continues it.
+    if (last && line === '') return;
+    out.push(encodeLine(line, !last));
+  });
+  return out.join('');
+}
+
+function encodeLine(line: string, hardBreak: boolean): string {
+  const bytes = Buffer.from(line, 'utf8');
+  let out = '';
+  let current = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const atEnd = i === bytes.length - 1;
+    let token: string;
+    if ((b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !(atEnd && hardBreak))) {
+      token = String.fromCharCode(b);
+    } else {
+      token = encodeByte(b);
+    }
+    // Keep room for the soft break "=" within 76 characters.
+    if (current.length + token.length > MAX_LINE - 1) {
+      out += current + '=\r\n';
+      current = '';
+    }
+    current += token;
+  }
+  return out + current + (hardBreak ? '\r\n' : '=\r\n');
+}
+
+/** Decodes quoted-printable; used by tests and the preview to read messages back. */
+export function qpDecode(encoded: string): string {
+  const bytes: number[] = [];
+  const body = encoded.replace(/=\r?\n/g, '');
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '=' && /^[0-9A-F]{2}$/i.test(body.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(c, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}

@@ -1,0 +1,97 @@
+/**
+ * Renders one issue: Handlebars → MJML → HTML, and Handlebars → plain text.
+ * Runs once per issue; the result keeps the per-recipient slots open
+ * (see slots.ts), so nothing here depends on who receives the mail.
+ */
+import mjml2html from 'mjml';
+import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
+import { displayPath } from '../content/yaml-file.js';
+import { handlebarsEnv, handlebarsProblem, TemplateRuntimeError, type TemplateFile, type TemplateSet } from './templates.js';
+import { splitSlots, type SlotTemplate } from './slots.js';
+import type { ViewModel } from './view-model.js';
+
+export interface RenderedIssue {
+  subject: string;
+  preheader: string | null;
+  html: SlotTemplate;
+  text: SlotTemplate;
+}
+
+export async function renderIssue(view: ViewModel, templates: TemplateSet): Promise<RenderedIssue> {
+  const mjml = runTemplate(templates, 'html', view);
+  const text = runTemplate(templates, 'text', view);
+  const html = await mjmlToHtml(mjml, templates);
+  return {
+    subject: view.subject,
+    preheader: view.preheader,
+    html: splitSlots(html),
+    text: splitSlots(tidyText(text)),
+  };
+}
+
+function runTemplate(templates: TemplateSet, kind: 'html' | 'text', view: ViewModel): string {
+  const hb = handlebarsEnv(templates, kind);
+  const t: TemplateFile = kind === 'html' ? templates.html : templates.text;
+  try {
+    return hb.compile(t.source, { strict: true, noEscape: kind === 'text' })(view);
+  } catch (err) {
+    const file = err instanceof TemplateRuntimeError ? err.file : t.file;
+    const original = err instanceof TemplateRuntimeError ? err.original : err;
+    if (original instanceof EnewsError) throw original;
+    throw new EnewsError('template', `${displayPath(file)} could not be rendered:`, {
+      problems: [handlebarsProblem(original, file)],
+    });
+  }
+}
+
+/** Blank lines from template logic collapse to one; the part ends with a single newline. */
+function tidyText(text: string): string {
+  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+}
+
+async function mjmlToHtml(mjml: string, templates: TemplateSet): Promise<string> {
+  let result: { html: string; errors: Array<{ line: number; message: string; tagName: string }> };
+  try {
+    result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false, filePath: templates.dir });
+  } catch (err) {
+    const errors = (err as { errors?: Array<{ line: number; message: string; tagName: string }> }).errors;
+    if (!errors) throw new EnewsError('mjml', `MJML could not compile the email: ${(err as Error).message}`);
+    result = { html: '', errors };
+  }
+  const rendered = mjml.split('\n');
+  const problems: Problem[] = result.errors.map((e) => mjmlProblem(e, rendered[e.line - 1] ?? '', templates));
+  throwIfProblems('mjml', 'The email template is not valid MJML', problems);
+  return result.html;
+}
+
+/**
+ * MJML reports lines of the Handlebars output, which staff never see; point
+ * at the template line that holds the offending tag instead.
+ */
+function mjmlProblem(e: { line: number; message: string; tagName: string }, renderedLine: string, templates: TemplateSet): Problem {
+  const attr = /Attribute (\S+) is illegal/.exec(e.message)?.[1];
+  const files = [templates.html, ...templates.partials.values()].filter((t) => t.file.endsWith('.mjml'));
+  for (const t of files) {
+    const lines = t.source.split('\n');
+    const idx = lines.findIndex((l) => l.includes(`<${e.tagName}`) && (!attr || l.includes(`${attr}=`)));
+    if (idx >= 0) {
+      return {
+        message: `MJML: ${e.message}`,
+        location: { file: displayPath(t.file), line: idx + 1, column: lines[idx]!.indexOf(`<${e.tagName}`) + 1 },
+        hint: mjmlHint(e.message),
+      };
+    }
+  }
+  return {
+    message: `MJML: ${e.message} (in <${e.tagName}>: ${renderedLine.trim().slice(0, 80)})`,
+    location: { file: displayPath(templates.html.file) },
+    hint: mjmlHint(e.message),
+  };
+}
+
+function mjmlHint(message: string): string {
+  if (/illegal/.test(message)) return 'Remove the attribute or check its spelling against https://documentation.mjml.io.';
+  if (/doesn't exist|not registered/.test(message)) return 'Check the tag name; MJML tags are listed at https://documentation.mjml.io.';
+  if (/cannot be used inside|parent/.test(message)) return 'Move the tag inside an allowed parent (e.g. mj-text inside mj-column).';
+  return 'See https://documentation.mjml.io for the allowed structure.';
+}

@@ -1,0 +1,131 @@
+/**
+ * Loads the template folder and prepares two Handlebars environments: one for
+ * the MJML layout (HTML-escaping) and one for the plain-text part (no
+ * escaping). Syntax errors in any template are collected with file:line.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
+import type { InputFile } from '../content/load.js';
+import { displayPath, readText } from '../content/yaml-file.js';
+import { slotMarker } from './slots.js';
+import { wrapText } from './wrap-text.js';
+
+export interface TemplateFile {
+  file: string;
+  source: string;
+}
+
+export interface TemplateSet {
+  dir: string;
+  html: TemplateFile;
+  text: TemplateFile;
+  /** name → file; `item-news` is templates/partials/item-news.mjml. */
+  partials: Map<string, TemplateFile>;
+}
+
+export const HTML_TEMPLATE = 'email.mjml';
+export const TEXT_TEMPLATE = 'email.txt';
+
+export function loadTemplates(dir: string): TemplateSet {
+  const read = (name: string, what: string): TemplateFile => {
+    const file = path.join(dir, name);
+    return { file, source: readText(file, what) };
+  };
+  const html = read(HTML_TEMPLATE, 'the MJML layout of the email');
+  const text = read(TEXT_TEMPLATE, 'the plain-text version of the email');
+  const partials = new Map<string, TemplateFile>();
+  const partialDir = path.join(dir, 'partials');
+  if (existsSync(partialDir)) {
+    for (const name of readdirSync(partialDir).sort()) {
+      if (!/\.(mjml|txt|hbs)$/.test(name)) continue;
+      partials.set(name.replace(/\.(mjml|txt|hbs)$/, ''), read(path.join('partials', name), 'a template partial'));
+    }
+  }
+  const set = { dir, html, text, partials };
+  checkSyntax(set);
+  return set;
+}
+
+export function templateInputs(set: TemplateSet): InputFile[] {
+  return [set.html, set.text, ...set.partials.values()].map((t) => ({ file: t.file, text: t.source }));
+}
+
+function checkSyntax(set: TemplateSet): void {
+  const problems: Problem[] = [];
+  for (const t of [set.html, set.text, ...set.partials.values()]) {
+    const reserved = t.source.search(/[\uE000-\uF8FF]/u);
+    if (reserved >= 0) {
+      const line = t.source.slice(0, reserved).split('\n').length;
+      problems.push({ message: 'contains a private-use character, which enews reserves for recipient slots', location: { file: displayPath(t.file), line } });
+    }
+    try {
+      Handlebars.parse(t.source);
+    } catch (err) {
+      problems.push(handlebarsProblem(err, t.file));
+    }
+  }
+  throwIfProblems('template-syntax', 'A template has a Handlebars syntax error', problems);
+}
+
+/** Turns a Handlebars exception into a problem with the template's file and line. */
+export function handlebarsProblem(err: unknown, file: string): Problem {
+  const e = err as { message?: string; lineNumber?: number; column?: number };
+  const raw = String(e.message ?? err);
+  // Parse errors look like "Parse error on line 3:\n…\nExpecting …"; keep the part that says what is wrong.
+  const lineMatch = /on line (\d+)/.exec(raw) ?? / - (\d+):(\d+)$/.exec(raw.split('\n')[0] ?? '');
+  const line = e.lineNumber ?? (lineMatch ? Number(lineMatch[1]) : undefined);
+  const lines = raw.split('\n');
+  const message = (lines.length > 1 ? lines[lines.length - 1]! : lines[0]!).replace(/ - \d+:\d+$/, '');
+  return {
+    message: `Handlebars: ${message}`,
+    location: { file: displayPath(file), line, column: e.column !== undefined ? e.column + 1 : undefined },
+    hint: /could not be found/.test(raw)
+      ? 'Partials live in templates/partials/, e.g. {{> item-news}} is templates/partials/item-news.mjml.'
+      : /not defined in/.test(raw)
+        ? 'The template uses a field that does not exist; see the field list in README.md (Templates).'
+        : 'Check that every {{#if}} / {{#each}} has its matching {{/if}} / {{/each}}.',
+  };
+}
+
+/** A Handlebars environment with enews' helpers and the given partials. */
+export function handlebarsEnv(set: TemplateSet, kind: 'html' | 'text'): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('slot', (name: unknown) => {
+    if (typeof name !== 'string') throw new EnewsError('template', 'slot needs a name in quotes, e.g. {{slot "name"}}');
+    return new hb.SafeString(slotMarker(name));
+  });
+  hb.registerHelper('wrap', (value: unknown, options: { hash?: { width?: number; indent?: string } }) =>
+    wrapText(String(value ?? ''), options.hash?.width ?? 72, options.hash?.indent ?? ''),
+  );
+  hb.registerHelper('upper', (value: unknown) => String(value ?? '').toUpperCase());
+  hb.registerHelper('rule', (char: unknown) => (typeof char === 'string' ? char : '-').repeat(72));
+  const ext = kind === 'html' ? /\.mjml$/ : /\.(txt|hbs)$/;
+  for (const [name, t] of set.partials) {
+    if (!ext.test(t.file)) continue;
+    const compiled = hb.compile(t.source, { strict: true, noEscape: kind === 'text' });
+    // Runtime errors inside a partial would otherwise not say which file they came from.
+    hb.registerPartial(name, (ctx: unknown, options?: Handlebars.RuntimeOptions) => {
+      try {
+        return compiled(ctx, options);
+      } catch (err) {
+        throw annotate(err, t.file);
+      }
+    });
+  }
+  return hb;
+}
+
+export class TemplateRuntimeError extends Error {
+  constructor(
+    readonly original: unknown,
+    readonly file: string,
+  ) {
+    super(String((original as Error)?.message ?? original));
+  }
+}
+
+function annotate(err: unknown, file: string): unknown {
+  return err instanceof TemplateRuntimeError ? err : new TemplateRuntimeError(err, file);
+}

@@ -1,0 +1,104 @@
+/**
+ * What templates see. Built once per issue from validated content; every
+ * optional field is present (as null) so templates can run in Handlebars'
+ * strict mode, where a typo'd field name is an error instead of a blank.
+ */
+import type { Issue, Item, Newsletter } from '../content/schema.js';
+import { formatLongDate } from '../util/dates.js';
+import { markdownToHtml, markdownToText } from './markdown.js';
+
+export interface ItemView {
+  id: string;
+  type: string;
+  type_slug: string;
+  partial: string;
+  title: string;
+  date: string;
+  date_long: string;
+  summary: string;
+  url: string;
+  image: { src: string; alt: string; width: number | null } | null;
+  first: boolean;
+  last: boolean;
+}
+
+export interface ViewModel {
+  newsletter: {
+    title: string;
+    description: string | null;
+    language: string;
+    from_name: string;
+    postal_address: string;
+    postal_address_lines: string[];
+    why_you_get_this: string;
+    logo: { src: string; alt: string; width: number | null } | null;
+    brand: { color: string; text_color: string };
+  };
+  issue: {
+    number: number;
+    number_padded: string;
+    date: string;
+    date_long: string;
+    intro_html: string;
+    intro_text: string;
+    view_online_url: string | null;
+  };
+  subject: string;
+  preheader: string | null;
+  items: ItemView[];
+}
+
+export function typeSlug(type: string): string {
+  return type.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+export function defaultSubject(newsletter: Newsletter, issue: Issue): string {
+  return issue.subject ?? `${newsletter.title} No. ${issue.number}`;
+}
+
+export function issueArchiveUrl(newsletter: Newsletter, issue: Issue): string | null {
+  if (!newsletter.archive_url) return null;
+  return newsletter.archive_url.replace(/\{number\}|%7Bnumber%7D/g, String(issue.number).padStart(3, '0'));
+}
+
+export function buildViewModel(newsletter: Newsletter, issue: Issue, items: Item[]): ViewModel {
+  const image = (i: Item['image']) => (i ? { src: i.src, alt: i.alt ?? '', width: i.width ?? null } : null);
+  return {
+    newsletter: {
+      title: newsletter.title,
+      description: newsletter.description ?? null,
+      language: newsletter.language,
+      from_name: newsletter.from.name,
+      postal_address: newsletter.postal_address.trim(),
+      postal_address_lines: newsletter.postal_address.trim().split(/\r?\n/),
+      why_you_get_this: newsletter.why_you_get_this.trim(),
+      logo: image(newsletter.logo),
+      brand: newsletter.brand,
+    },
+    issue: {
+      number: issue.number,
+      number_padded: String(issue.number).padStart(3, '0'),
+      date: issue.date,
+      date_long: formatLongDate(issue.date),
+      intro_html: markdownToHtml(issue.intro),
+      intro_text: markdownToText(issue.intro),
+      view_online_url: issueArchiveUrl(newsletter, issue),
+    },
+    subject: defaultSubject(newsletter, issue),
+    preheader: issue.preheader ?? null,
+    items: items.map((item, i) => ({
+      id: item.id,
+      type: item.type,
+      type_slug: typeSlug(item.type),
+      partial: `item-${typeSlug(item.type)}`,
+      title: item.title,
+      date: item.date,
+      date_long: formatLongDate(item.date),
+      summary: item.summary.trim(),
+      url: item.url,
+      image: image(item.image),
+      first: i === 0,
+      last: i === items.length - 1,
+    })),
+  };
+}
