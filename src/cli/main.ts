@@ -12,11 +12,14 @@ import { sendCommand } from './commands/send.js';
 import { statusCommand } from './commands/status.js';
 import { previewCommand } from './commands/preview.js';
 import { VERSION } from '../version.js';
+import { loadEnv, secretsOf, type Env } from '../config/env.js';
 
 export interface CliContext {
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: Env;
   output: Output;
+  /** Removes secrets (SMTP password, unsubscribe secret) from any text. */
+  redact: (s: string) => string;
 }
 
 function program(ctx: CliContext, setExit: (code: number) => void): Command {
@@ -71,6 +74,9 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .option('--retry-failed', 'send again to recipients the journal records as failed')
     .option('--max-failures <N>', 'stop after this many failures in a row', '10')
     .option('--timeout <SECONDS>', 'SMTP connection and reply timeout', '60')
+    .option('--retries <N>', 'retries per recipient for temporary failures (4xx, dropped connection)', '5')
+    .option('--retry-delay <SECONDS>', 'first retry delay; doubles each time, with jitter', '2')
+    .option('--accept-rebuild', 'continue a send whose journal was written for an earlier build of the issue')
     .option('--insecure-tls', 'accept any TLS certificate (only for a test server you trust)')
     .option('--json', 'print the final summary as JSON on stdout')
     .action(async (number, opts) => setExit(await sendCommand(ctx, number, opts)));
@@ -89,8 +95,21 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  output?: Output;
+}
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function run(argv: string[], ctx: CliContext = { cwd: process.cwd(), env: process.env, output: consoleOutput }): Promise<number> {
+export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
+  const cwd = o.cwd ?? process.cwd();
+  const env = loadEnv(cwd, o.env ?? process.env);
+  const redact = redactor(secretsOf(env));
+  const raw = o.output ?? consoleOutput;
+  // Everything printed passes through the redactor, errors from libraries included.
+  const output: Output = { out: (l) => raw.out(redact(l)), err: (l) => raw.err(redact(l)), isTTY: raw.isTTY };
+  const ctx: CliContext = { cwd, env, output, redact };
   let code: number = ExitCode.ok;
   const p = program(ctx, (c) => (code = c));
   const debug = argv.includes('--debug');
@@ -103,12 +122,18 @@ export async function run(argv: string[], ctx: CliContext = { cwd: process.cwd()
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (err instanceof EnewsError) {
-      ctx.output.err(`error: ${formatError(err)}`);
-      if (debug && err.stack) ctx.output.err(err.stack);
+      output.err(`error: ${formatError(err)}`);
+      if (debug && err.stack) output.err(err.stack);
       return err.exitCode;
     }
-    ctx.output.err(`error: unexpected failure: ${(err as Error)?.message ?? String(err)}`);
-    ctx.output.err(debug ? String((err as Error)?.stack) : '(run again with --debug for details)');
+    output.err(`error: unexpected failure: ${(err as Error)?.message ?? String(err)}`);
+    output.err(debug ? String((err as Error)?.stack) : '(run again with --debug for details)');
     return ExitCode.badInput;
   }
+}
+
+function redactor(secrets: string[]): (s: string) => string {
+  if (secrets.length === 0) return (s) => s;
+  const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
+  return (s) => sorted.reduce((acc, secret) => acc.split(secret).join('***'), s);
 }

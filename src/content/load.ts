@@ -38,7 +38,7 @@ export interface LoadedNewsletter {
 }
 
 export function loadNewsletter(paths: ContentPaths): LoadedNewsletter {
-  const file = path.join(paths.issuesDir, 'newsletter.yaml');
+  const file = newsletterFile(paths);
   const text = readText(file, 'the identity of the newsletter (title, from, list id, postal address…)');
   const newsletter = validate(parseYaml(file, text), newsletterSchema, 'newsletter.yaml');
   return { newsletter, input: { file, text } };
@@ -56,12 +56,19 @@ export interface LoadedCatalog {
 }
 
 /** The catalog is `issues/items.yaml`, or one file per item in `issues/items/`. */
-export function loadCatalog(paths: ContentPaths): LoadedCatalog {
-  const single = path.join(paths.issuesDir, 'items.yaml');
+export function catalogFiles(paths: ContentPaths): string[] {
   const folder = path.join(paths.issuesDir, 'items');
-  const files = existsSync(folder) && statSync(folder).isDirectory()
+  return existsSync(folder) && statSync(folder).isDirectory()
     ? readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(folder, f))
-    : [single];
+    : [path.join(paths.issuesDir, 'items.yaml')];
+}
+
+export function newsletterFile(paths: ContentPaths): string {
+  return path.join(paths.issuesDir, 'newsletter.yaml');
+}
+
+export function loadCatalog(paths: ContentPaths): LoadedCatalog {
+  const files = catalogFiles(paths);
   const items = new Map<string, CatalogItem>();
   const inputs: InputFile[] = [];
   const problems: Problem[] = [];

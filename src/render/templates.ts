@@ -21,27 +21,32 @@ export interface TemplateSet {
   dir: string;
   html: TemplateFile;
   text: TemplateFile;
-  /** name → file; `item-news` is templates/partials/item-news.mjml. */
+  /** File name → file; `{{> item-news}}` in the MJML is templates/partials/item-news.mjml. */
   partials: Map<string, TemplateFile>;
 }
 
 export const HTML_TEMPLATE = 'email.mjml';
 export const TEXT_TEMPLATE = 'email.txt';
 
-export function loadTemplates(dir: string): TemplateSet {
-  const read = (name: string, what: string): TemplateFile => {
-    const file = path.join(dir, name);
-    return { file, source: readText(file, what) };
-  };
-  const html = read(HTML_TEMPLATE, 'the MJML layout of the email');
-  const text = read(TEXT_TEMPLATE, 'the plain-text version of the email');
-  const partials = new Map<string, TemplateFile>();
+const PARTIAL = /\.(mjml|txt|hbs)$/;
+
+/** Every file a build reads from the template folder. */
+export function templateFiles(dir: string): { html: string; text: string; partials: string[] } {
   const partialDir = path.join(dir, 'partials');
-  if (existsSync(partialDir)) {
-    for (const name of readdirSync(partialDir).sort()) {
-      if (!/\.(mjml|txt|hbs)$/.test(name)) continue;
-      partials.set(name.replace(/\.(mjml|txt|hbs)$/, ''), read(path.join('partials', name), 'a template partial'));
-    }
+  const partials = existsSync(partialDir)
+    ? readdirSync(partialDir).filter((n) => PARTIAL.test(n)).sort().map((n) => path.join(partialDir, n))
+    : [];
+  return { html: path.join(dir, HTML_TEMPLATE), text: path.join(dir, TEXT_TEMPLATE), partials };
+}
+
+export function loadTemplates(dir: string): TemplateSet {
+  const read = (file: string, what: string): TemplateFile => ({ file, source: readText(file, what) });
+  const files = templateFiles(dir);
+  const html = read(files.html, 'the MJML layout of the email');
+  const text = read(files.text, 'the plain-text version of the email');
+  const partials = new Map<string, TemplateFile>();
+  for (const file of files.partials) {
+    partials.set(path.basename(file), read(file, 'a template partial'));
   }
   const set = { dir, html, text, partials };
   checkSyntax(set);
@@ -102,8 +107,9 @@ export function handlebarsEnv(set: TemplateSet, kind: 'html' | 'text'): typeof H
   hb.registerHelper('upper', (value: unknown) => String(value ?? '').toUpperCase());
   hb.registerHelper('rule', (char: unknown) => (typeof char === 'string' ? char : '-').repeat(72));
   const ext = kind === 'html' ? /\.mjml$/ : /\.(txt|hbs)$/;
-  for (const [name, t] of set.partials) {
-    if (!ext.test(t.file)) continue;
+  for (const [fileName, t] of set.partials) {
+    if (!ext.test(fileName)) continue;
+    const name = fileName.replace(PARTIAL, '');
     const compiled = hb.compile(t.source, { strict: true, noEscape: kind === 'text' });
     // Runtime errors inside a partial would otherwise not say which file they came from.
     hb.registerPartial(name, (ctx: unknown, options?: Handlebars.RuntimeOptions) => {

@@ -1,0 +1,267 @@
+/**
+ * The delivery loop: pulls recipients in order, keeps up to `concurrency`
+ * messages in flight under a rate limit, retries temporary failures with
+ * backoff and jitter, records every final outcome, and stops early (instead
+ * of burning through the list) on a fatal error, too many failures in a row,
+ * or an interrupt. Knows nothing about CSV, MIME or journals: it is handed a
+ * `send` and a `record` function.
+ */
+import { EnewsError } from '../errors.js';
+import { classifySmtpError, type Classified } from './classify.js';
+import { RateLimiter, realClock, type Clock } from './rate-limiter.js';
+
+export interface EngineOptions {
+  concurrency: number;
+  /** Messages per second at most; null for no limit. */
+  rate: number | null;
+  /** Attempts per recipient for temporary failures (first try included). */
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Stop after this many failed attempts in a row (0: never). */
+  maxConsecutiveFailures: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  random?: () => number;
+}
+
+export type Outcome<R> =
+  | { type: 'sent'; item: R; response: string; attempts: number }
+  | { type: 'failed'; item: R; code: number | null; response: string; attempts: number }
+  /** Not delivered, not failed: temporary trouble outlasted the retries, or the run stopped. Sent again next run. */
+  | { type: 'deferred'; item: R; code: number | null; response: string; attempts: number };
+
+export type StopReason =
+  | { kind: 'interrupted' }
+  | { kind: 'threshold'; failures: number; last: string }
+  | { kind: 'fatal'; response: string }
+  | { kind: 'error'; error: EnewsError };
+
+export interface EngineStats {
+  sent: number;
+  failed: number;
+  deferred: number;
+  inFlight: number;
+  retrying: number;
+  /** Messages per second over the last few seconds. */
+  rate: number;
+  rateLimit: number | null;
+}
+
+export interface EngineResult extends EngineStats {
+  stop: StopReason | null;
+}
+
+interface Job<R> {
+  item: R;
+  attempt: number;
+  due: number;
+  last?: Classified;
+}
+
+export class DeliveryEngine<R> {
+  private readonly limiter: RateLimiter;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly active = new Set<Promise<void>>();
+  private readonly retries: Job<R>[] = [];
+  private readonly wake = new Wakeup();
+  /** Sent messages per 250 ms bucket, for the observed rate. */
+  private readonly buckets = new Map<number, number>();
+  private stop: StopReason | null = null;
+  private consecutive = 0;
+  private sent = 0;
+  private failed = 0;
+  private deferred = 0;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.random = opts.random ?? Math.random;
+    this.limiter = new RateLimiter(opts.rate, this.clock);
+  }
+
+  stats(): EngineStats {
+    return {
+      sent: this.sent,
+      failed: this.failed,
+      deferred: this.deferred,
+      inFlight: this.active.size,
+      retrying: this.retries.length,
+      rate: this.throughput(),
+      rateLimit: this.limiter.current,
+    };
+  }
+
+  async run(source: AsyncIterable<R>, send: (item: R) => Promise<string>, record: (o: Outcome<R>) => void): Promise<EngineResult> {
+    const onAbort = () => this.halt({ kind: 'interrupted' });
+    if (this.opts.signal?.aborted) onAbort();
+    this.opts.signal?.addEventListener('abort', onAbort);
+    const it = source[Symbol.asyncIterator]();
+    let exhausted = false;
+    try {
+      while (!this.stop) {
+        if (this.active.size >= this.opts.concurrency) {
+          await this.wake.wait();
+          continue;
+        }
+        let job = this.dueRetry();
+        if (!job && !exhausted) {
+          const next = await it.next();
+          if (next.done) exhausted = true;
+          else job = { item: next.value, attempt: 1, due: 0 };
+        }
+        if (!job) {
+          if (this.active.size === 0 && this.retries.length === 0) break;
+          await this.wake.wait(this.msUntilNextRetry());
+          continue;
+        }
+        await this.limiter.take();
+        if (this.stop) {
+          this.finalDeferral(job, record, 'not sent: the run stopped');
+          break;
+        }
+        this.launch(job, send, record);
+      }
+      await Promise.all(this.active);
+      for (const job of this.retries.splice(0)) this.finalDeferral(job, record, job.last?.response ?? 'not sent: the run stopped');
+    } finally {
+      this.opts.signal?.removeEventListener('abort', onAbort);
+      await it.return?.();
+    }
+    return { ...this.stats(), stop: this.stop };
+  }
+
+  private launch(job: Job<R>, send: (item: R) => Promise<string>, record: (o: Outcome<R>) => void): void {
+    const p = (async () => {
+      try {
+        const response = await send(job.item);
+        this.consecutive = 0;
+        this.sent++;
+        this.noteSent();
+        this.limiter.accepted();
+        this.safeRecord(record, { type: 'sent', item: job.item, response, attempts: job.attempt });
+      } catch (err) {
+        if (err instanceof EnewsError) {
+          this.halt({ kind: 'error', error: err });
+          return;
+        }
+        this.handleFailure(job, classifySmtpError(err), record);
+      }
+    })().finally(() => {
+      this.active.delete(p);
+      this.wake.notify();
+    });
+    this.active.add(p);
+  }
+
+  private handleFailure(job: Job<R>, c: Classified, record: (o: Outcome<R>) => void): void {
+    job.last = c;
+    if (c.kind === 'fatal') {
+      this.finalDeferral(job, record, c.response);
+      this.halt({ kind: 'fatal', response: c.response });
+      return;
+    }
+    if (c.throttle) this.limiter.slowDown(this.throughput());
+    // A throttling server is alive and asking for patience; only other failures count toward the threshold.
+    if (!c.throttle) this.consecutive++;
+    if (c.kind === 'permanent') {
+      this.failed++;
+      this.safeRecord(record, { type: 'failed', item: job.item, code: c.code, response: c.response, attempts: job.attempt });
+    } else if (job.attempt < this.opts.maxAttempts && !this.stop) {
+      this.retries.push({ item: job.item, attempt: job.attempt + 1, due: this.clock.now() + this.backoff(job.attempt), last: c });
+    } else {
+      if (c.throttle) this.consecutive++;
+      this.finalDeferral(job, record, c.response);
+    }
+    const limit = this.opts.maxConsecutiveFailures;
+    if (limit > 0 && this.consecutive >= limit) this.halt({ kind: 'threshold', failures: this.consecutive, last: c.response });
+  }
+
+  private finalDeferral(job: Job<R>, record: (o: Outcome<R>) => void, response: string): void {
+    this.deferred++;
+    this.safeRecord(record, { type: 'deferred', item: job.item, code: job.last?.code ?? null, response, attempts: job.attempt });
+  }
+
+  private safeRecord(record: (o: Outcome<R>) => void, o: Outcome<R>): void {
+    try {
+      record(o);
+    } catch (err) {
+      if (!(err instanceof EnewsError)) throw err;
+      this.halt({ kind: 'error', error: err });
+    }
+  }
+
+  private halt(reason: StopReason): void {
+    this.stop ??= reason;
+    this.wake.notify();
+  }
+
+  /** Exponential backoff with jitter (half fixed, half random) so retries do not arrive in lockstep. */
+  private backoff(attempt: number): number {
+    const base = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** (attempt - 1));
+    return base / 2 + (base / 2) * this.random();
+  }
+
+  private dueRetry(): Job<R> | undefined {
+    const now = this.clock.now();
+    const i = this.retries.findIndex((j) => j.due <= now);
+    return i >= 0 ? this.retries.splice(i, 1)[0] : undefined;
+  }
+
+  private msUntilNextRetry(): number | undefined {
+    if (this.retries.length === 0) return undefined;
+    const next = Math.min(...this.retries.map((j) => j.due));
+    return Math.max(1, next - this.clock.now());
+  }
+
+  private noteSent(): void {
+    const b = Math.floor(this.clock.now() / 250);
+    this.buckets.set(b, (this.buckets.get(b) ?? 0) + 1);
+  }
+
+  /** Messages per second over the last five seconds. */
+  private throughput(): number {
+    const now = this.clock.now();
+    const current = Math.floor(now / 250);
+    let count = 0;
+    let oldest = current;
+    for (const [b, c] of this.buckets) {
+      if (b < current - 20) this.buckets.delete(b);
+      else {
+        count += c;
+        oldest = Math.min(oldest, b);
+      }
+    }
+    return (count * 1000) / Math.max(1000, now - oldest * 250);
+  }
+}
+
+/** A wake-up call that is not lost when it comes before anyone waits. */
+class Wakeup {
+  private flagged = false;
+  private waiters: Array<() => void> = [];
+
+  notify(): void {
+    this.flagged = true;
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+
+  wait(ms?: number): Promise<void> {
+    if (this.flagged) {
+      this.flagged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        this.flagged = false;
+        resolve();
+      };
+      this.waiters.push(done);
+      if (ms !== undefined) timer = setTimeout(done, ms);
+    });
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Who gets the issue. One decision per CSV row, the same in the planning
+ * pass and the sending pass: invalid, duplicate, opted out, suppressed,
+ * another shard's, already done, or send.
+ */
+import { EnewsError, ExitCode } from '../errors.js';
+
+export const SKIP_REASONS = [
+  'invalid',
+  'duplicate',
+  'unsubscribed',
+  'bounced',
+  'suppressed',
+  'other-shard',
+  'already-sent',
+  'already-failed',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export const SKIP_LABELS: Record<SkipReason, string> = {
+  invalid: 'invalid',
+  duplicate: 'duplicate',
+  unsubscribed: 'unsubscribed',
+  bounced: 'bounced',
+  suppressed: 'suppressed',
+  'other-shard': 'in other shards',
+  'already-sent': 'already sent',
+  'already-failed': 'failed before',
+};
+
+export interface Shard {
+  k: number;
+  n: number;
+}
+
+export function parseShard(value: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const k = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (!m || n < 1 || k < 1 || k > n) {
+    throw new EnewsError('usage', `--shard "${value}" must be K/N with 1 ≤ K ≤ N, e.g. --shard 2/4.`, { exitCode: ExitCode.usage });
+  }
+  return { k, n };
+}
+
+export function shardLabel(s: Shard | null): string | null {
+  return s ? `${s.k}/${s.n}` : null;
+}
+
+/** FNV-1a: stable across machines and Node versions, so N machines agree on the split. */
+export function shardOf(key: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return ((h >>> 0) % n) + 1;
+}
+
+export interface AudienceRules {
+  /** Addresses with an unsubscribed/bounced row anywhere in the file: never mailed. */
+  optedOut: ReadonlyMap<string, 'unsubscribed' | 'bounced'>;
+  suppressed: ReadonlySet<string>;
+  shard: Shard | null;
+  /** Outcomes already in the journal. */
+  done: ReadonlyMap<string, 'sent' | 'failed'>;
+  retryFailed: boolean;
+}
+
+/** The reason an address (first occurrence in the file) is not mailed, or null to mail it. */
+export function decide(key: string, rules: AudienceRules): SkipReason | null {
+  const out = rules.optedOut.get(key);
+  if (out) return out;
+  if (rules.suppressed.has(key)) return 'suppressed';
+  if (rules.shard && shardOf(key, rules.shard.n) !== rules.shard.k) return 'other-shard';
+  const done = rules.done.get(key);
+  if (done === 'sent') return 'already-sent';
+  if (done === 'failed' && !rules.retryFailed) return 'already-failed';
+  return null;
+}
+
+export function emptyCounts(): Record<SkipReason, number> {
+  return Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
+}
