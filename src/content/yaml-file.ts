@@ -55,8 +55,9 @@ function yamlReason(code: string, message: string): string {
 function yamlHint(code: string): string | undefined {
   switch (code) {
     case 'BAD_INDENT':
-    case 'MISSING_CHAR':
       return 'Check the indentation (spaces, not tabs) and that every [ or { is closed.';
+    case 'MISSING_CHAR':
+      return 'A quote, [ or { is opened but not closed; close it on the same value.';
     case 'DUPLICATE_KEY':
       return 'A field appears twice in the same block; keep one.';
     case 'TAB_AS_INDENT':
@@ -110,6 +111,7 @@ export function validate<S extends z.ZodType>(src: YamlSource, schema: S, what: 
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(...describeIssue(src, issue, schema));
   }
+  problems.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0));
   throwIfProblems('schema', `${src.file} is not a valid ${what}`, problems);
   return result.data as z.infer<S>;
 }
@@ -157,7 +159,7 @@ function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodTy
   const missing = issue.code === 'invalid_type' && issue.input === undefined;
   const message = missing
     ? 'is required but missing'
-    : issue.code === 'invalid_type'
+    : issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')
       ? `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`
       : issue.code === 'invalid_union'
         ? `must be an item id (text) or a block with "id:"`

@@ -4,7 +4,7 @@
  * (see slots.ts), so nothing here depends on who receives the mail.
  */
 import mjml2html from 'mjml';
-import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
+import { EnewsError, formatProblem, type Problem, throwIfProblems } from '../errors.js';
 import { displayPath } from '../content/yaml-file.js';
 import { handlebarsEnv, handlebarsProblem, TemplateRuntimeError, type TemplateFile, type TemplateSet } from './templates.js';
 import { splitSlots, type SlotTemplate } from './slots.js';
@@ -39,9 +39,21 @@ function runTemplate(templates: TemplateSet, kind: 'html' | 'text', view: ViewMo
     const original = err instanceof TemplateRuntimeError ? err.original : err;
     if (original instanceof EnewsError) throw original;
     throw new EnewsError('template', `${displayPath(file)} could not be rendered:`, {
-      problems: [handlebarsProblem(original, file)],
+      problems: [locatePartialCall(handlebarsProblem(original, file), templates)],
     });
   }
+}
+
+/** "The partial X could not be found" comes without a line; find the {{> X}} that asked for it. */
+function locatePartialCall(p: Problem, templates: TemplateSet): Problem {
+  const name = /The partial (\S+) could not be found/.exec(p.message)?.[1];
+  if (!name) return p;
+  for (const t of [templates.html, templates.text, ...templates.partials.values()]) {
+    const lines = t.source.split('\n');
+    const i = lines.findIndex((l) => new RegExp(`\\{\\{>\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(l));
+    if (i >= 0) return { ...p, location: { file: displayPath(t.file), line: i + 1, column: lines[i]!.indexOf('{{>') + 1 } };
+  }
+  return p;
 }
 
 /** Blank lines from template logic collapse to one; the part ends with a single newline. */
@@ -59,7 +71,11 @@ async function mjmlToHtml(mjml: string, templates: TemplateSet): Promise<string>
     result = { html: '', errors };
   }
   const rendered = mjml.split('\n');
-  const problems: Problem[] = result.errors.map((e) => mjmlProblem(e, rendered[e.line - 1] ?? '', templates));
+  // A mistake in an item partial repeats once per item; report it once.
+  const seen = new Set<string>();
+  const problems = result.errors
+    .map((e) => mjmlProblem(e, rendered[e.line - 1] ?? '', templates))
+    .filter((p) => !seen.has(formatProblem(p)) && seen.add(formatProblem(p)));
   throwIfProblems('mjml', 'The email template is not valid MJML', problems);
   return result.html;
 }

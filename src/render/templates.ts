@@ -82,7 +82,9 @@ export function handlebarsProblem(err: unknown, file: string): Problem {
   const lineMatch = /on line (\d+)/.exec(raw) ?? / - (\d+):(\d+)$/.exec(raw.split('\n')[0] ?? '');
   const line = e.lineNumber ?? (lineMatch ? Number(lineMatch[1]) : undefined);
   const lines = raw.split('\n');
-  const message = (lines.length > 1 ? lines[lines.length - 1]! : lines[0]!).replace(/ - \d+:\d+$/, '');
+  const message = (lines.length > 1 ? lines[lines.length - 1]! : lines[0]!)
+    .replace(/ - \d+:\d+$/, '')
+    .replace(/^"(.+)" not defined in .*$/, 'the field "$1" does not exist here');
   return {
     message: `Handlebars: ${message}`,
     location: { file: displayPath(file), line, column: e.column !== undefined ? e.column + 1 : undefined },

@@ -1,0 +1,80 @@
+/**
+ * What the review page shows for one pick of the subscriber list, as plain
+ * data: the server turns it into JSON and the page into DOM. Kept apart from
+ * HTTP so it reads like the page does.
+ */
+import { formatLocation } from '../errors.js';
+import type { HeaderLine } from './headers.js';
+import { messageFor, samplePicker, type PickerEntry, type PickerList, type PreviewMessage } from './recipients.js';
+import type { RenderState } from './watch.js';
+
+export interface PreviewSettings {
+  number: number;
+  /** Rows of --subscribers; null means the newsletter's sample recipients. */
+  picker: PickerList | null;
+  /** UNSUBSCRIBE_SECRET, so the links carry the real token; null shows links without one. */
+  secret: string | null;
+}
+
+export interface PageModel {
+  issue: number;
+  version: number;
+  updatedAt: string;
+  /** Formatted problems of the current files; null when they build. */
+  error: string | null;
+  /** False until some version of the files has built. */
+  ready: boolean;
+  subject: string | null;
+  recipients: Array<{ id: string; label: string }>;
+  recipientsNote: string;
+  recipient: string | null;
+  headers: HeaderLine[];
+  warnings: string[];
+  notices: string[];
+  text: string;
+  htmlUrl: string | null;
+  emlUrl: string | null;
+}
+
+export function pickerFor(settings: PreviewSettings, state: RenderState): PickerList {
+  if (settings.picker) return settings.picker;
+  return state.prepared ? samplePicker(state.prepared.newsletter) : { entries: [], note: '' };
+}
+
+/** The entry for `id`; no id means the first. Unknown ids give undefined. */
+export function findEntry(picker: PickerList, id: string | null): PickerEntry | undefined {
+  return id === null || id === '' ? picker.entries[0] : picker.entries.find((e) => e.id === id);
+}
+
+export function pageModel(settings: PreviewSettings, state: RenderState, requested: string | null): PageModel {
+  const picker = pickerFor(settings, state);
+  // A stale id (the list changed under the page) falls back to the first subscriber rather than an empty page.
+  const entry = findEntry(picker, requested) ?? picker.entries[0];
+  const p = state.prepared;
+  const message: PreviewMessage | null = p && entry ? messageFor(p, entry.recipient, settings.secret) : null;
+  const q = entry ? `r=${encodeURIComponent(entry.id)}` : '';
+  return {
+    issue: settings.number,
+    version: state.version,
+    updatedAt: state.at.toISOString(),
+    error: state.error,
+    ready: message !== null,
+    subject: p?.rendered.subject ?? null,
+    recipients: picker.entries.map((e) => ({ id: e.id, label: e.label })),
+    recipientsNote: picker.note,
+    recipient: entry?.id ?? null,
+    headers: message?.headers ?? [],
+    warnings: (p?.warnings ?? []).map((w) => (w.location ? `${formatLocation(w.location)}: ${w.message}` : w.message)),
+    notices: p ? notices(settings, p.newsletter.unsubscribe.url) : [],
+    text: message?.text ?? '',
+    htmlUrl: message ? `/email.html?${q}&v=${state.version}` : null,
+    emlUrl: message ? `/message.eml?${q}` : null,
+  };
+}
+
+function notices(settings: PreviewSettings, unsubscribeUrl: string | undefined): string[] {
+  if (unsubscribeUrl && !settings.secret) {
+    return ['UNSUBSCRIBE_SECRET is not set, so the unsubscribe links shown here have no token. enews send adds it (and refuses to send without it).'];
+  }
+  return [];
+}

@@ -1,0 +1,109 @@
+/**
+ * Who the preview can show the issue to, and the issue as that person gets
+ * it. The message comes from the same personalize() that `enews send` uses,
+ * on the same render, so a reviewer sees the real bytes, not a look-alike.
+ */
+import type { Newsletter } from '../content/schema.js';
+import type { PreparedIssue } from '../build/prepare-issue.js';
+import { displayPath } from '../content/yaml-file.js';
+import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
+import { personalize, slotValues, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
+import { unsubscribeLinks, unsubscribeToken } from '../personalize/unsubscribe.js';
+import { escapeHtml, escapeText, fillSlots } from '../render/slots.js';
+import { openSubscriberFile } from '../plan/plan.js';
+import { readCsvRows } from '../subscribers/csv-rows.js';
+import { parseRow } from '../subscribers/subscriber.js';
+import { addressKey } from '../util/email-address.js';
+import { messageHeaders, type HeaderLine } from './headers.js';
+
+/** A select with thousands of options is unusable and slow; reviewers need a handful. */
+export const PICKER_LIMIT = 500;
+
+export interface PickerEntry {
+  id: string;
+  label: string;
+  recipient: Recipient;
+}
+
+export interface PickerList {
+  entries: PickerEntry[];
+  /** One line for the page: where the list comes from and what was left out. */
+  note: string;
+}
+
+export async function readPickerRows(file: string, limit = PICKER_LIMIT): Promise<PickerList> {
+  const src = openSubscriberFile(file);
+  const entries: PickerEntry[] = [];
+  const seen = new Set<string>();
+  let invalid = 0;
+  let more = false;
+  for await (const row of readCsvRows(src.file, src.header)) {
+    const r = parseRow(row, src.columns, src.file);
+    if (!r.ok) {
+      invalid++;
+      continue;
+    }
+    const s = r.subscriber;
+    if (seen.has(s.key)) continue;
+    if (entries.length >= limit) {
+      more = true;
+      break;
+    }
+    seen.add(s.key);
+    const status = s.status === 'subscribed' ? '' : ` (${s.status}: not sent)`;
+    entries.push({ id: String(entries.length), label: label(s) + status, recipient: s });
+  }
+  const parts = [`${entries.length} subscriber${entries.length === 1 ? '' : 's'} from ${displayPath(src.file)}`];
+  if (more) parts.push(`only the first ${limit} are listed`);
+  if (invalid) parts.push(`${invalid} invalid row${invalid === 1 ? '' : 's'} left out`);
+  return { entries, note: parts.join('; ') };
+}
+
+/** Without a subscriber file: the newsletter's sample recipient, and someone without a name (fallback_name). */
+export function samplePicker(newsletter: Newsletter): PickerList {
+  const { name, email } = newsletter.sample_recipient;
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const noName = `no.name@${domain}`;
+  const make = (id: string, n: string, e: string): PickerEntry => ({
+    id,
+    label: label({ name: n, email: e }),
+    recipient: { email: e, key: addressKey(e), name: n, fields: {} },
+  });
+  return {
+    entries: [make('0', name, email), make('1', '', noName)],
+    note: 'sample recipients from newsletter.yaml; use --subscribers FILE to pick from a list',
+  };
+}
+
+function label(r: { name: string; email: string }): string {
+  return `${r.name || '(no name)'} <${r.email}>`;
+}
+
+export interface PreviewMessage {
+  html: string;
+  text: string;
+  eml: string;
+  headers: HeaderLine[];
+}
+
+// The skeleton QP-encodes the whole issue; reuse it for every pick of the same render.
+const skeletons = new WeakMap<PreparedIssue, MessageSkeleton>();
+
+export function messageFor(p: PreparedIssue, r: Recipient, secret: string | null, now = new Date()): PreviewMessage {
+  let skeleton = skeletons.get(p);
+  if (!skeleton) {
+    skeleton = buildSkeleton(p.newsletter, p.rendered, { contentHash: p.inputsHash });
+    skeletons.set(p, skeleton);
+  }
+  // A Message-ID of its own: a downloaded preview must never be mistaken for (and deduplicated against) the real mail.
+  const ctx: PersonalizeContext = { newsletter: p.newsletter, skeleton, contentHash: p.inputsHash, secret, variant: 'preview', now: () => now };
+  const token = secret ? unsubscribeToken(secret, p.newsletter.list_id, r.key) : null;
+  const values = slotValues(ctx, r, unsubscribeLinks(p.newsletter, r.email, token).footer);
+  const eml = personalize(ctx, r).raw;
+  return {
+    html: fillSlots(p.rendered.html, values, escapeHtml),
+    text: fillSlots(p.rendered.text, values, escapeText),
+    eml,
+    headers: messageHeaders(eml, p.rendered.preheader),
+  };
+}
