@@ -3,8 +3,6 @@
  * `preview` and the screenshots all go through here, so there is exactly one
  * rendering path.
  */
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { EnewsError, type Problem } from '../errors.js';
 import {
   contentPaths,
@@ -28,6 +26,7 @@ import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalize, slotValues, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { unsubscribeLinks } from '../personalize/unsubscribe.js';
 import { addressKey } from '../util/email-address.js';
+import { hashInputs } from './hash.js';
 
 export interface PreparedIssue {
   root: string;
@@ -120,21 +119,4 @@ function renderSample(newsletter: Newsletter, issue: Issue, rendered: RenderedIs
     text: fillSlots(rendered.text, values, escapeText),
     eml: personalize(ctx, recipient).raw,
   };
-}
-
-/** sha256 over every input's path (relative to the project) and content. */
-export function hashInputs(root: string, inputs: InputFile[]): string {
-  const h = createHash('sha256');
-  for (const f of [...inputs].sort((a, b) => a.file.localeCompare(b.file))) {
-    h.update(`${relative(root, f.file)}\0${sha256(f.text)}\n`);
-  }
-  return h.digest('hex');
-}
-
-export function relative(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join('/');
-}
-
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -10,7 +10,7 @@ import { catalogFiles, contentPaths, listIssueFiles, newsletterFile } from '../c
 import { displayPath } from '../content/yaml-file.js';
 import type { RenderedIssue } from '../render/render-issue.js';
 import { templateFiles } from '../render/templates.js';
-import { hashInputs, relative, sha256 } from './prepare-issue.js';
+import { hashInputs, relative, sha256 } from './hash.js';
 import { defaultOutDir, manifestSchema, sendFileSchema, type Manifest } from './write-build.js';
 
 export interface BuiltIssue {

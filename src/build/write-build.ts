@@ -8,7 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { RenderedIssue } from '../render/render-issue.js';
 import type { Warning } from '../render/warnings.js';
-import { relative, sha256, type PreparedIssue } from './prepare-issue.js';
+import { relative, sha256 } from './hash.js';
+import type { PreparedIssue } from './prepare-issue.js';
 
 export const MANIFEST_VERSION = 1;
 

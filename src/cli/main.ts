@@ -5,12 +5,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EnewsError, ExitCode, formatError } from '../errors.js';
 import { consoleOutput, type Output } from './output.js';
-import { newCommand } from './commands/new.js';
-import { buildCommand } from './commands/build.js';
-import { checkCommand } from './commands/check.js';
-import { sendCommand } from './commands/send.js';
-import { statusCommand } from './commands/status.js';
-import { previewCommand } from './commands/preview.js';
 import { VERSION } from '../version.js';
 import { loadEnv, secretsOf, type Env } from '../config/env.js';
 
@@ -22,6 +16,7 @@ export interface CliContext {
   redact: (s: string) => string;
 }
 
+// Commands are imported when used: `send` then never loads MJML, and starts faster.
 function program(ctx: CliContext, setExit: (code: number) => void): Command {
   const p = new Command('enews')
     .description('Build, review and send numbered email newsletters.')
@@ -35,7 +30,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .description('write issues/NNN.yaml for the next issue, preselecting catalog items dated since the previous issue')
     .option('--date <YYYY-MM-DD>', 'date of the new issue (default: today)')
     .option('--number <N>', 'issue number (default: the next one)')
-    .action(async (opts) => setExit(await newCommand(ctx, opts)));
+    .action(async (opts) => setExit(await (await import('./commands/new.js')).newCommand(ctx, opts)));
 
   p.command('build')
     .description('render issue N into DIR/NNN/ (email.html, email.txt, message.eml, manifest.json)')
@@ -43,12 +38,12 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .option('--out <DIR>', 'output folder', 'dist')
     .option('--screenshots', 'also write desktop.png and mobile.png (needs Chromium)')
     .option('--browser <PATH>', 'Chromium executable for --screenshots (default: $CHROMIUM_PATH or /usr/bin/chromium)')
-    .action(async (number, opts) => setExit(await buildCommand(ctx, number, opts)));
+    .action(async (number, opts) => setExit(await (await import('./commands/build.js')).buildCommand(ctx, number, opts)));
 
   p.command('check')
     .description('validate content and templates of issue N and print warnings; writes nothing')
     .argument('<number>', 'issue number')
-    .action(async (number) => setExit(await checkCommand(ctx, number)));
+    .action(async (number) => setExit(await (await import('./commands/check.js')).checkCommand(ctx, number)));
 
   p.command('preview')
     .description('review server on 127.0.0.1: desktop and phone frames, text part, headers; reloads on edits')
@@ -56,7 +51,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .option('--port <P>', 'port (default 4280; 0 picks a free one)', '4280')
     .option('--subscribers <FILE>', 'CSV whose rows the subscriber picker offers')
     .option('--open', 'open the page in the default browser')
-    .action(async (number, opts) => setExit(await previewCommand(ctx, number, opts)));
+    .action(async (number, opts) => setExit(await (await import('./commands/preview.js')).previewCommand(ctx, number, opts)));
 
   p.command('send')
     .description('deliver issue N (as built) to a subscriber list over SMTP ($SMTP_URL)')
@@ -79,14 +74,14 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .option('--accept-rebuild', 'continue a send whose journal was written for an earlier build of the issue')
     .option('--insecure-tls', 'accept any TLS certificate (only for a test server you trust)')
     .option('--json', 'print the final summary as JSON on stdout')
-    .action(async (number, opts) => setExit(await sendCommand(ctx, number, opts)));
+    .action(async (number, opts) => setExit(await (await import('./commands/send.js')).sendCommand(ctx, number, opts)));
 
   p.command('status')
     .description('counts from the send journal of issue N')
     .argument('<number>', 'issue number')
     .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
     .option('--json', 'print the counts as JSON')
-    .action(async (number, opts) => setExit(await statusCommand(ctx, number, opts)));
+    .action(async (number, opts) => setExit(await (await import('./commands/status.js')).statusCommand(ctx, number, opts)));
 
   return p;
 }

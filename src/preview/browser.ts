@@ -1,15 +1,16 @@
 /** Finds and starts headless Chromium for screenshots and browser checks. */
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { EnewsError } from '../errors.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
+const HOW_TO_POINT = 'Give the path of a Chromium or Chrome executable with --browser PATH or the CHROMIUM_PATH environment variable.';
+
 export function findBrowser(explicit?: string): string {
   if (explicit) {
-    if (!existsSync(explicit)) {
-      throw new EnewsError('no-browser', `No browser at ${explicit}.`, {
-        problems: [{ message: 'Give the path of a Chromium or Chrome executable with --browser or CHROMIUM_PATH.' }],
-      });
+    const problem = !existsSync(explicit) ? 'nothing is there' : !isExecutableFile(explicit) ? 'it is not an executable program' : null;
+    if (problem) {
+      throw new EnewsError('no-browser', `No browser at ${explicit}: ${problem}.`, { problems: [{ message: HOW_TO_POINT }] });
     }
     return explicit;
   }
@@ -19,7 +20,7 @@ export function findBrowser(explicit?: string): string {
       problems: [
         {
           message: `Looked in: ${CANDIDATES.join(', ')}.`,
-          hint: 'Install it (Debian/Ubuntu: sudo apt-get install chromium) or pass its path with --browser PATH or CHROMIUM_PATH.',
+          hint: `Install it (Debian/Ubuntu: sudo apt-get install chromium), or: ${HOW_TO_POINT}`,
         },
       ],
     });
@@ -27,13 +28,37 @@ export function findBrowser(explicit?: string): string {
   return found;
 }
 
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export async function launchBrowser(explicit?: string) {
   const executablePath = findBrowser(explicit);
-  const { chromium } = await import('playwright-core');
-  // Flags keep Chromium from reaching out to Google services, which a closed network refuses noisily.
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    throw new EnewsError('no-playwright', 'Screenshots need the playwright-core package, which is not installed.', {
+      problems: [{ message: 'Run npm install playwright-core in the enews folder, then try again.' }],
+    });
+  }
+  try {
+    // Flags keep Chromium from reaching out to Google services, which a closed network refuses noisily.
+    return await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  } catch (err) {
+    // Playwright's launch errors run to dozens of lines of browser log; the first says what happened.
+    const first = String((err as Error)?.message ?? err).split('\n')[0]!.replace(/^browserType\.launch:\s*/, '');
+    throw new EnewsError('browser-failed', `Chromium at ${executablePath} did not start: ${first}`, {
+      problems: [{ message: `Check that it runs (${executablePath} --version), or: ${HOW_TO_POINT}` }],
+    });
+  }
 }

@@ -9,13 +9,13 @@ import { contentPaths, loadNewsletter } from '../content/load.js';
 import type { Newsletter } from '../content/schema.js';
 import { displayPath } from '../content/yaml-file.js';
 import { readBuild } from '../build/read-build.js';
-import { issueDirName } from '../build/write-build.js';
 import type { Env } from '../config/env.js';
 import { buildSkeleton } from '../mime/compose.js';
 import { personalize, type PersonalizeContext } from '../personalize/recipient.js';
 import { DeliveryEngine, type EngineStats, type Outcome, type StopReason } from '../delivery/engine.js';
 import { fileDeliverer, smtpDeliverer, type Deliverer } from '../delivery/deliverer.js';
 import { dkimSettings, smtpSettings } from '../delivery/smtp-config.js';
+import { defaultJournalPath } from '../journal/paths.js';
 import { checkIdentity, emptyJournal, JournalWriter, readJournal, type JournalState } from '../journal/journal.js';
 import { emptyCounts, shardLabel, type AudienceRules, type Shard, type SkipReason } from '../plan/audience.js';
 import { fileStamp, openSubscriberFile, planAudience, recipientsToSend, type Plan } from '../plan/plan.js';
@@ -82,10 +82,6 @@ export interface SendSummary {
   exitCode: number;
 }
 
-export function defaultJournalPath(root: string, number: number, shard: Shard | null): string {
-  const name = issueDirName(number) + (shard ? `-shard-${shard.k}-of-${shard.n}` : '');
-  return path.join(root, 'journal', `${name}.jsonl`);
-}
 
 export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<SendSummary> {
   const mode: SendMode = opts.test.length ? 'test' : opts.dryRun !== null ? 'dry-run' : 'send';
@@ -127,7 +123,7 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
   } else {
     plan = await planAudience(src, rules);
     if (plan.skipped.invalid > 0 && !opts.skipInvalid) {
-      throw new EnewsError('invalid-subscribers', `${plan.skipped.invalid} of ${plan.rows} rows in ${src.file} are invalid; nothing was sent`, {
+      throw new EnewsError('invalid-subscribers', `${plan.skipped.invalid} of ${plan.rows} rows in ${displayPath(src.file)} are invalid; nothing was sent`, {
         problems: [
           ...plan.invalid,
           ...(plan.skipped.invalid > plan.invalid.length ? [{ message: `… and ${plan.skipped.invalid - plan.invalid.length} more` }] : []),

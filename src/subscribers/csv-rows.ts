@@ -68,17 +68,22 @@ export async function* readCsvRows(file: string, header: CsvHeader): AsyncGenera
       bom: true,
       delimiter: header.delimiter,
       relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
+      // Empty lines come through (and are skipped below) so that line numbers can be counted exactly;
+      // csv-parse's own counter miscounts line breaks inside quoted fields.
+      skip_empty_lines: false,
+      raw: true,
       from_line: header.line + 1,
     }),
   );
+  let next = header.line + 1;
   let lastLine = header.line;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      lastLine = info.lines;
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      const line = next;
+      next += countNewlines(raw) + 1;
+      lastLine = next - 1;
       if (record.every((f) => f.trim() === '')) continue;
-      yield { line: info.lines, fields: record };
+      yield { line, fields: record };
     }
   } catch (err) {
     const e = err as { code?: string; message: string };
@@ -104,4 +109,10 @@ export async function* readCsvRows(file: string, header: CsvHeader): AsyncGenera
       ],
     });
   }
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }

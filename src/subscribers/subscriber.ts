@@ -23,11 +23,11 @@ const ALIASES: Record<string, (typeof KNOWN)[number]> = {
   lang: 'language',
 };
 
-const UNSAFE = /[\r\n\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 const safeText = (max: number) =>
   z
     .string()
-    .refine((s) => !/[\r\n\u2028\u2029]/.test(s), 'contains a line break')
+    .refine((s) => !/[\r\n\u2028\u2029]/.test(s), { message: 'contains a line break', abort: true })
     .refine((s) => !UNSAFE.test(s), 'contains a control or text-direction override character')
     .refine((s) => s.length <= max, `is longer than ${max} characters`)
     .transform((s) => s.trim());

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ExitCode } from '../../errors.js';
 import { parseIssueNumber } from '../../content/load.js';
-import { defaultJournalPath } from '../../send/run-send.js';
+import { defaultJournalPath } from '../../journal/paths.js';
 import { sendStatus } from '../../send/status.js';
 import type { CliContext } from '../main.js';
 

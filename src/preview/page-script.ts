@@ -1,0 +1,156 @@
+/**
+ * The review page's script, served as /preview.js (the page's CSP allows no
+ * inline script). Plain ES5-style browser code in a string: no bundler, and
+ * it runs in whatever browser a reviewer has. It asks the server for the
+ * page model and re-asks whenever the server says the files changed.
+ */
+export const PAGE_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var $ = function (id) { return document.getElementById(id); };
+  var frames = [$('frame-desktop'), $('frame-phone')];
+  var picked = null;
+  // Answers can overtake each other; only the newest request may update the page.
+  var asked = 0;
+  var recipientsKey = '';
+
+  function status(text) { $('status').textContent = text; }
+
+  function setView(view) {
+    document.body.setAttribute('data-view', view);
+    Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), function (b) {
+      b.setAttribute('aria-pressed', String(b.getAttribute('data-view') === view));
+    });
+    $('frames').hidden = view === 'text';
+    $('text').hidden = view !== 'text';
+    $('figure-desktop').hidden = view === 'phone';
+    $('figure-phone').hidden = view === 'desktop';
+    frames.forEach(fit);
+  }
+
+  // The frame grows to the email's full length, so the email never scrolls
+  // inside its frame (a scrollbar would also steal width from the phone view).
+  function fit(frame) {
+    if (frame.offsetParent === null) return;
+    var doc;
+    try { doc = frame.contentDocument; } catch (e) { return; }
+    if (!doc || !doc.documentElement || !doc.body) return;
+    frame.style.height = '0px';
+    frame.style.height = Math.max(doc.documentElement.scrollHeight, 100) + 'px';
+  }
+
+  // Links in the email open in a new tab; without this they would navigate the sandboxed frame.
+  function linksToNewTab(frame) {
+    try {
+      var doc = frame.contentDocument;
+      if (doc && doc.head && !doc.querySelector('base')) {
+        var base = doc.createElement('base');
+        base.target = '_blank';
+        doc.head.appendChild(base);
+      }
+    } catch (e) { /* not same-origin: nothing to do */ }
+  }
+
+  function fillList(ul, items, empty) {
+    ul.textContent = '';
+    if (items.length === 0 && empty) {
+      var none = document.createElement('li');
+      none.className = 'none';
+      none.textContent = empty;
+      ul.appendChild(none);
+    }
+    items.forEach(function (text) {
+      var li = document.createElement('li');
+      li.textContent = text;
+      ul.appendChild(li);
+    });
+  }
+
+  function showHeaders(headers) {
+    var body = $('headers').tBodies[0];
+    body.textContent = '';
+    headers.forEach(function (h) {
+      var tr = body.insertRow();
+      var th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = h.name;
+      tr.appendChild(th);
+      var td = tr.insertCell();
+      td.textContent = h.value === null ? '(none)' : h.value;
+      if (h.value === null) td.className = 'none';
+    });
+  }
+
+  function showRecipients(s) {
+    var select = $('recipient');
+    var key = JSON.stringify(s.recipients);
+    if (key !== recipientsKey) {
+      recipientsKey = key;
+      select.textContent = '';
+      s.recipients.forEach(function (r) {
+        var o = document.createElement('option');
+        o.value = r.id;
+        o.textContent = r.label;
+        select.appendChild(o);
+      });
+    }
+    picked = s.recipient;
+    if (s.recipient !== null) select.value = s.recipient;
+    $('recipients-note').textContent = s.recipientsNote;
+  }
+
+  function show(s) {
+    document.title = (s.subject || 'Issue ' + s.issue) + ' · enews preview';
+    document.body.setAttribute('data-ready', String(s.ready));
+    $('issue-label').textContent = 'Issue ' + s.issue + ':';
+    $('subject').textContent = s.subject || '';
+    $('error').hidden = !s.error;
+    $('error-text').textContent = s.error || '';
+    $('error-stale').hidden = !(s.error && s.ready);
+    showRecipients(s);
+    showHeaders(s.headers);
+    fillList($('warnings'), s.warnings, 'No warnings.');
+    fillList($('notices'), s.notices, null);
+    $('text').textContent = s.text;
+    $('download').hidden = !s.emlUrl;
+    if (s.emlUrl) $('download').setAttribute('href', s.emlUrl);
+    if (s.htmlUrl) {
+      frames.forEach(function (f) { if (f.getAttribute('src') !== s.htmlUrl) f.setAttribute('src', s.htmlUrl); });
+    }
+    var at = new Date(s.updatedAt).toLocaleTimeString();
+    status((s.error ? 'Problem found at ' : 'Updated at ') + at + ' (render ' + s.version + ')');
+  }
+
+  function refresh() {
+    var mine = ++asked;
+    var url = '/api/state' + (picked === null ? '' : '?r=' + encodeURIComponent(picked));
+    return fetch(url, { cache: 'no-store' })
+      .then(function (res) {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        return res.json();
+      })
+      .then(function (s) { if (mine === asked) show(s); },
+            function () { if (mine === asked) status('Cannot reach enews preview. Is it still running?'); });
+  }
+
+  frames.forEach(function (f) {
+    f.addEventListener('load', function () { linksToNewTab(f); fit(f); });
+  });
+  window.addEventListener('resize', function () { frames.forEach(fit); });
+  Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), function (b) {
+    b.addEventListener('click', function () { setView(b.getAttribute('data-view')); });
+  });
+  $('recipient').addEventListener('change', function (e) {
+    picked = e.target.value;
+    refresh();
+  });
+
+  var events = new EventSource('/events');
+  events.addEventListener('reload', function () { refresh(); });
+  // Also after a reconnect: the files may have changed while the connection was down.
+  events.addEventListener('open', function () { refresh(); });
+  events.addEventListener('error', function () { status('Lost the connection to enews preview; retrying…'); });
+  setView('both');
+  refresh();
+})();
+`;

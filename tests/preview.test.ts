@@ -1,0 +1,274 @@
+/**
+ * `enews preview` as a reviewer uses it: the real CLI in a subprocess on a
+ * copy of the example project, driven by real headless Chromium.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { simpleParser, type AddressObject } from 'mailparser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchBrowser } from '../src/preview/browser.js';
+import { unsubscribeToken } from '../src/personalize/unsubscribe.js';
+import { BIN, cleanEnv } from './helpers/cli.js';
+import { copyProject, edit, read, write } from './helpers/project.js';
+
+const SECRET = 'preview-test-secret-0123456789';
+const LIST_ID = 'enews.coop.example.org';
+const TITLES = [
+  'Cooperatives provide an alternative model for the future of work',
+  'COOP Champions: Karim Toumi',
+  'Italian social cooperatives working together',
+];
+const FRAMES = ['#frame-desktop', '#frame-phone'] as const;
+
+let dir: string;
+let child: ChildProcessWithoutNullStreams;
+let stderr = '';
+let exited: Promise<number | null>;
+let url: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let original003: string;
+
+beforeAll(async () => {
+  dir = copyProject();
+  original003 = read(dir, 'issues/003.yaml');
+  child = spawn(process.execPath, [BIN, 'preview', '3', '--port', '0', '--subscribers', 'subscribers.example.csv'], {
+    cwd: dir,
+    env: cleanEnv({ UNSUBSCRIBE_SECRET: SECRET }),
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${stderr}`)), 20_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /^Preview of issue 3: (http:\/\/\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    void exited.then((code) => reject(new Error(`preview exited with ${code}; stderr: ${stderr}`)));
+  });
+  browser = await launchBrowser(process.env.CHROMIUM_PATH);
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  // The email's logo lives on example.org; tests never leave 127.0.0.1.
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+  page = await context.newPage();
+  await page.goto(url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** The visible text of a frame's email; empty while the frame is (re)loading. */
+async function frameText(frame: string): Promise<string> {
+  try {
+    return await page.frameLocator(frame).locator('body').innerText({ timeout: 1000 });
+  } catch {
+    return '';
+  }
+}
+
+async function unsubscribeHref(frame: string): Promise<string | null> {
+  try {
+    return await page.frameLocator(frame).getByRole('link', { name: 'Unsubscribe' }).getAttribute('href', { timeout: 1000 });
+  } catch {
+    return null;
+  }
+}
+
+async function pick(name: string): Promise<void> {
+  const value = await page.locator('#recipient option').evaluateAll(
+    (options, wanted) => (options as HTMLOptionElement[]).find((o) => o.textContent!.startsWith(`${wanted} <`))?.value,
+    name,
+  );
+  expect(value, `"${name}" is offered in the picker`).toBeDefined();
+  await page.selectOption('#recipient', value!);
+}
+
+function rawGet(path: string, host?: string): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    // http.request sends the path as written; fetch() would normalise the dots away.
+    const req = http.request({ host: u.hostname, port: u.port, path, headers: host ? { host } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('enews preview', () => {
+  test('listens on 127.0.0.1 only', async () => {
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+    const port = Number(new URL(url).port);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (external) {
+      const err = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+        const req = http.get({ host: external, port, path: '/', timeout: 2000 }, () => resolve(null));
+        req.on('error', (e) => resolve(e));
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+      });
+      expect(err, `the preview must not answer on ${external}`).not.toBeNull();
+    }
+  });
+
+  test('answers only its own routes: paths outside them are 404, other Host names 403', async () => {
+    for (const path of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/email.html/../../../etc/passwd', '/..%2f..%2fetc%2fpasswd', '/issues/003.yaml', '/subscribers.example.csv']) {
+      const res = await rawGet(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body).not.toMatch(/root:|zoe\.martin/);
+    }
+    expect((await rawGet('/api/state')).status).toBe(200);
+    // A page on another site that rebinds its DNS name to 127.0.0.1 must not read subscriber data.
+    expect((await rawGet('/api/state', 'attacker.example:80')).status).toBe(403);
+  });
+
+  test('shows the three items in both the desktop and the phone frame', async () => {
+    for (const frame of FRAMES) {
+      await page.locator(frame).waitFor({ state: 'visible' });
+      for (const title of TITLES) {
+        await page.frameLocator(frame).getByText(title).first().waitFor({ state: 'visible', timeout: 10_000 });
+      }
+    }
+    // Email content must never run scripts: the frames are sandboxed without allow-scripts.
+    for (const frame of FRAMES) expect(await page.locator(frame).getAttribute('sandbox')).not.toContain('allow-scripts');
+    expect(await page.locator('#frame-desktop').evaluate((f) => (f as HTMLIFrameElement).clientWidth)).toBe(700);
+  });
+
+  test('the phone frame is 375 px wide and does not scroll sideways', async () => {
+    const frame = await (await page.$('#frame-phone'))!.contentFrame();
+    const measure = () => frame!.evaluate(() => ({ client: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth }));
+    // The page sizes the frame to the email's height once it has loaded, after which no scrollbar takes width.
+    await expect.poll(async () => (await measure()).client, { timeout: 5000 }).toBe(375);
+    const { client, scroll } = await measure();
+    expect(scroll).toBeLessThanOrEqual(client);
+  });
+
+  test('shows the headers and the warnings', async () => {
+    const headers = await page.locator('#headers').innerText();
+    expect(headers).toContain('From\t"ILO COOP" <coop-enews@example.org>');
+    expect(headers).toContain('Reply-To\tcoop@example.org');
+    expect(headers).toContain('To\tZoë Martin <zoe.martin@example.org>');
+    expect(headers).toContain('Subject\tILO COOP eNewsUpdate No. 3');
+    expect(headers).toContain('Preheader\tThe future of work and cooperatives');
+    expect(headers).toContain('List-Id\t"ILO COOP eNewsUpdate" <enews.coop.example.org>');
+    expect(headers).toContain('List-Unsubscribe\t<https://www.example.org/coop/enews/unsubscribe?email=zoe.martin%40example.org&token=');
+    expect(headers).toContain('List-Unsubscribe-Post\tList-Unsubscribe=One-Click');
+    expect(await page.locator('#warnings').innerText()).toBe('No warnings.');
+    expect(await page.locator('#error').isVisible()).toBe(false);
+  });
+
+  test('the Plain text tab shows the text part; Desktop and Phone show one frame each', async () => {
+    await page.getByRole('button', { name: 'Plain text' }).click();
+    const text = page.locator('#text');
+    await text.waitFor({ state: 'visible' });
+    const content = await text.innerText();
+    expect(content).toContain('Dear Zoë Martin,');
+    for (const title of TITLES) expect(content).toContain(title);
+    expect(await page.locator('#frame-desktop').isVisible()).toBe(false);
+
+    await page.getByRole('button', { name: 'Phone' }).click();
+    expect(await page.locator('#frame-phone').isVisible()).toBe(true);
+    expect(await page.locator('#frame-desktop').isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Desktop' }).click();
+    expect(await page.locator('#frame-phone').isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Both' }).click();
+    expect(await text.isVisible()).toBe(false);
+    for (const frame of FRAMES) expect(await page.locator(frame).isVisible()).toBe(true);
+  });
+
+  test('picking a subscriber fills their name and their own unsubscribe link', async () => {
+    for (const [name, email] of [
+      ['林伟', 'lin.wei@example.org'],
+      ['Zoë Martin', 'zoe.martin@example.org'],
+    ] as const) {
+      await pick(name);
+      const link = `https://www.example.org/coop/enews/unsubscribe?email=${encodeURIComponent(email)}&token=${unsubscribeToken(SECRET, LIST_ID, email)}`;
+      for (const frame of FRAMES) {
+        await expect.poll(() => frameText(frame), { timeout: 5000 }).toContain(`Dear ${name},`);
+        await expect.poll(() => unsubscribeHref(frame), { timeout: 5000 }).toBe(link);
+      }
+      expect(await page.locator('#headers').innerText()).toContain(`To\t${name} <${email}>`);
+      await page.getByRole('button', { name: 'Plain text' }).click();
+      expect(await page.locator('#text').innerText()).toContain(`Dear ${name},`);
+      expect(await page.locator('#text').innerText()).toContain(link);
+      await page.getByRole('button', { name: 'Both' }).click();
+    }
+  });
+
+  test('downloads the complete .eml of the picked subscriber', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download .eml' }).click()]);
+    expect(download.suggestedFilename()).toBe('issue-003-zoe.martin@example.org.eml');
+    const mail = await simpleParser(readFileSync((await download.path())!));
+    expect((mail.headers.get('content-type') as { value: string }).value).toBe('multipart/alternative');
+    const to = mail.to as AddressObject;
+    expect(to.value).toEqual([{ address: 'zoe.martin@example.org', name: 'Zoë Martin' }]);
+    expect(mail.subject).toBe('ILO COOP eNewsUpdate No. 3');
+    expect(mail.text).toContain('Dear Zoë Martin,');
+    expect(mail.html).toContain('Dear Zoë Martin,');
+    const line = (key: string) => mail.headerLines.find((h) => h.key === key)?.line ?? '';
+    expect(line('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(line('list-unsubscribe')).toContain(`email=zoe.martin%40example.org&token=${unsubscribeToken(SECRET, LIST_ID, 'zoe.martin@example.org')}`);
+  });
+
+  test('an edit to the issue appears without reloading the page', async () => {
+    await page.evaluate(() => ((window as unknown as { untouched: boolean }).untouched = true));
+    const started = Date.now();
+    edit(dir, 'issues/003.yaml', 'This latest issue of the ILO COOP Newsletter highlights', 'This freshly edited issue of the ILO COOP Newsletter TODO highlights');
+    for (const frame of FRAMES) {
+      await expect.poll(() => frameText(frame), { timeout: 5000, interval: 50 }).toContain('This freshly edited issue');
+    }
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(3000);
+    // The TODO left in the intro is reported, as enews check would.
+    await expect.poll(() => page.locator('#warnings').innerText(), { timeout: 3000 }).toMatch(/issues\/003\.yaml:\d+:\d+: intro still holds TODO/);
+    expect(await page.evaluate(() => (window as unknown as { untouched?: boolean }).untouched)).toBe(true);
+  });
+
+  test('a broken edit shows the problem with file and line; the next good edit recovers', async () => {
+    const error = page.locator('#error');
+    const errorText = () => page.locator('#error-text').innerText();
+
+    write(dir, 'issues/003.yaml', original003.replace('preheader: The future', 'preheader: "The future'));
+    await error.waitFor({ state: 'visible', timeout: 5000 });
+    await expect.poll(errorText).toMatch(/issues\/003\.yaml:\d+:\d+: YAML syntax/);
+    // The last good version stays on screen, marked as such.
+    expect(await page.locator('#error-stale').isVisible()).toBe(true);
+    expect(await frameText('#frame-desktop')).toContain('This freshly edited issue');
+
+    write(dir, 'issues/003.yaml', original003.replace('- consorzio-copernico', '- consorzio-copernic'));
+    await expect.poll(errorText, { timeout: 5000 }).toMatch(/issues\/003\.yaml:12:\d+: items\.2: unknown item id "consorzio-copernic"/);
+    expect(await errorText()).toContain('consorzio-copernico');
+
+    write(dir, 'issues/003.yaml', original003);
+    edit(dir, 'templates/email.mjml', '<p>Dear {{slot "name"}},</p>', '<p>Dear {{slot "name"}},</p>{{#if}}');
+    await expect.poll(errorText, { timeout: 5000 }).toMatch(/templates\/email\.mjml:\d+/);
+
+    edit(dir, 'templates/email.mjml', '{{#if}}', '');
+    await error.waitFor({ state: 'hidden', timeout: 5000 });
+    for (const frame of FRAMES) {
+      await expect.poll(() => frameText(frame), { timeout: 5000 }).toContain('This latest issue of the ILO COOP Newsletter');
+    }
+    expect(await page.locator('#warnings').innerText()).toBe('No warnings.');
+    expect(stderr).toMatch(/error: Issue 3 cannot be built/);
+  });
+
+  test('stops cleanly on SIGTERM', async () => {
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('Preview stopped.');
+  });
+});
