@@ -5,13 +5,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser } from '../src/preview/browser.js';
 import { unsubscribeToken } from '../src/personalize/unsubscribe.js';
-import { BIN, cleanEnv } from './helpers/cli.js';
+import { BIN, cleanEnv, runCli } from './helpers/cli.js';
 import { copyProject, edit, read, write } from './helpers/project.js';
 
 const SECRET = 'preview-test-secret-0123456789';
@@ -23,10 +24,42 @@ const TITLES = [
 ];
 const FRAMES = ['#frame-desktop', '#frame-phone'] as const;
 
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `enews preview` the way staff do and waits for the URL it prints. */
+async function startPreview(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'preview', ...args], { cwd, env: cleanEnv(env) });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${stderr}`)), 20_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /^Preview of issue \d+: (http:\/\/\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    void exited.then((code) => reject(new Error(`preview exited with ${code}; stderr: ${stderr}`)));
+  });
+  return { child, url, stderr: () => stderr, exited };
+}
+
+const started: Running[] = [];
+afterAll(() => {
+  for (const r of started) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+});
+
 let dir: string;
-let child: ChildProcessWithoutNullStreams;
-let stderr = '';
-let exited: Promise<number | null>;
+let preview: Running;
 let url: string;
 let browser: Browser;
 let context: BrowserContext;
@@ -36,25 +69,9 @@ let original003: string;
 beforeAll(async () => {
   dir = copyProject();
   original003 = read(dir, 'issues/003.yaml');
-  child = spawn(process.execPath, [BIN, 'preview', '3', '--port', '0', '--subscribers', 'subscribers.example.csv'], {
-    cwd: dir,
-    env: cleanEnv({ UNSUBSCRIBE_SECRET: SECRET }),
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${stderr}`)), 20_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /^Preview of issue 3: (http:\/\/\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => reject(new Error(`preview exited with ${code}; stderr: ${stderr}`)));
-  });
+  preview = await startPreview(dir, ['3', '--port', '0', '--subscribers', 'subscribers.example.csv'], { UNSUBSCRIBE_SECRET: SECRET });
+  started.push(preview);
+  url = preview.url;
   browser = await launchBrowser(process.env.CHROMIUM_PATH);
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   // The email's logo lives on example.org; tests never leave 127.0.0.1.
@@ -65,7 +82,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) child.kill('SIGKILL');
 });
 
 /** The visible text of a frame's email; empty while the frame is (re)loading. */
@@ -94,7 +110,7 @@ async function pick(name: string): Promise<void> {
   await page.selectOption('#recipient', value!);
 }
 
-function rawGet(path: string, host?: string): Promise<{ status: number; body: string }> {
+function rawGet(url: string, path: string, host?: string): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     // http.request sends the path as written; fetch() would normalise the dots away.
@@ -127,13 +143,13 @@ describe('enews preview', () => {
 
   test('answers only its own routes: paths outside them are 404, other Host names 403', async () => {
     for (const path of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/email.html/../../../etc/passwd', '/..%2f..%2fetc%2fpasswd', '/issues/003.yaml', '/subscribers.example.csv']) {
-      const res = await rawGet(path);
+      const res = await rawGet(url, path);
       expect(res.status, path).toBe(404);
       expect(res.body).not.toMatch(/root:|zoe\.martin/);
     }
-    expect((await rawGet('/api/state')).status).toBe(200);
+    expect((await rawGet(url, '/api/state')).status).toBe(200);
     // A page on another site that rebinds its DNS name to 127.0.0.1 must not read subscriber data.
-    expect((await rawGet('/api/state', 'attacker.example:80')).status).toBe(403);
+    expect((await rawGet(url, '/api/state', 'attacker.example:80')).status).toBe(403);
   });
 
   test('shows the three items in both the desktop and the phone frame', async () => {
@@ -150,10 +166,15 @@ describe('enews preview', () => {
 
   test('the phone frame is 375 px wide and does not scroll sideways', async () => {
     const frame = await (await page.$('#frame-phone'))!.contentFrame();
-    const measure = () => frame!.evaluate(() => ({ client: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth }));
-    // The page sizes the frame to the email's height once it has loaded, after which no scrollbar takes width.
-    await expect.poll(async () => (await measure()).client, { timeout: 5000 }).toBe(375);
+    const measure = () =>
+      frame!.evaluate(() => {
+        const e = document.documentElement;
+        return { client: e.clientWidth, scroll: e.scrollWidth, tall: e.scrollHeight, shown: e.clientHeight };
+      });
+    // The page sizes the frame to the email's height once it has loaded, so no scrollbar takes width from it.
+    await expect.poll(async () => { const m = await measure(); return m.shown >= m.tall; }, { timeout: 5000 }).toBe(true);
     const { client, scroll } = await measure();
+    expect(client).toBe(375);
     expect(scroll).toBeLessThanOrEqual(client);
   });
 
@@ -263,12 +284,58 @@ describe('enews preview', () => {
       await expect.poll(() => frameText(frame), { timeout: 5000 }).toContain('This latest issue of the ILO COOP Newsletter');
     }
     expect(await page.locator('#warnings').innerText()).toBe('No warnings.');
-    expect(stderr).toMatch(/error: Issue 3 cannot be built/);
+    expect(preview.stderr()).toMatch(/error: Issue 3 cannot be built/);
   });
 
   test('stops cleanly on SIGTERM', async () => {
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stderr).toContain('Preview stopped.');
+    preview.child.kill('SIGTERM');
+    expect(await preview.exited).toBe(0);
+    expect(preview.stderr()).toContain('Preview stopped.');
+  });
+});
+
+describe('enews preview when starting', () => {
+  test('a mistyped issue number, a bad port or a busy port exit at once with the reason', async () => {
+    const cwd = copyProject();
+    const busy = http.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const [missing, badPort, inUse] = await Promise.all([
+        runCli(['preview', '99', '--port', '0'], { cwd }),
+        runCli(['preview', '3', '--port', 'eighty'], { cwd }),
+        runCli(['preview', '3', '--port', String(port)], { cwd }),
+      ]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('There is no issue 99');
+      expect(badPort.code).toBe(2);
+      expect(badPort.stderr).toContain('--port eighty is not a port number');
+      expect(inUse.code).toBe(1);
+      expect(inUse.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      busy.close();
+    }
+  });
+
+  test('files broken from the start are reported in the page, and fixing them needs no restart', async () => {
+    const cwd = copyProject();
+    const good = read(cwd, 'issues/items.yaml');
+    write(cwd, 'issues/items.yaml', good.replace('type: News', 'type: Newz'));
+    const p = await startPreview(cwd, ['3', '--port', '0']);
+    started.push(p);
+    const state = async () => (await fetch(new URL('/api/state', p.url))).json() as Promise<{ ready: boolean; error: string | null; recipients: Array<{ label: string }> }>;
+    const before = await state();
+    expect(before.ready).toBe(false);
+    expect(before.error).toMatch(/issues\/items\.yaml:\d+:\d+: .*type: must be one of: News, Article/);
+    expect(p.stderr()).toContain('issues/items.yaml:');
+
+    write(cwd, 'issues/items.yaml', good);
+    await expect.poll(async () => (await state()).ready, { timeout: 5000 }).toBe(true);
+    const after = await state();
+    expect(after.error).toBeNull();
+    // Without --subscribers the picker offers the newsletter's sample recipient and someone without a name.
+    expect(after.recipients.map((r) => r.label)).toEqual(['Zoë Martin <zoe.martin@example.org>', '(no name) <no.name@example.org>']);
+    p.child.kill('SIGINT');
+    expect(await p.exited).toBe(0);
   });
 });

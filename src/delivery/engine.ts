@@ -46,6 +46,8 @@ export interface EngineStats {
   /** Messages per second over the last few seconds. */
   rate: number;
   rateLimit: number | null;
+  /** Times the server said "slow down" and the rate was cut. */
+  slowDowns: number;
 }
 
 export interface EngineResult extends EngineStats {
@@ -89,6 +91,7 @@ export class DeliveryEngine<R> {
       retrying: this.retries.length,
       rate: this.throughput(),
       rateLimit: this.limiter.current,
+      slowDowns: this.limiter.cuts,
     };
   }
 
@@ -138,7 +141,6 @@ export class DeliveryEngine<R> {
         this.consecutive = 0;
         this.sent++;
         this.noteSent();
-        this.limiter.accepted();
         this.safeRecord(record, { type: 'sent', item: job.item, response, attempts: job.attempt });
       } catch (err) {
         if (err instanceof EnewsError) {

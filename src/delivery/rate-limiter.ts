@@ -17,23 +17,26 @@ export const realClock: Clock = {
 export class RateLimiter {
   private rate: number | null;
   private next = 0;
-  private lastCut = -Infinity;
-  private successes = 0;
+  private lastChange = -Infinity;
+  /** How many times the server made us slow down. */
+  cuts = 0;
 
   constructor(
     private readonly ceiling: number | null,
     private readonly clock: Clock = realClock,
-    private readonly floor = 0.5,
+    private readonly floor = 1,
   ) {
     this.rate = ceiling;
   }
 
   /** Current limit in messages per second; null means unlimited. */
   get current(): number | null {
+    this.recover();
     return this.rate;
   }
 
   async take(): Promise<void> {
+    this.recover();
     if (this.rate === null) return;
     const now = this.clock.now();
     const at = Math.max(now, this.next);
@@ -44,17 +47,25 @@ export class RateLimiter {
   /** The server throttled us; `observed` is the recent throughput in messages/second. */
   slowDown(observed: number): void {
     const now = this.clock.now();
-    if (now - this.lastCut < 1000) return;
-    this.lastCut = now;
-    const base = this.rate ?? Math.max(observed, this.floor * 2);
+    // One cut per second: the replies to messages already in flight report the same overload.
+    if (now - this.lastChange < 1000 && this.rate !== this.ceiling) return;
+    this.recover();
+    const base = Math.min(this.rate ?? Infinity, Math.max(observed, this.floor * 2));
     this.rate = Math.max(this.floor, base / 2);
-    this.successes = 0;
+    this.lastChange = now;
+    this.cuts++;
   }
 
-  accepted(): void {
-    if (this.rate === null || ++this.successes < 20) return;
-    this.successes = 0;
-    const raised = this.rate * 1.1;
-    this.rate = this.ceiling === null ? raised : Math.min(this.ceiling, raised);
+  /** Each quiet second raises the limit by a quarter, back to the ceiling (or to no limit). */
+  private recover(): void {
+    if (this.rate === null || this.rate === this.ceiling) return;
+    const now = this.clock.now();
+    const seconds = Math.floor((now - this.lastChange) / 1000);
+    if (seconds < 1) return;
+    this.rate *= 1.25 ** seconds;
+    this.lastChange += seconds * 1000;
+    if (this.ceiling !== null && this.rate >= this.ceiling) this.rate = this.ceiling;
+    // Far above anything observed: the throttle is over.
+    else if (this.ceiling === null && this.rate > 10_000) this.rate = null;
   }
 }

@@ -25,7 +25,7 @@ export const PAGE_HTML = `<!doctype html>
     <select id="recipient"></select>
     <a id="download" href="/message.eml" download hidden>Download .eml</a>
   </div>
-  <p id="status" class="note" aria-live="polite">Loading…</p>
+  <p class="note"><span id="status" aria-live="polite">Loading…</span> · <span id="recipients-note"></span></p>
 </header>
 <div id="error" role="alert" hidden>
   <h2>The files cannot be built</h2>
@@ -36,7 +36,6 @@ export const PAGE_HTML = `<!doctype html>
   <section class="panel" aria-labelledby="h-headers">
     <h2 id="h-headers">Headers</h2>
     <table id="headers"><tbody></tbody></table>
-    <p id="recipients-note" class="note"></p>
     <h2 id="h-warnings">Warnings</h2>
     <ul id="warnings"></ul>
     <ul id="notices" class="notices"></ul>
@@ -89,7 +88,9 @@ main { padding: 12px 20px 40px; }
 #warnings, .notices { margin: 0; padding-left: 20px; }
 #warnings li { color: #7a4b00; }
 #warnings li.none { color: #4a5160; list-style: none; margin-left: -20px; }
-.notices li { color: #4a5160; }
+.notices { list-style: none; padding-left: 0; }
+.notices li { margin-top: 4px; color: #4a5160; }
+.notices li::before { content: "Note: "; font-weight: 600; }
 .tabs { display: flex; flex-wrap: wrap; gap: 0; }
 .tabs button { font: inherit; padding: 6px 16px; margin-right: -1px; background: #fff; color: #1b1b1b; border: 1px solid #8a94a3; cursor: pointer; }
 .tabs button[aria-pressed="true"] { background: #1e2dbe; border-color: #1e2dbe; color: #fff; }

@@ -73,6 +73,8 @@ export interface SendSummary {
   failed: number;
   deferred: number;
   notAttempted: number;
+  /** Times the server asked to slow down (421/450/451/452) and the rate was lowered. */
+  slowDowns: number;
   skipped: Record<SkipReason, number>;
   invalid: Problem[];
   failures: Array<{ email: string; code: number | null; response: string }>;
@@ -147,6 +149,7 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
     failed: 0,
     deferred: 0,
     notAttempted: 0,
+    slowDowns: 0,
     skipped: plan.skipped,
     invalid: plan.invalid,
     failures: [],
@@ -198,6 +201,7 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
   summary.sent = result.sent;
   summary.failed = result.failed;
   summary.deferred = result.deferred;
+  summary.slowDowns = result.slowDowns;
   summary.notAttempted = plan.toSend - result.sent - result.failed - result.deferred;
   summary.stop = result.stop ? { reason: result.stop.kind, message: stopMessage(result.stop) } : null;
   if (mode !== 'test' && fileStamp(src.file) !== stamp) {
