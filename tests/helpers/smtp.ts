@@ -23,6 +23,10 @@ export interface Behaviour {
   data?(to: string[], n: number): Reply | 'drop' | 'stall' | void;
   /** After this many accepted messages, stop answering anything (a hung server). */
   stallAfter?: number;
+  /** Milliseconds to wait before answering each message (a slow server keeps messages in flight). */
+  delayMs?: number;
+  /** Called after each accepted message. */
+  onReceived?(m: Received, total: number): void;
 }
 
 export interface TestSmtp {
@@ -87,12 +91,20 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
           return;
         }
         if (decision) return cb(err(decision));
-        received.push({ from: (session.envelope.mailFrom || { address: '' }).address, to, raw: Buffer.concat(chunks) });
-        if (b.stallAfter !== undefined && received.length >= b.stallAfter) stalled = true;
-        cb(null, `Ok: queued as ${received.length}`);
+        const accept = () => {
+          const m = { from: (session.envelope.mailFrom || { address: '' }).address, to, raw: Buffer.concat(chunks) };
+          received.push(m);
+          if (b.stallAfter !== undefined && received.length >= b.stallAfter) stalled = true;
+          b.onReceived?.(m, received.length);
+          cb(null, `Ok: queued as ${received.length}`);
+        };
+        if (b.delayMs) setTimeout(accept, b.delayMs);
+        else accept();
       });
     },
   });
+  // A client killed mid-session resets its socket; that is the point of some tests, not a failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
