@@ -9,6 +9,9 @@
 import { EnewsError } from '../errors.js';
 import { classifySmtpError, type Classified } from './classify.js';
 import { RateLimiter, realClock, type Clock } from './rate-limiter.js';
+import { ReplyWindow } from './reply-window.js';
+
+const THROTTLE_SHARE = 0.1;
 
 export interface EngineOptions {
   concurrency: number;
@@ -68,8 +71,7 @@ export class DeliveryEngine<R> {
   private readonly active = new Set<Promise<void>>();
   private readonly retries: Job<R>[] = [];
   private readonly wake = new Wakeup();
-  /** Sent messages per 250 ms bucket, for the observed rate. */
-  private readonly buckets = new Map<number, number>();
+  private readonly window: ReplyWindow;
   private stop: StopReason | null = null;
   private consecutive = 0;
   private sent = 0;
@@ -80,6 +82,7 @@ export class DeliveryEngine<R> {
     this.clock = opts.clock ?? realClock;
     this.random = opts.random ?? Math.random;
     this.limiter = new RateLimiter(opts.rate, this.clock);
+    this.window = new ReplyWindow(this.clock);
   }
 
   stats(): EngineStats {
@@ -89,7 +92,7 @@ export class DeliveryEngine<R> {
       deferred: this.deferred,
       inFlight: this.active.size,
       retrying: this.retries.length,
-      rate: this.throughput(),
+      rate: this.window.throughput(),
       rateLimit: this.limiter.current,
       slowDowns: this.limiter.cuts,
     };
@@ -140,7 +143,7 @@ export class DeliveryEngine<R> {
         const response = await send(job.item);
         this.consecutive = 0;
         this.sent++;
-        this.noteSent();
+        this.window.note('sent');
         this.safeRecord(record, { type: 'sent', item: job.item, response, attempts: job.attempt });
       } catch (err) {
         if (err instanceof EnewsError) {
@@ -163,7 +166,9 @@ export class DeliveryEngine<R> {
       this.halt({ kind: 'fatal', response: c.response });
       return;
     }
-    if (c.throttle) this.limiter.slowDown(this.throughput());
+    this.window.note(c.throttle ? 'throttled' : 'other');
+    // Slow down when "slow down" is a pattern (a tenth of recent replies), not one recipient's greylisting.
+    if (c.throttle && this.window.throttledShare() >= THROTTLE_SHARE) this.limiter.slowDown(this.window.throughput());
     // A throttling server is alive and asking for patience; only other failures count toward the threshold.
     if (!c.throttle) this.consecutive++;
     if (c.kind === 'permanent') {
@@ -214,27 +219,6 @@ export class DeliveryEngine<R> {
     if (this.retries.length === 0) return undefined;
     const next = Math.min(...this.retries.map((j) => j.due));
     return Math.max(1, next - this.clock.now());
-  }
-
-  private noteSent(): void {
-    const b = Math.floor(this.clock.now() / 250);
-    this.buckets.set(b, (this.buckets.get(b) ?? 0) + 1);
-  }
-
-  /** Messages per second over the last five seconds. */
-  private throughput(): number {
-    const now = this.clock.now();
-    const current = Math.floor(now / 250);
-    let count = 0;
-    let oldest = current;
-    for (const [b, c] of this.buckets) {
-      if (b < current - 20) this.buckets.delete(b);
-      else {
-        count += c;
-        oldest = Math.min(oldest, b);
-      }
-    }
-    return (count * 1000) / Math.max(1000, now - oldest * 250);
   }
 }
 

@@ -2,15 +2,27 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { EnewsError } from '../errors.js';
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/snap/bin/chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+];
 
-const HOW_TO_POINT = 'Give the path of a Chromium or Chrome executable with --browser PATH or the CHROMIUM_PATH environment variable.';
+const POINT = 'with --browser PATH or the CHROMIUM_PATH environment variable';
 
 export function findBrowser(explicit?: string): string {
   if (explicit) {
     const problem = !existsSync(explicit) ? 'nothing is there' : !isExecutableFile(explicit) ? 'it is not an executable program' : null;
     if (problem) {
-      throw new EnewsError('no-browser', `No browser at ${explicit}: ${problem}.`, { problems: [{ message: HOW_TO_POINT }] });
+      throw new EnewsError('no-browser', `No browser at ${explicit}: ${problem}.`, {
+        problems: [{ message: `Give the path of a Chromium or Chrome executable ${POINT}.` }],
+      });
     }
     return explicit;
   }
@@ -20,7 +32,7 @@ export function findBrowser(explicit?: string): string {
       problems: [
         {
           message: `Looked in: ${CANDIDATES.join(', ')}.`,
-          hint: `Install it (Debian/Ubuntu: sudo apt-get install chromium), or: ${HOW_TO_POINT}`,
+          hint: `Install Chrome or Chromium (Debian/Ubuntu: sudo apt-get install chromium), or give the path of one ${POINT}.`,
         },
       ],
     });
@@ -58,7 +70,7 @@ export async function launchBrowser(explicit?: string) {
     // Playwright's launch errors run to dozens of lines of browser log; the first says what happened.
     const first = String((err as Error)?.message ?? err).split('\n')[0]!.replace(/^browserType\.launch:\s*/, '');
     throw new EnewsError('browser-failed', `Chromium at ${executablePath} did not start: ${first}`, {
-      problems: [{ message: `Check that it runs (${executablePath} --version), or: ${HOW_TO_POINT}` }],
+      problems: [{ message: `Check that it runs (${executablePath} --version), or give another browser ${POINT}.` }],
     });
   }
 }
