@@ -37,7 +37,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .argument('<number>', 'issue number, e.g. 3 or 003')
     .option('--out <DIR>', 'output folder', 'dist')
     .option('--screenshots', 'also write desktop.png and mobile.png (needs Chromium)')
-    .option('--browser <PATH>', 'Chromium executable for --screenshots (default: $CHROMIUM_PATH or /usr/bin/chromium)')
+    .option('--browser <PATH>', 'Chrome/Chromium executable for --screenshots (default: $CHROMIUM_PATH, else the usual install locations)')
     .action(async (number, opts) => setExit(await (await import('./commands/build.js')).buildCommand(ctx, number, opts)));
 
   p.command('check')

@@ -80,7 +80,8 @@ export async function* readCsvRows(file: string, header: CsvHeader): AsyncGenera
   try {
     for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       const line = next;
-      next += countNewlines(raw) + 1;
+      // `raw` carries part of the record terminator (all of "\n", but only the "\r" of "\r\n"); drop it, count the rest.
+      next += countNewlines(raw.replace(/\r?\n$|\r$/, '')) + 1;
       lastLine = next - 1;
       if (record.every((f) => f.trim() === '')) continue;
       yield { line, fields: record };

@@ -6,6 +6,7 @@ import { prepareIssue } from '../../build/prepare-issue.js';
 import { issueDirName, writeBuild } from '../../build/write-build.js';
 import type { CliContext } from '../main.js';
 import { formatWarning, kb, plural } from '../output.js';
+import { findBrowser } from '../../preview/browser.js';
 
 export interface BuildOptions {
   out: string;
@@ -14,6 +15,8 @@ export interface BuildOptions {
 }
 
 export async function buildCommand(ctx: CliContext, numberArg: string, opts: BuildOptions): Promise<number> {
+  // Fail before building when the screenshots cannot be taken anyway.
+  if (opts.screenshots) findBrowser(opts.browser ?? ctx.env.CHROMIUM_PATH);
   const prepared = await prepareIssue(ctx.cwd, parseIssueNumber(numberArg));
   const dir = path.resolve(ctx.cwd, opts.out, issueDirName(prepared.number));
   const { manifest } = writeBuild(prepared, dir);
