@@ -68,7 +68,7 @@ describe('crash safety', () => {
         }
       },
     });
-    const killPoints = [23, 61, 118, 190];
+    const killPoints = [11, 29, 52, 80, 113, 151, 194, 240];
     const recordedBeforeKill: number[] = [];
     for (const point of killPoints) {
       const run = startSend(dir, server.url());

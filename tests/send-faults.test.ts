@@ -2,13 +2,13 @@
  * Faults injected by a real SMTP server: each test asserts what arrived,
  * what the journal recorded and what the summary and exit code say.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
-import { copyProject, read, write } from './helpers/project.js';
+import { copyProject, emptyDir, read, write } from './helpers/project.js';
 import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
 
@@ -229,5 +229,40 @@ describe('a rate-limited relay', () => {
     console.log(`rate-limited relay: ${throttled} throttled replies, ${s.slowDowns} slow-downs`);
     // Measured 15–104 over five runs; without the slow-down this test fails (recipients end deferred).
     expect(throttled).toBeLessThan(150);
+  });
+});
+
+/** A real full disk needs a small filesystem: a tmpfs, which only root may mount. */
+function mountTinyTmpfs(): string | null {
+  if (process.getuid?.() !== 0) return null;
+  const dir = path.join(emptyDir(), 'tiny');
+  try {
+    execFileSync('mkdir', ['-p', dir]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+describe('a full disk', () => {
+  const tiny = mountTinyTmpfs();
+  afterAll(() => {
+    if (tiny) execFileSync('umount', [tiny]);
+  });
+
+  it.skipIf(!tiny)('stops the send with exit 4 and "the disk is full", never a silent loss', async () => {
+    const { dir, server } = await setup(200);
+    const journalFile = path.join(tiny!, '003.jsonl');
+    const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1', '--journal', journalFile], {
+      cwd: dir,
+      env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
+    });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`Cannot write the journal ${journalFile}: the disk is full. Sending stopped so that no outcome goes unrecorded.`);
+    const journalled = readFileSync(journalFile, 'utf8').split('\n').filter((l) => l.startsWith('{"type":"sent"') && l.endsWith('}')).length;
+    expect(journalled).toBeGreaterThan(0);
+    expect(server.received.length).toBeLessThanOrEqual(journalled + 1);
+    expect(server.received.length).toBeLessThan(200);
   });
 });
