@@ -53,10 +53,16 @@ const YAML: ContentCase[] = [
   { case: 'bad-indentation', file: 'issues/newsletter.yaml', line: 8, column: 1, says: ['YAML syntax: All mapping items must start at the same column', 'Check the indentation (spaces, not tabs)'] },
   { case: 'tab-indentation', file: 'issues/newsletter.yaml', line: 8, column: 1, says: ['YAML syntax: Tabs are not allowed as indentation', 'Indent with spaces; YAML does not allow tabs.'] },
   { case: 'duplicate-key', file: 'issues/003.yaml', line: 3, column: 1, says: ['YAML syntax: Map keys must be unique', 'A field appears twice in the same block; keep one.'] },
-  { case: 'colon-in-title', file: 'issues/items.yaml', line: 37, column: 10, says: ['YAML syntax: Nested mappings are not allowed in compact mappings', 'probably needs quotes, e.g. title: "A: B"'] },
+  { case: 'unclosed-quote', file: 'issues/003.yaml', line: 3, column: 12, says: ['YAML syntax: this double quote (") is never closed', 'Close the quote or bracket on the same value'] },
+  { case: 'unclosed-bracket', file: 'issues/003.yaml', line: 9, column: 8, says: ['YAML syntax: this [ is never closed with ]'] },
+  { case: 'key-over-indented', file: 'issues/newsletter.yaml', line: 7, column: 9, says: ['YAML syntax: this line does not fit the block above it', 'Check the indentation of this line'] },
+  { case: 'intro-line-not-indented', file: 'issues/003.yaml', line: 6, column: 1, says: ['YAML syntax: this line does not fit the block above it', 'each line of a text block (intro: |) is indented under it'] },
+  { case: 'list-item-over-indented', file: 'issues/003.yaml', line: 10, column: 5, field: 'items.0', says: ['must be lowercase letters, digits and dashes, e.g. coop-future-of-work (got text "coop-future-of-work - coop-champions-kar…")', 'Two list entries ran together'] },
+  { case: 'colon-in-title', file: 'issues/items.yaml', line: 37, column: 10, says: ['YAML syntax: this line does not fit the block above it', 'A value containing ": " needs quotes'] },
   // wrong types
   { case: 'number-not-a-number', file: 'issues/003.yaml', line: 1, column: 9, field: 'number', says: ['must be a whole number, e.g. 3'] },
   { case: 'items-not-a-list', file: 'issues/003.yaml', line: 9, column: 8, field: 'items', says: ['must be a list of item ids from the catalog'] },
+  { case: 'catalog-not-a-list', file: 'issues/items.yaml', line: 4, column: 1, says: ['must be a list of news items (each line starting with "- id: …")'] },
   { case: 'logo-width-text', file: 'issues/newsletter.yaml', line: 26, column: 10, field: 'logo.width', says: ['must be a number, not text "160px"'] },
   { case: 'from-not-a-block', file: 'issues/newsletter.yaml', line: 6, column: 7, field: 'from', says: ['must be a block of fields, not text "ILO COOP <coop-enews@example.org>"'] },
   { case: 'empty-intro', file: 'issues/003.yaml', line: 4, column: 7, field: 'intro', says: ['must be text, not empty'] },
@@ -66,9 +72,11 @@ const YAML: ContentCase[] = [
   { case: 'typo-subject', file: 'issues/003.yaml', line: 3, column: 1, field: 'subjet', says: ['unknown field "subjet"', 'Did you mean "subject"?'] },
   { case: 'typo-reply-to', file: 'issues/newsletter.yaml', line: 9, column: 1, field: 'reply-to', says: ['unknown field "reply-to"', 'Did you mean "reply_to"?'] },
   { case: 'typo-catalog-field', file: 'issues/items.yaml', line: 21, column: 3, field: '1.sumary', says: ['unknown field "sumary"', 'Did you mean "summary"?', 'issues/items.yaml:17:3: 1.summary: is required but missing'], problems: 2 },
+  { case: 'typo-override-field', file: 'issues/003.yaml', line: 12, column: 5, field: 'items.1.titel', says: ['unknown field "titel"', 'Did you mean "title"?'] },
   { case: 'missing-postal-address', file: 'issues/newsletter.yaml', line: 3, column: 1, field: 'postal_address', says: ['is required but missing'] },
   // values
   { case: 'impossible-date', file: 'issues/003.yaml', line: 2, column: 7, field: 'date', says: ['is not a real calendar date'] },
+  { case: 'date-wrong-format', file: 'issues/items.yaml', line: 20, column: 9, field: '1.date', says: ['must be a date written as YYYY-MM-DD, e.g. 2017-04-26 (got text "06/04/2017")'] },
   { case: 'subject-line-break', file: 'issues/003.yaml', line: 3, column: 10, field: 'subject', says: ['must be a single line (no line breaks)'] },
   { case: 'javascript-url', file: 'issues/items.yaml', line: 24, column: 8, field: '1.url', says: ['must start with https:// (got "javascript:")'] },
   { case: 'image-ftp', file: 'issues/items.yaml', line: 35, column: 10, field: '2.image.src', says: ['must start with https:// (got "ftp:")'] },
@@ -90,8 +98,15 @@ const YAML: ContentCase[] = [
 
 const TEMPLATES: ContentCase[] = [
   { case: 'unknown-partial', file: 'templates/email.mjml', line: 22, column: 5, says: ['Handlebars: The partial headr could not be found', 'Partials live in templates/partials/'] },
-  { case: 'hbs-mismatched-block', file: 'templates/email.mjml', line: 31, column: 8, says: ["Handlebars: each doesn't match if", 'has its matching {{/if}} / {{/each}}'] },
-  { case: 'text-mismatched-block', file: 'templates/email.txt', line: 9, column: 4, says: ["Handlebars: each doesn't match with"] },
+  { case: 'hbs-mismatched-block', file: 'templates/email.mjml', line: 33, column: 5, says: ['Handlebars: {{/if}} does not match {{#each}} opened at line 31', 'Close {{#each}} with {{/each}} first.'] },
+  { case: 'text-mismatched-block', file: 'templates/email.txt', line: 20, column: 1, says: ['Handlebars: {{/with}} does not match {{#each}} opened at line 9'] },
+  { case: 'hbs-unclosed-block', file: 'templates/email.mjml', line: 4, column: 5, says: ['Handlebars: {{#if}} is never closed', 'Add {{/if}} where the block should end.'] },
+  { case: 'hbs-unclosed-mustache', file: 'templates/partials/header.mjml', line: 7, column: 11, says: ['Handlebars: this {{ is not closed with }}'] },
+  { case: 'hbs-missing-brace', file: 'templates/partials/item-news.mjml', line: 2, column: 3, says: ['Handlebars: this {{ is not closed with }}'] },
+  { case: 'slot-without-quotes', file: 'templates/email.mjml', line: 26, column: 19, says: ['Handlebars: slot needs a name in quotes, e.g. {{slot "name"}}', 'Write the slot name in quotes'] },
+  { case: 'missing-item-type-partial', file: 'issues/003.yaml', line: 11, column: 5, field: 'items.1', says: ['item "coop-champions-karim-toumi" is of type Article, and there is no template for that type: templates/partials/item-article.mjml is missing'] },
+  { case: 'mjml-unknown-tag-nested', file: 'templates/partials/footer.mjml', line: 3, column: 5, says: ["MJML: Element mj-txt doesn't exist or is not registered"] },
+  { case: 'mjml-wrong-parent', file: 'templates/email.mjml', line: 24, column: 9, says: ['MJML: mj-text cannot be used inside mj-section'] },
   { case: 'strict-unknown-field', file: 'templates/partials/item.mjml', line: 8, column: 60, says: ['Handlebars: the field "titel" does not exist here', 'see the field list in README.md'] },
   { case: 'text-unknown-field', file: 'templates/email.txt', line: 2, column: 7, says: ['Handlebars: the field "numbr" does not exist here'] },
   { case: 'mjml-unknown-tag', file: 'templates/email.mjml', line: 36, column: 9, says: ["MJML: Element mj-spacr doesn't exist or is not registered", 'Check the tag name'] },
@@ -121,10 +136,14 @@ const CSV_BAD: CsvCase[] = [
   { case: 'empty', says: ['is empty: it needs a header row (email,name,…) and one row per subscriber.'] },
   { case: 'only-blank-lines', says: ['is empty: it needs a header row'] },
   // encoding
-  { case: 'utf16-bom', line: 1, says: ['Save it again as "CSV UTF-8 (comma delimited)"', 'is saved as UTF-16; enews reads UTF-8.'] },
-  { case: 'latin1-header', line: 1, says: ['Save it again as "CSV UTF-8"', 'is not UTF-8 (line 1 has bytes that are not valid UTF-8)'] },
+  { case: 'utf16-bom', line: 1, says: ['Save it again as "CSV UTF-8 (comma delimited)"', 'is saved as UTF-16 (Unicode); enews reads UTF-8.'] },
+  { case: 'utf16le-no-bom', line: 1, says: ['Save it again as "CSV UTF-8 (comma delimited)"', 'is saved as UTF-16 (Unicode); enews reads UTF-8.'] },
+  { case: 'latin1-data-row', line: 3, says: ['Save it again as "CSV UTF-8', 'is not UTF-8: line 3 has bytes in another encoding (probably Latin-1 or Windows-1252).'] },
+  { case: 'windows-1252-data-row', line: 3, says: ['Save it again as "CSV UTF-8', 'is not UTF-8: line 3 has bytes in another encoding (probably Latin-1 or Windows-1252).'] },
+  { case: 'mixed-delimiters-header', line: 1, says: ['the header mixes the delimiters "," and ";" (column "email;name")', 'Use one delimiter for the whole file'] },
+  { case: 'latin1-header', line: 1, says: ['Save it again as "CSV UTF-8', 'is not UTF-8 (line 1 has bytes that are not valid UTF-8)'] },
   // quoting and shape
-  { case: 'unclosed-quote', line: 3, says: ['a field opens a double quote (") but never closes it', 'a quoted field that starts after line 2 is never closed', 'Close the quote'] },
+  { case: 'unclosed-quote', line: 3, says: ['a field opens a double quote (") that is never closed, so the rest of the file reads as one field', 'is not valid CSV.', 'Close the quote'] },
   { case: 'lf-line-endings', line: 3, field: 'email', says: ['"karim.benali.example.net" is not a valid address: it needs the form name@domain', 'lf-line-endings.csv:5: email "lin.wei@example" is not a valid address: it has an invalid domain "example"'], problems: 2 },
   { case: 'too-many-fields', line: 3, says: ['has 6 fields but the header has 5', 'must be in double quotes: "Smith, Jane"'] },
   { case: 'delimiter-mismatch', line: 3, field: 'email', says: ['"karim.benali@example.net,Karim Benali,fr" is not a valid address'] },
@@ -133,7 +152,7 @@ const CSV_BAD: CsvCase[] = [
   // addresses
   { case: 'address-with-space', line: 3, field: 'email', says: ['"karim benali@example.net" is not a valid address: it contains a space'] },
   { case: 'address-with-line-break', line: 3, field: 'email', says: ['"amina.diallo@example.com\\r\\nBcc: everyone@example.org" is not a valid address: it contains a line break'] },
-  { case: 'address-zero-width-space', line: 3, field: 'email', says: ['"karim.benali\u200b@example.net" is not a valid address: it contains an invisible or control character'] },
+  { case: 'address-zero-width-space', line: 3, field: 'email', says: ['"karim.benali\\u200b@example.net" is not a valid address: it contains an invisible or control character'] },
   { case: 'address-missing-at', line: 3, field: 'email', says: ['"karim.benali.example.net" is not a valid address: it needs the form name@domain', 'address-missing-at.csv:4: email is empty'], problems: 2 },
   { case: 'address-two-at', line: 3, field: 'email', says: ['"karim.benali@@example.net" is not a valid address: it contains more than one @'] },
   { case: 'address-quoted-local-part', line: 3, field: 'email', says: ['"\\"karim benali\\"@example.net" is not a valid address: it contains a space'] },
@@ -168,6 +187,9 @@ const CSV_ACCEPTED: AcceptedCase[] = [
   { case: 'accepted-duplicates-other-case', delivered: ['zoe.martin@example.org', 'karim.benali@example.net', 'amina.diallo@example.com'], skipped: { duplicate: 2 } },
   { case: 'accepted-unsubscribed-other-case', delivered: ['zoe.martin@example.org', 'amina.diallo@example.com'], skipped: { duplicate: 1, unsubscribed: 1 } },
   { case: 'accepted-header-aliases', delivered: ['zoe.martin@example.org', 'karim.benali@example.net'] },
+  { case: 'accepted-stray-quote-in-field', delivered: ['zoe.martin@example.org', 'karim.benali@example.net', 'amina.diallo@example.com'] },
+  { case: 'accepted-text-after-closing-quote', delivered: ['zoe.martin@example.org', 'karim.benali@example.net', 'amina.diallo@example.com'] },
+  { case: 'accepted-header-mail-naam', delivered: ['zoe.martin@example.org', 'karim.benali@example.net'], notice: 'column "naam" is used as a merge field ({{slot "naam"}}); did you mean "name"?' },
   { case: 'accepted-quoted-fields', delivered: ['sean.obrien@example.org', 'zoe.martin@example.org', 'karim.benali@example.net'] },
 ];
 
@@ -184,30 +206,7 @@ const USAGE: Array<{ args: string[]; code: number; says: string[] }> = [
 ];
 
 /** Fixtures enews handles badly today; each gets its row once src/ is fixed (see the bad-input report). */
-const PENDING: Record<string, string> = {
-  'yaml/unclosed-quote': 'location is the end of the file (13:1), not the opening quote (3:12)',
-  'yaml/unclosed-bracket': 'location is the end of the file (10:1), not the opening [ (9:8)',
-  'yaml/list-item-over-indented': 'reported as "items.0: must be lowercase letters…" without the value or a word about indentation',
-  'yaml/key-over-indented': 'two problems at one place, and the hint talks about quoting ": " instead of indentation',
-  'yaml/intro-line-not-indented': 'hint talks about quoting ": " instead of indenting the Markdown line',
-  'yaml/date-wrong-format': 'a second, wrong problem "is not a real calendar date" for 06/04/2017',
-  'yaml/catalog-not-a-list': 'items.yaml as a mapping is read as one item: six "is required" problems instead of "must be a list"',
-  'yaml/typo-override-field': '"Fields allowed here: ." — no suggestion (title) for a typo inside an item override',
-  'templates/hbs-unclosed-block': 'parser jargon (Expecting \'OPEN_INVERSE_CHAIN\'…) at the end of the file, not the {{#if}} left open',
-  'templates/hbs-unclosed-mustache': "parser jargon (Expecting 'ID', got 'INVALID'), no column",
-  'templates/hbs-missing-brace': 'parser jargon listing 14 token names, no column',
-  'templates/missing-item-type-partial': 'no line, and does not say which item (type Article) needs item-article.mjml',
-  'templates/mjml-unknown-tag-nested': 'three extra problems for the <p>, <a>, <br> inside the unknown tag',
-  'templates/mjml-wrong-parent': 'points at the <mj-text> default in <mj-attributes> (9:7), not the misplaced tag (24:9)',
-  'templates/slot-without-quotes': 'no file and no line at all',
-  'csv/latin1-data-row.csv': 'accepted: the Latin-1 é in a data row is sent as U+FFFD',
-  'csv/windows-1252-data-row.csv': 'accepted: Windows-1252 bytes in a data row are sent as U+FFFD',
-  'csv/utf16le-no-bom.csv': 'prints the header with NUL bytes instead of saying it is UTF-16',
-  'csv/mixed-delimiters-header.csv': 'hint "Rename "email;name" to email" would lose the name column',
-  'csv/stray-quote-in-field.csv': 'csv-parse wording, "field 1" counted from 0 (it is column 2, name)',
-  'csv/text-after-closing-quote.csv': 'csv-parse wording ("record delimiter, trimable character (if activated) or comment")',
-  'csv/header-mail-naam.csv': 'accepted silently: "naam" is ignored, everyone is greeted with the fallback name',
-};
+const PENDING: Record<string, string> = {};
 
 // ---------------------------------------------------------------------------
 // Helpers

@@ -109,7 +109,7 @@ describe('content errors', () => {
     edit(dir, 'templates/email.mjml', '{{/each}}', '{{/if}}');
     const r = await check(dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("templates/email.mjml:31:8: Handlebars: each doesn't match if");
+    expect(r.stderr).toContain('templates/email.mjml:33:5: Handlebars: {{/if}} does not match {{#each}} opened at line 31');
     const dir2 = copyProject();
     edit(dir2, 'templates/email.mjml', '{{> header}}', '{{> headr}}');
     const r2 = await check(dir2);

@@ -269,3 +269,37 @@ describe('enews send refuses, and sends nothing, when', () => {
     expect(server.received).toHaveLength(2);
   });
 });
+
+describe('the confirmation prompt on a real terminal', () => {
+  // `script` (util-linux) gives the CLI a pseudo-terminal, as when staff type the command.
+  async function onTerminal(dir: string, url: string, answer: string) {
+    const { spawn } = await import('node:child_process');
+    const cmd = `"${process.execPath}" "${path.resolve('bin/enews.js')}" send 3 --subscribers subscribers.csv`;
+    return new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH, SMTP_URL: url, UNSUBSCRIBE_SECRET: SECRET, TERM: 'dumb' } });
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('[y/N]') && answer) {
+          child.stdin.write(`${answer}\n`);
+          answer = '';
+        }
+      });
+      child.on('close', (code) => resolve({ code, out }));
+    });
+  }
+
+  it('asks with the plan, sends nothing on "n", sends on "y"', async () => {
+    const dir = await builtProject(csv([...people(3), { email: 'gone@example.org', name: 'Gone', status: 'unsubscribed' }]));
+    const server = await smtp();
+    const no = await onTerminal(dir, server.url(), 'n');
+    expect(no.out).toContain("Send 'ILO COOP eNewsUpdate No. 3' to 3 subscribers via 127.0.0.1:");
+    expect(no.out).toContain('1 skipped (1 unsubscribed) [y/N]');
+    expect(no.out).toContain('Cancelled: nothing was sent.');
+    expect(no.code).toBe(0);
+    expect(server.rcptAttempts).toEqual([]);
+    const yes = await onTerminal(dir, server.url(), 'y');
+    expect(yes.code).toBe(0);
+    expect(server.received).toHaveLength(3);
+  });
+});

@@ -16,10 +16,10 @@ import {
   type LoadedNewsletter,
 } from '../content/load.js';
 import type { Issue, Item, Newsletter } from '../content/schema.js';
-import { displayPath } from '../content/yaml-file.js';
+import { displayPath, locate } from '../content/yaml-file.js';
 import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
 import { loadTemplates, templateInputs, type TemplateSet } from '../render/templates.js';
-import { buildViewModel } from '../render/view-model.js';
+import { buildViewModel, typeSlug } from '../render/view-model.js';
 import { collectWarnings, type Warning } from '../render/warnings.js';
 import { escapeHtml, escapeText, fillSlots } from '../render/slots.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
@@ -60,15 +60,32 @@ export async function prepareIssue(root: string, number: number): Promise<Prepar
   const loaded = attempt(() => loadIssue(paths, number));
   const templates = attempt(() => loadTemplates(paths.templatesDir));
   const items = catalog && loaded ? attempt(() => resolveItems(loaded, catalog)) : undefined;
+  if (items && loaded && templates) problems.push(...missingItemPartials(items, loaded, templates));
   if (problems.length > 0 || !nl || !catalog || !loaded || !templates || !items) {
     throw new EnewsError('invalid-content', `Issue ${number} cannot be built`, { problems });
   }
   return render(root, number, nl, catalog, loaded, templates, items);
 }
 
+/** Each item type needs its partial; say which item needs which file, at the item's line. */
+function missingItemPartials(items: Item[], loaded: LoadedIssue, templates: TemplateSet): Problem[] {
+  return items.flatMap((item, i) => {
+    const file = `item-${typeSlug(item.type)}.mjml`;
+    if (templates.partials.has(file)) return [];
+    return [
+      {
+        message: `item "${item.id}" is of type ${item.type}, and there is no template for that type: templates/partials/${file} is missing`,
+        path: `items.${i}`,
+        location: locate(loaded.src, ['items', i]),
+        hint: 'Add that partial (start from a copy of item-news.mjml), or give the item another type in the catalog.',
+      },
+    ];
+  });
+}
+
 function withSummary(p: Problem, err: EnewsError): Problem {
   // Keep the file in view when the problem itself has no location.
-  return p.location ? p : { ...p, message: `${err.message.replace(/:$/, '')}: ${p.message}` };
+  return p.location ? p : { ...p, message: `${err.message.replace(/[.:]$/, '')}: ${p.message}` };
 }
 
 async function render(

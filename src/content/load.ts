@@ -76,8 +76,8 @@ export function loadCatalog(paths: ContentPaths): LoadedCatalog {
     const text = readText(file, 'the catalog of news items');
     inputs.push({ file, text });
     const src = parseYaml(file, text);
-    // A one-item file may hold the item itself rather than a one-element list.
-    const many = Array.isArray(src.doc.toJS());
+    // In issues/items/, a file may hold one item rather than a one-element list; items.yaml is always a list.
+    const many = path.basename(file) === 'items.yaml' || Array.isArray(src.doc.toJS());
     const list = many ? validate(src, catalogSchema, 'catalog of news items') : [validate(src, catalogSchema.element, 'news item')];
     list.forEach((item, i) => {
       const location = locate(src, many ? [i] : []);

@@ -15,7 +15,7 @@ const line = text.refine((s) => !/[\r\n\u2028\u2029]/.test(s), 'must be a single
 /** A calendar date written as YYYY-MM-DD that exists (no 30 February). */
 export const isoDate = z
   .string({ error: 'must be a date written as YYYY-MM-DD, e.g. 2017-04-26' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written as YYYY-MM-DD, e.g. 2017-04-26')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written as YYYY-MM-DD, e.g. 2017-04-26', abort: true })
   .refine(isRealDate, { message: 'is not a real calendar date', abort: true });
 
 export const emailAddress = z.string().superRefine((value, ctx) => {

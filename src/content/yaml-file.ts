@@ -9,6 +9,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import type { z } from 'zod';
 import { EnewsError, type Location, type Problem, throwIfProblems } from '../errors.js';
 import { closest } from '../util/closest.js';
+import { syntaxProblems } from './yaml-syntax.js';
 
 export interface YamlSource {
   /** Path as shown to people: relative to the working directory. */
@@ -38,36 +39,9 @@ export function parseYaml(file: string, text: string): YamlSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   const shown = displayPath(file);
-  const problems: Problem[] = doc.errors.map((e) => ({
-    message: `YAML syntax: ${yamlReason(e.code, e.message)}`,
-    location: { file: shown, line: e.linePos?.[0].line, column: e.linePos?.[0].col },
-    hint: yamlHint(e.code),
-  }));
+  const problems = syntaxProblems(shown, text, doc.errors);
   throwIfProblems('yaml-syntax', `${shown} is not valid YAML`, problems);
   return { file: shown, text, doc, lines };
-}
-
-function yamlReason(code: string, message: string): string {
-  // The library appends " at line L, column C:" and a snippet; we print the location ourselves.
-  return message.split(/ at line \d+, column \d+/)[0]!.trim();
-}
-
-function yamlHint(code: string): string | undefined {
-  switch (code) {
-    case 'BAD_INDENT':
-      return 'Check the indentation (spaces, not tabs) and that every [ or { is closed.';
-    case 'MISSING_CHAR':
-      return 'A quote, [ or { is opened but not closed; close it on the same value.';
-    case 'DUPLICATE_KEY':
-      return 'A field appears twice in the same block; keep one.';
-    case 'TAB_AS_INDENT':
-      return 'Indent with spaces; YAML does not allow tabs.';
-    case 'MULTILINE_IMPLICIT_KEY':
-    case 'BLOCK_AS_IMPLICIT_KEY':
-      return 'A value containing ": " probably needs quotes, e.g. title: "A: B".';
-    default:
-      return undefined;
-  }
 }
 
 /** Location of the value at `keyPath`, or of its nearest existing parent. */
@@ -163,12 +137,16 @@ function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodTy
       ? `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`
       : issue.code === 'invalid_union'
         ? `must be an item id (text) or a block with "id:"`
-        : issue.message;
+        : issue.code === 'invalid_format' && typeof issue.input === 'string'
+          ? `${issue.message} (got ${describeValue(issue.input)})`
+          : issue.message;
+  const joined = typeof issue.input === 'string' && / - /.test(issue.input) && typeof keyPath[keyPath.length - 1] === 'number';
   return [
     {
       message,
-      path: dotPath(keyPath) || '(top level)',
+      path: dotPath(keyPath) || undefined,
       location: locate(src, keyPath, missing),
+      hint: joined ? 'Two list entries ran together: start each one on its own line with "- ", lined up with the others.' : undefined,
     },
   ];
 }
@@ -190,8 +168,14 @@ function describeValue(v: unknown): string {
 function knownKeys(schema: z.ZodType, keyPath: ReadonlyArray<PropertyKey>): string[] {
   let s: unknown = schema;
   for (const key of keyPath) s = childSchema(s, key);
-  const shape = (unwrap(s) as { shape?: Record<string, unknown> } | undefined)?.shape;
+  const shape = (objectOf(s) as { shape?: Record<string, unknown> } | undefined)?.shape;
   return shape ? Object.keys(shape) : [];
+}
+
+/** The object schema itself, or the object option of a union (an item id or an item block). */
+function objectOf(s: unknown): unknown {
+  const u = unwrap(s) as { shape?: unknown; def?: { options?: unknown[] } } | undefined;
+  return u?.shape ? u : u?.def?.options?.map(unwrap).find((o) => (o as { shape?: unknown })?.shape);
 }
 
 function unwrap(s: unknown): unknown {
@@ -201,9 +185,7 @@ function unwrap(s: unknown): unknown {
 }
 
 function childSchema(s: unknown, key: PropertyKey): unknown {
-  const u = unwrap(s) as { shape?: Record<string, unknown>; def?: { element?: unknown; options?: unknown[]; type?: string } };
-  if (u?.shape) return u.shape[String(key)];
+  const u = unwrap(s) as { def?: { element?: unknown } } | undefined;
   if (u?.def?.element) return u.def.element;
-  if (u?.def?.options) return u.def.options.find((o) => (unwrap(o) as { shape?: unknown })?.shape);
-  return undefined;
+  return (objectOf(s) as { shape?: Record<string, unknown> } | undefined)?.shape?.[String(key)];
 }

@@ -71,9 +71,12 @@ async function mjmlToHtml(mjml: string, templates: TemplateSet): Promise<string>
     result = { html: '', errors };
   }
   const rendered = mjml.split('\n');
+  // Inside an unknown mj- tag MJML also rejects the plain HTML it holds; those follow from the first mistake.
+  const unknownTag = result.errors.some((e) => /doesn't exist or is not registered/.test(e.message));
+  const errors = unknownTag ? result.errors.filter((e) => e.tagName.startsWith('mj-')) : result.errors;
   // A mistake in an item partial repeats once per item; report it once.
   const seen = new Set<string>();
-  const problems = result.errors
+  const problems = errors
     .map((e) => mjmlProblem(e, rendered[e.line - 1] ?? '', templates))
     .filter((p) => !seen.has(formatProblem(p)) && seen.add(formatProblem(p)));
   throwIfProblems('mjml', 'The email template is not valid MJML', problems);
@@ -81,28 +84,39 @@ async function mjmlToHtml(mjml: string, templates: TemplateSet): Promise<string>
 }
 
 /**
- * MJML reports lines of the Handlebars output, which staff never see; point
- * at the template line that holds the offending tag instead.
+ * MJML reports lines of the Handlebars output, which staff never see. Point
+ * at the template line that produced the offending line: the same text when
+ * the line has no {{ }} in it, else the first line with that tag.
  */
 function mjmlProblem(e: { line: number; message: string; tagName: string }, renderedLine: string, templates: TemplateSet): Problem {
   const attr = /Attribute (\S+) is illegal/.exec(e.message)?.[1];
   const files = [templates.html, ...templates.partials.values()].filter((t) => t.file.endsWith('.mjml'));
-  for (const t of files) {
-    const lines = t.source.split('\n');
-    const idx = lines.findIndex((l) => l.includes(`<${e.tagName}`) && (!attr || l.includes(`${attr}=`)));
-    if (idx >= 0) {
-      return {
-        message: `MJML: ${e.message}`,
-        location: { file: displayPath(t.file), line: idx + 1, column: lines[idx]!.indexOf(`<${e.tagName}`) + 1 },
-        hint: mjmlHint(e.message),
-      };
-    }
+  const wanted = renderedLine.trim();
+  const found =
+    findLine(files, (l) => wanted !== '' && l.trim() === wanted) ??
+    findLine(files, (l) => l.includes(`<${e.tagName}`) && (!attr || l.includes(`${attr}=`)));
+  if (found) {
+    const col = found.text.indexOf(`<${e.tagName}`);
+    return {
+      message: `MJML: ${e.message}`,
+      location: { file: displayPath(found.file), line: found.line, column: (col >= 0 ? col : found.text.search(/\S/)) + 1 },
+      hint: mjmlHint(e.message),
+    };
   }
   return {
-    message: `MJML: ${e.message} (in <${e.tagName}>: ${renderedLine.trim().slice(0, 80)})`,
+    message: `MJML: ${e.message} (in <${e.tagName}>: ${wanted.slice(0, 80)})`,
     location: { file: displayPath(templates.html.file) },
     hint: mjmlHint(e.message),
   };
+}
+
+function findLine(files: TemplateFile[], match: (line: string) => boolean): { file: string; line: number; text: string } | null {
+  for (const t of files) {
+    const lines = t.source.split('\n');
+    const i = lines.findIndex(match);
+    if (i >= 0) return { file: t.file, line: i + 1, text: lines[i]! };
+  }
+  return null;
 }
 
 function mjmlHint(message: string): string {

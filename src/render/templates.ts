@@ -6,11 +6,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
+import { type Problem, throwIfProblems } from '../errors.js';
 import type { InputFile } from '../content/load.js';
 import { displayPath, readText } from '../content/yaml-file.js';
 import { slotMarker } from './slots.js';
 import { wrapText } from './wrap-text.js';
+import { scanMustaches } from './template-syntax.js';
 
 export interface TemplateFile {
   file: string;
@@ -65,6 +66,11 @@ function checkSyntax(set: TemplateSet): void {
       const line = t.source.slice(0, reserved).split('\n').length;
       problems.push({ message: 'contains a private-use character, which enews reserves for recipient slots', location: { file: displayPath(t.file), line } });
     }
+    const scanned = scanMustaches(t.source, displayPath(t.file));
+    if (scanned.length) {
+      problems.push(...scanned);
+      continue;
+    }
     try {
       Handlebars.parse(t.source);
     } catch (err) {
@@ -88,7 +94,9 @@ export function handlebarsProblem(err: unknown, file: string): Problem {
   return {
     message: `Handlebars: ${message}`,
     location: { file: displayPath(file), line, column: e.column !== undefined ? e.column + 1 : undefined },
-    hint: /could not be found/.test(raw)
+    hint: /slot needs a name/.test(raw)
+      ? 'Write the slot name in quotes: {{slot "name"}}, {{slot "email"}}, {{slot "unsubscribe_url"}} or a CSV column.'
+      : /could not be found/.test(raw)
       ? 'Partials live in templates/partials/, e.g. {{> item-news}} is templates/partials/item-news.mjml.'
       : /not defined in/.test(raw)
         ? 'The template uses a field that does not exist; see the field list in README.md (Templates).'
@@ -99,8 +107,14 @@ export function handlebarsProblem(err: unknown, file: string): Problem {
 /** A Handlebars environment with enews' helpers and the given partials. */
 export function handlebarsEnv(set: TemplateSet, kind: 'html' | 'text'): typeof Handlebars {
   const hb = Handlebars.create();
-  hb.registerHelper('slot', (name: unknown) => {
-    if (typeof name !== 'string') throw new EnewsError('template', 'slot needs a name in quotes, e.g. {{slot "name"}}');
+  hb.registerHelper('slot', (name: unknown, options: { loc?: { start: { line: number; column: number } } }) => {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_]+$/.test(name)) {
+      // Thrown like a Handlebars error so it gets the template's file and line.
+      throw Object.assign(new Error('slot needs a name in quotes, e.g. {{slot "name"}}'), {
+        lineNumber: options?.loc?.start.line,
+        column: options?.loc?.start.column,
+      });
+    }
     return new hb.SafeString(slotMarker(name));
   });
   hb.registerHelper('wrap', (value: unknown, options: { hash?: { width?: number; indent?: string } }) =>

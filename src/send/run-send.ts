@@ -4,7 +4,7 @@
  * options, answers the confirmation question and prints what comes back.
  */
 import path from 'node:path';
-import { EnewsError, ExitCode, type Problem } from '../errors.js';
+import { EnewsError, ExitCode, formatProblem, type Problem } from '../errors.js';
 import { contentPaths, loadNewsletter } from '../content/load.js';
 import type { Newsletter } from '../content/schema.js';
 import { displayPath } from '../content/yaml-file.js';
@@ -103,6 +103,7 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
       : smtpDeliverer(smtpSettings(opts.env, { concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, insecureTls: opts.insecureTls }), dkim);
 
   const src = openSubscriberFile(opts.subscribers);
+  for (const w of src.columns.warnings) hooks.notice?.(`warning: ${formatProblem(w)}`);
   const journalFile = mode === 'test' ? null : path.resolve(opts.root, opts.journal ?? defaultJournalPath(opts.root, opts.number, opts.shard));
   const identity = {
     issue: opts.number,

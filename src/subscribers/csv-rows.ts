@@ -1,13 +1,15 @@
 /**
  * Streams a CSV file staff exported from a spreadsheet: detects the
  * delimiter from the header line, tolerates a BOM, CRLF and quoted fields,
- * and yields each record with its line number. Encoding problems and broken
- * quoting become errors that name the line.
+ * and yields each record with the line it starts on. Encoding problems and
+ * broken quoting become errors that name the line and column.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
-import { EnewsError } from '../errors.js';
+import { EnewsError, type Location } from '../errors.js';
 import { displayPath } from '../content/yaml-file.js';
+import { firstInvalidUtf8Line } from './utf8.js';
 
 export interface CsvRow {
   line: number;
@@ -22,6 +24,7 @@ export interface CsvHeader {
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
+const SAVE_AS_UTF8 = 'Save it again as "CSV UTF-8 (comma delimited)" (Excel) or with the UTF-8 character set (LibreOffice).';
 
 /** Reads the start of the file to find the header line and its delimiter. */
 export function sniffHeader(file: string): CsvHeader {
@@ -37,9 +40,10 @@ export function sniffHeader(file: string): CsvHeader {
   const n = readSync(fd, buf, 0, buf.length, 0);
   closeSync(fd);
   const head = buf.subarray(0, n);
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-    throw new EnewsError('csv-encoding', `${shown} is saved as UTF-16; enews reads UTF-8.`, {
-      problems: [{ message: 'Save it again as "CSV UTF-8 (comma delimited)" (Excel) or UTF-8 (LibreOffice).', location: { file: shown, line: 1 } }],
+  // UTF-16 shows as a byte-order mark, or as a NUL byte next to every ASCII letter.
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || head.subarray(0, 200).includes(0)) {
+    throw new EnewsError('csv-encoding', `${shown} is saved as UTF-16 (Unicode); enews reads UTF-8.`, {
+      problems: [{ message: SAVE_AS_UTF8, location: { file: shown, line: 1 } }],
     });
   }
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
@@ -49,65 +53,98 @@ export function sniffHeader(file: string): CsvHeader {
     throw new EnewsError('csv-empty', `${shown} is empty: it needs a header row (email,name,…) and one row per subscriber.`);
   }
   const first = lines[index]!;
+  const location = { file: shown, line: index + 1 };
   if (first.includes('\uFFFD')) {
     throw new EnewsError('csv-encoding', `${shown} is not UTF-8 (line ${index + 1} has bytes that are not valid UTF-8).`, {
-      problems: [{ message: 'Save it again as "CSV UTF-8" from your spreadsheet program.', location: { file: shown, line: index + 1 } }],
+      problems: [{ message: SAVE_AS_UTF8, location }],
     });
   }
   // The delimiter is the candidate that splits the header into the most columns.
-  const delimiter = DELIMITERS.map((d) => [d, first.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
+  const [delimiter] = DELIMITERS.map((d) => [d, first.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]!;
   const columns = first.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase());
+  const mixed = DELIMITERS.find((d) => d !== delimiter && columns.some((c) => c.includes(d)));
+  if (mixed) {
+    throw new EnewsError('csv-header', `${shown} has an unusable header row (1 problem):`, {
+      problems: [
+        {
+          message: `the header mixes the delimiters "${show(delimiter)}" and "${show(mixed)}" (column "${columns.find((c) => c.includes(mixed))}")`,
+          location,
+          hint: 'Use one delimiter for the whole file: save it again as CSV from your spreadsheet program.',
+        },
+      ],
+    });
+  }
   return { delimiter, columns, line: index + 1 };
 }
 
-/** Every data record after the header, with the line it ends on. Blank records are skipped. */
+function show(d: string): string {
+  return d === '\t' ? 'tab' : d;
+}
+
+/** Every data record after the header, with the line it starts on. Blank records are skipped. */
 export async function* readCsvRows(file: string, header: CsvHeader): AsyncGenerator<CsvRow> {
   const shown = displayPath(file);
-  const parser = createReadStream(file).pipe(
-    parse({
+  const parser = parse({
       bom: true,
       delimiter: header.delimiter,
       relax_column_count: true,
+      // A quote inside an unquoted field (Karim "KB" Benali) is kept as text, as spreadsheets do.
+      relax_quotes: true,
       // Empty lines come through (and are skipped below) so that line numbers can be counted exactly;
       // csv-parse's own counter miscounts line breaks inside quoted fields.
       skip_empty_lines: false,
       raw: true,
       from_line: header.line + 1,
-    }),
-  );
+  });
+  // pipeline (unlike pipe) hands a decoding error on to the parser, so the loop below sees it.
+  pipeline(Readable.from(decodeUtf8(file)), parser, () => {});
   let next = header.line + 1;
-  let lastLine = header.line;
   try {
     for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       const line = next;
       // `raw` carries part of the record terminator (all of "\n", but only the "\r" of "\r\n"); drop it, count the rest.
       next += countNewlines(raw.replace(/\r?\n$|\r$/, '')) + 1;
-      lastLine = next - 1;
       if (record.every((f) => f.trim() === '')) continue;
       yield { line, fields: record };
     }
   } catch (err) {
-    const e = err as { code?: string; message: string };
-    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-      throw new EnewsError('csv-quote', `${shown}: a quoted field that starts after line ${lastLine} is never closed.`, {
-        problems: [
-          {
-            message: 'a field opens a double quote (") but never closes it, so the rest of the file reads as one field',
-            location: { file: shown, line: lastLine + 1 },
-            hint: 'Close the quote, or write a quote inside a quoted field as two quotes ("").',
-          },
-        ],
-      });
-    }
-    const line = /line (\d+)/.exec(e.message)?.[1];
-    throw new EnewsError('csv-syntax', `${shown} is not valid CSV.`, {
-      problems: [
-        {
-          message: e.message.replace(/^[A-Za-z ]+: /, ''),
-          location: { file: shown, line: line ? Number(line) : lastLine + 1 },
-          hint: 'A field containing the delimiter or a quote must be put in double quotes, with inner quotes doubled ("").',
-        },
-      ],
+    if (err instanceof EnewsError) throw err;
+    throw csvSyntaxError(err as CsvParseError, { file: shown, line: next }, header);
+  }
+}
+
+interface CsvParseError {
+  code?: string;
+  message: string;
+  column?: number;
+}
+
+function csvSyntaxError(e: CsvParseError, location: Location, header: CsvHeader): EnewsError {
+  const column = e.column !== undefined ? ` ${e.column + 1}${header.columns[e.column] ? ` (${header.columns[e.column]})` : ''}` : '';
+  const quoteHint = 'Put the whole field in double quotes and double any quote inside it: "Karim ""KB"" Benali".';
+  const [message, hint] =
+    e.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? ['a field opens a double quote (") that is never closed, so the rest of the file reads as one field', 'Close the quote, or write a quote inside a quoted field as two quotes ("").']
+      : e.code === 'CSV_INVALID_CLOSING_QUOTE'
+        ? [`in column${column}, text follows the closing quote of a quoted field`, quoteHint]
+        : e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_OPENING_QUOTE'
+          ? [`in column${column}, a quote appears inside a field that is not quoted`, quoteHint]
+          : [e.message.replace(/^[A-Za-z ]+: /, ''), 'A field containing the delimiter or a quote must be put in double quotes, with inner quotes doubled ("").'];
+  return new EnewsError('csv-syntax', `${location.file} is not valid CSV.`, { problems: [{ message, location, hint }] });
+}
+
+/** The file as UTF-8 text; bytes that are not UTF-8 stop the read with the line they are on. */
+async function* decodeUtf8(file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of createReadStream(file)) yield decoder.decode(chunk as Buffer, { stream: true });
+    yield decoder.decode();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    const shown = displayPath(file);
+    const line = firstInvalidUtf8Line(file);
+    throw new EnewsError('csv-encoding', `${shown} is not UTF-8: line ${line} has bytes in another encoding (probably Latin-1 or Windows-1252).`, {
+      problems: [{ message: SAVE_AS_UTF8, location: { file: shown, line } }],
     });
   }
 }

@@ -68,6 +68,8 @@ export interface ColumnMap {
   /** Merge fields: slot name → column index. */
   fields: Array<[string, number]>;
   width: number;
+  /** Columns that look like a misspelt known column ("naam" with no "name"). */
+  warnings: Problem[];
 }
 
 export function mapColumns(header: CsvHeader, file: string): ColumnMap {
@@ -94,7 +96,20 @@ export function mapColumns(header: CsvHeader, file: string): ColumnMap {
   }
   if (problems.length) throw new EnewsError('csv-header', `${shown} has an unusable header row`, { problems });
   const idx = (r: string) => seen.get(r) ?? -1;
+  const warnings: Problem[] = [];
+  for (const r of roles) {
+    if ((KNOWN as readonly string[]).includes(r)) continue;
+    const near = closest(r, KNOWN.filter((k) => !seen.has(k)), 1)[0];
+    if (near) {
+      warnings.push({
+        message: `column "${r}" is used as a merge field ({{slot "${r}"}}); did you mean "${near}"?`,
+        location: { file: shown, line: header.line },
+        hint: `If it holds the ${near}, rename the column to ${near}.`,
+      });
+    }
+  }
   return {
+    warnings,
     email: idx('email'),
     name: idx('name'),
     language: idx('language'),
@@ -140,6 +155,9 @@ export function parseRow(row: CsvRow, cols: ColumnMap, file: string): RowResult 
 }
 
 function truncate(s: string): string {
-  const flat = JSON.stringify(s).slice(1, -1);
+  // Invisible characters are shown as \u200b so people can see what to delete.
+  const flat = JSON.stringify(s)
+    .slice(1, -1)
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return flat.length > 60 ? flat.slice(0, 60) + '…' : flat;
 }
