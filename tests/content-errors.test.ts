@@ -21,8 +21,8 @@ describe('content errors', () => {
     edit(dir, 'issues/003.yaml', 'preheader: The future', 'preheader: "The future');
     const r = await runCli(['build', '3'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/issues\/003\.yaml:\d+:\d+: YAML syntax: Missing closing "quote/);
-    expect(r.stderr).toContain('A quote, [ or { is opened but not closed');
+    expect(r.stderr).toContain('issues/003.yaml:3:12: YAML syntax: this double quote (") is never closed');
+    expect(r.stderr).toContain('Close the quote or bracket on the same value, or remove it.');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(dir, 'dist'))).toBe(false);
   });

@@ -41,7 +41,9 @@ export function sniffHeader(file: string): CsvHeader {
   closeSync(fd);
   const head = buf.subarray(0, n);
   // UTF-16 shows as a byte-order mark, or as a NUL byte next to every ASCII letter.
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || head.subarray(0, 200).includes(0)) {
+  const sample = head.subarray(0, 200);
+  const nuls = sample.filter((b) => b === 0).length;
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || nuls > sample.length / 4) {
     throw new EnewsError('csv-encoding', `${shown} is saved as UTF-16 (Unicode); enews reads UTF-8.`, {
       problems: [{ message: SAVE_AS_UTF8, location: { file: shown, line: 1 } }],
     });
