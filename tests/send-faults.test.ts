@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, emptyDir, read, write } from './helpers/project.js';
@@ -232,7 +232,7 @@ describe('a rate-limited relay', () => {
   });
 });
 
-/** A real full disk needs a small filesystem: a tmpfs, which only root may mount. */
+/** A real full disk needs a small filesystem: a tmpfs, which only root (with the right to mount) may mount. */
 function mountTinyTmpfs(): string | null {
   if (process.getuid?.() !== 0) return null;
   const dir = path.join(emptyDir(), 'tiny');
@@ -245,24 +245,53 @@ function mountTinyTmpfs(): string | null {
   }
 }
 
+const canMount = (() => {
+  const probe = mountTinyTmpfs();
+  if (probe) execFileSync('umount', [probe]);
+  return probe !== null;
+})();
+
 describe('a full disk', () => {
-  const tiny = mountTinyTmpfs();
-  afterAll(() => {
-    if (tiny) execFileSync('umount', [tiny]);
+  it.skipIf(!canMount)('stops the send with exit 4 and "the disk is full", never a silent loss', async () => {
+    const tiny = mountTinyTmpfs()!;
+    try {
+      const { server, dir } = await setup(200);
+      const journalFile = path.join(tiny, '003.jsonl');
+      const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1', '--journal', journalFile], {
+        cwd: dir,
+        env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
+      });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(`Cannot write the journal ${journalFile}: the disk is full. Sending stopped so that no outcome goes unrecorded.`);
+      const journalled = readFileSync(journalFile, 'utf8').split('\n').filter((l) => l.startsWith('{"type":"sent"') && l.endsWith('}')).length;
+      expect(journalled).toBeGreaterThan(0);
+      expect(server.received.length).toBeLessThanOrEqual(journalled + 1);
+      expect(server.received.length).toBeLessThan(200);
+    } finally {
+      execFileSync('umount', [tiny]);
+    }
+  });
+});
+
+describe('TLS', () => {
+  const tls = {
+    key: readFileSync(path.join(import.meta.dirname, 'fixtures/tls/self-signed.key')),
+    cert: readFileSync(path.join(import.meta.dirname, 'fixtures/tls/self-signed.crt')),
+  };
+
+  it('verifies the server certificate: a self-signed one stops the send before the first message (exit 4)', async () => {
+    const { dir, server, send } = await setup(2, { tls });
+    const r = await send();
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/Nothing was sent: cannot reach the SMTP server 127\.0\.0\.1:\d+ \(.*self-signed certificate.*\)/);
+    expect(server.rcptAttempts).toEqual([]);
+    expect(existsSync(path.join(dir, 'journal'))).toBe(false);
   });
 
-  it.skipIf(!tiny)('stops the send with exit 4 and "the disk is full", never a silent loss', async () => {
-    const { dir, server } = await setup(200);
-    const journalFile = path.join(tiny!, '003.jsonl');
-    const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1', '--journal', journalFile], {
-      cwd: dir,
-      env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
-    });
-    expect(r.code).toBe(4);
-    expect(r.stderr).toContain(`Cannot write the journal ${journalFile}: the disk is full. Sending stopped so that no outcome goes unrecorded.`);
-    const journalled = readFileSync(journalFile, 'utf8').split('\n').filter((l) => l.startsWith('{"type":"sent"') && l.endsWith('}')).length;
-    expect(journalled).toBeGreaterThan(0);
-    expect(server.received.length).toBeLessThanOrEqual(journalled + 1);
-    expect(server.received.length).toBeLessThan(200);
+  it('--insecure-tls accepts it when the user explicitly opts out', async () => {
+    const { server, send } = await setup(2, { tls });
+    const r = await send(['--insecure-tls']);
+    expect(r.code).toBe(0);
+    expect(server.received).toHaveLength(2);
   });
 });

@@ -95,4 +95,12 @@ describe('hostile content is escaped, never executed', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/issues\/003\.yaml:\d+:\d+: preheader: contains a private-use character/);
   });
+
+  it('a text-direction override in content (spoofing) is refused with its place', async () => {
+    const dir = copyProject();
+    edit(dir, 'issues/items.yaml', 'title: Cooperative Journalism in Greece', 'title: "Cooperative Journalism in \\u202Eeceerg"');
+    const r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/issues\/items\.yaml:\d+:\d+: 8\.title: contains an invisible text-direction override character/);
+  });
 });

@@ -91,21 +91,24 @@ export function validate<S extends z.ZodType>(src: YamlSource, schema: S, what: 
 }
 
 /**
- * Private-use characters mark the per-recipient slots in rendered output
- * (see render/slots.ts); content must not be able to forge one.
+ * Characters content must not carry: private-use ones mark the per-recipient
+ * slots in rendered output (see render/slots.ts), so content could forge a
+ * slot; text-direction overrides can make a link or a name read as something
+ * else (a classic spoofing trick) and plain text never needs them.
  */
+const FORBIDDEN: Array<[RegExp, string]> = [
+  [/[\uE000-\uF8FF]/u, 'contains a private-use character (U+E000–U+F8FF), which enews reserves'],
+  [/[\u202A-\u202E\u2066-\u2069]/u, 'contains an invisible text-direction override character (U+202A–U+202E, U+2066–U+2069)'],
+];
+
 function reservedCharacters(src: YamlSource, value: unknown, keyPath: PropertyKey[]): Problem[] {
   if (typeof value === 'string') {
-    return /[\uE000-\uF8FF]/u.test(value)
-      ? [
-          {
-            message: 'contains a private-use character (U+E000–U+F8FF), which enews reserves',
-            path: dotPath(keyPath),
-            location: locate(src, keyPath),
-            hint: 'Delete the invisible character; retyping the text usually does it.',
-          },
-        ]
-      : [];
+    return FORBIDDEN.filter(([re]) => re.test(value)).map(([, message]) => ({
+      message,
+      path: dotPath(keyPath),
+      location: locate(src, keyPath),
+      hint: 'Delete the invisible character; retyping the text usually does it.',
+    }));
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => reservedCharacters(src, v, [...keyPath, i]));
   if (value && typeof value === 'object') {

@@ -27,6 +27,8 @@ export interface Behaviour {
   delayMs?: number;
   /** Called after each accepted message. */
   onReceived?(m: Received, total: number): void;
+  /** Speak TLS from the start (smtps://) with this key and certificate. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 export interface TestSmtp {
@@ -57,6 +59,7 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
   const server: SMTPServer = new SMTPServer({
     logger: false,
     disabledCommands: ['STARTTLS'],
+    ...(b.tls ? { secure: true, key: b.tls.key, cert: b.tls.cert } : {}),
     authOptional: !b.auth,
     size: 50 * 1024 * 1024,
     onAuth(auth, _session, cb) {
@@ -109,7 +112,10 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
-    url: (user, pass) => (user ? `smtp://${encodeURIComponent(user)}:${encodeURIComponent(pass ?? '')}@127.0.0.1:${port}` : `smtp://127.0.0.1:${port}`),
+    url: (user, pass) => {
+      const scheme = b.tls ? 'smtps' : 'smtp';
+      return user ? `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(pass ?? '')}@127.0.0.1:${port}` : `${scheme}://127.0.0.1:${port}`;
+    },
     received,
     rcptAttempts,
     get dataAttempts() {
