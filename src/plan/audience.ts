@@ -60,10 +60,10 @@ export function shardOf(key: string, n: number): number {
 export interface AudienceRules {
   /** Addresses with an unsubscribed/bounced row anywhere in the file: never mailed. */
   optedOut: ReadonlyMap<string, 'unsubscribed' | 'bounced'>;
-  suppressed: ReadonlySet<string>;
+  suppressed: { has(key: string): boolean };
   shard: Shard | null;
   /** Outcomes already in the journal. */
-  done: ReadonlyMap<string, 'sent' | 'failed'>;
+  done: { get(key: string): 'sent' | 'failed' | undefined };
   retryFailed: boolean;
 }
 

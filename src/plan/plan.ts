@@ -9,7 +9,8 @@ import { statSync } from 'node:fs';
 import type { Problem } from '../errors.js';
 import { readCsvRows, sniffHeader, type CsvHeader } from '../subscribers/csv-rows.js';
 import { mapColumns, parseRow, type ColumnMap, type Subscriber } from '../subscribers/subscriber.js';
-import { decide, emptyCounts, type AudienceRules, type SkipReason } from './audience.js';
+import { decide, emptyCounts, SKIP_REASONS, type AudienceRules, type SkipReason } from './audience.js';
+import { KeyMap, KeySet } from '../util/key-set.js';
 
 export interface SubscriberFile {
   file: string;
@@ -47,8 +48,12 @@ export async function planAudience(src: SubscriberFile, rules: PlanRules): Promi
   const skipped = emptyCounts();
   const invalid: Problem[] = [];
   const optedOut = new Map<string, 'unsubscribed' | 'bounced'>();
-  const seen = new Set<string>();
+  // The decision for each address, made at its first row without the opt-outs, which are only
+  // known at the end of the file; a compact map because a list can hold a million addresses.
+  const firstSeen = new KeyMap();
+  const noOptOuts: AudienceRules = { ...rules, optedOut: new Map() };
   let rows = 0;
+  let toSend = 0;
   for await (const row of readCsvRows(src.file, src.header)) {
     rows++;
     const r = parseRow(row, src.columns, src.file);
@@ -59,29 +64,34 @@ export async function planAudience(src: SubscriberFile, rules: PlanRules): Promi
     }
     const { key, status } = r.subscriber;
     if (status !== 'subscribed' && optedOut.get(key) !== 'bounced') optedOut.set(key, status);
-    if (seen.has(key)) skipped.duplicate++;
-    else seen.add(key);
-  }
-  let toSend = 0;
-  const full: AudienceRules = { ...rules, optedOut };
-  for (const key of seen) {
-    const reason = decide(key, full);
+    if (firstSeen.has(key)) {
+      skipped.duplicate++;
+      continue;
+    }
+    const reason = decide(key, noOptOuts);
+    firstSeen.set(key, reason ? SKIP_REASONS.indexOf(reason) + 1 : SEND);
     if (reason) skipped[reason]++;
     else toSend++;
+  }
+  // An opt-out anywhere in the file outranks every other decision for that address.
+  for (const [key, status] of optedOut) {
+    const code = firstSeen.get(key);
+    if (code === SEND) toSend--;
+    else skipped[SKIP_REASONS[code - 1]!]--;
+    skipped[status]++;
   }
   return { rows, toSend, skipped, invalid, optedOut };
 }
 
+const SEND = 255;
+
 /** The sending pass: recipients in file order, exactly those the plan counted as toSend. */
 export async function* recipientsToSend(src: SubscriberFile, rules: AudienceRules): AsyncGenerator<Subscriber> {
-  const seen = new Set<string>();
+  const seen = new KeySet();
   for await (const row of readCsvRows(src.file, src.header)) {
     const r = parseRow(row, src.columns, src.file);
-    if (!r.ok) continue;
-    const { key } = r.subscriber;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (decide(key, rules) === null) yield r.subscriber;
+    if (!r.ok || !seen.add(r.subscriber.key)) continue;
+    if (decide(r.subscriber.key, rules) === null) yield r.subscriber;
   }
 }
 

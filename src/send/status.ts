@@ -8,6 +8,7 @@ import { displayPath } from '../content/yaml-file.js';
 import { readJournal } from '../journal/journal.js';
 import { emptyCounts, parseShard, type SkipReason } from '../plan/audience.js';
 import { openSubscriberFile, planAudience } from '../plan/plan.js';
+import { KeySet } from '../util/key-set.js';
 
 export interface SendStatus {
   journal: string;
@@ -24,9 +25,7 @@ export async function sendStatus(journalFile: string): Promise<SendStatus> {
     throw new EnewsError('no-journal', `No journal at ${displayPath(journalFile)}: nothing has been sent for this issue yet (or it used another --journal).`);
   }
   const state = await readJournal(journalFile);
-  let sent = 0;
-  let failed = 0;
-  for (const v of state.outcomes.values()) v === 'sent' ? sent++ : failed++;
+  const { sent, failed } = state.outcomes;
   const status: SendStatus = {
     journal: journalFile,
     runs: state.runs,
@@ -38,7 +37,7 @@ export async function sendStatus(journalFile: string): Promise<SendStatus> {
   const id = state.identity;
   if (id && existsSync(id.subscribers)) {
     const plan = await planAudience(openSubscriberFile(id.subscribers), {
-      suppressed: new Set(),
+      suppressed: new KeySet(),
       shard: id.shard ? parseShard(id.shard) : null,
       done: state.outcomes,
       retryFailed: false,

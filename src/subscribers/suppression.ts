@@ -7,9 +7,10 @@ import { EnewsError } from '../errors.js';
 import { displayPath } from '../content/yaml-file.js';
 import { addressKey, checkEmailAddress } from '../util/email-address.js';
 import { readCsvRows, sniffHeader } from './csv-rows.js';
+import { KeySet } from '../util/key-set.js';
 
-export async function loadSuppressions(files: string[]): Promise<Set<string>> {
-  const keys = new Set<string>();
+export async function loadSuppressions(files: string[]): Promise<KeySet> {
+  const keys = new KeySet();
   for (const file of files) {
     const header = sniffHeader(file);
     let column = header.columns.findIndex((c) => c === 'email' || c === 'e-mail' || c === 'email address');
