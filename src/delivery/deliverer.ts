@@ -13,7 +13,7 @@ import type { DkimSettings, SmtpSettings } from './smtp-config.js';
 export interface OutgoingMessage {
   from: string;
   to: string;
-  raw: string;
+  raw: Buffer;
   /** Position in the send order, 1-based (names dry-run files). */
   seq: number;
 }

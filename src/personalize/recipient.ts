@@ -35,9 +35,25 @@ export function slotValues(ctx: PersonalizeContext, r: Recipient, unsubscribeUrl
   };
 }
 
+/** The same values as slotValues, looked up on demand: no object built per recipient. */
+function slotLookup(ctx: PersonalizeContext, r: Recipient, unsubscribeUrl: string): (name: string) => string {
+  return (name) => {
+    switch (name) {
+      case 'name':
+        return r.name || ctx.newsletter.fallback_name;
+      case 'email':
+        return r.email;
+      case 'unsubscribe_url':
+        return unsubscribeUrl;
+      default:
+        return r.fields[name] ?? '';
+    }
+  };
+}
+
 export interface PersonalMessage {
   messageId: string;
-  raw: string;
+  raw: Buffer;
 }
 
 export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMessage {
@@ -51,7 +67,7 @@ export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMess
     date: ctx.now ? ctx.now() : new Date(),
     listUnsubscribe: links.header,
     oneClick: links.oneClick,
-    slots: slotValues(ctx, r, links.footer),
+    slot: slotLookup(ctx, r, links.footer),
   });
   return { messageId, raw };
 }

@@ -23,12 +23,13 @@ export interface UnsubscribeLinks {
 /** Builds the links; `token` is null when no secret is configured (the link then has no token). */
 export function unsubscribeLinks(newsletter: Newsletter, email: string, token: string | null): UnsubscribeLinks {
   const { url, mailto } = newsletter.unsubscribe;
+  // Plain concatenation rather than URL/URLSearchParams: this runs once per recipient.
   let https: string | null = null;
   if (url) {
-    const u = new URL(url);
-    u.searchParams.set('email', email);
-    if (token) u.searchParams.set('token', token);
-    https = u.toString();
+    const hash = url.indexOf('#');
+    const base = hash < 0 ? url : url.slice(0, hash);
+    const query = `email=${encodeURIComponent(email)}${token ? `&token=${token}` : ''}`;
+    https = `${base}${base.includes('?') ? '&' : '?'}${query}${hash < 0 ? '' : url.slice(hash)}`;
   }
   const mail = mailto ? `mailto:${mailto}?subject=unsubscribe` : null;
   return {

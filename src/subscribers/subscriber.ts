@@ -23,13 +23,23 @@ const ALIASES: Record<string, (typeof KNOWN)[number]> = {
   lang: 'language',
 };
 
-const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u;
+const ANY_BAD = /[\r\n\u2028\u2029\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u;
+
+/** One check per value (this runs for every field of every row, twice per send). */
 const safeText = (max: number) =>
   z
     .string()
-    .refine((s) => !/[\r\n\u2028\u2029]/.test(s), { message: 'contains a line break', abort: true })
-    .refine((s) => !UNSAFE.test(s), 'contains a control or text-direction override character')
-    .refine((s) => s.length <= max, `is longer than ${max} characters`)
+    .superRefine((s, ctx) => {
+      if (s.length <= max && !ANY_BAD.test(s)) return;
+      const message = LINE_BREAK.test(s)
+        ? 'contains a line break'
+        : UNSAFE.test(s)
+          ? 'contains a control or text-direction override character'
+          : `is longer than ${max} characters`;
+      ctx.addIssue({ code: 'custom', message });
+    })
     .transform((s) => s.trim());
 
 export const subscriberRowSchema = z.object({

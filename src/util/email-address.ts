@@ -34,7 +34,8 @@ export function checkEmailAddress(raw: string): AddressCheck {
   if (!local.split('.').every((atom) => LOCAL_ATOM.test(atom))) {
     return { ok: false, reason: 'has a character that is not allowed before the @' };
   }
-  const ascii = domainToASCII(domain);
+  // Most domains are ASCII already; the IDNA conversion is only needed for the others.
+  const ascii = /^[\x00-\x7f]*$/.test(domain) ? domain.toLowerCase() : domainToASCII(domain);
   if (ascii === '') return { ok: false, reason: `has an invalid domain "${domain}"` };
   const labels = ascii.split('.');
   if (labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l))) {
