@@ -10,18 +10,17 @@ import type { Newsletter } from '../content/schema.js';
 import { displayPath } from '../content/yaml-file.js';
 import { readBuild } from '../build/read-build.js';
 import type { Env } from '../config/env.js';
-import { buildSkeleton } from '../mime/compose.js';
-import { personalize, type PersonalizeContext } from '../personalize/recipient.js';
 import { DeliveryEngine, type EngineStats, type Outcome, type StopReason } from '../delivery/engine.js';
 import { fileDeliverer, smtpDeliverer, type Deliverer } from '../delivery/deliverer.js';
 import { dkimSettings, smtpSettings } from '../delivery/smtp-config.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import { checkIdentity, emptyJournal, JournalWriter, readJournal, type JournalState } from '../journal/journal.js';
-import { emptyCounts, shardLabel, type AudienceRules, type Shard, type SkipReason } from '../plan/audience.js';
-import { fileStamp, openSubscriberFile, planAudience, recipientsToSend, type Plan } from '../plan/plan.js';
+import { emptyCounts, shardLabel, type Shard, type SkipReason } from '../plan/audience.js';
+import { fileStamp, openSubscriberFile, planAudience, type Plan } from '../plan/plan.js';
 import { loadSuppressions } from '../subscribers/suppression.js';
-import type { Subscriber } from '../subscribers/subscriber.js';
 import { testRecipients } from './test-recipients.js';
+import type { MessageJob, OutgoingItem } from './messages.js';
+import { messageSource } from './message-source.js';
 
 export interface SendOptions {
   root: string;
@@ -118,11 +117,11 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
   const rules = { suppressed: await loadSuppressions(suppressFiles), shard: opts.shard, done: journal.outcomes, retryFailed: opts.retryFailed };
 
   let plan: Plan;
-  let source: AsyncIterable<Subscriber> | Iterable<Subscriber>;
+  let audience: MessageJob['audience'];
   if (mode === 'test') {
     const recipients = await testRecipients(opts.test, src);
     plan = { rows: recipients.length, toSend: recipients.length, skipped: emptyCounts(), invalid: [], optedOut: new Map() };
-    source = recipients;
+    audience = { list: recipients };
   } else {
     plan = await planAudience(src, rules);
     if (plan.skipped.invalid > 0 && !opts.skipInvalid) {
@@ -134,8 +133,14 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
         ],
       });
     }
-    const full: AudienceRules = { ...rules, optedOut: plan.optedOut };
-    source = recipientsToSend(src, full);
+    audience = {
+      src,
+      optedOut: plan.optedOut,
+      suppressed: rules.suppressed.snapshot(),
+      done: journal.outcomes.snapshot(),
+      shard: opts.shard,
+      retryFailed: opts.retryFailed,
+    };
   }
 
   const subject = (mode === 'test' ? '[TEST] ' : '') + built.rendered.subject;
@@ -167,12 +172,10 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
   }
 
   await deliverer.verify();
-  const skeleton = buildSkeleton(newsletter, { ...built.rendered, subject }, { contentHash: built.manifest.inputsHash });
-  const ctx: PersonalizeContext = { newsletter, skeleton, contentHash: built.manifest.inputsHash, secret, variant: mode === 'test' ? 'test' : '' };
   const writer = journalFile && mode === 'send' ? JournalWriter.open(journalFile, journal) : null;
   writer?.append({ type: 'run', at: new Date().toISOString(), ...identity });
 
-  const engine = new DeliveryEngine<Item>({
+  const engine = new DeliveryEngine<OutgoingItem>({
     concurrency: opts.concurrency,
     rate: opts.rate,
     maxAttempts: opts.maxAttempts,
@@ -186,13 +189,18 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
   const stamp = fileStamp(src.file);
   let result;
   try {
+    const messages = messageSource({
+      newsletter,
+      rendered: built.rendered,
+      subjectPrefix: mode === 'test' ? '[TEST] ' : '',
+      contentHash: built.manifest.inputsHash,
+      secret,
+      variant: mode === 'test' ? 'test' : '',
+      audience,
+    });
     result = await engine.run(
-      numbered(source),
-      async (item) => {
-        const msg = personalize(ctx, item.sub);
-        item.messageId = msg.messageId;
-        return deliverer.send({ from: skeleton.envelopeFrom, to: item.sub.email, raw: msg.raw, seq: item.seq });
-      },
+      messages,
+      (item) => deliverer.send({ from: newsletter.from.address, to: item.sub.email, raw: item.raw, seq: item.seq }),
       (o) => record(o, writer, summary, redact),
     );
   } finally {
@@ -219,22 +227,11 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
   return summary;
 }
 
-interface Item {
-  sub: Subscriber;
-  seq: number;
-  messageId?: string;
-}
-
-async function* numbered(source: AsyncIterable<Subscriber> | Iterable<Subscriber>): AsyncGenerator<Item> {
-  let seq = 0;
-  for await (const sub of source) yield { sub, seq: ++seq };
-}
-
-function record(o: Outcome<Item>, writer: JournalWriter | null, summary: SendSummary, redact: (s: string) => string): void {
+function record(o: Outcome<OutgoingItem>, writer: JournalWriter | null, summary: SendSummary, redact: (s: string) => string): void {
   const at = new Date().toISOString();
   const { sub } = o.item;
   if (o.type === 'sent') {
-    writer?.append({ type: 'sent', at, key: sub.key, email: sub.email, messageId: o.item.messageId ?? '', response: redact(o.response) });
+    writer?.append({ type: 'sent', at, key: sub.key, email: sub.email, messageId: o.item.messageId, response: redact(o.response) });
   } else if (o.type === 'failed') {
     writer?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response: redact(o.response) });
     if (summary.failures.length < 1000) summary.failures.push({ email: sub.email, code: o.code, response: redact(o.response) });
