@@ -134,6 +134,6 @@ function renderSample(newsletter: Newsletter, issue: Issue, rendered: RenderedIs
     recipient,
     html: fillSlots(rendered.html, values, escapeHtml),
     text: fillSlots(rendered.text, values, escapeText),
-    eml: personalize(ctx, recipient).raw.toString('utf8'),
+    eml: personalize(ctx, recipient).raw,
   };
 }

@@ -13,7 +13,7 @@ import type { DkimSettings, SmtpSettings } from './smtp-config.js';
 export interface OutgoingMessage {
   from: string;
   to: string;
-  raw: Buffer;
+  raw: string;
   /** Position in the send order, 1-based (names dry-run files). */
   seq: number;
 }

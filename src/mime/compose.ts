@@ -1,9 +1,10 @@
 /**
  * MIME for one issue, built once: headers that every recipient shares, and
- * both body parts quoted-printable-encoded around the recipient slots, as
- * bytes. A recipient's message is then a Buffer.concat of those pieces plus a
- * few per-recipient ones, which keeps personalisation in microseconds and
- * spares the SMTP client a string-to-bytes conversion of the whole message.
+ * both body parts quoted-printable-encoded around the recipient slots. A
+ * recipient's message is then a string join of those pre-encoded pieces plus
+ * a few per-recipient ones, which keeps personalisation in microseconds.
+ * (A string, not a Buffer: V8 joins strings without copying them, and the
+ * SMTP client encodes the result once; a Buffer.concat measured slower.)
  */
 import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
@@ -15,21 +16,21 @@ import { escapeHtml, escapeText } from '../render/slots.js';
 import { qpSegment } from './quoted-printable.js';
 
 export interface EncodedPart {
-  /** QP-encoded chunks (ASCII bytes); each ends at a line break so they concatenate. */
-  chunks: Buffer[];
+  /** QP-encoded chunks (ASCII); each ends at a line break so they concatenate. */
+  chunks: string[];
   slots: string[];
 }
 
 export interface MessageSkeleton {
   /** Shared headers after the per-recipient ones, each ending in CRLF. */
-  sharedHeaders: Buffer;
+  sharedHeaders: string;
   /** Everything from the first boundary to the start of the text part's content. */
-  textHead: Buffer;
+  textHead: string;
   text: EncodedPart;
   /** From the end of the text part to the start of the HTML part's content. */
-  htmlHead: Buffer;
+  htmlHead: string;
   html: EncodedPart;
-  tail: Buffer;
+  tail: string;
   envelopeFrom: string;
   /** Domain for Message-IDs (the From address's). */
   idDomain: string;
@@ -56,20 +57,19 @@ export function buildSkeleton(newsletter: Newsletter, rendered: RenderedIssue, o
     `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   const idDomain = domainToASCII(newsletter.from.address.slice(newsletter.from.address.lastIndexOf('@') + 1));
   return {
-    sharedHeaders: Buffer.from(headers, 'utf8'),
-    textHead: Buffer.from('\r\n' + partHead('text/plain'), 'latin1'),
+    sharedHeaders: headers,
+    textHead: '\r\n' + partHead('text/plain'),
     text: encodePart(rendered.text),
-    htmlHead: Buffer.from('\r\n' + partHead('text/html'), 'latin1'),
+    htmlHead: '\r\n' + partHead('text/html'),
     html: encodePart(rendered.html),
-    tail: Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
+    tail: `\r\n--${boundary}--\r\n`,
     envelopeFrom: newsletter.from.address,
     idDomain,
   };
 }
 
 function encodePart(t: SlotTemplate): EncodedPart {
-  // Quoted-printable output is ASCII, so latin1 is an exact and fast conversion.
-  return { chunks: t.chunks.map((c) => Buffer.from(qpSegment(c), 'latin1')), slots: t.slots };
+  return { chunks: t.chunks.map(qpSegment), slots: t.slots };
 }
 
 export interface RecipientFields {
@@ -85,25 +85,27 @@ export interface RecipientFields {
 }
 
 /** The complete RFC 5322 message for one recipient. */
-export function composeMessage(sk: MessageSkeleton, r: RecipientFields): Buffer {
+export function composeMessage(sk: MessageSkeleton, r: RecipientFields): string {
   let head = header('To', formatAddress(r.name, r.email)) + header('Date', rfc5322Date(r.date)) + header('Message-ID', r.messageId);
   if (r.listUnsubscribe) {
     head += header('List-Unsubscribe', r.listUnsubscribe);
     if (r.oneClick) head += header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
   }
-  const pieces: Buffer[] = [Buffer.from(head, 'utf8'), sk.sharedHeaders, sk.textHead];
-  addEncoded(pieces, sk.text, r.slot, escapeText);
-  pieces.push(sk.htmlHead);
-  addEncoded(pieces, sk.html, r.slot, escapeHtml);
-  pieces.push(sk.tail);
-  return Buffer.concat(pieces);
+  return (
+    head +
+    sk.sharedHeaders +
+    sk.textHead +
+    fillEncoded(sk.text, r.slot, escapeText) +
+    sk.htmlHead +
+    fillEncoded(sk.html, r.slot, escapeHtml) +
+    sk.tail
+  );
 }
 
-function addEncoded(out: Buffer[], part: EncodedPart, slot: (name: string) => string, escape: (s: string) => string): void {
-  out.push(part.chunks[0]!);
-  for (let i = 0; i < part.slots.length; i++) {
-    out.push(Buffer.from(qpSegment(escape(slot(part.slots[i]!))), 'latin1'), part.chunks[i + 1]!);
-  }
+function fillEncoded(part: EncodedPart, slot: (name: string) => string, escape: (s: string) => string): string {
+  let out = part.chunks[0]!;
+  for (let i = 0; i < part.slots.length; i++) out += qpSegment(escape(slot(part.slots[i]!))) + part.chunks[i + 1]!;
+  return out;
 }
 
 /** Same recipient, same issue build → same Message-ID, so a retried send is recognisably one message. */

@@ -12,9 +12,14 @@ function encodeByte(b: number): string {
   return '=' + HEX[b >> 4]! + HEX[b & 15]!;
 }
 
+// Printable ASCII except "=": such text only needs soft line breaks, no byte escapes.
+const PLAIN = /^[\x20-\x3c\x3e-\x7e]*$/;
+
 /** Encodes one segment; line breaks in the text become CRLF hard breaks. */
 export function qpSegment(text: string): string {
   if (text === '') return '';
+  // Fast path for the common per-recipient value: a name, an address, a URL.
+  if (PLAIN.test(text.replace(/=/g, ''))) return plainSegment(text);
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const out: string[] = [];
   lines.forEach((line, i) => {
@@ -24,6 +29,23 @@ export function qpSegment(text: string): string {
     out.push(encodeLine(line, !last));
   });
   return out.join('');
+}
+
+/** ASCII text without line breaks: escape "=" (and a space before a soft break stays safe), wrap at 76. */
+function plainSegment(text: string): string {
+  let out = '';
+  let line = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const token = c === '=' ? '=3D' : c;
+    if (line + token.length > MAX_LINE - 1) {
+      out += '=\r\n';
+      line = 0;
+    }
+    out += token;
+    line += token.length;
+  }
+  return out + '=\r\n';
 }
 
 function encodeLine(line: string, hardBreak: boolean): string {

@@ -53,7 +53,7 @@ function slotLookup(ctx: PersonalizeContext, r: Recipient, unsubscribeUrl: strin
 
 export interface PersonalMessage {
   messageId: string;
-  raw: Buffer;
+  raw: string;
 }
 
 export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMessage {

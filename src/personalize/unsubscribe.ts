@@ -4,11 +4,16 @@
  * (or an RFC 8058 one-click POST) without a database lookup and without
  * letting anyone unsubscribe somebody else.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Newsletter } from '../content/schema.js';
 
+const keys = new Map<string, KeyObject>();
+
 export function unsubscribeToken(secret: string, listId: string, addressKey: string): string {
-  return createHmac('sha256', secret).update(`${listId}\n${addressKey}`).digest('base64url');
+  // A KeyObject made once per secret spares the key setup on every recipient.
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return createHmac('sha256', key).update(`${listId}\n${addressKey}`).digest('base64url');
 }
 
 export interface UnsubscribeLinks {

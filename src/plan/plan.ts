@@ -1,33 +1,29 @@
 /**
  * Plan, then send. The planning pass reads the whole subscriber file once,
  * validates every row and counts who will get the issue and who is skipped
- * and why; nothing is sent until it has finished cleanly. The sending pass
- * reads the file again in the same order with the same rules, yielding the
- * recipients; the file is streamed both times, never held in memory.
+ * and why; nothing is sent until it has finished cleanly. It also writes the
+ * recipients it chose, already validated, to a spool file; the sending pass
+ * streams that spool, so it sends exactly what was planned (even if the CSV
+ * is edited meanwhile) without parsing and validating every row again.
  */
-import { statSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import type { Problem } from '../errors.js';
 import { readCsvRows, sniffHeader, type CsvHeader } from '../subscribers/csv-rows.js';
 import { mapColumns, parseRow, type ColumnMap, type Subscriber } from '../subscribers/subscriber.js';
 import { decide, emptyCounts, SKIP_REASONS, type AudienceRules, type SkipReason } from './audience.js';
-import { KeyMap, KeySet } from '../util/key-set.js';
+import { KeyMap } from '../util/key-set.js';
 
 export interface SubscriberFile {
   file: string;
   header: CsvHeader;
   columns: ColumnMap;
-  /** Size and modification time when planned, to notice an edit during the send. */
-  stamp: string;
 }
 
 export function openSubscriberFile(file: string): SubscriberFile {
   const header = sniffHeader(file);
-  return { file, header, columns: mapColumns(header, file), stamp: fileStamp(file) };
-}
-
-export function fileStamp(file: string): string {
-  const s = statSync(file);
-  return `${s.size}:${s.mtimeMs}`;
+  return { file, header, columns: mapColumns(header, file) };
 }
 
 export interface Plan {
@@ -44,7 +40,8 @@ const MAX_LISTED_INVALID = 200;
 
 export type PlanRules = Omit<AudienceRules, 'optedOut'>;
 
-export async function planAudience(src: SubscriberFile, rules: PlanRules): Promise<Plan> {
+export async function planAudience(src: SubscriberFile, rules: PlanRules, spoolFile?: string): Promise<Plan> {
+  const spool = spoolFile ? createWriteStream(spoolFile, { mode: 0o600 }) : null;
   const skipped = emptyCounts();
   const invalid: Problem[] = [];
   const optedOut = new Map<string, 'unsubscribed' | 'bounced'>();
@@ -71,8 +68,12 @@ export async function planAudience(src: SubscriberFile, rules: PlanRules): Promi
     const reason = decide(key, noOptOuts);
     firstSeen.set(key, reason ? SKIP_REASONS.indexOf(reason) + 1 : SEND);
     if (reason) skipped[reason]++;
-    else toSend++;
+    else {
+      toSend++;
+      if (spool && !spool.write(JSON.stringify(r.subscriber) + '\n')) await once(spool, 'drain');
+    }
   }
+  if (spool) await new Promise<void>((resolve, reject) => spool.end((err?: Error | null) => (err ? reject(err) : resolve())));
   // An opt-out anywhere in the file outranks every other decision for that address.
   for (const [key, status] of optedOut) {
     const code = firstSeen.get(key);
@@ -85,13 +86,15 @@ export async function planAudience(src: SubscriberFile, rules: PlanRules): Promi
 
 const SEND = 255;
 
-/** The sending pass: recipients in file order, exactly those the plan counted as toSend. */
-export async function* recipientsToSend(src: SubscriberFile, rules: AudienceRules): AsyncGenerator<Subscriber> {
-  const seen = new KeySet();
-  for await (const row of readCsvRows(src.file, src.header)) {
-    const r = parseRow(row, src.columns, src.file);
-    if (!r.ok || !seen.add(r.subscriber.key)) continue;
-    if (decide(r.subscriber.key, rules) === null) yield r.subscriber;
+/**
+ * The sending pass: the spooled recipients in file order, minus the addresses
+ * an opt-out row later in the file took out; exactly those the plan counted.
+ */
+export async function* spooledRecipients(spoolFile: string, optedOut: ReadonlyMap<string, string>): AsyncGenerator<Subscriber> {
+  const lines = createInterface({ input: createReadStream(spoolFile, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    const sub = JSON.parse(line) as Subscriber;
+    if (!optedOut.has(sub.key)) yield sub;
   }
 }
 

@@ -99,7 +99,7 @@ export function messageFor(p: PreparedIssue, r: Recipient, secret: string | null
   const ctx: PersonalizeContext = { newsletter: p.newsletter, skeleton, contentHash: p.inputsHash, secret, variant: 'preview', now: () => now };
   const token = secret ? unsubscribeToken(secret, p.newsletter.list_id, r.key) : null;
   const values = slotValues(ctx, r, unsubscribeLinks(p.newsletter, r.email, token).footer);
-  const eml = personalize(ctx, r).raw.toString('utf8');
+  const eml = personalize(ctx, r).raw;
   return {
     html: fillSlots(p.rendered.html, values, escapeHtml),
     text: fillSlots(p.rendered.text, values, escapeText),

@@ -3,6 +3,8 @@
  * plan the audience, ask, then deliver and record. The CLI only parses
  * options, answers the confirmation question and prints what comes back.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { EnewsError, ExitCode, formatProblem, type Problem } from '../errors.js';
 import { contentPaths, loadNewsletter } from '../content/load.js';
@@ -16,11 +18,11 @@ import { dkimSettings, smtpSettings } from '../delivery/smtp-config.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import { checkIdentity, emptyJournal, JournalWriter, readJournal, type JournalState } from '../journal/journal.js';
 import { emptyCounts, shardLabel, type Shard, type SkipReason } from '../plan/audience.js';
-import { fileStamp, openSubscriberFile, planAudience, type Plan } from '../plan/plan.js';
+import { openSubscriberFile, planAudience, type Plan } from '../plan/plan.js';
 import { loadSuppressions } from '../subscribers/suppression.js';
 import { testRecipients } from './test-recipients.js';
-import type { MessageJob, OutgoingItem } from './messages.js';
-import { messageSource } from './message-source.js';
+import { prepareMessages, type MessageJob, type OutgoingItem } from './messages.js';
+
 
 export interface SendOptions {
   root: string;
@@ -116,39 +118,103 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
   const suppressFiles = [...newsletter.suppress.map((f) => path.resolve(contentPaths(opts.root).issuesDir, f)), ...opts.suppress.map((f) => path.resolve(opts.root, f))];
   const rules = { suppressed: await loadSuppressions(suppressFiles), shard: opts.shard, done: journal.outcomes, retryFailed: opts.retryFailed };
 
-  let plan: Plan;
-  let audience: MessageJob['audience'];
-  if (mode === 'test') {
-    const recipients = await testRecipients(opts.test, src);
-    plan = { rows: recipients.length, toSend: recipients.length, skipped: emptyCounts(), invalid: [], optedOut: new Map() };
-    audience = { list: recipients };
-  } else {
-    plan = await planAudience(src, rules);
-    if (plan.skipped.invalid > 0 && !opts.skipInvalid) {
-      throw new EnewsError('invalid-subscribers', `${plan.skipped.invalid} of ${plan.rows} rows in ${displayPath(src.file)} are invalid; nothing was sent`, {
-        problems: [
-          ...plan.invalid,
-          ...(plan.skipped.invalid > plan.invalid.length ? [{ message: `… and ${plan.skipped.invalid - plan.invalid.length} more` }] : []),
-          { message: 'Fix the rows, or add --skip-invalid to send to the valid rows only (the invalid ones are listed in the summary).' },
-        ],
-      });
+  // The planning pass spools the chosen recipients here; the sending pass streams them back.
+  const spoolDir = mode === 'test' ? null : mkdtempSync(path.join(os.tmpdir(), 'enews-'));
+  try {
+    let plan: Plan;
+    let audience: MessageJob['audience'];
+    if (mode === 'test') {
+      const recipients = await testRecipients(opts.test, src);
+      plan = { rows: recipients.length, toSend: recipients.length, skipped: emptyCounts(), invalid: [], optedOut: new Map() };
+      audience = { list: recipients };
+    } else {
+      const spool = path.join(spoolDir!, 'recipients.jsonl');
+      plan = await planAudience(src, rules, spool);
+      if (plan.skipped.invalid > 0 && !opts.skipInvalid) throw invalidRows(plan, src.file);
+      audience = { spool, optedOut: plan.optedOut };
     }
-    audience = {
-      src,
-      optedOut: plan.optedOut,
-      suppressed: rules.suppressed.snapshot(),
-      done: journal.outcomes.snapshot(),
-      shard: opts.shard,
-      retryFailed: opts.retryFailed,
-    };
+    const subject = (mode === 'test' ? '[TEST] ' : '') + built.rendered.subject;
+    const summary = newSummary(mode, opts.number, subject, mode === 'dry-run' ? displayPath(deliverer.target) : deliverer.target, plan);
+    summary.journal = mode === 'send' ? journalFile : null;
+    if (plan.toSend === 0) return summary;
+    if (!(await hooks.confirm(question(subject, plan, deliverer.target, mode), plan))) {
+      summary.cancelled = true;
+      summary.notAttempted = plan.toSend;
+      return summary;
+    }
+    await deliverer.verify();
+    const writer = journalFile && mode === 'send' ? JournalWriter.open(journalFile, journal) : null;
+    writer?.append({ type: 'run', at: new Date().toISOString(), ...identity });
+    const messages = prepareMessages({
+      newsletter,
+      rendered: built.rendered,
+      subjectPrefix: mode === 'test' ? '[TEST] ' : '',
+      contentHash: built.manifest.inputsHash,
+      secret,
+      variant: mode === 'test' ? 'test' : '',
+      audience,
+    });
+    await deliver(messages, deliverer, writer, summary, opts, hooks);
+    return summary;
+  } finally {
+    if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
+}
 
-  const subject = (mode === 'test' ? '[TEST] ' : '') + built.rendered.subject;
-  const summary: SendSummary = {
+/** The send loop: messages through the engine, every outcome into the journal and the summary. */
+async function deliver(
+  messages: AsyncIterable<OutgoingItem>,
+  deliverer: Deliverer,
+  writer: JournalWriter | null,
+  summary: SendSummary,
+  opts: SendOptions,
+  hooks: SendHooks,
+): Promise<void> {
+  const redact = hooks.redact ?? ((s: string) => s);
+  const engine = new DeliveryEngine<OutgoingItem>({
+    concurrency: opts.concurrency,
+    rate: opts.rate,
+    maxAttempts: opts.maxAttempts,
+    retryBaseMs: opts.retryDelayMs,
+    retryMaxMs: Math.max(opts.retryDelayMs, 60_000),
+    maxConsecutiveFailures: opts.maxFailures,
+    signal: hooks.signal,
+  });
+  const started = performance.now();
+  const ticker = hooks.progress ? setInterval(() => hooks.progress!({ ...engine.stats(), toSend: summary.toSend, elapsedMs: performance.now() - started }), 250) : null;
+  let result;
+  try {
+    result = await engine.run(
+      messages,
+      (item) => deliverer.send({ from: item.from, to: item.sub.email, raw: item.raw, seq: item.seq }),
+      (o) => record(o, writer, summary, redact),
+    );
+  } finally {
+    if (ticker) clearInterval(ticker);
+    await deliverer.close();
+  }
+  summary.sent = result.sent;
+  summary.failed = result.failed;
+  summary.deferred = result.deferred;
+  summary.slowDowns = result.slowDowns;
+  summary.notAttempted = summary.toSend - result.sent - result.failed - result.deferred;
+  summary.stop = result.stop ? { reason: result.stop.kind, message: stopMessage(result.stop) } : null;
+  try {
+    writer?.append({ type: 'end', at: new Date().toISOString(), sent: summary.sent, failed: summary.failed, deferred: summary.deferred, stopped: summary.stop?.reason ?? null });
+    writer?.close();
+  } catch (err) {
+    if (!(err instanceof EnewsError)) throw err;
+    summary.stop ??= { reason: 'error', message: err.message };
+  }
+  summary.exitCode = summary.stop || summary.deferred > 0 || summary.notAttempted > 0 ? ExitCode.stopped : summary.failed > 0 ? ExitCode.someFailed : ExitCode.ok;
+}
+
+function newSummary(mode: SendMode, issue: number, subject: string, target: string, plan: Plan): SendSummary {
+  return {
     mode,
-    issue: opts.number,
+    issue,
     subject,
-    target: mode === 'dry-run' ? displayPath(deliverer.target) : deliverer.target,
+    target,
     rows: plan.rows,
     toSend: plan.toSend,
     sent: 0,
@@ -161,70 +227,20 @@ export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<Send
     failures: [],
     stop: null,
     cancelled: false,
-    journal: mode === 'send' ? journalFile : null,
+    journal: null,
     exitCode: ExitCode.ok,
   };
-  if (plan.toSend === 0) return summary;
-  if (!(await hooks.confirm(question(subject, plan, deliverer.target, mode), plan))) {
-    summary.cancelled = true;
-    summary.notAttempted = plan.toSend;
-    return summary;
-  }
+}
 
-  await deliverer.verify();
-  const writer = journalFile && mode === 'send' ? JournalWriter.open(journalFile, journal) : null;
-  writer?.append({ type: 'run', at: new Date().toISOString(), ...identity });
-
-  const engine = new DeliveryEngine<OutgoingItem>({
-    concurrency: opts.concurrency,
-    rate: opts.rate,
-    maxAttempts: opts.maxAttempts,
-    retryBaseMs: opts.retryDelayMs,
-    retryMaxMs: Math.max(opts.retryDelayMs, 60_000),
-    maxConsecutiveFailures: opts.maxFailures,
-    signal: hooks.signal,
+function invalidRows(plan: Plan, file: string): EnewsError {
+  const more = plan.skipped.invalid - plan.invalid.length;
+  return new EnewsError('invalid-subscribers', `${plan.skipped.invalid} of ${plan.rows} rows in ${displayPath(file)} are invalid; nothing was sent`, {
+    problems: [
+      ...plan.invalid,
+      ...(more > 0 ? [{ message: `… and ${more} more` }] : []),
+      { message: 'Fix the rows, or add --skip-invalid to send to the valid rows only (the invalid ones are listed in the summary).' },
+    ],
   });
-  const started = performance.now();
-  const ticker = hooks.progress ? setInterval(() => hooks.progress!({ ...engine.stats(), toSend: plan.toSend, elapsedMs: performance.now() - started }), 250) : null;
-  const stamp = fileStamp(src.file);
-  let result;
-  try {
-    const messages = messageSource({
-      newsletter,
-      rendered: built.rendered,
-      subjectPrefix: mode === 'test' ? '[TEST] ' : '',
-      contentHash: built.manifest.inputsHash,
-      secret,
-      variant: mode === 'test' ? 'test' : '',
-      audience,
-    });
-    result = await engine.run(
-      messages,
-      (item) => deliverer.send({ from: newsletter.from.address, to: item.sub.email, raw: item.raw, seq: item.seq }),
-      (o) => record(o, writer, summary, redact),
-    );
-  } finally {
-    if (ticker) clearInterval(ticker);
-    await deliverer.close();
-  }
-  summary.sent = result.sent;
-  summary.failed = result.failed;
-  summary.deferred = result.deferred;
-  summary.slowDowns = result.slowDowns;
-  summary.notAttempted = plan.toSend - result.sent - result.failed - result.deferred;
-  summary.stop = result.stop ? { reason: result.stop.kind, message: stopMessage(result.stop) } : null;
-  if (mode !== 'test' && fileStamp(src.file) !== stamp) {
-    hooks.notice?.(`warning: ${src.file} changed while sending; counts are from when the send started. Run the command again to reach anyone added.`);
-  }
-  try {
-    writer?.append({ type: 'end', at: new Date().toISOString(), sent: summary.sent, failed: summary.failed, deferred: summary.deferred, stopped: summary.stop?.reason ?? null });
-    writer?.close();
-  } catch (err) {
-    if (!(err instanceof EnewsError)) throw err;
-    summary.stop ??= { reason: 'error', message: err.message };
-  }
-  summary.exitCode = summary.stop || summary.deferred > 0 || summary.notAttempted > 0 ? ExitCode.stopped : summary.failed > 0 ? ExitCode.someFailed : ExitCode.ok;
-  return summary;
 }
 
 function record(o: Outcome<OutgoingItem>, writer: JournalWriter | null, summary: SendSummary, redact: (s: string) => string): void {
@@ -263,6 +279,9 @@ function stopMessage(stop: StopReason): string {
 
 function unsubscribeSecret(newsletter: Newsletter, env: Env, mode: SendMode, hooks: SendHooks): string | null {
   const secret = env.UNSUBSCRIBE_SECRET?.trim() || null;
+  if (secret && secret.length < 16) {
+    hooks.notice?.('warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; anyone who guesses it can unsubscribe others. Use a long random string.');
+  }
   if (secret || !newsletter.unsubscribe.url) return secret;
   if (mode === 'dry-run') {
     hooks.notice?.('warning: UNSUBSCRIBE_SECRET is not set, so the unsubscribe links in this dry run carry no token.');

@@ -134,13 +134,14 @@ export function mapColumns(header: CsvHeader, file: string): ColumnMap {
 export type RowResult = { ok: true; subscriber: Subscriber } | { ok: false; problem: Problem };
 
 export function parseRow(row: CsvRow, cols: ColumnMap, file: string): RowResult {
-  const location = { file: displayPath(file), line: row.line };
+  // Computed only when a row is wrong: valid rows, the millions of them, never need it.
+  const location = () => ({ file: displayPath(file), line: row.line });
   if (row.fields.length > cols.width) {
     return {
       ok: false,
       problem: {
         message: `has ${row.fields.length} fields but the header has ${cols.width}`,
-        location,
+        location: location(),
         hint: 'A value containing the delimiter (e.g. a comma in a name) must be in double quotes: "Smith, Jane".',
       },
     };
@@ -155,7 +156,7 @@ export function parseRow(row: CsvRow, cols: ColumnMap, file: string): RowResult 
   });
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'row'} ${i.message}`).join('; ');
-    return { ok: false, problem: { message, location } };
+    return { ok: false, problem: { message, location: location() } };
   }
   const d = parsed.data;
   return {

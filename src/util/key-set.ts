@@ -25,14 +25,6 @@ function cyrb53(s: string, seed: number): number {
 
 const EMPTY = 0;
 
-/** The arrays of a KeyMap, for handing it to a worker thread (structured clone copies them). */
-export interface KeyMapSnapshot {
-  a: Float64Array;
-  b: Float64Array;
-  v: Uint8Array;
-  count: number;
-}
-
 /** Open addressing over (a, b) fingerprint pairs; 0 marks an empty slot (a real 0 is remapped). */
 export class KeyMap {
   private a: Float64Array;
@@ -49,19 +41,6 @@ export class KeyMap {
 
   get size(): number {
     return this.count;
-  }
-
-  snapshot(): KeyMapSnapshot {
-    return { a: this.a, b: this.b, v: this.v, count: this.count };
-  }
-
-  static restore(s: KeyMapSnapshot): KeyMap {
-    const m = new KeyMap(1);
-    m.a = s.a;
-    m.b = s.b;
-    m.v = s.v;
-    m.count = s.count;
-    return m;
   }
 
   /** The value stored for the key (1–255), or 0 when absent. */
@@ -119,16 +98,8 @@ export class KeyMap {
 export class KeySet {
   private readonly map: KeyMap;
 
-  constructor(capacity?: number | KeyMap) {
-    this.map = capacity instanceof KeyMap ? capacity : new KeyMap(capacity);
-  }
-
-  snapshot(): KeyMapSnapshot {
-    return this.map.snapshot();
-  }
-
-  static restore(s: KeyMapSnapshot): KeySet {
-    return new KeySet(KeyMap.restore(s));
+  constructor(capacity?: number) {
+    this.map = new KeyMap(capacity);
   }
 
   get size(): number {
