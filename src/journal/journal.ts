@@ -4,7 +4,7 @@
  * server answers, so killing the process loses nothing already answered;
  * fsync runs in small groups so a power cut loses at most the last group.
  */
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
@@ -165,6 +165,9 @@ export class JournalWriter {
   private fd: number;
   private unsynced = 0;
   private timer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+  /** An fsync that failed in the background; the next append reports it. */
+  private failure: EnewsError | null = null;
   private readonly groupSize: number;
   private readonly groupMs: number;
 
@@ -190,42 +193,55 @@ export class JournalWriter {
     }
   }
 
+  /** Hands the record to the kernel now (a kill cannot lose it); flushes to disk in groups. */
   append(record: JournalRecord): void {
+    if (this.failure) throw this.failure;
     this.writeRaw(JSON.stringify(record) + '\n');
-    if (++this.unsynced >= this.groupSize) this.sync();
+    if (++this.unsynced >= this.groupSize) this.syncInBackground();
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.sync(), this.groupMs);
+      this.timer = setTimeout(() => this.syncInBackground(), this.groupMs);
       this.timer.unref();
     }
   }
 
-  sync(): void {
+  /** fsync on the thread pool, so the send loop never waits for the disk. */
+  private syncInBackground(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.unsynced === 0) return;
+    if (this.unsynced === 0 || this.syncing || this.fd < 0) return;
+    this.unsynced = 0;
+    this.syncing = new Promise<void>((resolve) =>
+      fsync(this.fd, (err) => {
+        if (err) this.failure ??= writeError(this.file, err);
+        this.syncing = null;
+        resolve();
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.fd < 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    await this.syncing;
     try {
       fsyncSync(this.fd);
     } catch (err) {
-      throw writeError(this.file, err);
-    }
-    this.unsynced = 0;
-  }
-
-  close(): void {
-    if (this.fd < 0) return;
-    try {
-      this.sync();
+      this.failure ??= writeError(this.file, err);
     } finally {
       closeSync(this.fd);
       this.fd = -1;
     }
+    if (this.failure) throw this.failure;
   }
 
   private writeRaw(text: string): void {
-    const buf = Buffer.from(text, 'utf8');
-    let off = 0;
     try {
-      while (off < buf.length) off += writeSync(this.fd, buf, off);
+      const written = writeSync(this.fd, text);
+      // A short write (rare, e.g. on a nearly full disk) continues from where it stopped.
+      if (written < Buffer.byteLength(text)) {
+        const buf = Buffer.from(text, 'utf8');
+        for (let off = written; off < buf.length; ) off += writeSync(this.fd, buf, off);
+      }
     } catch (err) {
       throw writeError(this.file, err);
     }

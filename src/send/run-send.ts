@@ -201,7 +201,7 @@ async function deliver(
   summary.stop = result.stop ? { reason: result.stop.kind, message: stopMessage(result.stop) } : null;
   try {
     writer?.append({ type: 'end', at: new Date().toISOString(), sent: summary.sent, failed: summary.failed, deferred: summary.deferred, stopped: summary.stop?.reason ?? null });
-    writer?.close();
+    await writer?.close();
   } catch (err) {
     if (!(err instanceof EnewsError)) throw err;
     summary.stop ??= { reason: 'error', message: err.message };
