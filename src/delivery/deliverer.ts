@@ -40,7 +40,8 @@ export function smtpDeliverer(settings: SmtpSettings, dkim: DkimSettings | null)
       }
     },
     async send(msg) {
-      const info = await transport.sendMail({ envelope: { from: msg.from, to: [msg.to] }, raw: msg.raw });
+      // One conversion of the joined message here measured cheaper than leaving it to the client's streams.
+      const info = await transport.sendMail({ envelope: { from: msg.from, to: [msg.to] }, raw: Buffer.from(msg.raw, 'utf8') });
       return String(info.response ?? '250 accepted');
     },
     async close() {
