@@ -85,10 +85,8 @@ export interface SendSummary {
   exitCode: number;
 }
 
-
 export async function runSend(opts: SendOptions, hooks: SendHooks): Promise<SendSummary> {
   const mode: SendMode = opts.test.length ? 'test' : opts.dryRun !== null ? 'dry-run' : 'send';
-  const redact = hooks.redact ?? ((s: string) => s);
   const built = readBuild(opts.root, opts.number);
   if (mode === 'send' && built.manifest.warnings.some((w) => w.code === 'placeholder')) {
     throw new EnewsError('placeholder', `Issue ${opts.number} still contains TODO placeholder text; it is not ready to go to subscribers.`, {

@@ -1,0 +1,446 @@
+#!/usr/bin/env node
+/**
+ * npm run bench — send throughput and memory of `enews send` against the
+ * SMTP limit (Postfix smtp-source) and the library floor (a bare nodemailer
+ * pool, bench/floor.js), all delivering the same message to the same
+ * Postfix smtp-sink on 127.0.0.1 with the same concurrency.
+ *
+ * Environment:
+ *   BENCH_QUICK=1          10k and smaller, one run each, no sweep (< 1 minute)
+ *   BENCH_SKIP_1M=1        full run without the 1M memory run
+ *   BENCH_CONCURRENCY=C    connections for the headline comparison (default 4)
+ *   BENCH_SWEEP=2,4,8      concurrencies tried at 10k for each contender
+ *   BENCH_REPS=3           runs per measurement (the median is reported)
+ *   BENCH_KEEP=1           keep the send journals in bench/results/tmp/
+ *
+ * Output: a table with PASS/FAIL per target, bench/results/latest.json.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensure } from './gen-subscribers.js';
+import {
+  installCleanup,
+  journalEnds,
+  cpuSnapshot,
+  otherCpu,
+  pidCpu,
+  machine,
+  median,
+  RESULTS,
+  ROOT,
+  runMeasured,
+  runPlain,
+  SMTP_SOURCE,
+  startSink,
+  UNSUBSCRIBE_SECRET,
+} from './lib.js';
+
+const env = process.env;
+const QUICK = env.BENCH_QUICK === '1';
+const SKIP_1M = QUICK || env.BENCH_SKIP_1M === '1';
+const C = Number(env.BENCH_CONCURRENCY ?? 4);
+const REPS = Number(env.BENCH_REPS ?? (QUICK ? 1 : 3));
+const SWEEP = QUICK ? [] : (env.BENCH_SWEEP ?? '2,4,8').split(',').map(Number).filter((n) => n > 0);
+const KEEP = env.BENCH_KEEP === '1';
+const HEADLINE = QUICK ? 10_000 : 100_000;
+const SWEEP_SIZE = 10_000;
+const SIZES = QUICK ? [1_000, 10_000] : [10_000, 100_000, ...(SKIP_1M ? [] : [1_000_000])];
+
+const TARGETS = {
+  vsFloor: 0.9, // enews ≥ 0.9 × nodemailer floor at 100k
+  vsLimit: 0.25, // enews ≥ 0.25 × smtp-source at 100k
+  rssMB: 200, // peak RSS at 1M
+  buildS: 1.5, // enews build 3, cold process
+  flat: 1.2, // µs/recipient: largest size ≤ 1.2 × smallest
+};
+
+const DATA = path.join(RESULTS, 'data');
+const TMP = path.join(RESULTS, 'tmp');
+const MESSAGE = path.join(ROOT, 'dist', '003', 'message.eml');
+const MESSAGE_LF = path.join(RESULTS, 'message.lf.eml');
+
+const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const MB = (kb) => (kb == null ? null : kb / 1024);
+const k = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+const log = (s) => process.stderr.write(s + '\n');
+
+let sink = null;
+installCleanup();
+
+/** Newest modification time under lib/: if it moves during the run, someone rebuilt lib/ under us. */
+function libStamp() {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  walk(path.join(ROOT, 'lib'));
+  return newest;
+}
+
+/** Which source was measured (read-only git queries). */
+async function sourceState() {
+  const head = await runPlain('git', ['rev-parse', '--short', 'HEAD']).catch(() => null);
+  const dirty = await runPlain('git', ['--no-optional-locks', 'status', '--porcelain', '--', 'src']).catch(() => null);
+  return {
+    commit: head?.code === 0 ? head.stdout.trim() : null,
+    srcChanges: dirty?.code === 0 ? dirty.stdout.split('\n').filter(Boolean).map((l) => l.trim()) : null,
+  };
+}
+
+async function main() {
+  const started = performance.now();
+  mkdirSync(DATA, { recursive: true });
+  mkdirSync(TMP, { recursive: true });
+  const results = {
+    machine: machine(),
+    config: { quick: QUICK, skip1M: SKIP_1M, concurrency: C, reps: REPS, sweep: SWEEP, headlineSize: HEADLINE, sizes: SIZES },
+    targets: TARGETS,
+    warnings: [],
+    runs: [],
+  };
+  log(`enews benchmark — ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}${QUICK ? ' (BENCH_QUICK)' : ''}`);
+  if (!QUICK) log(`Full run: ~10 minutes without the 1M send${SKIP_1M ? '' : ', which takes as long as 1M messages take (~15 minutes at 1,100 msg/s); BENCH_SKIP_1M=1 leaves it out'}.`);
+
+  // 1. Compile src → lib, so we measure the current source.
+  log('\n· npm run build (tsc)');
+  const tsc = await runPlain('npm', ['run', '--silent', 'build']);
+  if (tsc.code !== 0) {
+    const msg = `tsc reported errors (exit ${tsc.code}); measuring the lib/ it emitted anyway:\n${(tsc.stdout + tsc.stderr).trim().split('\n').slice(0, 10).join('\n')}`;
+    results.warnings.push(msg);
+    log(`  warning: ${msg}`);
+    if (!existsSync(path.join(ROOT, 'lib', 'cli', 'main.js'))) throw new Error('lib/cli/main.js is missing: the build failed');
+  }
+
+  results.source = await sourceState();
+  const stamp = libStamp();
+  results.source.libBuiltAt = new Date(stamp).toISOString();
+  log(`  source: commit ${results.source.commit ?? '?'}${results.source.srcChanges?.length ? ` + ${results.source.srcChanges.length} uncommitted change(s) in src/` : ''}`);
+
+  // 2. `enews build 3` from a cold process (one untimed run first: it also makes dist/003 for the sends).
+  log('· enews build 3 (cold process, wall clock)');
+  const buildRuns = [];
+  for (let i = 0; i <= 3; i++) {
+    const r = await runMeasured(process.execPath, ['bin/enews.js', 'build', '3']);
+    if (r.code !== 0) throw new Error(`enews build 3 failed (exit ${r.code}):\n${r.stderr}`);
+    if (i > 0) buildRuns.push({ wallMs: r.wallMs, peakRssKB: r.peakRssKB, cpuS: r.cpuS });
+  }
+  results.build = { runs: buildRuns, medianMs: median(buildRuns.map((r) => r.wallMs)), peakRssKB: median(buildRuns.map((r) => r.peakRssKB)) };
+  log(`  ${buildRuns.map((r) => fmt(r.wallMs / 1000, 2)).join(' / ')} s → median ${fmt(results.build.medianMs / 1000, 2)} s`);
+  // Startup alone (no work), to separate import cost from build work.
+  const startup = [];
+  for (let i = 0; i < 3; i++) startup.push(await runMeasured(process.execPath, ['bin/enews.js', '--version']));
+  results.startup = { medianMs: median(startup.map((r) => r.wallMs)), peakRssKB: median(startup.map((r) => r.peakRssKB)) };
+  log(`  (enews --version alone: ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB)`);
+
+  // 3. The message every contender sends.
+  const messageBytes = statSync(MESSAGE).size;
+  // smtp-source -F appends CRLF to every line itself, so it gets the same message with LF endings.
+  writeFileSync(MESSAGE_LF, readFileSync(MESSAGE, 'latin1').replace(/\r\n/g, '\n'), 'latin1');
+  results.message = { file: path.relative(ROOT, MESSAGE), bytes: messageBytes };
+  log(`· message: dist/003/message.eml, ${fmt(messageBytes)} bytes`);
+
+  // 4. Subscriber lists.
+  const lists = {};
+  for (const n of new Set([...SIZES, HEADLINE, ...(SWEEP.length ? [SWEEP_SIZE] : [])])) {
+    const file = path.join(DATA, `subscribers-${k(n)}.csv`);
+    const t = performance.now();
+    const made = await ensure(n, file);
+    lists[n] = file;
+    log(`· subscribers: ${path.relative(ROOT, file)} (${fmt(n)} rows, ${fmt(statSync(file).size / 2 ** 20, 1)} MB${made ? `, generated in ${fmt((performance.now() - t) / 1000, 1)} s` : ', reused'})`);
+  }
+
+  // 5. The sink.
+  sink = await startSink();
+  results.sink = { port: sink.port };
+  log(`· smtp-sink on 127.0.0.1:${sink.port} (pid ${sink.pid}), discarding\n`);
+
+  const record = (run) => {
+    results.runs.push(run);
+    const now = libStamp();
+    run.libBuiltAt = new Date(now).toISOString();
+    if (now !== stamp && !results.libChanged) {
+      results.libChanged = true;
+      const msg = `lib/ was rebuilt by someone else during the benchmark (noticed after ${run.contender} ${k(run.size)} C=${run.concurrency} ${run.phase}); later runs may measure different code`;
+      results.warnings.push(msg);
+      log(`  warning: ${msg}`);
+    }
+    const extra = run.peakRssKB ? `, peak RSS ${fmt(MB(run.peakRssKB))} MB` : '';
+    log(
+      `  ${run.contender.padEnd(11)} ${k(run.size).padStart(4)} C=${run.concurrency} ${run.phase.padEnd(8)} ` +
+        (run.error ? `ERROR: ${run.error}` : `${fmt(run.rate).padStart(6)} msg/s (send ${fmt(run.sendMs / 1000, 1)} s, total ${fmt(run.wallMs / 1000, 1)} s${extra}, other CPU ${fmt(run.otherCpuS, 1)} s)`),
+    );
+    return run;
+  };
+  const contenders = { enews: (n, c, phase, o) => enewsRun(n, c, phase, lists[n], o), floor: floorRun, limit: limitRun };
+
+  // 6. Concurrency sweep (one run each at 10k).
+  if (SWEEP.length) {
+    log(`Concurrency sweep at ${k(SWEEP_SIZE)}:`);
+    for (const c of SWEEP) for (const name of ['limit', 'floor', 'enews']) record(await contenders[name](SWEEP_SIZE, c, 'sweep'));
+  }
+
+  // 7. Headline: the three contenders interleaved, so load from elsewhere hits them alike.
+  log(`\nHeadline at ${k(HEADLINE)}, C=${C}, ${REPS} run(s) each:`);
+  for (let i = 0; i < REPS; i++) for (const name of ['limit', 'floor', 'enews']) record(await contenders[name](HEADLINE, C, 'headline'));
+
+  // 8. Time per recipient by size (the headline runs count for their size), 1M with a memory timeline.
+  log(`\nScaling (enews, C=${C}):`);
+  for (const n of SIZES) {
+    if (n === HEADLINE) continue;
+    const reps = n >= 1_000_000 ? 1 : REPS;
+    for (let i = 0; i < reps; i++) record(await enewsRun(n, C, 'scaling', lists[n], { memTimeline: n >= 1_000_000 }));
+  }
+
+  await sink.stop();
+  sink = null;
+  results.totalMinutes = (performance.now() - started) / 60000;
+  summarize(results);
+  writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  log(`\nWrote bench/results/latest.json (${fmt(results.totalMinutes, 1)} minutes).`);
+  process.exitCode = results.verdict.every((t) => t.pass !== false) ? 0 : 1;
+}
+
+// ---------------------------------------------------------------- contenders
+
+async function enewsRun(n, c, phase, file, { memTimeline = false } = {}) {
+  const tag = `${k(n)}-c${c}-${Date.now()}`;
+  const journal = path.join(TMP, `journal-${tag}.jsonl`);
+  const memLog = memTimeline ? path.join(RESULTS, `mem-${k(n)}.jsonl`) : null;
+  if (memLog) rmSync(memLog, { force: true });
+  const before = await sink.settle();
+  const cpu0 = cpuSnapshot(sink.pid);
+  const args = [
+    ...(memLog ? ['--import', './bench/mem-sampler.js'] : []),
+    'bin/enews.js', 'send', '3', '--subscribers', file, '--yes', '--concurrency', String(c), '--journal', journal, '--json',
+  ];
+  const r = await runMeasured(process.execPath, args, {
+    env: { ...env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, UNSUBSCRIBE_SECRET, ...(memLog ? { BENCH_MEM_LOG: memLog } : {}) },
+  });
+  const received = (await sink.settle()) - before;
+  const cpu1 = cpuSnapshot(sink.pid);
+  const run = { contender: 'enews', size: n, concurrency: c, phase, wallMs: r.wallMs, peakRssKB: r.peakRssKB, cpuS: r.cpuS, sinkCpuS: pidCpu(cpu0, cpu1), otherCpuS: otherCpu(cpu0, cpu1, r.cpuS), received };
+  try {
+    if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    const summary = JSON.parse(r.stdout);
+    const { first, last } = journalEnds(journal);
+    run.sent = summary.sent;
+    run.sendMs = Date.parse(last.at) - Date.parse(first.at); // 'run' record (after verify) → 'end' record
+    run.rate = (summary.sent * 1000) / run.sendMs;
+    run.setupMs = run.wallMs - run.sendMs; // process start, imports, build check, planning pass, exit
+    run.usPerRecipient = (run.wallMs * 1000) / n;
+    run.usPerRecipientSend = (run.sendMs * 1000) / n;
+    if (summary.sent !== n) throw new Error(`sent ${summary.sent} of ${n}`);
+    if (received !== n) throw new Error(`smtp-sink counted ${received} messages, expected ${n}`);
+    if (memLog && existsSync(memLog)) run.memory = memorySummary(memLog, Date.parse(first.at));
+  } catch (err) {
+    run.error = err.message;
+  } finally {
+    if (!KEEP) rmSync(journal, { force: true });
+  }
+  return run;
+}
+
+async function floorRun(n, c, phase) {
+  const before = await sink.settle();
+  const cpu0 = cpuSnapshot(sink.pid);
+  const r = await runMeasured(process.execPath, ['bench/floor.js', '--port', String(sink.port), '--concurrency', String(c), '--count', String(n), '--message', MESSAGE]);
+  const received = (await sink.settle()) - before;
+  const cpu1 = cpuSnapshot(sink.pid);
+  const run = { contender: 'floor', size: n, concurrency: c, phase, wallMs: r.wallMs, peakRssKB: r.peakRssKB, cpuS: r.cpuS, sinkCpuS: pidCpu(cpu0, cpu1), otherCpuS: otherCpu(cpu0, cpu1, r.cpuS), received };
+  try {
+    if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim().slice(-300)}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop());
+    Object.assign(run, { sent: out.sent, sendMs: out.sendMs, rate: out.rate });
+    if (out.sent !== n) throw new Error(`sent ${out.sent} of ${n}`);
+    if (received !== n) throw new Error(`smtp-sink counted ${received} messages, expected ${n}`);
+  } catch (err) {
+    run.error = err.message;
+  }
+  return run;
+}
+
+async function limitRun(n, c, phase) {
+  const before = await sink.settle();
+  const cpu0 = cpuSnapshot(sink.pid);
+  // -d: keep the connection for the next message; -s: parallel sessions; -m: total messages; -F: our message; -N: distinct recipients.
+  const args = ['-d', '-s', String(c), '-m', String(n), '-F', MESSAGE_LF, '-N', '-M', 'bench.example.org', '-f', 'coop-enews@example.org', '-t', 'subscriber@bench.example.net', `127.0.0.1:${sink.port}`];
+  const r = await runMeasured(SMTP_SOURCE, args);
+  const received = (await sink.settle()) - before;
+  const cpu1 = cpuSnapshot(sink.pid);
+  const run = { contender: 'limit', size: n, concurrency: c, phase, wallMs: r.wallMs, peakRssKB: r.peakRssKB, cpuS: r.cpuS, sinkCpuS: pidCpu(cpu0, cpu1), otherCpuS: otherCpu(cpu0, cpu1, r.cpuS), received };
+  if (r.code !== 0) run.error = `exit ${r.code}: ${r.stderr.trim().slice(-300)}`;
+  else if (received !== n) run.error = `smtp-sink counted ${received} messages, expected ${n}`;
+  else Object.assign(run, { sent: n, sendMs: r.wallMs, rate: (n * 1000) / r.wallMs });
+  return run;
+}
+
+/** Peak RSS and heap before and after the send phase began, from the mem-sampler timeline. */
+function memorySummary(file, sendStartedAt) {
+  const samples = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const peak = (xs, key) => Math.max(0, ...xs.map((s) => s[key]));
+  const plan = samples.filter((s) => s.at < sendStartedAt);
+  const send = samples.filter((s) => s.at >= sendStartedAt);
+  const mb = (b) => Math.round(b / 2 ** 20);
+  const phase = (xs) => ({ rssMB: mb(peak(xs, 'rss')), heapUsedMB: mb(peak(xs, 'heapUsed')), heapTotalMB: mb(peak(xs, 'heapTotal')), externalMB: mb(peak(xs, 'external')) });
+  // RSS at 10%, 50%, 90% and the end of the send phase shows steady growth (a leak or an ever-growing set) vs a plateau.
+  const at = (f) => send[Math.min(send.length - 1, Math.floor(send.length * f))];
+  return {
+    samples: samples.length,
+    planning: phase(plan),
+    sending: phase(send),
+    sendingRssMB: [0.1, 0.5, 0.9, 1].map((f) => (send.length ? mb(at(f).rss) : null)),
+    sendingHeapUsedMB: [0.1, 0.5, 0.9, 1].map((f) => (send.length ? mb(at(f).heapUsed) : null)),
+    file: path.relative(ROOT, file),
+  };
+}
+
+// ---------------------------------------------------------------- report
+
+function pick(results, contender, size, c, phase) {
+  return results.runs.filter((r) => r.contender === contender && r.size === size && r.concurrency === c && (!phase || r.phase === phase) && !r.error);
+}
+
+function summarize(results) {
+  const H = HEADLINE;
+  const med = (runs, key) => median(runs.map((r) => r[key]));
+  const head = {};
+  for (const name of ['limit', 'floor', 'enews']) {
+    const runs = pick(results, name, H, C, 'headline');
+    head[name] = {
+      runs: runs.length,
+      rate: med(runs, 'rate'),
+      sendMs: med(runs, 'sendMs'),
+      wallMs: med(runs, 'wallMs'),
+      peakRssKB: med(runs, 'peakRssKB'),
+      cpuS: med(runs, 'cpuS'),
+      cpuUsPerMsg: median(runs.map((r) => (r.cpuS * 1e6) / r.size)),
+      otherCpuS: med(runs, 'otherCpuS'),
+      rates: runs.map((r) => Math.round(r.rate)),
+    };
+  }
+  const cpuRatio = head.enews.cpuUsPerMsg && head.floor.cpuUsPerMsg ? head.floor.cpuUsPerMsg / head.enews.cpuUsPerMsg : null;
+  const ratioLimit = head.enews.rate && head.limit.rate ? head.enews.rate / head.limit.rate : null;
+  const ratioFloor = head.enews.rate && head.floor.rate ? head.enews.rate / head.floor.rate : null;
+  results.headline = { size: H, concurrency: C, ...head, enewsVsLimit: ratioLimit, enewsVsFloor: ratioFloor, enewsVsFloorByCpu: cpuRatio };
+
+  const names = { limit: 'smtp-source (the limit)', floor: 'nodemailer pool (the floor)', enews: 'enews send' };
+  const out = [];
+  out.push('');
+  out.push(`Send throughput, ${fmt(H)} messages of ${fmt(results.message.bytes)} bytes, ${C} connections (median of ${REPS})`);
+  out.push(`  ${'contender'.padEnd(28)} ${'msg/s'.padStart(7)} ${'send s'.padStart(7)} ${'total s'.padStart(8)} ${'CPU s'.padStart(6)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}   runs (msg/s)`);
+  for (const name of ['limit', 'floor', 'enews']) {
+    const h = head[name];
+    out.push(
+      `  ${names[name].padEnd(28)} ${fmt(h.rate).padStart(7)} ${fmt(h.sendMs / 1000, 1).padStart(7)} ${fmt(h.wallMs / 1000, 1).padStart(8)} ${fmt(h.cpuS, 1).padStart(6)} ${fmt(h.cpuUsPerMsg).padStart(11)} ${(fmt(MB(h.peakRssKB)) + ' MB').padStart(9)}   ${h.rates.join(', ')}`,
+    );
+  }
+  out.push(`  enews / limit = ${fmt(ratioLimit, 3)}    enews / floor = ${fmt(ratioFloor, 3)}    (by CPU per message, which competing load distorts less: floor / enews = ${fmt(cpuRatio, 2)})`);
+  out.push(`  sink CPU per run and CPU used by other processes are in latest.json (sinkCpuS, otherCpuS).`);
+
+  if (SWEEP.length) {
+    out.push('');
+    out.push(`Concurrency sweep at ${fmt(SWEEP_SIZE)} messages (one run each, msg/s)`);
+    out.push(`  ${'C'.padStart(3)} ${['limit', 'floor', 'enews'].map((n) => n.padStart(9)).join('')}`);
+    const best = {};
+    for (const c of SWEEP) {
+      const row = ['limit', 'floor', 'enews'].map((n) => {
+        const r = pick(results, n, SWEEP_SIZE, c, 'sweep')[0];
+        if (r && (!best[n] || r.rate > best[n].rate)) best[n] = { c, rate: r.rate };
+        return fmt(r?.rate).padStart(9);
+      });
+      out.push(`  ${String(c).padStart(3)} ${row.join('')}`);
+    }
+    results.sweepBest = best;
+    out.push(`  best: ${['limit', 'floor', 'enews'].map((n) => `${n} C=${best[n]?.c ?? '—'}`).join(', ')}`);
+  }
+
+  out.push('');
+  out.push(`enews time per recipient by list size (C=${C}; median where there are several runs)`);
+  out.push(`  ${'size'.padStart(6)} ${'total s'.padStart(8)} ${'setup+plan s'.padStart(13)} ${'send s'.padStart(7)} ${'msg/s'.padStart(7)} ${'µs/recipient'.padStart(13)} ${'(send only)'.padStart(12)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}`);
+  const scaling = [];
+  for (const n of SIZES) {
+    const runs = results.runs.filter((r) => r.contender === 'enews' && r.size === n && r.concurrency === C && r.phase !== 'sweep' && !r.error);
+    if (!runs.length) continue;
+    const row = {
+      size: n,
+      runs: runs.length,
+      wallMs: med(runs, 'wallMs'),
+      setupMs: med(runs, 'setupMs'),
+      sendMs: med(runs, 'sendMs'),
+      rate: med(runs, 'rate'),
+      usPerRecipient: med(runs, 'usPerRecipient'),
+      usPerRecipientSend: med(runs, 'usPerRecipientSend'),
+      cpuUsPerMsg: median(runs.map((r) => (r.cpuS * 1e6) / r.size)),
+      peakRssKB: Math.max(...runs.map((r) => r.peakRssKB ?? 0)),
+      memory: runs.find((r) => r.memory)?.memory,
+    };
+    scaling.push(row);
+    out.push(
+      `  ${k(n).padStart(6)} ${fmt(row.wallMs / 1000, 1).padStart(8)} ${fmt(row.setupMs / 1000, 1).padStart(13)} ${fmt(row.sendMs / 1000, 1).padStart(7)} ${fmt(row.rate).padStart(7)} ${fmt(row.usPerRecipient).padStart(13)} ${fmt(row.usPerRecipientSend).padStart(12)} ${fmt(row.cpuUsPerMsg).padStart(11)} ${(fmt(MB(row.peakRssKB)) + ' MB').padStart(9)}`,
+    );
+  }
+  results.scaling = scaling;
+  const m = scaling.find((s) => s.memory)?.memory;
+  if (m) {
+    out.push(
+      `  memory at ${k(scaling.find((s) => s.memory).size)}: planning pass peak RSS ${m.planning.rssMB} MB (heap ${m.planning.heapUsedMB} MB); ` +
+        `sending peak RSS ${m.sending.rssMB} MB (heap ${m.sending.heapUsedMB} MB); RSS at 10/50/90/100% of the send: ${m.sendingRssMB.join(' / ')} MB`,
+    );
+  }
+  out.push('');
+  out.push(`enews build 3, cold process: median ${fmt(results.build.medianMs / 1000, 2)} s (${results.build.runs.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')}); enews --version alone ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB`);
+
+  // Targets.
+  const v = [];
+  const indicative = QUICK ? ' (quick run: 10k, indicative only)' : '';
+  v.push({ target: `enews ≥ ${TARGETS.vsFloor} × floor at ${k(H)}${indicative}`, value: ratioFloor, shown: `${fmt(ratioFloor, 3)}×`, pass: ratioFloor === null ? null : ratioFloor >= TARGETS.vsFloor });
+  v.push({ target: `enews ≥ ${TARGETS.vsLimit} × smtp-source at ${k(H)}${indicative}`, value: ratioLimit, shown: `${fmt(ratioLimit, 3)}×`, pass: ratioLimit === null ? null : ratioLimit >= TARGETS.vsLimit });
+  const big = scaling.find((s) => s.size >= 1_000_000);
+  v.push({
+    target: `peak RSS ≤ ${TARGETS.rssMB} MB at 1M`,
+    value: big ? MB(big.peakRssKB) : null,
+    shown: big ? `${fmt(MB(big.peakRssKB))} MB` : 'not run (BENCH_QUICK/BENCH_SKIP_1M)',
+    pass: big ? MB(big.peakRssKB) <= TARGETS.rssMB : null,
+  });
+  v.push({ target: `enews build 3 ≤ ${TARGETS.buildS} s cold`, value: results.build.medianMs / 1000, shown: `${fmt(results.build.medianMs / 1000, 2)} s`, pass: results.build.medianMs / 1000 <= TARGETS.buildS });
+  if (scaling.length >= 2) {
+    const first = scaling[0];
+    const lastRow = scaling[scaling.length - 1];
+    const ratio = lastRow.usPerRecipient / first.usPerRecipient;
+    v.push({
+      target: `time per recipient flat ${k(first.size)}→${k(lastRow.size)} (≤ ${TARGETS.flat}×)`,
+      value: ratio,
+      shown: `${fmt(first.usPerRecipient)} → ${fmt(lastRow.usPerRecipient)} µs (${fmt(ratio, 2)}×)${lastRow.size < 1_000_000 ? ', 1M not run' : ''}`,
+      pass: ratio <= TARGETS.flat,
+    });
+  }
+  results.verdict = v;
+  out.push('');
+  out.push('Targets');
+  for (const t of v) out.push(`  ${t.pass === null ? 'SKIP' : t.pass ? 'PASS' : 'FAIL'}  ${t.target.padEnd(52)} ${t.shown}`);
+  const errors = results.runs.filter((r) => r.error);
+  if (errors.length) {
+    out.push('');
+    out.push(`${errors.length} run(s) failed:`);
+    for (const e of errors) out.push(`  ${e.contender} ${k(e.size)} C=${e.concurrency}: ${e.error}`);
+  }
+  for (const w of results.warnings) out.push(`warning: ${w}`);
+  const other = results.runs.map((r) => r.otherCpuS).filter((x) => x !== null);
+  const noisy = results.runs.filter((r) => r.otherCpuS !== null && r.otherCpuS > 0.1 * (r.wallMs / 1000));
+  results.noise = { otherCpuSMax: Math.max(0, ...other), noisyRuns: noisy.length };
+  out.push(
+    `\nNoise: other processes used up to ${fmt(results.noise.otherCpuSMax, 1)} CPU s during a run; ${noisy.length} of ${results.runs.length} runs had other work above 10% of one core` +
+      (noisy.length ? ' (see otherCpuS in latest.json; rerun on a quiet machine for clean numbers)' : ''),
+  );
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+main().catch(async (err) => {
+  log(`\nbenchmark failed: ${err.stack ?? err}`);
+  if (sink) await sink.stop();
+  process.exitCode = 1;
+});
