@@ -15,7 +15,7 @@
  *       --full. Prints the bench/heapsnapshot-summary.js summary.
  *
  * --root DIR profiles the enews in DIR (already compiled and built, e.g. a
- * copy kept by bench/ab-worker.js --keep) instead of this checkout.
+ * copy of another commit) instead of this checkout.
  *
  * Lists come from bench/results/data/ (generated if missing).
  */
