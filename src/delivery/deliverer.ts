@@ -14,6 +14,8 @@ export interface OutgoingMessage {
   from: string;
   to: string;
   raw: string;
+  /** The message's own Message-ID, so nodemailer does not generate (random) one it would never use. */
+  messageId: string;
   /** Position in the send order, 1-based (names dry-run files). */
   seq: number;
 }
@@ -41,7 +43,7 @@ export function smtpDeliverer(settings: SmtpSettings, dkim: DkimSettings | null)
     },
     async send(msg) {
       // One conversion of the joined message here measured cheaper than leaving it to the client's streams.
-      const info = await transport.sendMail({ envelope: { from: msg.from, to: [msg.to] }, raw: Buffer.from(msg.raw, 'utf8') });
+      const info = await transport.sendMail({ envelope: { from: msg.from, to: [msg.to] }, raw: Buffer.from(msg.raw, 'utf8'), messageId: msg.messageId });
       return String(info.response ?? '250 accepted');
     },
     async close() {
@@ -83,7 +85,7 @@ export function fileDeliverer(dir: string, dkim: DkimSettings | null): Deliverer
       for (const f of readdirSync(dir)) if (/^\d+\.eml$/.test(f)) rmSync(path.join(dir, f));
     },
     async send(msg) {
-      const info = (await transport.sendMail({ envelope: { from: msg.from, to: [msg.to] }, raw: msg.raw })) as { message: Buffer };
+      const info = (await transport.sendMail({ envelope: { from: msg.from, to: [msg.to] }, raw: msg.raw, messageId: msg.messageId })) as { message: Buffer };
       writeFileSync(path.join(dir, `${msg.seq}.eml`), info.message);
       return `written ${msg.seq}.eml`;
     },

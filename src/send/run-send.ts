@@ -184,7 +184,7 @@ async function deliver(
   try {
     result = await engine.run(
       messages,
-      (item) => deliverer.send({ from: item.from, to: item.sub.email, raw: item.raw, seq: item.seq }),
+      (item) => deliverer.send({ from: item.from, to: item.sub.email, raw: item.raw, messageId: item.messageId, seq: item.seq }),
       (o) => record(o, writer, summary, redact),
     );
   } finally {
