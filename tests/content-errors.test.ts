@@ -74,10 +74,12 @@ describe('content errors', () => {
     const dir2 = copyProject();
     edit(dir2, 'issues/items.yaml', 'type: Spotlight on Cooperatives', 'type: Spotlight');
     edit(dir2, 'issues/items.yaml', 'url: https://www.example.org/coop/news/coop-future-of-work', 'url: javascript:alert(1)');
+    edit(dir2, 'issues/items.yaml', /  summary: >-\n    The six cooperatives[^\n]*\n[^\n]*\n/, '');
     const r2 = await check(dir2);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/items\.yaml:\d+:\d+: 2\.type: must be one of: News, Article, Spotlight on Cooperatives/);
     expect(r2.stderr).toMatch(/items\.yaml:\d+:\d+: 1\.url: must start with https:\/\/ \(got "javascript:"\)/);
+    expect(r2.stderr).toMatch(/items\.yaml:\d+:\d+: 2\.summary: is required but missing/);
   });
 
   it('a missing file names the file and what it should hold', async () => {

@@ -21,10 +21,8 @@ import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
 import { loadTemplates, templateInputs, type TemplateSet } from '../render/templates.js';
 import { buildViewModel, typeSlug } from '../render/view-model.js';
 import { collectWarnings, type Warning } from '../render/warnings.js';
-import { escapeHtml, escapeText, fillSlots } from '../render/slots.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
-import { personalize, slotValues, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
-import { unsubscribeLinks } from '../personalize/unsubscribe.js';
+import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { addressKey } from '../util/email-address.js';
 import { hashInputs } from './hash.js';
 
@@ -129,11 +127,5 @@ function renderSample(newsletter: Newsletter, issue: Issue, rendered: RenderedIs
     variant: 'sample',
     now: () => new Date(`${issue.date}T08:00:00Z`),
   };
-  const values = slotValues(ctx, recipient, unsubscribeLinks(newsletter, email, null).footer);
-  return {
-    recipient,
-    html: fillSlots(rendered.html, values, escapeHtml),
-    text: fillSlots(rendered.text, values, escapeText),
-    eml: personalize(ctx, recipient).raw,
-  };
+  return { recipient, ...personalizeForReview(ctx, rendered, recipient) };
 }

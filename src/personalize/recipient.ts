@@ -4,6 +4,7 @@
  */
 import type { Newsletter } from '../content/schema.js';
 import { composeMessage, messageIdFor, type MessageSkeleton } from '../mime/compose.js';
+import { escapeHtml, escapeText, fillSlots, type SlotTemplate } from '../render/slots.js';
 import { unsubscribeLinks, unsubscribeToken } from './unsubscribe.js';
 
 export interface Recipient {
@@ -26,16 +27,7 @@ export interface PersonalizeContext {
   now?: () => Date;
 }
 
-export function slotValues(ctx: PersonalizeContext, r: Recipient, unsubscribeUrl: string): Record<string, string> {
-  return {
-    ...r.fields,
-    name: r.name || ctx.newsletter.fallback_name,
-    email: r.email,
-    unsubscribe_url: unsubscribeUrl,
-  };
-}
-
-/** The same values as slotValues, looked up on demand: no object built per recipient. */
+/** A recipient's slot values, looked up on demand: no object built per recipient. */
 function slotLookup(ctx: PersonalizeContext, r: Recipient, unsubscribeUrl: string): (name: string) => string {
   return (name) => {
     switch (name) {
@@ -56,9 +48,16 @@ export interface PersonalMessage {
   raw: string;
 }
 
-export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMessage {
+/** What is personal in one message: its unsubscribe links and slot values. */
+function personal(ctx: PersonalizeContext, r: Recipient) {
   const token = ctx.secret ? unsubscribeToken(ctx.secret, ctx.newsletter.list_id, r.key) : null;
   const links = unsubscribeLinks(ctx.newsletter, r.email, token);
+  return { links, slot: slotLookup(ctx, r, links.footer) };
+}
+
+/** The complete message for one recipient: the send path, once per recipient. */
+export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMessage {
+  const { links, slot } = personal(ctx, r);
   const messageId = messageIdFor(ctx.skeleton, ctx.contentHash, r.key, ctx.variant ?? '');
   const raw = composeMessage(ctx.skeleton, {
     name: r.name,
@@ -67,7 +66,17 @@ export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMess
     date: ctx.now ? ctx.now() : new Date(),
     listUnsubscribe: links.header,
     oneClick: links.oneClick,
-    slot: slotLookup(ctx, r, links.footer),
+    slot,
   });
   return { messageId, raw };
+}
+
+/** The message plus its HTML and text filled for that recipient, for reviewers (build sample, preview). */
+export function personalizeForReview(ctx: PersonalizeContext, rendered: { html: SlotTemplate; text: SlotTemplate }, r: Recipient) {
+  const { slot } = personal(ctx, r);
+  return {
+    html: fillSlots(rendered.html, slot, escapeHtml),
+    text: fillSlots(rendered.text, slot, escapeText),
+    eml: personalize(ctx, r).raw,
+  };
 }

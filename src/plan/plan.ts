@@ -97,7 +97,3 @@ export async function* spooledRecipients(spoolFile: string, optedOut: ReadonlyMa
     if (!optedOut.has(sub.key)) yield sub;
   }
 }
-
-export function skippedTotal(skipped: Record<SkipReason, number>): number {
-  return Object.values(skipped).reduce((a, b) => a + b, 0);
-}

@@ -7,9 +7,7 @@ import type { Newsletter } from '../content/schema.js';
 import type { PreparedIssue } from '../build/prepare-issue.js';
 import { displayPath } from '../content/yaml-file.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
-import { personalize, slotValues, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
-import { unsubscribeLinks, unsubscribeToken } from '../personalize/unsubscribe.js';
-import { escapeHtml, escapeText, fillSlots } from '../render/slots.js';
+import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { openSubscriberFile } from '../plan/plan.js';
 import { readCsvRows } from '../subscribers/csv-rows.js';
 import { parseRow } from '../subscribers/subscriber.js';
@@ -97,13 +95,6 @@ export function messageFor(p: PreparedIssue, r: Recipient, secret: string | null
   }
   // A Message-ID of its own: a downloaded preview must never be mistaken for (and deduplicated against) the real mail.
   const ctx: PersonalizeContext = { newsletter: p.newsletter, skeleton, contentHash: p.inputsHash, secret, variant: 'preview', now: () => now };
-  const token = secret ? unsubscribeToken(secret, p.newsletter.list_id, r.key) : null;
-  const values = slotValues(ctx, r, unsubscribeLinks(p.newsletter, r.email, token).footer);
-  const eml = personalize(ctx, r).raw;
-  return {
-    html: fillSlots(p.rendered.html, values, escapeHtml),
-    text: fillSlots(p.rendered.text, values, escapeText),
-    eml,
-    headers: messageHeaders(eml, p.rendered.preheader),
-  };
+  const view = personalizeForReview(ctx, p.rendered, r);
+  return { ...view, headers: messageHeaders(view.eml, p.rendered.preheader) };
 }

@@ -35,20 +35,10 @@ export function splitSlots(rendered: string): SlotTemplate {
   return { chunks, slots };
 }
 
-export function slotNames(t: SlotTemplate): string[] {
-  return [...new Set(t.slots)];
-}
-
 /** Fills every slot; `escape` adapts a value to the part (HTML or text). */
-export function fillSlots(
-  t: SlotTemplate,
-  values: Readonly<Record<string, string>>,
-  escape: (s: string) => string,
-): string {
+export function fillSlots(t: SlotTemplate, slot: (name: string) => string, escape: (s: string) => string): string {
   let out = t.chunks[0]!;
-  for (let i = 0; i < t.slots.length; i++) {
-    out += escape(values[t.slots[i]!] ?? '') + t.chunks[i + 1]!;
-  }
+  for (let i = 0; i < t.slots.length; i++) out += escape(slot(t.slots[i]!)) + t.chunks[i + 1]!;
   return out;
 }
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { EnewsError } from '../errors.js';
 import { displayPath } from '../content/yaml-file.js';
 import { readJournal } from '../journal/journal.js';
-import { emptyCounts, parseShard, type SkipReason } from '../plan/audience.js';
+import { parseShard, type SkipReason } from '../plan/audience.js';
 import { openSubscriberFile, planAudience } from '../plan/plan.js';
 import { KeySet } from '../util/key-set.js';
 
@@ -42,7 +42,7 @@ export async function sendStatus(journalFile: string): Promise<SendStatus> {
       done: state.outcomes,
       retryFailed: false,
     });
-    status.list = { file: id.subscribers, rows: plan.rows, remaining: plan.toSend, skipped: plan.skipped ?? emptyCounts() };
+    status.list = { file: id.subscribers, rows: plan.rows, remaining: plan.toSend, skipped: plan.skipped };
   }
   return status;
 }

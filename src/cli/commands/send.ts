@@ -44,7 +44,7 @@ export async function sendCommand(ctx: CliContext, numberArg: string, o: SendCli
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = ctx.output.isTTY && !o.json ? progressPrinter(ctx) : undefined;
+  const progress = ctx.output.isTTY && !o.json ? progressPrinter() : undefined;
   try {
     const summary = await runSend(
       {
@@ -122,7 +122,8 @@ function report(ctx: CliContext, s: SendSummary, json: boolean): void {
   }
 }
 
-function progressPrinter(ctx: CliContext) {
+/** The live progress line; a terminal-only \r line, so it bypasses the line-based Output. */
+function progressPrinter() {
   let shown = false;
   return {
     update(p: Progress) {
