@@ -75,10 +75,10 @@ describe('hostile subscriber data', () => {
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('5 of 6 rows in subscribers.csv are invalid; nothing was sent');
-    expect(r.stderr).toContain('subscribers.csv:3: name contains a line break');
-    expect(r.stderr).toContain('subscribers.csv:5: name contains a control or text-direction override character');
-    expect(r.stderr).toContain('subscribers.csv:6: name contains a control or text-direction override character');
-    expect(r.stderr).toContain('subscribers.csv:7: name is longer than 200 characters');
+    expect(r.stderr).toContain('subscribers.csv:3: name "Eve\\r\\nBcc: victim@example.com" contains a line break');
+    expect(r.stderr).toContain('subscribers.csv:5: name "Invoice\\u202egpj.exe" contains a control or text-direction override character');
+    expect(r.stderr).toContain('subscribers.csv:6: name "Null\\u0000Byte" contains a control or text-direction override character');
+    expect(r.stderr).toContain(`subscribers.csv:7: name "${'A'.repeat(60)}…" is longer than 200 characters`);
     expect(r.stderr).toMatch(/subscribers\.csv:8: email "two@example\.org, three@example\.org" is not a valid address: it contains a space/);
     expect(() => readdirSync(path.join(dir, 'out'))).toThrow();
   });

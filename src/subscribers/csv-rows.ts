@@ -1,8 +1,9 @@
 /**
  * Streams a CSV file staff exported from a spreadsheet: detects the
- * delimiter from the header line, tolerates a BOM, CRLF and quoted fields,
- * and yields each record with the line it starts on. Encoding problems and
- * broken quoting become errors that name the line and column.
+ * delimiter from the header line, tolerates a BOM, quoted fields and any mix
+ * of CRLF, LF and CR line ends, and yields each record with the line it
+ * starts on. Encoding problems and broken quoting become errors that name
+ * the line and column.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
@@ -24,6 +25,9 @@ export interface CsvHeader {
 }
 
 const DELIMITERS = [',', ';', '\t', '|'];
+/** A line end as editors count them: CRLF, LF or a lone CR (old Mac files, or rows pasted from one). */
+const LINE_BREAK = /\r\n|\r|\n/;
+const LINE_BREAKS = /\r\n|\r|\n/g;
 const SAVE_AS_UTF8 = 'Save it again as "CSV UTF-8 (comma delimited)" (Excel) or with the UTF-8 character set (LibreOffice).';
 
 /** Reads the start of the file to find the header line and its delimiter. */
@@ -49,7 +53,7 @@ export function sniffHeader(file: string): CsvHeader {
     });
   }
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(LINE_BREAK);
   const index = lines.findIndex((l) => l.trim() !== '');
   if (index < 0) {
     throw new EnewsError('csv-empty', `${shown} is empty: it needs a header row (email,name,…) and one row per subscriber.`);
@@ -95,6 +99,10 @@ export async function* readCsvRows(file: string, header: CsvHeader): AsyncGenera
       // Empty lines come through (and are skipped below) so that line numbers can be counted exactly;
       // csv-parse's own counter miscounts line breaks inside quoted fields.
       skip_empty_lines: false,
+      // Any line end, record by record: left to itself csv-parse takes the first one it meets for the whole
+      // file, and a row an editor appended with another line end would run into the field before it.
+      // (\r\n comes first so that it is not read as \r then an empty record.)
+      record_delimiter: ['\r\n', '\n', '\r'],
       raw: true,
       from_line: header.line + 1,
   });
@@ -104,8 +112,11 @@ export async function* readCsvRows(file: string, header: CsvHeader): AsyncGenera
   try {
     for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       const line = next;
-      // `raw` carries part of the record terminator (all of "\n", but only the "\r" of "\r\n"); drop it, count the rest.
-      next += countNewlines(raw.replace(/\r?\n$|\r$/, '')) + 1;
+      // `raw` ends with one character of the record's line end ("\n", "\r", or the "\r" of "\r\n"),
+      // except for a last line without one; line breaks before that are inside quoted fields.
+      const inside = countLineBreaks(raw) - (/[\r\n]$/.test(raw) ? 1 : 0);
+      next += inside + 1;
+      if (inside > 0) throwIfRunawayQuote(record, raw, line, shown, header);
       if (record.every((f) => f.trim() === '')) continue;
       yield { line, fields: record };
     }
@@ -121,12 +132,43 @@ interface CsvParseError {
   column?: number;
 }
 
+const CLOSE_QUOTE_HINT = 'Close the quote, or write a quote inside a quoted field as two quotes ("").';
+
+function columnName(index: number, header: CsvHeader): string {
+  return `${index + 1}${header.columns[index] ? ` (${header.columns[index]})` : ''}`;
+}
+
+/**
+ * relax_quotes has a cost. A quote that is never closed runs to the end of the file only if no other quote
+ * follows (csv-parse then reports CSV_QUOTE_NOT_CLOSED); otherwise the field stops at the next quote that
+ * is not followed by a delimiter (`Karim "KB"` or `"O'Brien, Seán"` some rows down), kept as text, and the
+ * rows in between become one field, reported as a wrong name or language. Report the open quote instead.
+ * Only records that span lines get here; the culprit is a field with a line break that does not stand in
+ * the raw text as a properly quoted field (quotes around it, inner quotes doubled).
+ */
+function throwIfRunawayQuote(record: string[], raw: string, line: number, file: string, header: CsvHeader): void {
+  const i = record.findIndex((f) => LINE_BREAK.test(f) && !raw.includes(`"${f.replaceAll('"', '""')}"`));
+  if (i < 0) return;
+  // Fields before it that span lines are properly quoted, so they hold exactly the line breaks of the file.
+  const from = line + record.slice(0, i).reduce((n, f) => n + countLineBreaks(f), 0);
+  const to = from + countLineBreaks(record[i]!);
+  throw new EnewsError('csv-syntax', `${file} is not valid CSV.`, {
+    problems: [
+      {
+        message: `column ${columnName(i, header)} opens a double quote (") that is never closed, so lines ${from} to ${to} read as one field`,
+        location: { file, line: from },
+        hint: CLOSE_QUOTE_HINT,
+      },
+    ],
+  });
+}
+
 function csvSyntaxError(e: CsvParseError, location: Location, header: CsvHeader): EnewsError {
-  const column = e.column !== undefined ? ` ${e.column + 1}${header.columns[e.column] ? ` (${header.columns[e.column]})` : ''}` : '';
+  const column = e.column !== undefined ? ` ${columnName(e.column, header)}` : '';
   const quoteHint = 'Put the whole field in double quotes and double any quote inside it: "Karim ""KB"" Benali".';
   const [message, hint] =
     e.code === 'CSV_QUOTE_NOT_CLOSED'
-      ? ['a field opens a double quote (") that is never closed, so the rest of the file reads as one field', 'Close the quote, or write a quote inside a quoted field as two quotes ("").']
+      ? ['a field opens a double quote (") that is never closed, so the rest of the file reads as one field', CLOSE_QUOTE_HINT]
       : e.code === 'CSV_INVALID_CLOSING_QUOTE'
         ? [`in column${column}, text follows the closing quote of a quoted field`, quoteHint]
         : e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_OPENING_QUOTE'
@@ -151,8 +193,6 @@ async function* decodeUtf8(file: string): AsyncGenerator<string> {
   }
 }
 
-function countNewlines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
-  return n;
+function countLineBreaks(s: string): number {
+  return s.match(LINE_BREAKS)?.length ?? 0;
 }

@@ -13,6 +13,9 @@ import type { Recipient } from '../personalize/recipient.js';
 import type { CsvHeader, CsvRow } from './csv-rows.js';
 
 export const STATUSES = ['subscribed', 'unsubscribed', 'bounced'] as const;
+type Status = (typeof STATUSES)[number];
+const isStatus = (s: string): s is Status => (STATUSES as readonly string[]).includes(s);
+const LANGUAGE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]+)*$/;
 const KNOWN = ['email', 'name', 'language', 'status'] as const;
 const ALIASES: Record<string, (typeof KNOWN)[number]> = {
   'e-mail': 'email',
@@ -33,12 +36,12 @@ const safeText = (max: number) =>
     .string()
     .superRefine((s, ctx) => {
       if (s.length <= max && !ANY_BAD.test(s)) return;
-      const message = LINE_BREAK.test(s)
+      const problem = LINE_BREAK.test(s)
         ? 'contains a line break'
         : UNSAFE.test(s)
           ? 'contains a control or text-direction override character'
           : `is longer than ${max} characters`;
-      ctx.addIssue({ code: 'custom', message });
+      ctx.addIssue({ code: 'custom', message: `"${truncate(s)}" ${problem}` });
     })
     .transform((s) => s.trim());
 
@@ -53,20 +56,24 @@ export const subscriberRowSchema = z.object({
   language: z
     .string()
     .trim()
-    .refine((s) => s === '' || /^[A-Za-z]{2,3}([-_][A-Za-z0-9]+)*$/.test(s), 'must be a language code such as en or fr'),
-  status: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .transform((s) => (s === '' ? 'subscribed' : s))
-    .pipe(z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')} (or empty, meaning subscribed)` })),
+    .superRefine((s, ctx) => {
+      if (s === '' || LANGUAGE.test(s)) return;
+      ctx.addIssue({ code: 'custom', message: `"${truncate(s)}" must be a language code such as en or fr` });
+    }),
+  status: z.string().transform((s, ctx): Status => {
+    const status = s.trim().toLowerCase();
+    if (status === '') return 'subscribed';
+    if (isStatus(status)) return status;
+    ctx.addIssue({ code: 'custom', message: `"${truncate(s.trim())}" must be one of ${STATUSES.join(', ')} (or empty, meaning subscribed)` });
+    return z.NEVER;
+  }),
   fields: z.record(z.string(), safeText(1000)),
 });
 
 export interface Subscriber extends Recipient {
   line: number;
   language: string;
-  status: (typeof STATUSES)[number];
+  status: Status;
 }
 
 /** Maps header columns to roles; refuses a header without an email column. */
@@ -165,10 +172,13 @@ export function parseRow(row: CsvRow, cols: ColumnMap, file: string): RowResult 
   };
 }
 
+/** A value as it can be shown in a message: 60 characters at most, escaped, invisible characters made visible. */
 function truncate(s: string): string {
-  // Invisible characters are shown as \u200b so people can see what to delete.
-  const flat = JSON.stringify(s)
+  // Cut before escaping, so that no escape is cut in half (and a 10,000-character value is not escaped whole).
+  // JSON escapes quotes, backslashes and C0 controls; the other invisible characters are shown as \u200b
+  // so people can see what to delete.
+  const flat = JSON.stringify(s.slice(0, 60))
     .slice(1, -1)
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return flat.length > 60 ? flat.slice(0, 60) + '…' : flat;
+    .replace(/[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.length > 60 ? flat + '…' : flat;
 }

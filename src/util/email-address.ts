@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 /**
  * Address syntax as mail servers accept it in practice: a dot-atom local part
@@ -20,6 +20,10 @@ export function checkEmailAddress(raw: string): AddressCheck {
   if (FORBIDDEN.test(raw)) return { ok: false, reason: 'contains an invisible or control character' };
   const address = raw.trim();
   if (address === '') return { ok: false, reason: 'is empty' };
+  // Checked before the space check below, which would otherwise be the reason given for "john doe"@….
+  if (address.startsWith('"') && address.lastIndexOf('"@') > 0) {
+    return { ok: false, reason: 'has a quoted part before the @: quoted local parts ("…"@domain) are not supported' };
+  }
   if (/\s/u.test(address)) return { ok: false, reason: 'contains a space' };
   if (address.length > 254) return { ok: false, reason: 'is longer than 254 characters' };
   const at = address.lastIndexOf('@');
@@ -34,6 +38,11 @@ export function checkEmailAddress(raw: string): AddressCheck {
   if (!local.split('.').every((atom) => LOCAL_ATOM.test(atom))) {
     return { ok: false, reason: 'has a character that is not allowed before the @' };
   }
+  // Only domains with an xn-- label pay for this check.
+  if (/xn--/i.test(domain)) {
+    const bad = invalidPunycodeLabel(domain);
+    if (bad) return { ok: false, reason: `has an invalid domain "${domain}": "${bad}" is not valid punycode` };
+  }
   // Most domains are ASCII already; the IDNA conversion is only needed for the others.
   const ascii = /^[\x00-\x7f]*$/.test(domain) ? domain.toLowerCase() : domainToASCII(domain);
   if (ascii === '') return { ok: false, reason: `has an invalid domain "${domain}"` };
@@ -45,6 +54,19 @@ export function checkEmailAddress(raw: string): AddressCheck {
     return { ok: false, reason: `has an invalid domain "${domain}"` };
   }
   return { ok: true, address };
+}
+
+/**
+ * The first xn-- label that is not the A-label of a Unicode name. node's IDNA conversion passes some
+ * malformed ones through unchanged (xn--abc- decodes to plain "abc", which no registry would issue) and
+ * refuses others only as a whole domain, so each label is decoded and encoded again: a valid one comes back
+ * the same.
+ */
+function invalidPunycodeLabel(domain: string): string | undefined {
+  return domain
+    .toLowerCase()
+    .split('.')
+    .find((label) => label.startsWith('xn--') && domainToASCII(domainToUnicode(label)) !== label);
 }
 
 /** The key under which two spellings of one mailbox are the same subscriber. */
