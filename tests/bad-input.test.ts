@@ -37,10 +37,15 @@ interface ContentCase {
   file: string;
   line?: number;
   column?: number;
-  /** Dot path of the field, printed after the location (`intro`, `items.2`, `1.url`). */
+  /**
+   * The catalog or issue item at fault, by id: printed as `item "<id>": ` after the location.
+   * Entries without a usable id keep their list index in `field` instead (`items.0`).
+   */
+  item?: string;
+  /** Dot path of the field, printed after the location and the item (`intro`, `url`, `image.src`, `items.2`). */
   field?: string;
   /**
-   * Message fragments. With a line, the first must follow `file:line:column: field: ` directly;
+   * Message fragments. With a line, the first must follow `file:line:column: item "<id>": field: ` directly;
    * without one (a missing file), the fragments themselves name the file.
    */
   says: string[];
@@ -59,6 +64,10 @@ const YAML: ContentCase[] = [
   { case: 'intro-line-not-indented', file: 'issues/003.yaml', line: 6, column: 1, says: ['YAML syntax: this line does not fit the block above it', 'each line of a text block (intro: |) is indented under it'] },
   { case: 'list-item-over-indented', file: 'issues/003.yaml', line: 10, column: 5, field: 'items.0', says: ['must be lowercase letters, digits and dashes, e.g. coop-future-of-work (got text "coop-future-of-work - coop-champions-kar…")', 'Two list entries ran together'] },
   { case: 'colon-in-title', file: 'issues/items.yaml', line: 37, column: 10, says: ['YAML syntax: this line does not fit the block above it', 'A value containing ": " needs quotes'] },
+  { case: 'catalog-field-under-indented', file: 'issues/items.yaml', line: 33, column: 2, says: ['YAML syntax: this field is not lined up with the fields above it', 'Indent it exactly as far as the other fields of this list entry'] },
+  { case: 'catalog-field-not-indented', file: 'issues/items.yaml', line: 29, column: 1, says: ['YAML syntax: this line does not fit the block above it', 'Check the indentation of this line'] },
+  { case: 'summary-line-not-indented', file: 'issues/items.yaml', line: 90, column: 3, says: ['YAML syntax: this line of the text under "summary: >-" is not indented under it', 'Indent every line of that text further than "summary:" itself.'] },
+  { case: 'quoted-title-wrapped', file: 'issues/items.yaml', line: 38, column: 3, says: ['YAML syntax: this line goes on with the quoted text of line 37 but is not indented under its field', 'Indent the following lines of a quoted text further than the field name, or keep the text on one line.'] },
   // wrong types
   { case: 'number-not-a-number', file: 'issues/003.yaml', line: 1, column: 9, field: 'number', says: ['must be a whole number, e.g. 3'] },
   { case: 'items-not-a-list', file: 'issues/003.yaml', line: 9, column: 8, field: 'items', says: ['must be a list of item ids from the catalog'] },
@@ -71,16 +80,16 @@ const YAML: ContentCase[] = [
   { case: 'typo-intro', file: 'issues/003.yaml', line: 4, column: 1, field: 'intor', says: ['unknown field "intor"', 'Did you mean "intro"?', 'issues/003.yaml:1:1: intro: is required but missing'], problems: 2 },
   { case: 'typo-subject', file: 'issues/003.yaml', line: 3, column: 1, field: 'subjet', says: ['unknown field "subjet"', 'Did you mean "subject"?'] },
   { case: 'typo-reply-to', file: 'issues/newsletter.yaml', line: 9, column: 1, field: 'reply-to', says: ['unknown field "reply-to"', 'Did you mean "reply_to"?'] },
-  { case: 'typo-catalog-field', file: 'issues/items.yaml', line: 21, column: 3, field: '1.sumary', says: ['unknown field "sumary"', 'Did you mean "summary"?', 'issues/items.yaml:17:3: 1.summary: is required but missing'], problems: 2 },
-  { case: 'typo-override-field', file: 'issues/003.yaml', line: 12, column: 5, field: 'items.1.titel', says: ['unknown field "titel"', 'Did you mean "title"?'] },
+  { case: 'typo-catalog-field', file: 'issues/items.yaml', line: 21, column: 3, item: 'coop-future-of-work', field: 'sumary', says: ['unknown field "sumary"', 'Did you mean "summary"?', 'issues/items.yaml:17:3: item "coop-future-of-work": summary: is required but missing'], problems: 2 },
+  { case: 'typo-override-field', file: 'issues/003.yaml', line: 12, column: 5, item: 'coop-champions-karim-toumi', field: 'titel', says: ['unknown field "titel"', 'Did you mean "title"?'] },
   { case: 'missing-postal-address', file: 'issues/newsletter.yaml', line: 3, column: 1, field: 'postal_address', says: ['is required but missing'] },
   // values
   { case: 'impossible-date', file: 'issues/003.yaml', line: 2, column: 7, field: 'date', says: ['is not a real calendar date'] },
-  { case: 'date-wrong-format', file: 'issues/items.yaml', line: 20, column: 9, field: '1.date', says: ['must be a date written as YYYY-MM-DD, e.g. 2017-04-26 (got text "06/04/2017")'] },
+  { case: 'date-wrong-format', file: 'issues/items.yaml', line: 20, column: 9, item: 'coop-future-of-work', field: 'date', says: ['must be a date written as YYYY-MM-DD, e.g. 2017-04-26 (got text "06/04/2017")'] },
   { case: 'subject-line-break', file: 'issues/003.yaml', line: 3, column: 10, field: 'subject', says: ['must be a single line (no line breaks)'] },
-  { case: 'javascript-url', file: 'issues/items.yaml', line: 24, column: 8, field: '1.url', says: ['must start with https:// (got "javascript:")'] },
-  { case: 'image-ftp', file: 'issues/items.yaml', line: 35, column: 10, field: '2.image.src', says: ['must start with https:// (got "ftp:")'] },
-  { case: 'item-type-unknown', file: 'issues/items.yaml', line: 27, column: 9, field: '2.type', says: ['must be one of: News, Article, Spotlight on Cooperatives'] },
+  { case: 'javascript-url', file: 'issues/items.yaml', line: 24, column: 8, item: 'coop-future-of-work', field: 'url', says: ['must start with https:// (got "javascript:")'] },
+  { case: 'image-ftp', file: 'issues/items.yaml', line: 35, column: 10, item: 'consorzio-copernico', field: 'image.src', says: ['must start with https:// (got "ftp:")'] },
+  { case: 'item-type-unknown', file: 'issues/items.yaml', line: 27, column: 9, item: 'consorzio-copernico', field: 'type', says: ['must be one of: News, Article, Spotlight on Cooperatives'] },
   { case: 'from-address-invalid', file: 'issues/newsletter.yaml', line: 8, column: 12, field: 'from.address', says: ['is not a valid email address: it needs the form name@domain'] },
   { case: 'list-id-not-domain', file: 'issues/newsletter.yaml', line: 11, column: 10, field: 'list_id', says: ['must look like a domain name, e.g. enews.coop.example.org'] },
   { case: 'brand-colour-name', file: 'issues/newsletter.yaml', line: 28, column: 10, field: 'brand.color', says: ['must be a colour like #1e2dbe'] },
@@ -147,24 +156,24 @@ const CSV_BAD: CsvCase[] = [
   { case: 'lf-line-endings', line: 3, field: 'email', says: ['"karim.benali.example.net" is not a valid address: it needs the form name@domain', 'lf-line-endings.csv:5: email "lin.wei@example" is not a valid address: it has an invalid domain "example"'], problems: 2 },
   { case: 'too-many-fields', line: 3, says: ['has 6 fields but the header has 5', 'must be in double quotes: "Smith, Jane"'] },
   { case: 'delimiter-mismatch', line: 3, field: 'email', says: ['"karim.benali@example.net,Karim Benali,fr" is not a valid address'] },
-  { case: 'huge-name', line: 3, field: 'name', says: ['is longer than 200 characters'] },
-  { case: 'huge-merge-field', line: 4, field: 'fields.organisation', says: ['is longer than 1000 characters'] },
+  { case: 'huge-name', line: 3, field: 'name', says: ['"Karim Benali Karim Benali Karim Benali Karim Benali Karim Be…" is longer than 200 characters'] },
+  { case: 'huge-merge-field', line: 4, field: 'fields.organisation', says: ['"Coopérative Coopérative Coopérative Coopérative Coopérative …" is longer than 1000 characters'] },
   // addresses
   { case: 'address-with-space', line: 3, field: 'email', says: ['"karim benali@example.net" is not a valid address: it contains a space'] },
   { case: 'address-with-line-break', line: 3, field: 'email', says: ['"amina.diallo@example.com\\r\\nBcc: everyone@example.org" is not a valid address: it contains a line break'] },
   { case: 'address-zero-width-space', line: 3, field: 'email', says: ['"karim.benali\\u200b@example.net" is not a valid address: it contains an invisible or control character'] },
   { case: 'address-missing-at', line: 3, field: 'email', says: ['"karim.benali.example.net" is not a valid address: it needs the form name@domain', 'address-missing-at.csv:4: email is empty'], problems: 2 },
   { case: 'address-two-at', line: 3, field: 'email', says: ['"karim.benali@@example.net" is not a valid address: it contains more than one @'] },
-  { case: 'address-quoted-local-part', line: 3, field: 'email', says: ['"\\"karim benali\\"@example.net" is not a valid address: it contains a space'] },
+  { case: 'address-quoted-local-part', line: 3, field: 'email', says: ['"\\"karim benali\\"@example.net" is not a valid address: it has a quoted part before the @: quoted local parts ("…"@domain) are not supported'] },
   { case: 'address-bad-idn-domain', line: 3, field: 'email', says: ['"user@bücher..example" is not a valid address: it has an invalid domain "bücher..example"'] },
   { case: 'address-local-part-too-long', line: 3, field: 'email', says: [`"${'k'.repeat(60)}…" is not a valid address: it has a part before @ longer than 64 characters`] },
   // names and other columns
-  { case: 'name-with-line-break', line: 3, field: 'name', says: ['contains a line break'] },
-  { case: 'name-bidi-override', line: 3, field: 'name', says: ['contains a control or text-direction override character'] },
-  { case: 'name-control-characters', line: 3, field: 'name', says: ['contains a control or text-direction override character'] },
-  { case: 'merge-field-bidi-isolate', line: 3, field: 'fields.organisation', says: ['contains a control or text-direction override character'] },
-  { case: 'invalid-status', line: 3, field: 'status', says: ['must be one of subscribed, unsubscribed, bounced (or empty, meaning subscribed)', 'invalid-status.csv:4: status must be one of'], problems: 2 },
-  { case: 'invalid-language', line: 3, field: 'language', says: ['must be a language code such as en or fr'] },
+  { case: 'name-with-line-break', line: 3, field: 'name', says: ['"Karim\\r\\nBenali" contains a line break'] },
+  { case: 'name-bidi-override', line: 3, field: 'name', says: ['"Karim \\u202egpj.exe" contains a control or text-direction override character'] },
+  { case: 'name-control-characters', line: 3, field: 'name', says: ['"Karim\\u0007 Benali\\u001b[31m" contains a control or text-direction override character'] },
+  { case: 'merge-field-bidi-isolate', line: 3, field: 'fields.organisation', says: ['"Coopérative \\u2067de Sfax\\u2069" contains a control or text-direction override character'] },
+  { case: 'invalid-status', line: 3, field: 'status', says: ['"active" must be one of subscribed, unsubscribed, bounced (or empty, meaning subscribed)', 'invalid-status.csv:4: status "unsubscribe" must be one of'], problems: 2 },
+  { case: 'invalid-language', line: 3, field: 'language', says: ['"French" must be a language code such as en or fr'] },
 ];
 
 /** A list that looks odd but is fine: exactly these addresses get the issue. */
@@ -264,7 +273,8 @@ function expectContentCase(r: InProcResult, c: ContentCase): void {
   expect(r.code, r.stderr).toBe(1);
   expectCleanError(r);
   if (c.line !== undefined) {
-    expect(r.stderr).toContain(`${where(c.file, c.line, c.column)}: ${c.field ? `${c.field}: ` : ''}${c.says[0]}`);
+    const item = c.item !== undefined ? `item "${c.item}": ` : '';
+    expect(r.stderr).toContain(`${where(c.file, c.line, c.column)}: ${item}${c.field ? `${c.field}: ` : ''}${c.says[0]}`);
   } else {
     expect(r.stderr).toContain(c.file);
   }

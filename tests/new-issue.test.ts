@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +35,11 @@ describe('enews new', () => {
     const dir = copyProject();
     const r = await enews(['new', '--date', '2017-05-30'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Wrote issues/004.yaml: issue 4, 30 May 2017, 0 items preselected');
+    expect(r.stdout).toContain(
+      'Wrote issues/004.yaml: issue 4, 30 May 2017, no items preselected: the catalog has no item dated after 26 April 2017 (issue 3) and up to 30 May 2017.\n' +
+        'Next: add the news to the catalog and list their ids under "items:" in issues/004.yaml, write the intro, then run: enews check 4\n',
+    );
+    expect(r.stdout).not.toMatch(/:\n/);
     const text = read(dir, 'issues/004.yaml');
     expect(text).toContain('# Issue 4. Items preselected from the catalog: those dated since issue 3 (2017-04-26).');
     const c = await enews(['check', '4'], dir);
@@ -46,6 +50,61 @@ describe('enews new', () => {
     const s = await enews(['send', '4', '--subscribers', 'subscribers.example.csv', '--yes'], dir, { SMTP_URL: 'smtp://127.0.0.1:9' });
     expect(s.code).toBe(1);
     expect(s.stderr).toContain('Issue 4 still contains TODO placeholder text');
+  });
+
+  it('with nothing to preselect and no previous issue, says which dates it searched', async () => {
+    const dir = copyProject();
+    for (const n of ['001', '002', '003']) rmSync(path.join(dir, `issues/${n}.yaml`));
+    const r = await enews(['new', '--date', '2016-01-01'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Wrote issues/001.yaml: issue 1, 01 January 2016, no items preselected: the catalog has no item dated on or before 01 January 2016.\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('run twice in a row, refuses a second issue with the date of the previous one and writes nothing', async () => {
+    const dir = copyProject();
+    expect((await enews(['new', '--date', '2017-05-30'], dir)).code).toBe(0);
+    const r = await enews(['new', '--date', '2017-05-30'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'error: Issue 4 already has the date 2017-05-30 (issues/004.yaml); a new issue needs a later date.\n' +
+        '  - To work on issue 4, edit issues/004.yaml. To start issue 5, give its date: enews new --date 2017-05-31 (or later).\n',
+    );
+    expect(existsSync(path.join(dir, 'issues/005.yaml'))).toBe(false);
+    // The same without --date: both runs take today's date.
+    const dir2 = copyProject();
+    expect((await enews(['new'], dir2)).code).toBe(0);
+    const r2 = await enews(['new'], dir2);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/^error: Issue 4 already has the date \d{4}-\d{2}-\d{2} \(issues\/004\.yaml\); a new issue needs a later date\./);
+    expect(existsSync(path.join(dir2, 'issues/005.yaml'))).toBe(false);
+  });
+
+  it('refuses a --date equal to the previous issue\'s date', async () => {
+    const dir = copyProject();
+    const r = await enews(['new', '--date', '2017-04-26'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: Issue 3 already has the date 2017-04-26 (issues/003.yaml); a new issue needs a later date.');
+    expect(r.stderr).toContain('enews new --date 2017-04-27 (or later)');
+    expect(existsSync(path.join(dir, 'issues/004.yaml'))).toBe(false);
+  });
+
+  it('warns, but writes the issue, when the previous issue has not been built yet', async () => {
+    const dir = copyProject();
+    const r = await enews(['new', '--date', '2017-05-30'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'warning: issue 3 has not been built yet (there is no dist/003/manifest.json). ' +
+        'If you meant to go on with issue 3 rather than start issue 4, delete issues/004.yaml and run: enews build 3\n',
+    );
+    expect(existsSync(path.join(dir, 'issues/004.yaml'))).toBe(true);
+    // Once issue 3 is built, starting issue 4 is the normal next step: no warning.
+    rmSync(path.join(dir, 'issues/004.yaml'));
+    expect((await enews(['build', '3'], dir)).code).toBe(0);
+    const r2 = await enews(['new', '--date', '2017-05-30'], dir);
+    expect(r2.code).toBe(0);
+    expect(r2.stderr).toBe('');
   });
 
   it('refuses a --date before the previous issue', async () => {

@@ -101,6 +101,6 @@ describe('hostile content is escaped, never executed', () => {
     edit(dir, 'issues/items.yaml', 'title: Cooperative Journalism in Greece', 'title: "Cooperative Journalism in \\u202Eeceerg"');
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/issues\/items\.yaml:\d+:\d+: 8\.title: contains an invisible text-direction override character/);
+    expect(r.stderr).toMatch(/issues\/items\.yaml:\d+:\d+: item "greece-cooperative-journalism": title: contains an invisible text-direction override character/);
   });
 });

@@ -35,7 +35,17 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
   const previous = prevFile ? { number: prevFile.number, date: loadIssue(paths, prevFile.number).issue.date } : null;
   if (previous && opts.date < previous.date) {
     throw new EnewsError('date-before-previous', `--date ${opts.date} is before issue ${previous.number} (${previous.date}).`, {
-      problems: [{ message: 'Give a date on or after the previous issue, e.g. --date ' + previous.date }],
+      problems: [{ message: 'Give a date after the previous issue, e.g. --date ' + dayAfter(previous.date) }],
+    });
+  }
+  // Usually `enews new` run twice (the default date is today): a second issue with nothing new in it.
+  if (previous && opts.date === previous.date) {
+    throw new EnewsError('date-of-previous', `Issue ${previous.number} already has the date ${previous.date} (${displayPath(prevFile!.file)}); a new issue needs a later date.`, {
+      problems: [
+        {
+          message: `To work on issue ${previous.number}, edit ${displayPath(prevFile!.file)}. To start issue ${number}, give its date: enews new --date ${dayAfter(previous.date)} (or later).`,
+        },
+      ],
     });
   }
   const catalog = loadCatalog(paths);
@@ -44,6 +54,13 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
     .filter((i) => i.announces === undefined && i.date <= opts.date && (!previous || i.date > previous.date))
     .sort(byTypeThenNewest);
   return { number, date: opts.date, file, previous, items };
+}
+
+/** "2017-04-26" → "2017-04-27". */
+function dayAfter(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 }
 
 /** News first, then articles, then the spotlight, as the eNewsUpdate is laid out; newest first within each. */

@@ -77,6 +77,23 @@ export function dotPath(keyPath: ReadonlyArray<PropertyKey>): string {
   return keyPath.map(String).join('.');
 }
 
+/**
+ * The field as a person finds it: a list entry with an id (a catalog item, an
+ * item block in an issue) by that id, `item "coop-future-of-work": summary`,
+ * because nobody counts list entries; the dot path when there is no id to go by.
+ */
+function fieldPath(src: YamlSource, keyPath: ReadonlyArray<PropertyKey>): string {
+  for (let i = 0; i < keyPath.length; i++) {
+    if (typeof keyPath[i] !== 'number') continue;
+    const id: unknown = src.doc.getIn([...keyPath.slice(0, i + 1), 'id']);
+    // An id that is not one line of text (a number, empty, two entries run together) cannot name anything.
+    if (typeof id !== 'string' || id.trim() === '' || /[\r\n]/.test(id)) return dotPath(keyPath);
+    const rest = dotPath(keyPath.slice(i + 1));
+    return `item "${id}"${rest ? `: ${rest}` : ''}`;
+  }
+  return dotPath(keyPath);
+}
+
 /** Validates parsed YAML against a schema; throws one error listing every problem. */
 export function validate<S extends z.ZodType>(src: YamlSource, schema: S, what: string): z.infer<S> {
   const data: unknown = src.doc.toJS();
@@ -105,7 +122,7 @@ function reservedCharacters(src: YamlSource, value: unknown, keyPath: PropertyKe
   if (typeof value === 'string') {
     return FORBIDDEN.filter(([re]) => re.test(value)).map(([, message]) => ({
       message,
-      path: dotPath(keyPath),
+      path: fieldPath(src, keyPath),
       location: locate(src, keyPath),
       hint: 'Delete the invisible character; retyping the text usually does it.',
     }));
@@ -125,7 +142,7 @@ function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodTy
       const suggestion = closest(key, known, 1)[0];
       return {
         message: `unknown field "${key}"`,
-        path: dotPath([...keyPath, key]),
+        path: fieldPath(src, [...keyPath, key]),
         location: locate(src, [...keyPath, key], true),
         hint: suggestion
           ? `Did you mean "${suggestion}"?`
@@ -147,7 +164,7 @@ function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodTy
   return [
     {
       message,
-      path: dotPath(keyPath) || undefined,
+      path: fieldPath(src, keyPath) || undefined,
       location: locate(src, keyPath, missing),
       hint: joined ? 'Two list entries ran together: start each one on its own line with "- ", lined up with the others.' : undefined,
     },

@@ -1,7 +1,9 @@
 /**
  * YAML syntax errors in words staff understand, at the place they have to
  * fix: an unclosed quote or bracket is reported where it opens (the parser
- * only notices at the end of the file), and the hint depends on the line.
+ * only notices at the end of the file), and the hint depends on what the line
+ * looks like, not only on the parser's error code: the parser files a
+ * mis-indented field under the same code as a missing closing quote.
  */
 import type { YAMLError } from 'yaml';
 import type { Problem } from '../errors.js';
@@ -10,52 +12,172 @@ export function syntaxProblems(file: string, text: string, errors: YAMLError[]):
   const lines = text.split(/\r?\n/);
   const seen = new Set<number>();
   const problems: Problem[] = [];
+  let quietThrough = 0;
   for (const e of errors) {
-    let line = e.linePos?.[0].line;
-    let column = e.linePos?.[0].col;
-    let message = STRUCTURE.has(e.code) ? 'this line does not fit the block above it' : reason(e.message);
-    let code: string = e.code;
-    const opener = unclosedOpener(e, lines);
-    if (opener) {
-      ({ line, column } = opener);
-      message = opener.message;
-      code = 'MISSING_CHAR';
-    }
-    // The parser often reports one mistake twice at the same place; once is enough.
-    if (line !== undefined && seen.has(line)) continue;
+    // Once the parser meets a line it cannot place, it reads the rest of the file as loose tokens and
+    // reports each one ("Unexpected scalar token…"): dozens of lines that are fine. Only the first counts.
+    if (e.code === 'UNEXPECTED_TOKEN' && problems.length > 0) continue;
+    const { line, column, message, hint, cascadeThrough } = explain(e, lines);
+    // The parser often reports one mistake twice at the same place, or goes on about the lines after it; once is enough.
+    if (line !== undefined && (seen.has(line) || line <= quietThrough)) continue;
     if (line !== undefined) seen.add(line);
-    problems.push({ message: `YAML syntax: ${message}`, location: { file, line, column }, hint: hint(code, lines[(line ?? 1) - 1] ?? '') });
+    quietThrough = Math.max(quietThrough, cascadeThrough ?? 0);
+    problems.push({ message: `YAML syntax: ${message}`, location: { file, line, column }, hint });
   }
   return problems;
 }
 
+interface Explanation {
+  line?: number;
+  column?: number;
+  message: string;
+  hint?: string;
+  /** Errors up to this line are consequences of this one (the parser lost its place), not mistakes of their own. */
+  cascadeThrough?: number;
+}
+
+const CLOSE_HINT = 'Close the quote or bracket on the same value, or remove it.';
+
+function explain(e: YAMLError, lines: string[]): Explanation {
+  const opener = unclosedOpener(e, lines);
+  if (opener) return opener;
+  const line = e.linePos?.[0].line;
+  const at = { line, column: e.linePos?.[0].col };
+  const text = lines[(line ?? 1) - 1] ?? '';
+  if (/Sequence item without - indicator/.test(e.message) && line !== undefined) return misaligned(lines, line, at.column ?? 1);
+  if (/Implicit map keys need to be followed by map values/.test(e.message) && line !== undefined) return notAField(lines, line, at);
+  if (STRUCTURE.has(e.code)) return { ...at, message: 'this line does not fit the block above it', hint: structureHint(text) };
+  return { ...at, message: reason(e.message), hint: hint(e) };
+}
+
 /** Parser messages that only mean "this line is in the wrong place". */
-const STRUCTURE = new Set(['BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+const STRUCTURE = new Set(['BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'UNEXPECTED_TOKEN']);
 
 function reason(message: string): string {
   // The library appends " at line L, column C:" and a snippet; the location is printed separately.
   return message.split(/ at line \d+, column \d+/)[0]!.trim();
 }
 
-interface Opener {
-  line: number;
-  column: number;
-  message: string;
+/** A line that starts a field: `name: value`, `name:`, or `- name: value`. */
+const FIELD = /^\s*(?:-\s+)?[^\s:#'"[{-][^:#]*:(?:\s|$)/;
+
+function indentOf(text: string): number {
+  return /^ */.exec(text)![0].length;
 }
 
-function unclosedOpener(e: YAMLError, lines: string[]): Opener | null {
+/**
+ * "Sequence item without - indicator": inside a list entry, a line starts
+ * left of the entry's fields (or between them and the "- "), so the parser
+ * takes it for a new entry that lacks its "- ". The parser points at the start
+ * of the line, or at the end of the entry before it; point at the text.
+ */
+function misaligned(lines: string[], reported: number, column: number): Explanation {
+  let i = column > 1 ? reported : reported - 1;
+  while (i < lines.length - 1 && /^\s*(#.*)?$/.test(lines[i]!)) i++;
+  const text = lines[i] ?? '';
+  // The parser takes the line for a new entry, so the fields after it, up to the next "- ", look wrong too.
+  let end = i + 1;
+  while (end < lines.length && !/^\s*-\s/.test(lines[end]!)) end++;
+  const at = { line: i + 1, column: indentOf(text) + 1, cascadeThrough: end };
+  return FIELD.test(text)
+    ? {
+        ...at,
+        message: 'this field is not lined up with the fields above it',
+        hint: 'Indent it exactly as far as the other fields of this list entry (they start right after the "- " of the entry); a new entry starts with "- ".',
+      }
+    : {
+        ...at,
+        message: 'this line is not lined up with the block above it',
+        hint: 'If it goes on with the text of the line above, join the two lines; if it is a field, indent it exactly as far as the other fields of this list entry.',
+      };
+}
+
+/** "Implicit map keys need to be followed by map values": a line with no "name:" where a field belongs. */
+function notAField(lines: string[], line: number, at: { line?: number; column?: number }): Explanation {
+  const header = blockHeaderAbove(lines, line - 1);
+  if (header) {
+    return {
+      ...at,
+      message: `this line of the text under "${header.field}: ${header.style}" is not indented under it`,
+      hint: `Indent every line of that text further than "${header.field}:" itself.`,
+    };
+  }
+  return {
+    ...at,
+    message: 'this line is not a field ("name: value")',
+    hint: 'If it is a field, write ":" and a space after its name; if it is text that goes on from the line above, join the two lines.',
+  };
+}
+
+/** The `summary: >-` or `intro: |` whose text the line at index `i` was meant to be part of, if any. */
+function blockHeaderAbove(lines: string[], i: number): { field: string; style: string } | null {
+  const indent = indentOf(lines[i]!);
+  for (let j = i - 1; j >= 0; j--) {
+    const text = lines[j]!;
+    if (/^\s*(#.*)?$/.test(text) || indentOf(text) > indent) continue;
+    const m = /^\s*(?:-\s+)?([^\s:#]+):\s+([|>][-+0-9]*)\s*(?:#.*)?$/.exec(text);
+    return m ? { field: m[1]!, style: m[2]! } : null;
+  }
+  return null;
+}
+
+function structureHint(line: string): string {
+  // "title: COOP Champions: Karim…" — a second ": " on the line means the value needs quotes;
+  // otherwise the line is indented wrongly (or a text line under "intro: |" is not indented).
+  return /:\s.*:\s/.test(line)
+    ? 'A value containing ": " needs quotes, e.g. title: "COOP Champions: Karim Toumi".'
+    : 'Check the indentation of this line: a field lines up with the fields around it, and each line of a text block (intro: |) is indented under it.';
+}
+
+function hint(e: YAMLError): string | undefined {
+  switch (e.code) {
+    case 'BAD_INDENT':
+      return 'Check the indentation (spaces, not tabs) and that every [ or { is closed.';
+    case 'MISSING_CHAR':
+      // The same code covers unrelated mistakes; only these are about a quote or a bracket.
+      if (/quote|end with a [\]}]/.test(e.message)) return CLOSE_HINT;
+      if (/Missing , /.test(e.message)) return 'Inside [ ] or { }, separate the entries with a comma and a space.';
+      return undefined;
+    case 'DUPLICATE_KEY':
+      return 'A field appears twice in the same block; keep one.';
+    case 'TAB_AS_INDENT':
+      return 'Indent with spaces; YAML does not allow tabs.';
+    default:
+      return undefined;
+  }
+}
+
+function unclosedOpener(e: YAMLError, lines: string[]): Explanation | null {
   const quote = e.code === 'MISSING_CHAR' && /quote/.test(e.message) ? (/single/i.test(e.message) ? "'" : '"') : null;
   const bracket = /end with a \]/.test(e.message) ? '[' : /end with a \}/.test(e.message) ? '{' : null;
   if (!quote && !bracket) return null;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!.replace(/\s#.*$/, '');
     const col = quote ? unbalancedQuote(text, quote) : unbalancedBracket(text, bracket!);
-    if (col >= 0) {
-      const what = quote ? `this ${quote === '"' ? 'double' : 'single'} quote (${quote}) is never closed` : `this ${bracket} is never closed with ${bracket === '[' ? ']' : '}'}`;
-      return { line: i + 1, column: col + 1, message: what };
+    if (col < 0) continue;
+    if (quote && closedBelow(lines, i, quote)) {
+      // Quoted text may go on over several lines, but only indented further than its field.
+      return {
+        line: i + 2,
+        column: indentOf(lines[i + 1]!) + 1,
+        message: `this line goes on with the quoted text of line ${i + 1} but is not indented under its field`,
+        hint: 'Indent the following lines of a quoted text further than the field name, or keep the text on one line.',
+      };
     }
+    const what = quote ? `this ${quote === '"' ? 'double' : 'single'} quote (${quote}) is never closed` : `this ${bracket} is never closed with ${bracket === '[' ? ']' : '}'}`;
+    return { line: i + 1, column: col + 1, message: what, hint: CLOSE_HINT };
   }
   return null;
+}
+
+/** True when the quote opened on line `i` is closed on one of the next lines, before the next field. */
+function closedBelow(lines: string[], i: number, q: string): boolean {
+  for (let j = i + 1; j < lines.length; j++) {
+    const text = lines[j]!;
+    if (FIELD.test(text) || /^\s*-\s/.test(text)) return false;
+    if (unescapedQuote(text, q, 0) >= 0) return true;
+  }
+  return false;
 }
 
 /** Column of a quote that starts a value (after "key: " or "- ") and is not closed on its line, or -1. */
@@ -63,16 +185,21 @@ function unbalancedQuote(text: string, q: string): number {
   const start = new RegExp(`^(\\s*(?:-\\s+)?(?:[^\\s:#][^:#]*:\\s+)?)${q === '"' ? '"' : "'"}`).exec(text);
   if (!start) return -1;
   const open = start[1]!.length;
-  for (let i = open + 1; i < text.length; i++) {
+  return unescapedQuote(text, q, open + 1) >= 0 ? -1 : open;
+}
+
+/** Index of the first quote `q` from `from` on that ends a quoted text, or -1. */
+function unescapedQuote(text: string, q: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
     if (text[i] !== q) continue;
     if (q === "'" && text[i + 1] === "'") {
       i++; // '' is an escaped quote inside single quotes
       continue;
     }
     if (q === '"' && text[i - 1] === '\\') continue;
-    return -1;
+    return i;
   }
-  return open;
+  return -1;
 }
 
 function unbalancedBracket(text: string, open: string): number {
@@ -83,26 +210,4 @@ function unbalancedBracket(text: string, open: string): number {
     else if (text[i] === close) stack.pop();
   }
   return stack.length ? stack[0]! : -1;
-}
-
-function hint(code: string, line: string): string | undefined {
-  switch (code) {
-    case 'BAD_INDENT':
-      return 'Check the indentation (spaces, not tabs) and that every [ or { is closed.';
-    case 'MISSING_CHAR':
-      return 'Close the quote or bracket on the same value, or remove it.';
-    case 'DUPLICATE_KEY':
-      return 'A field appears twice in the same block; keep one.';
-    case 'TAB_AS_INDENT':
-      return 'Indent with spaces; YAML does not allow tabs.';
-    case 'MULTILINE_IMPLICIT_KEY':
-    case 'BLOCK_AS_IMPLICIT_KEY':
-      // "title: COOP Champions: Karim…" — a second ": " on the line means the value needs quotes;
-      // otherwise the line is indented wrongly (or a text line under "intro: |" is not indented).
-      return /:\s.*:\s/.test(line)
-        ? 'A value containing ": " needs quotes, e.g. title: "COOP Champions: Karim Toumi".'
-        : 'Check the indentation of this line: a field lines up with the fields around it, and each line of a text block (intro: |) is indented under it.';
-    default:
-      return undefined;
-  }
 }

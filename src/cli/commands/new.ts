@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { EnewsError, ExitCode } from '../../errors.js';
+import { defaultOutDir } from '../../build/write-build.js';
 import { contentPaths, parseIssueNumber } from '../../content/load.js';
-import { planNewIssue, writeNewIssue } from '../../content/new-issue.js';
+import { type NewIssuePlan, planNewIssue, writeNewIssue } from '../../content/new-issue.js';
 import { displayPath } from '../../content/yaml-file.js';
 import { isRealDate, formatLongDate, today } from '../../util/dates.js';
 import type { CliContext } from '../main.js';
@@ -14,8 +17,29 @@ export async function newCommand(ctx: CliContext, opts: { date?: string; number?
   const number = opts.number === undefined ? undefined : parseIssueNumber(opts.number);
   const plan = planNewIssue(contentPaths(ctx.cwd), { date, number });
   writeNewIssue(plan);
-  ctx.output.out(`Wrote ${displayPath(plan.file)}: issue ${plan.number}, ${formatLongDate(plan.date)}, ${plural(plan.items.length, 'item')} preselected:`);
+  const file = displayPath(plan.file);
+  const prev = plan.previous?.number;
+  // A second `enews new` before the previous issue went out is usually a slip (run twice, wrong folder).
+  const manifest = prev === undefined ? null : path.join(defaultOutDir(ctx.cwd, prev), 'manifest.json');
+  if (manifest && !existsSync(manifest)) {
+    ctx.output.err(
+      `warning: issue ${prev} has not been built yet (there is no ${displayPath(manifest)}). ` +
+        `If you meant to go on with issue ${prev} rather than start issue ${plan.number}, delete ${file} and run: enews build ${prev}`,
+    );
+  }
+  if (plan.items.length === 0) {
+    ctx.output.out(`Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, no items preselected: the catalog has no item dated ${searched(plan)}.`);
+    ctx.output.out(`Next: add the news to the catalog and list their ids under "items:" in ${file}, write the intro, then run: enews check ${plan.number}`);
+    return ExitCode.ok;
+  }
+  ctx.output.out(`Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, ${plural(plan.items.length, 'item')} preselected:`);
   for (const item of plan.items) ctx.output.out(`  - ${item.id}  (${item.type}, ${item.date})`);
   ctx.output.out(`Next: write the intro, reorder the items, then run: enews check ${plan.number}`);
   return ExitCode.ok;
+}
+
+/** The dates `enews new` looked at, so an empty issue explains itself. */
+function searched(plan: NewIssuePlan): string {
+  const upTo = formatLongDate(plan.date);
+  return plan.previous ? `after ${formatLongDate(plan.previous.date)} (issue ${plan.previous.number}) and up to ${upTo}` : `on or before ${upTo}`;
 }
