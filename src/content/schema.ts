@@ -81,24 +81,32 @@ export const issueSchema = z.strictObject({
   }),
 });
 
+/** At most `n` characters: headers fold, but an absurd length is a mistake worth stopping for. */
+const atMost = (n: number) => z.string().max(n, `must be at most ${n} characters`);
+
 export const newsletterSchema = z.strictObject({
-  title: line,
+  title: line.pipe(atMost(150)),
   description: text.optional(),
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'must be a language tag such as en or fr').default('en'),
-  from: z.strictObject({ name: line, address: emailAddress }),
+  from: z.strictObject({ name: line.pipe(atMost(100)), address: emailAddress }),
   reply_to: emailAddress.optional(),
+  // RFC 2919 §2: a list-id is at most 255 octets.
   list_id: z
     .string()
+    .max(255, 'must be at most 255 characters')
     .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must look like a domain name, e.g. enews.coop.example.org'),
   postal_address: text,
   why_you_get_this: text,
   unsubscribe: z
-    .strictObject({ url: webUrl.optional(), mailto: emailAddress.optional() })
+    // The link gets ?email=<address, percent-encoded>&token=<43> per subscriber and a
+    // List-Unsubscribe line cannot be folded inside a link: 500 leaves room for any
+    // ASCII address within the 998 characters a header line may have (RFC 5322).
+    .strictObject({ url: webUrl.pipe(atMost(500)).optional(), mailto: emailAddress.optional() })
     .refine((u) => u.url !== undefined || u.mailto !== undefined, {
       message: 'needs a url, a mailto address, or both',
     }),
   /** Web version of each issue; `{number}` becomes 003. */
-  archive_url: webUrl.optional(),
+  archive_url: webUrl.pipe(atMost(900)).optional(),
   logo: image.optional(),
   brand: z
     .strictObject({

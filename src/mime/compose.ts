@@ -8,11 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
-import { encodeWord, quoteString } from 'nodemailer/lib/mime-funcs';
 import type { Newsletter } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
 import type { SlotTemplate } from '../render/slots.js';
 import { escapeHtml, escapeText } from '../render/slots.js';
+import { headerLine as header, listUnsubscribeFields, phraseField, textField } from './headers-encode.js';
 import { qpSegment } from './quoted-printable.js';
 
 export interface EncodedPart {
@@ -46,10 +46,10 @@ export function buildSkeleton(newsletter: Newsletter, rendered: RenderedIssue, o
   const subject = (opts.subjectPrefix ?? '') + rendered.subject;
   const boundary = `enews-${opts.contentHash.slice(0, 32)}`;
   const headers = [
-    header('From', formatAddress(newsletter.from.name, newsletter.from.address)),
-    newsletter.reply_to ? header('Reply-To', formatAddress('', newsletter.reply_to)) : '',
-    header('Subject', encodeHeaderText(subject)),
-    header('List-Id', `${formatPhrase(newsletter.title)} <${newsletter.list_id}>`),
+    addressField('From', newsletter.from.name, newsletter.from.address),
+    newsletter.reply_to ? addressField('Reply-To', '', newsletter.reply_to) : '',
+    textField('Subject', subject),
+    phraseField('List-Id', newsletter.title, `<${newsletter.list_id}>`),
     header('MIME-Version', '1.0'),
     header('Content-Type', `multipart/alternative; boundary="${boundary}"`),
   ].join('');
@@ -86,11 +86,8 @@ export interface RecipientFields {
 
 /** The complete RFC 5322 message for one recipient. */
 export function composeMessage(sk: MessageSkeleton, r: RecipientFields): string {
-  let head = header('To', formatAddress(r.name, r.email)) + header('Date', rfc5322Date(r.date)) + header('Message-ID', r.messageId);
-  if (r.listUnsubscribe) {
-    head += header('List-Unsubscribe', r.listUnsubscribe);
-    if (r.oneClick) head += header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
-  }
+  let head = addressField('To', r.name, r.email) + header('Date', rfc5322Date(r.date)) + header('Message-ID', r.messageId);
+  if (r.listUnsubscribe) head += listUnsubscribeFields(r.listUnsubscribe, r.oneClick);
   return (
     head +
     sk.sharedHeaders +
@@ -114,51 +111,14 @@ export function messageIdFor(sk: MessageSkeleton, contentHash: string, addressKe
   return `<${h}@${sk.idDomain}>`;
 }
 
-function header(name: string, value: string): string {
-  // Values reaching here are validated single lines; this guard makes header injection impossible regardless.
-  if (/[\r\n]/.test(value)) throw new Error(`line break in ${name} header`);
-  return `${name}: ${fold(value)}\r\n`;
-}
-
-/** Folds at spaces so lines stay under 78 characters where possible (RFC 5322 §2.2.3). */
-function fold(value: string): string {
-  if (value.length <= 76) return value;
-  const words = value.split(' ');
-  const lines: string[] = [];
-  let current = '';
-  for (const w of words) {
-    if (current && current.length + 1 + w.length > 76) {
-      lines.push(current);
-      current = w;
-    } else {
-      current = current ? `${current} ${w}` : w;
-    }
-  }
-  lines.push(current);
-  return lines.join('\r\n ');
-}
-
-function encodeHeaderText(text: string): string {
-  return /^[\x20-\x7e]*$/.test(text) ? text : splitEncodedWords(text);
-}
-
-/** Encoded words of at most 75 characters each, separated by folding spaces. */
-function splitEncodedWords(text: string): string {
-  return encodeWord(text, 'Q', 52);
-}
-
-function formatPhrase(name: string): string {
-  if (/^[\x20-\x7e]*$/.test(name)) return quoteString(name);
-  return splitEncodedWords(name);
-}
-
-export function formatAddress(name: string, address: string): string {
+/** An address header; the display name is cleaned of line breaks and direction overrides first. */
+export function addressField(field: string, name: string, address: string): string {
   const at = address.lastIndexOf('@');
   // Non-ASCII domains go out in their ASCII (punycode) form, which every server understands.
   const domain = address.slice(at + 1);
   const addr = /^[\x00-\x7f]*$/.test(domain) ? address : address.slice(0, at + 1) + domainToASCII(domain);
   const cleanName = name.replace(/[\r\n\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').trim();
-  return cleanName ? `${formatPhrase(cleanName)} <${addr}>` : addr;
+  return cleanName ? phraseField(field, cleanName, `<${addr}>`) : header(field, addr);
 }
 
 function rfc5322Date(d: Date): string {
