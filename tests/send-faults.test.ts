@@ -3,7 +3,7 @@
  * what the journal recorded and what the summary and exit code say.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
@@ -156,7 +156,7 @@ describe('fault handling', () => {
 });
 
 describe('journal integrity', () => {
-  it('a truncated last line (crash while writing) is tolerated; a damaged line in the middle is refused', async () => {
+  it('a truncated last line (crash while writing) is cut off before appending; a damaged line in the middle is refused', async () => {
     const { dir, server, send } = await setup(4);
     expect((await send()).code).toBe(0);
     const file = path.join(dir, 'journal/003.jsonl');
@@ -168,8 +168,9 @@ describe('journal integrity', () => {
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ sent: 1, skipped: { 'already-sent': 3 } });
     expect(server.received).toHaveLength(5);
-    // The torn line stays, the next record starts on a line of its own.
-    expect(readFileSync(file, 'utf8')).toMatch(/\n\{"type":"sent","at":"[^\n]*\n\{"type":"run"/);
+    // The fragment is gone: the record before it is followed directly by the next run's.
+    expect(readFileSync(file, 'utf8')).toMatch(/\n\{"type":"sent","at":"[^\n]*\}\n\{"type":"run"/);
+    expect(readFileSync(file, 'utf8')).not.toContain(lines[lastSent]!.slice(0, 30) + '\n');
 
     write(dir, 'journal/003.jsonl', '{"type":"run"\n' + readFileSync(file, 'utf8'));
     const damaged = await send();
@@ -233,12 +234,12 @@ describe('a rate-limited relay', () => {
 });
 
 /** A real full disk needs a small filesystem: a tmpfs, which only root (with the right to mount) may mount. */
-function mountTinyTmpfs(): string | null {
+function mountTinyTmpfs(size = '16k'): string | null {
   if (process.getuid?.() !== 0) return null;
   const dir = path.join(emptyDir(), 'tiny');
   try {
     execFileSync('mkdir', ['-p', dir]);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
     return dir;
   } catch {
     return null;
@@ -253,7 +254,8 @@ const canMount = (() => {
 
 describe('a full disk', () => {
   it.skipIf(!canMount)('stops the send with exit 4 and "the disk is full", never a silent loss', async () => {
-    const tiny = mountTinyTmpfs()!;
+    // Room for the recipient spool (about 30 KB for 200 rows), not for the journal as well.
+    const tiny = mountTinyTmpfs('48k')!;
     try {
       const { server, dir } = await setup(200);
       const journalFile = path.join(tiny, '003.jsonl');
@@ -267,6 +269,25 @@ describe('a full disk', () => {
       expect(journalled).toBeGreaterThan(0);
       expect(server.received.length).toBeLessThanOrEqual(journalled + 1);
       expect(server.received.length).toBeLessThan(200);
+    } finally {
+      execFileSync('umount', [tiny]);
+    }
+  });
+
+  it.skipIf(!canMount)('a recipient spool that cannot be written is a clean exit 4 before anything is sent', async () => {
+    const tiny = mountTinyTmpfs('16k')!;
+    try {
+      const { server, dir } = await setup(200);
+      const journalFile = path.join(tiny, '003.jsonl');
+      const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--journal', journalFile], {
+        cwd: dir,
+        env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
+      });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(`Cannot write the list of recipients to ${journalFile}.spool: the disk is full. Nothing was sent.`);
+      expect(r.stderr).not.toContain('unexpected failure');
+      expect(server.rcptAttempts).toEqual([]);
+      expect(readdirSync(tiny)).toEqual([]);
     } finally {
       execFileSync('umount', [tiny]);
     }

@@ -77,7 +77,7 @@ describe('fault soak', () => {
 
     const child = spawn(
       process.execPath,
-      [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', '--concurrency', '8', '--retries', '10', '--retry-delay', '0.02', '--timeout', '2'],
+      [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', '--concurrency', '8', '--retries', '10', '--retry-delay', '0.02', '--timeout', '2', '--data-timeout', '2'],
       { cwd: dir, env: cleanEnv({ SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: 'soak' }) },
     );
     let stdout = '';
@@ -94,11 +94,11 @@ describe('fault soak', () => {
     expect(s.sent + s.failed + s.deferred + s.notAttempted + Object.values(s.skipped as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(N);
 
     // The journal: exactly one final outcome per subscriber, none missing, none twice.
-    const outcomes = readFileSync(path.join(dir, 'journal/003.jsonl'), 'utf8')
+    const records = readFileSync(path.join(dir, 'journal/003.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l))
-      .filter((r) => r.type === 'sent' || r.type === 'failed');
+      .map((l) => JSON.parse(l));
+    const outcomes = records.filter((r) => r.type === 'sent' || r.type === 'failed');
     expect(outcomes).toHaveLength(N);
     expect(new Set(outcomes.map((r) => r.email)).size).toBe(N);
     expect(outcomes.filter((r) => r.type === 'failed').map((r) => r.email).sort()).toEqual([...permanent].sort());
@@ -106,6 +106,14 @@ describe('fault soak', () => {
     // Delivered: exactly once for everyone whose failures were temporary, never for the rejected.
     const permanentSet = new Set(permanent);
     for (const p of list) expect(server.countFor(p.email), p.email).toBe(permanentSet.has(p.email) ? 0 : 1);
+
+    // Every drop and stall came after the whole message: each is journaled as uncertain, and the
+    // recipients they hit are counted (and flagged) as possible duplicates once sent.
+    const uncertain = records.filter((r) => r.type === 'uncertain');
+    expect(uncertain).toHaveLength((injected.drop ?? 0) + (injected.stall ?? 0));
+    const flagged = outcomes.filter((r) => r.possibleDuplicate).map((r) => r.email);
+    expect(flagged.sort()).toEqual([...new Set(uncertain.map((r) => r.email))].sort());
+    expect(s.possibleDuplicates).toBe(flagged.length);
 
     // No retry storm: the server saw each message a bounded number of times.
     const faults = Object.values(injected).reduce((a, b) => a + b, 0);

@@ -6,7 +6,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { EnewsError, ExitCode, formatError } from '../errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
-import { loadEnv, secretsOf, type Env } from '../config/env.js';
+import { loadEnv, redactor, secretsOf, type Env } from '../config/env.js';
+import { displayPathFrom, relativizer } from './paths.js';
+import { registerSend } from './commands/send.js';
+import { registerStatus } from './commands/status.js';
 
 export interface CliContext {
   cwd: string;
@@ -14,6 +17,8 @@ export interface CliContext {
   output: Output;
   /** Removes secrets (SMTP password, unsubscribe secret) from any text. */
   redact: (s: string) => string;
+  /** A path as people see it: relative to the working folder when inside it. */
+  display: (file: string) => string;
 }
 
 // Commands are imported when used: `send` then never loads MJML, and starts faster.
@@ -53,35 +58,9 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .option('--open', 'open the page in the default browser')
     .action(async (number, opts) => setExit(await (await import('./commands/preview.js')).previewCommand(ctx, number, opts)));
 
-  p.command('send')
-    .description('deliver issue N (as built) to a subscriber list over SMTP ($SMTP_URL)')
-    .argument('<number>', 'issue number')
-    .requiredOption('--subscribers <FILE>', 'subscribers CSV (header row; email required)')
-    .option('--test <ADDRESS>', 'send only to this address, subject marked [TEST] (repeatable)', collect, [])
-    .addOption(new Option('--dry-run [DIR]', 'write each message as DIR/<n>.eml instead of sending').preset('out'))
-    .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
-    .option('--concurrency <N>', 'SMTP connections in parallel', '4')
-    .option('--rate <N/s>', 'at most N messages per second (default: unlimited)')
-    .option('--shard <K/N>', 'send only to shard K of N (split by address hash)')
-    .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
-    .option('--suppress <FILE>', 'CSV of addresses that must not receive mail (repeatable)', collect, [])
-    .option('--skip-invalid', 'send to the valid rows even if some rows are invalid (they are listed)')
-    .option('--retry-failed', 'send again to recipients the journal records as failed')
-    .option('--max-failures <N>', 'stop after this many failures in a row', '10')
-    .option('--timeout <SECONDS>', 'SMTP connection and reply timeout', '60')
-    .option('--retries <N>', 'retries per recipient for temporary failures (4xx, dropped connection)', '5')
-    .option('--retry-delay <SECONDS>', 'first retry delay; doubles each time, with jitter', '2')
-    .option('--accept-rebuild', 'continue a send whose journal was written for an earlier build of the issue')
-    .option('--insecure-tls', 'accept any TLS certificate (only for a test server you trust)')
-    .option('--json', 'print the final summary as JSON on stdout')
-    .action(async (number, opts) => setExit(await (await import('./commands/send.js')).sendCommand(ctx, number, opts)));
+  registerSend(p, ctx, setExit);
 
-  p.command('status')
-    .description('counts from the send journal of issue N')
-    .argument('<number>', 'issue number')
-    .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
-    .option('--json', 'print the counts as JSON')
-    .action(async (number, opts) => setExit(await (await import('./commands/status.js')).statusCommand(ctx, number, opts)));
+  registerStatus(p, ctx, setExit);
 
   return p;
 }
@@ -102,9 +81,15 @@ export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
   const env = loadEnv(cwd, o.env ?? process.env);
   const redact = redactor(secretsOf(env));
   const raw = o.output ?? consoleOutput;
-  // Everything printed passes through the redactor, errors from libraries included.
-  const output: Output = { out: (l) => raw.out(redact(l)), err: (l) => raw.err(redact(l)), isTTY: raw.isTTY };
-  const ctx: CliContext = { cwd, env, output, redact };
+  const relative = relativizer(cwd);
+  // Everything printed passes through the redactor, errors from libraries included; text also gets relative paths.
+  const output: Output = {
+    out: (l) => raw.out(relative(redact(l))),
+    err: (l) => raw.err(relative(redact(l))),
+    data: (l) => raw.out(redact(l)),
+    isTTY: raw.isTTY,
+  };
+  const ctx: CliContext = { cwd, env, output, redact, display: (f) => displayPathFrom(cwd, f) };
   let code: number = ExitCode.ok;
   const p = program(ctx, (c) => (code = c));
   const debug = argv.includes('--debug');
@@ -125,10 +110,4 @@ export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
     output.err(debug ? String((err as Error)?.stack) : '(run again with --debug for details)');
     return ExitCode.badInput;
   }
-}
-
-function redactor(secrets: string[]): (s: string) => string {
-  if (secrets.length === 0) return (s) => s;
-  const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
-  return (s) => sorted.reduce((acc, secret) => acc.split(secret).join('***'), s);
 }

@@ -5,13 +5,36 @@ import type { Warning } from '../render/warnings.js';
 export interface Output {
   out(line: string): void;
   err(line: string): void;
+  /** Machine-readable output (JSON) on stdout: secrets removed, paths left as they are. */
+  data(text: string): void;
   /** True when stderr is a terminal (progress lines, prompts). */
   isTTY: boolean;
 }
 
+/**
+ * stdout and stderr, where a reader that went away (`enews status 3 | head -3`)
+ * silences the stream instead of crashing with EPIPE: the command itself goes
+ * on and exits with its own code (a send must not stop because its output
+ * is no longer read).
+ */
+function closable(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
+const stdout = closable(process.stdout);
+const stderr = closable(process.stderr);
+
 export const consoleOutput: Output = {
-  out: (line) => process.stdout.write(line + '\n'),
-  err: (line) => process.stderr.write(line + '\n'),
+  out: (line) => stdout(line + '\n'),
+  err: (line) => stderr(line + '\n'),
+  data: (text) => stdout(text + '\n'),
   isTTY: Boolean(process.stderr.isTTY),
 };
 
@@ -19,10 +42,9 @@ export function formatWarning(w: Warning): string {
   return `warning: ${w.location ? formatLocation(w.location) + ': ' : ''}${w.message}`;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
-
 export function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
+
+/** Kept here too for the commands that import it from the output module. */
+export { plural } from './words.js';

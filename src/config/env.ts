@@ -16,22 +16,46 @@ export function loadEnv(cwd: string, processEnv: NodeJS.ProcessEnv): Env {
   return { ...fromFile, ...processEnv };
 }
 
-/** Values that must never be printed, logged or journaled. */
+/** Values that must never be printed, logged or journaled, whatever their length. */
 export function secretsOf(env: Env): string[] {
   const out: string[] = [];
-  for (const name of ['SMTP_URL', 'UNSUBSCRIBE_SECRET', 'SMTP_PASSWORD']) {
-    const v = env[name];
+  for (const name of ['SMTP_URL', 'UNSUBSCRIBE_SECRET', 'SMTP_PASSWORD', 'IMAP_URL']) {
+    const v = env[name]?.trim();
     if (v) out.push(v);
+    const full = env[name];
+    if (full && full !== v) out.push(full);
   }
-  if (env.SMTP_URL) {
+  for (const name of ['SMTP_URL', 'IMAP_URL']) {
+    const v = env[name];
+    if (!v) continue;
     try {
-      const u = new URL(env.SMTP_URL);
-      if (u.password) out.push(u.password, decodeURIComponent(u.password));
+      const u = new URL(v);
+      if (u.password) out.push(u.password, safeDecode(u.password));
     } catch {
       // An unparsable URL is reported elsewhere, without its text.
     }
   }
-  // Shorter values cannot be blotted out without mangling ordinary words (a secret 'bench' would
-  // hide every path with 'bench' in it); enews warns when UNSUBSCRIBE_SECRET is that short.
-  return out.filter((s) => s.length >= 8);
+  return [...new Set(out.filter((s) => s !== ''))];
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * A function that blots secrets out of any text: first the user:password part
+ * of any URL, then every occurrence of every secret, longest first. A short
+ * password also blots out the same letters in ordinary words; that is the
+ * price of the promise that it is never printed.
+ */
+export function redactor(secrets: string[]): (s: string) => string {
+  const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
+  return (s) => {
+    const noUserinfo = s.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*:[^\s/@]*@/gi, '$1***@');
+    return sorted.reduce((acc, secret) => (acc.includes(secret) ? acc.split(secret).join('***') : acc), noUserinfo);
+  };
 }

@@ -3,12 +3,12 @@
  * messages in flight under a rate limit, retries temporary failures with
  * backoff and jitter, records every final outcome, and stops early (instead
  * of burning through the list) on a fatal error, too many failures in a row,
- * or an interrupt. Knows nothing about CSV, MIME or journals: it is handed a
- * `send` and a `record` function.
+ * or an interrupt. Knows nothing about CSV, MIME, SMTP or journals: it is
+ * handed a `send` and a `classify` (the transport's) and a `record` function.
  */
 import { EnewsError } from '../errors.js';
-import { classifySmtpError, type Classified } from './classify.js';
 import { RateLimiter, realClock, type Clock } from './rate-limiter.js';
+import type { Classified } from './transport.js';
 import { ReplyWindow } from './reply-window.js';
 
 const THROTTLE_SHARE = 0.1;
@@ -28,11 +28,21 @@ export interface EngineOptions {
   random?: () => number;
 }
 
-export type Outcome<R> =
-  | { type: 'sent'; item: R; response: string; attempts: number }
+/** What the engine reports about a recipient; all but `uncertain` are final for this run. */
+export type EngineEvent<R> =
+  /** `uncertain`: an earlier attempt of this run failed after the whole message was handed over, so this may be a second copy. */
+  | { type: 'sent'; item: R; response: string; attempts: number; uncertain: boolean }
   | { type: 'failed'; item: R; code: number | null; response: string; attempts: number }
   /** Not delivered, not failed: temporary trouble outlasted the retries, or the run stopped. Sent again next run. */
-  | { type: 'deferred'; item: R; code: number | null; response: string; attempts: number };
+  | { type: 'deferred'; item: R; code: number | null; response: string; attempts: number }
+  /** An attempt failed after the final dot (no reply): the message may have arrived. It will be retried. */
+  | { type: 'uncertain'; item: R; response: string; attempts: number };
+
+/** How the engine reaches the destination: the transport's own send and classification. */
+export interface Delivery<R> {
+  send(item: R): Promise<string>;
+  classify(err: unknown): Classified;
+}
 
 export type StopReason =
   | { kind: 'interrupted' }
@@ -62,6 +72,7 @@ interface Job<R> {
   attempt: number;
   due: number;
   last?: Classified;
+  uncertain: boolean;
 }
 
 export class DeliveryEngine<R> {
@@ -98,7 +109,7 @@ export class DeliveryEngine<R> {
     };
   }
 
-  async run(source: AsyncIterable<R>, send: (item: R) => Promise<string>, record: (o: Outcome<R>) => void): Promise<EngineResult> {
+  async run(source: AsyncIterable<R>, delivery: Delivery<R>, record: (o: EngineEvent<R>) => void): Promise<EngineResult> {
     const onAbort = () => this.halt({ kind: 'interrupted' });
     if (this.opts.signal?.aborted) onAbort();
     this.opts.signal?.addEventListener('abort', onAbort);
@@ -114,7 +125,7 @@ export class DeliveryEngine<R> {
         if (!job && !exhausted) {
           const next = await it.next();
           if (next.done) exhausted = true;
-          else job = { item: next.value, attempt: 1, due: 0 };
+          else job = { item: next.value, attempt: 1, due: 0, uncertain: false };
         }
         if (!job) {
           if (this.active.size === 0 && this.retries.length === 0) break;
@@ -126,7 +137,7 @@ export class DeliveryEngine<R> {
           this.finalDeferral(job, record, 'not sent: the run stopped');
           break;
         }
-        this.launch(job, send, record);
+        this.launch(job, delivery, record);
       }
       await Promise.all(this.active);
       for (const job of this.retries.splice(0)) this.finalDeferral(job, record, job.last?.response ?? 'not sent: the run stopped');
@@ -137,20 +148,20 @@ export class DeliveryEngine<R> {
     return { ...this.stats(), stop: this.stop };
   }
 
-  private launch(job: Job<R>, send: (item: R) => Promise<string>, record: (o: Outcome<R>) => void): void {
+  private launch(job: Job<R>, delivery: Delivery<R>, record: (o: EngineEvent<R>) => void): void {
     const p = (async () => {
       try {
-        const response = await send(job.item);
+        const response = await delivery.send(job.item);
         this.consecutive = 0;
         this.sent++;
         this.window.note('sent');
-        this.safeRecord(record, { type: 'sent', item: job.item, response, attempts: job.attempt });
+        this.safeRecord(record, { type: 'sent', item: job.item, response, attempts: job.attempt, uncertain: job.uncertain });
       } catch (err) {
         if (err instanceof EnewsError) {
           this.halt({ kind: 'error', error: err });
           return;
         }
-        this.handleFailure(job, classifySmtpError(err), record);
+        this.handleFailure(job, delivery.classify(err), record);
       }
     })().finally(() => {
       this.active.delete(p);
@@ -159,37 +170,42 @@ export class DeliveryEngine<R> {
     this.active.add(p);
   }
 
-  private handleFailure(job: Job<R>, c: Classified, record: (o: Outcome<R>) => void): void {
+  private handleFailure(job: Job<R>, c: Classified, record: (o: EngineEvent<R>) => void): void {
     job.last = c;
+    if (c.uncertain) {
+      job.uncertain = true;
+      this.safeRecord(record, { type: 'uncertain', item: job.item, response: c.response, attempts: job.attempt });
+    }
     if (c.kind === 'fatal') {
       this.finalDeferral(job, record, c.response);
       this.halt({ kind: 'fatal', response: c.response });
       return;
     }
-    this.window.note(c.throttle ? 'throttled' : 'other');
+    const throttle = c.kind === 'throttle';
+    this.window.note(throttle ? 'throttled' : 'other');
     // Slow down when "slow down" is a pattern (a tenth of recent replies), not one recipient's greylisting.
-    if (c.throttle && this.window.throttledShare() >= THROTTLE_SHARE) this.limiter.slowDown(this.window.throughput());
+    if (throttle && this.window.throttledShare() >= THROTTLE_SHARE) this.limiter.slowDown(this.window.throughput());
     // A throttling server is alive and asking for patience; only other failures count toward the threshold.
-    if (!c.throttle) this.consecutive++;
+    if (!throttle) this.consecutive++;
     if (c.kind === 'permanent') {
       this.failed++;
       this.safeRecord(record, { type: 'failed', item: job.item, code: c.code, response: c.response, attempts: job.attempt });
     } else if (job.attempt < this.opts.maxAttempts && !this.stop) {
-      this.retries.push({ item: job.item, attempt: job.attempt + 1, due: this.clock.now() + this.backoff(job.attempt), last: c });
+      this.retries.push({ item: job.item, attempt: job.attempt + 1, due: this.clock.now() + this.backoff(job.attempt), last: c, uncertain: job.uncertain });
     } else {
-      if (c.throttle) this.consecutive++;
+      if (throttle) this.consecutive++;
       this.finalDeferral(job, record, c.response);
     }
     const limit = this.opts.maxConsecutiveFailures;
     if (limit > 0 && this.consecutive >= limit) this.halt({ kind: 'threshold', failures: this.consecutive, last: c.response });
   }
 
-  private finalDeferral(job: Job<R>, record: (o: Outcome<R>) => void, response: string): void {
+  private finalDeferral(job: Job<R>, record: (o: EngineEvent<R>) => void, response: string): void {
     this.deferred++;
     this.safeRecord(record, { type: 'deferred', item: job.item, code: job.last?.code ?? null, response, attempts: job.attempt });
   }
 
-  private safeRecord(record: (o: Outcome<R>) => void, o: Outcome<R>): void {
+  private safeRecord(record: (o: EngineEvent<R>) => void, o: EngineEvent<R>): void {
     try {
       record(o);
     } catch (err) {

@@ -8,9 +8,7 @@ import type { PreparedIssue } from '../build/prepare-issue.js';
 import { displayPath } from '../content/yaml-file.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
-import { openSubscriberFile } from '../plan/plan.js';
-import { readCsvRows } from '../subscribers/csv-rows.js';
-import { parseRow } from '../subscribers/subscriber.js';
+import { openSubscriberFile, readSubscribers } from '../subscribers/read.js';
 import { addressKey } from '../util/email-address.js';
 import { messageHeaders, type HeaderLine } from './headers.js';
 
@@ -35,8 +33,7 @@ export async function readPickerRows(file: string, limit = PICKER_LIMIT): Promis
   const seen = new Set<string>();
   let invalid = 0;
   let more = false;
-  for await (const row of readCsvRows(src.file, src.header)) {
-    const r = parseRow(row, src.columns, src.file);
+  for await (const r of readSubscribers(src)) {
     if (!r.ok) {
       invalid++;
       continue;

@@ -6,7 +6,7 @@ import type { Newsletter } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
 import { buildSkeleton } from '../mime/compose.js';
 import { personalize, type PersonalizeContext } from '../personalize/recipient.js';
-import { spooledRecipients } from '../plan/plan.js';
+import { readSpool } from '../plan/spool.js';
 import type { Subscriber } from '../subscribers/subscriber.js';
 
 export interface OutgoingItem {
@@ -35,7 +35,7 @@ export async function* prepareMessages(job: MessageJob): AsyncGenerator<Outgoing
   const skeleton = buildSkeleton(job.newsletter, { ...job.rendered, subject: job.subjectPrefix + job.rendered.subject }, { contentHash: job.contentHash });
   const ctx: PersonalizeContext = { newsletter: job.newsletter, skeleton, contentHash: job.contentHash, secret: job.secret, variant: job.variant };
   const a = job.audience;
-  const recipients = 'list' in a ? a.list : spooledRecipients(a.spool, a.optedOut);
+  const recipients = 'list' in a ? a.list : readSpool(a.spool, a.optedOut);
   let seq = 0;
   for await (const sub of recipients) {
     const { messageId, raw } = personalize(ctx, sub);

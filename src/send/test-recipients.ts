@@ -1,25 +1,40 @@
 /**
- * Recipients of a `--test` send: the given addresses, with the name and
- * merge fields of their row in the subscriber file when they have one, so
- * the test mail looks like the real one.
+ * Recipients of a `--test` send: the given addresses, each rendered as a
+ * subscriber of the list would get it: as the `--as` subscriber when given,
+ * else as the address's own row when it is in the list, else as someone
+ * without a name.
  */
 import { EnewsError, ExitCode } from '../errors.js';
 import { addressKey, checkEmailAddress } from '../util/email-address.js';
-import { readCsvRows } from '../subscribers/csv-rows.js';
-import { parseRow, type Subscriber } from '../subscribers/subscriber.js';
-import type { SubscriberFile } from '../plan/plan.js';
+import { readSubscribers, type SubscriberFile } from '../subscribers/read.js';
+import type { Subscriber } from '../subscribers/subscriber.js';
 
-export async function testRecipients(addresses: string[], src: SubscriberFile): Promise<Subscriber[]> {
-  const wanted = new Map<string, Subscriber>();
-  for (const a of addresses) {
+export async function testRecipients(addresses: string[], as: string | null, src: SubscriberFile): Promise<Subscriber[]> {
+  const tests = addresses.map((a) => {
     const check = checkEmailAddress(a);
     if (!check.ok) throw new EnewsError('usage', `--test "${a}" is not a valid address: it ${check.reason}.`, { exitCode: ExitCode.usage });
-    const key = addressKey(check.address);
-    wanted.set(key, { line: 0, email: check.address, key, name: '', language: '', status: 'subscribed', fields: {} });
+    return { email: check.address, key: addressKey(check.address) };
+  });
+  let asKey: string | null = null;
+  if (as !== null) {
+    const check = checkEmailAddress(as);
+    if (!check.ok) throw new EnewsError('usage', `--as "${as}" is not a valid address: it ${check.reason}.`, { exitCode: ExitCode.usage });
+    asKey = addressKey(check.address);
   }
-  for await (const row of readCsvRows(src.file, src.header)) {
-    const r = parseRow(row, src.columns, src.file);
-    if (r.ok && wanted.get(r.subscriber.key)?.line === 0) wanted.set(r.subscriber.key, { ...r.subscriber, email: wanted.get(r.subscriber.key)!.email });
+  const rows = new Map<string, Subscriber>();
+  const wanted = new Set(asKey ? [asKey] : tests.map((t) => t.key));
+  for await (const r of readSubscribers(src)) {
+    if (r.ok && wanted.has(r.subscriber.key) && !rows.has(r.subscriber.key)) rows.set(r.subscriber.key, r.subscriber);
   }
-  return [...wanted.values()];
+  if (asKey && !rows.has(asKey)) {
+    throw new EnewsError('test-as-unknown', `--as ${as}: there is no valid row for that address in ${src.file}.`, {
+      problems: [{ message: 'Give the address of a subscriber in the list, exactly as in its email column (case does not matter).' }],
+    });
+  }
+  // Each message goes to the test address, but reads as the chosen subscriber's: name, merge fields, unsubscribe link.
+  return tests.map((t) => {
+    const row = rows.get(asKey ?? t.key);
+    const base: Subscriber = row ?? { line: 0, email: t.email, key: t.key, name: '', language: '', status: 'subscribed', fields: {} };
+    return { ...base, email: t.email, key: t.key };
+  });
 }

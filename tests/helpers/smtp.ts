@@ -17,10 +17,18 @@ export type Reply = { code: number; message: string };
 export interface Behaviour {
   /** Require this login; any other is refused with 535. */
   auth?: { user: string; pass: string };
+  /** Refuse a login with a reply that repeats the password given (some servers echo what they got). */
+  authEcho?: boolean;
+  /** Decide on each new connection (`n` counts them, 1-based): return a reply to greet with it and hang up (421). */
+  connect?(n: number): Reply | void;
+  /** Decide on each MAIL FROM (`n` counts them): return a reply to refuse the sender. */
+  mail?(from: string, n: number): Reply | void;
+  /** Do not announce SMTPUTF8 in the EHLO reply. */
+  noSmtpUtf8?: boolean;
   /** Decide on each RCPT TO; return a reply to reject it. `n` counts RCPTs for this address so far (1-based). */
   rcpt?(address: string, n: number): Reply | void;
-  /** Decide on each message after DATA: accept, reject with a reply, drop the connection, or never answer. */
-  data?(to: string[], n: number): Reply | 'drop' | 'stall' | void;
+  /** Decide on each message after DATA: accept, reject with a reply, drop the connection, never answer, or accept late. */
+  data?(to: string[], n: number): Reply | 'drop' | 'stall' | { delayMs: number } | void;
   /** After this many accepted messages, stop answering anything (a hung server). */
   stallAfter?: number;
   /** Milliseconds to wait before answering each message (a slow server keeps messages in flight). */
@@ -33,6 +41,10 @@ export interface Behaviour {
 
 export interface TestSmtp {
   port: number;
+  /** Every MAIL FROM, with whether it asked for SMTPUTF8. */
+  mailFroms: Array<{ from: string; smtpUtf8: boolean }>;
+  /** RCPT TO addresses exactly as they came over the wire (smtp-server itself turns xn-- domains into Unicode). */
+  wireRcpts: string[];
   url(user?: string, pass?: string): string;
   received: Received[];
   /** Every RCPT TO attempt, accepted or not, in order. */
@@ -54,6 +66,9 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
   const received: Received[] = [];
   const rcptAttempts: string[] = [];
   const rcptCounts = new Map<string, number>();
+  const mailFroms: TestSmtp['mailFroms'] = [];
+  let connectionCount = 0;
+  let mails = 0;
   let dataAttempts = 0;
   let stalled = false;
   const server: SMTPServer = new SMTPServer({
@@ -61,13 +76,22 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
     disabledCommands: ['STARTTLS'],
     ...(b.tls ? { secure: true, key: b.tls.key, cert: b.tls.cert } : {}),
     authOptional: !b.auth,
+    hideSMTPUTF8: Boolean(b.noSmtpUtf8),
     size: 50 * 1024 * 1024,
+    onConnect(_session, cb) {
+      const reply = b.connect?.(++connectionCount);
+      if (reply) return cb(err(reply));
+      cb();
+    },
     onAuth(auth, _session, cb) {
       if (b.auth && auth.username === b.auth.user && auth.password === b.auth.pass) return cb(null, { user: auth.username });
-      cb(err({ code: 535, message: 'Authentication credentials invalid' }));
+      cb(err({ code: 535, message: b.authEcho ? `Authentication failed for ${auth.username} with password ${auth.password}` : 'Authentication credentials invalid' }));
     },
-    onMailFrom(_address, _session, cb) {
+    onMailFrom(address, session, cb) {
       if (stalled) return; // never answer: the client must time out
+      mailFroms.push({ from: address.address, smtpUtf8: Boolean(address.args && (address.args as Record<string, unknown>).SMTPUTF8) });
+      const reply = b.mail?.(address.address, ++mails);
+      if (reply) return cb(err(reply));
       cb();
     },
     onRcptTo(address, _session, cb) {
@@ -93,7 +117,8 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
           socketOf(server, session)?.destroy();
           return;
         }
-        if (decision) return cb(err(decision));
+        if (decision && 'code' in decision) return cb(err(decision));
+        const delay = decision && 'delayMs' in decision ? decision.delayMs : b.delayMs;
         const accept = () => {
           const m = { from: (session.envelope.mailFrom || { address: '' }).address, to, raw: Buffer.concat(chunks) };
           received.push(m);
@@ -101,17 +126,31 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
           b.onReceived?.(m, received.length);
           cb(null, `Ok: queued as ${received.length}`);
         };
-        if (b.delayMs) setTimeout(accept, b.delayMs);
+        if (delay) setTimeout(accept, delay);
         else accept();
       });
     },
   });
   // A client killed mid-session resets its socket; that is the point of some tests, not a failure.
   server.on('error', () => {});
+  const wireRcpts: string[] = [];
+  server.server.on('connection', (socket: import('node:net').Socket) => {
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString('utf8')).split('\r\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) {
+        const m = /^RCPT TO:<([^>]*)>/i.exec(l);
+        if (m) wireRcpts.push(m[1]!);
+      }
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
+    mailFroms,
+    wireRcpts,
     url: (user, pass) => {
       const scheme = b.tls ? 'smtps' : 'smtp';
       return user ? `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(pass ?? '')}@127.0.0.1:${port}` : `${scheme}://127.0.0.1:${port}`;

@@ -1,21 +1,26 @@
+/**
+ * `enews send`: its options, their parsing, and the conversation around the
+ * core's two steps (prepare → confirm → deliver). The core is imported when
+ * the command runs, so other commands never load it.
+ */
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { Option, type Command } from 'commander';
 import { EnewsError, ExitCode, formatProblem } from '../../errors.js';
-import { parseIssueNumber } from '../../content/load.js';
-import { parseShard } from '../../plan/audience.js';
-import { runSend, type Progress, type SendSummary } from '../../send/run-send.js';
 import type { CliContext } from '../main.js';
-import { printSummary } from '../summary.js';
+import { nonNegativeInt, positiveInt, positiveNumber, usage } from '../parse.js';
 
-export interface SendCliOptions {
+interface SendFlags {
   subscribers: string;
   test: string[];
+  as?: string;
   dryRun?: string | true;
   yes?: boolean;
   concurrency: string;
   rate?: string;
   shard?: string;
   journal?: string;
+  build?: string;
   suppress: string[];
   skipInvalid?: boolean;
   retryFailed?: boolean;
@@ -24,63 +29,125 @@ export interface SendCliOptions {
   retries: string;
   retryDelay: string;
   timeout: string;
+  dataTimeout: string;
   insecureTls?: boolean;
   json?: boolean;
 }
 
-export async function sendCommand(ctx: CliContext, numberArg: string, o: SendCliOptions): Promise<number> {
+export function registerSend(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('send')
+    .description('deliver issue N (as built) to a subscriber list over SMTP ($SMTP_URL)')
+    .argument('<number>', 'issue number')
+    .requiredOption('--subscribers <FILE>', 'subscribers CSV (header row; email required)')
+    .option('--test <ADDRESS>', 'send only to this address, subject marked [TEST] (repeatable)', collect, [])
+    .option('--as <EMAIL>', 'with --test: render the test message as this subscriber of the list')
+    .addOption(new Option('--dry-run [DIR]', 'write each message as DIR/<n>.eml instead of sending').preset('out'))
+    .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
+    .option('--concurrency <N>', 'SMTP connections in parallel', '4')
+    .option('--rate <N/s>', 'at most N messages per second (default: unlimited)')
+    .option('--shard <K/N>', 'send only to shard K of N (split by address hash)')
+    .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
+    .option('--build <DIR>', 'the build to send (default: dist/NNN, as enews build writes it)')
+    .option('--suppress <FILE>', 'CSV of addresses that must not receive mail (repeatable)', collect, [])
+    .option('--skip-invalid', 'send to the valid rows even if some rows are invalid (they are listed)')
+    .option('--retry-failed', 'send again to recipients the journal records as failed')
+    .option('--max-failures <N>', 'stop after this many failures in a row', '10')
+    .option('--timeout <SECONDS>', 'SMTP connection and reply timeout', '60')
+    .option('--data-timeout <SECONDS>', 'wait this long for the reply after a whole message was sent (RFC 5321: 10 minutes)', '600')
+    .option('--retries <N>', 'retries per recipient for temporary failures (4xx, dropped connection)', '5')
+    .option('--retry-delay <SECONDS>', 'first retry delay; doubles each time, with jitter', '2')
+    .option('--accept-rebuild', 'continue a send whose journal was written for an earlier build of the issue')
+    .option('--insecure-tls', 'accept any TLS certificate (only for a test server you trust)')
+    .option('--json', 'print the final summary as JSON on stdout')
+    .action(async (number: string, flags: SendFlags) => setExit(await send(ctx, number, flags)));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<number> {
+  const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { deliverSend }, { unsentResult }, report] = await Promise.all([
+    import('../../content/load.js'),
+    import('../../plan/audience.js'),
+    import('../../send/prepare.js'),
+    import('../../send/deliver.js'),
+    import('../../send/result.js'),
+    import('../send-report.js'),
+  ]);
   const number = parseIssueNumber(numberArg);
+  if (o.as !== undefined && o.test.length === 0) throw usage('--as only works with --test: it says whose message the test address gets.');
+  const resolve = (p: string) => path.resolve(ctx.cwd, p);
+  const engine = {
+    rate: o.rate === undefined ? null : positiveNumber(o.rate.replace(/\/s$/, ''), '--rate'),
+    maxFailures: nonNegativeInt(o.maxFailures, '--max-failures'),
+    maxAttempts: nonNegativeInt(o.retries, '--retries') + 1,
+    retryDelayMs: positiveNumber(o.retryDelay, '--retry-delay') * 1000,
+  };
+  const plan = await prepareSend({
+    root: ctx.cwd,
+    number,
+    build: o.build === undefined ? null : resolve(o.build),
+    subscribers: resolve(o.subscribers),
+    test: o.test,
+    as: o.as ?? null,
+    dryRun: o.dryRun === undefined ? null : resolve(o.dryRun === true ? 'out' : o.dryRun),
+    journal: o.journal === undefined ? null : resolve(o.journal),
+    suppress: o.suppress.map(resolve),
+    shard: o.shard ? parseShard(o.shard) : null,
+    skipInvalid: Boolean(o.skipInvalid),
+    retryFailed: Boolean(o.retryFailed),
+    acceptRebuild: Boolean(o.acceptRebuild),
+    concurrency: positiveInt(o.concurrency, '--concurrency'),
+    timeoutMs: positiveNumber(o.timeout, '--timeout') * 1000,
+    dataTimeoutMs: positiveNumber(o.dataTimeout, '--data-timeout') * 1000,
+    insecureTls: Boolean(o.insecureTls),
+    env: ctx.env,
+  });
+  const target = plan.mode === 'dry-run' ? ctx.display(plan.transport.target) : plan.transport.target;
+  const finish = (r: import('../../send/result.js').SendResult) => {
+    if (o.json) ctx.output.data(JSON.stringify(report.jsonSummary(r, target), null, 2));
+    else {
+      if (r.cancelled) ctx.output.err('Cancelled: nothing was sent.');
+      else {
+        if (r.toSend === 0 && r.mode !== 'test') ctx.output.err('Nobody left to send to.');
+        report.printSummary(ctx.output, r, target);
+      }
+      if (r.invalid.length) {
+        ctx.output.err('Invalid rows (skipped):');
+        for (const p of r.invalid) ctx.output.err(`  - ${formatProblem(p)}`);
+      }
+    }
+    return r.exitCode;
+  };
+
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
-    interrupts++;
-    if (interrupts === 1) {
+    if (++interrupts === 1) {
       ctx.output.err('\nStopping: finishing the messages in flight and writing the journal… (press Ctrl-C again to quit at once)');
       controller.abort();
     } else {
       // Every outcome is already written to the journal as it happens; quitting now loses nothing recorded.
+      plan.dispose();
       process.exit(ExitCode.stopped);
     }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = ctx.output.isTTY && !o.json ? progressPrinter() : undefined;
+  const progress = ctx.output.isTTY && !o.json ? report.progressPrinter((s) => process.stderr.write(s)) : undefined;
   try {
-    const summary = await runSend(
-      {
-        root: ctx.cwd,
-        number,
-        subscribers: path.resolve(ctx.cwd, o.subscribers),
-        test: o.test,
-        dryRun: o.dryRun === undefined ? null : o.dryRun === true ? 'out' : o.dryRun,
-        concurrency: positiveInt(o.concurrency, '--concurrency'),
-        rate: o.rate === undefined ? null : positiveNumber(o.rate.replace(/\/s$/, ''), '--rate'),
-        shard: o.shard ? parseShard(o.shard) : null,
-        journal: o.journal ?? null,
-        suppress: o.suppress,
-        skipInvalid: Boolean(o.skipInvalid),
-        retryFailed: Boolean(o.retryFailed),
-        acceptRebuild: Boolean(o.acceptRebuild),
-        maxFailures: nonNegativeInt(o.maxFailures, '--max-failures'),
-        maxAttempts: nonNegativeInt(o.retries, '--retries') + 1,
-        retryDelayMs: positiveNumber(o.retryDelay, '--retry-delay') * 1000,
-        timeoutMs: positiveNumber(o.timeout, '--timeout') * 1000,
-        insecureTls: Boolean(o.insecureTls),
-        env: ctx.env,
-      },
-      {
-        confirm: (q) => confirm(ctx, q, Boolean(o.yes) || o.dryRun !== undefined || o.test.length > 0),
-        progress: progress?.update,
-        notice: (line) => ctx.output.err(line),
-        signal: controller.signal,
-        redact: ctx.redact,
-      },
-    );
+    for (const n of plan.notices) for (const line of report.noticeLines(n)) ctx.output.err(line);
+    if (plan.audience.toSend === 0) return finish(unsentResult(plan, false));
+    const preapproved = Boolean(o.yes) || plan.mode !== 'send';
+    if (!(await confirm(ctx, report.question(plan, target), preapproved))) return finish(unsentResult(plan, true));
+    const result = await deliverSend(plan, engine, { progress: progress?.update, signal: controller.signal, redact: ctx.redact });
     progress?.clear();
-    report(ctx, summary, Boolean(o.json));
-    return summary.exitCode;
+    return finish(result);
   } finally {
     progress?.clear();
+    plan.dispose();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -103,68 +170,4 @@ async function confirm(ctx: CliContext, question: string, preapproved: boolean):
   } finally {
     rl.close();
   }
-}
-
-function report(ctx: CliContext, s: SendSummary, json: boolean): void {
-  if (json) {
-    ctx.output.out(JSON.stringify(s, null, 2));
-    return;
-  }
-  if (s.cancelled) {
-    ctx.output.err('Cancelled: nothing was sent.');
-    return;
-  }
-  if (s.toSend === 0 && s.mode !== 'test') ctx.output.err('Nobody left to send to.');
-  printSummary(ctx.output, s);
-  if (s.invalid.length) {
-    ctx.output.err('Invalid rows (skipped):');
-    for (const p of s.invalid) ctx.output.err(`  - ${formatProblem(p)}`);
-  }
-}
-
-/** The live progress line; a terminal-only \r line, so it bypasses the line-based Output. */
-function progressPrinter() {
-  let shown = false;
-  return {
-    update(p: Progress) {
-      const done = p.sent + p.failed + p.deferred;
-      const rate = p.rate > 0 ? p.rate : done / Math.max(1, p.elapsedMs / 1000);
-      const eta = rate > 0 ? formatDuration(((p.toSend - done) / rate) * 1000) : '?';
-      process.stderr.write(
-        `\r${done.toLocaleString('en-US')}/${p.toSend.toLocaleString('en-US')} · sent ${p.sent} · failed ${p.failed} · retrying ${p.retrying} · ${rate.toFixed(0)}/s · ETA ${eta}   `,
-      );
-      shown = true;
-    },
-    clear() {
-      if (shown) process.stderr.write('\r\x1b[K');
-      shown = false;
-    },
-  };
-}
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-function positiveInt(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw usage(`${name} must be a whole number of at least 1 (got "${v}")`);
-  return n;
-}
-
-function nonNegativeInt(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw usage(`${name} must be a whole number (got "${v}")`);
-  return n;
-}
-
-function positiveNumber(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw usage(`${name} must be a positive number (got "${v}")`);
-  return n;
-}
-
-function usage(message: string): EnewsError {
-  return new EnewsError('usage', message, { exitCode: ExitCode.usage });
 }

@@ -1,33 +1,63 @@
+/** `enews status`: counts from the send journal, and who is left, by the same rules as `send`. */
 import path from 'node:path';
+import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
-import { parseIssueNumber } from '../../content/load.js';
-import { defaultJournalPath } from '../../journal/paths.js';
-import { sendStatus } from '../../send/status.js';
 import type { CliContext } from '../main.js';
+import { count, plural, skipReasons, sumOf } from '../words.js';
 
-export async function statusCommand(ctx: CliContext, numberArg: string, o: { journal?: string; json?: boolean }): Promise<number> {
+interface StatusFlags {
+  journal?: string;
+  shard?: string;
+  subscribers?: string;
+  json?: boolean;
+}
+
+export function registerStatus(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('status')
+    .description('counts from the send journal of issue N, and who is left')
+    .argument('<number>', 'issue number')
+    .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
+    .option('--shard <K/N>', 'the shard whose journal to read (journal/NNN-shard-K-of-N.jsonl)')
+    .option('--subscribers <FILE>', 'count against this subscriber file (default: the one the send used)')
+    .option('--json', 'print the counts as JSON')
+    .action(async (number: string, flags: StatusFlags) => setExit(await status(ctx, number, flags)));
+}
+
+async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promise<number> {
+  const [{ parseIssueNumber }, { parseShard }, { sendStatus }] = await Promise.all([
+    import('../../content/load.js'),
+    import('../../plan/audience.js'),
+    import('../../send/status.js'),
+  ]);
   const number = parseIssueNumber(numberArg);
-  const file = o.journal ? path.resolve(ctx.cwd, o.journal) : defaultJournalPath(ctx.cwd, number, null);
-  const s = await sendStatus(file);
+  const s = await sendStatus({
+    root: ctx.cwd,
+    number,
+    journal: o.journal ? path.resolve(ctx.cwd, o.journal) : null,
+    shard: o.shard ? parseShard(o.shard) : null,
+    subscribers: o.subscribers ? path.resolve(ctx.cwd, o.subscribers) : null,
+  });
   if (o.json) {
-    ctx.output.out(JSON.stringify(s, null, 2));
+    ctx.output.data(JSON.stringify(s, null, 2));
     return ExitCode.ok;
   }
-  const line = (label: string, n: number | string) => ctx.output.out(`  ${label.padEnd(14)}${String(n).padStart(10)}`);
-  ctx.output.out(`Issue ${number}, journal ${path.relative(ctx.cwd, s.journal) || s.journal} (${s.runs} run${s.runs === 1 ? '' : 's'}):`);
-  line('sent', s.sent.toLocaleString('en-US'));
-  line('failed', s.failed.toLocaleString('en-US'));
+  const line = (label: string, n: number, note = '') => ctx.output.out(`  ${label.padEnd(14)}${count(n).padStart(10)}${note ? `   ${note}` : ''}`);
+  ctx.output.out(`Issue ${number}, journal ${s.journal} (${plural(s.runs, 'run')}):`);
+  line('sent', s.sent, s.possibleDuplicates ? `${count(s.possibleDuplicates)} of them possibly twice (a reply lost after the message was handed over)` : '');
+  line('failed', s.failed);
   if (s.list) {
     // Against the subscriber file these rows add up: done + not yet + skipped = rows.
     const { skipped } = s.list;
-    const other = Object.entries(skipped).filter(([r]) => !r.startsWith('already')).reduce((a, [, n]) => a + n, 0);
-    ctx.output.out(`Against ${path.relative(ctx.cwd, s.list.file) || s.list.file}:`);
-    line('sent', skipped['already-sent'].toLocaleString('en-US'));
-    line('failed', skipped['already-failed'].toLocaleString('en-US'));
-    line('not sent yet', s.list.remaining.toLocaleString('en-US'));
-    line('skipped', other.toLocaleString('en-US'));
-    line('total rows', s.list.rows.toLocaleString('en-US'));
+    const done: Array<keyof typeof skipped> = ['already-sent', 'already-failed'];
+    ctx.output.out(`Against ${s.list.file}${s.list.shard ? ` (shard ${s.list.shard})` : ''}:`);
+    line('sent', skipped['already-sent']);
+    line('failed', skipped['already-failed']);
+    line('not sent yet', s.list.remaining);
+    line('skipped', sumOf(skipped, done), skipReasons(skipped, done));
+    line('total rows', s.list.rows);
   }
+  for (const f of s.missingSuppressions) ctx.output.err(`warning: the suppression list ${f} that the send used is gone; its addresses count as not sent yet.`);
   if (s.lastRun?.stopped) ctx.output.out(`The last run stopped early (${s.lastRun.stopped}) at ${s.lastRun.at}; the same send command resumes it.`);
   else if (s.lastRun) ctx.output.out(`The last run finished at ${s.lastRun.at}.`);
   else ctx.output.out('The last run did not finish (killed or still running); the same send command resumes it.');

@@ -1,0 +1,220 @@
+/**
+ * An append-only JSON-lines file that survives crashes: the send journal
+ * and the subscriber events are both one of these.
+ *
+ * - Each record is handed to the kernel (write) the moment it is appended,
+ *   so killing the process loses nothing appended; fsync runs in groups in
+ *   the background, or at once when the caller must not answer before the
+ *   record is on disk (`appendDurable`).
+ * - Only the last line may be damaged, and only by a write cut short (power
+ *   loss, full disk, file-size limit): reading ignores such a torn tail, and
+ *   opening for append cuts it off (durably) before the first new record, so
+ *   the fragment never becomes a damaged line in the middle. Damage anywhere
+ *   else is refused with its line number.
+ */
+import { closeSync, createReadStream, existsSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { EnewsError, ExitCode } from '../errors.js';
+
+export interface LogTail {
+  /** The file ends in a fragment of a record: its byte length, cut off before appending. */
+  tornBytes: number;
+  /** The last record is complete but its newline is missing. */
+  missingNewline: boolean;
+}
+
+export interface LogScan {
+  lines: number;
+  tail: LogTail;
+}
+
+/**
+ * Reads every record in order. `parse` returns null for a line that is not
+ * a valid record; that is fine for a torn last line and an error elsewhere.
+ */
+export async function readLog(file: string, parse: (value: unknown) => boolean, what: string): Promise<LogScan> {
+  const tail: LogTail = { tornBytes: 0, missingNewline: false };
+  if (!existsSync(file)) return { lines: 0, tail };
+  if (!statSync(file).isFile()) throw new EnewsError('log-not-file', `${file} is not a regular file; ${what} must be a file.`);
+  const endsWithNewline = lastByte(file) === 0x0a;
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let lineNo = 0;
+  let pendingBad: { line: number; text: string } | null = null;
+  for await (const text of lines) {
+    lineNo++;
+    if (pendingBad) throw damaged(file, pendingBad.line, what);
+    if (text.trim() === '') continue;
+    let ok = false;
+    try {
+      ok = parse(JSON.parse(text));
+    } catch {
+      ok = false;
+    }
+    // Only the very last line may be cut short; anything earlier is damage (decided once the next line shows up).
+    if (!ok) pendingBad = { line: lineNo, text };
+  }
+  if (pendingBad) {
+    if (endsWithNewline) throw damaged(file, pendingBad.line, what);
+    tail.tornBytes = Buffer.byteLength(pendingBad.text, 'utf8');
+  } else if (lineNo > 0 && !endsWithNewline && statSync(file).size > 0) {
+    tail.missingNewline = true;
+  }
+  return { lines: lineNo, tail };
+}
+
+function damaged(file: string, line: number, what: string): EnewsError {
+  return new EnewsError('log-damaged', `${file} is damaged at line ${line}: it is not a record of ${what}.`, {
+    problems: [
+      {
+        message: 'The file was edited or overwritten. Restore it from a backup, or remove the damaged line if you know what it held.',
+        location: { file, line },
+      },
+    ],
+  });
+}
+
+function lastByte(file: string): number | null {
+  const size = statSync(file).size;
+  if (size === 0) return null;
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, size - 1);
+    return b[0]!;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface LogWriterOptions {
+  /** fsync after this many records (group commit)… */
+  groupSize?: number;
+  /** …or after this many milliseconds, whichever comes first. */
+  groupMs?: number;
+  /** What the file is, for error messages ("the journal"). */
+  what: string;
+  /** The message that says what a write failure means for the run. */
+  onWriteFailure: string;
+}
+
+export class LogWriter {
+  private fd: number;
+  private unsynced = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+  /** An fsync that failed in the background; the next append reports it. */
+  private failure: EnewsError | null = null;
+
+  private constructor(
+    readonly file: string,
+    fd: number,
+    private readonly o: LogWriterOptions,
+  ) {
+    this.fd = fd;
+  }
+
+  /** Opens for appending, first repairing the tail that `readLog` found. */
+  static open(file: string, tail: LogTail, o: LogWriterOptions): LogWriter {
+    let fd = -1;
+    try {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      // The file names people and addresses: readable by its owner only.
+      fd = openSync(file, 'a', 0o600);
+      const w = new LogWriter(file, fd, o);
+      if (tail.tornBytes > 0) {
+        ftruncateSync(fd, statSync(file).size - tail.tornBytes);
+        fsyncSync(fd);
+      } else if (tail.missingNewline) {
+        w.writeRaw('\n');
+      }
+      return w;
+    } catch (err) {
+      if (fd >= 0) closeSync(fd);
+      if (err instanceof EnewsError) throw err;
+      throw writeError(file, err, o);
+    }
+  }
+
+  /** Hands the record to the kernel now (a kill cannot lose it); flushes to disk in groups. */
+  append(record: unknown): void {
+    if (this.failure) throw this.failure;
+    this.writeRaw(JSON.stringify(record) + '\n');
+    if (++this.unsynced >= (this.o.groupSize ?? 64)) this.syncInBackground();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.syncInBackground(), this.o.groupMs ?? 500);
+      this.timer.unref();
+    }
+  }
+
+  /** Appends and returns once the record is on disk: for answers that promise it is recorded. */
+  appendDurable(record: unknown): void {
+    if (this.failure) throw this.failure;
+    this.writeRaw(JSON.stringify(record) + '\n');
+    try {
+      fsyncSync(this.fd);
+      this.unsynced = 0;
+    } catch (err) {
+      throw (this.failure = writeError(this.file, err, this.o));
+    }
+  }
+
+  /** fsync on the thread pool, so the send loop never waits for the disk. */
+  private syncInBackground(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.unsynced === 0 || this.syncing || this.fd < 0) return;
+    this.unsynced = 0;
+    this.syncing = new Promise<void>((resolve) =>
+      fsync(this.fd, (err) => {
+        if (err) this.failure ??= writeError(this.file, err, this.o);
+        this.syncing = null;
+        resolve();
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.fd < 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    await this.syncing;
+    try {
+      fsyncSync(this.fd);
+    } catch (err) {
+      this.failure ??= writeError(this.file, err, this.o);
+    } finally {
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private writeRaw(text: string): void {
+    try {
+      const written = writeSync(this.fd, text);
+      // A short write (rare, e.g. on a nearly full disk) continues from where it stopped.
+      if (written < Buffer.byteLength(text)) {
+        const buf = Buffer.from(text, 'utf8');
+        for (let off = written; off < buf.length; ) off += writeSync(this.fd, buf, off);
+      }
+    } catch (err) {
+      throw (this.failure = writeError(this.file, err, this.o));
+    }
+  }
+}
+
+function writeError(file: string, err: unknown, o: LogWriterOptions): EnewsError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EFBIG'
+        ? 'the file is too large for this system (file size limit)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : `${code ?? (err as Error).message}`;
+  return new EnewsError('log-write', `Cannot write ${o.what} ${file}: ${why}. ${o.onWriteFailure}`, {
+    exitCode: ExitCode.stopped,
+    problems: [{ message: 'Free space (or fix the permission), then run the same command again: it resumes where the file ends.' }],
+  });
+}

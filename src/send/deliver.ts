@@ -1,0 +1,114 @@
+/**
+ * The second half of `enews send`: deliver a confirmed plan. Every message
+ * goes through the engine and the plan's transport; every outcome is
+ * journaled the moment it is known; the result is a value the CLI words.
+ */
+import { EnewsError } from '../errors.js';
+import { DeliveryEngine, type EngineEvent, type EngineStats, type StopReason } from '../delivery/engine.js';
+import { openJournalWriter, type JournalRecord, type JournalWriter } from '../journal/journal.js';
+import { prepareMessages, type OutgoingItem } from './messages.js';
+import type { SendPlan } from './prepare.js';
+import { finishedResult, type SendResult } from './result.js';
+
+export interface EngineSettings {
+  /** Messages per second at most; null for no limit. */
+  rate: number | null;
+  maxFailures: number;
+  maxAttempts: number;
+  retryDelayMs: number;
+}
+
+export interface DeliverHooks {
+  progress?(p: Progress): void;
+  signal?: AbortSignal;
+  /** Removes secrets from server replies before they are stored. */
+  redact(s: string): string;
+}
+
+export interface Progress extends EngineStats {
+  toSend: number;
+  elapsedMs: number;
+}
+
+export async function deliverSend(plan: SendPlan, engineSettings: EngineSettings, hooks: DeliverHooks): Promise<SendResult> {
+  const { transport, journal, mode } = plan;
+  await transport.open();
+  const writer = journal && mode === 'send' ? openJournalWriter(journal.file, journal.state) : null;
+  const now = () => new Date().toISOString();
+  writer?.append({ type: 'run', at: now(), ...journal!.identity, suppress: journal!.suppress } satisfies JournalRecord);
+  const messages = prepareMessages({
+    newsletter: plan.newsletter,
+    rendered: plan.built.rendered,
+    subjectPrefix: mode === 'test' ? '[TEST] ' : '',
+    contentHash: plan.built.manifest.inputsHash,
+    secret: plan.secret,
+    variant: mode === 'test' ? 'test' : '',
+    audience: 'list' in plan.recipients ? { list: plan.recipients.list } : { spool: plan.recipients.spool, optedOut: plan.audience.optedOut },
+  });
+  const engine = new DeliveryEngine<OutgoingItem>({
+    concurrency: plan.request.concurrency,
+    rate: engineSettings.rate,
+    maxAttempts: engineSettings.maxAttempts,
+    retryBaseMs: engineSettings.retryDelayMs,
+    retryMaxMs: 60_000,
+    maxConsecutiveFailures: engineSettings.maxFailures,
+    signal: hooks.signal,
+  });
+  const recorder = new Recorder(writer, plan, hooks.redact);
+  const started = performance.now();
+  const ticker = hooks.progress
+    ? setInterval(() => hooks.progress!({ ...engine.stats(), toSend: plan.audience.toSend, elapsedMs: performance.now() - started }), 250)
+    : null;
+  let stop: StopReason | null;
+  let stats: EngineStats;
+  try {
+    const r = await engine.run(
+      messages,
+      { send: (item) => transport.send({ from: item.from, to: item.sub.email, raw: item.raw, messageId: item.messageId, seq: item.seq }), classify: (e) => transport.classify(e) },
+      (event) => recorder.record(event),
+    );
+    stop = r.stop;
+    stats = r;
+  } finally {
+    if (ticker) clearInterval(ticker);
+    await transport.close();
+  }
+  try {
+    writer?.append({ type: 'end', at: now(), sent: stats.sent, failed: stats.failed, deferred: stats.deferred, stopped: stop?.kind ?? null } satisfies JournalRecord);
+    await writer?.close();
+  } catch (err) {
+    if (!(err instanceof EnewsError)) throw err;
+    stop ??= { kind: 'error', error: err };
+  }
+  return finishedResult(plan, stats, stop, recorder.failures, recorder.possibleDuplicates);
+}
+
+/** Turns engine events into journal records and the result's lists. */
+class Recorder {
+  readonly failures: SendResult['failures'] = [];
+  possibleDuplicates = 0;
+
+  constructor(
+    private readonly writer: JournalWriter | null,
+    private readonly plan: SendPlan,
+    private readonly redact: (s: string) => string,
+  ) {}
+
+  record(o: EngineEvent<OutgoingItem>): void {
+    const at = new Date().toISOString();
+    const { sub, messageId } = o.item;
+    const w = this.writer;
+    if (o.type === 'sent') {
+      // An attempt of this run or an earlier one was handed over in full and never answered: it may have arrived too.
+      const possibleDuplicate = o.uncertain || (this.plan.journal?.state.uncertain.has(sub.key) ?? false);
+      if (possibleDuplicate) this.possibleDuplicates++;
+      w?.append({ type: 'sent', at, key: sub.key, email: sub.email, messageId, response: this.redact(o.response), ...(possibleDuplicate ? { possibleDuplicate } : {}) });
+    } else if (o.type === 'failed') {
+      const response = this.redact(o.response);
+      w?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response });
+      if (this.failures.length < 1000) this.failures.push({ email: sub.email, code: o.code, response });
+    } else if (o.type === 'uncertain') {
+      w?.append({ type: 'uncertain', at, key: sub.key, email: sub.email, messageId, response: this.redact(o.response) });
+    }
+  }
+}
