@@ -16,7 +16,7 @@ import {
   type LoadedNewsletter,
 } from '../content/load.js';
 import type { Issue, Item, Newsletter } from '../content/schema.js';
-import { displayPath, locate } from '../content/yaml-file.js';
+import { locate } from '../content/yaml-file.js';
 import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
 import { loadTemplates, templateInputs, type TemplateSet } from '../render/templates.js';
 import { buildViewModel, typeSlug } from '../render/view-model.js';
@@ -102,7 +102,7 @@ async function render(
   const sample = renderSample(newsletter, loaded.issue, rendered, inputsHash);
   const warnings = collectWarnings({
     newsletter,
-    newsletterFile: displayPath(nl.input.file),
+    newsletterFile: nl.input.file,
     loaded,
     catalog,
     items,

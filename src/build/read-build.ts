@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, type Problem } from '../errors.js';
 import { catalogFiles, contentPaths, listIssueFiles, newsletterFile } from '../content/load.js';
-import { displayPath } from '../content/yaml-file.js';
 import type { RenderedIssue } from '../render/render-issue.js';
 import { templateFiles } from '../render/templates.js';
 import { hashInputs, relative, sha256 } from './hash.js';
@@ -20,7 +19,7 @@ export interface BuiltIssue {
 }
 
 export function readBuild(root: string, number: number, dir = defaultOutDir(root, number)): BuiltIssue {
-  const shown = displayPath(dir);
+  const shown = dir;
   const rebuild = `Run: enews build ${number}, review the result, then send again.`;
   const manifestFile = path.join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) {
@@ -31,7 +30,7 @@ export function readBuild(root: string, number: number, dir = defaultOutDir(root
   for (const [name, hash] of Object.entries(manifest.outputs)) {
     const file = path.join(dir, name);
     if (!existsSync(file) || sha256(readFileSync(file)) !== hash) {
-      problems.push({ message: `${name} was changed or removed after the build`, location: { file: displayPath(file) } });
+      problems.push({ message: `${name} was changed or removed after the build`, location: { file } });
     }
   }
   problems.push(...changedInputs(root, number, manifest));
@@ -77,11 +76,11 @@ function parseJson<T>(file: string, schema: { safeParse(v: unknown): { success: 
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    throw new EnewsError('build-damaged', `${displayPath(file)} is missing or damaged.`, { problems: [{ message: fix }] });
+    throw new EnewsError('build-damaged', `${file} is missing or damaged.`, { problems: [{ message: fix }] });
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new EnewsError('build-damaged', `${displayPath(file)} was made by another version of enews or edited by hand.`, { problems: [{ message: fix }] });
+    throw new EnewsError('build-damaged', `${file} was made by another version of enews or edited by hand.`, { problems: [{ message: fix }] });
   }
   return parsed.data;
 }

@@ -67,7 +67,7 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     preheader: p.rendered.preheader,
     items: p.items.map((i) => i.id),
     sizes: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Buffer.byteLength(text, 'utf8')])),
-    warnings: p.warnings.map(plainWarning),
+    warnings: p.warnings.map((w) => plainWarning(p.root, w)),
     inputs: Object.fromEntries(
       [...p.inputs].sort((a, b) => a.file.localeCompare(b.file)).map((f) => [relative(p.root, f.file), sha256(f.text)]),
     ),
@@ -86,7 +86,8 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
   return { dir, manifest };
 }
 
-function plainWarning(w: Warning): Manifest["warnings"][number] {
+/** A warning as the manifest keeps it: where, relative to the project, so the manifest does not depend on where it was built. */
+function plainWarning(root: string, w: Warning): Manifest['warnings'][number] {
   const loc = w.location;
-  return { code: w.code, message: w.message, ...(loc ? { location: `${loc.file}${loc.line ? `:${loc.line}` : ''}` } : {}) };
+  return { code: w.code, message: w.message, ...(loc ? { location: `${relative(root, loc.file)}${loc.line ? `:${loc.line}` : ''}` } : {}) };
 }

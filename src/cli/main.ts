@@ -7,7 +7,7 @@ import { EnewsError, ExitCode, formatError } from '../errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
 import { loadEnv, redactor, secretsOf, type Env } from '../config/env.js';
-import { displayPathFrom, relativizer } from './paths.js';
+import { displayPathFrom, relativizer } from '../util/paths.js';
 import { registerSend } from './commands/send.js';
 import { registerStatus } from './commands/status.js';
 

@@ -14,7 +14,7 @@ import {
   type Item,
   type Newsletter,
 } from './schema.js';
-import { displayPath, locate, parseYaml, readText, validate, type YamlSource } from './yaml-file.js';
+import { locate, parseYaml, readText, validate, type YamlSource } from './yaml-file.js';
 
 export interface ContentPaths {
   root: string;
@@ -105,7 +105,7 @@ export interface IssueFile {
 /** Issue files are named by number: 001.yaml, 002.yaml… */
 export function listIssueFiles(paths: ContentPaths): IssueFile[] {
   if (!existsSync(paths.issuesDir)) {
-    throw new EnewsError('no-issues-dir', `${displayPath(paths.issuesDir)} does not exist: run enews in the project folder (the one with issues/ and templates/).`);
+    throw new EnewsError('no-issues-dir', `${paths.issuesDir} does not exist: run enews in the project folder (the one with issues/ and templates/).`);
   }
   const found = readdirSync(paths.issuesDir)
     .map((name) => /^(\d+)\.ya?ml$/.exec(name))
@@ -116,8 +116,8 @@ export function listIssueFiles(paths: ContentPaths): IssueFile[] {
   for (let i = 1; i < found.length; i++) {
     if (found[i]!.number === found[i - 1]!.number) {
       problems.push({
-        message: `issue number ${found[i]!.number} has two files: ${displayPath(found[i - 1]!.file)} and ${displayPath(found[i]!.file)}`,
-        location: { file: displayPath(found[i]!.file) },
+        message: `issue number ${found[i]!.number} has two files: ${found[i - 1]!.file} and ${found[i]!.file}`,
+        location: { file: found[i]!.file },
         hint: 'Keep one file per issue number, named like 003.yaml.',
       });
     }
@@ -151,7 +151,7 @@ export function loadIssue(paths: ContentPaths, number: number): LoadedIssue {
     const have = files.map((f) => f.number).join(', ') || 'none yet';
     throw new EnewsError(
       'issue-missing',
-      `There is no issue ${number}: expected ${displayPath(path.join(paths.issuesDir, issueFileName(number)))} (issues present: ${have}).`,
+      `There is no issue ${number}: expected ${path.join(paths.issuesDir, issueFileName(number))} (issues present: ${have}).`,
       { problems: [{ message: `Create it with: enews new --number ${number}` }] },
     );
   }

@@ -10,7 +10,6 @@ import { EnewsError } from '../errors.js';
 import { formatLongDate } from '../util/dates.js';
 import { type ContentPaths, issueFileName, listIssueFiles, loadCatalog, loadIssue } from './load.js';
 import { ITEM_TYPES, type Item } from './schema.js';
-import { displayPath } from './yaml-file.js';
 
 export interface NewIssuePlan {
   number: number;
@@ -26,7 +25,7 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
   const file = path.join(paths.issuesDir, issueFileName(number));
   const clash = existing.find((f) => f.number === number);
   if (clash || existsSync(file)) {
-    throw new EnewsError('issue-exists', `Issue ${number} already exists (${displayPath(clash?.file ?? file)}); enews new never overwrites an issue.`, {
+    throw new EnewsError('issue-exists', `Issue ${number} already exists (${clash?.file ?? file}); enews new never overwrites an issue.`, {
       problems: [{ message: `Edit that file, or choose another number with --number.` }],
     });
   }
@@ -40,10 +39,10 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
   }
   // Usually `enews new` run twice (the default date is today): a second issue with nothing new in it.
   if (previous && opts.date === previous.date) {
-    throw new EnewsError('date-of-previous', `Issue ${previous.number} already has the date ${previous.date} (${displayPath(prevFile!.file)}); a new issue needs a later date.`, {
+    throw new EnewsError('date-of-previous', `Issue ${previous.number} already has the date ${previous.date} (${prevFile!.file}); a new issue needs a later date.`, {
       problems: [
         {
-          message: `To work on issue ${previous.number}, edit ${displayPath(prevFile!.file)}. To start issue ${number}, give its date: enews new --date ${dayAfter(previous.date)} (or later).`,
+          message: `To work on issue ${previous.number}, edit ${prevFile!.file}. To start issue ${number}, give its date: enews new --date ${dayAfter(previous.date)} (or later).`,
         },
       ],
     });

@@ -12,16 +12,11 @@ import { closest } from '../util/closest.js';
 import { syntaxProblems } from './yaml-syntax.js';
 
 export interface YamlSource {
-  /** Path as shown to people: relative to the working directory. */
+  /** Absolute path; the CLI shows it relative to where it runs. */
   file: string;
   text: string;
   doc: Document;
   lines: LineCounter;
-}
-
-export function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel === '' || rel.startsWith('..') ? file : rel;
 }
 
 export function readText(file: string, what: string): string {
@@ -30,7 +25,7 @@ export function readText(file: string, what: string): string {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`;
-    throw new EnewsError('file-missing', `${displayPath(file)} ${reason}: it should hold ${what}.`);
+    throw new EnewsError('file-missing', `${file} ${reason}: it should hold ${what}.`);
   }
 }
 
@@ -38,7 +33,7 @@ export function readText(file: string, what: string): string {
 export function parseYaml(file: string, text: string): YamlSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
-  const shown = displayPath(file);
+  const shown = file;
   const problems = syntaxProblems(shown, text, doc.errors);
   throwIfProblems('yaml-syntax', `${shown} is not valid YAML`, problems);
   return { file: shown, text, doc, lines };

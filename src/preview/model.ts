@@ -4,6 +4,7 @@
  * HTTP so it reads like the page does.
  */
 import { formatLocation } from '../errors.js';
+import { relativizer } from '../util/paths.js';
 import type { HeaderLine } from './headers.js';
 import { messageFor, samplePicker, type PickerEntry, type PickerList, type PreviewMessage } from './recipients.js';
 import type { RenderState } from './watch.js';
@@ -14,6 +15,8 @@ export interface PreviewSettings {
   picker: PickerList | null;
   /** UNSUBSCRIBE_SECRET, so the links carry the real token; null shows links without one. */
   secret: string | null;
+  /** The project folder: files are named relative to it on the page. */
+  root: string;
 }
 
 export interface PageModel {
@@ -64,7 +67,7 @@ export function pageModel(settings: PreviewSettings, state: RenderState, request
     recipientsNote: picker.note,
     recipient: entry?.id ?? null,
     headers: message?.headers ?? [],
-    warnings: (p?.warnings ?? []).map((w) => (w.location ? `${formatLocation(w.location)}: ${w.message}` : w.message)),
+    warnings: (p?.warnings ?? []).map((w) => relativizer(settings.root)(w.location ? `${formatLocation(w.location)}: ${w.message}` : w.message)),
     notices: p ? notices(settings, p.newsletter.unsubscribe.url) : [],
     text: message?.text ?? '',
     htmlUrl: message ? `/email.html?${q}&v=${state.version}` : null,

@@ -5,7 +5,6 @@
  */
 import type { Newsletter } from '../content/schema.js';
 import type { PreparedIssue } from '../build/prepare-issue.js';
-import { displayPath } from '../content/yaml-file.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { openSubscriberFile, readSubscribers } from '../subscribers/read.js';
@@ -27,7 +26,8 @@ export interface PickerList {
   note: string;
 }
 
-export async function readPickerRows(file: string, limit = PICKER_LIMIT): Promise<PickerList> {
+/** `shown` is how the page names the file. */
+export async function readPickerRows(file: string, shown: string, limit = PICKER_LIMIT): Promise<PickerList> {
   const src = openSubscriberFile(file);
   const entries: PickerEntry[] = [];
   const seen = new Set<string>();
@@ -48,7 +48,7 @@ export async function readPickerRows(file: string, limit = PICKER_LIMIT): Promis
     const status = s.status === 'subscribed' ? '' : ` (${s.status}: not sent)`;
     entries.push({ id: String(entries.length), label: label(s) + status, recipient: s });
   }
-  const parts = [`${entries.length} subscriber${entries.length === 1 ? '' : 's'} from ${displayPath(src.file)}`];
+  const parts = [`${entries.length} subscriber${entries.length === 1 ? '' : 's'} from ${shown}`];
   if (more) parts.push(`only the first ${limit} are listed`);
   if (invalid) parts.push(`${invalid} invalid row${invalid === 1 ? '' : 's'} left out`);
   return { entries, note: parts.join('; ') };

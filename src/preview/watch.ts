@@ -8,6 +8,7 @@ import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { prepareIssue, type PreparedIssue } from '../build/prepare-issue.js';
 import { EnewsError, formatError } from '../errors.js';
+import { relativizer } from '../util/paths.js';
 
 export interface RenderState {
   /** Goes up by one after every render, good or broken. */
@@ -37,6 +38,8 @@ const WATCHED = ['issues', 'templates'];
 const MAX_DEPTH = 4;
 
 export async function watchIssue(root: string, number: number, opts: WatchOptions = {}): Promise<IssueWatch> {
+  // The page names files as staff know them: relative to the project.
+  const relative = relativizer(root);
   const debounceMs = opts.debounceMs ?? 100;
   const listeners = new Set<(s: RenderState) => void>();
   const watchers = new Map<string, FSWatcher>();
@@ -60,7 +63,7 @@ export async function watchIssue(root: string, number: number, opts: WatchOption
         const prepared = await prepareIssue(root, number);
         next = { version: state.version + 1, prepared, error: null, at: new Date() };
       } catch (err) {
-        next = { version: state.version + 1, prepared: state.prepared, error: describe(err), at: new Date() };
+        next = { version: state.version + 1, prepared: state.prepared, error: relative(describe(err)), at: new Date() };
       }
       if (closed) break;
       state = next;

@@ -5,7 +5,6 @@
  */
 import mjml2html from 'mjml';
 import { EnewsError, formatProblem, type Problem, throwIfProblems } from '../errors.js';
-import { displayPath } from '../content/yaml-file.js';
 import { handlebarsEnv, handlebarsProblem, TemplateRuntimeError, type TemplateFile, type TemplateSet } from './templates.js';
 import { splitSlots, type SlotTemplate } from './slots.js';
 import type { ViewModel } from './view-model.js';
@@ -38,7 +37,7 @@ function runTemplate(templates: TemplateSet, kind: 'html' | 'text', view: ViewMo
     const file = err instanceof TemplateRuntimeError ? err.file : t.file;
     const original = err instanceof TemplateRuntimeError ? err.original : err;
     if (original instanceof EnewsError) throw original;
-    throw new EnewsError('template', `${displayPath(file)} could not be rendered:`, {
+    throw new EnewsError('template', `${file} could not be rendered:`, {
       problems: [locatePartialCall(handlebarsProblem(original, file), templates)],
     });
   }
@@ -51,7 +50,7 @@ function locatePartialCall(p: Problem, templates: TemplateSet): Problem {
   for (const t of [templates.html, templates.text, ...templates.partials.values()]) {
     const lines = t.source.split('\n');
     const i = lines.findIndex((l) => new RegExp(`\\{\\{>\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(l));
-    if (i >= 0) return { ...p, location: { file: displayPath(t.file), line: i + 1, column: lines[i]!.indexOf('{{>') + 1 } };
+    if (i >= 0) return { ...p, location: { file: t.file, line: i + 1, column: lines[i]!.indexOf('{{>') + 1 } };
   }
   return p;
 }
@@ -99,13 +98,13 @@ function mjmlProblem(e: { line: number; message: string; tagName: string }, rend
     const col = found.text.indexOf(`<${e.tagName}`);
     return {
       message: `MJML: ${e.message}`,
-      location: { file: displayPath(found.file), line: found.line, column: (col >= 0 ? col : found.text.search(/\S/)) + 1 },
+      location: { file: found.file, line: found.line, column: (col >= 0 ? col : found.text.search(/\S/)) + 1 },
       hint: mjmlHint(e.message),
     };
   }
   return {
     message: `MJML: ${e.message} (in <${e.tagName}>: ${wanted.slice(0, 80)})`,
-    location: { file: displayPath(templates.html.file) },
+    location: { file: templates.html.file },
     hint: mjmlHint(e.message),
   };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { type Problem, throwIfProblems } from '../errors.js';
 import type { InputFile } from '../content/load.js';
-import { displayPath, readText } from '../content/yaml-file.js';
+import { readText } from '../content/yaml-file.js';
 import { slotMarker } from './slots.js';
 import { wrapText } from './wrap-text.js';
 import { scanMustaches } from './template-syntax.js';
@@ -64,9 +64,9 @@ function checkSyntax(set: TemplateSet): void {
     const reserved = t.source.search(/[\uE000-\uF8FF]/u);
     if (reserved >= 0) {
       const line = t.source.slice(0, reserved).split('\n').length;
-      problems.push({ message: 'contains a private-use character, which enews reserves for recipient slots', location: { file: displayPath(t.file), line } });
+      problems.push({ message: 'contains a private-use character, which enews reserves for recipient slots', location: { file: t.file, line } });
     }
-    const scanned = scanMustaches(t.source, displayPath(t.file));
+    const scanned = scanMustaches(t.source, t.file);
     if (scanned.length) {
       problems.push(...scanned);
       continue;
@@ -93,7 +93,7 @@ export function handlebarsProblem(err: unknown, file: string): Problem {
     .replace(/^"(.+)" not defined in .*$/, 'the field "$1" does not exist here');
   return {
     message: `Handlebars: ${message}`,
-    location: { file: displayPath(file), line, column: e.column !== undefined ? e.column + 1 : undefined },
+    location: { file, line, column: e.column !== undefined ? e.column + 1 : undefined },
     hint: /slot needs a name/.test(raw)
       ? 'Write the slot name in quotes: {{slot "name"}}, {{slot "email"}}, {{slot "unsubscribe_url"}} or a CSV column.'
       : /could not be found/.test(raw)

@@ -9,7 +9,6 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { EnewsError, type Location } from '../errors.js';
-import { displayPath } from '../content/yaml-file.js';
 import { firstInvalidUtf8Line } from './utf8.js';
 
 export interface CsvRow {
@@ -32,7 +31,7 @@ const SAVE_AS_UTF8 = 'Save it again as "CSV UTF-8 (comma delimited)" (Excel) or 
 
 /** Reads the start of the file to find the header line and its delimiter. */
 export function sniffHeader(file: string): CsvHeader {
-  const shown = displayPath(file);
+  const shown = file;
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -89,7 +88,7 @@ function show(d: string): string {
 
 /** Every data record after the header, with the line it starts on. Blank records are skipped. */
 export async function* readCsvRows(file: string, header: CsvHeader): AsyncGenerator<CsvRow> {
-  const shown = displayPath(file);
+  const shown = file;
   const parser = parse({
       bom: true,
       delimiter: header.delimiter,
@@ -185,7 +184,7 @@ async function* decodeUtf8(file: string): AsyncGenerator<string> {
     yield decoder.decode();
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
-    const shown = displayPath(file);
+    const shown = file;
     const line = firstInvalidUtf8Line(file);
     throw new EnewsError('csv-encoding', `${shown} is not UTF-8: line ${line} has bytes in another encoding (probably Latin-1 or Windows-1252).`, {
       problems: [{ message: SAVE_AS_UTF8, location: { file: shown, line } }],

@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { EnewsError, type Problem } from '../errors.js';
-import { displayPath } from '../content/yaml-file.js';
 import { closest } from '../util/closest.js';
 import { addressKey, checkEmailAddress } from '../util/email-address.js';
 import type { Recipient } from '../personalize/recipient.js';
@@ -90,7 +89,7 @@ export interface ColumnMap {
 }
 
 export function mapColumns(header: CsvHeader, file: string): ColumnMap {
-  const shown = displayPath(file);
+  const shown = file;
   const roles = header.columns.map((c) => ALIASES[c] ?? c);
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
@@ -142,7 +141,7 @@ export type RowResult = { ok: true; subscriber: Subscriber } | { ok: false; prob
 
 export function parseRow(row: CsvRow, cols: ColumnMap, file: string): RowResult {
   // Computed only when a row is wrong: valid rows, the millions of them, never need it.
-  const location = () => ({ file: displayPath(file), line: row.line });
+  const location = () => ({ file, line: row.line });
   if (row.fields.length > cols.width) {
     return {
       ok: false,

@@ -4,7 +4,6 @@
  * A CSV with an email column, or a plain list with one address per line.
  */
 import { EnewsError } from '../errors.js';
-import { displayPath } from '../content/yaml-file.js';
 import { addressKey, checkEmailAddress } from '../util/email-address.js';
 import { readCsvRows, sniffHeader } from './csv-rows.js';
 import { KeySet } from '../util/key-set.js';
@@ -17,7 +16,7 @@ export async function loadSuppressions(files: string[]): Promise<KeySet> {
     let from = header;
     if (column < 0) {
       if (!header.columns.some((c) => c.includes('@'))) {
-        throw new EnewsError('suppress-header', `${displayPath(file)} has no "email" column; a suppression list needs one (or one address per line, no header).`);
+        throw new EnewsError('suppress-header', `${file} has no "email" column; a suppression list needs one (or one address per line, no header).`);
       }
       // Headerless list: the first line is already an address.
       column = header.columns.findIndex((c) => c.includes('@'));

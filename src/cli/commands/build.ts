@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { ExitCode } from '../../errors.js';
 import { parseIssueNumber } from '../../content/load.js';
-import { displayPath } from '../../content/yaml-file.js';
 import { prepareIssue } from '../../build/prepare-issue.js';
 import { issueDirName, writeBuild } from '../../build/write-build.js';
 import type { CliContext } from '../main.js';
@@ -21,7 +20,7 @@ export async function buildCommand(ctx: CliContext, numberArg: string, opts: Bui
   const dir = path.resolve(ctx.cwd, opts.out, issueDirName(prepared.number));
   const { manifest } = writeBuild(prepared, dir);
   for (const w of prepared.warnings) ctx.output.err(formatWarning(w));
-  ctx.output.out(`Built issue ${prepared.number} "${manifest.subject}" into ${displayPath(dir)}/`);
+  ctx.output.out(`Built issue ${prepared.number} "${manifest.subject}" into ${ctx.display(dir)}/`);
   for (const name of ['email.html', 'email.txt', 'message.eml']) {
     ctx.output.out(`  ${name.padEnd(12)} ${kb(manifest.sizes[name] ?? 0)}`);
   }

@@ -4,7 +4,6 @@ import { EnewsError, ExitCode } from '../../errors.js';
 import { defaultOutDir } from '../../build/write-build.js';
 import { contentPaths, parseIssueNumber } from '../../content/load.js';
 import { type NewIssuePlan, planNewIssue, writeNewIssue } from '../../content/new-issue.js';
-import { displayPath } from '../../content/yaml-file.js';
 import { isRealDate, formatLongDate, today } from '../../util/dates.js';
 import type { CliContext } from '../main.js';
 import { plural } from '../output.js';
@@ -17,13 +16,13 @@ export async function newCommand(ctx: CliContext, opts: { date?: string; number?
   const number = opts.number === undefined ? undefined : parseIssueNumber(opts.number);
   const plan = planNewIssue(contentPaths(ctx.cwd), { date, number });
   writeNewIssue(plan);
-  const file = displayPath(plan.file);
+  const file = ctx.display(plan.file);
   const prev = plan.previous?.number;
   // A second `enews new` before the previous issue went out is usually a slip (run twice, wrong folder).
   const manifest = prev === undefined ? null : path.join(defaultOutDir(ctx.cwd, prev), 'manifest.json');
   if (manifest && !existsSync(manifest)) {
     ctx.output.err(
-      `warning: issue ${prev} has not been built yet (there is no ${displayPath(manifest)}). ` +
+      `warning: issue ${prev} has not been built yet (there is no ${ctx.display(manifest)}). ` +
         `If you meant to go on with issue ${prev} rather than start issue ${plan.number}, delete ${file} and run: enews build ${prev}`,
     );
   }

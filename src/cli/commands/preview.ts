@@ -20,7 +20,8 @@ export async function previewCommand(ctx: CliContext, numberArg: string, opts: P
   const paths = contentPaths(ctx.cwd);
   // A broken issue file is shown in the page while it is fixed, but a missing one is most likely a mistyped number.
   if (!listIssueFiles(paths).some((f) => f.number === number)) loadIssue(paths, number);
-  const picker = opts.subscribers ? await readPickerRows(path.resolve(ctx.cwd, opts.subscribers)) : null;
+  const subscribers = opts.subscribers ? path.resolve(ctx.cwd, opts.subscribers) : null;
+  const picker = subscribers ? await readPickerRows(subscribers, ctx.display(subscribers)) : null;
   const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
 
   const watch = await watchIssue(ctx.cwd, number, {
@@ -28,7 +29,7 @@ export async function previewCommand(ctx: CliContext, numberArg: string, opts: P
   });
   let server;
   try {
-    server = await startPreviewServer(watch, { number, picker, secret }, port);
+    server = await startPreviewServer(watch, { number, picker, secret, root: ctx.cwd }, port);
   } catch (err) {
     watch.close();
     throw err;

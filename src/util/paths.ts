@@ -1,6 +1,7 @@
 /**
- * Paths are data (absolute) everywhere in the core; only what is printed is
- * made relative to the folder the command runs in, as staff typed them.
+ * Paths are data (absolute) everywhere in the core; only what people read
+ * (the CLI's output, the preview page) is made relative: to the folder the
+ * command runs in, or to the project, as staff would type them.
  */
 import path from 'node:path';
 
