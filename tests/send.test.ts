@@ -212,7 +212,7 @@ describe('enews send refuses, and sends nothing, when', () => {
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no longer matches what it was made from');
-    expect(r.stderr).toContain('issues/items.yaml was edited since the build');
+    expect(r.stderr).toContain('issues/items.yaml (item "coop-future-of-work") was edited since the build');
     expect(r.stderr).toContain('Run: enews build 3, review the result, then send again.');
     expect(server.rcptAttempts).toEqual([]);
   });

@@ -10,7 +10,6 @@ import {
   loadIssue,
   loadNewsletter,
   resolveItems,
-  type InputFile,
   type LoadedCatalog,
   type LoadedIssue,
   type LoadedNewsletter,
@@ -18,13 +17,13 @@ import {
 import type { Issue, Item, Newsletter } from '../content/schema.js';
 import { locate } from '../content/yaml-file.js';
 import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
-import { loadTemplates, templateInputs, type TemplateSet } from '../render/templates.js';
+import { loadTemplates, type TemplateSet } from '../render/templates.js';
 import { buildViewModel, typeSlug } from '../render/view-model.js';
 import { collectWarnings, type Warning } from '../render/warnings.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { addressKey } from '../util/email-address.js';
-import { hashInputs } from './hash.js';
+import { buildInputs, inputsHash as hashOf, type BuildInputs } from './inputs.js';
 
 export interface PreparedIssue {
   root: string;
@@ -33,8 +32,8 @@ export interface PreparedIssue {
   issue: Issue;
   items: Item[];
   rendered: RenderedIssue;
-  /** Every file the result depends on, for the manifest's content hash. */
-  inputs: InputFile[];
+  /** What the result depends on (see inputs.ts), for the manifest. */
+  inputs: BuildInputs;
   inputsHash: string;
   warnings: Warning[];
   sample: { recipient: Recipient; html: string; text: string; eml: string };
@@ -97,8 +96,15 @@ async function render(
 ): Promise<PreparedIssue> {
   const { newsletter } = nl;
   const rendered = await renderIssue(buildViewModel(newsletter, loaded.issue, items), templates);
-  const inputs = [nl.input, ...catalog.inputs, loaded.input, ...templateInputs(templates)];
-  const inputsHash = hashInputs(root, inputs);
+  const used = loaded.issue.items.map((ref) => catalog.items.get(typeof ref === 'string' ? ref : ref.id)!);
+  const inputs = buildInputs({
+    root,
+    newsletter: { file: nl.input.file, value: newsletter },
+    issue: { file: loaded.input.file, value: loaded.issue },
+    items: used.map((c) => ({ file: c.location.file, item: c.item })),
+    templates,
+  });
+  const inputsHash = hashOf(inputs);
   const sample = renderSample(newsletter, loaded.issue, rendered, inputsHash);
   const warnings = collectWarnings({
     newsletter,

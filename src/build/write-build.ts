@@ -68,9 +68,7 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     items: p.items.map((i) => i.id),
     sizes: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Buffer.byteLength(text, 'utf8')])),
     warnings: p.warnings.map((w) => plainWarning(p.root, w)),
-    inputs: Object.fromEntries(
-      [...p.inputs].sort((a, b) => a.file.localeCompare(b.file)).map((f) => [relative(p.root, f.file), sha256(f.text)]),
-    ),
+    inputs: p.inputs,
     inputsHash: p.inputsHash,
     outputs: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256(text)])),
   };

@@ -9,6 +9,7 @@ import { closest } from '../util/closest.js';
 import {
   catalogSchema,
   issueSchema,
+  itemSchema,
   newsletterSchema,
   type Issue,
   type Item,
@@ -95,6 +96,29 @@ export function loadCatalog(paths: ContentPaths): LoadedCatalog {
   }
   throwIfProblems('catalog', 'The catalog has duplicate ids', problems);
   return { items, inputs };
+}
+
+/**
+ * The catalog entries with these ids, each checked on its own, without
+ * validating the rest of the catalog: `send` checks an approved issue's
+ * items, and another item's mistake (next month's, half written) must not
+ * stop it. A file that is not YAML at all still stops it: nothing in it can
+ * be trusted.
+ */
+export function findCatalogItems(paths: ContentPaths, ids: readonly string[]): Map<string, { item: Item | null; file: string }> {
+  const wanted = new Set(ids);
+  const found = new Map<string, { item: Item | null; file: string }>();
+  for (const file of catalogFiles(paths)) {
+    if (!existsSync(file)) continue;
+    const data: unknown = parseYaml(file, readText(file, 'the catalog of news items')).doc.toJS();
+    for (const entry of Array.isArray(data) ? data : [data]) {
+      const id = (entry as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string' || !wanted.has(id) || found.has(id)) continue;
+      const parsed = itemSchema.safeParse(entry);
+      found.set(id, { item: parsed.success ? parsed.data : null, file });
+    }
+  }
+  return found;
 }
 
 export interface IssueFile {

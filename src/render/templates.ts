@@ -7,7 +7,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { type Problem, throwIfProblems } from '../errors.js';
-import type { InputFile } from '../content/load.js';
 import { readText } from '../content/yaml-file.js';
 import { slotMarker } from './slots.js';
 import { wrapText } from './wrap-text.js';
@@ -52,10 +51,6 @@ export function loadTemplates(dir: string): TemplateSet {
   const set = { dir, html, text, partials };
   checkSyntax(set);
   return set;
-}
-
-export function templateInputs(set: TemplateSet): InputFile[] {
-  return [set.html, set.text, ...set.partials.values()].map((t) => ({ file: t.file, text: t.source }));
 }
 
 function checkSyntax(set: TemplateSet): void {

@@ -1,0 +1,54 @@
+/**
+ * What a build depends on, decided in one place for `build` (which records
+ * it in the manifest) and `send` (which checks it before sending): the
+ * issue, the catalog items it uses, the newsletter fields and the
+ * templates. Content is hashed as its parsed value, not as file text, so
+ * a comment, a reordered catalog or next month's items never block the
+ * send of an approved issue, while any change that could alter a byte of
+ * what subscribers get still does. A new kind of input (a strings file, a
+ * web template) is one more entry here.
+ */
+import type { Issue, Item, Newsletter } from '../content/schema.js';
+import type { TemplateSet } from '../render/templates.js';
+import { relative, sha256 } from './hash.js';
+
+export interface BuildSources {
+  root: string;
+  newsletter: { file: string; value: Newsletter };
+  issue: { file: string; value: Issue };
+  /** The catalog entries the issue uses, as they are in the catalog (overrides live in the issue). */
+  items: Array<{ file: string; item: Item }>;
+  templates: TemplateSet;
+}
+
+/** Input name (a project path, `#id` for a catalog item) → sha256 of what the render reads from it. */
+export type BuildInputs = Record<string, string>;
+
+export function buildInputs(s: BuildSources): BuildInputs {
+  // `suppress` decides who is mailed, not what they get.
+  const { suppress: _suppress, ...rendered } = s.newsletter.value;
+  const entries: Array<[string, string]> = [
+    [relative(s.root, s.newsletter.file), sha256(canonicalJson(rendered))],
+    [relative(s.root, s.issue.file), sha256(canonicalJson(s.issue.value))],
+    ...s.items.map(({ file, item }): [string, string] => [`${relative(s.root, file)}#${item.id}`, sha256(canonicalJson(item))]),
+    ...[s.templates.html, s.templates.text, ...s.templates.partials.values()].map((t): [string, string] => [relative(s.root, t.file), sha256(t.source)]),
+  ];
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** One hash over all inputs: the identity of the build in journals and Message-IDs. */
+export function inputsHash(inputs: BuildInputs): string {
+  return sha256(
+    Object.keys(inputs)
+      .sort()
+      .map((k) => `${k}\0${inputs[k]}\n`)
+      .join(''),
+  );
+}
+
+/** JSON with object keys sorted at every level, so equal values always hash the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
