@@ -3,7 +3,7 @@
  * `preview` and the screenshots all go through here, so there is exactly one
  * rendering path.
  */
-import { EnewsError, type Problem } from '../errors.js';
+import { EnewsError, ExitCode, type Problem } from '../errors.js';
 import {
   contentPaths,
   loadCatalog,
@@ -47,7 +47,7 @@ export async function prepareIssue(root: string, number: number): Promise<Prepar
     try {
       return fn();
     } catch (err) {
-      if (!(err instanceof EnewsError) || err.exitCode !== 1) throw err;
+      if (!(err instanceof EnewsError) || err.exitCode !== ExitCode.badInput) throw err;
       problems.push(...(err.problems.length ? err.problems.map((p) => withSummary(p, err)) : [{ message: err.message }]));
       return undefined;
     }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { RenderedIssue } from '../render/render-issue.js';
 import type { Warning } from '../render/warnings.js';
+import { padded } from '../content/issue-number.js';
 import { relative, sha256 } from './hash.js';
 import type { PreparedIssue } from './prepare-issue.js';
 
@@ -38,12 +39,8 @@ export const sendFileSchema = z.object({
   text: slotTemplate,
 });
 
-export function issueDirName(number: number): string {
-  return String(number).padStart(3, '0');
-}
-
 export function defaultOutDir(root: string, number: number): string {
-  return path.join(root, 'dist', issueDirName(number));
+  return path.join(root, 'dist', padded(number));
 }
 
 export interface BuildResult {

@@ -2,12 +2,16 @@
  * The command line: parses arguments, calls the core, prints. This is the
  * only place that turns errors into exit codes.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { EnewsError, ExitCode, formatError } from '../errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
 import { loadEnv, redactor, secretsOf, type Env } from '../config/env.js';
 import { displayPathFrom, relativizer } from '../util/paths.js';
+import { registerBuild } from './commands/build.js';
+import { registerCheck } from './commands/check.js';
+import { registerNew } from './commands/new.js';
+import { registerPreview } from './commands/preview.js';
 import { registerSend } from './commands/send.js';
 import { registerStatus } from './commands/status.js';
 
@@ -21,7 +25,8 @@ export interface CliContext {
   display: (file: string) => string;
 }
 
-// Commands are imported when used: `send` then never loads MJML, and starts faster.
+// Each command declares its options in its own file and imports the core when it runs:
+// `send` then never loads MJML, and every command starts faster.
 function program(ctx: CliContext, setExit: (code: number) => void): Command {
   const p = new Command('enews')
     .description('Build, review and send numbered email newsletters.')
@@ -31,42 +36,14 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) });
 
-  p.command('new')
-    .description('write issues/NNN.yaml for the next issue, preselecting catalog items dated since the previous issue')
-    .option('--date <YYYY-MM-DD>', 'date of the new issue (default: today)')
-    .option('--number <N>', 'issue number (default: the next one)')
-    .action(async (opts) => setExit(await (await import('./commands/new.js')).newCommand(ctx, opts)));
-
-  p.command('build')
-    .description('render issue N into DIR/NNN/ (email.html, email.txt, message.eml, manifest.json)')
-    .argument('<number>', 'issue number, e.g. 3 or 003')
-    .option('--out <DIR>', 'output folder', 'dist')
-    .option('--screenshots', 'also write desktop.png and mobile.png (needs Chromium)')
-    .option('--browser <PATH>', 'Chrome/Chromium executable for --screenshots (default: $CHROMIUM_PATH, else the usual install locations)')
-    .action(async (number, opts) => setExit(await (await import('./commands/build.js')).buildCommand(ctx, number, opts)));
-
-  p.command('check')
-    .description('validate content and templates of issue N and print warnings; writes nothing')
-    .argument('<number>', 'issue number')
-    .action(async (number) => setExit(await (await import('./commands/check.js')).checkCommand(ctx, number)));
-
-  p.command('preview')
-    .description('review server on 127.0.0.1: desktop and phone frames, text part, headers; reloads on edits')
-    .argument('<number>', 'issue number')
-    .option('--port <P>', 'port (default 4280; 0 picks a free one)', '4280')
-    .option('--subscribers <FILE>', 'CSV whose rows the subscriber picker offers')
-    .option('--open', 'open the page in the default browser')
-    .action(async (number, opts) => setExit(await (await import('./commands/preview.js')).previewCommand(ctx, number, opts)));
-
+  registerNew(p, ctx, setExit);
+  registerBuild(p, ctx, setExit);
+  registerCheck(p, ctx, setExit);
+  registerPreview(p, ctx, setExit);
   registerSend(p, ctx, setExit);
-
   registerStatus(p, ctx, setExit);
 
   return p;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export interface RunOptions {

@@ -42,9 +42,4 @@ export function formatWarning(w: Warning): string {
   return `warning: ${w.location ? formatLocation(w.location) + ': ' : ''}${w.message}`;
 }
 
-export function kb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`;
-}
 
-/** Kept here too for the commands that import it from the output module. */
-export { plural } from './words.js';

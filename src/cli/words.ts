@@ -36,3 +36,7 @@ export function skipReasons(skipped: Record<SkipReason, number>, leaveOut: SkipR
 export function sumOf(counts: Record<string, number>, leaveOut: string[] = []): number {
   return Object.entries(counts).reduce((a, [k, n]) => (leaveOut.includes(k) ? a : a + n), 0);
 }
+
+export function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}

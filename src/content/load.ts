@@ -6,6 +6,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, formatLocation, type Location, type Problem, throwIfProblems } from '../errors.js';
 import { closest } from '../util/closest.js';
+import { issueFileName } from './issue-number.js';
+
+export { issueFileName, parseIssueNumber } from './issue-number.js';
 import {
   catalogSchema,
   issueSchema,
@@ -150,17 +153,6 @@ export function listIssueFiles(paths: ContentPaths): IssueFile[] {
   return found;
 }
 
-/** "3", "003" → 3; anything else is a usage error. */
-export function parseIssueNumber(value: string): number {
-  if (!/^\d{1,6}$/.test(value) || Number(value) === 0) {
-    throw new EnewsError('usage', `"${value}" is not an issue number; use a whole number such as 3 or 003.`, { exitCode: 2 });
-  }
-  return Number(value);
-}
-
-export function issueFileName(n: number): string {
-  return `${String(n).padStart(3, '0')}.yaml`;
-}
 
 export interface LoadedIssue {
   issue: Issue;

@@ -11,7 +11,7 @@ import { domainToASCII } from 'node:url';
 import type { Newsletter } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
 import type { SlotTemplate } from '../render/slots.js';
-import { escapeHtml, escapeText } from '../render/slots.js';
+import { escapeHtml, escapeText, fillSlots } from '../render/slots.js';
 import { headerLine as header, listUnsubscribeFields, phraseField, textField } from './headers-encode.js';
 import { qpSegment } from './quoted-printable.js';
 
@@ -92,18 +92,16 @@ export function composeMessage(sk: MessageSkeleton, r: RecipientFields): string 
     head +
     sk.sharedHeaders +
     sk.textHead +
-    fillEncoded(sk.text, r.slot, escapeText) +
+    fillSlots(sk.text, r.slot, qpText) +
     sk.htmlHead +
-    fillEncoded(sk.html, r.slot, escapeHtml) +
+    fillSlots(sk.html, r.slot, qpHtml) +
     sk.tail
   );
 }
 
-function fillEncoded(part: EncodedPart, slot: (name: string) => string, escape: (s: string) => string): string {
-  let out = part.chunks[0]!;
-  for (let i = 0; i < part.slots.length; i++) out += qpSegment(escape(slot(part.slots[i]!))) + part.chunks[i + 1]!;
-  return out;
-}
+/** A slot value made safe for its part, then quoted-printable like the chunks around it. */
+const qpText = (v: string) => qpSegment(escapeText(v));
+const qpHtml = (v: string) => qpSegment(escapeHtml(v));
 
 /** Same recipient, same issue build → same Message-ID, so a retried send is recognisably one message. */
 export function messageIdFor(sk: MessageSkeleton, contentHash: string, addressKey: string, variant = ''): string {

@@ -71,7 +71,7 @@ function encodeLine(line: string, hardBreak: boolean): string {
   return out + current + (hardBreak ? '\r\n' : '=\r\n');
 }
 
-/** Decodes quoted-printable; used by tests and the preview to read messages back. */
+/** Decodes quoted-printable; the tests use it to read messages back. */
 export function qpDecode(encoded: string): string {
   const bytes: number[] = [];
   const body = encoded.replace(/=\r?\n/g, '');

@@ -5,16 +5,10 @@
 import type { Newsletter } from '../content/schema.js';
 import { composeMessage, messageIdFor, type MessageSkeleton } from '../mime/compose.js';
 import { escapeHtml, escapeText, fillSlots, type SlotTemplate } from '../render/slots.js';
+import type { Recipient } from '../subscribers/subscriber.js';
 import { unsubscribeLinks, unsubscribeToken } from './unsubscribe.js';
 
-export interface Recipient {
-  email: string;
-  /** Lower-cased address: identity for dedupe, journal and Message-ID. */
-  key: string;
-  name: string;
-  /** Other CSV columns (merge fields), by column name. */
-  fields: Readonly<Record<string, string>>;
-}
+export type { Recipient } from '../subscribers/subscriber.js';
 
 export interface PersonalizeContext {
   newsletter: Newsletter;

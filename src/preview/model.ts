@@ -5,7 +5,7 @@
  */
 import { formatLocation } from '../errors.js';
 import { relativizer } from '../util/paths.js';
-import type { HeaderLine } from './headers.js';
+import type { HeaderLine } from '../mime/read-headers.js';
 import { messageFor, samplePicker, type PickerEntry, type PickerList, type PreviewMessage } from './recipients.js';
 import type { RenderState } from './watch.js';
 

@@ -9,7 +9,7 @@ import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { openSubscriberFile, readSubscribers } from '../subscribers/read.js';
 import { addressKey } from '../util/email-address.js';
-import { messageHeaders, type HeaderLine } from './headers.js';
+import { messageHeaders, type HeaderLine } from '../mime/read-headers.js';
 
 /** A select with thousands of options is unusable and slow; reviewers need a handful. */
 export const PICKER_LIMIT = 500;

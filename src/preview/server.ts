@@ -13,6 +13,7 @@ import { PAGE_CSS, PAGE_HTML } from './page.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { messageFor } from './recipients.js';
 import type { IssueWatch, RenderState } from './watch.js';
+import { padded } from '../content/issue-number.js';
 
 export const PREVIEW_HOST = '127.0.0.1';
 
@@ -41,7 +42,7 @@ type Route = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams)
 
 export async function startPreviewServer(watch: IssueWatch, settings: PreviewSettings, port: number): Promise<PreviewServer> {
   const streams = new Set<ServerResponse>();
-  const issueTag = String(settings.number).padStart(3, '0');
+  const issueTag = padded(settings.number);
 
   const routes: Record<string, Route> = {
     '/': (req, res) => send(req, res, 200, 'text/html; charset=utf-8', PAGE_HTML, { 'Content-Security-Policy': PAGE_CSP }),

@@ -4,6 +4,7 @@
  * strict mode, where a typo'd field name is an error instead of a blank.
  */
 import type { Issue, Item, Newsletter } from '../content/schema.js';
+import { padded } from '../content/issue-number.js';
 import { formatLongDate } from '../util/dates.js';
 import { markdownToHtml, markdownToText } from './markdown.js';
 
@@ -58,7 +59,7 @@ export function defaultSubject(newsletter: Newsletter, issue: Issue): string {
 
 export function issueArchiveUrl(newsletter: Newsletter, issue: Issue): string | null {
   if (!newsletter.archive_url) return null;
-  return newsletter.archive_url.replace(/\{number\}|%7Bnumber%7D/g, String(issue.number).padStart(3, '0'));
+  return newsletter.archive_url.replace(/\{number\}|%7Bnumber%7D/g, padded(issue.number));
 }
 
 export function buildViewModel(newsletter: Newsletter, issue: Issue, items: Item[]): ViewModel {
@@ -77,7 +78,7 @@ export function buildViewModel(newsletter: Newsletter, issue: Issue, items: Item
     },
     issue: {
       number: issue.number,
-      number_padded: String(issue.number).padStart(3, '0'),
+      number_padded: padded(issue.number),
       date: issue.date,
       date_long: formatLongDate(issue.date),
       intro_html: markdownToHtml(issue.intro),

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { EnewsError, type Problem } from '../errors.js';
 import { closest } from '../util/closest.js';
 import { addressKey, checkEmailAddress } from '../util/email-address.js';
-import type { Recipient } from '../personalize/recipient.js';
 import type { CsvHeader, CsvRow } from './csv-rows.js';
 
 export const STATUSES = ['subscribed', 'unsubscribed', 'bounced'] as const;
@@ -29,7 +28,7 @@ const LINE_BREAK = /[\r\n\u2028\u2029]/;
 const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u;
 const ANY_BAD = /[\r\n\u2028\u2029\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u;
 
-/** One check per value (this runs for every field of every row, twice per send). */
+/** One check per value (this runs for every field of every row of the list). */
 const safeText = (max: number) =>
   z
     .string()
@@ -68,6 +67,16 @@ export const subscriberRowSchema = z.object({
   }),
   fields: z.record(z.string(), safeText(1000)),
 });
+
+/** Who a message is for: what personalisation needs of a subscriber (a review sample is one too). */
+export interface Recipient {
+  email: string;
+  /** Lower-cased address: identity for dedupe, journal and Message-ID. */
+  key: string;
+  name: string;
+  /** Other CSV columns (merge fields), by column name. */
+  fields: Readonly<Record<string, string>>;
+}
 
 export interface Subscriber extends Recipient {
   line: number;

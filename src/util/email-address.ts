@@ -71,7 +71,7 @@ function invalidPunycodeLabel(domain: string): string | undefined {
 
 /** The key under which two spellings of one mailbox are the same subscriber. */
 export function addressKey(address: string): string {
-  // Case-insensitive as DESIGN.md asks (strictly only the domain is); IDN domains compare in ASCII form.
+  // Case-insensitive, as staff expect of a list (strictly only the domain is); IDN domains compare in ASCII form.
   const lower = address.toLowerCase();
   if (!/[^\x00-\x7f]/.test(lower)) return lower;
   const at = lower.lastIndexOf('@');

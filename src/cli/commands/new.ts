@@ -1,14 +1,29 @@
+/** `enews new`: the next issue file, with the catalog items since the previous issue preselected. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
-import { defaultOutDir } from '../../build/write-build.js';
-import { contentPaths, parseIssueNumber } from '../../content/load.js';
-import { type NewIssuePlan, planNewIssue, writeNewIssue } from '../../content/new-issue.js';
+import type { NewIssuePlan } from '../../content/new-issue.js';
 import { isRealDate, formatLongDate, today } from '../../util/dates.js';
 import type { CliContext } from '../main.js';
-import { plural } from '../output.js';
+import { plural } from '../words.js';
 
-export async function newCommand(ctx: CliContext, opts: { date?: string; number?: string }): Promise<number> {
+export function registerNew(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('new')
+    .description('write issues/NNN.yaml for the next issue, preselecting catalog items dated since the previous issue')
+    .option('--date <YYYY-MM-DD>', 'date of the new issue (default: today)')
+    .option('--number <N>', 'issue number (default: the next one)')
+    .action(async (flags: { date?: string; number?: string }) => setExit(await newIssue(ctx, flags)));
+}
+
+async function newIssue(ctx: CliContext, opts: { date?: string; number?: string }): Promise<number> {
+  const [{ defaultOutDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }] = await Promise.all([
+    import('../../build/write-build.js'),
+    import('../../content/load.js'),
+    import('../../content/issue-number.js'),
+    import('../../content/new-issue.js'),
+  ]);
   const date = opts.date ?? today();
   if (!isRealDate(date)) {
     throw new EnewsError('usage', `--date "${date}" is not a date; write it as YYYY-MM-DD, e.g. 2017-04-26.`, { exitCode: ExitCode.usage });

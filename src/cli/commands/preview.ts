@@ -1,20 +1,39 @@
+/** `enews preview`: the local review server, with live reload. */
 import path from 'node:path';
+import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
-import { contentPaths, listIssueFiles, loadIssue, parseIssueNumber } from '../../content/load.js';
-import { readPickerRows } from '../../preview/recipients.js';
-import { startPreviewServer } from '../../preview/server.js';
-import { watchIssue, type RenderState } from '../../preview/watch.js';
-import { openInBrowser } from '../../preview/open.js';
+import type { RenderState } from '../../preview/watch.js';
 import type { CliContext } from '../main.js';
-import { formatWarning, plural } from '../output.js';
+import { formatWarning } from '../output.js';
+import { plural } from '../words.js';
 
-export interface PreviewOptions {
+interface PreviewFlags {
   port: string;
   subscribers?: string;
   open?: boolean;
 }
 
-export async function previewCommand(ctx: CliContext, numberArg: string, opts: PreviewOptions): Promise<number> {
+export function registerPreview(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('preview')
+    .description('review server on 127.0.0.1: desktop and phone frames, text part, headers; reloads on edits')
+    .argument('<number>', 'issue number')
+    .option('--port <P>', 'port (default 4280; 0 picks a free one)', '4280')
+    .option('--subscribers <FILE>', 'CSV whose rows the subscriber picker offers')
+    .option('--open', 'open the page in the default browser')
+    .action(async (number: string, flags: PreviewFlags) => setExit(await preview(ctx, number, flags)));
+}
+
+async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): Promise<number> {
+  const [{ contentPaths, listIssueFiles, loadIssue }, { parseIssueNumber }, { readPickerRows }, { startPreviewServer }, { watchIssue }, { openInBrowser }] =
+    await Promise.all([
+      import('../../content/load.js'),
+      import('../../content/issue-number.js'),
+      import('../../preview/recipients.js'),
+      import('../../preview/server.js'),
+      import('../../preview/watch.js'),
+      import('../../preview/open.js'),
+    ]);
   const number = parseIssueNumber(numberArg);
   const port = parsePort(opts.port);
   const paths = contentPaths(ctx.cwd);

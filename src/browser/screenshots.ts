@@ -3,7 +3,7 @@
  * desktop and phone widths, rendered by headless Chromium.
  */
 import path from 'node:path';
-import { launchBrowser } from './browser.js';
+import { launchBrowser } from './find-browser.js';
 
 export const SCREENSHOT_WIDTHS = { desktop: 800, mobile: 375 } as const;
 
