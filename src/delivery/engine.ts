@@ -11,7 +11,10 @@ import { RateLimiter, realClock, type Clock } from './rate-limiter.js';
 import type { Classified } from './transport.js';
 import { ReplyWindow } from './reply-window.js';
 
+/** "Slow down" is a pattern when it is a tenth of the last second's replies… */
 const THROTTLE_SHARE = 0.1;
+/** …and more than one recipient's greylisting: a lone 451 (say the first reply of a send) is not a pattern. */
+const THROTTLE_MIN = 2;
 
 export interface EngineOptions {
   concurrency: number;
@@ -81,7 +84,7 @@ export class DeliveryEngine<R> {
   private readonly random: () => number;
   private readonly active = new Set<Promise<void>>();
   private readonly retries: Job<R>[] = [];
-  private readonly wake = new Wakeup();
+  private readonly wake: Wakeup;
   private readonly window: ReplyWindow;
   private stop: StopReason | null = null;
   private consecutive = 0;
@@ -93,6 +96,7 @@ export class DeliveryEngine<R> {
     this.clock = opts.clock ?? realClock;
     this.random = opts.random ?? Math.random;
     this.limiter = new RateLimiter(opts.rate, this.clock);
+    this.wake = new Wakeup(this.clock);
     this.window = new ReplyWindow(this.clock);
   }
 
@@ -184,7 +188,14 @@ export class DeliveryEngine<R> {
     const throttle = c.kind === 'throttle';
     this.window.note(throttle ? 'throttled' : 'other');
     // Slow down when "slow down" is a pattern (a tenth of recent replies), not one recipient's greylisting.
-    if (throttle && this.window.throttledShare() >= THROTTLE_SHARE) this.limiter.slowDown(this.window.throughput());
+    // Halve what was being pushed at the server: accepted messages, or early in a send, the replies themselves.
+    // A 421 closes the connection for everyone: it is the server's own word, a pattern by itself.
+    if (throttle) {
+      const last = this.window.lastSecond();
+      if (c.code === 421 || (last.throttled >= THROTTLE_MIN && last.throttled / last.replies >= THROTTLE_SHARE)) {
+        this.limiter.slowDown(Math.max(this.window.throughput(), last.replies));
+      }
+    }
     // A throttling server is alive and asking for patience; only other failures count toward the threshold.
     if (!throttle) this.consecutive++;
     if (c.kind === 'permanent') {
@@ -238,10 +249,19 @@ export class DeliveryEngine<R> {
   }
 }
 
-/** A wake-up call that is not lost when it comes before anyone waits. */
+/**
+ * A wake-up call that is not lost when it comes before anyone waits.
+ *
+ * A wait with a timeout sleeps on the engine's Clock rather than on setTimeout,
+ * so a fake clock drives retry and backoff waits too (tests run them without
+ * real time passing). With the real clock this is the same timer as before:
+ * set for `ms`, cancelled (through the abort signal) when a notify comes first.
+ */
 class Wakeup {
   private flagged = false;
   private waiters: Array<() => void> = [];
+
+  constructor(private readonly clock: Clock) {}
 
   notify(): void {
     this.flagged = true;
@@ -256,14 +276,21 @@ class Wakeup {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: AbortController | undefined;
       const done = () => {
-        if (timer) clearTimeout(timer);
+        timer?.abort();
         this.flagged = false;
         resolve();
       };
       this.waiters.push(done);
-      if (ms !== undefined) timer = setTimeout(done, ms);
+      if (ms !== undefined) {
+        timer = new AbortController();
+        const { signal } = timer;
+        // The aborted check stands in for clearTimeout with a clock that resolves a cancelled sleep anyway.
+        void this.clock.sleep(ms, signal).then(() => {
+          if (!signal.aborted) done();
+        });
+      }
     });
   }
 }

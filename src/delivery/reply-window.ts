@@ -47,8 +47,8 @@ export class ReplyWindow {
     return (sent * 1000) / Math.max(BUCKET_MS, now - oldest * BUCKET_MS);
   }
 
-  /** Share of the last second's replies that were "slow down". */
-  throttledShare(): number {
+  /** The last second's replies, and how many of them were "slow down". */
+  lastSecond(): { replies: number; throttled: number } {
     const current = Math.floor(this.clock.now() / BUCKET_MS);
     let throttled = 0;
     let replies = 0;
@@ -57,6 +57,12 @@ export class ReplyWindow {
       throttled += b.throttled;
       replies += b.replies;
     }
+    return { replies, throttled };
+  }
+
+  /** Share of the last second's replies that were "slow down". */
+  throttledShare(): number {
+    const { replies, throttled } = this.lastSecond();
     return replies === 0 ? 0 : throttled / replies;
   }
 }

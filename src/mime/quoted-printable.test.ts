@@ -1,6 +1,6 @@
 /** Quoted-printable segments: each decodes to its text, lines stay within 76, segments concatenate. */
 import { describe, expect, it } from 'vitest';
-import { qpDecode, qpSegment } from '../src/mime/quoted-printable.js';
+import { qpDecode, qpSegment } from './quoted-printable.js';
 
 const samples = [
   'Karim Benali',

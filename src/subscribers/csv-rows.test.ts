@@ -1,14 +1,19 @@
 /** Line numbers in subscriber errors must match what a spreadsheet or editor shows. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { readCsvRows, sniffHeader } from '../src/subscribers/csv-rows.js';
-import { emptyDir, write } from './helpers/project.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCsvRows, sniffHeader } from './csv-rows.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'enews-csv-rows-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
 
 async function lines(text: string): Promise<Array<[number, string]>> {
-  const dir = emptyDir();
-  const file = write(dir, 'list.csv', text);
+  const file = path.join(dir, `list-${++files}.csv`);
+  writeFileSync(file, text);
   const out: Array<[number, string]> = [];
-  for await (const row of readCsvRows(path.resolve(file), sniffHeader(file))) out.push([row.line, row.fields[0]!]);
+  for await (const row of readCsvRows(file, sniffHeader(file))) out.push([row.line, row.fields[0]!]);
   return out;
 }
 
