@@ -84,7 +84,9 @@ export function mergeSummaries(list) {
   };
   const totalMs = list.reduce((t, s) => t + s.totalMs, 0);
   const rows = (m) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).map(([what, ms]) => ({ what, ms, pct: Math.round((ms / totalMs) * 1000) / 10 }));
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([what, ms]) => ({ what, ms, pct: Math.round((ms / totalMs) * 1000) / 10 }));
   return { totalMs, self: rows(add('self')), areas: rows(add('areas')), inclusive: rows(add('inclusive')) };
 }
 
@@ -113,7 +115,10 @@ export function formatDiff(rows, top = 25, labelA = 'A', labelB = 'B') {
 
 export function formatSummary(s, top = 25) {
   const t = (rows, title) =>
-    [`${title}`, ...rows.slice(0, top).map((r) => `${String(r.ms).padStart(8)} ms ${r.pct.toFixed(1).padStart(5)}%  ${r.what}`)].join('\n');
+    [
+      `${title}`,
+      ...rows.slice(0, top).map((r) => `${String(r.ms).padStart(8)} ms ${r.pct.toFixed(1).padStart(5)}%  ${r.what}`),
+    ].join('\n');
   return [
     `profile: ${s.totalMs} ms sampled`,
     t(s.areas, '\nself time by area'),
@@ -126,7 +131,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const args = process.argv.slice(2);
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) {
-    console.error('usage: node bench/cpuprofile-summary.js FILE.cpuprofile [--top N] [--json] [--diff OTHER.cpuprofile --messages N[,M]]');
+    console.error(
+      'usage: node bench/cpuprofile-summary.js FILE.cpuprofile [--top N] [--json] [--diff OTHER.cpuprofile --messages N[,M]]',
+    );
     process.exit(2);
   }
   const top = Number(args[args.indexOf('--top') + 1]) || 25;

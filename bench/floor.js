@@ -26,7 +26,9 @@ const { values: a } = parseArgs({
   },
 });
 if (!a.port) {
-  console.error('usage: node bench/floor.js --port P [--concurrency C] [--count N] [--message FILE] [--raw string|buffer]');
+  console.error(
+    'usage: node bench/floor.js --port P [--concurrency C] [--count N] [--message FILE] [--raw string|buffer]',
+  );
   process.exit(2);
 }
 const C = Number(a.concurrency);
@@ -68,4 +70,12 @@ async function worker() {
 await Promise.all(Array.from({ length: C }, worker));
 const sendMs = performance.now() - started;
 transport.close();
-process.stdout.write(JSON.stringify({ sent, failed, sendMs, rate: (sent * 1000) / sendMs, rssPeakBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    sent,
+    failed,
+    sendMs,
+    rate: (sent * 1000) / sendMs,
+    rssPeakBytes: process.resourceUsage().maxRSS * 1024,
+  }) + '\n',
+);

@@ -15,26 +15,104 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FIRST = [
-  'maria', 'james', 'amina', 'karim', 'sean', 'lin', 'fatima', 'olga', 'pedro', 'anna', 'mohamed', 'sofia', 'john', 'yuki',
-  'chen', 'lucia', 'ahmed', 'elena', 'david', 'ngozi', 'ravi', 'laura', 'pierre', 'ingrid', 'tomas', 'aisha', 'marco', 'hannah',
+  'maria',
+  'james',
+  'amina',
+  'karim',
+  'sean',
+  'lin',
+  'fatima',
+  'olga',
+  'pedro',
+  'anna',
+  'mohamed',
+  'sofia',
+  'john',
+  'yuki',
+  'chen',
+  'lucia',
+  'ahmed',
+  'elena',
+  'david',
+  'ngozi',
+  'ravi',
+  'laura',
+  'pierre',
+  'ingrid',
+  'tomas',
+  'aisha',
+  'marco',
+  'hannah',
 ];
 const LAST = [
-  'gonzalez', 'smith', 'diallo', 'benali', 'obrien', 'wei', 'haddad', 'ivanova', 'silva', 'kowalski', 'hassan', 'rossi',
-  'johnson', 'tanaka', 'nguyen', 'fernandez', 'mansour', 'petrova', 'miller', 'okafor', 'sharma', 'martin', 'dubois',
-  'larsen', 'novak', 'bello', 'bianchi', 'schmidt',
+  'gonzalez',
+  'smith',
+  'diallo',
+  'benali',
+  'obrien',
+  'wei',
+  'haddad',
+  'ivanova',
+  'silva',
+  'kowalski',
+  'hassan',
+  'rossi',
+  'johnson',
+  'tanaka',
+  'nguyen',
+  'fernandez',
+  'mansour',
+  'petrova',
+  'miller',
+  'okafor',
+  'sharma',
+  'martin',
+  'dubois',
+  'larsen',
+  'novak',
+  'bello',
+  'bianchi',
+  'schmidt',
 ];
 const DOMAINS = [
-  'example.org', 'example.net', 'example.com', 'mail.example.org', 'coop.example.net', 'members.example.com',
-  'uni-geneve.example.org', 'federation-cooperatives.example.net', 'ilo-partners.example.org', 'inbox.example.com',
+  'example.org',
+  'example.net',
+  'example.com',
+  'mail.example.org',
+  'coop.example.net',
+  'members.example.com',
+  'uni-geneve.example.org',
+  'federation-cooperatives.example.net',
+  'ilo-partners.example.org',
+  'inbox.example.com',
 ];
 // Display names that exercise the encoded-word path (non-ASCII) and quoting (commas, apostrophes).
 const UNICODE_NAMES = [
-  'Zoë Martin', 'José Fernández', 'Łukasz Kowalski', 'Nguyễn Thị Hương', '林伟', 'Søren Ødegaard', 'François Dubois',
-  'Jürgen Müller', 'فاطمة حداد', 'Ελένη Παπαδοπούλου', 'Çağla Yılmaz', 'Ana María Núñez',
+  'Zoë Martin',
+  'José Fernández',
+  'Łukasz Kowalski',
+  'Nguyễn Thị Hương',
+  '林伟',
+  'Søren Ødegaard',
+  'François Dubois',
+  'Jürgen Müller',
+  'فاطمة حداد',
+  'Ελένη Παπαδοπούλου',
+  'Çağla Yılmaz',
+  'Ana María Núñez',
 ];
 const ORGS = [
-  'ILO', 'Coopérative de Sfax', 'Co-op Ireland, Cork', 'Consorzio Copernico', 'Kenya Union of Savings and Credit Cooperatives',
-  'Genossenschaftsverband', '', 'Mondragon', 'SEWA', '', 'Cooperativa "La Esperanza"',
+  'ILO',
+  'Coopérative de Sfax',
+  'Co-op Ireland, Cork',
+  'Consorzio Copernico',
+  'Kenya Union of Savings and Credit Cooperatives',
+  'Genossenschaftsverband',
+  '',
+  'Mondragon',
+  'SEWA',
+  '',
+  'Cooperativa "La Esperanza"',
 ];
 const LANGS = ['en', 'en', 'en', 'fr', 'es', 'de', 'pt-BR', 'zh', 'ar'];
 
@@ -61,10 +139,18 @@ export function row(i, rand) {
   const last = pick(LAST);
   // The index makes the address unique; the shape varies like real lists do.
   const shape = rand();
-  const local = shape < 0.5 ? `${first}.${last}.${i}` : shape < 0.8 ? `${first[0]}${last}${i}` : `${last}_${first}+news${i}`;
+  const local =
+    shape < 0.5 ? `${first}.${last}.${i}` : shape < 0.8 ? `${first[0]}${last}${i}` : `${last}_${first}+news${i}`;
   const email = `${local}@${pick(DOMAINS)}`;
   const r = rand();
-  const name = r < 0.2 ? pick(UNICODE_NAMES) : r < 0.25 ? `${cap(last)}, ${cap(first)}` : r < 0.3 ? '' : `${cap(first)} ${cap(last)}`;
+  const name =
+    r < 0.2
+      ? pick(UNICODE_NAMES)
+      : r < 0.25
+        ? `${cap(last)}, ${cap(first)}`
+        : r < 0.3
+          ? ''
+          : `${cap(first)} ${cap(last)}`;
   const status = rand() < 0.1 ? '' : 'subscribed';
   return [email, name, pick(LANGS), status, pick(ORGS)].map(csvField).join(',');
 }

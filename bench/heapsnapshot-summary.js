@@ -29,7 +29,15 @@ export function summarizeHeap(snap, top = 20) {
 
   const kind = (i) => {
     const t = types[nodes[i + nType]];
-    if (t === 'object' || t === 'closure' || t === 'native' || t === 'hidden' || t === 'array' || t === 'synthetic' || t === 'object shape') {
+    if (
+      t === 'object' ||
+      t === 'closure' ||
+      t === 'native' ||
+      t === 'hidden' ||
+      t === 'array' ||
+      t === 'synthetic' ||
+      t === 'object shape'
+    ) {
       return `${t}: ${strings[nodes[i + nName]].slice(0, 60)}`;
     }
     return t; // string, concatenated string, sliced string, number, code, regexp, bigint…
@@ -72,16 +80,25 @@ export function summarizeHeap(snap, top = 20) {
   return {
     nodes: count,
     totalMB: mb(total),
-    byKind: [...byKind.values()].sort((a, b) => b.bytes - a.bytes).slice(0, top).map((x) => ({ ...x, MB: mb(x.bytes) })),
+    byKind: [...byKind.values()]
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, top)
+      .map((x) => ({ ...x, MB: mb(x.bytes) })),
     biggest: biggest.map(({ kind: k, bytes, retainers }) => ({ kind: k, MB: mb(bytes), retainers })),
   };
 }
 
 export function formatHeap(s) {
-  const lines = [`heap snapshot: ${s.nodes.toLocaleString('en-US')} objects, ${s.totalMB} MB self size in total`, '', 'self size by kind'];
-  for (const k of s.byKind) lines.push(`  ${String(k.MB).padStart(8)} MB ${k.count.toLocaleString('en-US').padStart(11)} × ${k.kind}`);
+  const lines = [
+    `heap snapshot: ${s.nodes.toLocaleString('en-US')} objects, ${s.totalMB} MB self size in total`,
+    '',
+    'self size by kind',
+  ];
+  for (const k of s.byKind)
+    lines.push(`  ${String(k.MB).padStart(8)} MB ${k.count.toLocaleString('en-US').padStart(11)} × ${k.kind}`);
   lines.push('', 'largest single objects (retained by)');
-  for (const b of s.biggest) lines.push(`  ${String(b.MB).padStart(8)} MB  ${b.kind}  ←  ${b.retainers.join('  |  ') || '(root)'}`);
+  for (const b of s.biggest)
+    lines.push(`  ${String(b.MB).padStart(8)} MB  ${b.kind}  ←  ${b.retainers.join('  |  ') || '(root)'}`);
   return lines.join('\n');
 }
 
@@ -89,7 +106,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const args = process.argv.slice(2);
   const file = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
   if (!file) {
-    console.error('usage: node --max-old-space-size=8192 bench/heapsnapshot-summary.js FILE.heapsnapshot [--top N] [--json]');
+    console.error(
+      'usage: node --max-old-space-size=8192 bench/heapsnapshot-summary.js FILE.heapsnapshot [--top N] [--json]',
+    );
     process.exit(2);
   }
   const top = Number(args[args.indexOf('--top') + 1]) || 20;

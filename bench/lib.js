@@ -77,7 +77,12 @@ export function runMeasured(cmd, args, { cwd = ROOT, env = process.env, timeoutM
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = track(
-      spawn(GNU_TIME, ['-f', '%M %e %U %S', '-o', timeFile, cmd, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
+      spawn(GNU_TIME, ['-f', '%M %e %U %S', '-o', timeFile, cmd, ...args], {
+        cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      }),
       `${cmd} ${args.join(' ')}`,
     );
     let stdout = '';
@@ -109,7 +114,15 @@ export function runMeasured(cmd, args, { cwd = ROOT, env = process.env, timeoutM
         rmSync(timeFile, { force: true });
       }
       // GNU time reports the command's exit status as its own.
-      resolve({ code: signal ? 128 : code, signal, wallMs, peakRssKB, cpuS: userS !== null ? userS + sysS : null, stdout, stderr });
+      resolve({
+        code: signal ? 128 : code,
+        signal,
+        wallMs,
+        peakRssKB,
+        cpuS: userS !== null ? userS + sysS : null,
+        stdout,
+        stderr,
+      });
     });
   });
 }
@@ -117,7 +130,10 @@ export function runMeasured(cmd, args, { cwd = ROOT, env = process.env, timeoutM
 /** Runs a command, inherits nothing, resolves with { code, stdout, stderr } (no measurement). */
 export function runPlain(cmd, args, { cwd = ROOT, env = process.env } = {}) {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }), `${cmd} ${args.join(' ')}`);
+    const child = track(
+      spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
+      `${cmd} ${args.join(' ')}`,
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -162,7 +178,8 @@ function greets(port) {
  * which we read to check that every message really arrived.
  */
 export async function startSink() {
-  if (!existsSync(SMTP_SINK)) throw new Error(`${SMTP_SINK} not found: install Postfix (apt-get install postfix) for smtp-sink/smtp-source`);
+  if (!existsSync(SMTP_SINK))
+    throw new Error(`${SMTP_SINK} not found: install Postfix (apt-get install postfix) for smtp-sink/smtp-source`);
   const port = await freePort();
   const args = [...(process.getuid?.() === 0 ? ['-u', 'nobody'] : []), '-c', `127.0.0.1:${port}`, '1000'];
   const child = track(spawn(SMTP_SINK, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true }), 'smtp-sink');
@@ -301,4 +318,5 @@ export function otherCpu(before, after, childCpuS) {
 }
 
 /** CPU seconds the sink used between two snapshots. */
-export const pidCpu = (before, after) => (before.pidS !== null && after.pidS !== null ? Math.round((after.pidS - before.pidS) * 10) / 10 : null);
+export const pidCpu = (before, after) =>
+  before.pidS !== null && after.pidS !== null ? Math.round((after.pidS - before.pidS) * 10) / 10 : null;

@@ -11,7 +11,14 @@ const file = process.env.BENCH_MEM_LOG;
 if (file) {
   const sample = (final = false) => {
     const m = process.memoryUsage();
-    const line = { at: Date.now(), rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+    const line = {
+      at: Date.now(),
+      rss: m.rss,
+      heapTotal: m.heapTotal,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+    };
     if (final) line.final = true;
     appendFileSync(file, JSON.stringify(line) + '\n');
   };

@@ -27,7 +27,12 @@ const skeleton = buildSkeleton(newsletter, built.rendered, { contentHash: built.
 const ctx = { newsletter, skeleton, contentHash: built.manifest.inputsHash, secret: UNSUBSCRIBE_SECRET, variant: '' };
 const recipients = Array.from({ length: N }, (_, i) => {
   const email = `maria.gonzalez.${i}@members.example.com`;
-  return { email, key: email, name: i % 5 === 0 ? 'José Fernández' : 'Maria Gonzalez', fields: { organisation: 'Coopérative de Sfax' } };
+  return {
+    email,
+    key: email,
+    name: i % 5 === 0 ? 'José Fernández' : 'Maria Gonzalez',
+    fields: { organisation: 'Coopérative de Sfax' },
+  };
 });
 
 function time(label, fn, n = N) {
@@ -43,12 +48,21 @@ function time(label, fn, n = N) {
 let sink = 0;
 const sample = personalize(ctx, recipients[0]).raw;
 const bytes = (raw) => (typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
-console.log(`per message, ${N.toLocaleString('en-US')} recipients, ${bytes(sample).length} bytes, personalize() returns a ${typeof sample === 'string' ? 'string' : 'Buffer'}`);
+console.log(
+  `per message, ${N.toLocaleString('en-US')} recipients, ${bytes(sample).length} bytes, personalize() returns a ${typeof sample === 'string' ? 'string' : 'Buffer'}`,
+);
 time('personalize() (token, links, Message-ID, compose)', (i) => (sink += personalize(ctx, recipients[i]).raw.length));
-time('  of which unsubscribeToken (HMAC-SHA256)', (i) => (sink += unsubscribeToken(UNSUBSCRIBE_SECRET, newsletter.list_id, recipients[i].key).length));
+time(
+  '  of which unsubscribeToken (HMAC-SHA256)',
+  (i) => (sink += unsubscribeToken(UNSUBSCRIBE_SECRET, newsletter.list_id, recipients[i].key).length),
+);
 if (typeof sample === 'string') {
   const raws = recipients.slice(0, 5000).map((r) => personalize(ctx, r).raw);
-  time('Buffer.from(raw): the string-to-bytes step nodemailer does for a string', (i) => (sink += Buffer.from(raws[i], 'utf8').length), raws.length);
+  time(
+    'Buffer.from(raw): the string-to-bytes step nodemailer does for a string',
+    (i) => (sink += Buffer.from(raws[i], 'utf8').length),
+    raws.length,
+  );
 }
 
 // nodemailer's SMTP DATA stream: CRLF normalisation and dot-stuffing, one byte at a time in JS.

@@ -26,7 +26,17 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { ensure } from './gen-subscribers.js';
 import { diffSummaries, formatDiff, formatSummary, mergeSummaries, summarize } from './cpuprofile-summary.js';
-import { installCleanup, journalEnds, RESULTS, ROOT, runMeasured, runPlain, sleep, startSink, UNSUBSCRIBE_SECRET } from './lib.js';
+import {
+  installCleanup,
+  journalEnds,
+  RESULTS,
+  ROOT,
+  runMeasured,
+  runPlain,
+  sleep,
+  startSink,
+  UNSUBSCRIBE_SECRET,
+} from './lib.js';
 
 const { values: a, positionals } = parseArgs({
   allowPositionals: true,
@@ -57,12 +67,27 @@ const list = path.join(RESULTS, 'data', `subscribers-${k(rows)}.csv`);
 await ensure(rows, list);
 const ENEWS = a.root ? path.resolve(a.root) : ROOT;
 const tsc = ENEWS === ROOT ? await runPlain('npm', ['run', '--silent', 'build']) : { code: 0 };
-if (tsc.code !== 0) console.error(`warning: tsc reported errors; profiling the lib/ it emitted:\n${(tsc.stdout + tsc.stderr).slice(0, 2000)}`);
+if (tsc.code !== 0)
+  console.error(
+    `warning: tsc reported errors; profiling the lib/ it emitted:\n${(tsc.stdout + tsc.stderr).slice(0, 2000)}`,
+  );
 const build = await runMeasured(process.execPath, ['bin/enews.js', 'build', '3'], { cwd: ENEWS });
 if (build.code !== 0) throw new Error(`enews build 3 failed:\n${build.stderr}`);
 const sink = await startSink();
 const journal = path.join(RESULTS, 'tmp', `journal-prof-${Date.now()}.jsonl`);
-const sendArgs = [path.join(ENEWS, 'bin', 'enews.js'), 'send', '3', '--subscribers', list, '--yes', '--concurrency', String(C), '--journal', journal, '--json'];
+const sendArgs = [
+  path.join(ENEWS, 'bin', 'enews.js'),
+  'send',
+  '3',
+  '--subscribers',
+  list,
+  '--yes',
+  '--concurrency',
+  String(C),
+  '--journal',
+  journal,
+  '--json',
+];
 const env = { ...process.env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, UNSUBSCRIBE_SECRET };
 const newest = (dir, ext, since) =>
   readdirSync(dir)
@@ -76,30 +101,53 @@ try {
     const since = Date.now();
     const dir = path.join(PROF, `enews-${k(rows)}${a.root ? '-' + path.basename(ENEWS) : ''}`);
     rmSync(dir, { recursive: true, force: true });
-    const r = await runMeasured(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...sendArgs], { env, cwd: ENEWS });
+    const r = await runMeasured(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...sendArgs], {
+      env,
+      cwd: ENEWS,
+    });
     if (r.code !== 0) throw new Error(`enews send exited ${r.code}:\n${r.stderr}`);
     const { first, last } = journalEnds(journal);
     const sendMs = Date.parse(last.at) - Date.parse(first.at);
     // One profile per thread (the main thread, and the worker if enews prepares messages in one).
-    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(dir, f));
     const perThread = files
       .map((f) => ({ file: f, s: summarize(JSON.parse(readFileSync(f, 'utf8')), ENEWS) }))
       .sort((x, y) => y.s.totalMs - x.s.totalMs);
     const s = perThread.length === 1 ? perThread[0].s : mergeSummaries(perThread.map((p) => p.s));
-    const parts = [`enews send ${k(rows)} C=${C} under --cpu-prof: ${Math.round((rows * 1000) / sendMs)} msg/s, CPU ${r.cpuS} s (${Math.round((r.cpuS * 1e6) / rows)} µs/msg), wall ${(r.wallMs / 1000).toFixed(1)} s, ${perThread.length} thread profile(s)`];
+    const parts = [
+      `enews send ${k(rows)} C=${C} under --cpu-prof: ${Math.round((rows * 1000) / sendMs)} msg/s, CPU ${r.cpuS} s (${Math.round((r.cpuS * 1e6) / rows)} µs/msg), wall ${(r.wallMs / 1000).toFixed(1)} s, ${perThread.length} thread profile(s)`,
+    ];
     for (const [i, p] of perThread.entries()) {
       const busy = p.s.totalMs - (p.s.self.find((x) => x.what.startsWith('(idle)'))?.ms ?? 0);
-      parts.push(`\n=== thread ${i + 1} of ${perThread.length} (${path.basename(p.file)}): ${p.s.totalMs} ms sampled, ${busy} ms not idle\n${formatSummary(p.s, 30)}`);
+      parts.push(
+        `\n=== thread ${i + 1} of ${perThread.length} (${path.basename(p.file)}): ${p.s.totalMs} ms sampled, ${busy} ms not idle\n${formatSummary(p.s, 30)}`,
+      );
     }
     const text = parts.join('\n');
     writeFileSync(path.join(dir, 'summary.txt'), text + '\n');
-    writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ merged: s, threads: perThread.map((p) => ({ file: path.basename(p.file), ...p.s })) }, null, 2) + '\n');
+    writeFileSync(
+      path.join(dir, 'summary.json'),
+      JSON.stringify({ merged: s, threads: perThread.map((p) => ({ file: path.basename(p.file), ...p.s })) }, null, 2) +
+        '\n',
+    );
     console.log(text);
     console.log(`\n(profiles: ${path.relative(ROOT, dir)}/; summary: ${path.relative(ROOT, dir)}/summary.txt)`);
     if (a.floor) {
       const fdir = path.join(PROF, `floor-${k(rows)}`);
       rmSync(fdir, { recursive: true, force: true });
-      const f = await runMeasured(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${fdir}`, 'bench/floor.js', '--port', String(sink.port), '--concurrency', String(C), '--count', String(rows)]);
+      const f = await runMeasured(process.execPath, [
+        '--cpu-prof',
+        `--cpu-prof-dir=${fdir}`,
+        'bench/floor.js',
+        '--port',
+        String(sink.port),
+        '--concurrency',
+        String(C),
+        '--count',
+        String(rows),
+      ]);
       if (f.code !== 0) throw new Error(`floor exited ${f.code}:\n${f.stderr}`);
       const fs = summarize(JSON.parse(readFileSync(newest(fdir, '.cpuprofile', since), 'utf8')), ROOT);
       const out = JSON.parse(f.stdout.trim().split('\n').pop());
@@ -109,18 +157,31 @@ try {
       console.log('\n' + ftext);
       // Where enews (all threads) spends more per message than the floor.
       const d = formatDiff(diffSummaries(s, fs, rows, rows), 40, 'enews', 'floor');
-      writeFileSync(path.join(PROF, `diff-enews-floor-${k(rows)}${a.root ? '-' + path.basename(ENEWS) : ''}.txt`), d + '\n');
+      writeFileSync(
+        path.join(PROF, `diff-enews-floor-${k(rows)}${a.root ? '-' + path.basename(ENEWS) : ''}.txt`),
+        d + '\n',
+      );
       console.log('\n' + d);
     }
   } else {
     const since = Date.now();
     const memLog = path.join(PROF, `mem-${k(rows)}.jsonl`);
     rmSync(memLog, { force: true });
-    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'bench', 'mem-sampler.js')).href, '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${PROF}`, ...sendArgs], {
-      cwd: ENEWS,
-      env: { ...env, BENCH_MEM_LOG: memLog },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        pathToFileURL(path.join(ROOT, 'bench', 'mem-sampler.js')).href,
+        '--heapsnapshot-signal=SIGUSR2',
+        `--diagnostic-dir=${PROF}`,
+        ...sendArgs,
+      ],
+      {
+        cwd: ENEWS,
+        env: { ...env, BENCH_MEM_LOG: memLog },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     const exited = new Promise((r) => child.on('exit', (code) => r(code)));
@@ -143,25 +204,44 @@ try {
       if (!a.full) child.kill('SIGINT');
     }
     const code = await exited;
-    console.error(`enews exited ${code}${stderr.includes('Interrupted') ? ' (interrupted after the snapshot, as asked)' : ''}`);
-    const samples = readFileSync(memLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    console.error(
+      `enews exited ${code}${stderr.includes('Interrupted') ? ' (interrupted after the snapshot, as asked)' : ''}`,
+    );
+    const samples = readFileSync(memLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const mb = (b) => Math.round(b / 2 ** 20);
     const sendStart = existsSync(journal) ? Date.parse(journalEnds(journal).first.at) : Infinity;
     const peak = (xs, key) => mb(Math.max(0, ...xs.map((s) => s[key])));
     const plan = samples.filter((s) => s.at < sendStart);
     const send = samples.filter((s) => s.at >= sendStart);
     console.log(`memory timeline (${samples.length} samples, ${path.relative(ROOT, memLog)}):`);
-    console.log(`  planning pass: peak RSS ${peak(plan, 'rss')} MB, heap used ${peak(plan, 'heapUsed')} MB, external ${peak(plan, 'external')} MB`);
-    console.log(`  sending:       peak RSS ${peak(send, 'rss')} MB, heap used ${peak(send, 'heapUsed')} MB, external ${peak(send, 'external')} MB`);
+    console.log(
+      `  planning pass: peak RSS ${peak(plan, 'rss')} MB, heap used ${peak(plan, 'heapUsed')} MB, external ${peak(plan, 'external')} MB`,
+    );
+    console.log(
+      `  sending:       peak RSS ${peak(send, 'rss')} MB, heap used ${peak(send, 'heapUsed')} MB, external ${peak(send, 'external')} MB`,
+    );
     const step = Math.max(1, Math.floor(samples.length / 12));
     for (let i = 0; i < samples.length; i += step) {
       const s = samples[i];
-      console.log(`  t=${((s.at - samples[0].at) / 1000).toFixed(0).padStart(5)} s  ${s.at < sendStart ? 'plan' : 'send'}  rss ${String(mb(s.rss)).padStart(4)} MB  heapUsed ${String(mb(s.heapUsed)).padStart(4)} MB  heapTotal ${String(mb(s.heapTotal)).padStart(4)} MB  external ${mb(s.external)} MB`);
+      console.log(
+        `  t=${((s.at - samples[0].at) / 1000).toFixed(0).padStart(5)} s  ${s.at < sendStart ? 'plan' : 'send'}  rss ${String(mb(s.rss)).padStart(4)} MB  heapUsed ${String(mb(s.heapUsed)).padStart(4)} MB  heapTotal ${String(mb(s.heapTotal)).padStart(4)} MB  external ${mb(s.external)} MB`,
+      );
     }
     const snap = newest(PROF, '.heapsnapshot', since);
     if (snap) {
-      console.log(`\nheap snapshot ${path.relative(ROOT, snap)} (${Math.round(statSync(snap).size / 2 ** 20)} MB); summarising…`);
-      const r = await runMeasured(process.execPath, ['--max-old-space-size=8192', 'bench/heapsnapshot-summary.js', snap, '--top', '25']);
+      console.log(
+        `\nheap snapshot ${path.relative(ROOT, snap)} (${Math.round(statSync(snap).size / 2 ** 20)} MB); summarising…`,
+      );
+      const r = await runMeasured(process.execPath, [
+        '--max-old-space-size=8192',
+        'bench/heapsnapshot-summary.js',
+        snap,
+        '--top',
+        '25',
+      ]);
       console.log(r.stdout || r.stderr);
       writeFileSync(path.join(PROF, `heap-${k(rows)}-summary.txt`), r.stdout);
     }

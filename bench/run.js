@@ -40,7 +40,12 @@ const QUICK = env.BENCH_QUICK === '1';
 const SKIP_1M = QUICK || env.BENCH_SKIP_1M === '1';
 const C = Number(env.BENCH_CONCURRENCY ?? 4);
 const REPS = Number(env.BENCH_REPS ?? (QUICK ? 1 : 3));
-const SWEEP = QUICK ? [] : (env.BENCH_SWEEP ?? '2,4,8').split(',').map(Number).filter((n) => n > 0);
+const SWEEP = QUICK
+  ? []
+  : (env.BENCH_SWEEP ?? '2,4,8')
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0);
 const KEEP = env.BENCH_KEEP === '1';
 const HEADLINE = QUICK ? 10_000 : 100_000;
 const SWEEP_SIZE = 10_000;
@@ -59,7 +64,10 @@ const TMP = path.join(RESULTS, 'tmp');
 const MESSAGE = path.join(ROOT, 'dist', '003', 'message.eml');
 const MESSAGE_LF = path.join(RESULTS, 'message.lf.eml');
 
-const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const fmt = (n, d = 0) =>
+  n === null || n === undefined || Number.isNaN(n)
+    ? '—'
+    : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const MB = (kb) => (kb == null ? null : kb / 1024);
 const k = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 const log = (s) => process.stderr.write(s + '\n');
@@ -87,7 +95,13 @@ async function sourceState() {
   const dirty = await runPlain('git', ['--no-optional-locks', 'status', '--porcelain', '--', 'src']).catch(() => null);
   return {
     commit: head?.code === 0 ? head.stdout.trim() : null,
-    srcChanges: dirty?.code === 0 ? dirty.stdout.split('\n').filter(Boolean).map((l) => l.trim()) : null,
+    srcChanges:
+      dirty?.code === 0
+        ? dirty.stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.trim())
+        : null,
   };
 }
 
@@ -97,13 +111,26 @@ async function main() {
   mkdirSync(TMP, { recursive: true });
   const results = {
     machine: machine(),
-    config: { quick: QUICK, skip1M: SKIP_1M, concurrency: C, reps: REPS, sweep: SWEEP, headlineSize: HEADLINE, sizes: SIZES },
+    config: {
+      quick: QUICK,
+      skip1M: SKIP_1M,
+      concurrency: C,
+      reps: REPS,
+      sweep: SWEEP,
+      headlineSize: HEADLINE,
+      sizes: SIZES,
+    },
     targets: TARGETS,
     warnings: [],
     runs: [],
   };
-  log(`enews benchmark — ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}${QUICK ? ' (BENCH_QUICK)' : ''}`);
-  if (!QUICK) log(`Full run: ~10 minutes without the 1M send${SKIP_1M ? '' : ', which takes as long as 1M messages take (~15 minutes at 1,100 msg/s); BENCH_SKIP_1M=1 leaves it out'}.`);
+  log(
+    `enews benchmark — ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}${QUICK ? ' (BENCH_QUICK)' : ''}`,
+  );
+  if (!QUICK)
+    log(
+      `Full run: ~10 minutes without the 1M send${SKIP_1M ? '' : ', which takes as long as 1M messages take (~15 minutes at 1,100 msg/s); BENCH_SKIP_1M=1 leaves it out'}.`,
+    );
 
   // 1. Compile src → lib, so we measure the current source.
   log('\n· npm run build (tsc)');
@@ -112,13 +139,16 @@ async function main() {
     const msg = `tsc reported errors (exit ${tsc.code}); measuring the lib/ it emitted anyway:\n${(tsc.stdout + tsc.stderr).trim().split('\n').slice(0, 10).join('\n')}`;
     results.warnings.push(msg);
     log(`  warning: ${msg}`);
-    if (!existsSync(path.join(ROOT, 'lib', 'cli', 'main.js'))) throw new Error('lib/cli/main.js is missing: the build failed');
+    if (!existsSync(path.join(ROOT, 'lib', 'cli', 'main.js')))
+      throw new Error('lib/cli/main.js is missing: the build failed');
   }
 
   results.source = await sourceState();
   const stamp = libStamp();
   results.source.libBuiltAt = new Date(stamp).toISOString();
-  log(`  source: commit ${results.source.commit ?? '?'}${results.source.srcChanges?.length ? ` + ${results.source.srcChanges.length} uncommitted change(s) in src/` : ''}`);
+  log(
+    `  source: commit ${results.source.commit ?? '?'}${results.source.srcChanges?.length ? ` + ${results.source.srcChanges.length} uncommitted change(s) in src/` : ''}`,
+  );
 
   // 2. `enews build 3` from a cold process (one untimed run first: it also makes dist/003 for the sends).
   log('· enews build 3 (cold process, wall clock)');
@@ -128,13 +158,24 @@ async function main() {
     if (r.code !== 0) throw new Error(`enews build 3 failed (exit ${r.code}):\n${r.stderr}`);
     if (i > 0) buildRuns.push({ wallMs: r.wallMs, peakRssKB: r.peakRssKB, cpuS: r.cpuS });
   }
-  results.build = { runs: buildRuns, medianMs: median(buildRuns.map((r) => r.wallMs)), peakRssKB: median(buildRuns.map((r) => r.peakRssKB)) };
-  log(`  ${buildRuns.map((r) => fmt(r.wallMs / 1000, 2)).join(' / ')} s → median ${fmt(results.build.medianMs / 1000, 2)} s`);
+  results.build = {
+    runs: buildRuns,
+    medianMs: median(buildRuns.map((r) => r.wallMs)),
+    peakRssKB: median(buildRuns.map((r) => r.peakRssKB)),
+  };
+  log(
+    `  ${buildRuns.map((r) => fmt(r.wallMs / 1000, 2)).join(' / ')} s → median ${fmt(results.build.medianMs / 1000, 2)} s`,
+  );
   // Startup alone (no work), to separate import cost from build work.
   const startup = [];
   for (let i = 0; i < 3; i++) startup.push(await runMeasured(process.execPath, ['bin/enews.js', '--version']));
-  results.startup = { medianMs: median(startup.map((r) => r.wallMs)), peakRssKB: median(startup.map((r) => r.peakRssKB)) };
-  log(`  (enews --version alone: ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB)`);
+  results.startup = {
+    medianMs: median(startup.map((r) => r.wallMs)),
+    peakRssKB: median(startup.map((r) => r.peakRssKB)),
+  };
+  log(
+    `  (enews --version alone: ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB)`,
+  );
 
   // 3. The message every contender sends.
   const messageBytes = statSync(MESSAGE).size;
@@ -150,7 +191,9 @@ async function main() {
     const t = performance.now();
     const made = await ensure(n, file);
     lists[n] = file;
-    log(`· subscribers: ${path.relative(ROOT, file)} (${fmt(n)} rows, ${fmt(statSync(file).size / 2 ** 20, 1)} MB${made ? `, generated in ${fmt((performance.now() - t) / 1000, 1)} s` : ', reused'})`);
+    log(
+      `· subscribers: ${path.relative(ROOT, file)} (${fmt(n)} rows, ${fmt(statSync(file).size / 2 ** 20, 1)} MB${made ? `, generated in ${fmt((performance.now() - t) / 1000, 1)} s` : ', reused'})`,
+    );
   }
 
   // 5. The sink.
@@ -171,21 +214,29 @@ async function main() {
     const extra = run.peakRssKB ? `, peak RSS ${fmt(MB(run.peakRssKB))} MB` : '';
     log(
       `  ${run.contender.padEnd(11)} ${k(run.size).padStart(4)} C=${run.concurrency} ${run.phase.padEnd(8)} ` +
-        (run.error ? `ERROR: ${run.error}` : `${fmt(run.rate).padStart(6)} msg/s (send ${fmt(run.sendMs / 1000, 1)} s, total ${fmt(run.wallMs / 1000, 1)} s${extra}, other CPU ${fmt(run.otherCpuS, 1)} s)`),
+        (run.error
+          ? `ERROR: ${run.error}`
+          : `${fmt(run.rate).padStart(6)} msg/s (send ${fmt(run.sendMs / 1000, 1)} s, total ${fmt(run.wallMs / 1000, 1)} s${extra}, other CPU ${fmt(run.otherCpuS, 1)} s)`),
     );
     return run;
   };
-  const contenders = { enews: (n, c, phase, o) => enewsRun(n, c, phase, lists[n], o), floor: floorRun, limit: limitRun };
+  const contenders = {
+    enews: (n, c, phase, o) => enewsRun(n, c, phase, lists[n], o),
+    floor: floorRun,
+    limit: limitRun,
+  };
 
   // 6. Concurrency sweep (one run each at 10k).
   if (SWEEP.length) {
     log(`Concurrency sweep at ${k(SWEEP_SIZE)}:`);
-    for (const c of SWEEP) for (const name of ['limit', 'floor', 'enews']) record(await contenders[name](SWEEP_SIZE, c, 'sweep'));
+    for (const c of SWEEP)
+      for (const name of ['limit', 'floor', 'enews']) record(await contenders[name](SWEEP_SIZE, c, 'sweep'));
   }
 
   // 7. Headline: the three contenders interleaved, so load from elsewhere hits them alike.
   log(`\nHeadline at ${k(HEADLINE)}, C=${C}, ${REPS} run(s) each:`);
-  for (let i = 0; i < REPS; i++) for (const name of ['limit', 'floor', 'enews']) record(await contenders[name](HEADLINE, C, 'headline'));
+  for (let i = 0; i < REPS; i++)
+    for (const name of ['limit', 'floor', 'enews']) record(await contenders[name](HEADLINE, C, 'headline'));
 
   // 8. Time per recipient by size (the headline runs count for their size), 1M with a memory timeline.
   log(`\nScaling (enews, C=${C}):`);
@@ -215,14 +266,40 @@ async function enewsRun(n, c, phase, file, { memTimeline = false } = {}) {
   const cpu0 = cpuSnapshot(sink.pid);
   const args = [
     ...(memLog ? ['--import', './bench/mem-sampler.js'] : []),
-    'bin/enews.js', 'send', '3', '--subscribers', file, '--yes', '--concurrency', String(c), '--journal', journal, '--json',
+    'bin/enews.js',
+    'send',
+    '3',
+    '--subscribers',
+    file,
+    '--yes',
+    '--concurrency',
+    String(c),
+    '--journal',
+    journal,
+    '--json',
   ];
   const r = await runMeasured(process.execPath, args, {
-    env: { ...env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, UNSUBSCRIBE_SECRET, ...(memLog ? { BENCH_MEM_LOG: memLog } : {}) },
+    env: {
+      ...env,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+      UNSUBSCRIBE_SECRET,
+      ...(memLog ? { BENCH_MEM_LOG: memLog } : {}),
+    },
   });
   const received = (await sink.settle()) - before;
   const cpu1 = cpuSnapshot(sink.pid);
-  const run = { contender: 'enews', size: n, concurrency: c, phase, wallMs: r.wallMs, peakRssKB: r.peakRssKB, cpuS: r.cpuS, sinkCpuS: pidCpu(cpu0, cpu1), otherCpuS: otherCpu(cpu0, cpu1, r.cpuS), received };
+  const run = {
+    contender: 'enews',
+    size: n,
+    concurrency: c,
+    phase,
+    wallMs: r.wallMs,
+    peakRssKB: r.peakRssKB,
+    cpuS: r.cpuS,
+    sinkCpuS: pidCpu(cpu0, cpu1),
+    otherCpuS: otherCpu(cpu0, cpu1, r.cpuS),
+    received,
+  };
   try {
     if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     const summary = JSON.parse(r.stdout);
@@ -247,10 +324,31 @@ async function enewsRun(n, c, phase, file, { memTimeline = false } = {}) {
 async function floorRun(n, c, phase) {
   const before = await sink.settle();
   const cpu0 = cpuSnapshot(sink.pid);
-  const r = await runMeasured(process.execPath, ['bench/floor.js', '--port', String(sink.port), '--concurrency', String(c), '--count', String(n), '--message', MESSAGE]);
+  const r = await runMeasured(process.execPath, [
+    'bench/floor.js',
+    '--port',
+    String(sink.port),
+    '--concurrency',
+    String(c),
+    '--count',
+    String(n),
+    '--message',
+    MESSAGE,
+  ]);
   const received = (await sink.settle()) - before;
   const cpu1 = cpuSnapshot(sink.pid);
-  const run = { contender: 'floor', size: n, concurrency: c, phase, wallMs: r.wallMs, peakRssKB: r.peakRssKB, cpuS: r.cpuS, sinkCpuS: pidCpu(cpu0, cpu1), otherCpuS: otherCpu(cpu0, cpu1, r.cpuS), received };
+  const run = {
+    contender: 'floor',
+    size: n,
+    concurrency: c,
+    phase,
+    wallMs: r.wallMs,
+    peakRssKB: r.peakRssKB,
+    cpuS: r.cpuS,
+    sinkCpuS: pidCpu(cpu0, cpu1),
+    otherCpuS: otherCpu(cpu0, cpu1, r.cpuS),
+    received,
+  };
   try {
     if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim().slice(-300)}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop());
@@ -267,11 +365,38 @@ async function limitRun(n, c, phase) {
   const before = await sink.settle();
   const cpu0 = cpuSnapshot(sink.pid);
   // -d: keep the connection for the next message; -s: parallel sessions; -m: total messages; -F: our message; -N: distinct recipients.
-  const args = ['-d', '-s', String(c), '-m', String(n), '-F', MESSAGE_LF, '-N', '-M', 'bench.example.org', '-f', 'coop-enews@example.org', '-t', 'subscriber@bench.example.net', `127.0.0.1:${sink.port}`];
+  const args = [
+    '-d',
+    '-s',
+    String(c),
+    '-m',
+    String(n),
+    '-F',
+    MESSAGE_LF,
+    '-N',
+    '-M',
+    'bench.example.org',
+    '-f',
+    'coop-enews@example.org',
+    '-t',
+    'subscriber@bench.example.net',
+    `127.0.0.1:${sink.port}`,
+  ];
   const r = await runMeasured(SMTP_SOURCE, args);
   const received = (await sink.settle()) - before;
   const cpu1 = cpuSnapshot(sink.pid);
-  const run = { contender: 'limit', size: n, concurrency: c, phase, wallMs: r.wallMs, peakRssKB: r.peakRssKB, cpuS: r.cpuS, sinkCpuS: pidCpu(cpu0, cpu1), otherCpuS: otherCpu(cpu0, cpu1, r.cpuS), received };
+  const run = {
+    contender: 'limit',
+    size: n,
+    concurrency: c,
+    phase,
+    wallMs: r.wallMs,
+    peakRssKB: r.peakRssKB,
+    cpuS: r.cpuS,
+    sinkCpuS: pidCpu(cpu0, cpu1),
+    otherCpuS: otherCpu(cpu0, cpu1, r.cpuS),
+    received,
+  };
   if (r.code !== 0) run.error = `exit ${r.code}: ${r.stderr.trim().slice(-300)}`;
   else if (received !== n) run.error = `smtp-sink counted ${received} messages, expected ${n}`;
   else Object.assign(run, { sent: n, sendMs: r.wallMs, rate: (n * 1000) / r.wallMs });
@@ -280,12 +405,20 @@ async function limitRun(n, c, phase) {
 
 /** Peak RSS and heap before and after the send phase began, from the mem-sampler timeline. */
 function memorySummary(file, sendStartedAt) {
-  const samples = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const samples = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const peak = (xs, key) => Math.max(0, ...xs.map((s) => s[key]));
   const plan = samples.filter((s) => s.at < sendStartedAt);
   const send = samples.filter((s) => s.at >= sendStartedAt);
   const mb = (b) => Math.round(b / 2 ** 20);
-  const phase = (xs) => ({ rssMB: mb(peak(xs, 'rss')), heapUsedMB: mb(peak(xs, 'heapUsed')), heapTotalMB: mb(peak(xs, 'heapTotal')), externalMB: mb(peak(xs, 'external')) });
+  const phase = (xs) => ({
+    rssMB: mb(peak(xs, 'rss')),
+    heapUsedMB: mb(peak(xs, 'heapUsed')),
+    heapTotalMB: mb(peak(xs, 'heapTotal')),
+    externalMB: mb(peak(xs, 'external')),
+  });
   // RSS at 10%, 50%, 90% and the end of the send phase shows steady growth (a leak or an ever-growing set) vs a plateau.
   const at = (f) => send[Math.min(send.length - 1, Math.floor(send.length * f))];
   return {
@@ -301,7 +434,10 @@ function memorySummary(file, sendStartedAt) {
 // ---------------------------------------------------------------- report
 
 function pick(results, contender, size, c, phase) {
-  return results.runs.filter((r) => r.contender === contender && r.size === size && r.concurrency === c && (!phase || r.phase === phase) && !r.error);
+  return results.runs.filter(
+    (r) =>
+      r.contender === contender && r.size === size && r.concurrency === c && (!phase || r.phase === phase) && !r.error,
+  );
 }
 
 function summarize(results) {
@@ -322,23 +458,37 @@ function summarize(results) {
       rates: runs.map((r) => Math.round(r.rate)),
     };
   }
-  const cpuRatio = head.enews.cpuUsPerMsg && head.floor.cpuUsPerMsg ? head.floor.cpuUsPerMsg / head.enews.cpuUsPerMsg : null;
+  const cpuRatio =
+    head.enews.cpuUsPerMsg && head.floor.cpuUsPerMsg ? head.floor.cpuUsPerMsg / head.enews.cpuUsPerMsg : null;
   const ratioLimit = head.enews.rate && head.limit.rate ? head.enews.rate / head.limit.rate : null;
   const ratioFloor = head.enews.rate && head.floor.rate ? head.enews.rate / head.floor.rate : null;
-  results.headline = { size: H, concurrency: C, ...head, enewsVsLimit: ratioLimit, enewsVsFloor: ratioFloor, enewsVsFloorByCpu: cpuRatio };
+  results.headline = {
+    size: H,
+    concurrency: C,
+    ...head,
+    enewsVsLimit: ratioLimit,
+    enewsVsFloor: ratioFloor,
+    enewsVsFloorByCpu: cpuRatio,
+  };
 
   const names = { limit: 'smtp-source (the limit)', floor: 'nodemailer pool (the floor)', enews: 'enews send' };
   const out = [];
   out.push('');
-  out.push(`Send throughput, ${fmt(H)} messages of ${fmt(results.message.bytes)} bytes, ${C} connections (median of ${REPS})`);
-  out.push(`  ${'contender'.padEnd(28)} ${'msg/s'.padStart(7)} ${'send s'.padStart(7)} ${'total s'.padStart(8)} ${'CPU s'.padStart(6)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}   runs (msg/s)`);
+  out.push(
+    `Send throughput, ${fmt(H)} messages of ${fmt(results.message.bytes)} bytes, ${C} connections (median of ${REPS})`,
+  );
+  out.push(
+    `  ${'contender'.padEnd(28)} ${'msg/s'.padStart(7)} ${'send s'.padStart(7)} ${'total s'.padStart(8)} ${'CPU s'.padStart(6)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}   runs (msg/s)`,
+  );
   for (const name of ['limit', 'floor', 'enews']) {
     const h = head[name];
     out.push(
       `  ${names[name].padEnd(28)} ${fmt(h.rate).padStart(7)} ${fmt(h.sendMs / 1000, 1).padStart(7)} ${fmt(h.wallMs / 1000, 1).padStart(8)} ${fmt(h.cpuS, 1).padStart(6)} ${fmt(h.cpuUsPerMsg).padStart(11)} ${(fmt(MB(h.peakRssKB)) + ' MB').padStart(9)}   ${h.rates.join(', ')}`,
     );
   }
-  out.push(`  enews / limit = ${fmt(ratioLimit, 3)}    enews / floor = ${fmt(ratioFloor, 3)}    (by CPU per message, which competing load distorts less: floor / enews = ${fmt(cpuRatio, 2)})`);
+  out.push(
+    `  enews / limit = ${fmt(ratioLimit, 3)}    enews / floor = ${fmt(ratioFloor, 3)}    (by CPU per message, which competing load distorts less: floor / enews = ${fmt(cpuRatio, 2)})`,
+  );
   out.push(`  sink CPU per run and CPU used by other processes are in latest.json (sinkCpuS, otherCpuS).`);
 
   if (SWEEP.length) {
@@ -360,10 +510,14 @@ function summarize(results) {
 
   out.push('');
   out.push(`enews time per recipient by list size (C=${C}; median where there are several runs)`);
-  out.push(`  ${'size'.padStart(6)} ${'total s'.padStart(8)} ${'setup+plan s'.padStart(13)} ${'send s'.padStart(7)} ${'msg/s'.padStart(7)} ${'µs/recipient'.padStart(13)} ${'(send only)'.padStart(12)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}`);
+  out.push(
+    `  ${'size'.padStart(6)} ${'total s'.padStart(8)} ${'setup+plan s'.padStart(13)} ${'send s'.padStart(7)} ${'msg/s'.padStart(7)} ${'µs/recipient'.padStart(13)} ${'(send only)'.padStart(12)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}`,
+  );
   const scaling = [];
   for (const n of SIZES) {
-    const runs = results.runs.filter((r) => r.contender === 'enews' && r.size === n && r.concurrency === C && r.phase !== 'sweep' && !r.error);
+    const runs = results.runs.filter(
+      (r) => r.contender === 'enews' && r.size === n && r.concurrency === C && r.phase !== 'sweep' && !r.error,
+    );
     if (!runs.length) continue;
     const row = {
       size: n,
@@ -392,13 +546,25 @@ function summarize(results) {
     );
   }
   out.push('');
-  out.push(`enews build 3, cold process: median ${fmt(results.build.medianMs / 1000, 2)} s (${results.build.runs.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')}); enews --version alone ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB`);
+  out.push(
+    `enews build 3, cold process: median ${fmt(results.build.medianMs / 1000, 2)} s (${results.build.runs.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')}); enews --version alone ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB`,
+  );
 
   // Targets.
   const v = [];
   const indicative = QUICK ? ' (quick run: 10k, indicative only)' : '';
-  v.push({ target: `enews ≥ ${TARGETS.vsFloor} × floor at ${k(H)}${indicative}`, value: ratioFloor, shown: `${fmt(ratioFloor, 3)}×`, pass: ratioFloor === null ? null : ratioFloor >= TARGETS.vsFloor });
-  v.push({ target: `enews ≥ ${TARGETS.vsLimit} × smtp-source at ${k(H)}${indicative}`, value: ratioLimit, shown: `${fmt(ratioLimit, 3)}×`, pass: ratioLimit === null ? null : ratioLimit >= TARGETS.vsLimit });
+  v.push({
+    target: `enews ≥ ${TARGETS.vsFloor} × floor at ${k(H)}${indicative}`,
+    value: ratioFloor,
+    shown: `${fmt(ratioFloor, 3)}×`,
+    pass: ratioFloor === null ? null : ratioFloor >= TARGETS.vsFloor,
+  });
+  v.push({
+    target: `enews ≥ ${TARGETS.vsLimit} × smtp-source at ${k(H)}${indicative}`,
+    value: ratioLimit,
+    shown: `${fmt(ratioLimit, 3)}×`,
+    pass: ratioLimit === null ? null : ratioLimit >= TARGETS.vsLimit,
+  });
   const big = scaling.find((s) => s.size >= 1_000_000);
   v.push({
     target: `peak RSS ≤ ${TARGETS.rssMB} MB at 1M`,
@@ -406,7 +572,12 @@ function summarize(results) {
     shown: big ? `${fmt(MB(big.peakRssKB))} MB` : 'not run (BENCH_QUICK/BENCH_SKIP_1M)',
     pass: big ? MB(big.peakRssKB) <= TARGETS.rssMB : null,
   });
-  v.push({ target: `enews build 3 ≤ ${TARGETS.buildS} s cold`, value: results.build.medianMs / 1000, shown: `${fmt(results.build.medianMs / 1000, 2)} s`, pass: results.build.medianMs / 1000 <= TARGETS.buildS });
+  v.push({
+    target: `enews build 3 ≤ ${TARGETS.buildS} s cold`,
+    value: results.build.medianMs / 1000,
+    shown: `${fmt(results.build.medianMs / 1000, 2)} s`,
+    pass: results.build.medianMs / 1000 <= TARGETS.buildS,
+  });
   if (scaling.length >= 2) {
     const first = scaling[0];
     const lastRow = scaling[scaling.length - 1];
@@ -421,7 +592,8 @@ function summarize(results) {
   results.verdict = v;
   out.push('');
   out.push('Targets');
-  for (const t of v) out.push(`  ${t.pass === null ? 'SKIP' : t.pass ? 'PASS' : 'FAIL'}  ${t.target.padEnd(52)} ${t.shown}`);
+  for (const t of v)
+    out.push(`  ${t.pass === null ? 'SKIP' : t.pass ? 'PASS' : 'FAIL'}  ${t.target.padEnd(52)} ${t.shown}`);
   const errors = results.runs.filter((r) => r.error);
   if (errors.length) {
     out.push('');

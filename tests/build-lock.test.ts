@@ -18,7 +18,8 @@ async function built() {
   write(dir, 'subscribers.csv', 'email,name\nzoe@example.org,Zoë\n');
   expect((await enews(['build', '3'], dir)).code).toBe(0);
   const before = Object.fromEntries(OUTPUTS.map((f) => [f, readFileSync(path.join(dir, 'dist/003', f))]));
-  const dryRun = () => enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir, { UNSUBSCRIBE_SECRET: SECRET });
+  const dryRun = () =>
+    enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir, { UNSUBSCRIBE_SECRET: SECRET });
   return { dir, before, dryRun };
 }
 
@@ -35,8 +36,18 @@ const NEXT_MONTH = `
 describe('what a build locks', () => {
   it('unrelated edits (a new item, another item, a comment, the suppression lists) leave the approved issue sendable, and a rebuild byte-identical', async () => {
     const { dir, before, dryRun } = await built();
-    write(dir, 'issues/items.yaml', read(dir, 'issues/items.yaml').replace('# The catalog of news items.', '# The catalog of news items (edited).') + NEXT_MONTH);
-    edit(dir, 'issues/items.yaml', 'ILO COOP eNewsUpdate No. 3, 26 April 2017', 'ILO COOP eNewsUpdate No. 3 (26 April 2017)');
+    write(
+      dir,
+      'issues/items.yaml',
+      read(dir, 'issues/items.yaml').replace('# The catalog of news items.', '# The catalog of news items (edited).') +
+        NEXT_MONTH,
+    );
+    edit(
+      dir,
+      'issues/items.yaml',
+      'ILO COOP eNewsUpdate No. 3, 26 April 2017',
+      'ILO COOP eNewsUpdate No. 3 (26 April 2017)',
+    );
     edit(dir, 'issues/newsletter.yaml', 'suppress: []', 'suppress:\n  - never.csv');
     write(dir, 'issues/never.csv', 'email\nnobody@example.org\n');
     const r = await dryRun();
@@ -46,18 +57,46 @@ describe('what a build locks', () => {
     for (const f of OUTPUTS) expect(readFileSync(path.join(dir, 'dist/003', f)).equals(before[f]!), f).toBe(true);
   });
 
-  it('another item that is not even valid (next month\'s, half written) does not block it either', async () => {
+  it("another item that is not even valid (next month's, half written) does not block it either", async () => {
     const { dir, dryRun } = await built();
-    write(dir, 'issues/items.yaml', read(dir, 'issues/items.yaml') + NEXT_MONTH.replace('date: 2017-05-20', 'date: 20/05/2017'));
+    write(
+      dir,
+      'issues/items.yaml',
+      read(dir, 'issues/items.yaml') + NEXT_MONTH.replace('date: 2017-05-20', 'date: 20/05/2017'),
+    );
     const r = await dryRun();
     expect(r.code).toBe(0);
   });
 
   it.each([
-    ['a used item\'s summary', 'issues/items.yaml', 'the eve of the symposium', 'the day before the symposium', 'issues/items.yaml (item "coop-future-of-work") was edited since the build'],
-    ['the issue\'s intro', 'issues/003.yaml', 'This latest issue', 'This issue', 'issues/003.yaml was edited since the build'],
-    ['a newsletter field the template reads', 'issues/newsletter.yaml', 'Geneva', 'Genève', 'issues/newsletter.yaml was edited since the build'],
-    ['a template partial', 'templates/partials/footer.mjml', '</mj-text>', ' </mj-text>', 'templates/partials/footer.mjml was edited since the build'],
+    [
+      "a used item's summary",
+      'issues/items.yaml',
+      'the eve of the symposium',
+      'the day before the symposium',
+      'issues/items.yaml (item "coop-future-of-work") was edited since the build',
+    ],
+    [
+      "the issue's intro",
+      'issues/003.yaml',
+      'This latest issue',
+      'This issue',
+      'issues/003.yaml was edited since the build',
+    ],
+    [
+      'a newsletter field the template reads',
+      'issues/newsletter.yaml',
+      'Geneva',
+      'Genève',
+      'issues/newsletter.yaml was edited since the build',
+    ],
+    [
+      'a template partial',
+      'templates/partials/footer.mjml',
+      '</mj-text>',
+      ' </mj-text>',
+      'templates/partials/footer.mjml was edited since the build',
+    ],
   ])('%s changed: the send is refused, naming what changed', async (_what, file, from, to, says) => {
     const { dir, dryRun } = await built();
     edit(dir, file, from, to);
@@ -72,7 +111,9 @@ describe('what a build locks', () => {
     edit(dir, 'issues/items.yaml', 'date: 2017-04-04', 'date: 04/04/2017');
     const invalid = await dryRun();
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toContain('issues/items.yaml (item "consorzio-copernico") was edited since the build and is not valid now (enews check 3 shows why)');
+    expect(invalid.stderr).toContain(
+      'issues/items.yaml (item "consorzio-copernico") was edited since the build and is not valid now (enews check 3 shows why)',
+    );
     edit(dir, 'issues/items.yaml', '- id: consorzio-copernico', '- id: consorzio-copernico-2');
     const removed = await dryRun();
     expect(removed.code).toBe(1);

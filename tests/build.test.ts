@@ -67,7 +67,9 @@ describe('enews build (as staff run it)', () => {
       'issues/newsletter.yaml',
       'templates/email.mjml',
       'templates/email.txt',
-      ...readdirSync(path.join(dir, 'templates/partials')).sort().map((f) => `templates/partials/${f}`),
+      ...readdirSync(path.join(dir, 'templates/partials'))
+        .sort()
+        .map((f) => `templates/partials/${f}`),
     ]);
     expect(m.inputsHash).toMatch(/^[0-9a-f]{64}$/);
     expect(m.warnings).toEqual([]);
@@ -81,7 +83,10 @@ describe('enews build (as staff run it)', () => {
     expect((mail.headers.get('content-type') as { value: string }).value).toBe('multipart/alternative');
     expect(mail.subject).toBe('ILO COOP eNewsUpdate No. 3');
     expect(mail.from?.value[0]).toEqual({ address: 'coop-enews@example.org', name: 'ILO COOP' });
-    expect((mail.to as { value: Array<{ name: string; address: string }> }).value[0]).toEqual({ name: 'Zoë Martin', address: 'zoe.martin@example.org' });
+    expect((mail.to as { value: Array<{ name: string; address: string }> }).value[0]).toEqual({
+      name: 'Zoë Martin',
+      address: 'zoe.martin@example.org',
+    });
     expect(mail.text).toContain('Dear Zoë Martin,');
     expect(mail.text).toContain(TITLES_NO3[0]);
     expect(mail.html).toBe(read(dir, 'dist/003/email.html'));
@@ -93,7 +98,14 @@ describe('enews build (as staff run it)', () => {
     // RFC 5322 allows 998 characters a line; quoted-printable keeps body lines at 76 (RFC 2045).
     const [head, ...body] = String(raw).split('\r\n\r\n');
     expect(Math.max(...head!.split('\r\n').map((l) => l.length))).toBeLessThanOrEqual(998);
-    expect(Math.max(...body.join('\r\n\r\n').split('\r\n').map((l) => l.length))).toBeLessThanOrEqual(76);
+    expect(
+      Math.max(
+        ...body
+          .join('\r\n\r\n')
+          .split('\r\n')
+          .map((l) => l.length),
+      ),
+    ).toBeLessThanOrEqual(76);
   });
 });
 

@@ -70,15 +70,26 @@ describe('content errors', () => {
     edit(dir, 'issues/items.yaml', 'id: greece-cooperative-journalism', 'id: consorzio-copernico');
     const r = await check(dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/issues\/items\.yaml:\d+:\d+: item id "consorzio-copernico" is used twice \(first at issues\/items\.yaml:\d+/);
+    expect(r.stderr).toMatch(
+      /issues\/items\.yaml:\d+:\d+: item id "consorzio-copernico" is used twice \(first at issues\/items\.yaml:\d+/,
+    );
     const dir2 = copyProject();
     edit(dir2, 'issues/items.yaml', 'type: Spotlight on Cooperatives', 'type: Spotlight');
-    edit(dir2, 'issues/items.yaml', 'url: https://www.example.org/coop/news/coop-future-of-work', 'url: javascript:alert(1)');
-    edit(dir2, 'issues/items.yaml', /  summary: >-\n    The six cooperatives[^\n]*\n[^\n]*\n/, '');
+    edit(
+      dir2,
+      'issues/items.yaml',
+      'url: https://www.example.org/coop/news/coop-future-of-work',
+      'url: javascript:alert(1)',
+    );
+    edit(dir2, 'issues/items.yaml', / {2}summary: >-\n {4}The six cooperatives[^\n]*\n[^\n]*\n/, '');
     const r2 = await check(dir2);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/items\.yaml:\d+:\d+: item "consorzio-copernico": type: must be one of: News, Article, Spotlight on Cooperatives/);
-    expect(r2.stderr).toMatch(/items\.yaml:\d+:\d+: item "coop-future-of-work": url: must start with https:\/\/ \(got "javascript:"\)/);
+    expect(r2.stderr).toMatch(
+      /items\.yaml:\d+:\d+: item "consorzio-copernico": type: must be one of: News, Article, Spotlight on Cooperatives/,
+    );
+    expect(r2.stderr).toMatch(
+      /items\.yaml:\d+:\d+: item "coop-future-of-work": url: must start with https:\/\/ \(got "javascript:"\)/,
+    );
     expect(r2.stderr).toMatch(/items\.yaml:\d+:\d+: item "consorzio-copernico": summary: is required but missing/);
   });
 
@@ -87,19 +98,35 @@ describe('content errors', () => {
     edit(dir, 'issues/items.yaml', '- id: coop-future-of-work\n', '- type: News\n');
     edit(dir, 'issues/items.yaml', '  type: News\n  title: Cooperatives provide', '  title: Cooperatives provide');
     edit(dir, 'issues/items.yaml', 'id: consorzio-copernico', 'id: Consorzio Copernico');
-    edit(dir, 'issues/items.yaml', 'url: https://www.example.org/coop/news/coop-champions-karim-toumi', 'url: javascript:alert(1)');
+    edit(
+      dir,
+      'issues/items.yaml',
+      'url: https://www.example.org/coop/news/coop-champions-karim-toumi',
+      'url: javascript:alert(1)',
+    );
     const r = await check(dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('issues/items.yaml:17:3: 1.id: is required but missing');
-    expect(r.stderr).toContain('issues/items.yaml:25:7: item "Consorzio Copernico": id: must be lowercase letters, digits and dashes');
-    expect(r.stderr).toContain('issues/items.yaml:42:8: item "coop-champions-karim-toumi": url: must start with https:// (got "javascript:")');
+    expect(r.stderr).toContain(
+      'issues/items.yaml:25:7: item "Consorzio Copernico": id: must be lowercase letters, digits and dashes',
+    );
+    expect(r.stderr).toContain(
+      'issues/items.yaml:42:8: item "coop-champions-karim-toumi": url: must start with https:// (got "javascript:")',
+    );
     expect(r.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(3);
 
     const dir2 = copyProject();
-    edit(dir2, 'issues/003.yaml', '  - coop-champions-karim-toumi', '  - id: coop-champions-karim-toumi\n    summary: "Karim Toumi\u202Eevil"\n  - title: no id here');
+    edit(
+      dir2,
+      'issues/003.yaml',
+      '  - coop-champions-karim-toumi',
+      '  - id: coop-champions-karim-toumi\n    summary: "Karim Toumi\u202Eevil"\n  - title: no id here',
+    );
     const r2 = await check(dir2);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toContain('issues/003.yaml:12:14: item "coop-champions-karim-toumi": summary: contains an invisible text-direction override character');
+    expect(r2.stderr).toContain(
+      'issues/003.yaml:12:14: item "coop-champions-karim-toumi": summary: contains an invisible text-direction override character',
+    );
     expect(r2.stderr).toContain('issues/003.yaml:13:5: items.2: must be an item id (text) or a block with "id:"');
     expect(r2.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(2);
   });
@@ -125,7 +152,9 @@ describe('content errors', () => {
     const dir2 = copyProject();
     edit(dir2, 'templates/partials/footer.mjml', '<mj-column>', '<mj-column><mj-bogus />');
     const r2 = await check(dir2);
-    expect(r2.stderr).toMatch(/templates\/partials\/footer\.mjml:2:\d+: MJML: Element mj-bogus doesn't exist or is not registered/);
+    expect(r2.stderr).toMatch(
+      /templates\/partials\/footer\.mjml:2:\d+: MJML: Element mj-bogus doesn't exist or is not registered/,
+    );
   });
 
   it('Handlebars: syntax error, unknown partial and unknown field, each with file:line', async () => {
@@ -133,7 +162,9 @@ describe('content errors', () => {
     edit(dir, 'templates/email.mjml', '{{/each}}', '{{/if}}');
     const r = await check(dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('templates/email.mjml:33:5: Handlebars: {{/if}} does not match {{#each}} opened at line 31');
+    expect(r.stderr).toContain(
+      'templates/email.mjml:33:5: Handlebars: {{/if}} does not match {{#each}} opened at line 31',
+    );
     const dir2 = copyProject();
     edit(dir2, 'templates/email.mjml', '{{> header}}', '{{> headr}}');
     const r2 = await check(dir2);
@@ -141,7 +172,9 @@ describe('content errors', () => {
     const dir3 = copyProject();
     edit(dir3, 'templates/partials/item.mjml', '>{{title}}</a>', '>{{titel}}</a>');
     const r3 = await check(dir3);
-    expect(r3.stderr).toMatch(/templates\/partials\/item\.mjml:8:\d+: Handlebars: the field "titel" does not exist here/);
+    expect(r3.stderr).toMatch(
+      /templates\/partials\/item\.mjml:8:\d+: Handlebars: the field "titel" does not exist here/,
+    );
   });
 
   it('problems in several files are reported in one run', async () => {
@@ -149,7 +182,9 @@ describe('content errors', () => {
     edit(dir, 'issues/newsletter.yaml', 'list_id: enews.coop.example.org', 'list_id: not a domain');
     edit(dir, 'issues/003.yaml', 'number: 3', 'number: three');
     const r = await check(dir);
-    expect(r.stderr).toContain('issues/newsletter.yaml:11:10: list_id: must look like a domain name, e.g. enews.coop.example.org');
+    expect(r.stderr).toContain(
+      'issues/newsletter.yaml:11:10: list_id: must look like a domain name, e.g. enews.coop.example.org',
+    );
     expect(r.stderr).toContain('issues/003.yaml:1:9: number: must be a whole number, e.g. 3');
   });
 

@@ -22,17 +22,31 @@ describe('hostile subscriber data', () => {
     const dir = copyProject();
     // Templates may use merge fields; add one so a hostile "organisation" column reaches the HTML.
     const footer = path.join(dir, 'templates/partials/footer.mjml');
-    write(dir, 'templates/partials/footer.mjml', readFileSync(footer, 'utf8').replace('<p>{{newsletter.why_you_get_this}}</p>', '<p>{{newsletter.why_you_get_this}} ({{slot "organisation"}})</p>'));
+    write(
+      dir,
+      'templates/partials/footer.mjml',
+      readFileSync(footer, 'utf8').replace(
+        '<p>{{newsletter.why_you_get_this}}</p>',
+        '<p>{{newsletter.why_you_get_this}} ({{slot "organisation"}})</p>',
+      ),
+    );
     const rows = [
       ['html@example.org', '<b>Bold</b><script>alert(1)</script>', '<img src=x onerror=alert(1)>'],
       ['tpl@example.org', '{{slot "email"}} {{newsletter.title}}', '{{#each items}}x{{/each}}'],
       ['hdr@example.org', 'Eve Bcc: victim@example.com', 'To: other@example.com'],
       ['quote@example.org', '"Quoted" O\'Hara, Jr. <fake@example.com>', '=?utf-8?q?=0D=0ABcc:_x@evil?='],
     ];
-    write(dir, 'subscribers.csv', ['email,name,organisation', ...rows.map((r) => r.map(q).join(','))].join('\n') + '\n');
+    write(
+      dir,
+      'subscribers.csv',
+      ['email,name,organisation', ...rows.map((r) => r.map(q).join(','))].join('\n') + '\n',
+    );
     expect((await enews(['build', '3'], dir)).code).toBe(0);
     server = await startSmtp();
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: 'x-secret' });
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
+      SMTP_URL: server.url(),
+      UNSUBSCRIBE_SECRET: 'x-secret',
+    });
     expect(r.code).toBe(0);
     expect(server.received).toHaveLength(4);
     for (const [email, name, org] of rows) {
@@ -40,11 +54,19 @@ describe('hostile subscriber data', () => {
       expect(msgs, email).toHaveLength(1);
       expect(msgs[0]!.to).toEqual([email]);
       const mail = await simpleParser(msgs[0]!.raw);
-      expect((mail.to as { value: Array<{ address: string; name: string }> }).value).toEqual([{ address: email, name }]);
+      expect((mail.to as { value: Array<{ address: string; name: string }> }).value).toEqual([
+        { address: email, name },
+      ]);
       expect(mail.bcc).toBeUndefined();
       expect(mail.cc).toBeUndefined();
       expect(mail.text).toContain(`Dear ${name},`);
-      const escaped = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+      const escaped = (s: string) =>
+        s
+          .replace(/&/g, '&amp;')
+          .replace(/</g, '&lt;')
+          .replace(/>/g, '&gt;')
+          .replace(/"/g, '&quot;')
+          .replace(/'/g, '&#39;');
       expect(mail.html).toContain(`Dear ${escaped(name!)},`);
       expect(mail.html).toContain(`(${escaped(org!)})`);
     }
@@ -76,10 +98,16 @@ describe('hostile subscriber data', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('5 of 6 rows in subscribers.csv are invalid; nothing was sent');
     expect(r.stderr).toContain('subscribers.csv:3: name "Eve\\r\\nBcc: victim@example.com" contains a line break');
-    expect(r.stderr).toContain('subscribers.csv:5: name "Invoice\\u202egpj.exe" contains a control or text-direction override character');
-    expect(r.stderr).toContain('subscribers.csv:6: name "Null\\u0000Byte" contains a control or text-direction override character');
+    expect(r.stderr).toContain(
+      'subscribers.csv:5: name "Invoice\\u202egpj.exe" contains a control or text-direction override character',
+    );
+    expect(r.stderr).toContain(
+      'subscribers.csv:6: name "Null\\u0000Byte" contains a control or text-direction override character',
+    );
     expect(r.stderr).toContain(`subscribers.csv:7: name "${'A'.repeat(60)}…" is longer than 200 characters`);
-    expect(r.stderr).toMatch(/subscribers\.csv:8: email "two@example\.org, three@example\.org" is not a valid address: it contains a space/);
+    expect(r.stderr).toMatch(
+      /subscribers\.csv:8: email "two@example\.org, three@example\.org" is not a valid address: it contains a space/,
+    );
     expect(() => readdirSync(path.join(dir, 'out'))).toThrow();
   });
 });

@@ -37,7 +37,9 @@ describe('email.html layout', () => {
     expect(clientWidth).toBe(375);
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     // The item titles wrap inside the screen rather than overflowing it.
-    const widest = await page.evaluate(() => Math.max(...[...document.querySelectorAll('h2, p')].map((e) => e.getBoundingClientRect().right)));
+    const widest = await page.evaluate(() =>
+      Math.max(...[...document.querySelectorAll('h2, p')].map((e) => e.getBoundingClientRect().right)),
+    );
     expect(widest).toBeLessThanOrEqual(375);
     await page.close();
   });

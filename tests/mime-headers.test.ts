@@ -23,7 +23,12 @@ const example = newsletterSchema.parse(parse(readFileSync(path.join(REPO, 'issue
 function message(opts: { newsletter?: Partial<Newsletter>; subject?: string; name?: string; email?: string }): string {
   // Spread over the parsed example on purpose, past the schema's limits: compose must be safe on its own.
   const newsletter = { ...example, ...opts.newsletter } as Newsletter;
-  const rendered = { subject: opts.subject ?? 'ILO COOP eNewsUpdate No. 3', preheader: null, html: splitSlots('<p>Hi</p>'), text: splitSlots('Hi') };
+  const rendered = {
+    subject: opts.subject ?? 'ILO COOP eNewsUpdate No. 3',
+    preheader: null,
+    html: splitSlots('<p>Hi</p>'),
+    text: splitSlots('Hi'),
+  };
   const contentHash = 'f'.repeat(64);
   const skeleton = buildSkeleton(newsletter, rendered, { contentHash });
   const email = opts.email ?? 'zoe.martin@example.org';
@@ -76,7 +81,9 @@ describe('header folding and encoding', () => {
   });
 
   it('a 1,100-character title with spaces stays a quoted string, folded at its spaces', async () => {
-    const title = Array.from({ length: 100 }, (_, i) => `Cooperative ${i} "news" \\`).join(' ').slice(0, 1100);
+    const title = Array.from({ length: 100 }, (_, i) => `Cooperative ${i} "news" \\`)
+      .join(' ')
+      .slice(0, 1100);
     const raw = message({ newsletter: { title: title.trim() } });
     expectWellFolded(raw);
     expect(fieldLines(raw, 'List-Id').length).toBeGreaterThan(14);
@@ -140,18 +147,31 @@ describe('header folding and encoding', () => {
   it('List-Unsubscribe folds only between its entries, and drops an entry too long for any line', async () => {
     const url = 'https://www.example.org/' + 'u'.repeat(476);
     expect(url.length).toBe(500);
-    const long = message({ newsletter: { unsubscribe: { url, mailto: 'unsub@example.org' } }, email: `${'a.b+c#d'.repeat(9)}@${'sub.example'.repeat(15)}.org` });
+    const long = message({
+      newsletter: { unsubscribe: { url, mailto: 'unsub@example.org' } },
+      email: `${'a.b+c#d'.repeat(9)}@${'sub.example'.repeat(15)}.org`,
+    });
     expectWellFolded(long);
     const lu = headerLines(long).findIndex((l) => l.startsWith('List-Unsubscribe: '));
-    expect(headerLines(long)[lu]).toMatch(/^List-Unsubscribe: <https:\/\/www\.example\.org\/u+\?email=[^ ]+&token=[\w-]{43}>,$/);
+    expect(headerLines(long)[lu]).toMatch(
+      /^List-Unsubscribe: <https:\/\/www\.example\.org\/u+\?email=[^ ]+&token=[\w-]{43}>,$/,
+    );
     expect(headerLines(long)[lu + 1]).toBe(' <mailto:unsub@example.org?subject=unsubscribe>');
     expect(long).toContain('\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n');
 
     // An SMTPUTF8 address percent-encodes to 9 characters a character: no line can hold that link.
-    const raw = message({ newsletter: { unsubscribe: { url, mailto: 'unsub@example.org' } }, email: `${'合作'.repeat(32)}@example.org` });
+    const raw = message({
+      newsletter: { unsubscribe: { url, mailto: 'unsub@example.org' } },
+      email: `${'合作'.repeat(32)}@example.org`,
+    });
     expectWellFolded(raw);
-    expect(headerLines(raw).filter((l) => l.startsWith('List-Unsubscribe'))).toEqual(['List-Unsubscribe: <mailto:unsub@example.org?subject=unsubscribe>']);
-    expect((await simpleParser(raw)).headers.get('list')).toEqual({ unsubscribe: { mail: 'unsub@example.org?subject=unsubscribe' }, id: { id: 'enews.coop.example.org', name: 'ILO COOP eNewsUpdate' } });
+    expect(headerLines(raw).filter((l) => l.startsWith('List-Unsubscribe'))).toEqual([
+      'List-Unsubscribe: <mailto:unsub@example.org?subject=unsubscribe>',
+    ]);
+    expect((await simpleParser(raw)).headers.get('list')).toEqual({
+      unsubscribe: { mail: 'unsub@example.org?subject=unsubscribe' },
+      id: { id: 'enews.coop.example.org', name: 'ILO COOP eNewsUpdate' },
+    });
   });
 });
 
@@ -161,8 +181,18 @@ describe('length limits in newsletter.yaml', () => {
     edit(dir, 'issues/newsletter.yaml', 'title: ILO COOP eNewsUpdate', `title: ${'T'.repeat(151)}`);
     edit(dir, 'issues/newsletter.yaml', 'name: ILO COOP', `name: ${'N'.repeat(101)}`);
     edit(dir, 'issues/newsletter.yaml', 'list_id: enews.coop.example.org', `list_id: ${'l'.repeat(250)}.example.org`);
-    edit(dir, 'issues/newsletter.yaml', 'url: https://www.example.org/coop/enews/unsubscribe', `url: https://www.example.org/${'u'.repeat(477)}`);
-    edit(dir, 'issues/newsletter.yaml', 'archive_url: https://www.example.org/coop/enews/{number}', `archive_url: https://www.example.org/${'a'.repeat(877)}`);
+    edit(
+      dir,
+      'issues/newsletter.yaml',
+      'url: https://www.example.org/coop/enews/unsubscribe',
+      `url: https://www.example.org/${'u'.repeat(477)}`,
+    );
+    edit(
+      dir,
+      'issues/newsletter.yaml',
+      'archive_url: https://www.example.org/coop/enews/{number}',
+      `archive_url: https://www.example.org/${'a'.repeat(877)}`,
+    );
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('issues/newsletter.yaml:3:8: title: must be at most 150 characters');
@@ -176,8 +206,18 @@ describe('length limits in newsletter.yaml', () => {
     const dir = copyProject();
     edit(dir, 'issues/newsletter.yaml', 'title: ILO COOP eNewsUpdate', `title: ${'T'.repeat(150)}`);
     edit(dir, 'issues/newsletter.yaml', 'name: ILO COOP', `name: ${'N'.repeat(100)}`);
-    edit(dir, 'issues/newsletter.yaml', 'url: https://www.example.org/coop/enews/unsubscribe', `url: https://www.example.org/${'u'.repeat(476)}`);
-    edit(dir, 'issues/newsletter.yaml', 'archive_url: https://www.example.org/coop/enews/{number}', `archive_url: https://www.example.org/${'a'.repeat(876)}`);
+    edit(
+      dir,
+      'issues/newsletter.yaml',
+      'url: https://www.example.org/coop/enews/unsubscribe',
+      `url: https://www.example.org/${'u'.repeat(476)}`,
+    );
+    edit(
+      dir,
+      'issues/newsletter.yaml',
+      'archive_url: https://www.example.org/coop/enews/{number}',
+      `archive_url: https://www.example.org/${'a'.repeat(876)}`,
+    );
     const r = await enews(['check', '3'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

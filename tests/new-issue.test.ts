@@ -28,7 +28,12 @@ describe('enews new', () => {
     expect(r.code).toBe(0);
     const issue = parse(read(dir, 'issues/002.yaml'));
     // Since issue 1 (2017-02-14): Viet Nam plus the three of No. 3; not "eNewsUpdate No. 2/3" announcements.
-    expect(issue.items).toEqual(['coop-future-of-work', 'viet-nam-agricultural-cooperatives', 'coop-champions-karim-toumi', 'consorzio-copernico']);
+    expect(issue.items).toEqual([
+      'coop-future-of-work',
+      'viet-nam-agricultural-cooperatives',
+      'coop-champions-karim-toumi',
+      'consorzio-copernico',
+    ]);
   });
 
   it('writes a file that check accepts, flagging the TODO placeholders, and send refuses it', async () => {
@@ -47,7 +52,9 @@ describe('enews new', () => {
     expect(c.stderr).toMatch(/warning: issues\/004\.yaml:\d+:\d+: intro still holds TODO placeholder text/);
     expect(c.stderr).toContain('the issue has no items');
     await enews(['build', '4'], dir);
-    const s = await enews(['send', '4', '--subscribers', 'subscribers.example.csv', '--yes'], dir, { SMTP_URL: 'smtp://127.0.0.1:9' });
+    const s = await enews(['send', '4', '--subscribers', 'subscribers.example.csv', '--yes'], dir, {
+      SMTP_URL: 'smtp://127.0.0.1:9',
+    });
     expect(s.code).toBe(1);
     expect(s.stderr).toContain('Issue 4 still contains TODO placeholder text');
   });
@@ -57,7 +64,9 @@ describe('enews new', () => {
     for (const n of ['001', '002', '003']) rmSync(path.join(dir, `issues/${n}.yaml`));
     const r = await enews(['new', '--date', '2016-01-01'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Wrote issues/001.yaml: issue 1, 01 January 2016, no items preselected: the catalog has no item dated on or before 01 January 2016.\n');
+    expect(r.stdout).toContain(
+      'Wrote issues/001.yaml: issue 1, 01 January 2016, no items preselected: the catalog has no item dated on or before 01 January 2016.\n',
+    );
     expect(r.stderr).toBe('');
   });
 
@@ -77,15 +86,19 @@ describe('enews new', () => {
     expect((await enews(['new'], dir2)).code).toBe(0);
     const r2 = await enews(['new'], dir2);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/^error: Issue 4 already has the date \d{4}-\d{2}-\d{2} \(issues\/004\.yaml\); a new issue needs a later date\./);
+    expect(r2.stderr).toMatch(
+      /^error: Issue 4 already has the date \d{4}-\d{2}-\d{2} \(issues\/004\.yaml\); a new issue needs a later date\./,
+    );
     expect(existsSync(path.join(dir2, 'issues/005.yaml'))).toBe(false);
   });
 
-  it('refuses a --date equal to the previous issue\'s date', async () => {
+  it("refuses a --date equal to the previous issue's date", async () => {
     const dir = copyProject();
     const r = await enews(['new', '--date', '2017-04-26'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: Issue 3 already has the date 2017-04-26 (issues/003.yaml); a new issue needs a later date.');
+    expect(r.stderr).toContain(
+      'error: Issue 3 already has the date 2017-04-26 (issues/003.yaml); a new issue needs a later date.',
+    );
     expect(r.stderr).toContain('enews new --date 2017-04-27 (or later)');
     expect(existsSync(path.join(dir, 'issues/004.yaml'))).toBe(false);
   });

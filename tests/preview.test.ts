@@ -69,7 +69,9 @@ let original003: string;
 beforeAll(async () => {
   dir = copyProject();
   original003 = read(dir, 'issues/003.yaml');
-  preview = await startPreview(dir, ['3', '--port', '0', '--subscribers', 'subscribers.example.csv'], { UNSUBSCRIBE_SECRET: SECRET });
+  preview = await startPreview(dir, ['3', '--port', '0', '--subscribers', 'subscribers.example.csv'], {
+    UNSUBSCRIBE_SECRET: SECRET,
+  });
   started.push(preview);
   url = preview.url;
   browser = await launchBrowser(process.env.CHROMIUM_PATH);
@@ -95,17 +97,23 @@ async function frameText(frame: string): Promise<string> {
 
 async function unsubscribeHref(frame: string): Promise<string | null> {
   try {
-    return await page.frameLocator(frame).getByRole('link', { name: 'Unsubscribe' }).getAttribute('href', { timeout: 1000 });
+    return await page
+      .frameLocator(frame)
+      .getByRole('link', { name: 'Unsubscribe' })
+      .getAttribute('href', { timeout: 1000 });
   } catch {
     return null;
   }
 }
 
 async function pick(name: string): Promise<void> {
-  const value = await page.locator('#recipient option').evaluateAll(
-    (options, wanted) => (options as HTMLOptionElement[]).find((o) => o.textContent!.startsWith(`${wanted} <`))?.value,
-    name,
-  );
+  const value = await page
+    .locator('#recipient option')
+    .evaluateAll(
+      (options, wanted) =>
+        (options as HTMLOptionElement[]).find((o) => o.textContent!.startsWith(`${wanted} <`))?.value,
+      name,
+    );
   expect(value, `"${name}" is offered in the picker`).toBeDefined();
   await page.selectOption('#recipient', value!);
 }
@@ -142,7 +150,14 @@ describe('enews preview', () => {
   });
 
   test('answers only its own routes: paths outside them are 404, other Host names 403', async () => {
-    for (const path of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/email.html/../../../etc/passwd', '/..%2f..%2fetc%2fpasswd', '/issues/003.yaml', '/subscribers.example.csv']) {
+    for (const path of [
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/email.html/../../../etc/passwd',
+      '/..%2f..%2fetc%2fpasswd',
+      '/issues/003.yaml',
+      '/subscribers.example.csv',
+    ]) {
       const res = await rawGet(url, path);
       expect(res.status, path).toBe(404);
       expect(res.body).not.toMatch(/root:|zoe\.martin/);
@@ -160,7 +175,8 @@ describe('enews preview', () => {
       }
     }
     // Email content must never run scripts: the frames are sandboxed without allow-scripts.
-    for (const frame of FRAMES) expect(await page.locator(frame).getAttribute('sandbox')).not.toContain('allow-scripts');
+    for (const frame of FRAMES)
+      expect(await page.locator(frame).getAttribute('sandbox')).not.toContain('allow-scripts');
     expect(await page.locator('#frame-desktop').evaluate((f) => (f as HTMLIFrameElement).clientWidth)).toBe(700);
   });
 
@@ -172,7 +188,15 @@ describe('enews preview', () => {
         return { client: e.clientWidth, scroll: e.scrollWidth, tall: e.scrollHeight, shown: e.clientHeight };
       });
     // The page sizes the frame to the email's height once it has loaded, so no scrollbar takes width from it.
-    await expect.poll(async () => { const m = await measure(); return m.shown >= m.tall; }, { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const m = await measure();
+          return m.shown >= m.tall;
+        },
+        { timeout: 5000 },
+      )
+      .toBe(true);
     const { client, scroll } = await measure();
     expect(client).toBe(375);
     expect(scroll).toBeLessThanOrEqual(client);
@@ -186,7 +210,9 @@ describe('enews preview', () => {
     expect(headers).toContain('Subject\tILO COOP eNewsUpdate No. 3');
     expect(headers).toContain('Preheader\tThe future of work and cooperatives');
     expect(headers).toContain('List-Id\t"ILO COOP eNewsUpdate" <enews.coop.example.org>');
-    expect(headers).toContain('List-Unsubscribe\t<https://www.example.org/coop/enews/unsubscribe?email=zoe.martin%40example.org&token=');
+    expect(headers).toContain(
+      'List-Unsubscribe\t<https://www.example.org/coop/enews/unsubscribe?email=zoe.martin%40example.org&token=',
+    );
     expect(headers).toContain('List-Unsubscribe-Post\tList-Unsubscribe=One-Click');
     expect(await page.locator('#warnings').innerText()).toBe('No warnings.');
     expect(await page.locator('#error').isVisible()).toBe(false);
@@ -231,7 +257,10 @@ describe('enews preview', () => {
   });
 
   test('downloads the complete .eml of the picked subscriber', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download .eml' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download .eml' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('issue-003-zoe.martin@example.org.eml');
     const mail = await simpleParser(readFileSync((await download.path())!));
     expect((mail.headers.get('content-type') as { value: string }).value).toBe('multipart/alternative');
@@ -242,20 +271,29 @@ describe('enews preview', () => {
     expect(mail.html).toContain('Dear Zoë Martin,');
     const line = (key: string) => mail.headerLines.find((h) => h.key === key)?.line ?? '';
     expect(line('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(line('list-unsubscribe')).toContain(`email=zoe.martin%40example.org&token=${unsubscribeToken(SECRET, LIST_ID, 'zoe.martin@example.org')}`);
+    expect(line('list-unsubscribe')).toContain(
+      `email=zoe.martin%40example.org&token=${unsubscribeToken(SECRET, LIST_ID, 'zoe.martin@example.org')}`,
+    );
   });
 
   test('an edit to the issue appears without reloading the page', async () => {
     await page.evaluate(() => ((window as unknown as { untouched: boolean }).untouched = true));
     const started = Date.now();
-    edit(dir, 'issues/003.yaml', 'This latest issue of the ILO COOP Newsletter highlights', 'This freshly edited issue of the ILO COOP Newsletter TODO highlights');
+    edit(
+      dir,
+      'issues/003.yaml',
+      'This latest issue of the ILO COOP Newsletter highlights',
+      'This freshly edited issue of the ILO COOP Newsletter TODO highlights',
+    );
     for (const frame of FRAMES) {
       await expect.poll(() => frameText(frame), { timeout: 5000, interval: 50 }).toContain('This freshly edited issue');
     }
     const took = Date.now() - started;
     expect(took).toBeLessThan(3000);
     // The TODO left in the intro is reported, as enews check would.
-    await expect.poll(() => page.locator('#warnings').innerText(), { timeout: 3000 }).toMatch(/issues\/003\.yaml:\d+:\d+: intro still holds TODO/);
+    await expect
+      .poll(() => page.locator('#warnings').innerText(), { timeout: 3000 })
+      .toMatch(/issues\/003\.yaml:\d+:\d+: intro still holds TODO/);
     expect(await page.evaluate(() => (window as unknown as { untouched?: boolean }).untouched)).toBe(true);
   });
 
@@ -271,7 +309,9 @@ describe('enews preview', () => {
     expect(await frameText('#frame-desktop')).toContain('This freshly edited issue');
 
     write(dir, 'issues/003.yaml', original003.replace('- consorzio-copernico', '- consorzio-copernic'));
-    await expect.poll(errorText, { timeout: 5000 }).toMatch(/issues\/003\.yaml:12:\d+: items\.2: unknown item id "consorzio-copernic"/);
+    await expect
+      .poll(errorText, { timeout: 5000 })
+      .toMatch(/issues\/003\.yaml:12:\d+: items\.2: unknown item id "consorzio-copernic"/);
     expect(await errorText()).toContain('consorzio-copernico');
 
     write(dir, 'issues/003.yaml', original003);
@@ -281,7 +321,9 @@ describe('enews preview', () => {
     edit(dir, 'templates/email.mjml', '{{#if}}', '');
     await error.waitFor({ state: 'hidden', timeout: 5000 });
     for (const frame of FRAMES) {
-      await expect.poll(() => frameText(frame), { timeout: 5000 }).toContain('This latest issue of the ILO COOP Newsletter');
+      await expect
+        .poll(() => frameText(frame), { timeout: 5000 })
+        .toContain('This latest issue of the ILO COOP Newsletter');
     }
     expect(await page.locator('#warnings').innerText()).toBe('No warnings.');
     expect(preview.stderr()).toMatch(/error: Issue 3 cannot be built/);
@@ -323,7 +365,12 @@ describe('enews preview when starting', () => {
     write(cwd, 'issues/items.yaml', good.replace('type: News', 'type: Newz'));
     const p = await startPreview(cwd, ['3', '--port', '0']);
     started.push(p);
-    const state = async () => (await fetch(new URL('/api/state', p.url))).json() as Promise<{ ready: boolean; error: string | null; recipients: Array<{ label: string }> }>;
+    const state = async () =>
+      (await fetch(new URL('/api/state', p.url))).json() as Promise<{
+        ready: boolean;
+        error: string | null;
+        recipients: Array<{ label: string }>;
+      }>;
     const before = await state();
     expect(before.ready).toBe(false);
     expect(before.error).toMatch(/issues\/items\.yaml:\d+:\d+: .*type: must be one of: News, Article/);
@@ -334,7 +381,10 @@ describe('enews preview when starting', () => {
     const after = await state();
     expect(after.error).toBeNull();
     // Without --subscribers the picker offers the newsletter's sample recipient and someone without a name.
-    expect(after.recipients.map((r) => r.label)).toEqual(['Zoë Martin <zoe.martin@example.org>', '(no name) <no.name@example.org>']);
+    expect(after.recipients.map((r) => r.label)).toEqual([
+      'Zoë Martin <zoe.martin@example.org>',
+      '(no name) <no.name@example.org>',
+    ]);
     p.child.kill('SIGINT');
     expect(await p.exited).toBe(0);
   });

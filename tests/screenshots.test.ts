@@ -8,7 +8,10 @@ import { copyProject, emptyDir } from './helpers/project.js';
 /** Width and height from the IHDR chunk, which a PNG must start with. */
 function pngSize(file: string): { width: number; height: number } {
   const b = readFileSync(file);
-  expect(b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `${file} is a PNG`).toBe(true);
+  expect(
+    b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    `${file} is a PNG`,
+  ).toBe(true);
   expect(b.toString('latin1', 12, 16)).toBe('IHDR');
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
@@ -17,7 +20,10 @@ describe('enews build --screenshots', () => {
   test('writes desktop.png (800 px) and mobile.png (375 px) next to the build', async () => {
     const dir = copyProject();
     const out = emptyDir();
-    const r = await runCli(['build', '3', '--screenshots', '--out', out], { cwd: dir, env: { CHROMIUM_PATH: process.env.CHROMIUM_PATH } });
+    const r = await runCli(['build', '3', '--screenshots', '--out', out], {
+      cwd: dir,
+      env: { CHROMIUM_PATH: process.env.CHROMIUM_PATH },
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const desktop = pngSize(path.join(out, '003', 'desktop.png'));
@@ -32,7 +38,9 @@ describe('enews build --screenshots', () => {
   });
 
   test('--browser with a wrong path exits 1 and names the path', async () => {
-    const r = await runCli(['build', '3', '--screenshots', '--browser', '/nonexistent/chromium', '--out', emptyDir()], { cwd: copyProject() });
+    const r = await runCli(['build', '3', '--screenshots', '--browser', '/nonexistent/chromium', '--out', emptyDir()], {
+      cwd: copyProject(),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('/nonexistent/chromium');
     expect(r.stderr).toMatch(/--browser|CHROMIUM_PATH/);
@@ -40,7 +48,10 @@ describe('enews build --screenshots', () => {
   });
 
   test('CHROMIUM_PATH is used when --browser is not given', async () => {
-    const r = await runCli(['build', '3', '--screenshots', '--out', emptyDir()], { cwd: copyProject(), env: { CHROMIUM_PATH: '/nonexistent/chrome-from-env' } });
+    const r = await runCli(['build', '3', '--screenshots', '--out', emptyDir()], {
+      cwd: copyProject(),
+      env: { CHROMIUM_PATH: '/nonexistent/chrome-from-env' },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('No browser at /nonexistent/chrome-from-env');
   });

@@ -70,7 +70,7 @@ describe('secrets', () => {
     expect(written.some(([f]) => f.includes('journal'))).toBe(true);
     expect(written.some(([f]) => f.endsWith('.eml'))).toBe(true);
     for (const secret of secrets) {
-      outputs.forEach((o, i) => expect(o, `output ${i}`).not.toContain(secret));
+      for (const [i, o] of outputs.entries()) expect(o, `output ${i}`).not.toContain(secret);
       for (const [file, text] of written) expect(text, file).not.toContain(secret);
       for (const m of server.received) expect(m.raw.toString('utf8')).not.toContain(secret);
     }

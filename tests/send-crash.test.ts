@@ -21,14 +21,23 @@ afterEach(async () => {
   server = undefined;
 });
 
-function startSend(dir: string, url: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', String(CONCURRENCY)], {
-    cwd: dir,
-    env: cleanEnv({ SMTP_URL: url, UNSUBSCRIBE_SECRET: SECRET }),
-  });
+function startSend(
+  dir: string,
+  url: string,
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', String(CONCURRENCY)],
+    {
+      cwd: dir,
+      env: cleanEnv({ SMTP_URL: url, UNSUBSCRIBE_SECRET: SECRET }),
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
+  );
   return { child, done };
 }
 
@@ -91,7 +100,9 @@ describe('crash safety', () => {
     // The journal ends with exactly one sent record per subscriber, whatever the kills did.
     const sent = journalSent(dir);
     expect(new Set(sent).size).toBe(N);
-    console.log(`crash test: ${killPoints.length} kills, ${server.received.length} messages for ${N} subscribers, ${duplicates} duplicates (bound ${killPoints.length * CONCURRENCY})`);
+    console.log(
+      `crash test: ${killPoints.length} kills, ${server.received.length} messages for ${N} subscribers, ${duplicates} duplicates (bound ${killPoints.length * CONCURRENCY})`,
+    );
   });
 
   it('Ctrl-C (SIGINT) finishes the messages in flight, records them, exits 4; the same command resumes with no duplicate', async () => {

@@ -29,7 +29,8 @@ async function setup(rows: string, behaviour: Behaviour = {}) {
   const server = await startSmtp(behaviour);
   servers.push(server);
   const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
-  const send = (extra: string[] = []) => enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, env);
+  const send = (extra: string[] = []) =>
+    enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, env);
   return { dir, server, send, env };
 }
 
@@ -43,7 +44,11 @@ describe('international addresses', () => {
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ sent: 2, failed: 1 });
     expect(s.failures).toEqual([
-      { email: 'jörg@example.org', code: null, response: 'not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8' },
+      {
+        email: 'jörg@example.org',
+        code: null,
+        response: 'not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8',
+      },
     ]);
     expect(server.wireRcpts.sort()).toEqual(['hans@xn--mller-kva.example', 'plain@example.org']);
     expect(server.mailFroms.every((m) => !m.smtpUtf8)).toBe(true);
@@ -63,7 +68,10 @@ describe('international addresses', () => {
 
 describe('secrets of any length', () => {
   it('a 4-character password echoed in a 535 reply is never printed', async () => {
-    const { dir, server } = await setup(csv(people(2)), { auth: { user: 'enews', pass: 'right-password' }, authEcho: true });
+    const { dir, server } = await setup(csv(people(2)), {
+      auth: { user: 'enews', pass: 'right-password' },
+      authEcho: true,
+    });
     const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--debug'], {
       cwd: dir,
       env: { SMTP_URL: server.url('enews', 'Qz9x'), UNSUBSCRIBE_SECRET: SECRET },
@@ -80,11 +88,15 @@ describe('the recipient spool', () => {
     const { dir, server } = await setup(csv(people(40)), { delayMs: 50 });
     const tmp = emptyDir();
     const spool = path.join(dir, 'journal/003.jsonl.spool');
-    const child = spawn(process.execPath, [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1'], {
-      cwd: dir,
-      env: cleanEnv({ SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp }),
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1'],
+      {
+        cwd: dir,
+        env: cleanEnv({ SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp }),
+        stdio: 'ignore',
+      },
+    );
     await new Promise<void>((resolve) => {
       const check = setInterval(() => {
         if (server.received.length >= 5) {
@@ -101,7 +113,10 @@ describe('the recipient spool', () => {
     expect(existsSync(spool)).toBe(true);
     expect(readdirSync(tmp)).toEqual([]);
 
-    const again = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], { cwd: dir, env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp } });
+    const again = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], {
+      cwd: dir,
+      env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp },
+    });
     expect(again.code).toBe(0);
     expect(existsSync(spool)).toBe(false);
     expect(existsSync(path.join(dir, 'journal/003.jsonl.lock'))).toBe(false);
@@ -111,10 +126,14 @@ describe('the recipient spool', () => {
 });
 
 describe('command-line manners', () => {
-  it('a closed stdout (enews build 3 | head -1) ends quietly: no EPIPE, no stack, the command\'s own exit code', async () => {
+  it("a closed stdout (enews build 3 | head -1) ends quietly: no EPIPE, no stack, the command's own exit code", async () => {
     const dir = copyProject();
     const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'build', '3'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'build', '3'], {
+        cwd: dir,
+        env: cleanEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       // The reader goes away before enews prints anything.
       child.stdout.destroy();
       let stderr = '';
@@ -133,7 +152,9 @@ describe('command-line manners', () => {
       UNSUBSCRIBE_SECRET: SECRET,
     });
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain(`Nothing was sent: the SMTP server 127.0.0.1:${server.port} does not speak TLS on this port.`);
+    expect(r.stderr).toContain(
+      `Nothing was sent: the SMTP server 127.0.0.1:${server.port} does not speak TLS on this port.`,
+    );
     expect(r.stderr).toContain('Use smtp:// (STARTTLS, port 587 or 25) or the port for TLS.');
     expect(r.stderr).not.toMatch(/wrong version number/i);
   });
@@ -152,11 +173,13 @@ describe('the list and its journal', () => {
 });
 
 describe('a dry run is for looking', () => {
-  it('with another subscriber file than the journal\'s, it warns and writes the messages instead of refusing', async () => {
+  it("with another subscriber file than the journal's, it warns and writes the messages instead of refusing", async () => {
     const { dir, send } = await setup(csv(people(3)));
     expect((await send()).code).toBe(0);
     write(dir, 'other.csv', csv(people(5)));
-    const r = await enews(['send', '3', '--subscribers', 'other.csv', '--dry-run', 'out', '--json'], dir, { UNSUBSCRIBE_SECRET: SECRET });
+    const r = await enews(['send', '3', '--subscribers', 'other.csv', '--dry-run', 'out', '--json'], dir, {
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: journal/003.jsonl was written for the subscriber file');
     expect(r.stderr).toContain('This dry run reads it anyway; a real send would refuse it.');
@@ -169,7 +192,20 @@ describe('a dry run is for looking', () => {
     const { dir, server } = await setup(csv(people(5)));
     const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
     const who = people(5)[2]!;
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--test', 'reviewer@example.net', '--as', who.email.toUpperCase()], dir, env);
+    const r = await enews(
+      [
+        'send',
+        '3',
+        '--subscribers',
+        'subscribers.csv',
+        '--test',
+        'reviewer@example.net',
+        '--as',
+        who.email.toUpperCase(),
+      ],
+      dir,
+      env,
+    );
     expect(r.code).toBe(0);
     expect(server.received).toHaveLength(1);
     expect(server.received[0]!.to).toEqual(['reviewer@example.net']);
@@ -178,9 +214,15 @@ describe('a dry run is for looking', () => {
     expect(mail.text).toContain(`Dear ${who.name},`);
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]!.address : '').toBe('reviewer@example.net');
 
-    const unknown = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--test', 'reviewer@example.net', '--as', 'nobody@example.org'], dir, env);
+    const unknown = await enews(
+      ['send', '3', '--subscribers', 'subscribers.csv', '--test', 'reviewer@example.net', '--as', 'nobody@example.org'],
+      dir,
+      env,
+    );
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('--as nobody@example.org: there is no valid row for that address in subscribers.csv.');
+    expect(unknown.stderr).toContain(
+      '--as nobody@example.org: there is no valid row for that address in subscribers.csv.',
+    );
     const alone = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--as', who.email], dir, env);
     expect(alone.code).toBe(2);
     expect(server.received).toHaveLength(1);

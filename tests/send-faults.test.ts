@@ -27,7 +27,10 @@ async function setup(n: number, behaviour: Behaviour = {}) {
   const server = await startSmtp(behaviour);
   servers.push(server);
   const send = (extra: string[] = [], url = server.url()) =>
-    enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, { SMTP_URL: url, UNSUBSCRIBE_SECRET: SECRET });
+    enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, {
+      SMTP_URL: url,
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
   return { dir, server, send };
 }
 
@@ -50,12 +53,16 @@ describe('fault handling', () => {
   it('550 for some recipients: recorded as failed, not retried, exit 3; --retry-failed sends to them only', async () => {
     const bad = new Set(['reader00002@example.org', 'reader00005@example.org']);
     let reject = true;
-    const { dir, server, send } = await setup(6, { rcpt: (a) => (reject && bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined) });
+    const { dir, server, send } = await setup(6, {
+      rcpt: (a) => (reject && bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined),
+    });
     const r = await send();
     expect(r.code).toBe(3);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ sent: 4, failed: 2, deferred: 0, notAttempted: 0, rows: 6 });
-    expect(s.failures).toEqual(expect.arrayContaining([{ email: 'reader00002@example.org', code: 550, response: '550 5.1.1 No such user' }]));
+    expect(s.failures).toEqual(
+      expect.arrayContaining([{ email: 'reader00002@example.org', code: 550, response: '550 5.1.1 No such user' }]),
+    );
     for (const a of bad) expect(server.rcptAttempts.filter((x) => x === a)).toHaveLength(1);
     const failed = records(dir).filter((x) => x.type === 'failed');
     expect(failed.map((x) => x.email).sort()).toEqual([...bad].sort());
@@ -71,7 +78,10 @@ describe('fault handling', () => {
   });
 
   it('451 a few times then accepted: retried with backoff and delivered once', async () => {
-    const { dir, server, send } = await setup(4, { rcpt: (a, n) => (a === 'reader00003@example.org' && n <= 3 ? { code: 451, message: '4.7.1 Try again later' } : undefined) });
+    const { dir, server, send } = await setup(4, {
+      rcpt: (a, n) =>
+        a === 'reader00003@example.org' && n <= 3 ? { code: 451, message: '4.7.1 Try again later' } : undefined,
+    });
     const r = await send();
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 4, failed: 0, deferred: 0 });
@@ -81,7 +91,9 @@ describe('fault handling', () => {
   });
 
   it('a throttling relay answering 454 is retried and never ends a recipient as failed', async () => {
-    const { dir, send } = await setup(3, { rcpt: () => ({ code: 454, message: '4.7.0 Relay access temporarily throttled' }) });
+    const { dir, send } = await setup(3, {
+      rcpt: () => ({ code: 454, message: '4.7.0 Relay access temporarily throttled' }),
+    });
     const r = await send(['--retries', '2', '--max-failures', '0']);
     expect(r.code).toBe(4);
     const s = JSON.parse(r.stdout);
@@ -99,7 +111,9 @@ describe('fault handling', () => {
   });
 
   it('421 "slow down" lowers the rate and everyone is still delivered once', async () => {
-    const { server, send } = await setup(8, { data: (_to, n) => (n === 3 ? { code: 421, message: '4.7.0 Too many messages, slow down' } : undefined) });
+    const { server, send } = await setup(8, {
+      data: (_to, n) => (n === 3 ? { code: 421, message: '4.7.0 Too many messages, slow down' } : undefined),
+    });
     const r = await send(['--concurrency', '2']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
@@ -116,7 +130,9 @@ describe('fault handling', () => {
       env: { SMTP_URL: server.url('enews', password), UNSUBSCRIBE_SECRET: SECRET },
     });
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain(`Nothing was sent: the SMTP server 127.0.0.1:${server.port} refused the login (535 Authentication credentials invalid)`);
+    expect(r.stderr).toContain(
+      `Nothing was sent: the SMTP server 127.0.0.1:${server.port} refused the login (535 Authentication credentials invalid)`,
+    );
     expect(r.stderr).toContain('Check the user name and password in SMTP_URL.');
     expect(r.stdout + r.stderr).not.toContain(password);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
@@ -186,7 +202,10 @@ describe('journal integrity', () => {
       {
         const child = spawn(
           'bash',
-          ['-c', `trap '' XFSZ; ulimit -f 8; exec "${process.execPath}" "${path.resolve('bin/enews.js')}" send 3 --subscribers subscribers.csv --yes --concurrency 1`],
+          [
+            '-c',
+            `trap '' XFSZ; ulimit -f 8; exec "${process.execPath}" "${path.resolve('bin/enews.js')}" send 3 --subscribers subscribers.csv --yes --concurrency 1`,
+          ],
           { cwd: dir, env: { PATH: process.env.PATH, SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET } },
         );
         let stderr = '';
@@ -259,13 +278,20 @@ describe('a full disk', () => {
     try {
       const { server, dir } = await setup(200);
       const journalFile = path.join(tiny, '003.jsonl');
-      const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1', '--journal', journalFile], {
-        cwd: dir,
-        env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
-      });
+      const r = await runCli(
+        ['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1', '--journal', journalFile],
+        {
+          cwd: dir,
+          env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
+        },
+      );
       expect(r.code).toBe(4);
-      expect(r.stderr).toContain(`Cannot write the journal ${journalFile}: the disk is full. Sending stopped so that no outcome goes unrecorded.`);
-      const journalled = readFileSync(journalFile, 'utf8').split('\n').filter((l) => l.startsWith('{"type":"sent"') && l.endsWith('}')).length;
+      expect(r.stderr).toContain(
+        `Cannot write the journal ${journalFile}: the disk is full. Sending stopped so that no outcome goes unrecorded.`,
+      );
+      const journalled = readFileSync(journalFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{"type":"sent"') && l.endsWith('}')).length;
       expect(journalled).toBeGreaterThan(0);
       expect(server.received.length).toBeLessThanOrEqual(journalled + 1);
       expect(server.received.length).toBeLessThan(200);
@@ -274,24 +300,29 @@ describe('a full disk', () => {
     }
   });
 
-  it.skipIf(!canMount)('a recipient spool that cannot be written is a clean exit 4 before anything is sent', async () => {
-    const tiny = mountTinyTmpfs('16k')!;
-    try {
-      const { server, dir } = await setup(200);
-      const journalFile = path.join(tiny, '003.jsonl');
-      const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--journal', journalFile], {
-        cwd: dir,
-        env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
-      });
-      expect(r.code).toBe(4);
-      expect(r.stderr).toContain(`Cannot write the list of recipients to ${journalFile}.spool: the disk is full. Nothing was sent.`);
-      expect(r.stderr).not.toContain('unexpected failure');
-      expect(server.rcptAttempts).toEqual([]);
-      expect(readdirSync(tiny)).toEqual([]);
-    } finally {
-      execFileSync('umount', [tiny]);
-    }
-  });
+  it.skipIf(!canMount)(
+    'a recipient spool that cannot be written is a clean exit 4 before anything is sent',
+    async () => {
+      const tiny = mountTinyTmpfs('16k')!;
+      try {
+        const { server, dir } = await setup(200);
+        const journalFile = path.join(tiny, '003.jsonl');
+        const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--journal', journalFile], {
+          cwd: dir,
+          env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
+        });
+        expect(r.code).toBe(4);
+        expect(r.stderr).toContain(
+          `Cannot write the list of recipients to ${journalFile}.spool: the disk is full. Nothing was sent.`,
+        );
+        expect(r.stderr).not.toContain('unexpected failure');
+        expect(server.rcptAttempts).toEqual([]);
+        expect(readdirSync(tiny)).toEqual([]);
+      } finally {
+        execFileSync('umount', [tiny]);
+      }
+    },
+  );
 });
 
 describe('TLS', () => {
@@ -304,7 +335,9 @@ describe('TLS', () => {
     const { dir, server, send } = await setup(2, { tls });
     const r = await send();
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/Nothing was sent: cannot reach the SMTP server 127\.0\.0\.1:\d+ \(.*self-signed certificate.*\)/);
+    expect(r.stderr).toMatch(
+      /Nothing was sent: cannot reach the SMTP server 127\.0\.0\.1:\d+ \(.*self-signed certificate.*\)/,
+    );
     expect(server.rcptAttempts).toEqual([]);
     expect(existsSync(path.join(dir, 'journal'))).toBe(false);
   });

@@ -30,7 +30,8 @@ async function setup(n: number, behaviour: Behaviour = {}) {
   const server = await startSmtp(behaviour);
   servers.push(server);
   const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
-  const send = (extra: string[] = []) => enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, env);
+  const send = (extra: string[] = []) =>
+    enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, env);
   return { dir, server, send, env };
 }
 
@@ -68,7 +69,11 @@ describe('one run at a time per journal', () => {
     const lock = path.join(dir, 'journal/003.jsonl.lock');
     mkdirSync(path.join(dir, 'journal'));
     // This test's own process is alive: its lock must be respected.
-    write(dir, 'journal/003.jsonl.lock', JSON.stringify({ pid: process.pid, host: os.hostname(), started: '2026-11-29T10:00:00.000Z', procStart: null }));
+    write(
+      dir,
+      'journal/003.jsonl.lock',
+      JSON.stringify({ pid: process.pid, host: os.hostname(), started: '2026-11-29T10:00:00.000Z', procStart: null }),
+    );
     const held = await send();
     expect(held.code).toBe(4);
     expect(held.stderr).toContain(`(process ${process.pid} on ${os.hostname()}, since 2026-11-29T10:00:00.000Z)`);
@@ -79,10 +84,15 @@ describe('one run at a time per journal', () => {
       const child = spawn(process.execPath, ['-e', '']);
       child.on('exit', () => resolve(child.pid!));
     });
-    writeFileSync(lock, JSON.stringify({ pid: dead, host: os.hostname(), started: '2026-11-29T10:00:00.000Z', procStart: null }));
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: dead, host: os.hostname(), started: '2026-11-29T10:00:00.000Z', procStart: null }),
+    );
     const taken = await send();
     expect(taken.code).toBe(0);
-    expect(taken.stderr).toContain(`note: took over the lock of a send that is no longer running (process ${dead} on ${os.hostname()}`);
+    expect(taken.stderr).toContain(
+      `note: took over the lock of a send that is no longer running (process ${dead} on ${os.hostname()}`,
+    );
     expect(server.received).toHaveLength(3);
     expect(existsSync(lock)).toBe(false);
   });
@@ -134,40 +144,69 @@ describe('a torn journal', () => {
 describe('refusals that are about the sender', () => {
   const cases: Array<[string, Behaviour]> = [];
   let refuse = true;
-  cases.push(['530 to MAIL FROM (a relay that wants a login)', { mail: () => (refuse ? { code: 530, message: '5.7.0 Authentication required' } : undefined) }]);
-  cases.push(['554 5.7.1 relay access denied at RCPT TO', { rcpt: (a) => (refuse ? { code: 554, message: `5.7.1 <${a}>: Relay access denied` } : undefined) }]);
-  cases.push(['550 5.1.8 sender address rejected at RCPT TO', { rcpt: () => (refuse ? { code: 550, message: '5.1.8 <news@example.org>: Sender address rejected: Domain not found' } : undefined) }]);
+  cases.push([
+    '530 to MAIL FROM (a relay that wants a login)',
+    { mail: () => (refuse ? { code: 530, message: '5.7.0 Authentication required' } : undefined) },
+  ]);
+  cases.push([
+    '554 5.7.1 relay access denied at RCPT TO',
+    { rcpt: (a) => (refuse ? { code: 554, message: `5.7.1 <${a}>: Relay access denied` } : undefined) },
+  ]);
+  cases.push([
+    '550 5.1.8 sender address rejected at RCPT TO',
+    {
+      rcpt: () =>
+        refuse
+          ? { code: 550, message: '5.1.8 <news@example.org>: Sender address rejected: Domain not found' }
+          : undefined,
+    },
+  ]);
 
-  it.each(cases)('%s: the run stops (exit 4) with nobody marked failed; fixed, the same command reaches everyone once', async (_name, behaviour) => {
-    refuse = true;
-    const { dir, server, send } = await setup(20, behaviour);
-    const r = await send(['--max-failures', '10', '--concurrency', '4']);
-    expect(r.code).toBe(4);
-    const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ sent: 0, failed: 0 });
-    expect(s.stop.reason).toBe('fatal');
-    expect(s.stop.message).toContain('Stopped: the server refuses this sender or cannot be used');
-    expect(records(dir).filter((x) => x.type === 'failed')).toEqual([]);
+  it.each(cases)(
+    '%s: the run stops (exit 4) with nobody marked failed; fixed, the same command reaches everyone once',
+    async (_name, behaviour) => {
+      refuse = true;
+      const { dir, server, send } = await setup(20, behaviour);
+      const r = await send(['--max-failures', '10', '--concurrency', '4']);
+      expect(r.code).toBe(4);
+      const s = JSON.parse(r.stdout);
+      expect(s).toMatchObject({ sent: 0, failed: 0 });
+      expect(s.stop.reason).toBe('fatal');
+      expect(s.stop.message).toContain('Stopped: the server refuses this sender or cannot be used');
+      expect(records(dir).filter((x) => x.type === 'failed')).toEqual([]);
 
-    refuse = false;
-    const fixed = await send();
-    expect(fixed.code).toBe(0);
-    expect(JSON.parse(fixed.stdout)).toMatchObject({ sent: 20, failed: 0, skipped: { 'already-failed': 0 } });
-    for (const p of people(20)) expect(server.countFor(p.email)).toBe(1);
-  });
+      refuse = false;
+      const fixed = await send();
+      expect(fixed.code).toBe(0);
+      expect(JSON.parse(fixed.stdout)).toMatchObject({ sent: 20, failed: 0, skipped: { 'already-failed': 0 } });
+      for (const p of people(20)) expect(server.countFor(p.email)).toBe(1);
+    },
+  );
 
   it('a run that sends nothing new while the journal holds permanent failures exits 3 and says how to retry', async () => {
     const bad = new Set(['reader00002@example.org', 'reader00004@example.org']);
-    const { dir, send } = await setup(5, { rcpt: (a) => (bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined) });
+    const { dir, send } = await setup(5, {
+      rcpt: (a) => (bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined),
+    });
     expect((await send()).code).toBe(3);
-    const again = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, { SMTP_URL: servers[0]!.url(), UNSUBSCRIBE_SECRET: SECRET });
+    const again = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, {
+      SMTP_URL: servers[0]!.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
     expect(again.code).toBe(3);
-    expect(again.stderr).toContain('2 recipients failed permanently in earlier runs and did not get the issue; add --retry-failed to try them again.');
+    expect(again.stderr).toContain(
+      '2 recipients failed permanently in earlier runs and did not get the issue; add --retry-failed to try them again.',
+    );
   });
 
   it('a failed recipient is shown with the server reply once, never with a doubled code', async () => {
-    const { dir, server } = await setup(3, { rcpt: (a) => (a === 'reader00002@example.org' ? { code: 550, message: '5.1.1 No such user' } : undefined) });
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET });
+    const { dir, server } = await setup(3, {
+      rcpt: (a) => (a === 'reader00002@example.org' ? { code: 550, message: '5.1.1 No such user' } : undefined),
+    });
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, {
+      SMTP_URL: server.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('failed: reader00002@example.org  550 5.1.1 No such user');
     expect(r.stderr).not.toMatch(/\b(\d{3}) \1\b/);
@@ -176,7 +215,9 @@ describe('refusals that are about the sender', () => {
 
 describe('a reply code decides before an error code', () => {
   it('a 421 greeting on a new connection mid-run is "slow down", not the end of the run', async () => {
-    const { server, send } = await setup(12, { connect: (n) => (n === 2 ? { code: 421, message: '4.7.0 Too many connections, try again later' } : undefined) });
+    const { server, send } = await setup(12, {
+      connect: (n) => (n === 2 ? { code: 421, message: '4.7.0 Too many connections, try again later' } : undefined),
+    });
     const r = await send(['--concurrency', '2']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 12, failed: 0, deferred: 0, stop: null });
@@ -213,7 +254,7 @@ describe('the reply to the final dot', () => {
 });
 
 describe('status', () => {
-  it('applies the send\'s suppression lists and shard, so its rows equal the send\'s summary', async () => {
+  it("applies the send's suppression lists and shard, so its rows equal the send's summary", async () => {
     const { dir, send } = await setup(12);
     write(dir, 'blocked.csv', 'email\nreader00003@example.org\nreader00007@example.org\n');
     write(dir, 'issues/never.csv', 'email\nreader00011@example.org\n');

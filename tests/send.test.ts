@@ -50,7 +50,11 @@ function header(mail: ParsedMail, key: string): string | undefined {
 describe('enews send delivers', () => {
   it('exactly one personalised message to every subscriber, with both parts and the unsubscribe headers', async () => {
     const list = people(40);
-    const rows = [...list, { email: 'READER00003@EXAMPLE.ORG', name: 'Duplicate' }, { email: 'gone@example.org', name: 'Gone', status: 'unsubscribed' }];
+    const rows = [
+      ...list,
+      { email: 'READER00003@EXAMPLE.ORG', name: 'Duplicate' },
+      { email: 'gone@example.org', name: 'Gone', status: 'unsubscribed' },
+    ];
     const dir = await builtProject(csv(rows));
     const server = await smtp();
     const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json'], {
@@ -69,14 +73,18 @@ describe('enews send delivers', () => {
       expect(server.countFor(person.email), person.email).toBe(1);
       const msg = server.received.find((m) => m.to.includes(person.email))!;
       const mail = await simpleParser(msg.raw);
-      expect((mail.to as { value: Array<{ address: string; name: string }> }).value).toEqual([{ address: person.email, name: person.name }]);
+      expect((mail.to as { value: Array<{ address: string; name: string }> }).value).toEqual([
+        { address: person.email, name: person.name },
+      ]);
       expect(mail.subject).toBe('ILO COOP eNewsUpdate No. 3');
       expect((mail.headers.get('content-type') as { value: string }).value).toBe('multipart/alternative');
       expect(mail.text).toContain(`Dear ${person.name},`);
       expect(mail.html).toContain(`Dear ${person.name.replace(/'/g, '&#39;')},`);
       const token = createHmac('sha256', SECRET).update(`enews.coop.example.org\n${person.email}`).digest('base64url');
       const link = `https://www.example.org/coop/enews/unsubscribe?email=${encodeURIComponent(person.email)}&token=${token}`;
-      expect(header(mail, 'list-unsubscribe')).toBe(`<${link}>,\r\n <mailto:coop-enews-unsubscribe@example.org?subject=unsubscribe>`);
+      expect(header(mail, 'list-unsubscribe')).toBe(
+        `<${link}>,\r\n <mailto:coop-enews-unsubscribe@example.org?subject=unsubscribe>`,
+      );
       expect(header(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
       expect(mail.html).toContain(`href="${link.replace(/&/g, '&amp;')}"`);
       expect(mail.text).toContain(`Unsubscribe: ${link}`);
@@ -86,19 +94,29 @@ describe('enews send delivers', () => {
     expect(server.countFor('gone@example.org')).toBe(0);
 
     const records = journal(dir);
-    expect(records[0]).toMatchObject({ type: 'run', issue: 3, subscribers: path.join(dir, 'subscribers.csv'), shard: null });
+    expect(records[0]).toMatchObject({
+      type: 'run',
+      issue: 3,
+      subscribers: path.join(dir, 'subscribers.csv'),
+      shard: null,
+    });
     expect(records.filter((x) => x.type === 'sent')).toHaveLength(40);
     expect(records.at(-1)).toMatchObject({ type: 'end', sent: 40, failed: 0, stopped: null });
 
     // The same command again: everyone is done, nothing more is sent.
-    const again = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], { cwd: dir, env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET } });
+    const again = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], {
+      cwd: dir,
+      env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
+    });
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('40 already sent');
     expect(server.received).toHaveLength(40);
 
     const status = await enews(['status', '3'], dir);
     expect(status.stdout).toMatch(/sent\s+40\n\s+failed\s+0/);
-    expect(status.stdout).toMatch(/not sent yet\s+0\n\s+skipped\s+2   1 duplicate, 1 unsubscribed\n\s+total rows\s+42/);
+    expect(status.stdout).toMatch(
+      /not sent yet\s+0\n\s+skipped\s+2 {3}1 duplicate, 1 unsubscribed\n\s+total rows\s+42/,
+    );
   });
 
   it('signs with DKIM when configured; the signature verifies and covers From, Subject and both List-Unsubscribe headers', async () => {
@@ -125,7 +143,8 @@ describe('enews send delivers', () => {
       });
       expect(result.results[0]?.status.result).toBe('pass');
       const signed = String(result.results[0]?.signingHeaders?.keys ?? '').toLowerCase();
-      for (const h of ['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']) expect(signed.split(': ')).toContain(h);
+      for (const h of ['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post'])
+        expect(signed.split(': ')).toContain(h);
     }
     expect(r.stderr + r.stdout).not.toContain('BEGIN PRIVATE KEY');
   });
@@ -133,7 +152,10 @@ describe('enews send delivers', () => {
   it('--test sends only to the given address, marked [TEST], personalised from the list, without a journal', async () => {
     const dir = await builtProject(csv(people(5)));
     const server = await smtp();
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--test', 'READER00002@example.org'], dir, { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET });
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--test', 'READER00002@example.org'], dir, {
+      SMTP_URL: server.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
     expect(r.code).toBe(0);
     expect(server.received).toHaveLength(1);
     const mail = await simpleParser(server.received[0]!.raw);
@@ -145,14 +167,18 @@ describe('enews send delivers', () => {
   it('--dry-run DIR writes every complete message as DIR/<n>.eml and contacts no server', async () => {
     const dir = await builtProject(csv(people(3)));
     const server = await smtp();
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir, { SMTP_URL: server.url() });
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir, {
+      SMTP_URL: server.url(),
+    });
     expect(r.code).toBe(0);
     expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['1.eml', '2.eml', '3.eml']);
     const mail = await simpleParser(readFileSync(path.join(dir, 'out/2.eml')));
     expect((mail.to as { value: Array<{ address: string }> }).value[0]!.address).toBe('reader00002@example.org');
     expect(server.rcptAttempts).toEqual([]);
     expect(existsSync(path.join(dir, 'journal'))).toBe(false);
-    expect(r.stderr).toContain('UNSUBSCRIBE_SECRET is not set, so the unsubscribe links in this dry run carry no token.');
+    expect(r.stderr).toContain(
+      'UNSUBSCRIBE_SECRET is not set, so the unsubscribe links in this dry run carry no token.',
+    );
   });
 
   it('--shard K/N splits the list: the shards together reach everyone once, each with its own journal', async () => {
@@ -177,10 +203,19 @@ describe('enews send delivers', () => {
     edit(dir, 'issues/newsletter.yaml', 'suppress: []', 'suppress: [suppressed.csv]');
     await enews(['build', '3'], dir);
     const server = await smtp();
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--suppress', 'complaints.txt'], dir, { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET });
+    const r = await enews(
+      ['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--suppress', 'complaints.txt'],
+      dir,
+      { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('2 suppressed');
-    expect(server.received.map((m) => m.to[0]).sort()).toEqual(['reader00003@example.org', 'reader00004@example.org', 'reader00005@example.org', 'reader00006@example.org']);
+    expect(server.received.map((m) => m.to[0]).sort()).toEqual([
+      'reader00003@example.org',
+      'reader00004@example.org',
+      'reader00005@example.org',
+      'reader00006@example.org',
+    ]);
   });
 });
 
@@ -193,14 +228,21 @@ describe('enews send refuses, and sends nothing, when', () => {
 
   async function refused(args: string[], env: Record<string, string>, code: number) {
     server = await smtp();
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', ...args], dir, { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, ...env });
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', ...args], dir, {
+      SMTP_URL: server.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+      ...env,
+    });
     expect(r.code).toBe(code);
     expect(server.rcptAttempts).toEqual([]);
     return r.stderr;
   }
 
   it('stdin is not a terminal and --yes is missing (exit 2)', async () => {
-    const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv'], { cwd: dir, env: { SMTP_URL: 'smtp://127.0.0.1:9', UNSUBSCRIBE_SECRET: SECRET } });
+    const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv'], {
+      cwd: dir,
+      env: { SMTP_URL: 'smtp://127.0.0.1:9', UNSUBSCRIBE_SECRET: SECRET },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Refusing to send without confirmation: stdin is not a terminal. Add --yes');
   });
@@ -209,7 +251,10 @@ describe('enews send refuses, and sends nothing, when', () => {
     const d = await builtProject(csv(people(2)));
     edit(d, 'issues/items.yaml', 'the eve of the symposium', 'the day before the symposium');
     server = await smtp();
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET });
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, {
+      SMTP_URL: server.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no longer matches what it was made from');
     expect(r.stderr).toContain('issues/items.yaml (item "coop-future-of-work") was edited since the build');
@@ -218,7 +263,9 @@ describe('enews send refuses, and sends nothing, when', () => {
   });
 
   it('SMTP_URL or UNSUBSCRIBE_SECRET is missing', async () => {
-    const noUrl = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, { UNSUBSCRIBE_SECRET: SECRET });
+    const noUrl = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
     expect(noUrl.code).toBe(1);
     expect(noUrl.stderr).toContain('SMTP_URL is not set');
     const noSecret = await refused(['--yes'], { UNSUBSCRIBE_SECRET: '' }, 1);
@@ -226,7 +273,10 @@ describe('enews send refuses, and sends nothing, when', () => {
   });
 
   it('the server is unreachable (exit 4, before the first message)', async () => {
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, { SMTP_URL: 'smtp://127.0.0.1:9', UNSUBSCRIBE_SECRET: SECRET });
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('Nothing was sent: cannot reach the SMTP server 127.0.0.1:9');
     expect(existsSync(path.join(dir, 'journal'))).toBe(false);
@@ -241,9 +291,13 @@ describe('enews send refuses, and sends nothing, when', () => {
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('3 of 5 rows in');
-    expect(r.stderr).toContain('subscribers.csv:3: email "not-an-address" is not a valid address: it needs the form name@domain');
+    expect(r.stderr).toContain(
+      'subscribers.csv:3: email "not-an-address" is not a valid address: it needs the form name@domain',
+    );
     expect(r.stderr).toContain('subscribers.csv:4: name "Line\\r\\nBreak" contains a line break');
-    expect(r.stderr).toMatch(/subscribers\.csv:6: email "bcc@example\.org\\r\\nBcc: x@evil\.example" is not a valid address: it contains a line break/);
+    expect(r.stderr).toMatch(
+      /subscribers\.csv:6: email "bcc@example\.org\\r\\nBcc: x@evil\.example" is not a valid address: it contains a line break/,
+    );
     expect(server.rcptAttempts).toEqual([]);
     const skip = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--skip-invalid'], d, env);
     expect(skip.code).toBe(0);
@@ -262,9 +316,15 @@ describe('enews send refuses, and sends nothing, when', () => {
     const other = await enews(['send', '3', '--subscribers', 'other.csv', '--yes'], d, env);
     expect(other.code).toBe(1);
     // Paths inside the project folder are printed relative to it.
-    expect(other.stderr).toContain('journal/003.jsonl was written for the subscriber file subscribers.csv, not other.csv.');
+    expect(other.stderr).toContain(
+      'journal/003.jsonl was written for the subscriber file subscribers.csv, not other.csv.',
+    );
     await enews(['build', '2'], d);
-    const wrongIssue = await enews(['send', '2', '--subscribers', 'subscribers.csv', '--yes', '--journal', 'journal/003.jsonl'], d, env);
+    const wrongIssue = await enews(
+      ['send', '2', '--subscribers', 'subscribers.csv', '--yes', '--journal', 'journal/003.jsonl'],
+      d,
+      env,
+    );
     expect(wrongIssue.code).toBe(1);
     expect(wrongIssue.stderr).toContain('journal/003.jsonl is the journal of issue 3, not issue 2.');
     expect(server.received).toHaveLength(2);
@@ -277,7 +337,10 @@ describe('the confirmation prompt on a real terminal', () => {
     const { spawn } = await import('node:child_process');
     const cmd = `"${process.execPath}" "${path.resolve('bin/enews.js')}" send 3 --subscribers subscribers.csv`;
     return new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH, SMTP_URL: url, UNSUBSCRIBE_SECRET: SECRET, TERM: 'dumb' } });
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, SMTP_URL: url, UNSUBSCRIBE_SECRET: SECRET, TERM: 'dumb' },
+      });
       let out = '';
       child.stdout.on('data', (d) => {
         out += d;
@@ -291,7 +354,9 @@ describe('the confirmation prompt on a real terminal', () => {
   }
 
   it('asks with the plan, sends nothing on "n", sends on "y"', async () => {
-    const dir = await builtProject(csv([...people(3), { email: 'gone@example.org', name: 'Gone', status: 'unsubscribed' }]));
+    const dir = await builtProject(
+      csv([...people(3), { email: 'gone@example.org', name: 'Gone', status: 'unsubscribed' }]),
+    );
     const server = await smtp();
     const no = await onTerminal(dir, server.url(), 'n');
     expect(no.out).toContain("Send 'ILO COOP eNewsUpdate No. 3' to 3 subscribers via 127.0.0.1:");

@@ -39,7 +39,8 @@ describe('fault soak', () => {
 
     const index = new Map(list.map((p, i) => [p.email, i]));
     // Permanent trouble belongs to an address: the same answer every time it is tried.
-    const rejectAtRcpt = (a: string) => (index.get(a)! % 97 === 13 ? { code: 550, message: '5.1.1 User unknown' } : undefined);
+    const rejectAtRcpt = (a: string) =>
+      index.get(a)! % 97 === 13 ? { code: 550, message: '5.1.1 User unknown' } : undefined;
     const rejectAtData = (a: string) => index.get(a)! % 89 === 7;
     const random = rng(20261128);
     const injected: Record<string, number> = {};
@@ -50,7 +51,7 @@ describe('fault soak', () => {
         if (r) count('550');
         return r;
       },
-      data: (to): Reply | 'drop' | 'stall' | void => {
+      data: (to): Reply | 'drop' | 'stall' | undefined => {
         if (rejectAtData(to[0]!)) {
           count('554');
           return { code: 554, message: '5.7.1 Message rejected as spam' };
@@ -77,7 +78,25 @@ describe('fault soak', () => {
 
     const child = spawn(
       process.execPath,
-      [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', '--concurrency', '8', '--retries', '10', '--retry-delay', '0.02', '--timeout', '2', '--data-timeout', '2'],
+      [
+        BIN,
+        'send',
+        '3',
+        '--subscribers',
+        'subscribers.csv',
+        '--yes',
+        '--json',
+        '--concurrency',
+        '8',
+        '--retries',
+        '10',
+        '--retry-delay',
+        '0.02',
+        '--timeout',
+        '2',
+        '--data-timeout',
+        '2',
+      ],
       { cwd: dir, env: cleanEnv({ SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: 'soak' }) },
     );
     let stdout = '';
@@ -90,8 +109,20 @@ describe('fault soak', () => {
 
     const permanent = list.filter((p) => rejectAtRcpt(p.email) || rejectAtData(p.email)).map((p) => p.email);
     expect(code).toBe(3);
-    expect(s).toMatchObject({ rows: N, sent: N - permanent.length, failed: permanent.length, deferred: 0, notAttempted: 0 });
-    expect(s.sent + s.failed + s.deferred + s.notAttempted + Object.values(s.skipped as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(N);
+    expect(s).toMatchObject({
+      rows: N,
+      sent: N - permanent.length,
+      failed: permanent.length,
+      deferred: 0,
+      notAttempted: 0,
+    });
+    expect(
+      s.sent +
+        s.failed +
+        s.deferred +
+        s.notAttempted +
+        Object.values(s.skipped as Record<string, number>).reduce((a, b) => a + b, 0),
+    ).toBe(N);
 
     // The journal: exactly one final outcome per subscriber, none missing, none twice.
     const records = readFileSync(path.join(dir, 'journal/003.jsonl'), 'utf8')
@@ -101,7 +132,12 @@ describe('fault soak', () => {
     const outcomes = records.filter((r) => r.type === 'sent' || r.type === 'failed');
     expect(outcomes).toHaveLength(N);
     expect(new Set(outcomes.map((r) => r.email)).size).toBe(N);
-    expect(outcomes.filter((r) => r.type === 'failed').map((r) => r.email).sort()).toEqual([...permanent].sort());
+    expect(
+      outcomes
+        .filter((r) => r.type === 'failed')
+        .map((r) => r.email)
+        .sort(),
+    ).toEqual([...permanent].sort());
 
     // Delivered: exactly once for everyone whose failures were temporary, never for the rejected.
     const permanentSet = new Set(permanent);
@@ -118,6 +154,8 @@ describe('fault soak', () => {
     // No retry storm: the server saw each message a bounded number of times.
     const faults = Object.values(injected).reduce((a, b) => a + b, 0);
     expect(server.dataAttempts).toBeLessThan(N * 1.15);
-    console.log(`soak: ${N} subscribers, faults injected ${JSON.stringify(injected)} (${faults} in all), DATA attempts ${server.dataAttempts}, delivered ${server.received.length}, failed ${permanent.length}, slow-downs ${s.slowDowns}`);
+    console.log(
+      `soak: ${N} subscribers, faults injected ${JSON.stringify(injected)} (${faults} in all), DATA attempts ${server.dataAttempts}, delivered ${server.received.length}, failed ${permanent.length}, slow-downs ${s.slowDowns}`,
+    );
   });
 });

@@ -30,14 +30,22 @@ beforeAll(async () => {
 }, 60_000);
 
 /** A dry run of issue 3 to the list `text`: exit code, stderr, located problems and the addresses that got a message. */
-async function dryRun(text: string | Buffer, ...options: string[]): Promise<{ code: number; stderr: string; problems: string[]; to: string[] }> {
+async function dryRun(
+  text: string | Buffer,
+  ...options: string[]
+): Promise<{ code: number; stderr: string; problems: string[]; to: string[] }> {
   const dir = emptyDir();
   cpSync(built, dir, { recursive: true });
   writeFileSync(path.join(dir, 's.csv'), text);
-  const r = await enews(['send', '3', '--subscribers', 's.csv', '--dry-run', 'out', '--yes', '--json', ...options], dir);
+  const r = await enews(
+    ['send', '3', '--subscribers', 's.csv', '--dry-run', 'out', '--yes', '--json', ...options],
+    dir,
+  );
   const out = path.join(dir, 'out');
   // The address as written in the To header (mail parsers would turn an A-label domain back into Unicode).
-  const to = (existsSync(out) ? readdirSync(out) : []).map((f) => /^To: .*<(.+)>\r?$/m.exec(readFileSync(path.join(out, f), 'utf8'))![1]!);
+  const to = (existsSync(out) ? readdirSync(out) : []).map(
+    (f) => /^To: .*<(.+)>\r?$/m.exec(readFileSync(path.join(out, f), 'utf8'))![1]!,
+  );
   const problems = r.stderr.split('\n').filter((l) => /^ {2}- s\.csv:\d+: /.test(l));
   return { code: r.code, stderr: r.stderr, problems, to: to.sort() };
 }
@@ -64,7 +72,9 @@ describe('mixed line endings are read record by record, with the line numbers an
   });
 
   it('an LF file with one CRLF row, and an old Mac file with CR only', async () => {
-    expect((await rows('email,name\na@example.org,A\r\nb@example.org,B\nc@example.org,C\n')).map(([l, f]) => [l, f[1]])).toEqual([
+    expect(
+      (await rows('email,name\na@example.org,A\r\nb@example.org,B\nc@example.org,C\n')).map(([l, f]) => [l, f[1]]),
+    ).toEqual([
       [2, 'A'],
       [3, 'B'],
       [4, 'C'],
@@ -78,11 +88,18 @@ describe('mixed line endings are read record by record, with the line numbers an
   it('enews send mails every row of a CRLF list whose last row an editor appended with LF', async () => {
     const r = await dryRun(readFileSync(path.join(FIXTURES, 'crlf-with-lf-row-appended.csv')));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.to).toEqual(['amina.diallo@example.com', 'karim.benali@example.net', 'ngozi.okafor@example.org', 'zoe.martin@example.org']);
+    expect(r.to).toEqual([
+      'amina.diallo@example.com',
+      'karim.benali@example.net',
+      'ngozi.okafor@example.org',
+      'zoe.martin@example.org',
+    ]);
   });
 
   it('an invalid row after mixed line endings names its own line', async () => {
-    const r = await dryRun('email,name,language\r\na@example.org,A,en\nb@example.org,"B\r\nB",en\rc@example.org,C,english\r\nd@example.org,D,fr\n');
+    const r = await dryRun(
+      'email,name,language\r\na@example.org,A,en\nb@example.org,"B\r\nB",en\rc@example.org,C,english\r\nd@example.org,D,fr\n',
+    );
     expect(r.code).toBe(1);
     expect(r.problems).toEqual([
       '  - s.csv:3: name "B\\r\\nB" contains a line break',
@@ -92,7 +109,13 @@ describe('mixed line endings are read record by record, with the line numbers an
   });
 
   it('bytes that are not UTF-8 are reported on the right line after CR-only line ends', async () => {
-    const r = await dryRun(Buffer.concat([Buffer.from('email,name\r\na@example.org,A\rb@example.org,B\nc@example.org,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const r = await dryRun(
+      Buffer.concat([
+        Buffer.from('email,name\r\na@example.org,A\rb@example.org,B\nc@example.org,Caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('\n'),
+      ]),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('s.csv is not UTF-8: line 4 has bytes in another encoding');
   });
@@ -132,23 +155,40 @@ describe('a quote that is never closed is reported as such, on the line that ope
     ['a quoted field', 'sean@example.org,"O\'Brien, Seán",en', 5],
     ['a quote inside an unquoted field', 'karim@example.net,Karim "KB" Benali,fr', 5],
   ])('even when %s some rows down stops the runaway field', async (_what, later, to) => {
-    const r = await dryRun(['email,name,language', 'ok@example.org,Fine,en', 'zoe@example.org,"Zoë Martin,fr', 'amina@example.com,Amina Diallo,fr', later, 'lin@example.org,Lin Wei,zh'].join('\n') + '\n');
+    const r = await dryRun(
+      [
+        'email,name,language',
+        'ok@example.org,Fine,en',
+        'zoe@example.org,"Zoë Martin,fr',
+        'amina@example.com,Amina Diallo,fr',
+        later,
+        'lin@example.org,Lin Wei,zh',
+      ].join('\n') + '\n',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('s.csv is not valid CSV.');
-    expect(r.problems).toEqual([`  - s.csv:3: column 2 (name) opens a double quote (") that is never closed, so lines 3 to ${to} read as one field`]);
+    expect(r.problems).toEqual([
+      `  - s.csv:3: column 2 (name) opens a double quote (") that is never closed, so lines 3 to ${to} read as one field`,
+    ]);
     expect(r.stderr).toContain('Close the quote, or write a quote inside a quoted field as two quotes ("").');
     expect(r.to).toEqual([]);
   });
 
   it('and when it runs to the end of the file', async () => {
-    const r = await dryRun('email,name,language\r\nok@example.org,Fine,en\r\nzoe@example.org,"Zoë Martin,fr\r\namina@example.com,Amina,fr\r\n');
+    const r = await dryRun(
+      'email,name,language\r\nok@example.org,Fine,en\r\nzoe@example.org,"Zoë Martin,fr\r\namina@example.com,Amina,fr\r\n',
+    );
     expect(r.code).toBe(1);
-    expect(r.problems).toEqual(['  - s.csv:3: a field opens a double quote (") that is never closed, so the rest of the file reads as one field']);
+    expect(r.problems).toEqual([
+      '  - s.csv:3: a field opens a double quote (") that is never closed, so the rest of the file reads as one field',
+    ]);
   });
 
   it('while quotes inside unquoted fields, text after a closing quote and quoted line breaks stay accepted', async () => {
     expect(
-      await rows('email,name,language,organisation\na@example.org,Karim "KB" Benali,fr,\nb@example.org,"Karim" Benali,fr,\nc@example.org,"""Two""\nlines",en,"x\r\ny"\n'),
+      await rows(
+        'email,name,language,organisation\na@example.org,Karim "KB" Benali,fr,\nb@example.org,"Karim" Benali,fr,\nc@example.org,"""Two""\nlines",en,"x\r\ny"\n',
+      ),
     ).toEqual([
       [2, ['a@example.org', 'Karim "KB" Benali', 'fr', '']],
       [3, ['b@example.org', '"Karim" Benali', 'fr', '']],
@@ -164,15 +204,30 @@ describe('addresses', () => {
   };
 
   it('refuses xn-- labels that are not valid punycode', () => {
-    expect(refused('someone@xn--zz.example')).toBe('has an invalid domain "xn--zz.example": "xn--zz" is not valid punycode');
-    expect(refused('someone@mail.XN--ZZ.example')).toBe('has an invalid domain "mail.XN--ZZ.example": "xn--zz" is not valid punycode');
+    expect(refused('someone@xn--zz.example')).toBe(
+      'has an invalid domain "xn--zz.example": "xn--zz" is not valid punycode',
+    );
+    expect(refused('someone@mail.XN--ZZ.example')).toBe(
+      'has an invalid domain "mail.XN--ZZ.example": "xn--zz" is not valid punycode',
+    );
     // Decodes to plain ASCII "abc": no registry issues such a label.
-    expect(refused('someone@xn--abc-.example')).toBe('has an invalid domain "xn--abc-.example": "xn--abc-" is not valid punycode');
-    expect(refused('someone@bücher.xn--abc-.example')).toBe('has an invalid domain "bücher.xn--abc-.example": "xn--abc-" is not valid punycode');
+    expect(refused('someone@xn--abc-.example')).toBe(
+      'has an invalid domain "xn--abc-.example": "xn--abc-" is not valid punycode',
+    );
+    expect(refused('someone@bücher.xn--abc-.example')).toBe(
+      'has an invalid domain "bücher.xn--abc-.example": "xn--abc-" is not valid punycode',
+    );
   });
 
   it('accepts internationalised domains in either form, and compares them in ASCII form', () => {
-    for (const a of ['hans@müller.example', 'hans@xn--mller-kva.example', 'hans@XN--MLLER-KVA.example', 'taro@例え.jp', 'ivan@xn--e1afmkfd.xn--p1ai', 'x@ß.example']) {
+    for (const a of [
+      'hans@müller.example',
+      'hans@xn--mller-kva.example',
+      'hans@XN--MLLER-KVA.example',
+      'taro@例え.jp',
+      'ivan@xn--e1afmkfd.xn--p1ai',
+      'x@ß.example',
+    ]) {
       expect(refused(a), a).toBe('accepted');
     }
     expect(addressKey('Hans@Müller.example')).toBe(addressKey('hans@xn--mller-kva.example'));
@@ -191,7 +246,8 @@ describe('addresses', () => {
   });
 
   it('enews send names the line of each refused address; the rest are mailed, domains as A-labels', async () => {
-    const list = 'email,name\nsomeone@xn--zz.example,A\n"""john doe""@example.org",B\njörg@example.org,Jörg\nhans@müller.example,Hans\ntaro@xn--r8jz45g.jp,Taro\n';
+    const list =
+      'email,name\nsomeone@xn--zz.example,A\n"""john doe""@example.org",B\njörg@example.org,Jörg\nhans@müller.example,Hans\ntaro@xn--r8jz45g.jp,Taro\n';
     const r = await dryRun(list);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('2 of 5 rows in s.csv are invalid; nothing was sent');

@@ -6,7 +6,7 @@ describe('warnings from check and build', () => {
   it('HTML over 102 KB (Gmail clips it)', async () => {
     const dir = copyProject();
     const long = 'Cooperatives share. '.repeat(5500);
-    edit(dir, 'issues/items.yaml', /summary: >-\n    On 5 April[^\n]*\n[^\n]*\n/, `summary: "${long}"\n`);
+    edit(dir, 'issues/items.yaml', /summary: >-\n {4}On 5 April[^\n]*\n[^\n]*\n/, `summary: "${long}"\n`);
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: the HTML is 1\d\d\.\d KB; Gmail clips mail over 102 KB/);
@@ -14,29 +14,43 @@ describe('warnings from check and build', () => {
 
   it('an image without alt text, with the catalog line', async () => {
     const dir = copyProject();
-    edit(dir, 'issues/items.yaml', '  url: https://www.example.org/coop/news/consorzio-copernico', '  url: https://www.example.org/coop/news/consorzio-copernico\n  image:\n    src: https://www.example.org/img/copernico.jpg');
+    edit(
+      dir,
+      'issues/items.yaml',
+      '  url: https://www.example.org/coop/news/consorzio-copernico',
+      '  url: https://www.example.org/coop/news/consorzio-copernico\n  image:\n    src: https://www.example.org/img/copernico.jpg',
+    );
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: issues\/items\.yaml:\d+:\d+: the image of item "consorzio-copernico" has no alt text/);
+    expect(r.stderr).toMatch(
+      /warning: issues\/items\.yaml:\d+:\d+: the image of item "consorzio-copernico" has no alt text/,
+    );
   });
 
   it('a link without https', async () => {
     const dir = copyProject();
-    edit(dir, 'issues/items.yaml', 'url: https://www.example.org/coop/news/consorzio-copernico', 'url: http://www.example.org/coop/news/consorzio-copernico');
+    edit(
+      dir,
+      'issues/items.yaml',
+      'url: https://www.example.org/coop/news/consorzio-copernico',
+      'url: http://www.example.org/coop/news/consorzio-copernico',
+    );
     const r = await enews(['check', '3'], dir);
     expect(r.stderr).toContain('warning: link without https: http://www.example.org/coop/news/consorzio-copernico');
   });
 
   it('an issue with no items, and an item dated after its issue', async () => {
     const dir = copyProject();
-    edit(dir, 'issues/003.yaml', /items:\n(  - .*\n)+/, 'items: []\n');
+    edit(dir, 'issues/003.yaml', /items:\n( {2}- .*\n)+/, 'items: []\n');
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: issues\/003\.yaml:\d+:\d+: the issue has no items/);
     const dir2 = copyProject();
     edit(dir2, 'issues/003.yaml', 'date: 2017-04-26', 'date: 2017-04-03');
     const r2 = await enews(['check', '3'], dir2);
-    expect(r2.stderr).toMatch(/warning: issues\/items\.yaml:\d+:\d+: item "coop-future-of-work" is dated 2017-04-06, after the issue's date 2017-04-03/);
+    expect(r2.stderr).toMatch(
+      /warning: issues\/items\.yaml:\d+:\d+: item "coop-future-of-work" is dated 2017-04-06, after the issue's date 2017-04-03/,
+    );
   });
 
   it('warnings are recorded in the manifest', async () => {
@@ -51,7 +65,12 @@ describe('warnings from check and build', () => {
 describe('hostile content is escaped, never executed', () => {
   it('item text with <script> and quotes is escaped in the HTML; the text part keeps it readable', async () => {
     const dir = copyProject();
-    edit(dir, 'issues/items.yaml', 'title: Cooperatives provide an alternative model for the future of work', `title: '<script>alert("x")</script> "quoted" {{newsletter.title}}'`);
+    edit(
+      dir,
+      'issues/items.yaml',
+      'title: Cooperatives provide an alternative model for the future of work',
+      `title: '<script>alert("x")</script> "quoted" {{newsletter.title}}'`,
+    );
     const r = await enews(['build', '3'], dir);
     expect(r.code).toBe(0);
     const html = read(dir, 'dist/003/email.html');
@@ -65,7 +84,7 @@ describe('hostile content is escaped, never executed', () => {
     edit(
       dir,
       'issues/003.yaml',
-      /intro: \|\n(  .*\n)+/,
+      /intro: \|\n( {2}.*\n)+/,
       'intro: |\n  **Welcome** to [our site](https://www.example.org/coop) and [bad](javascript:alert(1)).\n\n  <img src=x onerror="alert(1)"> <b>bold</b>\n',
     );
     const r = await enews(['build', '3'], dir);
@@ -82,7 +101,12 @@ describe('hostile content is escaped, never executed', () => {
 
   it('a subject with a line break (header injection) is refused', async () => {
     const dir = copyProject();
-    edit(dir, 'issues/003.yaml', 'preheader: The future', 'subject: "Hello\\r\\nBcc: victim@example.com"\npreheader: The future');
+    edit(
+      dir,
+      'issues/003.yaml',
+      'preheader: The future',
+      'subject: "Hello\\r\\nBcc: victim@example.com"\npreheader: The future',
+    );
     const r = await enews(['build', '3'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/issues\/003\.yaml:\d+:\d+: subject: must be a single line/);
@@ -98,9 +122,16 @@ describe('hostile content is escaped, never executed', () => {
 
   it('a text-direction override in content (spoofing) is refused with its place', async () => {
     const dir = copyProject();
-    edit(dir, 'issues/items.yaml', 'title: Cooperative Journalism in Greece', 'title: "Cooperative Journalism in \\u202Eeceerg"');
+    edit(
+      dir,
+      'issues/items.yaml',
+      'title: Cooperative Journalism in Greece',
+      'title: "Cooperative Journalism in \\u202Eeceerg"',
+    );
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/issues\/items\.yaml:\d+:\d+: item "greece-cooperative-journalism": title: contains an invisible text-direction override character/);
+    expect(r.stderr).toMatch(
+      /issues\/items\.yaml:\d+:\d+: item "greece-cooperative-journalism": title: contains an invisible text-direction override character/,
+    );
   });
 });

@@ -18,7 +18,11 @@ const POINT = 'with --browser PATH or the CHROMIUM_PATH environment variable';
 
 export function findBrowser(explicit?: string): string {
   if (explicit) {
-    const problem = !existsSync(explicit) ? 'nothing is there' : !isExecutableFile(explicit) ? 'it is not an executable program' : null;
+    const problem = !existsSync(explicit)
+      ? 'nothing is there'
+      : !isExecutableFile(explicit)
+        ? 'it is not an executable program'
+        : null;
     if (problem) {
       throw new EnewsError('no-browser', `No browser at ${explicit}: ${problem}.`, {
         problems: [{ message: `Give the path of a Chromium or Chrome executable ${POINT}.` }],
@@ -64,11 +68,21 @@ export async function launchBrowser(explicit?: string) {
     return await chromium.launch({
       executablePath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   } catch (err) {
     // Playwright's launch errors run to dozens of lines of browser log; the first says what happened.
-    const first = String((err as Error)?.message ?? err).split('\n')[0]!.replace(/^browserType\.launch:\s*/, '');
+    const first = String((err as Error)?.message ?? err)
+      .split('\n')[0]!
+      .replace(/^browserType\.launch:\s*/, '');
     throw new EnewsError('browser-failed', `Chromium at ${executablePath} did not start: ${first}`, {
       problems: [{ message: `Check that it runs (${executablePath} --version), or give another browser ${POINT}.` }],
     });

@@ -13,7 +13,11 @@ export interface Screenshot {
   height: number;
 }
 
-export async function takeScreenshots(html: string, dir: string, opts: { executablePath?: string }): Promise<Screenshot[]> {
+export async function takeScreenshots(
+  html: string,
+  dir: string,
+  opts: { executablePath?: string },
+): Promise<Screenshot[]> {
   const browser = await launchBrowser(opts.executablePath);
   try {
     const shots: Screenshot[] = [];
@@ -24,7 +28,7 @@ export async function takeScreenshots(html: string, dir: string, opts: { executa
       await page.setContent(html, { waitUntil: 'load' });
       const file = path.join(dir, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
-      const height = await page.evaluate("document.documentElement.scrollHeight") as number;
+      const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
       shots.push({ file, width, height });
       await page.close();
     }

@@ -30,8 +30,14 @@ export function buildInputs(s: BuildSources): BuildInputs {
   const entries: Array<[string, string]> = [
     [relative(s.root, s.newsletter.file), sha256(canonicalJson(rendered))],
     [relative(s.root, s.issue.file), sha256(canonicalJson(s.issue.value))],
-    ...s.items.map(({ file, item }): [string, string] => [`${relative(s.root, file)}#${item.id}`, sha256(canonicalJson(item))]),
-    ...[s.templates.html, s.templates.text, ...s.templates.partials.values()].map((t): [string, string] => [relative(s.root, t.file), sha256(t.source)]),
+    ...s.items.map(({ file, item }): [string, string] => [
+      `${relative(s.root, file)}#${item.id}`,
+      sha256(canonicalJson(item)),
+    ]),
+    ...[s.templates.html, s.templates.text, ...s.templates.partials.values()].map((t): [string, string] => [
+      relative(s.root, t.file),
+      sha256(t.source),
+    ]),
   ];
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -49,6 +55,8 @@ export function inputsHash(inputs: BuildInputs): string {
 /** JSON with object keys sorted at every level, so equal values always hash the same. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }

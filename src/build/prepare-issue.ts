@@ -48,7 +48,9 @@ export async function prepareIssue(root: string, number: number): Promise<Prepar
       return fn();
     } catch (err) {
       if (!(err instanceof EnewsError) || err.exitCode !== ExitCode.badInput) throw err;
-      problems.push(...(err.problems.length ? err.problems.map((p) => withSummary(p, err)) : [{ message: err.message }]));
+      problems.push(
+        ...(err.problems.length ? err.problems.map((p) => withSummary(p, err)) : [{ message: err.message }]),
+      );
       return undefined;
     }
   };

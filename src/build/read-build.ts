@@ -24,11 +24,14 @@ export function readBuild(root: string, number: number, dir: string): BuiltIssue
   const rebuild = `Run: enews build ${number}, review the result, then send again.`;
   const manifestFile = path.join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) {
-    throw new EnewsError('not-built', `Issue ${number} has not been built (${dir}/manifest.json is missing).`, { problems: [{ message: rebuild }] });
+    throw new EnewsError('not-built', `Issue ${number} has not been built (${dir}/manifest.json is missing).`, {
+      problems: [{ message: rebuild }],
+    });
   }
   const manifest = parseJson(manifestFile, manifestSchema, rebuild);
   const problems: Problem[] = [];
-  if (manifest.number !== number) problems.push({ message: `${dir} holds a build of issue ${manifest.number}, not ${number}` });
+  if (manifest.number !== number)
+    problems.push({ message: `${dir} holds a build of issue ${manifest.number}, not ${number}` });
   for (const [name, hash] of Object.entries(manifest.outputs)) {
     const file = path.join(dir, name);
     if (!existsSync(file) || sha256(readFileSync(file)) !== hash) {
@@ -37,9 +40,13 @@ export function readBuild(root: string, number: number, dir: string): BuiltIssue
   }
   problems.push(...changedInputs(root, number, manifest));
   if (problems.length > 0) {
-    throw new EnewsError('build-stale', `The build in ${dir} no longer matches what it was made from, so it is not what reviewers approved`, {
-      problems: [...problems, { message: rebuild }],
-    });
+    throw new EnewsError(
+      'build-stale',
+      `The build in ${dir} no longer matches what it was made from, so it is not what reviewers approved`,
+      {
+        problems: [...problems, { message: rebuild }],
+      },
+    );
   }
   const send = parseJson(path.join(dir, 'send.json'), sendFileSchema, rebuild);
   return { dir, manifest, rendered: send };
@@ -47,7 +54,8 @@ export function readBuild(root: string, number: number, dir: string): BuiltIssue
 
 /** What changed since the build, in words that name the file and, for the catalog, the item. */
 export function changedInputs(root: string, number: number, manifest: Manifest): Problem[] {
-  const invalidNow = (what: string) => `${what} was edited since the build and is not valid now (enews check ${number} shows why)`;
+  const invalidNow = (what: string) =>
+    `${what} was edited since the build and is not valid now (enews check ${number} shows why)`;
   let current: { sources: BuildSources; invalidItems: Set<string> };
   try {
     current = currentSources(root, number);
@@ -66,9 +74,13 @@ export function changedInputs(root: string, number: number, manifest: Manifest):
   for (const key of Object.keys(manifest.inputs)) {
     if (key in now) continue;
     const id = key.includes('#') ? key.slice(key.indexOf('#') + 1) : null;
-    problems.push({ message: id && current.invalidItems.has(id) ? invalidNow(describe(key)) : `${describe(key)} was removed since the build` });
+    problems.push({
+      message:
+        id && current.invalidItems.has(id) ? invalidNow(describe(key)) : `${describe(key)} was removed since the build`,
+    });
   }
-  if (problems.length === 0 && inputsHash(now) !== manifest.inputsHash) problems.push({ message: 'the inputs hash differs from the manifest' });
+  if (problems.length === 0 && inputsHash(now) !== manifest.inputsHash)
+    problems.push({ message: 'the inputs hash differs from the manifest' });
   return problems;
 }
 
@@ -102,15 +114,25 @@ function currentSources(root: string, number: number): { sources: BuildSources; 
 /** Template texts as they are, without the syntax check: a change is a change, whatever it broke. */
 function rawTemplates(dir: string): TemplateSet {
   const files = templateFiles(dir);
-  const read = (file: string): TemplateFile[] => (existsSync(file) ? [{ file, source: readFileSync(file, 'utf8') }] : []);
+  const read = (file: string): TemplateFile[] =>
+    existsSync(file) ? [{ file, source: readFileSync(file, 'utf8') }] : [];
   const partials = new Map(files.partials.flatMap(read).map((t) => [path.basename(t.file), t]));
   const [html] = read(files.html);
   const [text] = read(files.text);
   // A missing layout hashes as empty, which the manifest never holds: it reads as "edited".
-  return { dir, html: html ?? { file: files.html, source: '' }, text: text ?? { file: files.text, source: '' }, partials };
+  return {
+    dir,
+    html: html ?? { file: files.html, source: '' },
+    text: text ?? { file: files.text, source: '' },
+    partials,
+  };
 }
 
-function parseJson<T>(file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, fix: string): T {
+function parseJson<T>(
+  file: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  fix: string,
+): T {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
@@ -119,7 +141,9 @@ function parseJson<T>(file: string, schema: { safeParse(v: unknown): { success: 
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new EnewsError('build-damaged', `${file} was made by another version of enews or edited by hand.`, { problems: [{ message: fix }] });
+    throw new EnewsError('build-damaged', `${file} was made by another version of enews or edited by hand.`, {
+      problems: [{ message: fix }],
+    });
   }
   return parsed.data;
 }

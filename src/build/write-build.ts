@@ -84,5 +84,9 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
 /** A warning as the manifest keeps it: where, relative to the project, so the manifest does not depend on where it was built. */
 function plainWarning(root: string, w: Warning): Manifest['warnings'][number] {
   const loc = w.location;
-  return { code: w.code, message: w.message, ...(loc ? { location: `${relative(root, loc.file)}${loc.line ? `:${loc.line}` : ''}` } : {}) };
+  return {
+    code: w.code,
+    message: w.message,
+    ...(loc ? { location: `${relative(root, loc.file)}${loc.line ? `:${loc.line}` : ''}` } : {}),
+  };
 }

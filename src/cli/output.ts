@@ -41,5 +41,3 @@ export const consoleOutput: Output = {
 export function formatWarning(w: Warning): string {
   return `warning: ${w.location ? formatLocation(w.location) + ': ' : ''}${w.message}`;
 }
-
-

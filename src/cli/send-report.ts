@@ -15,11 +15,15 @@ export function noticeLines(n: SendNotice): string[] {
     case 'column-warning':
       return [`warning: ${formatProblem(n.problem)}`];
     case 'short-secret':
-      return ['warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; anyone who guesses it can unsubscribe others. Use a long random string.'];
+      return [
+        'warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; anyone who guesses it can unsubscribe others. Use a long random string.',
+      ];
     case 'no-secret':
       return ['warning: UNSUBSCRIBE_SECRET is not set, so the unsubscribe links in this dry run carry no token.'];
     case 'stale-lock':
-      return [`note: took over the lock of a send that is no longer running (process ${n.pid} on ${n.host}, since ${n.since}).`];
+      return [
+        `note: took over the lock of a send that is no longer running (process ${n.pid} on ${n.host}, since ${n.since}).`,
+      ];
     case 'torn-journal':
       return [
         `note: ${n.file} ends in a record cut short (${plural(n.bytes, 'byte')}, a write interrupted by a crash or a full disk); ` +
@@ -30,7 +34,9 @@ export function noticeLines(n: SendNotice): string[] {
     case 'other-journals':
       return [
         'WARNING: other journals of this issue and list already record messages sent:',
-        ...n.journals.map((j) => `  ${j.file}${j.shard ? ` (shard ${j.shard})` : ''}: ${plural(j.sent, 'message')} sent`),
+        ...n.journals.map(
+          (j) => `  ${j.file}${j.shard ? ` (shard ${j.shard})` : ''}: ${plural(j.sent, 'message')} sent`,
+        ),
         '  This run uses another journal, which does not know about them: those subscribers would get the issue again.',
         '  Cancel and run the send with the journal it used before, unless mailing them twice is what you want.',
       ];
@@ -42,7 +48,9 @@ export function question(plan: SendPlan, target: string): string {
   const total = sumOf(audience.skipped);
   const skipped = total ? ` ${count(total)} skipped (${skipReasons(audience.skipped)})` : '';
   const who = plural(audience.toSend, 'subscriber');
-  return mode === 'dry-run' ? `Write '${subject}' for ${who} into ${target}/?${skipped}` : `Send '${subject}' to ${who} via ${target}?${skipped}`;
+  return mode === 'dry-run'
+    ? `Write '${subject}' for ${who} into ${target}/?${skipped}`
+    : `Send '${subject}' to ${who} via ${target}?${skipped}`;
 }
 
 export function stopMessage(stop: StopReason): string {
@@ -62,8 +70,15 @@ export function stopMessage(stop: StopReason): string {
 export function printSummary(out: Output, s: SendResult, target: string): void {
   const verb = s.mode === 'dry-run' ? 'Written' : s.mode === 'test' ? 'Test send of' : 'Send of';
   out.err(`${verb} '${s.subject}' (${target}):`);
-  const row = (label: string, n: number, note = '') => out.err(`  ${label.padEnd(12)}${count(n).padStart(10)}${note ? `   ${note}` : ''}`);
-  row(s.mode === 'dry-run' ? 'written' : 'sent', s.sent, s.possibleDuplicates ? `${count(s.possibleDuplicates)} of them possibly twice (a reply lost after the message was handed over)` : '');
+  const row = (label: string, n: number, note = '') =>
+    out.err(`  ${label.padEnd(12)}${count(n).padStart(10)}${note ? `   ${note}` : ''}`);
+  row(
+    s.mode === 'dry-run' ? 'written' : 'sent',
+    s.sent,
+    s.possibleDuplicates
+      ? `${count(s.possibleDuplicates)} of them possibly twice (a reply lost after the message was handed over)`
+      : '',
+  );
   row('failed', s.failed, s.failed ? 'permanently (5xx), not retried; --retry-failed sends again' : '');
   if (s.deferred) row('deferred', s.deferred, 'temporary failures outlasted the retries; run again');
   if (s.notAttempted) row('not sent yet', s.notAttempted, 'run the same command again to continue');
@@ -72,7 +87,9 @@ export function printSummary(out: Output, s: SendResult, target: string): void {
   for (const f of s.failures.slice(0, 20)) out.err(`  failed: ${f.email}  ${f.response}`);
   if (s.failures.length > 20) out.err(`  … ${s.failures.length - 20} more failures in the journal`);
   if (s.failedBefore && !s.stop) {
-    out.err(`${plural(s.failedBefore, 'recipient')} failed permanently in earlier runs and did not get the issue; add --retry-failed to try them again.`);
+    out.err(
+      `${plural(s.failedBefore, 'recipient')} failed permanently in earlier runs and did not get the issue; add --retry-failed to try them again.`,
+    );
   }
   if (s.stop) out.err(stopMessage(s.stop));
   if (s.journal) out.err(`Journal: ${s.journal}`);
@@ -86,7 +103,9 @@ export function progressPrinter(write: (s: string) => void) {
       const done = p.sent + p.failed + p.deferred;
       const rate = p.rate > 0 ? p.rate : done / Math.max(1, p.elapsedMs / 1000);
       const eta = rate > 0 ? formatDuration(((p.toSend - done) / rate) * 1000) : '?';
-      write(`\r${count(done)}/${count(p.toSend)} · sent ${count(p.sent)} · failed ${count(p.failed)} · retrying ${p.retrying} · ${rate.toFixed(0)}/s · ETA ${eta}   `);
+      write(
+        `\r${count(done)}/${count(p.toSend)} · sent ${count(p.sent)} · failed ${count(p.failed)} · retrying ${p.retrying} · ${rate.toFixed(0)}/s · ETA ${eta}   `,
+      );
       shown = true;
     },
     clear() {

@@ -9,7 +9,9 @@ export function padded(n: number): string {
 /** "3", "003" → 3; anything else is a usage error. */
 export function parseIssueNumber(value: string): number {
   if (!/^\d{1,6}$/.test(value) || Number(value) === 0) {
-    throw new EnewsError('usage', `"${value}" is not an issue number; use a whole number such as 3 or 003.`, { exitCode: ExitCode.usage });
+    throw new EnewsError('usage', `"${value}" is not an issue number; use a whole number such as 3 or 003.`, {
+      exitCode: ExitCode.usage,
+    });
   }
   return Number(value);
 }

@@ -63,7 +63,10 @@ export interface LoadedCatalog {
 export function catalogFiles(paths: ContentPaths): string[] {
   const folder = path.join(paths.issuesDir, 'items');
   return existsSync(folder) && statSync(folder).isDirectory()
-    ? readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(folder, f))
+    ? readdirSync(folder)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(folder, f))
     : [path.join(paths.issuesDir, 'items.yaml')];
 }
 
@@ -82,7 +85,9 @@ export function loadCatalog(paths: ContentPaths): LoadedCatalog {
     const src = parseYaml(file, text);
     // In issues/items/, a file may hold one item rather than a one-element list; items.yaml is always a list.
     const many = path.basename(file) === 'items.yaml' || Array.isArray(src.doc.toJS());
-    const list = many ? validate(src, catalogSchema, 'catalog of news items') : [validate(src, catalogSchema.element, 'news item')];
+    const list = many
+      ? validate(src, catalogSchema, 'catalog of news items')
+      : [validate(src, catalogSchema.element, 'news item')];
     list.forEach((item, i) => {
       const location = locate(src, many ? [i] : []);
       const existing = items.get(item.id);
@@ -108,7 +113,10 @@ export function loadCatalog(paths: ContentPaths): LoadedCatalog {
  * stop it. A file that is not YAML at all still stops it: nothing in it can
  * be trusted.
  */
-export function findCatalogItems(paths: ContentPaths, ids: readonly string[]): Map<string, { item: Item | null; file: string }> {
+export function findCatalogItems(
+  paths: ContentPaths,
+  ids: readonly string[],
+): Map<string, { item: Item | null; file: string }> {
   const wanted = new Set(ids);
   const found = new Map<string, { item: Item | null; file: string }>();
   for (const file of catalogFiles(paths)) {
@@ -132,7 +140,10 @@ export interface IssueFile {
 /** Issue files are named by number: 001.yaml, 002.yaml… */
 export function listIssueFiles(paths: ContentPaths): IssueFile[] {
   if (!existsSync(paths.issuesDir)) {
-    throw new EnewsError('no-issues-dir', `${paths.issuesDir} does not exist: run enews in the project folder (the one with issues/ and templates/).`);
+    throw new EnewsError(
+      'no-issues-dir',
+      `${paths.issuesDir} does not exist: run enews in the project folder (the one with issues/ and templates/).`,
+    );
   }
   const found = readdirSync(paths.issuesDir)
     .map((name) => /^(\d+)\.ya?ml$/.exec(name))
@@ -152,7 +163,6 @@ export function listIssueFiles(paths: ContentPaths): IssueFile[] {
   throwIfProblems('duplicate-issue', 'Duplicate issue numbers', problems);
   return found;
 }
-
 
 export interface LoadedIssue {
   issue: Issue;
@@ -204,12 +214,19 @@ export function resolveItems(loaded: LoadedIssue, catalog: LoadedCatalog): Item[
         message: `unknown item id "${id}"`,
         path: `items.${i}`,
         location,
-        hint: near.length ? `Closest ids in the catalog: ${near.join(', ')}` : 'Add the item to issues/items.yaml first.',
+        hint: near.length
+          ? `Closest ids in the catalog: ${near.join(', ')}`
+          : 'Add the item to issues/items.yaml first.',
       });
       return;
     }
     if (seen.has(id)) {
-      problems.push({ message: `item "${id}" is listed twice`, path: `items.${i}`, location, hint: 'Remove one of the lines.' });
+      problems.push({
+        message: `item "${id}" is listed twice`,
+        path: `items.${i}`,
+        location,
+        hint: 'Remove one of the lines.',
+      });
       return;
     }
     seen.add(id);

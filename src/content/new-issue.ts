@@ -25,27 +25,39 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
   const file = path.join(paths.issuesDir, issueFileName(number));
   const clash = existing.find((f) => f.number === number);
   if (clash || existsSync(file)) {
-    throw new EnewsError('issue-exists', `Issue ${number} already exists (${clash?.file ?? file}); enews new never overwrites an issue.`, {
-      problems: [{ message: `Edit that file, or choose another number with --number.` }],
-    });
+    throw new EnewsError(
+      'issue-exists',
+      `Issue ${number} already exists (${clash?.file ?? file}); enews new never overwrites an issue.`,
+      {
+        problems: [{ message: `Edit that file, or choose another number with --number.` }],
+      },
+    );
   }
   const before = existing.filter((f) => f.number < number);
   const prevFile = before[before.length - 1];
   const previous = prevFile ? { number: prevFile.number, date: loadIssue(paths, prevFile.number).issue.date } : null;
   if (previous && opts.date < previous.date) {
-    throw new EnewsError('date-before-previous', `--date ${opts.date} is before issue ${previous.number} (${previous.date}).`, {
-      problems: [{ message: 'Give a date after the previous issue, e.g. --date ' + dayAfter(previous.date) }],
-    });
+    throw new EnewsError(
+      'date-before-previous',
+      `--date ${opts.date} is before issue ${previous.number} (${previous.date}).`,
+      {
+        problems: [{ message: 'Give a date after the previous issue, e.g. --date ' + dayAfter(previous.date) }],
+      },
+    );
   }
   // Usually `enews new` run twice (the default date is today): a second issue with nothing new in it.
   if (previous && opts.date === previous.date) {
-    throw new EnewsError('date-of-previous', `Issue ${previous.number} already has the date ${previous.date} (${prevFile!.file}); a new issue needs a later date.`, {
-      problems: [
-        {
-          message: `To work on issue ${previous.number}, edit ${prevFile!.file}. To start issue ${number}, give its date: enews new --date ${dayAfter(previous.date)} (or later).`,
-        },
-      ],
-    });
+    throw new EnewsError(
+      'date-of-previous',
+      `Issue ${previous.number} already has the date ${previous.date} (${prevFile!.file}); a new issue needs a later date.`,
+      {
+        problems: [
+          {
+            message: `To work on issue ${previous.number}, edit ${prevFile!.file}. To start issue ${number}, give its date: enews new --date ${dayAfter(previous.date)} (or later).`,
+          },
+        ],
+      },
+    );
   }
   const catalog = loadCatalog(paths);
   const items = [...catalog.items.values()]
@@ -64,7 +76,9 @@ function dayAfter(date: string): string {
 
 /** News first, then articles, then the spotlight, as the eNewsUpdate is laid out; newest first within each. */
 function byTypeThenNewest(a: Item, b: Item): number {
-  return ITEM_TYPES.indexOf(a.type) - ITEM_TYPES.indexOf(b.type) || b.date.localeCompare(a.date) || a.id.localeCompare(b.id);
+  return (
+    ITEM_TYPES.indexOf(a.type) - ITEM_TYPES.indexOf(b.type) || b.date.localeCompare(a.date) || a.id.localeCompare(b.id)
+  );
 }
 
 export function newIssueYaml(plan: NewIssuePlan): string {

@@ -48,7 +48,9 @@ const image = z.strictObject({
 export const ITEM_TYPES = ['News', 'Article', 'Spotlight on Cooperatives'] as const;
 
 export const itemSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes, e.g. coop-future-of-work'),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes, e.g. coop-future-of-work'),
   type: z.enum(ITEM_TYPES, { error: `must be one of: ${ITEM_TYPES.join(', ')}` }),
   title: line,
   date: isoDate,
@@ -59,7 +61,9 @@ export const itemSchema = z.strictObject({
   announces: z.number().int().positive().optional(),
 });
 
-export const catalogSchema = z.array(itemSchema, { error: 'must be a list of news items (each line starting with "- id: …")' });
+export const catalogSchema = z.array(itemSchema, {
+  error: 'must be a list of news items (each line starting with "- id: …")',
+});
 
 /** Per-issue wording of an item; the catalog entry stays as it is. */
 const itemOverride = z.strictObject({
@@ -87,7 +91,10 @@ const atMost = (n: number) => z.string().max(n, `must be at most ${n} characters
 export const newsletterSchema = z.strictObject({
   title: line.pipe(atMost(150)),
   description: text.optional(),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'must be a language tag such as en or fr').default('en'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'must be a language tag such as en or fr')
+    .default('en'),
   from: z.strictObject({ name: line.pipe(atMost(100)), address: emailAddress }),
   reply_to: emailAddress.optional(),
   // RFC 2919 §2: a list-id is at most 255 octets.
@@ -111,7 +118,10 @@ export const newsletterSchema = z.strictObject({
   brand: z
     .strictObject({
       color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e2dbe'),
-      text_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #222222').default('#222222'),
+      text_color: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #222222')
+        .default('#222222'),
     })
     .default({ color: '#1e2dbe', text_color: '#222222' }),
   /** Greeting word when a subscriber has no name ("Dear reader,"). */

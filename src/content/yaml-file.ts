@@ -4,7 +4,6 @@
  * a file are collected and reported together.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { EnewsError, type Location, type Problem, throwIfProblems } from '../errors.js';
@@ -24,7 +23,8 @@ export function readText(file: string, what: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`;
+    const reason =
+      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`;
     throw new EnewsError('file-missing', `${file} ${reason}: it should hold ${what}.`);
   }
 }
@@ -97,7 +97,10 @@ export function validate<S extends z.ZodType>(src: YamlSource, schema: S, what: 
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(...describeIssue(src, issue, schema));
   }
-  problems.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0));
+  problems.sort(
+    (a, b) =>
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0),
+  );
   throwIfProblems('schema', `${src.file} is not a valid ${what}`, problems);
   return result.data as z.infer<S>;
 }
@@ -110,7 +113,10 @@ export function validate<S extends z.ZodType>(src: YamlSource, schema: S, what: 
  */
 const FORBIDDEN: Array<[RegExp, string]> = [
   [/[\uE000-\uF8FF]/u, 'contains a private-use character (U+E000–U+F8FF), which enews reserves'],
-  [/[\u202A-\u202E\u2066-\u2069]/u, 'contains an invisible text-direction override character (U+202A–U+202E, U+2066–U+2069)'],
+  [
+    /[\u202A-\u202E\u2066-\u2069]/u,
+    'contains an invisible text-direction override character (U+202A–U+202E, U+2066–U+2069)',
+  ],
 ];
 
 function reservedCharacters(src: YamlSource, value: unknown, keyPath: PropertyKey[]): Problem[] {
@@ -139,9 +145,7 @@ function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodTy
         message: `unknown field "${key}"`,
         path: fieldPath(src, [...keyPath, key]),
         location: locate(src, [...keyPath, key], true),
-        hint: suggestion
-          ? `Did you mean "${suggestion}"?`
-          : `Fields allowed here: ${known.join(', ')}.`,
+        hint: suggestion ? `Did you mean "${suggestion}"?` : `Fields allowed here: ${known.join(', ')}.`,
       };
     });
   }
@@ -155,19 +159,27 @@ function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodTy
         : issue.code === 'invalid_format' && typeof issue.input === 'string'
           ? `${issue.message} (got ${describeValue(issue.input)})`
           : issue.message;
-  const joined = typeof issue.input === 'string' && / - /.test(issue.input) && typeof keyPath[keyPath.length - 1] === 'number';
+  const joined =
+    typeof issue.input === 'string' && / - /.test(issue.input) && typeof keyPath[keyPath.length - 1] === 'number';
   return [
     {
       message,
       path: fieldPath(src, keyPath) || undefined,
       location: locate(src, keyPath, missing),
-      hint: joined ? 'Two list entries ran together: start each one on its own line with "- ", lined up with the others.' : undefined,
+      hint: joined
+        ? 'Two list entries ran together: start each one on its own line with "- ", lined up with the others.'
+        : undefined,
     },
   ];
 }
 
 function article(expected: string): string {
-  const words: Record<string, string> = { string: 'text', number: 'a number', object: 'a block of fields', array: 'a list' };
+  const words: Record<string, string> = {
+    string: 'text',
+    number: 'a number',
+    object: 'a block of fields',
+    array: 'a list',
+  };
   return words[expected] ?? expected;
 }
 

@@ -44,9 +44,12 @@ function explain(e: YAMLError, lines: string[]): Explanation {
   const line = e.linePos?.[0].line;
   const at = { line, column: e.linePos?.[0].col };
   const text = lines[(line ?? 1) - 1] ?? '';
-  if (/Sequence item without - indicator/.test(e.message) && line !== undefined) return misaligned(lines, line, at.column ?? 1);
-  if (/Implicit map keys need to be followed by map values/.test(e.message) && line !== undefined) return notAField(lines, line, at);
-  if (STRUCTURE.has(e.code)) return { ...at, message: 'this line does not fit the block above it', hint: structureHint(text) };
+  if (/Sequence item without - indicator/.test(e.message) && line !== undefined)
+    return misaligned(lines, line, at.column ?? 1);
+  if (/Implicit map keys need to be followed by map values/.test(e.message) && line !== undefined)
+    return notAField(lines, line, at);
+  if (STRUCTURE.has(e.code))
+    return { ...at, message: 'this line does not fit the block above it', hint: structureHint(text) };
   return { ...at, message: reason(e.message), hint: hint(e) };
 }
 
@@ -164,7 +167,9 @@ function unclosedOpener(e: YAMLError, lines: string[]): Explanation | null {
         hint: 'Indent the following lines of a quoted text further than the field name, or keep the text on one line.',
       };
     }
-    const what = quote ? `this ${quote === '"' ? 'double' : 'single'} quote (${quote}) is never closed` : `this ${bracket} is never closed with ${bracket === '[' ? ']' : '}'}`;
+    const what = quote
+      ? `this ${quote === '"' ? 'double' : 'single'} quote (${quote}) is never closed`
+      : `this ${bracket} is never closed with ${bracket === '[' ? ']' : '}'}`;
     return { line: i + 1, column: col + 1, message: what, hint: CLOSE_HINT };
   }
   return null;

@@ -24,18 +24,28 @@ export interface DkimSettings {
 export function dkimSettings(env: Env): DkimSettings | null {
   const { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, DKIM_PRIVATE_KEY_FILE: keyFile } = env;
   if (!domain && !selector && !keyFile) return null;
-  const missing = [!domain && 'DKIM_DOMAIN', !selector && 'DKIM_SELECTOR', !keyFile && 'DKIM_PRIVATE_KEY_FILE'].filter(Boolean);
+  const missing = [!domain && 'DKIM_DOMAIN', !selector && 'DKIM_SELECTOR', !keyFile && 'DKIM_PRIVATE_KEY_FILE'].filter(
+    Boolean,
+  );
   if (missing.length) {
-    throw new EnewsError('dkim-config', `DKIM signing is half configured: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set.`, {
-      problems: [{ message: 'Set all three of DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE, or none.' }],
-    });
+    throw new EnewsError(
+      'dkim-config',
+      `DKIM signing is half configured: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set.`,
+      {
+        problems: [{ message: 'Set all three of DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE, or none.' }],
+      },
+    );
   }
-  if (!existsSync(keyFile!)) throw new EnewsError('dkim-config', `DKIM_PRIVATE_KEY_FILE points to ${keyFile}, which does not exist.`);
+  if (!existsSync(keyFile!))
+    throw new EnewsError('dkim-config', `DKIM_PRIVATE_KEY_FILE points to ${keyFile}, which does not exist.`);
   const privateKey = readFileSync(keyFile!, 'utf8');
   try {
     createPrivateKey(privateKey);
   } catch {
-    throw new EnewsError('dkim-config', `DKIM_PRIVATE_KEY_FILE (${keyFile}) does not hold a PEM private key (-----BEGIN PRIVATE KEY-----).`);
+    throw new EnewsError(
+      'dkim-config',
+      `DKIM_PRIVATE_KEY_FILE (${keyFile}) does not hold a PEM private key (-----BEGIN PRIVATE KEY-----).`,
+    );
   }
   return { domainName: domain!, keySelector: selector!, privateKey };
 }
@@ -44,7 +54,11 @@ export function dkimSettings(env: Env): DkimSettings | null {
 export type Signer = (raw: Buffer) => Readable;
 
 export function dkimSigner(settings: DkimSettings): Signer {
-  const dkim = new DKIM({ domainName: settings.domainName, keySelector: settings.keySelector, privateKey: settings.privateKey });
+  const dkim = new DKIM({
+    domainName: settings.domainName,
+    keySelector: settings.keySelector,
+    privateKey: settings.privateKey,
+  });
   return (raw) => dkim.sign(raw);
 }
 

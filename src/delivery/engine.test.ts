@@ -9,11 +9,21 @@ import { DeliveryEngine, type Delivery, type EngineEvent, type EngineOptions } f
 import type { Classified } from './transport.js';
 import { FakeClock, seededRandom } from './testing/fake-clock.js';
 
-const temporary: Classified = { kind: 'temporary', code: null, response: 'Connection closed unexpectedly', uncertain: false };
+const temporary: Classified = {
+  kind: 'temporary',
+  code: null,
+  response: 'Connection closed unexpectedly',
+  uncertain: false,
+};
 const throttle: Classified = { kind: 'throttle', code: 451, response: '451 4.7.1 Slow down', uncertain: false };
 const permanent: Classified = { kind: 'permanent', code: 550, response: '550 5.1.1 No such user', uncertain: false };
 const fatal: Classified = { kind: 'fatal', code: 535, response: '535 5.7.8 Authentication failed', uncertain: false };
-const lostReply: Classified = { kind: 'temporary', code: null, response: 'no reply after the final dot', uncertain: true };
+const lostReply: Classified = {
+  kind: 'temporary',
+  code: null,
+  response: 'no reply after the final dot',
+  uncertain: true,
+};
 
 /** What the scripted server does with one attempt: fail with `fail`, or accept; after `ms` (default 10). */
 interface Step {
@@ -27,7 +37,10 @@ class ScriptedFailure extends Error {
   }
 }
 
-function harness(opts: Partial<EngineOptions>, script: (item: string, attempt: number, now: number) => Step = () => ({})) {
+function harness(
+  opts: Partial<EngineOptions>,
+  script: (item: string, attempt: number, now: number) => Step = () => ({}),
+) {
   const clock = new FakeClock();
   const engine = new DeliveryEngine<string>({
     concurrency: 1,
@@ -90,7 +103,17 @@ describe('DeliveryEngine: outcomes', () => {
     expect(h.events[0]).toEqual({ type: 'sent', item: 'a', response: '250 ok a', attempts: 1, uncertain: false });
     // Two at a time, 10 ms each: three rounds. rate: 5 accepted within the window's 250 ms minimum.
     expect(h.clock.now()).toBe(30);
-    expect(r).toEqual({ sent: 5, failed: 0, deferred: 0, inFlight: 0, retrying: 0, rate: 20, rateLimit: null, slowDowns: 0, stop: null });
+    expect(r).toEqual({
+      sent: 5,
+      failed: 0,
+      deferred: 0,
+      inFlight: 0,
+      retrying: 0,
+      rate: 20,
+      rateLimit: null,
+      slowDowns: 0,
+      stop: null,
+    });
   });
 
   it.each([
@@ -163,9 +186,22 @@ describe('DeliveryEngine: stopping', () => {
     const failing = new Set(['b', 'c', 'e', 'f', 'g']);
     const h = harness({ maxConsecutiveFailures: 3 }, (item) => (failing.has(item) ? { fail: permanent } : {}));
     const r = await h.run(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
-    expect(brief(h.events)).toEqual(['sent a #1', 'failed b #1', 'failed c #1', 'sent d #1', 'failed e #1', 'failed f #1', 'failed g #1']);
+    expect(brief(h.events)).toEqual([
+      'sent a #1',
+      'failed b #1',
+      'failed c #1',
+      'sent d #1',
+      'failed e #1',
+      'failed f #1',
+      'failed g #1',
+    ]);
     expect(h.attempts.map((a) => a.item)).not.toContain('h');
-    expect(r).toMatchObject({ sent: 2, failed: 5, deferred: 0, stop: { kind: 'threshold', failures: 3, last: permanent.response } });
+    expect(r).toMatchObject({
+      sent: 2,
+      failed: 5,
+      deferred: 0,
+      stop: { kind: 'threshold', failures: 3, last: permanent.response },
+    });
   });
 
   it('counts temporary failures toward the threshold; pending retries are deferred when it stops', async () => {
@@ -188,16 +224,24 @@ describe('DeliveryEngine: stopping', () => {
   });
 
   it('counts a throttled recipient toward the threshold once it exhausts its retries', async () => {
-    const h = harness({ maxConsecutiveFailures: 2, maxAttempts: 2 }, (item) => (item === 'c' ? {} : { fail: throttle }));
+    const h = harness({ maxConsecutiveFailures: 2, maxAttempts: 2 }, (item) =>
+      item === 'c' ? {} : { fail: throttle },
+    );
     const r = await h.run(['a', 'b', 'c']);
     // c is sent between the first and second attempts; then a and b run out of attempts, one after the other.
     expect(brief(h.events)).toEqual(['sent c #1', 'deferred a #2', 'deferred b #2']);
-    expect(r).toMatchObject({ sent: 1, deferred: 2, stop: { kind: 'threshold', failures: 2, last: throttle.response } });
+    expect(r).toMatchObject({
+      sent: 1,
+      deferred: 2,
+      stop: { kind: 'threshold', failures: 2, last: throttle.response },
+    });
   });
 
   it('stops on an interrupt: messages in flight finish, nothing new starts, pending retries are deferred', async () => {
     const abort = new AbortController();
-    const h = harness({ concurrency: 2, signal: abort.signal }, (item, attempt) => (item === 'b' && attempt === 1 ? { fail: temporary, ms: 100 } : { ms: 100 }));
+    const h = harness({ concurrency: 2, signal: abort.signal }, (item, attempt) =>
+      item === 'b' && attempt === 1 ? { fail: temporary, ms: 100 } : { ms: 100 },
+    );
     void h.clock.sleep(150).then(() => abort.abort());
     const r = await h.run(['a', 'b', 'c', 'd', 'e', 'f']);
     // a and b at 0; c and d at 100 (b's retry is due at 600); the interrupt at 150.
@@ -265,8 +309,13 @@ describe('DeliveryEngine: concurrency and rate', () => {
     expect(r).toMatchObject({ sent: 30, slowDowns: 0, rateLimit: null });
   });
 
-  it('a single 421 (the server closing the connection) is a pattern by itself: the rate is cut once', async () => {
-    const closing: Classified = { kind: 'throttle', code: 421, response: '421 4.7.0 Too busy, closing', uncertain: false };
+  it('a single 421 (the server closing the connection) is enough when it is a tenth of the last second: the rate is cut once', async () => {
+    const closing: Classified = {
+      kind: 'throttle',
+      code: 421,
+      response: '421 4.7.0 Too busy, closing',
+      uncertain: false,
+    };
     const h = harness({}, (item, attempt) => (item === 'r001' && attempt === 1 ? { fail: closing } : {}));
     const r = await h.run(names(30));
     expect(r).toMatchObject({ sent: 30, deferred: 0, slowDowns: 1 });
@@ -292,17 +341,20 @@ describe('DeliveryEngine: concurrency and rate', () => {
     const acceptedIn = new Map<number, number>();
     const accepted = new Map<string, number>();
     let throttled = 0;
-    const h = harness({ concurrency: 4, maxAttempts: 10, retryBaseMs: 500, retryMaxMs: 8000, random: seededRandom(7) }, (item, _attempt, now) => {
-      const second = Math.floor(now / 1000);
-      const n = acceptedIn.get(second) ?? 0;
-      if (n >= L) {
-        throttled++;
-        return { fail: throttle, ms: 20 };
-      }
-      acceptedIn.set(second, n + 1);
-      accepted.set(item, (accepted.get(item) ?? 0) + 1);
-      return { ms: 20 };
-    });
+    const h = harness(
+      { concurrency: 4, maxAttempts: 10, retryBaseMs: 500, retryMaxMs: 8000, random: seededRandom(7) },
+      (item, _attempt, now) => {
+        const second = Math.floor(now / 1000);
+        const n = acceptedIn.get(second) ?? 0;
+        if (n >= L) {
+          throttled++;
+          return { fail: throttle, ms: 20 };
+        }
+        acceptedIn.set(second, n + 1);
+        accepted.set(item, (accepted.get(item) ?? 0) + 1);
+        return { ms: 20 };
+      },
+    );
     const r = await h.run(names(100));
     expect(accepted.size).toBe(100);
     expect([...accepted.values()].every((n) => n === 1)).toBe(true);

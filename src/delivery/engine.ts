@@ -13,7 +13,7 @@ import { ReplyWindow } from './reply-window.js';
 
 /** "Slow down" is a pattern when it is a tenth of the last second's replies… */
 const THROTTLE_SHARE = 0.1;
-/** …and more than one recipient's greylisting: a lone 451 (say the first reply of a send) is not a pattern. */
+/** …and more than one recipient's greylisting: a lone 451 (say the first reply of a send) is not a pattern. A 421 is. */
 const THROTTLE_MIN = 2;
 
 export interface EngineOptions {
@@ -113,7 +113,11 @@ export class DeliveryEngine<R> {
     };
   }
 
-  async run(source: AsyncIterable<R>, delivery: Delivery<R>, record: (o: EngineEvent<R>) => void): Promise<EngineResult> {
+  async run(
+    source: AsyncIterable<R>,
+    delivery: Delivery<R>,
+    record: (o: EngineEvent<R>) => void,
+  ): Promise<EngineResult> {
     const onAbort = () => this.halt({ kind: 'interrupted' });
     if (this.opts.signal?.aborted) onAbort();
     this.opts.signal?.addEventListener('abort', onAbort);
@@ -144,7 +148,8 @@ export class DeliveryEngine<R> {
         this.launch(job, delivery, record);
       }
       await Promise.all(this.active);
-      for (const job of this.retries.splice(0)) this.finalDeferral(job, record, job.last?.response ?? 'not sent: the run stopped');
+      for (const job of this.retries.splice(0))
+        this.finalDeferral(job, record, job.last?.response ?? 'not sent: the run stopped');
     } finally {
       this.opts.signal?.removeEventListener('abort', onAbort);
       await it.return?.();
@@ -159,7 +164,13 @@ export class DeliveryEngine<R> {
         this.consecutive = 0;
         this.sent++;
         this.window.note('sent');
-        this.safeRecord(record, { type: 'sent', item: job.item, response, attempts: job.attempt, uncertain: job.uncertain });
+        this.safeRecord(record, {
+          type: 'sent',
+          item: job.item,
+          response,
+          attempts: job.attempt,
+          uncertain: job.uncertain,
+        });
       } catch (err) {
         if (err instanceof EnewsError) {
           this.halt({ kind: 'error', error: err });
@@ -189,10 +200,11 @@ export class DeliveryEngine<R> {
     this.window.note(throttle ? 'throttled' : 'other');
     // Slow down when "slow down" is a pattern (a tenth of recent replies), not one recipient's greylisting.
     // Halve what was being pushed at the server: accepted messages, or early in a send, the replies themselves.
-    // A 421 closes the connection for everyone: it is the server's own word, a pattern by itself.
+    // A 421 closes the connection for everyone, so one is enough, when it is a tenth of the replies like the others.
     if (throttle) {
       const last = this.window.lastSecond();
-      if (c.code === 421 || (last.throttled >= THROTTLE_MIN && last.throttled / last.replies >= THROTTLE_SHARE)) {
+      const enough = c.code === 421 || last.throttled >= THROTTLE_MIN;
+      if (enough && last.throttled / last.replies >= THROTTLE_SHARE) {
         this.limiter.slowDown(Math.max(this.window.throughput(), last.replies));
       }
     }
@@ -200,20 +212,39 @@ export class DeliveryEngine<R> {
     if (!throttle) this.consecutive++;
     if (c.kind === 'permanent') {
       this.failed++;
-      this.safeRecord(record, { type: 'failed', item: job.item, code: c.code, response: c.response, attempts: job.attempt });
+      this.safeRecord(record, {
+        type: 'failed',
+        item: job.item,
+        code: c.code,
+        response: c.response,
+        attempts: job.attempt,
+      });
     } else if (job.attempt < this.opts.maxAttempts && !this.stop) {
-      this.retries.push({ item: job.item, attempt: job.attempt + 1, due: this.clock.now() + this.backoff(job.attempt), last: c, uncertain: job.uncertain });
+      this.retries.push({
+        item: job.item,
+        attempt: job.attempt + 1,
+        due: this.clock.now() + this.backoff(job.attempt),
+        last: c,
+        uncertain: job.uncertain,
+      });
     } else {
       if (throttle) this.consecutive++;
       this.finalDeferral(job, record, c.response);
     }
     const limit = this.opts.maxConsecutiveFailures;
-    if (limit > 0 && this.consecutive >= limit) this.halt({ kind: 'threshold', failures: this.consecutive, last: c.response });
+    if (limit > 0 && this.consecutive >= limit)
+      this.halt({ kind: 'threshold', failures: this.consecutive, last: c.response });
   }
 
   private finalDeferral(job: Job<R>, record: (o: EngineEvent<R>) => void, response: string): void {
     this.deferred++;
-    this.safeRecord(record, { type: 'deferred', item: job.item, code: job.last?.code ?? null, response, attempts: job.attempt });
+    this.safeRecord(record, {
+      type: 'deferred',
+      item: job.item,
+      code: job.last?.code ?? null,
+      response,
+      attempts: job.attempt,
+    });
   }
 
   private safeRecord(record: (o: EngineEvent<R>) => void, o: EngineEvent<R>): void {

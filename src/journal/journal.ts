@@ -31,8 +31,22 @@ const sentRecord = z.object({
   /** An earlier attempt may have arrived too (its reply was lost after the final dot). */
   possibleDuplicate: z.boolean().optional(),
 });
-const failedRecord = z.object({ type: z.literal('failed'), at: z.string(), key: z.string(), email: z.string(), code: z.number().nullable(), response: z.string() });
-const uncertainRecord = z.object({ type: z.literal('uncertain'), at: z.string(), key: z.string(), email: z.string(), messageId: z.string(), response: z.string() });
+const failedRecord = z.object({
+  type: z.literal('failed'),
+  at: z.string(),
+  key: z.string(),
+  email: z.string(),
+  code: z.number().nullable(),
+  response: z.string(),
+});
+const uncertainRecord = z.object({
+  type: z.literal('uncertain'),
+  at: z.string(),
+  key: z.string(),
+  email: z.string(),
+  messageId: z.string(),
+  response: z.string(),
+});
 const endRecord = z.object({
   type: z.literal('end'),
   at: z.string(),
@@ -41,7 +55,13 @@ const endRecord = z.object({
   deferred: z.number(),
   stopped: z.string().nullable(),
 });
-export const journalRecordSchema = z.discriminatedUnion('type', [runRecord, sentRecord, failedRecord, uncertainRecord, endRecord]);
+export const journalRecordSchema = z.discriminatedUnion('type', [
+  runRecord,
+  sentRecord,
+  failedRecord,
+  uncertainRecord,
+  endRecord,
+]);
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 export type RunRecord = z.infer<typeof runRecord>;
 export type EndRecord = z.infer<typeof endRecord>;
@@ -114,7 +134,12 @@ function apply(state: JournalState, r: JournalRecord): void {
 }
 
 /** Why this journal cannot be used for this send, or null. Identity mismatches other than the build are never overridable. */
-export function checkIdentity(file: string, state: JournalState, current: JournalIdentity, acceptRebuild: boolean): EnewsError | null {
+export function checkIdentity(
+  file: string,
+  state: JournalState,
+  current: JournalIdentity,
+  acceptRebuild: boolean,
+): EnewsError | null {
   const had = state.identity;
   if (!had) return null;
   // A fresh journal would mail again everyone this one records: never advise it.
@@ -122,33 +147,52 @@ export function checkIdentity(file: string, state: JournalState, current: Journa
     'This journal records who already got which issue from which list. Use the journal that belongs to this send ' +
     '(each issue and shard has its own default under journal/), and give --journal only to point at that one.';
   if (had.issue !== current.issue) {
-    return new EnewsError('journal-other-issue', `${file} is the journal of issue ${had.issue}, not issue ${current.issue}.`, { problems: [{ message: fix }] });
+    return new EnewsError(
+      'journal-other-issue',
+      `${file} is the journal of issue ${had.issue}, not issue ${current.issue}.`,
+      { problems: [{ message: fix }] },
+    );
   }
   if (had.subscribers !== current.subscribers) {
-    return new EnewsError('journal-other-list', `${file} was written for the subscriber file ${had.subscribers}, not ${current.subscribers}.`, {
-      problems: [{ message: fix }],
-    });
+    return new EnewsError(
+      'journal-other-list',
+      `${file} was written for the subscriber file ${had.subscribers}, not ${current.subscribers}.`,
+      {
+        problems: [{ message: fix }],
+      },
+    );
   }
   if (had.shard !== current.shard) {
-    return new EnewsError('journal-other-shard', `${file} was written for shard ${had.shard ?? '(none)'}, not ${current.shard ?? '(none)'}.`, {
-      problems: [{ message: fix }],
-    });
+    return new EnewsError(
+      'journal-other-shard',
+      `${file} was written for shard ${had.shard ?? '(none)'}, not ${current.shard ?? '(none)'}.`,
+      {
+        problems: [{ message: fix }],
+      },
+    );
   }
   if (had.inputsHash !== current.inputsHash && !acceptRebuild) {
-    return new EnewsError('journal-other-build', `${file} was written while sending a different build of issue ${current.issue}: the content changed since those messages went out.`, {
-      problems: [
-        {
-          message: 'Subscribers already done would not get the change; those still to do would get the new version.',
-          hint: 'If that is what you want, run again with --accept-rebuild. Otherwise rebuild the version that was being sent.',
-        },
-      ],
-    });
+    return new EnewsError(
+      'journal-other-build',
+      `${file} was written while sending a different build of issue ${current.issue}: the content changed since those messages went out.`,
+      {
+        problems: [
+          {
+            message: 'Subscribers already done would not get the change; those still to do would get the new version.',
+            hint: 'If that is what you want, run again with --accept-rebuild. Otherwise rebuild the version that was being sent.',
+          },
+        ],
+      },
+    );
   }
   return null;
 }
 
 export function openJournalWriter(file: string, state: JournalState): LogWriter {
-  return LogWriter.open(file, state.tail, { what: 'the journal', onWriteFailure: 'Sending stopped so that no outcome goes unrecorded.' });
+  return LogWriter.open(file, state.tail, {
+    what: 'the journal',
+    onWriteFailure: 'Sending stopped so that no outcome goes unrecorded.',
+  });
 }
 
 export type { LogWriter as JournalWriter };

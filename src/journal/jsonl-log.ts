@@ -12,7 +12,19 @@
  *   the fragment never becomes a damaged line in the middle. Damage anywhere
  *   else is refused with its line number.
  */
-import { closeSync, createReadStream, existsSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  fsync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EnewsError, ExitCode } from '../errors.js';
@@ -36,7 +48,8 @@ export interface LogScan {
 export async function readLog(file: string, parse: (value: unknown) => boolean, what: string): Promise<LogScan> {
   const tail: LogTail = { tornBytes: 0, missingNewline: false };
   if (!existsSync(file)) return { lines: 0, tail };
-  if (!statSync(file).isFile()) throw new EnewsError('log-not-file', `${file} is not a regular file; ${what} must be a file.`);
+  if (!statSync(file).isFile())
+    throw new EnewsError('log-not-file', `${file} is not a regular file; ${what} must be a file.`);
   const endsWithNewline = lastByte(file) === 0x0a;
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let lineNo = 0;
@@ -67,7 +80,8 @@ function damaged(file: string, line: number, what: string): EnewsError {
   return new EnewsError('log-damaged', `${file} is damaged at line ${line}: it is not a record of ${what}.`, {
     problems: [
       {
-        message: 'The file was edited or overwritten. Restore it from a backup, or remove the damaged line if you know what it held.',
+        message:
+          'The file was edited or overwritten. Restore it from a backup, or remove the damaged line if you know what it held.',
         location: { file, line },
       },
     ],
@@ -215,6 +229,10 @@ function writeError(file: string, err: unknown, o: LogWriterOptions): EnewsError
           : `${code ?? (err as Error).message}`;
   return new EnewsError('log-write', `Cannot write ${o.what} ${file}: ${why}. ${o.onWriteFailure}`, {
     exitCode: ExitCode.stopped,
-    problems: [{ message: 'Free space (or fix the permission), then run the same command again: it resumes where the file ends.' }],
+    problems: [
+      {
+        message: 'Free space (or fix the permission), then run the same command again: it resumes where the file ends.',
+      },
+    ],
   });
 }

@@ -6,7 +6,16 @@
  * is stale and taken over; on Linux a PID reused by another process is told
  * apart by its start time.
  */
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnewsError, ExitCode } from '../errors.js';
@@ -31,7 +40,12 @@ export function acquireLock(target: string): HeldLock {
   const dir = path.dirname(file);
   const createdDir = !existsSync(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const me: LockInfo = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), procStart: procStart(process.pid) };
+  const me: LockInfo = {
+    pid: process.pid,
+    host: os.hostname(),
+    started: new Date().toISOString(),
+    procStart: procStart(process.pid),
+  };
   let tookOver: LockInfo | null = null;
   for (let attempt = 0; attempt < 2; attempt++) {
     if (tryCreate(file, me)) {

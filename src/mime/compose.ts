@@ -86,7 +86,8 @@ export interface RecipientFields {
 
 /** The complete RFC 5322 message for one recipient. */
 export function composeMessage(sk: MessageSkeleton, r: RecipientFields): string {
-  let head = addressField('To', r.name, r.email) + header('Date', rfc5322Date(r.date)) + header('Message-ID', r.messageId);
+  let head =
+    addressField('To', r.name, r.email) + header('Date', rfc5322Date(r.date)) + header('Message-ID', r.messageId);
   if (r.listUnsubscribe) head += listUnsubscribeFields(r.listUnsubscribe, r.oneClick);
   return (
     head +

@@ -11,7 +11,15 @@ export interface HeaderLine {
   value: string | null;
 }
 
-export const SHOWN_HEADERS = ['From', 'Reply-To', 'To', 'Subject', 'List-Id', 'List-Unsubscribe', 'List-Unsubscribe-Post'] as const;
+export const SHOWN_HEADERS = [
+  'From',
+  'Reply-To',
+  'To',
+  'Subject',
+  'List-Id',
+  'List-Unsubscribe',
+  'List-Unsubscribe-Post',
+] as const;
 
 export function messageHeaders(eml: string, preheader: string | null): HeaderLine[] {
   const end = eml.indexOf('\r\n\r\n');

@@ -66,7 +66,11 @@ export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMess
 }
 
 /** The message plus its HTML and text filled for that recipient, for reviewers (build sample, preview). */
-export function personalizeForReview(ctx: PersonalizeContext, rendered: { html: SlotTemplate; text: SlotTemplate }, r: Recipient) {
+export function personalizeForReview(
+  ctx: PersonalizeContext,
+  rendered: { html: SlotTemplate; text: SlotTemplate },
+  r: Recipient,
+) {
   const { slot } = personal(ctx, r);
   return {
     html: fillSlots(rendered.html, slot, escapeHtml),

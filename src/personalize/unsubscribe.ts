@@ -39,7 +39,10 @@ export function unsubscribeLinks(newsletter: Newsletter, email: string, token: s
   const mail = mailto ? `mailto:${mailto}?subject=unsubscribe` : null;
   return {
     footer: https ?? mail ?? '',
-    header: [https, mail].filter((x): x is string => x !== null).map((x) => `<${x}>`).join(', '),
+    header: [https, mail]
+      .filter((x): x is string => x !== null)
+      .map((x) => `<${x}>`)
+      .join(', '),
     oneClick: https !== null,
   };
 }

@@ -30,8 +30,12 @@ describe('decide', () => {
   });
 
   it('mails a recipient who failed before when --retry-failed asks for it, but never one already sent', () => {
-    expect(decide('a@example.org', rules({ retryFailed: true, done: new Map([['a@example.org', 'failed']]) }))).toBeNull();
-    expect(decide('a@example.org', rules({ retryFailed: true, done: new Map([['a@example.org', 'sent']]) }))).toBe('already-sent');
+    expect(
+      decide('a@example.org', rules({ retryFailed: true, done: new Map([['a@example.org', 'failed']]) })),
+    ).toBeNull();
+    expect(decide('a@example.org', rules({ retryFailed: true, done: new Map([['a@example.org', 'sent']]) }))).toBe(
+      'already-sent',
+    );
   });
 
   it('gives the first reason in order: opt-out, suppression, shard, journal', () => {
@@ -45,7 +49,9 @@ describe('decide', () => {
     expect(decide(key, rules(all))).toBe('bounced');
     expect(decide(key, rules({ ...all, optedOut: new Map() }))).toBe('suppressed');
     expect(decide(key, rules({ ...all, optedOut: new Map(), suppressed: new Set() }))).toBe('other-shard');
-    expect(decide(key, rules({ ...all, optedOut: new Map(), suppressed: new Set(), shard: { k: 4, n: 4 } }))).toBe('already-sent');
+    expect(decide(key, rules({ ...all, optedOut: new Map(), suppressed: new Set(), shard: { k: 4, n: 4 } }))).toBe(
+      'already-sent',
+    );
   });
 });
 
@@ -81,16 +87,22 @@ describe('parseShard', () => {
     expect(parseShard('4/4')).toEqual({ k: 4, n: 4 });
   });
 
-  it.each(['0/4', '5/4', '1/0', '2', '2/', '/4', 'a/b', '1/4/2', ' 1/4', '-1/4', '1.5/4', ''])('refuses %j as a usage error', (value) => {
-    let error: unknown;
-    try {
-      parseShard(value);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(EnewsError);
-    expect(error).toMatchObject({ exitCode: ExitCode.usage, message: `--shard "${value}" must be K/N with 1 ≤ K ≤ N, e.g. --shard 2/4.` });
-  });
+  it.each(['0/4', '5/4', '1/0', '2', '2/', '/4', 'a/b', '1/4/2', ' 1/4', '-1/4', '1.5/4', ''])(
+    'refuses %j as a usage error',
+    (value) => {
+      let error: unknown;
+      try {
+        parseShard(value);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(EnewsError);
+      expect(error).toMatchObject({
+        exitCode: ExitCode.usage,
+        message: `--shard "${value}" must be K/N with 1 ≤ K ≤ N, e.g. --shard 2/4.`,
+      });
+    },
+  );
 
   it('labels a shard for messages and journals', () => {
     expect(shardLabel({ k: 2, n: 4 })).toBe('2/4');

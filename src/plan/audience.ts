@@ -38,7 +38,9 @@ export function parseShard(value: string): Shard {
   const k = Number(m?.[1]);
   const n = Number(m?.[2]);
   if (!m || n < 1 || k < 1 || k > n) {
-    throw new EnewsError('usage', `--shard "${value}" must be K/N with 1 ≤ K ≤ N, e.g. --shard 2/4.`, { exitCode: ExitCode.usage });
+    throw new EnewsError('usage', `--shard "${value}" must be K/N with 1 ≤ K ≤ N, e.g. --shard 2/4.`, {
+      exitCode: ExitCode.usage,
+    });
   }
   return { k, n };
 }

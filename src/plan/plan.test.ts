@@ -19,7 +19,13 @@ function csv(rows: string[]): string {
 }
 
 function rules(over: Partial<PlanRules> = {}): PlanRules {
-  return { suppressed: new Set<string>(), shard: null, done: new Map<string, 'sent' | 'failed'>(), retryFailed: false, ...over };
+  return {
+    suppressed: new Set<string>(),
+    shard: null,
+    done: new Map<string, 'sent' | 'failed'>(),
+    retryFailed: false,
+    ...over,
+  };
 }
 
 /** Plans `file` with a real spool, and reads the spool back as the sending pass does. */
@@ -54,7 +60,16 @@ describe('planAudience', () => {
       'i@example.org,I,unsubscribed', //    17 duplicate, and does not undo the bounce
       ',,', //                                 blank: not a row
     ]);
-    const p = await plan(file, rules({ suppressed: new Set(['c@example.org']), done: new Map([['d@example.org', 'sent'], ['e@example.org', 'failed']]) }));
+    const p = await plan(
+      file,
+      rules({
+        suppressed: new Set(['c@example.org']),
+        done: new Map([
+          ['d@example.org', 'sent'],
+          ['e@example.org', 'failed'],
+        ]),
+      }),
+    );
     expect(p.rows).toBe(16);
     expect(p.toSend).toBe(1);
     expect(p.skipped).toEqual({
@@ -83,7 +98,12 @@ describe('planAudience', () => {
   it('lets an opt-out later in the file outrank an earlier decision to send', async () => {
     const file = csv(['zoe@example.org,Zoë,', 'karim@example.org,Karim,', 'ZOE@example.org,Zoë,unsubscribed']);
     const p = await plan(file, rules());
-    expect({ rows: p.rows, toSend: p.toSend, unsubscribed: p.skipped.unsubscribed, duplicate: p.skipped.duplicate }).toEqual({
+    expect({
+      rows: p.rows,
+      toSend: p.toSend,
+      unsubscribed: p.skipped.unsubscribed,
+      duplicate: p.skipped.duplicate,
+    }).toEqual({
       rows: 3,
       toSend: 1,
       unsubscribed: 1,
@@ -94,9 +114,19 @@ describe('planAudience', () => {
   });
 
   it('counts a repeated address once, by its first row, however it is spelt', async () => {
-    const file = csv(['x@example.org,X,', 'X@EXAMPLE.ORG,X,', 'y@example.org,Y,', 'x@example.org,X,', 'Y@example.org,Y,']);
+    const file = csv([
+      'x@example.org,X,',
+      'X@EXAMPLE.ORG,X,',
+      'y@example.org,Y,',
+      'x@example.org,X,',
+      'Y@example.org,Y,',
+    ]);
     const p = await plan(file, rules({ suppressed: new Set(['y@example.org']) }));
-    expect({ toSend: p.toSend, suppressed: p.skipped.suppressed, duplicate: p.skipped.duplicate }).toEqual({ toSend: 1, suppressed: 1, duplicate: 3 });
+    expect({ toSend: p.toSend, suppressed: p.skipped.suppressed, duplicate: p.skipped.duplicate }).toEqual({
+      toSend: 1,
+      suppressed: 1,
+      duplicate: 3,
+    });
     expect(p.mailed).toEqual(['x@example.org']);
   });
 
@@ -106,7 +136,10 @@ describe('planAudience', () => {
     const mine = emails.filter((e) => shardOf(e, 3) === 2);
     expect(mine).toHaveLength(6);
     const failedBefore = mine[0]!;
-    const p = await plan(file, rules({ shard: { k: 2, n: 3 }, retryFailed: true, done: new Map([[failedBefore, 'failed']]) }));
+    const p = await plan(
+      file,
+      rules({ shard: { k: 2, n: 3 }, retryFailed: true, done: new Map([[failedBefore, 'failed']]) }),
+    );
     expect(p.toSend).toBe(mine.length);
     expect(p.skipped['other-shard']).toBe(emails.length - mine.length);
     expect(p.skipped['already-failed']).toBe(0);

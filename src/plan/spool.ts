@@ -56,9 +56,16 @@ export function removeSpool(file: string): void {
 
 function spoolError(file: string, err: Error): EnewsError {
   const code = (err as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? err.message);
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : (code ?? err.message);
   return new EnewsError('spool-write', `Cannot write the list of recipients to ${file}: ${why}. Nothing was sent.`, {
     exitCode: ExitCode.stopped,
-    problems: [{ message: 'Free space (or fix the permission) in the journal folder, then run the same command again.' }],
+    problems: [
+      { message: 'Free space (or fix the permission) in the journal folder, then run the same command again.' },
+    ],
   });
 }

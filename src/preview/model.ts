@@ -67,7 +67,9 @@ export function pageModel(settings: PreviewSettings, state: RenderState, request
     recipientsNote: picker.note,
     recipient: entry?.id ?? null,
     headers: message?.headers ?? [],
-    warnings: (p?.warnings ?? []).map((w) => relativizer(settings.root)(w.location ? `${formatLocation(w.location)}: ${w.message}` : w.message)),
+    warnings: (p?.warnings ?? []).map((w) =>
+      relativizer(settings.root)(w.location ? `${formatLocation(w.location)}: ${w.message}` : w.message),
+    ),
     notices: p ? notices(settings, p.newsletter.unsubscribe.url) : [],
     text: message?.text ?? '',
     htmlUrl: message ? `/email.html?${q}&v=${state.version}` : null,
@@ -77,7 +79,9 @@ export function pageModel(settings: PreviewSettings, state: RenderState, request
 
 function notices(settings: PreviewSettings, unsubscribeUrl: string | undefined): string[] {
   if (unsubscribeUrl && !settings.secret) {
-    return ['UNSUBSCRIBE_SECRET is not set, so the unsubscribe links shown here have no token. enews send adds it (and refuses to send without it).'];
+    return [
+      'UNSUBSCRIBE_SECRET is not set, so the unsubscribe links shown here have no token. enews send adds it (and refuses to send without it).',
+    ];
   }
   return [];
 }

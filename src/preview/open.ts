@@ -13,8 +13,12 @@ export function openInBrowser(url: string): Promise<void> {
     // Detached with its output ignored: the browser outlives the preview and must not write into its terminal.
     const child = spawn(cmd, args, { detached: true, stdio: 'ignore' });
     child.unref();
-    child.once('error', (err) => reject(new Error(`${cmd} could not be started (${(err as NodeJS.ErrnoException).code ?? err.message})`)));
+    child.once('error', (err) =>
+      reject(new Error(`${cmd} could not be started (${(err as NodeJS.ErrnoException).code ?? err.message})`)),
+    );
     // Openers exit once the browser has the URL; a failure code means no browser was found.
-    child.once('exit', (code) => (code === 0 || code === null ? resolve() : reject(new Error(`${cmd} found no browser (exit code ${code})`))));
+    child.once('exit', (code) =>
+      code === 0 || code === null ? resolve() : reject(new Error(`${cmd} found no browser (exit code ${code})`)),
+    );
   });
 }

@@ -4,7 +4,7 @@
  * it runs in whatever browser a reviewer has. It asks the server for the
  * page model and re-asks whenever the server says the files changed.
  */
-export const PAGE_SCRIPT = String.raw`
+export const PAGE_SCRIPT = `
 (function () {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };

@@ -91,7 +91,14 @@ export function messageFor(p: PreparedIssue, r: Recipient, secret: string | null
     skeletons.set(p, skeleton);
   }
   // A Message-ID of its own: a downloaded preview must never be mistaken for (and deduplicated against) the real mail.
-  const ctx: PersonalizeContext = { newsletter: p.newsletter, skeleton, contentHash: p.inputsHash, secret, variant: 'preview', now: () => now };
+  const ctx: PersonalizeContext = {
+    newsletter: p.newsletter,
+    skeleton,
+    contentHash: p.inputsHash,
+    secret,
+    variant: 'preview',
+    now: () => now,
+  };
   const view = personalizeForReview(ctx, p.rendered, r);
   return { ...view, headers: messageHeaders(view.eml, p.rendered.preheader) };
 }

@@ -36,19 +36,32 @@ const PAGE_CSP =
  * The email may load its images and styles from anywhere, as in a mail client,
  * but never run a script, even when its URL is opened directly in a tab.
  */
-const EMAIL_CSP = "sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox; script-src 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'self'";
+const EMAIL_CSP =
+  "sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox; script-src 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'self'";
 
 type Route = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void;
 
-export async function startPreviewServer(watch: IssueWatch, settings: PreviewSettings, port: number): Promise<PreviewServer> {
+export async function startPreviewServer(
+  watch: IssueWatch,
+  settings: PreviewSettings,
+  port: number,
+): Promise<PreviewServer> {
   const streams = new Set<ServerResponse>();
   const issueTag = padded(settings.number);
 
   const routes: Record<string, Route> = {
-    '/': (req, res) => send(req, res, 200, 'text/html; charset=utf-8', PAGE_HTML, { 'Content-Security-Policy': PAGE_CSP }),
+    '/': (req, res) =>
+      send(req, res, 200, 'text/html; charset=utf-8', PAGE_HTML, { 'Content-Security-Policy': PAGE_CSP }),
     '/preview.js': (req, res) => send(req, res, 200, 'text/javascript; charset=utf-8', PAGE_SCRIPT),
     '/preview.css': (req, res) => send(req, res, 200, 'text/css; charset=utf-8', PAGE_CSS),
-    '/api/state': (req, res, q) => send(req, res, 200, 'application/json; charset=utf-8', JSON.stringify(pageModel(settings, watch.state(), q.get('r')))),
+    '/api/state': (req, res, q) =>
+      send(
+        req,
+        res,
+        200,
+        'application/json; charset=utf-8',
+        JSON.stringify(pageModel(settings, watch.state(), q.get('r'))),
+      ),
     '/email.html': (req, res, q) => {
       const m = pick(watch.state(), q);
       if (!m) return notFound(req, res);
@@ -81,14 +94,21 @@ export async function startPreviewServer(watch: IssueWatch, settings: PreviewSet
       handle(req, res);
     } catch (err) {
       // A bug in one request must not take the reviewer's preview down.
-      if (!res.headersSent) send(req, res, 500, 'text/plain; charset=utf-8', `Internal error: ${(err as Error).message}\n`);
+      if (!res.headersSent)
+        send(req, res, 500, 'text/plain; charset=utf-8', `Internal error: ${(err as Error).message}\n`);
       else res.end();
     }
   });
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
-      return send(req, res, 403, 'text/plain; charset=utf-8', 'Forbidden: open the preview at the address enews printed.\n');
+      return send(
+        req,
+        res,
+        403,
+        'text/plain; charset=utf-8',
+        'Forbidden: open the preview at the address enews printed.\n',
+      );
     }
     // The raw path is matched exactly, never resolved: "/../x" and "/%2e%2e/x" are simply not routes.
     const raw = req.url ?? '';
@@ -135,12 +155,26 @@ function listen(server: ReturnType<typeof createServer>, port: number): Promise<
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
         reject(
-          new EnewsError('port-in-use', `Port ${port} on ${PREVIEW_HOST} is already in use (another preview may be running).`, {
-            problems: [{ message: 'Stop the other program, or choose another port with --port, e.g. --port 4281 (--port 0 picks a free one).' }],
-          }),
+          new EnewsError(
+            'port-in-use',
+            `Port ${port} on ${PREVIEW_HOST} is already in use (another preview may be running).`,
+            {
+              problems: [
+                {
+                  message:
+                    'Stop the other program, or choose another port with --port, e.g. --port 4281 (--port 0 picks a free one).',
+                },
+              ],
+            },
+          ),
         );
       } else if (err.code === 'EACCES') {
-        reject(new EnewsError('port-denied', `Port ${port} needs administrator rights; use a port above 1023, e.g. --port 4280.`));
+        reject(
+          new EnewsError(
+            'port-denied',
+            `Port ${port} needs administrator rights; use a port above 1023, e.g. --port 4280.`,
+          ),
+        );
       } else {
         reject(err);
       }
@@ -149,7 +183,14 @@ function listen(server: ReturnType<typeof createServer>, port: number): Promise<
   });
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   const bytes = Buffer.from(body, 'utf8');
   res.writeHead(status, { ...COMMON, ...headers, 'Content-Type': type, 'Content-Length': String(bytes.length) });
   res.end(req.method === 'HEAD' ? undefined : bytes);

@@ -143,7 +143,8 @@ function collectDirs(dir: string, depth: number, into: Set<string>): void {
     return;
   }
   for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') collectDirs(path.join(dir, e.name), depth + 1, into);
+    if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+      collectDirs(path.join(dir, e.name), depth + 1, into);
   }
 }
 

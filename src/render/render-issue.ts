@@ -5,7 +5,13 @@
  */
 import mjml2html from 'mjml';
 import { EnewsError, formatProblem, type Problem, throwIfProblems } from '../errors.js';
-import { handlebarsEnv, handlebarsProblem, TemplateRuntimeError, type TemplateFile, type TemplateSet } from './templates.js';
+import {
+  handlebarsEnv,
+  handlebarsProblem,
+  TemplateRuntimeError,
+  type TemplateFile,
+  type TemplateSet,
+} from './templates.js';
 import { splitSlots, type SlotTemplate } from './slots.js';
 import type { ViewModel } from './view-model.js';
 
@@ -49,7 +55,9 @@ function locatePartialCall(p: Problem, templates: TemplateSet): Problem {
   if (!name) return p;
   for (const t of [templates.html, templates.text, ...templates.partials.values()]) {
     const lines = t.source.split('\n');
-    const i = lines.findIndex((l) => new RegExp(`\\{\\{>\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(l));
+    const i = lines.findIndex((l) =>
+      new RegExp(`\\{\\{>\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(l),
+    );
     if (i >= 0) return { ...p, location: { file: t.file, line: i + 1, column: lines[i]!.indexOf('{{>') + 1 } };
   }
   return p;
@@ -57,7 +65,12 @@ function locatePartialCall(p: Problem, templates: TemplateSet): Problem {
 
 /** Blank lines from template logic collapse to one; the part ends with a single newline. */
 function tidyText(text: string): string {
-  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  return (
+    text
+      .replace(/[ \t]+$/gm, '')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
 }
 
 async function mjmlToHtml(mjml: string, templates: TemplateSet): Promise<string> {
@@ -87,7 +100,11 @@ async function mjmlToHtml(mjml: string, templates: TemplateSet): Promise<string>
  * at the template line that produced the offending line: the same text when
  * the line has no {{ }} in it, else the first line with that tag.
  */
-function mjmlProblem(e: { line: number; message: string; tagName: string }, renderedLine: string, templates: TemplateSet): Problem {
+function mjmlProblem(
+  e: { line: number; message: string; tagName: string },
+  renderedLine: string,
+  templates: TemplateSet,
+): Problem {
   const attr = /Attribute (\S+) is illegal/.exec(e.message)?.[1];
   const files = [templates.html, ...templates.partials.values()].filter((t) => t.file.endsWith('.mjml'));
   const wanted = renderedLine.trim();
@@ -109,7 +126,10 @@ function mjmlProblem(e: { line: number; message: string; tagName: string }, rend
   };
 }
 
-function findLine(files: TemplateFile[], match: (line: string) => boolean): { file: string; line: number; text: string } | null {
+function findLine(
+  files: TemplateFile[],
+  match: (line: string) => boolean,
+): { file: string; line: number; text: string } | null {
   for (const t of files) {
     const lines = t.source.split('\n');
     const i = lines.findIndex(match);
@@ -119,8 +139,11 @@ function findLine(files: TemplateFile[], match: (line: string) => boolean): { fi
 }
 
 function mjmlHint(message: string): string {
-  if (/illegal/.test(message)) return 'Remove the attribute or check its spelling against https://documentation.mjml.io.';
-  if (/doesn't exist|not registered/.test(message)) return 'Check the tag name; MJML tags are listed at https://documentation.mjml.io.';
-  if (/cannot be used inside|parent/.test(message)) return 'Move the tag inside an allowed parent (e.g. mj-text inside mj-column).';
+  if (/illegal/.test(message))
+    return 'Remove the attribute or check its spelling against https://documentation.mjml.io.';
+  if (/doesn't exist|not registered/.test(message))
+    return 'Check the tag name; MJML tags are listed at https://documentation.mjml.io.';
+  if (/cannot be used inside|parent/.test(message))
+    return 'Move the tag inside an allowed parent (e.g. mj-text inside mj-column).';
   return 'See https://documentation.mjml.io for the allowed structure.';
 }

@@ -41,7 +41,9 @@ describe('splitSlots and fillSlots', () => {
 
   it('escape each value, and never read markers inside a value', () => {
     const t = splitSlots(`<p>${slotMarker('name')}</p>`);
-    expect(fillSlots(t, () => `<b>&"'${slotMarker('email')}`, escapeHtml)).toBe(`<p>&lt;b&gt;&amp;&quot;&#39;\uE000email\uE001</p>`);
+    expect(fillSlots(t, () => `<b>&"'${slotMarker('email')}`, escapeHtml)).toBe(
+      `<p>&lt;b&gt;&amp;&quot;&#39;\uE000email\uE001</p>`,
+    );
   });
 });
 

@@ -35,10 +35,10 @@ export function splitSlots(rendered: string): SlotTemplate {
   return { chunks, slots };
 }
 
-/** Fills every slot; `escape` adapts a value to the part (HTML or text, and quoted-printable for a MIME part). */
-export function fillSlots(t: SlotTemplate, slot: (name: string) => string, escape: (s: string) => string): string {
+/** Fills every slot; `encode` adapts a value to the part (HTML or text, and quoted-printable for a MIME part). */
+export function fillSlots(t: SlotTemplate, slot: (name: string) => string, encode: (s: string) => string): string {
   let out = t.chunks[0]!;
-  for (let i = 0; i < t.slots.length; i++) out += escape(slot(t.slots[i]!)) + t.chunks[i + 1]!;
+  for (let i = 0; i < t.slots.length; i++) out += encode(slot(t.slots[i]!)) + t.chunks[i + 1]!;
   return out;
 }
 

@@ -29,14 +29,23 @@ export function scanMustaches(source: string, file: string): Problem[] {
         },
       ];
     }
-    const inner = source.slice(i + (close === '}}}' ? 3 : 2), end).replace(/^~/, '').trim();
+    const inner = source
+      .slice(i + (close === '}}}' ? 3 : 2), end)
+      .replace(/^~/, '')
+      .trim();
     const block = /^[#^](?:>\s*)?([\w-]+)/.exec(inner);
     const closing = /^\/([\w-]+)/.exec(inner);
     if (block) open.push({ name: block[1]!, index: i });
     else if (closing) {
       const top = open.pop();
       if (!top) {
-        return [{ message: `Handlebars: {{/${closing[1]}}} closes a block that was never opened`, location: at(i), hint: 'Remove it, or add the matching {{#…}} before it.' }];
+        return [
+          {
+            message: `Handlebars: {{/${closing[1]}}} closes a block that was never opened`,
+            location: at(i),
+            hint: 'Remove it, or add the matching {{#…}} before it.',
+          },
+        ];
       }
       if (top.name !== closing[1]) {
         const o = at(top.index);

@@ -34,7 +34,10 @@ const PARTIAL = /\.(mjml|txt|hbs)$/;
 export function templateFiles(dir: string): { html: string; text: string; partials: string[] } {
   const partialDir = path.join(dir, 'partials');
   const partials = existsSync(partialDir)
-    ? readdirSync(partialDir).filter((n) => PARTIAL.test(n)).sort().map((n) => path.join(partialDir, n))
+    ? readdirSync(partialDir)
+        .filter((n) => PARTIAL.test(n))
+        .sort()
+        .map((n) => path.join(partialDir, n))
     : [];
   return { html: path.join(dir, HTML_TEMPLATE), text: path.join(dir, TEXT_TEMPLATE), partials };
 }
@@ -59,7 +62,10 @@ function checkSyntax(set: TemplateSet): void {
     const reserved = t.source.search(/[\uE000-\uF8FF]/u);
     if (reserved >= 0) {
       const line = t.source.slice(0, reserved).split('\n').length;
-      problems.push({ message: 'contains a private-use character, which enews reserves for recipient slots', location: { file: t.file, line } });
+      problems.push({
+        message: 'contains a private-use character, which enews reserves for recipient slots',
+        location: { file: t.file, line },
+      });
     }
     const scanned = scanMustaches(t.source, t.file);
     if (scanned.length) {
@@ -92,10 +98,10 @@ export function handlebarsProblem(err: unknown, file: string): Problem {
     hint: /slot needs a name/.test(raw)
       ? 'Write the slot name in quotes: {{slot "name"}}, {{slot "email"}}, {{slot "unsubscribe_url"}} or a CSV column.'
       : /could not be found/.test(raw)
-      ? 'Partials live in templates/partials/, e.g. {{> item-news}} is templates/partials/item-news.mjml.'
-      : /not defined in/.test(raw)
-        ? 'The template uses a field that does not exist; see the field list in README.md (Templates).'
-        : 'Check that every {{#if}} / {{#each}} has its matching {{/if}} / {{/each}}.',
+        ? 'Partials live in templates/partials/, e.g. {{> item-news}} is templates/partials/item-news.mjml.'
+        : /not defined in/.test(raw)
+          ? 'The template uses a field that does not exist; see the field list in README.md (Templates).'
+          : 'Check that every {{#if}} / {{#each}} has its matching {{/if}} / {{/each}}.',
   };
 }
 

@@ -50,7 +50,10 @@ export interface ViewModel {
 }
 
 export function typeSlug(type: string): string {
-  return type.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return type
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 export function defaultSubject(newsletter: Newsletter, issue: Issue): string {

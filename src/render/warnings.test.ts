@@ -20,7 +20,15 @@ const newsletter = newsletterSchema.parse({
 });
 
 function item(id: string, over: Partial<Item> = {}): Item {
-  return itemSchema.parse({ id, type: 'News', title: `Title ${id}`, date: '2017-04-20', summary: 'Summary.', url: `https://www.example.org/${id}`, ...over });
+  return itemSchema.parse({
+    id,
+    type: 'News',
+    title: `Title ${id}`,
+    date: '2017-04-20',
+    summary: 'Summary.',
+    url: `https://www.example.org/${id}`,
+    ...over,
+  });
 }
 
 function issue(yaml: string): LoadedIssue {
@@ -36,7 +44,15 @@ function input(over: Partial<WarningInput> = {}): WarningInput {
     items: new Map(items.map((it, i) => [it.id, { item: it, location: { file: CATALOG_FILE, line: 1 + i * 7 } }])),
     inputs: [],
   };
-  return { newsletter, newsletterFile: NEWSLETTER_FILE, loaded: issue(ISSUE), catalog, items, html: '<p><a href="https://example.org/">x</a><img src="https://example.org/a.png" alt="A"></p>', ...over };
+  return {
+    newsletter,
+    newsletterFile: NEWSLETTER_FILE,
+    loaded: issue(ISSUE),
+    catalog,
+    items,
+    html: '<p><a href="https://example.org/">x</a><img src="https://example.org/a.png" alt="A"></p>',
+    ...over,
+  };
 }
 
 const codes = (w: WarningInput) => collectWarnings(w).map((x) => x.code);
@@ -49,11 +65,15 @@ describe('collectWarnings', () => {
   it('warns when the HTML passes 102 KB in UTF-8 bytes, not characters', () => {
     expect(codes(input({ html: 'x'.repeat(GMAIL_CLIP_BYTES) }))).toEqual([]);
     const html = 'é'.repeat(GMAIL_CLIP_BYTES / 2 + 1); // 52,225 characters, 104,450 bytes
-    expect(collectWarnings(input({ html }))).toEqual([expect.objectContaining({ code: 'gmail-clip', message: expect.stringMatching(/^the HTML is 102\.0 KB;/) })]);
+    expect(collectWarnings(input({ html }))).toEqual([
+      expect.objectContaining({ code: 'gmail-clip', message: expect.stringMatching(/^the HTML is 102\.0 KB;/) }),
+    ]);
   });
 
   it('points at a TODO in the subject, preheader or intro by line', () => {
-    const loaded = issue('number: 3\ndate: 2017-04-26\nsubject: TODO subject\npreheader: fine\nintro: |\n  Hello.\n  TODO: write this\nitems: [one]\n');
+    const loaded = issue(
+      'number: 3\ndate: 2017-04-26\nsubject: TODO subject\npreheader: fine\nintro: |\n  Hello.\n  TODO: write this\nitems: [one]\n',
+    );
     const w = collectWarnings(input({ loaded }));
     expect(w.map((x) => [x.code, x.location?.line])).toEqual([
       ['placeholder', 3],
@@ -63,25 +83,42 @@ describe('collectWarnings', () => {
   });
 
   it('does not take TODOS or todo for a placeholder', () => {
-    expect(codes(input({ loaded: issue('number: 3\ndate: 2017-04-26\nsubject: TODOS and todo\nintro: Hi.\nitems: [one]\n') }))).toEqual([]);
+    expect(
+      codes(
+        input({ loaded: issue('number: 3\ndate: 2017-04-26\nsubject: TODOS and todo\nintro: Hi.\nitems: [one]\n') }),
+      ),
+    ).toEqual([]);
   });
 
   it('warns about an issue without items, at its items line', () => {
-    const w = collectWarnings(input({ items: [], loaded: issue('number: 3\ndate: 2017-04-26\nintro: Hi.\nitems: []\n') }));
-    expect(w).toEqual([{ code: 'no-items', message: 'the issue has no items', location: { file: ISSUE_FILE, line: 4, column: 8 } }]);
+    const w = collectWarnings(
+      input({ items: [], loaded: issue('number: 3\ndate: 2017-04-26\nintro: Hi.\nitems: []\n') }),
+    );
+    expect(w).toEqual([
+      { code: 'no-items', message: 'the issue has no items', location: { file: ISSUE_FILE, line: 4, column: 8 } },
+    ]);
   });
 
   it('warns about an item dated after its issue, at the item in the catalog', () => {
     const w = collectWarnings(input({ items: [item('one'), item('two', { date: '2017-04-27' })] }));
     expect(w).toEqual([
-      { code: 'item-after-issue', message: 'item "two" is dated 2017-04-27, after the issue\'s date 2017-04-26', location: { file: CATALOG_FILE, line: 8 } },
+      {
+        code: 'item-after-issue',
+        message: 'item "two" is dated 2017-04-27, after the issue\'s date 2017-04-26',
+        location: { file: CATALOG_FILE, line: 8 },
+      },
     ]);
   });
 
   it('warns once per image without alt text: items, logo, then the rest of the HTML', () => {
     const items = [item('one', { image: { src: 'https://example.org/one.png', alt: '  ' } }), item('two')];
     const logoless = { ...newsletter, logo: { src: 'https://example.org/logo.png' } };
-    const html = ['<img src="https://example.org/one.png">', '<img src="https://example.org/logo.png">', '<img src="https://example.org/x.png">', '<img src="https://example.org/y.png" alt="">'].join('');
+    const html = [
+      '<img src="https://example.org/one.png">',
+      '<img src="https://example.org/logo.png">',
+      '<img src="https://example.org/x.png">',
+      '<img src="https://example.org/y.png" alt="">',
+    ].join('');
     const w = collectWarnings(input({ items, newsletter: logoless, html }));
     expect(w.map((x) => x.message)).toEqual([
       'the image of item "one" has no alt text; screen readers and blocked images need it',
@@ -92,7 +129,8 @@ describe('collectWarnings', () => {
   });
 
   it('lists each plain-http link or image once', () => {
-    const html = '<a href="http://example.org/a">a</a><a href="http://example.org/a">again</a><img src="http://example.org/i.png" alt="i"><a href="https://example.org/b">b</a>';
+    const html =
+      '<a href="http://example.org/a">a</a><a href="http://example.org/a">again</a><img src="http://example.org/i.png" alt="i"><a href="https://example.org/b">b</a>';
     expect(collectWarnings(input({ html })).map((x) => x.message)).toEqual([
       'link without https: http://example.org/a; use https:// so mail clients do not flag it',
       'link without https: http://example.org/i.png; use https:// so mail clients do not flag it',

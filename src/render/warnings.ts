@@ -39,7 +39,11 @@ export function collectWarnings(w: WarningInput): Warning[] {
   }
   for (const field of ['subject', 'preheader', 'intro'] as const) {
     if (/\bTODO\b/.test(w.loaded.issue[field] ?? '')) {
-      out.push({ code: 'placeholder', message: `${field} still holds TODO placeholder text; enews send refuses until it is written`, location: locate(w.loaded.src, [field]) });
+      out.push({
+        code: 'placeholder',
+        message: `${field} still holds TODO placeholder text; enews send refuses until it is written`,
+        location: locate(w.loaded.src, [field]),
+      });
     }
   }
   if (w.items.length === 0) {
@@ -56,7 +60,11 @@ export function collectWarnings(w: WarningInput): Warning[] {
     }
     if (item.image && !item.image.alt?.trim()) {
       reportedImages.add(item.image.src);
-      out.push({ code: 'image-alt', message: `the image of item "${item.id}" has no alt text; screen readers and blocked images need it`, location: where });
+      out.push({
+        code: 'image-alt',
+        message: `the image of item "${item.id}" has no alt text; screen readers and blocked images need it`,
+        location: where,
+      });
     }
   }
   if (w.newsletter.logo && !w.newsletter.logo.alt?.trim()) {
@@ -74,7 +82,10 @@ function htmlWarnings(html: string, reportedImages: Set<string>): Warning[] {
   for (const m of html.matchAll(/\shref="(http:\/\/[^"]*)"/gi)) insecure.add(m[1]!);
   for (const m of html.matchAll(/\ssrc="(http:\/\/[^"]*)"/gi)) insecure.add(m[1]!);
   for (const url of insecure) {
-    out.push({ code: 'insecure-link', message: `link without https: ${url}; use https:// so mail clients do not flag it` });
+    out.push({
+      code: 'insecure-link',
+      message: `link without https: ${url}; use https:// so mail clients do not flag it`,
+    });
   }
   let unlabelled = 0;
   for (const m of html.matchAll(/<img\b[^>]*>/gi)) {

@@ -4,7 +4,9 @@ import { wrapText } from './wrap-text.js';
 
 describe('wrapText', () => {
   it('breaks between words at the width', () => {
-    expect(wrapText('The quick brown fox jumps over the lazy dog', 15)).toBe('The quick brown\nfox jumps over\nthe lazy dog');
+    expect(wrapText('The quick brown fox jumps over the lazy dog', 15)).toBe(
+      'The quick brown\nfox jumps over\nthe lazy dog',
+    );
   });
 
   it('keeps every line of a long paragraph within 72 columns by default', () => {
@@ -20,7 +22,9 @@ describe('wrapText', () => {
   });
 
   it('keeps a word longer than the width whole, on its own line', () => {
-    expect(wrapText('see https://example.org/a/very/long/path now', 10)).toBe('see\nhttps://example.org/a/very/long/path\nnow');
+    expect(wrapText('see https://example.org/a/very/long/path now', 10)).toBe(
+      'see\nhttps://example.org/a/very/long/path\nnow',
+    );
     expect(wrapText('https://example.org/long', 5)).toBe('https://example.org/long');
   });
 

@@ -30,7 +30,11 @@ export interface Progress extends EngineStats {
   elapsedMs: number;
 }
 
-export async function deliverSend(plan: SendPlan, engineSettings: EngineSettings, hooks: DeliverHooks): Promise<SendResult> {
+export async function deliverSend(
+  plan: SendPlan,
+  engineSettings: EngineSettings,
+  hooks: DeliverHooks,
+): Promise<SendResult> {
   const { transport, journal, mode } = plan;
   await transport.open();
   const writer = journal && mode === 'send' ? openJournalWriter(journal.file, journal.state) : null;
@@ -43,7 +47,10 @@ export async function deliverSend(plan: SendPlan, engineSettings: EngineSettings
     contentHash: plan.built.manifest.inputsHash,
     secret: plan.secret,
     variant: mode === 'test' ? 'test' : '',
-    audience: 'list' in plan.recipients ? { list: plan.recipients.list } : { spool: plan.recipients.spool, optedOut: plan.audience.optedOut },
+    audience:
+      'list' in plan.recipients
+        ? { list: plan.recipients.list }
+        : { spool: plan.recipients.spool, optedOut: plan.audience.optedOut },
   });
   const engine = new DeliveryEngine<OutgoingItem>({
     concurrency: plan.request.concurrency,
@@ -57,14 +64,28 @@ export async function deliverSend(plan: SendPlan, engineSettings: EngineSettings
   const recorder = new Recorder(writer, plan, hooks.redact);
   const started = performance.now();
   const ticker = hooks.progress
-    ? setInterval(() => hooks.progress!({ ...engine.stats(), toSend: plan.audience.toSend, elapsedMs: performance.now() - started }), 250)
+    ? setInterval(
+        () =>
+          hooks.progress!({ ...engine.stats(), toSend: plan.audience.toSend, elapsedMs: performance.now() - started }),
+        250,
+      )
     : null;
   let stop: StopReason | null;
   let stats: EngineStats;
   try {
     const r = await engine.run(
       messages,
-      { send: (item) => transport.send({ from: item.from, to: item.sub.email, raw: item.raw, messageId: item.messageId, seq: item.seq }), classify: (e) => transport.classify(e) },
+      {
+        send: (item) =>
+          transport.send({
+            from: item.from,
+            to: item.sub.email,
+            raw: item.raw,
+            messageId: item.messageId,
+            seq: item.seq,
+          }),
+        classify: (e) => transport.classify(e),
+      },
       (event) => recorder.record(event),
     );
     stop = r.stop;
@@ -74,7 +95,14 @@ export async function deliverSend(plan: SendPlan, engineSettings: EngineSettings
     await transport.close();
   }
   try {
-    writer?.append({ type: 'end', at: now(), sent: stats.sent, failed: stats.failed, deferred: stats.deferred, stopped: stop?.kind ?? null } satisfies JournalRecord);
+    writer?.append({
+      type: 'end',
+      at: now(),
+      sent: stats.sent,
+      failed: stats.failed,
+      deferred: stats.deferred,
+      stopped: stop?.kind ?? null,
+    } satisfies JournalRecord);
     await writer?.close();
   } catch (err) {
     if (!(err instanceof EnewsError)) throw err;
@@ -102,13 +130,28 @@ class Recorder {
       // An attempt of this run or an earlier one was handed over in full and never answered: it may have arrived too.
       const possibleDuplicate = o.uncertain || (this.plan.journal?.state.uncertain.has(sub.key) ?? false);
       if (possibleDuplicate) this.possibleDuplicates++;
-      w?.append({ type: 'sent', at, key: sub.key, email: sub.email, messageId, response: this.redact(o.response), ...(possibleDuplicate ? { possibleDuplicate } : {}) });
+      w?.append({
+        type: 'sent',
+        at,
+        key: sub.key,
+        email: sub.email,
+        messageId,
+        response: this.redact(o.response),
+        ...(possibleDuplicate ? { possibleDuplicate } : {}),
+      });
     } else if (o.type === 'failed') {
       const response = this.redact(o.response);
       w?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response });
       if (this.failures.length < 1000) this.failures.push({ email: sub.email, code: o.code, response });
     } else if (o.type === 'uncertain') {
-      w?.append({ type: 'uncertain', at, key: sub.key, email: sub.email, messageId, response: this.redact(o.response) });
+      w?.append({
+        type: 'uncertain',
+        at,
+        key: sub.key,
+        email: sub.email,
+        messageId,
+        response: this.redact(o.response),
+      });
     }
   }
 }

@@ -32,8 +32,18 @@ export interface MessageJob {
 }
 
 export async function* prepareMessages(job: MessageJob): AsyncGenerator<OutgoingItem> {
-  const skeleton = buildSkeleton(job.newsletter, { ...job.rendered, subject: job.subjectPrefix + job.rendered.subject }, { contentHash: job.contentHash });
-  const ctx: PersonalizeContext = { newsletter: job.newsletter, skeleton, contentHash: job.contentHash, secret: job.secret, variant: job.variant };
+  const skeleton = buildSkeleton(
+    job.newsletter,
+    { ...job.rendered, subject: job.subjectPrefix + job.rendered.subject },
+    { contentHash: job.contentHash },
+  );
+  const ctx: PersonalizeContext = {
+    newsletter: job.newsletter,
+    skeleton,
+    contentHash: job.contentHash,
+    secret: job.secret,
+    variant: job.variant,
+  };
   const a = job.audience;
   const recipients = 'list' in a ? a.list : readSpool(a.spool, a.optedOut);
   let seq = 0;

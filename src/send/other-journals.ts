@@ -20,12 +20,14 @@ export async function otherJournals(folders: string[], ours: string, id: Journal
   const seen = new Set([path.resolve(ours)]);
   for (const dir of new Set(folders.map((f) => path.resolve(f)))) {
     if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()) {
       const file = path.join(dir, name);
       if (seen.has(file)) continue;
       seen.add(file);
       const run = firstRecord(file);
-      if (!run || run.type !== 'run' || run.issue !== id.issue || run.subscribers !== id.subscribers) continue;
+      if (run?.type !== 'run' || run.issue !== id.issue || run.subscribers !== id.subscribers) continue;
       // Two shards of one split never share a recipient; anything else can.
       if (run.shard != null && id.shard !== null && run.shard !== id.shard) continue;
       const sent = await countSent(file);
@@ -35,7 +37,9 @@ export async function otherJournals(folders: string[], ours: string, id: Journal
   return found;
 }
 
-function firstRecord(file: string): { type?: string; issue?: number; subscribers?: string; shard?: string | null } | null {
+function firstRecord(
+  file: string,
+): { type?: string; issue?: number; subscribers?: string; shard?: string | null } | null {
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(4096);

@@ -15,7 +15,13 @@ import { defaultOutDir } from '../build/write-build.js';
 import type { Env } from '../config/env.js';
 import { createTransport } from '../delivery/transports/index.js';
 import type { Transport } from '../delivery/transport.js';
-import { checkIdentity, emptyJournal, readJournal, type JournalIdentity, type JournalState } from '../journal/journal.js';
+import {
+  checkIdentity,
+  emptyJournal,
+  readJournal,
+  type JournalIdentity,
+  type JournalState,
+} from '../journal/journal.js';
 import { acquireLock, type HeldLock } from '../journal/lock.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import { emptyCounts, shardLabel, type Shard } from '../plan/audience.js';
@@ -71,7 +77,13 @@ export interface SendPlan {
   newsletter: Newsletter;
   secret: string | null;
   transport: Transport;
-  journal: { file: string; state: JournalState; identity: JournalIdentity; suppress: string[]; lock: HeldLock | null } | null;
+  journal: {
+    file: string;
+    state: JournalState;
+    identity: JournalIdentity;
+    suppress: string[];
+    lock: HeldLock | null;
+  } | null;
   audience: Plan;
   recipients: { spool: string } | { list: Subscriber[] };
   notices: SendNotice[];
@@ -83,9 +95,17 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
   const mode: SendMode = req.test.length ? 'test' : req.dryRun !== null ? 'dry-run' : 'send';
   const built = readBuild(req.root, req.number, req.build ?? defaultOutDir(req.root, req.number));
   if (mode === 'send' && built.manifest.warnings.some((w) => w.code === 'placeholder')) {
-    throw new EnewsError('placeholder', `Issue ${req.number} still contains TODO placeholder text; it is not ready to go to subscribers.`, {
-      problems: [{ message: `Write the missing text, run enews build ${req.number}, review, then send. (--test and --dry-run work meanwhile.)` }],
-    });
+    throw new EnewsError(
+      'placeholder',
+      `Issue ${req.number} still contains TODO placeholder text; it is not ready to go to subscribers.`,
+      {
+        problems: [
+          {
+            message: `Write the missing text, run enews build ${req.number}, review, then send. (--test and --dry-run work meanwhile.)`,
+          },
+        ],
+      },
+    );
   }
   const paths = contentPaths(req.root);
   const { newsletter } = loadNewsletter(paths);
@@ -98,13 +118,37 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
 
   if (mode === 'test') {
     const list = await testRecipients(req.test, req.as, src);
-    const audience: Plan = { rows: list.length, toSend: list.length, skipped: emptyCounts(), invalid: [], optedOut: new Map() };
-    return { request: req, mode, subject, built, newsletter, secret, transport, journal: null, audience, recipients: { list }, notices, dispose() {} };
+    const audience: Plan = {
+      rows: list.length,
+      toSend: list.length,
+      skipped: emptyCounts(),
+      invalid: [],
+      optedOut: new Map(),
+    };
+    return {
+      request: req,
+      mode,
+      subject,
+      built,
+      newsletter,
+      secret,
+      transport,
+      journal: null,
+      audience,
+      recipients: { list },
+      notices,
+      dispose() {},
+    };
   }
 
   const file = req.journal ?? defaultJournalPath(req.root, req.number, req.shard);
   // A list reached through a symlink or another relative path is the same list.
-  const identity: JournalIdentity = { issue: req.number, inputsHash: built.manifest.inputsHash, subscribers: realpathSync(req.subscribers), shard: shardLabel(req.shard) };
+  const identity: JournalIdentity = {
+    issue: req.number,
+    inputsHash: built.manifest.inputsHash,
+    subscribers: realpathSync(req.subscribers),
+    shard: shardLabel(req.shard),
+  };
   const lock = mode === 'send' ? acquireLock(file) : null;
   // A dry run takes no lock (it writes no journal), so its spool goes with its messages, not beside the journal.
   const spool = mode === 'send' ? `${file}.spool` : path.join(req.dryRun!, '.enews-recipients.spool');
@@ -116,18 +160,34 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
     if (madeOutDir && existsSync(req.dryRun!) && readdirSync(req.dryRun!).length === 0) rmdirSync(req.dryRun!);
   };
   try {
-    if (lock?.tookOver) notices.push({ kind: 'stale-lock', pid: lock.tookOver.pid, host: lock.tookOver.host, since: lock.tookOver.started });
+    if (lock?.tookOver)
+      notices.push({
+        kind: 'stale-lock',
+        pid: lock.tookOver.pid,
+        host: lock.tookOver.host,
+        since: lock.tookOver.started,
+      });
     const state = existsSync(file) || mode === 'send' ? await readJournal(file) : emptyJournal();
     const foreign = checkIdentity(file, state, identity, req.acceptRebuild);
     // A dry run is for looking: it reads another list's journal with a warning instead of refusing.
     if (foreign && mode === 'send') throw foreign;
     if (foreign) notices.push({ kind: 'foreign-journal', error: foreign });
-    if (mode === 'send' && state.tail.tornBytes > 0) notices.push({ kind: 'torn-journal', file, bytes: state.tail.tornBytes });
-    const others = await otherJournals([path.dirname(file), path.dirname(defaultJournalPath(req.root, req.number, null))], file, identity);
+    if (mode === 'send' && state.tail.tornBytes > 0)
+      notices.push({ kind: 'torn-journal', file, bytes: state.tail.tornBytes });
+    const others = await otherJournals(
+      [path.dirname(file), path.dirname(defaultJournalPath(req.root, req.number, null))],
+      file,
+      identity,
+    );
     if (others.length) notices.push({ kind: 'other-journals', journals: others });
 
     const suppress = suppressionFiles(paths.issuesDir, newsletter, req.suppress, req.root);
-    const rules = await audienceRules({ suppress, shard: req.shard, done: state.outcomes, retryFailed: req.retryFailed });
+    const rules = await audienceRules({
+      suppress,
+      shard: req.shard,
+      done: state.outcomes,
+      retryFailed: req.retryFailed,
+    });
     if (mode === 'dry-run') mkdirSync(req.dryRun!, { recursive: true });
     const audience = await planAudience(src, rules, new SpoolWriter(spool));
     if (audience.skipped.invalid > 0 && !req.skipInvalid) throw invalidRows(audience, src.file);
@@ -153,13 +213,20 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
 
 function invalidRows(plan: Plan, file: string): EnewsError {
   const more = plan.skipped.invalid - plan.invalid.length;
-  return new EnewsError('invalid-subscribers', `${plan.skipped.invalid} of ${plan.rows} rows in ${file} are invalid; nothing was sent`, {
-    problems: [
-      ...plan.invalid,
-      ...(more > 0 ? [{ message: `… and ${more} more` }] : []),
-      { message: 'Fix the rows, or add --skip-invalid to send to the valid rows only (the invalid ones are listed in the summary).' },
-    ],
-  });
+  return new EnewsError(
+    'invalid-subscribers',
+    `${plan.skipped.invalid} of ${plan.rows} rows in ${file} are invalid; nothing was sent`,
+    {
+      problems: [
+        ...plan.invalid,
+        ...(more > 0 ? [{ message: `… and ${more} more` }] : []),
+        {
+          message:
+            'Fix the rows, or add --skip-invalid to send to the valid rows only (the invalid ones are listed in the summary).',
+        },
+      ],
+    },
+  );
 }
 
 function unsubscribeSecret(newsletter: Newsletter, env: Env, mode: SendMode, notices: SendNotice[]): string | null {
@@ -170,8 +237,17 @@ function unsubscribeSecret(newsletter: Newsletter, env: Env, mode: SendMode, not
     notices.push({ kind: 'no-secret', mode });
     return null;
   }
-  throw new EnewsError('unsubscribe-secret-missing', 'UNSUBSCRIBE_SECRET is not set, but newsletter.yaml has an unsubscribe url whose links need it.', {
-    problems: [{ message: 'Set UNSUBSCRIBE_SECRET (a long random string, the same one your unsubscribe page checks) in the environment or .env.' }],
-    exitCode: ExitCode.badInput,
-  });
+  throw new EnewsError(
+    'unsubscribe-secret-missing',
+    'UNSUBSCRIBE_SECRET is not set, but newsletter.yaml has an unsubscribe url whose links need it.',
+    {
+      problems: [
+        {
+          message:
+            'Set UNSUBSCRIBE_SECRET (a long random string, the same one your unsubscribe page checks) in the environment or .env.',
+        },
+      ],
+      exitCode: ExitCode.badInput,
+    },
+  );
 }

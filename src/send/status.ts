@@ -31,7 +31,13 @@ export interface SendStatus {
   possibleDuplicates: number;
   lastRun: { stopped: string | null; at: string } | null;
   /** From planning against the subscriber file; null when it is gone. */
-  list: { file: string; rows: number; remaining: number; skipped: Record<SkipReason, number>; shard: string | null } | null;
+  list: {
+    file: string;
+    rows: number;
+    remaining: number;
+    skipped: Record<SkipReason, number>;
+    shard: string | null;
+  } | null;
   /** Suppression lists the send used that no longer exist (their addresses count as not sent yet). */
   missingSuppressions: string[];
 }
@@ -39,7 +45,10 @@ export interface SendStatus {
 export async function sendStatus(req: StatusRequest): Promise<SendStatus> {
   const file = req.journal ?? defaultJournalPath(req.root, req.number, req.shard);
   if (!existsSync(file)) {
-    throw new EnewsError('no-journal', `No journal at ${file}: nothing has been sent for issue ${req.number} yet (or it used another --journal or --shard).`);
+    throw new EnewsError(
+      'no-journal',
+      `No journal at ${file}: nothing has been sent for issue ${req.number} yet (or it used another --journal or --shard).`,
+    );
   }
   const state = await readJournal(file);
   const status: SendStatus = {
@@ -63,7 +72,13 @@ export async function sendStatus(req: StatusRequest): Promise<SendStatus> {
       retryFailed: false,
     });
     const plan = await planAudience(openSubscriberFile(subscribers), rules);
-    status.list = { file: subscribers, rows: plan.rows, remaining: plan.toSend, skipped: plan.skipped, shard: shardLabel(shard) };
+    status.list = {
+      file: subscribers,
+      rows: plan.rows,
+      remaining: plan.toSend,
+      skipped: plan.skipped,
+      shard: shardLabel(shard),
+    };
   }
   return status;
 }

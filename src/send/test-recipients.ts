@@ -9,16 +9,26 @@ import { addressKey, checkEmailAddress } from '../util/email-address.js';
 import { readSubscribers, type SubscriberFile } from '../subscribers/read.js';
 import type { Subscriber } from '../subscribers/subscriber.js';
 
-export async function testRecipients(addresses: string[], as: string | null, src: SubscriberFile): Promise<Subscriber[]> {
+export async function testRecipients(
+  addresses: string[],
+  as: string | null,
+  src: SubscriberFile,
+): Promise<Subscriber[]> {
   const tests = addresses.map((a) => {
     const check = checkEmailAddress(a);
-    if (!check.ok) throw new EnewsError('usage', `--test "${a}" is not a valid address: it ${check.reason}.`, { exitCode: ExitCode.usage });
+    if (!check.ok)
+      throw new EnewsError('usage', `--test "${a}" is not a valid address: it ${check.reason}.`, {
+        exitCode: ExitCode.usage,
+      });
     return { email: check.address, key: addressKey(check.address) };
   });
   let asKey: string | null = null;
   if (as !== null) {
     const check = checkEmailAddress(as);
-    if (!check.ok) throw new EnewsError('usage', `--as "${as}" is not a valid address: it ${check.reason}.`, { exitCode: ExitCode.usage });
+    if (!check.ok)
+      throw new EnewsError('usage', `--as "${as}" is not a valid address: it ${check.reason}.`, {
+        exitCode: ExitCode.usage,
+      });
     asKey = addressKey(check.address);
   }
   const rows = new Map<string, Subscriber>();
@@ -28,13 +38,26 @@ export async function testRecipients(addresses: string[], as: string | null, src
   }
   if (asKey && !rows.has(asKey)) {
     throw new EnewsError('test-as-unknown', `--as ${as}: there is no valid row for that address in ${src.file}.`, {
-      problems: [{ message: 'Give the address of a subscriber in the list, exactly as in its email column (case does not matter).' }],
+      problems: [
+        {
+          message:
+            'Give the address of a subscriber in the list, exactly as in its email column (case does not matter).',
+        },
+      ],
     });
   }
   // Each message goes to the test address, but reads as the chosen subscriber's: name, merge fields, unsubscribe link.
   return tests.map((t) => {
     const row = rows.get(asKey ?? t.key);
-    const base: Subscriber = row ?? { line: 0, email: t.email, key: t.key, name: '', language: '', status: 'subscribed', fields: {} };
+    const base: Subscriber = row ?? {
+      line: 0,
+      email: t.email,
+      key: t.key,
+      name: '',
+      language: '',
+      status: 'subscribed',
+      fields: {},
+    };
     return { ...base, email: t.email, key: t.key };
   });
 }

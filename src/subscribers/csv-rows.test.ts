@@ -18,7 +18,16 @@ async function lines(text: string): Promise<Array<[number, string]>> {
 }
 
 describe('CSV line numbers', () => {
-  const rows = ['email,name', 'a@example.org,One', '', 'b@example.org,"Two', 'lines"', 'c@example.org,Three', ',,', 'd@example.org,Four'];
+  const rows = [
+    'email,name',
+    'a@example.org,One',
+    '',
+    'b@example.org,"Two',
+    'lines"',
+    'c@example.org,Three',
+    ',,',
+    'd@example.org,Four',
+  ];
   const expected: Array<[number, string]> = [
     [2, 'a@example.org'],
     [4, 'b@example.org'],

@@ -27,7 +27,8 @@ const DELIMITERS = [',', ';', '\t', '|'];
 /** A line end as editors count them: CRLF, LF or a lone CR (old Mac files, or rows pasted from one). */
 const LINE_BREAK = /\r\n|\r|\n/;
 const LINE_BREAKS = /\r\n|\r|\n/g;
-const SAVE_AS_UTF8 = 'Save it again as "CSV UTF-8 (comma delimited)" (Excel) or with the UTF-8 character set (LibreOffice).';
+const SAVE_AS_UTF8 =
+  'Save it again as "CSV UTF-8 (comma delimited)" (Excel) or with the UTF-8 character set (LibreOffice).';
 
 /** Reads the start of the file to find the header line and its delimiter. */
 export function sniffHeader(file: string): CsvHeader {
@@ -37,7 +38,10 @@ export function sniffHeader(file: string): CsvHeader {
     fd = openSync(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new EnewsError('subscribers-missing', `${shown} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: it should be the subscribers CSV.`);
+    throw new EnewsError(
+      'subscribers-missing',
+      `${shown} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: it should be the subscribers CSV.`,
+    );
   }
   const buf = Buffer.alloc(65536);
   const n = readSync(fd, buf, 0, buf.length, 0);
@@ -55,18 +59,31 @@ export function sniffHeader(file: string): CsvHeader {
   const lines = text.split(LINE_BREAK);
   const index = lines.findIndex((l) => l.trim() !== '');
   if (index < 0) {
-    throw new EnewsError('csv-empty', `${shown} is empty: it needs a header row (email,name,…) and one row per subscriber.`);
+    throw new EnewsError(
+      'csv-empty',
+      `${shown} is empty: it needs a header row (email,name,…) and one row per subscriber.`,
+    );
   }
   const first = lines[index]!;
   const location = { file: shown, line: index + 1 };
   if (first.includes('\uFFFD')) {
-    throw new EnewsError('csv-encoding', `${shown} is not UTF-8 (line ${index + 1} has bytes that are not valid UTF-8).`, {
-      problems: [{ message: SAVE_AS_UTF8, location }],
-    });
+    throw new EnewsError(
+      'csv-encoding',
+      `${shown} is not UTF-8 (line ${index + 1} has bytes that are not valid UTF-8).`,
+      {
+        problems: [{ message: SAVE_AS_UTF8, location }],
+      },
+    );
   }
   // The delimiter is the candidate that splits the header into the most columns.
   const [delimiter] = DELIMITERS.map((d) => [d, first.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]!;
-  const columns = first.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase());
+  const columns = first.split(delimiter).map((c) =>
+    c
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim()
+      .toLowerCase(),
+  );
   const mixed = DELIMITERS.find((d) => d !== delimiter && columns.some((c) => c.includes(d)));
   if (mixed) {
     throw new EnewsError('csv-header', `${shown} has an unusable header row (1 problem):`, {
@@ -90,20 +107,20 @@ function show(d: string): string {
 export async function* readCsvRows(file: string, header: CsvHeader): AsyncGenerator<CsvRow> {
   const shown = file;
   const parser = parse({
-      bom: true,
-      delimiter: header.delimiter,
-      relax_column_count: true,
-      // A quote inside an unquoted field (Karim "KB" Benali) is kept as text, as spreadsheets do.
-      relax_quotes: true,
-      // Empty lines come through (and are skipped below) so that line numbers can be counted exactly;
-      // csv-parse's own counter miscounts line breaks inside quoted fields.
-      skip_empty_lines: false,
-      // Any line end, record by record: left to itself csv-parse takes the first one it meets for the whole
-      // file, and a row an editor appended with another line end would run into the field before it.
-      // (\r\n comes first so that it is not read as \r then an empty record.)
-      record_delimiter: ['\r\n', '\n', '\r'],
-      raw: true,
-      from_line: header.line + 1,
+    bom: true,
+    delimiter: header.delimiter,
+    relax_column_count: true,
+    // A quote inside an unquoted field (Karim "KB" Benali) is kept as text, as spreadsheets do.
+    relax_quotes: true,
+    // Empty lines come through (and are skipped below) so that line numbers can be counted exactly;
+    // csv-parse's own counter miscounts line breaks inside quoted fields.
+    skip_empty_lines: false,
+    // Any line end, record by record: left to itself csv-parse takes the first one it meets for the whole
+    // file, and a row an editor appended with another line end would run into the field before it.
+    // (\r\n comes first so that it is not read as \r then an empty record.)
+    record_delimiter: ['\r\n', '\n', '\r'],
+    raw: true,
+    from_line: header.line + 1,
   });
   // pipeline (unlike pipe) hands a decoding error on to the parser, so the loop below sees it.
   pipeline(Readable.from(decodeUtf8(file)), parser, () => {});
@@ -167,13 +184,21 @@ function csvSyntaxError(e: CsvParseError, location: Location, header: CsvHeader)
   const quoteHint = 'Put the whole field in double quotes and double any quote inside it: "Karim ""KB"" Benali".';
   const [message, hint] =
     e.code === 'CSV_QUOTE_NOT_CLOSED'
-      ? ['a field opens a double quote (") that is never closed, so the rest of the file reads as one field', CLOSE_QUOTE_HINT]
+      ? [
+          'a field opens a double quote (") that is never closed, so the rest of the file reads as one field',
+          CLOSE_QUOTE_HINT,
+        ]
       : e.code === 'CSV_INVALID_CLOSING_QUOTE'
         ? [`in column${column}, text follows the closing quote of a quoted field`, quoteHint]
         : e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_OPENING_QUOTE'
           ? [`in column${column}, a quote appears inside a field that is not quoted`, quoteHint]
-          : [e.message.replace(/^[A-Za-z ]+: /, ''), 'A field containing the delimiter or a quote must be put in double quotes, with inner quotes doubled ("").'];
-  return new EnewsError('csv-syntax', `${location.file} is not valid CSV.`, { problems: [{ message, location, hint }] });
+          : [
+              e.message.replace(/^[A-Za-z ]+: /, ''),
+              'A field containing the delimiter or a quote must be put in double quotes, with inner quotes doubled ("").',
+            ];
+  return new EnewsError('csv-syntax', `${location.file} is not valid CSV.`, {
+    problems: [{ message, location, hint }],
+  });
 }
 
 /** The file as UTF-8 text; bytes that are not UTF-8 stop the read with the line they are on. */
@@ -186,9 +211,13 @@ async function* decodeUtf8(file: string): AsyncGenerator<string> {
     if (!(err instanceof TypeError)) throw err;
     const shown = file;
     const line = firstInvalidUtf8Line(file);
-    throw new EnewsError('csv-encoding', `${shown} is not UTF-8: line ${line} has bytes in another encoding (probably Latin-1 or Windows-1252).`, {
-      problems: [{ message: SAVE_AS_UTF8, location: { file: shown, line } }],
-    });
+    throw new EnewsError(
+      'csv-encoding',
+      `${shown} is not UTF-8: line ${line} has bytes in another encoding (probably Latin-1 or Windows-1252).`,
+      {
+        problems: [{ message: SAVE_AS_UTF8, location: { file: shown, line } }],
+      },
+    );
   }
 }
 

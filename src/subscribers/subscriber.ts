@@ -47,7 +47,10 @@ export const subscriberRowSchema = z.object({
   email: z.string().transform((s, ctx) => {
     const check = checkEmailAddress(s);
     if (check.ok) return check.address;
-    ctx.addIssue({ code: 'custom', message: s.trim() === '' ? 'is empty' : `"${truncate(s)}" is not a valid address: it ${check.reason}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: s.trim() === '' ? 'is empty' : `"${truncate(s)}" is not a valid address: it ${check.reason}`,
+    });
     return z.NEVER;
   }),
   name: safeText(200),
@@ -62,7 +65,10 @@ export const subscriberRowSchema = z.object({
     const status = s.trim().toLowerCase();
     if (status === '') return 'subscribed';
     if (isStatus(status)) return status;
-    ctx.addIssue({ code: 'custom', message: `"${truncate(s.trim())}" must be one of ${STATUSES.join(', ')} (or empty, meaning subscribed)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${truncate(s.trim())}" must be one of ${STATUSES.join(', ')} (or empty, meaning subscribed)`,
+    });
     return z.NEVER;
   }),
   fields: z.record(z.string(), safeText(1000)),
@@ -103,8 +109,16 @@ export function mapColumns(header: CsvHeader, file: string): ColumnMap {
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
   roles.forEach((r, i) => {
-    if (r === '') problems.push({ message: `column ${i + 1} of the header has no name`, location: { file: shown, line: header.line } });
-    else if (seen.has(r)) problems.push({ message: `column "${r}" appears twice in the header`, location: { file: shown, line: header.line } });
+    if (r === '')
+      problems.push({
+        message: `column ${i + 1} of the header has no name`,
+        location: { file: shown, line: header.line },
+      });
+    else if (seen.has(r))
+      problems.push({
+        message: `column "${r}" appears twice in the header`,
+        location: { file: shown, line: header.line },
+      });
     seen.set(r, i);
   });
   if (!seen.has('email')) {
@@ -124,7 +138,11 @@ export function mapColumns(header: CsvHeader, file: string): ColumnMap {
   const warnings: Problem[] = [];
   for (const r of roles) {
     if ((KNOWN as readonly string[]).includes(r)) continue;
-    const near = closest(r, KNOWN.filter((k) => !seen.has(k)), 1)[0];
+    const near = closest(
+      r,
+      KNOWN.filter((k) => !seen.has(k)),
+      1,
+    )[0];
     if (near) {
       warnings.push({
         message: `column "${r}" is used as a merge field ({{slot "${r}"}}); did you mean "${near}"?`,
@@ -176,7 +194,15 @@ export function parseRow(row: CsvRow, cols: ColumnMap, file: string): RowResult 
   const d = parsed.data;
   return {
     ok: true,
-    subscriber: { line: row.line, email: d.email, key: addressKey(d.email), name: d.name, language: d.language, status: d.status, fields: d.fields },
+    subscriber: {
+      line: row.line,
+      email: d.email,
+      key: addressKey(d.email),
+      name: d.name,
+      language: d.language,
+      status: d.status,
+      fields: d.fields,
+    },
   };
 }
 
@@ -187,6 +213,9 @@ function truncate(s: string): string {
   // so people can see what to delete.
   const flat = JSON.stringify(s.slice(0, 60))
     .slice(1, -1)
-    .replace(/[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(
+      /[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   return s.length > 60 ? flat + '…' : flat;
 }

@@ -16,7 +16,10 @@ export async function loadSuppressions(files: string[]): Promise<KeySet> {
     let from = header;
     if (column < 0) {
       if (!header.columns.some((c) => c.includes('@'))) {
-        throw new EnewsError('suppress-header', `${file} has no "email" column; a suppression list needs one (or one address per line, no header).`);
+        throw new EnewsError(
+          'suppress-header',
+          `${file} has no "email" column; a suppression list needs one (or one address per line, no header).`,
+        );
       }
       // Headerless list: the first line is already an address.
       column = header.columns.findIndex((c) => c.includes('@'));

@@ -1,8 +1,18 @@
 /** Calendar dates are plain `YYYY-MM-DD` strings: no time zones to get wrong. */
 
 const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ];
 
 export function isRealDate(value: string): boolean {

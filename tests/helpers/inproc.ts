@@ -13,7 +13,12 @@ export async function enews(args: string[], cwd: string, env: Record<string, str
   const code = await run(args, {
     cwd,
     env: { PATH: process.env.PATH, ...env },
-    output: { out: (l) => (stdout += l + '\n'), err: (l) => (stderr += l + '\n'), data: (l) => (stdout += l + '\n'), isTTY: false },
+    output: {
+      out: (l) => (stdout += l + '\n'),
+      err: (l) => (stderr += l + '\n'),
+      data: (l) => (stdout += l + '\n'),
+      isTTY: false,
+    },
   });
   return { code, stdout, stderr };
 }

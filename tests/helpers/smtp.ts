@@ -20,15 +20,15 @@ export interface Behaviour {
   /** Refuse a login with a reply that repeats the password given (some servers echo what they got). */
   authEcho?: boolean;
   /** Decide on each new connection (`n` counts them, 1-based): return a reply to greet with it and hang up (421). */
-  connect?(n: number): Reply | void;
+  connect?(n: number): Reply | undefined;
   /** Decide on each MAIL FROM (`n` counts them): return a reply to refuse the sender. */
-  mail?(from: string, n: number): Reply | void;
+  mail?(from: string, n: number): Reply | undefined;
   /** Do not announce SMTPUTF8 in the EHLO reply. */
   noSmtpUtf8?: boolean;
   /** Decide on each RCPT TO; return a reply to reject it. `n` counts RCPTs for this address so far (1-based). */
-  rcpt?(address: string, n: number): Reply | void;
+  rcpt?(address: string, n: number): Reply | undefined;
   /** Decide on each message after DATA: accept, reject with a reply, drop the connection, never answer, or accept late. */
-  data?(to: string[], n: number): Reply | 'drop' | 'stall' | { delayMs: number } | void;
+  data?(to: string[], n: number): Reply | 'drop' | 'stall' | { delayMs: number } | undefined;
   /** After this many accepted messages, stop answering anything (a hung server). */
   stallAfter?: number;
   /** Milliseconds to wait before answering each message (a slow server keeps messages in flight). */
@@ -84,12 +84,23 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
       cb();
     },
     onAuth(auth, _session, cb) {
-      if (b.auth && auth.username === b.auth.user && auth.password === b.auth.pass) return cb(null, { user: auth.username });
-      cb(err({ code: 535, message: b.authEcho ? `Authentication failed for ${auth.username} with password ${auth.password}` : 'Authentication credentials invalid' }));
+      if (b.auth && auth.username === b.auth.user && auth.password === b.auth.pass)
+        return cb(null, { user: auth.username });
+      cb(
+        err({
+          code: 535,
+          message: b.authEcho
+            ? `Authentication failed for ${auth.username} with password ${auth.password}`
+            : 'Authentication credentials invalid',
+        }),
+      );
     },
-    onMailFrom(address, session, cb) {
+    onMailFrom(address, _session, cb) {
       if (stalled) return; // never answer: the client must time out
-      mailFroms.push({ from: address.address, smtpUtf8: Boolean(address.args && (address.args as Record<string, unknown>).SMTPUTF8) });
+      mailFroms.push({
+        from: address.address,
+        smtpUtf8: Boolean(address.args && (address.args as Record<string, unknown>).SMTPUTF8),
+      });
       const reply = b.mail?.(address.address, ++mails);
       if (reply) return cb(err(reply));
       cb();
@@ -153,7 +164,9 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
     wireRcpts,
     url: (user, pass) => {
       const scheme = b.tls ? 'smtps' : 'smtp';
-      return user ? `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(pass ?? '')}@127.0.0.1:${port}` : `${scheme}://127.0.0.1:${port}`;
+      return user
+        ? `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(pass ?? '')}@127.0.0.1:${port}`
+        : `${scheme}://127.0.0.1:${port}`;
     },
     received,
     rcptAttempts,

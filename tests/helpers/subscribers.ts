@@ -17,5 +17,10 @@ export function people(n: number, domain = 'example.org'): SubscriberRow[] {
 /** A CSV with a header and one row per person (quoted where needed). */
 export function csv(rows: Array<SubscriberRow & { status?: string; organisation?: string }>): string {
   const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return ['email,name,status,organisation', ...rows.map((r) => [r.email, r.name, r.status ?? '', r.organisation ?? ''].map(q).join(','))].join('\r\n') + '\r\n';
+  return (
+    [
+      'email,name,status,organisation',
+      ...rows.map((r) => [r.email, r.name, r.status ?? '', r.organisation ?? ''].map(q).join(',')),
+    ].join('\r\n') + '\r\n'
+  );
 }

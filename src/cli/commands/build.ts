@@ -19,7 +19,10 @@ export function registerBuild(program: Command, ctx: CliContext, setExit: (code:
     .argument('<number>', 'issue number, e.g. 3 or 003')
     .option('--out <DIR>', 'output folder', 'dist')
     .option('--screenshots', 'also write desktop.png and mobile.png (needs Chromium)')
-    .option('--browser <PATH>', 'Chrome/Chromium executable for --screenshots (default: $CHROMIUM_PATH, else the usual install locations)')
+    .option(
+      '--browser <PATH>',
+      'Chrome/Chromium executable for --screenshots (default: $CHROMIUM_PATH, else the usual install locations)',
+    )
     .action(async (number: string, flags: BuildFlags) => setExit(await build(ctx, number, flags)));
 }
 
@@ -42,9 +45,13 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
   }
   if (opts.screenshots) {
     const { takeScreenshots } = await import('../../browser/screenshots.js');
-    const shots = await takeScreenshots(prepared.sample.html, dir, { executablePath: opts.browser ?? ctx.env.CHROMIUM_PATH });
+    const shots = await takeScreenshots(prepared.sample.html, dir, {
+      executablePath: opts.browser ?? ctx.env.CHROMIUM_PATH,
+    });
     for (const s of shots) ctx.output.out(`  ${path.basename(s.file).padEnd(12)} ${s.width}×${s.height} px`);
   }
-  ctx.output.out(`${plural(prepared.items.length, 'item')}, ${plural(prepared.warnings.length, 'warning')}. Review email.html or message.eml, then send.`);
+  ctx.output.out(
+    `${plural(prepared.items.length, 'item')}, ${plural(prepared.warnings.length, 'warning')}. Review email.html or message.eml, then send.`,
+  );
   return ExitCode.ok;
 }

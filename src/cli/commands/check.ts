@@ -14,7 +14,10 @@ export function registerCheck(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function check(ctx: CliContext, numberArg: string): Promise<number> {
-  const [{ parseIssueNumber }, { prepareIssue }] = await Promise.all([import('../../content/issue-number.js'), import('../../build/prepare-issue.js')]);
+  const [{ parseIssueNumber }, { prepareIssue }] = await Promise.all([
+    import('../../content/issue-number.js'),
+    import('../../build/prepare-issue.js'),
+  ]);
   const prepared = await prepareIssue(ctx.cwd, parseIssueNumber(numberArg));
   for (const w of prepared.warnings) ctx.output.err(formatWarning(w));
   const size = kb(Buffer.byteLength(prepared.sample.html, 'utf8'));

@@ -18,15 +18,18 @@ export function registerNew(program: Command, ctx: CliContext, setExit: (code: n
 }
 
 async function newIssue(ctx: CliContext, opts: { date?: string; number?: string }): Promise<number> {
-  const [{ defaultOutDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }] = await Promise.all([
-    import('../../build/write-build.js'),
-    import('../../content/load.js'),
-    import('../../content/issue-number.js'),
-    import('../../content/new-issue.js'),
-  ]);
+  const [{ defaultOutDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }] =
+    await Promise.all([
+      import('../../build/write-build.js'),
+      import('../../content/load.js'),
+      import('../../content/issue-number.js'),
+      import('../../content/new-issue.js'),
+    ]);
   const date = opts.date ?? today();
   if (!isRealDate(date)) {
-    throw new EnewsError('usage', `--date "${date}" is not a date; write it as YYYY-MM-DD, e.g. 2017-04-26.`, { exitCode: ExitCode.usage });
+    throw new EnewsError('usage', `--date "${date}" is not a date; write it as YYYY-MM-DD, e.g. 2017-04-26.`, {
+      exitCode: ExitCode.usage,
+    });
   }
   const number = opts.number === undefined ? undefined : parseIssueNumber(opts.number);
   const plan = planNewIssue(contentPaths(ctx.cwd), { date, number });
@@ -42,11 +45,17 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
     );
   }
   if (plan.items.length === 0) {
-    ctx.output.out(`Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, no items preselected: the catalog has no item dated ${searched(plan)}.`);
-    ctx.output.out(`Next: add the news to the catalog and list their ids under "items:" in ${file}, write the intro, then run: enews check ${plan.number}`);
+    ctx.output.out(
+      `Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, no items preselected: the catalog has no item dated ${searched(plan)}.`,
+    );
+    ctx.output.out(
+      `Next: add the news to the catalog and list their ids under "items:" in ${file}, write the intro, then run: enews check ${plan.number}`,
+    );
     return ExitCode.ok;
   }
-  ctx.output.out(`Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, ${plural(plan.items.length, 'item')} preselected:`);
+  ctx.output.out(
+    `Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, ${plural(plan.items.length, 'item')} preselected:`,
+  );
   for (const item of plan.items) ctx.output.out(`  - ${item.id}  (${item.type}, ${item.date})`);
   ctx.output.out(`Next: write the intro, reorder the items, then run: enews check ${plan.number}`);
   return ExitCode.ok;
@@ -55,5 +64,7 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
 /** The dates `enews new` looked at, so an empty issue explains itself. */
 function searched(plan: NewIssuePlan): string {
   const upTo = formatLongDate(plan.date);
-  return plan.previous ? `after ${formatLongDate(plan.previous.date)} (issue ${plan.previous.number}) and up to ${upTo}` : `on or before ${upTo}`;
+  return plan.previous
+    ? `after ${formatLongDate(plan.previous.date)} (issue ${plan.previous.number}) and up to ${upTo}`
+    : `on or before ${upTo}`;
 }

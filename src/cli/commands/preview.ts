@@ -25,15 +25,21 @@ export function registerPreview(program: Command, ctx: CliContext, setExit: (cod
 }
 
 async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): Promise<number> {
-  const [{ contentPaths, listIssueFiles, loadIssue }, { parseIssueNumber }, { readPickerRows }, { startPreviewServer }, { watchIssue }, { openInBrowser }] =
-    await Promise.all([
-      import('../../content/load.js'),
-      import('../../content/issue-number.js'),
-      import('../../preview/recipients.js'),
-      import('../../preview/server.js'),
-      import('../../preview/watch.js'),
-      import('../../preview/open.js'),
-    ]);
+  const [
+    { contentPaths, listIssueFiles, loadIssue },
+    { parseIssueNumber },
+    { readPickerRows },
+    { startPreviewServer },
+    { watchIssue },
+    { openInBrowser },
+  ] = await Promise.all([
+    import('../../content/load.js'),
+    import('../../content/issue-number.js'),
+    import('../../preview/recipients.js'),
+    import('../../preview/server.js'),
+    import('../../preview/watch.js'),
+    import('../../preview/open.js'),
+  ]);
   const number = parseIssueNumber(numberArg);
   const port = parsePort(opts.port);
   const paths = contentPaths(ctx.cwd);
@@ -59,7 +65,9 @@ async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): 
   ctx.output.err('Watching issues/ and templates/: the page updates each time you save. Press Ctrl-C to stop.');
   if (opts.open) {
     const url = server.url;
-    openInBrowser(url).catch((err: Error) => ctx.output.err(`Could not open a browser: ${err.message}. Open ${url} yourself.`));
+    openInBrowser(url).catch((err: Error) =>
+      ctx.output.err(`Could not open a browser: ${err.message}. Open ${url} yourself.`),
+    );
   }
 
   await untilStopped();
@@ -72,7 +80,11 @@ async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): 
 function parsePort(value: string): number {
   const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
   if (!(port >= 0 && port <= 65535)) {
-    throw new EnewsError('usage', `--port ${value} is not a port number; use a number from 1024 to 65535, or 0 for any free port.`, { exitCode: ExitCode.usage });
+    throw new EnewsError(
+      'usage',
+      `--port ${value} is not a port number; use a number from 1024 to 65535, or 0 for any free port.`,
+      { exitCode: ExitCode.usage },
+    );
   }
   return port;
 }

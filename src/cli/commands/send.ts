@@ -54,7 +54,11 @@ export function registerSend(program: Command, ctx: CliContext, setExit: (code: 
     .option('--retry-failed', 'send again to recipients the journal records as failed')
     .option('--max-failures <N>', 'stop after this many failures in a row', '10')
     .option('--timeout <SECONDS>', 'SMTP connection and reply timeout', '60')
-    .option('--data-timeout <SECONDS>', 'wait this long for the reply after a whole message was sent (RFC 5321: 10 minutes)', '600')
+    .option(
+      '--data-timeout <SECONDS>',
+      'wait this long for the reply after a whole message was sent (RFC 5321: 10 minutes)',
+      '600',
+    )
     .option('--retries <N>', 'retries per recipient for temporary failures (4xx, dropped connection)', '5')
     .option('--retry-delay <SECONDS>', 'first retry delay; doubles each time, with jitter', '2')
     .option('--accept-rebuild', 'continue a send whose journal was written for an earlier build of the issue')
@@ -68,16 +72,18 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<number> {
-  const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { deliverSend }, { unsentResult }, report] = await Promise.all([
-    import('../../content/load.js'),
-    import('../../plan/audience.js'),
-    import('../../send/prepare.js'),
-    import('../../send/deliver.js'),
-    import('../../send/result.js'),
-    import('../send-report.js'),
-  ]);
+  const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { deliverSend }, { unsentResult }, report] =
+    await Promise.all([
+      import('../../content/load.js'),
+      import('../../plan/audience.js'),
+      import('../../send/prepare.js'),
+      import('../../send/deliver.js'),
+      import('../../send/result.js'),
+      import('../send-report.js'),
+    ]);
   const number = parseIssueNumber(numberArg);
-  if (o.as !== undefined && o.test.length === 0) throw usage('--as only works with --test: it says whose message the test address gets.');
+  if (o.as !== undefined && o.test.length === 0)
+    throw usage('--as only works with --test: it says whose message the test address gets.');
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
   const engine = {
     rate: o.rate === undefined ? null : positiveNumber(o.rate.replace(/\/s$/, ''), '--rate'),
@@ -126,7 +132,9 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
   let interrupts = 0;
   const onSignal = () => {
     if (++interrupts === 1) {
-      ctx.output.err('\nStopping: finishing the messages in flight and writing the journal… (press Ctrl-C again to quit at once)');
+      ctx.output.err(
+        '\nStopping: finishing the messages in flight and writing the journal… (press Ctrl-C again to quit at once)',
+      );
       controller.abort();
     } else {
       // Every outcome is already written to the journal as it happens; quitting now loses nothing recorded.
@@ -142,7 +150,11 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     if (plan.audience.toSend === 0) return finish(unsentResult(plan, false));
     const preapproved = Boolean(o.yes) || plan.mode !== 'send';
     if (!(await confirm(ctx, report.question(plan, target), preapproved))) return finish(unsentResult(plan, true));
-    const result = await deliverSend(plan, engine, { progress: progress?.update, signal: controller.signal, redact: ctx.redact });
+    const result = await deliverSend(plan, engine, {
+      progress: progress?.update,
+      signal: controller.signal,
+      redact: ctx.redact,
+    });
     progress?.clear();
     return finish(result);
   } finally {
@@ -159,9 +171,13 @@ async function confirm(ctx: CliContext, question: string, preapproved: boolean):
     return true;
   }
   if (!process.stdin.isTTY) {
-    throw new EnewsError('needs-confirmation', `${question}\nRefusing to send without confirmation: stdin is not a terminal. Add --yes to send from a script.`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new EnewsError(
+      'needs-confirmation',
+      `${question}\nRefusing to send without confirmation: stdin is not a terminal. Add --yes to send from a script.`,
+      {
+        exitCode: ExitCode.usage,
+      },
+    );
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {

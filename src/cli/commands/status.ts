@@ -42,9 +42,16 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
     ctx.output.data(JSON.stringify(s, null, 2));
     return ExitCode.ok;
   }
-  const line = (label: string, n: number, note = '') => ctx.output.out(`  ${label.padEnd(14)}${count(n).padStart(10)}${note ? `   ${note}` : ''}`);
+  const line = (label: string, n: number, note = '') =>
+    ctx.output.out(`  ${label.padEnd(14)}${count(n).padStart(10)}${note ? `   ${note}` : ''}`);
   ctx.output.out(`Issue ${number}, journal ${s.journal} (${plural(s.runs, 'run')}):`);
-  line('sent', s.sent, s.possibleDuplicates ? `${count(s.possibleDuplicates)} of them possibly twice (a reply lost after the message was handed over)` : '');
+  line(
+    'sent',
+    s.sent,
+    s.possibleDuplicates
+      ? `${count(s.possibleDuplicates)} of them possibly twice (a reply lost after the message was handed over)`
+      : '',
+  );
   line('failed', s.failed);
   if (s.list) {
     // Against the subscriber file these rows add up: done + not yet + skipped = rows.
@@ -57,8 +64,14 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
     line('skipped', sumOf(skipped, done), skipReasons(skipped, done));
     line('total rows', s.list.rows);
   }
-  for (const f of s.missingSuppressions) ctx.output.err(`warning: the suppression list ${f} that the send used is gone; its addresses count as not sent yet.`);
-  if (s.lastRun?.stopped) ctx.output.out(`The last run stopped early (${s.lastRun.stopped}) at ${s.lastRun.at}; the same send command resumes it.`);
+  for (const f of s.missingSuppressions)
+    ctx.output.err(
+      `warning: the suppression list ${f} that the send used is gone; its addresses count as not sent yet.`,
+    );
+  if (s.lastRun?.stopped)
+    ctx.output.out(
+      `The last run stopped early (${s.lastRun.stopped}) at ${s.lastRun.at}; the same send command resumes it.`,
+    );
   else if (s.lastRun) ctx.output.out(`The last run finished at ${s.lastRun.at}.`);
   else ctx.output.out('The last run did not finish (killed or still running); the same send command resumes it.');
   return ExitCode.ok;

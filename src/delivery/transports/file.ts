@@ -24,10 +24,14 @@ export function fileTransport(o: FileOptions): Transport {
         // Messages of an earlier dry run would mix with this one's.
         for (const f of readdirSync(o.dir)) if (/^\d+\.eml$/.test(f)) rmSync(path.join(o.dir, f));
       } catch (err) {
-        throw new EnewsError('dry-run-dir', `Cannot write the dry run into ${o.dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, {
-          exitCode: ExitCode.stopped,
-          problems: [{ message: 'Give --dry-run a folder you can write to.' }],
-        });
+        throw new EnewsError(
+          'dry-run-dir',
+          `Cannot write the dry run into ${o.dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+          {
+            exitCode: ExitCode.stopped,
+            problems: [{ message: 'Give --dry-run a folder you can write to.' }],
+          },
+        );
       }
     },
     async send(msg) {
@@ -36,7 +40,12 @@ export function fileTransport(o: FileOptions): Transport {
       return `written ${msg.seq}.eml`;
     },
     // A folder that stops taking files (disk full) will not start taking them again: stop the run.
-    classify: (err) => ({ kind: 'fatal', code: null, response: String((err as Error)?.message ?? err), uncertain: false }),
+    classify: (err) => ({
+      kind: 'fatal',
+      code: null,
+      response: String((err as Error)?.message ?? err),
+      uncertain: false,
+    }),
     async close() {},
   };
 }

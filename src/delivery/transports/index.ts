@@ -22,13 +22,24 @@ export interface TransportOptions {
 }
 
 const registry: Record<string, (o: TransportOptions) => Transport> = {
-  smtp: (o) => smtpTransport({ settings: smtpSettings(o.env), sign: signer(o.env), timeoutMs: o.timeoutMs, dataTimeoutMs: o.dataTimeoutMs, insecureTls: o.insecureTls }),
+  smtp: (o) =>
+    smtpTransport({
+      settings: smtpSettings(o.env),
+      sign: signer(o.env),
+      timeoutMs: o.timeoutMs,
+      dataTimeoutMs: o.dataTimeoutMs,
+      insecureTls: o.insecureTls,
+    }),
   file: (o) => fileTransport({ dir: o.dir ?? 'out', sign: signer(o.env) }),
 };
 
 export function createTransport(name: string, o: TransportOptions): Transport {
   const make = registry[name];
-  if (!make) throw new EnewsError('transport-unknown', `There is no transport "${name}" (known: ${Object.keys(registry).join(', ')}).`);
+  if (!make)
+    throw new EnewsError(
+      'transport-unknown',
+      `There is no transport "${name}" (known: ${Object.keys(registry).join(', ')}).`,
+    );
   return make(o);
 }
 

@@ -10,7 +10,10 @@ export function connectionError(target: string, err: unknown): EnewsError {
   const e = (err ?? {}) as SmtpFailure;
   const reply = (e.response ?? e.message ?? String(err)).replace(/\s+/g, ' ').trim();
   const [what, fix] = explain(target, e, reply);
-  return new EnewsError('smtp-connect', `Nothing was sent: ${what}.`, { exitCode: ExitCode.stopped, problems: [{ message: fix }] });
+  return new EnewsError('smtp-connect', `Nothing was sent: ${what}.`, {
+    exitCode: ExitCode.stopped,
+    problems: [{ message: fix }],
+  });
 }
 
 function explain(target: string, e: SmtpFailure, reply: string): [string, string] {
@@ -19,7 +22,10 @@ function explain(target: string, e: SmtpFailure, reply: string): [string, string
     return [`the SMTP server ${target} refused the login (${reply})`, 'Check the user name and password in SMTP_URL.'];
   }
   if (e.responseCode === 530 || e.responseCode === 538) {
-    return [`the SMTP server ${target} wants a login or encryption first (${reply})`, 'Put the user name and password in SMTP_URL (smtp://user:password@host:587), and use port 587 or smtps://…:465.'];
+    return [
+      `the SMTP server ${target} wants a login or encryption first (${reply})`,
+      'Put the user name and password in SMTP_URL (smtp://user:password@host:587), and use port 587 or smtps://…:465.',
+    ];
   }
   if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(text)) {
     return [
@@ -28,7 +34,13 @@ function explain(target: string, e: SmtpFailure, reply: string): [string, string
     ];
   }
   if (e.code === 'ETIMEDOUT' || /timeout|no answer within/i.test(text)) {
-    return [`the SMTP server ${target} did not answer in time`, 'Check the host and port in SMTP_URL and that the server is running; then run the same command again.'];
+    return [
+      `the SMTP server ${target} did not answer in time`,
+      'Check the host and port in SMTP_URL and that the server is running; then run the same command again.',
+    ];
   }
-  return [`cannot reach the SMTP server ${target} (${reply})`, 'Check the host and port in SMTP_URL and that the server is running; then run the same command again.'];
+  return [
+    `cannot reach the SMTP server ${target} (${reply})`,
+    'Check the host and port in SMTP_URL and that the server is running; then run the same command again.',
+  ];
 }

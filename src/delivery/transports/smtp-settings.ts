@@ -22,35 +22,68 @@ export interface SmtpSettings {
 export function smtpSettings(env: Env): SmtpSettings {
   const raw = env.SMTP_URL;
   if (!raw) {
-    throw new EnewsError('smtp-url-missing', 'SMTP_URL is not set, so enews does not know which server to send through.', {
-      problems: [{ message: 'Set it in the environment or in a .env file: SMTP_URL=smtp://user:password@smtp.example.org:587 (smtps://…:465 for TLS from the start).' }],
-    });
+    throw new EnewsError(
+      'smtp-url-missing',
+      'SMTP_URL is not set, so enews does not know which server to send through.',
+      {
+        problems: [
+          {
+            message:
+              'Set it in the environment or in a .env file: SMTP_URL=smtp://user:password@smtp.example.org:587 (smtps://…:465 for TLS from the start).',
+          },
+        ],
+      },
+    );
   }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new EnewsError('smtp-url-invalid', 'SMTP_URL is not a valid URL (its value is not shown because it may contain a password).', {
-      problems: [{ message: 'Use the form smtp://user:password@host:587; write special characters in the password as %XX (e.g. @ as %40).' }],
-    });
+    throw new EnewsError(
+      'smtp-url-invalid',
+      'SMTP_URL is not a valid URL (its value is not shown because it may contain a password).',
+      {
+        problems: [
+          {
+            message:
+              'Use the form smtp://user:password@host:587; write special characters in the password as %XX (e.g. @ as %40).',
+          },
+        ],
+      },
+    );
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new EnewsError('smtp-url-invalid', `SMTP_URL must start with smtp:// or smtps:// (it starts with ${url.protocol}//).`);
+    throw new EnewsError(
+      'smtp-url-invalid',
+      `SMTP_URL must start with smtp:// or smtps:// (it starts with ${url.protocol}//).`,
+    );
   }
-  if (!url.hostname) throw new EnewsError('smtp-url-invalid', 'SMTP_URL names no server: use smtp://user:password@host:587.');
+  if (!url.hostname)
+    throw new EnewsError('smtp-url-invalid', 'SMTP_URL names no server: use smtp://user:password@host:587.');
   const secure = url.protocol === 'smtps:';
   const port = url.port ? Number(url.port) : secure ? 465 : 587;
   const auth = url.username || url.password ? { user: decode(url.username), pass: decode(url.password) } : null;
-  return { display: `${url.hostname}:${port}`, host: url.hostname.replace(/^\[|\]$/g, ''), port, secure, auth, extra: queryOptions(url.searchParams) };
+  return {
+    display: `${url.hostname}:${port}`,
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    secure,
+    auth,
+    extra: queryOptions(url.searchParams),
+  };
 }
 
 function decode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw new EnewsError('smtp-url-invalid', 'SMTP_URL has a broken %XX escape in the user name or password (the value is not shown).', {
-      problems: [{ message: 'Write special characters as %XX, e.g. @ as %40 and % itself as %25.' }],
-    });
+    throw new EnewsError(
+      'smtp-url-invalid',
+      'SMTP_URL has a broken %XX escape in the user name or password (the value is not shown).',
+      {
+        problems: [{ message: 'Write special characters as %XX, e.g. @ as %40 and % itself as %25.' }],
+      },
+    );
   }
 }
 
@@ -58,7 +91,14 @@ function decode(s: string): string {
 function queryOptions(params: URLSearchParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, text] of params) {
-    const value: unknown = text === 'true' ? true : text === 'false' ? false : text !== '' && !Number.isNaN(Number(text)) ? Number(text) : text;
+    const value: unknown =
+      text === 'true'
+        ? true
+        : text === 'false'
+          ? false
+          : text !== '' && !Number.isNaN(Number(text))
+            ? Number(text)
+            : text;
     const parts = key.split('.');
     let obj = out;
     for (const p of parts.slice(0, -1)) obj = (obj[p] ??= {}) as Record<string, unknown>;

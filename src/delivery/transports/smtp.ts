@@ -47,7 +47,10 @@ export function smtpTransport(o: SmtpOptions): Transport {
         host: settings.host,
         port: settings.port,
         secure: settings.secure,
-        tls: { ...((settings.extra.tls as object | undefined) ?? {}), ...(o.insecureTls ? { rejectUnauthorized: false } : {}) },
+        tls: {
+          ...((settings.extra.tls as object | undefined) ?? {}),
+          ...(o.insecureTls ? { rejectUnauthorized: false } : {}),
+        },
         connectionTimeout: o.timeoutMs,
         greetingTimeout: o.timeoutMs,
         // The socket's inactivity limit is the longest wait we accept (the final reply); shorter waits have their own timer.
@@ -67,7 +70,10 @@ export function smtpTransport(o: SmtpOptions): Transport {
           reject(err);
         } else resolve(conn);
       };
-      const timer = setTimeout(() => finish(Object.assign(new Error(`no answer within ${o.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })), o.timeoutMs);
+      const timer = setTimeout(
+        () => finish(Object.assign(new Error(`no answer within ${o.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })),
+        o.timeoutMs,
+      );
       // A connection reports trouble as events even while idle; without a listener an 'error' would crash the process.
       c.on('error', (err: unknown) => {
         forget(conn);
@@ -104,7 +110,8 @@ export function smtpTransport(o: SmtpOptions): Transport {
 
   /** After a refused message the connection is fine: RSET and reuse it. Anything else: a new connection. */
   function afterFailure(conn: Conn, e: SmtpFailure): void {
-    const refusedByReply = (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') && typeof e.responseCode === 'number' && e.responseCode !== 421;
+    const refusedByReply =
+      (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') && typeof e.responseCode === 'number' && e.responseCode !== 421;
     if (conn.dead || !refusedByReply) return drop(conn);
     conn.c.reset((err?: Error | null) => (err ? drop(conn) : release(conn)));
   }
@@ -113,7 +120,14 @@ export function smtpTransport(o: SmtpOptions): Transport {
     return new Promise((resolve, reject) => {
       const envelope = { from: asciiDomain(msg.from), to: [asciiDomain(msg.to)] };
       if (!/^[\x00-\x7f]*$/.test(envelope.to[0]!) && !offersSmtpUtf8(conn.c)) {
-        reject(Object.assign(new Error('not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8'), { refusal: 'permanent' }));
+        reject(
+          Object.assign(
+            new Error(
+              'not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8',
+            ),
+            { refusal: 'permanent' },
+          ),
+        );
         return;
       }
       const bytes = Buffer.from(msg.raw, 'utf8');
@@ -156,7 +170,8 @@ export function smtpTransport(o: SmtpOptions): Transport {
     },
     async send(msg) {
       for (let attempt = 1; ; attempt++) {
-        if (closed) throw new EnewsError('transport-closed', 'The SMTP transport is closed.', { exitCode: ExitCode.stopped });
+        if (closed)
+          throw new EnewsError('transport-closed', 'The SMTP transport is closed.', { exitCode: ExitCode.stopped });
         const fromPool = idle.pop();
         const conn = fromPool ?? (await connect());
         try {
