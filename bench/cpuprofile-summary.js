@@ -132,7 +132,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) {
     console.error(
-      'usage: node bench/cpuprofile-summary.js FILE.cpuprofile [--top N] [--json] [--diff OTHER.cpuprofile --messages N[,M]]',
+      'usage: node bench/cpuprofile-summary.js FILE.cpuprofile [--top N] [--json] ' +
+        '[--diff OTHER.cpuprofile --messages N[,M]]',
     );
     process.exit(2);
   }

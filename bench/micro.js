@@ -49,7 +49,8 @@ let sink = 0;
 const sample = personalize(ctx, recipients[0]).raw;
 const bytes = (raw) => (typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
 console.log(
-  `per message, ${N.toLocaleString('en-US')} recipients, ${bytes(sample).length} bytes, personalize() returns a ${typeof sample === 'string' ? 'string' : 'Buffer'}`,
+  `per message, ${N.toLocaleString('en-US')} recipients, ${bytes(sample).length} bytes, ` +
+    `personalize() returns a ${typeof sample === 'string' ? 'string' : 'Buffer'}`,
 );
 time('personalize() (token, links, Message-ID, compose)', (i) => (sink += personalize(ctx, recipients[i]).raw.length));
 time(

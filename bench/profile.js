@@ -117,12 +117,15 @@ try {
       .sort((x, y) => y.s.totalMs - x.s.totalMs);
     const s = perThread.length === 1 ? perThread[0].s : mergeSummaries(perThread.map((p) => p.s));
     const parts = [
-      `enews send ${k(rows)} C=${C} under --cpu-prof: ${Math.round((rows * 1000) / sendMs)} msg/s, CPU ${r.cpuS} s (${Math.round((r.cpuS * 1e6) / rows)} µs/msg), wall ${(r.wallMs / 1000).toFixed(1)} s, ${perThread.length} thread profile(s)`,
+      `enews send ${k(rows)} C=${C} under --cpu-prof: ${Math.round((rows * 1000) / sendMs)} msg/s, ` +
+        `CPU ${r.cpuS} s (${Math.round((r.cpuS * 1e6) / rows)} µs/msg), ` +
+        `wall ${(r.wallMs / 1000).toFixed(1)} s, ${perThread.length} thread profile(s)`,
     ];
     for (const [i, p] of perThread.entries()) {
       const busy = p.s.totalMs - (p.s.self.find((x) => x.what.startsWith('(idle)'))?.ms ?? 0);
       parts.push(
-        `\n=== thread ${i + 1} of ${perThread.length} (${path.basename(p.file)}): ${p.s.totalMs} ms sampled, ${busy} ms not idle\n${formatSummary(p.s, 30)}`,
+        `\n=== thread ${i + 1} of ${perThread.length} (${path.basename(p.file)}): ` +
+          `${p.s.totalMs} ms sampled, ${busy} ms not idle\n${formatSummary(p.s, 30)}`,
       );
     }
     const text = parts.join('\n');
@@ -151,7 +154,9 @@ try {
       if (f.code !== 0) throw new Error(`floor exited ${f.code}:\n${f.stderr}`);
       const fs = summarize(JSON.parse(readFileSync(newest(fdir, '.cpuprofile', since), 'utf8')), ROOT);
       const out = JSON.parse(f.stdout.trim().split('\n').pop());
-      const ftext = `floor ${k(rows)} C=${C} under --cpu-prof: ${Math.round(out.rate)} msg/s, CPU ${f.cpuS} s (${Math.round((f.cpuS * 1e6) / rows)} µs/msg)\n${formatSummary(fs, 30)}`;
+      const ftext =
+        `floor ${k(rows)} C=${C} under --cpu-prof: ${Math.round(out.rate)} msg/s, ` +
+        `CPU ${f.cpuS} s (${Math.round((f.cpuS * 1e6) / rows)} µs/msg)\n${formatSummary(fs, 30)}`;
       writeFileSync(path.join(fdir, 'summary.txt'), ftext + '\n');
       writeFileSync(path.join(fdir, 'summary.json'), JSON.stringify(fs, null, 2) + '\n');
       console.log('\n' + ftext);
@@ -218,22 +223,27 @@ try {
     const send = samples.filter((s) => s.at >= sendStart);
     console.log(`memory timeline (${samples.length} samples, ${path.relative(ROOT, memLog)}):`);
     console.log(
-      `  planning pass: peak RSS ${peak(plan, 'rss')} MB, heap used ${peak(plan, 'heapUsed')} MB, external ${peak(plan, 'external')} MB`,
+      `  planning pass: peak RSS ${peak(plan, 'rss')} MB, ` +
+        `heap used ${peak(plan, 'heapUsed')} MB, external ${peak(plan, 'external')} MB`,
     );
     console.log(
-      `  sending:       peak RSS ${peak(send, 'rss')} MB, heap used ${peak(send, 'heapUsed')} MB, external ${peak(send, 'external')} MB`,
+      `  sending:       peak RSS ${peak(send, 'rss')} MB, ` +
+        `heap used ${peak(send, 'heapUsed')} MB, external ${peak(send, 'external')} MB`,
     );
     const step = Math.max(1, Math.floor(samples.length / 12));
     for (let i = 0; i < samples.length; i += step) {
       const s = samples[i];
       console.log(
-        `  t=${((s.at - samples[0].at) / 1000).toFixed(0).padStart(5)} s  ${s.at < sendStart ? 'plan' : 'send'}  rss ${String(mb(s.rss)).padStart(4)} MB  heapUsed ${String(mb(s.heapUsed)).padStart(4)} MB  heapTotal ${String(mb(s.heapTotal)).padStart(4)} MB  external ${mb(s.external)} MB`,
+        `  t=${((s.at - samples[0].at) / 1000).toFixed(0).padStart(5)} s  ${s.at < sendStart ? 'plan' : 'send'}  ` +
+          `rss ${String(mb(s.rss)).padStart(4)} MB  heapUsed ${String(mb(s.heapUsed)).padStart(4)} MB  ` +
+          `heapTotal ${String(mb(s.heapTotal)).padStart(4)} MB  external ${mb(s.external)} MB`,
       );
     }
     const snap = newest(PROF, '.heapsnapshot', since);
     if (snap) {
       console.log(
-        `\nheap snapshot ${path.relative(ROOT, snap)} (${Math.round(statSync(snap).size / 2 ** 20)} MB); summarising…`,
+        `\nheap snapshot ${path.relative(ROOT, snap)} ` +
+          `(${Math.round(statSync(snap).size / 2 ** 20)} MB); summarising…`,
       );
       const r = await runMeasured(process.execPath, [
         '--max-old-space-size=8192',

@@ -125,18 +125,25 @@ async function main() {
     runs: [],
   };
   log(
-    `enews benchmark — ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}${QUICK ? ' (BENCH_QUICK)' : ''}`,
+    `enews benchmark — ${results.machine.cpu}, ${results.machine.cores} cores, ` +
+      `Node ${results.machine.node}${QUICK ? ' (BENCH_QUICK)' : ''}`,
   );
   if (!QUICK)
     log(
-      `Full run: ~10 minutes without the 1M send${SKIP_1M ? '' : ', which takes as long as 1M messages take (~15 minutes at 1,100 msg/s); BENCH_SKIP_1M=1 leaves it out'}.`,
+      `Full run: ~10 minutes without the 1M send${
+        SKIP_1M
+          ? ''
+          : ', which takes as long as 1M messages take (~15 minutes at 1,100 msg/s); ' + 'BENCH_SKIP_1M=1 leaves it out'
+      }.`,
     );
 
   // 1. Compile src → lib, so we measure the current source.
   log('\n· npm run build (tsc)');
   const tsc = await runPlain('npm', ['run', '--silent', 'build']);
   if (tsc.code !== 0) {
-    const msg = `tsc reported errors (exit ${tsc.code}); measuring the lib/ it emitted anyway:\n${(tsc.stdout + tsc.stderr).trim().split('\n').slice(0, 10).join('\n')}`;
+    const msg =
+      `tsc reported errors (exit ${tsc.code}); measuring the lib/ it emitted anyway:\n` +
+      `${(tsc.stdout + tsc.stderr).trim().split('\n').slice(0, 10).join('\n')}`;
     results.warnings.push(msg);
     log(`  warning: ${msg}`);
     if (!existsSync(path.join(ROOT, 'lib', 'cli', 'main.js')))
@@ -147,7 +154,9 @@ async function main() {
   const stamp = libStamp();
   results.source.libBuiltAt = new Date(stamp).toISOString();
   log(
-    `  source: commit ${results.source.commit ?? '?'}${results.source.srcChanges?.length ? ` + ${results.source.srcChanges.length} uncommitted change(s) in src/` : ''}`,
+    `  source: commit ${results.source.commit ?? '?'}${
+      results.source.srcChanges?.length ? ` + ${results.source.srcChanges.length} uncommitted change(s) in src/` : ''
+    }`,
   );
 
   // 2. `enews build 3` from a cold process (one untimed run first: it also makes dist/003 for the sends).
@@ -164,7 +173,8 @@ async function main() {
     peakRssKB: median(buildRuns.map((r) => r.peakRssKB)),
   };
   log(
-    `  ${buildRuns.map((r) => fmt(r.wallMs / 1000, 2)).join(' / ')} s → median ${fmt(results.build.medianMs / 1000, 2)} s`,
+    `  ${buildRuns.map((r) => fmt(r.wallMs / 1000, 2)).join(' / ')} s → ` +
+      `median ${fmt(results.build.medianMs / 1000, 2)} s`,
   );
   // Startup alone (no work), to separate import cost from build work.
   const startup = [];
@@ -192,7 +202,8 @@ async function main() {
     const made = await ensure(n, file);
     lists[n] = file;
     log(
-      `· subscribers: ${path.relative(ROOT, file)} (${fmt(n)} rows, ${fmt(statSync(file).size / 2 ** 20, 1)} MB${made ? `, generated in ${fmt((performance.now() - t) / 1000, 1)} s` : ', reused'})`,
+      `· subscribers: ${path.relative(ROOT, file)} (${fmt(n)} rows, ${fmt(statSync(file).size / 2 ** 20, 1)} MB` +
+        `${made ? `, generated in ${fmt((performance.now() - t) / 1000, 1)} s` : ', reused'})`,
     );
   }
 
@@ -207,7 +218,10 @@ async function main() {
     run.libBuiltAt = new Date(now).toISOString();
     if (now !== stamp && !results.libChanged) {
       results.libChanged = true;
-      const msg = `lib/ was rebuilt by someone else during the benchmark (noticed after ${run.contender} ${k(run.size)} C=${run.concurrency} ${run.phase}); later runs may measure different code`;
+      const msg =
+        `lib/ was rebuilt by someone else during the benchmark ` +
+        `(noticed after ${run.contender} ${k(run.size)} C=${run.concurrency} ${run.phase}); ` +
+        `later runs may measure different code`;
       results.warnings.push(msg);
       log(`  warning: ${msg}`);
     }
@@ -216,7 +230,8 @@ async function main() {
       `  ${run.contender.padEnd(11)} ${k(run.size).padStart(4)} C=${run.concurrency} ${run.phase.padEnd(8)} ` +
         (run.error
           ? `ERROR: ${run.error}`
-          : `${fmt(run.rate).padStart(6)} msg/s (send ${fmt(run.sendMs / 1000, 1)} s, total ${fmt(run.wallMs / 1000, 1)} s${extra}, other CPU ${fmt(run.otherCpuS, 1)} s)`),
+          : `${fmt(run.rate).padStart(6)} msg/s (send ${fmt(run.sendMs / 1000, 1)} s, ` +
+            `total ${fmt(run.wallMs / 1000, 1)} s${extra}, other CPU ${fmt(run.otherCpuS, 1)} s)`),
     );
     return run;
   };
@@ -364,7 +379,8 @@ async function floorRun(n, c, phase) {
 async function limitRun(n, c, phase) {
   const before = await sink.settle();
   const cpu0 = cpuSnapshot(sink.pid);
-  // -d: keep the connection for the next message; -s: parallel sessions; -m: total messages; -F: our message; -N: distinct recipients.
+  // -d: keep the connection for the next message; -s: parallel sessions;
+  // -m: total messages; -F: our message; -N: distinct recipients.
   const args = [
     '-d',
     '-s',
@@ -419,7 +435,8 @@ function memorySummary(file, sendStartedAt) {
     heapTotalMB: mb(peak(xs, 'heapTotal')),
     externalMB: mb(peak(xs, 'external')),
   });
-  // RSS at 10%, 50%, 90% and the end of the send phase shows steady growth (a leak or an ever-growing set) vs a plateau.
+  // RSS at 10%, 50%, 90% and the end of the send phase shows
+  // steady growth (a leak or an ever-growing set) vs a plateau.
   const at = (f) => send[Math.min(send.length - 1, Math.floor(send.length * f))];
   return {
     samples: samples.length,
@@ -478,16 +495,20 @@ function summarize(results) {
     `Send throughput, ${fmt(H)} messages of ${fmt(results.message.bytes)} bytes, ${C} connections (median of ${REPS})`,
   );
   out.push(
-    `  ${'contender'.padEnd(28)} ${'msg/s'.padStart(7)} ${'send s'.padStart(7)} ${'total s'.padStart(8)} ${'CPU s'.padStart(6)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}   runs (msg/s)`,
+    `  ${'contender'.padEnd(28)} ${'msg/s'.padStart(7)} ${'send s'.padStart(7)} ${'total s'.padStart(8)} ` +
+      `${'CPU s'.padStart(6)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}   runs (msg/s)`,
   );
   for (const name of ['limit', 'floor', 'enews']) {
     const h = head[name];
     out.push(
-      `  ${names[name].padEnd(28)} ${fmt(h.rate).padStart(7)} ${fmt(h.sendMs / 1000, 1).padStart(7)} ${fmt(h.wallMs / 1000, 1).padStart(8)} ${fmt(h.cpuS, 1).padStart(6)} ${fmt(h.cpuUsPerMsg).padStart(11)} ${(fmt(MB(h.peakRssKB)) + ' MB').padStart(9)}   ${h.rates.join(', ')}`,
+      `  ${names[name].padEnd(28)} ${fmt(h.rate).padStart(7)} ${fmt(h.sendMs / 1000, 1).padStart(7)} ` +
+        `${fmt(h.wallMs / 1000, 1).padStart(8)} ${fmt(h.cpuS, 1).padStart(6)} ${fmt(h.cpuUsPerMsg).padStart(11)} ` +
+        `${(fmt(MB(h.peakRssKB)) + ' MB').padStart(9)}   ${h.rates.join(', ')}`,
     );
   }
   out.push(
-    `  enews / limit = ${fmt(ratioLimit, 3)}    enews / floor = ${fmt(ratioFloor, 3)}    (by CPU per message, which competing load distorts less: floor / enews = ${fmt(cpuRatio, 2)})`,
+    `  enews / limit = ${fmt(ratioLimit, 3)}    enews / floor = ${fmt(ratioFloor, 3)}    ` +
+      `(by CPU per message, which competing load distorts less: floor / enews = ${fmt(cpuRatio, 2)})`,
   );
   out.push(`  sink CPU per run and CPU used by other processes are in latest.json (sinkCpuS, otherCpuS).`);
 
@@ -511,7 +532,9 @@ function summarize(results) {
   out.push('');
   out.push(`enews time per recipient by list size (C=${C}; median where there are several runs)`);
   out.push(
-    `  ${'size'.padStart(6)} ${'total s'.padStart(8)} ${'setup+plan s'.padStart(13)} ${'send s'.padStart(7)} ${'msg/s'.padStart(7)} ${'µs/recipient'.padStart(13)} ${'(send only)'.padStart(12)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}`,
+    `  ${'size'.padStart(6)} ${'total s'.padStart(8)} ${'setup+plan s'.padStart(13)} ` +
+      `${'send s'.padStart(7)} ${'msg/s'.padStart(7)} ${'µs/recipient'.padStart(13)} ` +
+      `${'(send only)'.padStart(12)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}`,
   );
   const scaling = [];
   for (const n of SIZES) {
@@ -534,20 +557,27 @@ function summarize(results) {
     };
     scaling.push(row);
     out.push(
-      `  ${k(n).padStart(6)} ${fmt(row.wallMs / 1000, 1).padStart(8)} ${fmt(row.setupMs / 1000, 1).padStart(13)} ${fmt(row.sendMs / 1000, 1).padStart(7)} ${fmt(row.rate).padStart(7)} ${fmt(row.usPerRecipient).padStart(13)} ${fmt(row.usPerRecipientSend).padStart(12)} ${fmt(row.cpuUsPerMsg).padStart(11)} ${(fmt(MB(row.peakRssKB)) + ' MB').padStart(9)}`,
+      `  ${k(n).padStart(6)} ${fmt(row.wallMs / 1000, 1).padStart(8)} ${fmt(row.setupMs / 1000, 1).padStart(13)} ` +
+        `${fmt(row.sendMs / 1000, 1).padStart(7)} ${fmt(row.rate).padStart(7)} ` +
+        `${fmt(row.usPerRecipient).padStart(13)} ${fmt(row.usPerRecipientSend).padStart(12)} ` +
+        `${fmt(row.cpuUsPerMsg).padStart(11)} ${(fmt(MB(row.peakRssKB)) + ' MB').padStart(9)}`,
     );
   }
   results.scaling = scaling;
   const m = scaling.find((s) => s.memory)?.memory;
   if (m) {
     out.push(
-      `  memory at ${k(scaling.find((s) => s.memory).size)}: planning pass peak RSS ${m.planning.rssMB} MB (heap ${m.planning.heapUsedMB} MB); ` +
-        `sending peak RSS ${m.sending.rssMB} MB (heap ${m.sending.heapUsedMB} MB); RSS at 10/50/90/100% of the send: ${m.sendingRssMB.join(' / ')} MB`,
+      `  memory at ${k(scaling.find((s) => s.memory).size)}: ` +
+        `planning pass peak RSS ${m.planning.rssMB} MB (heap ${m.planning.heapUsedMB} MB); ` +
+        `sending peak RSS ${m.sending.rssMB} MB (heap ${m.sending.heapUsedMB} MB); ` +
+        `RSS at 10/50/90/100% of the send: ${m.sendingRssMB.join(' / ')} MB`,
     );
   }
   out.push('');
   out.push(
-    `enews build 3, cold process: median ${fmt(results.build.medianMs / 1000, 2)} s (${results.build.runs.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')}); enews --version alone ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB`,
+    `enews build 3, cold process: median ${fmt(results.build.medianMs / 1000, 2)} s ` +
+      `(${results.build.runs.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')}); ` +
+      `enews --version alone ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB`,
   );
 
   // Targets.
@@ -585,7 +615,9 @@ function summarize(results) {
     v.push({
       target: `time per recipient flat ${k(first.size)}→${k(lastRow.size)} (≤ ${TARGETS.flat}×)`,
       value: ratio,
-      shown: `${fmt(first.usPerRecipient)} → ${fmt(lastRow.usPerRecipient)} µs (${fmt(ratio, 2)}×)${lastRow.size < 1_000_000 ? ', 1M not run' : ''}`,
+      shown:
+        `${fmt(first.usPerRecipient)} → ${fmt(lastRow.usPerRecipient)} µs (${fmt(ratio, 2)}×)` +
+        `${lastRow.size < 1_000_000 ? ', 1M not run' : ''}`,
       pass: ratio <= TARGETS.flat,
     });
   }
@@ -605,7 +637,8 @@ function summarize(results) {
   const noisy = results.runs.filter((r) => r.otherCpuS !== null && r.otherCpuS > 0.1 * (r.wallMs / 1000));
   results.noise = { otherCpuSMax: Math.max(0, ...other), noisyRuns: noisy.length };
   out.push(
-    `\nNoise: other processes used up to ${fmt(results.noise.otherCpuSMax, 1)} CPU s during a run; ${noisy.length} of ${results.runs.length} runs had other work above 10% of one core` +
+    `\nNoise: other processes used up to ${fmt(results.noise.otherCpuSMax, 1)} CPU s during a run; ` +
+      `${noisy.length} of ${results.runs.length} runs had other work above 10% of one core` +
       (noisy.length ? ' (see otherCpuS in latest.json; rerun on a quiet machine for clean numbers)' : ''),
   );
   process.stdout.write(out.join('\n') + '\n');

@@ -114,7 +114,8 @@ const YAML: ContentCase[] = [
     column: 5,
     field: 'items.0',
     says: [
-      'must be lowercase letters, digits and dashes, e.g. coop-future-of-work (got text "coop-future-of-work - coop-champions-kar…")',
+      'must be lowercase letters, digits and dashes, e.g. coop-future-of-work ' +
+        '(got text "coop-future-of-work - coop-champions-kar…")',
       'Two list entries ran together',
     ],
   },
@@ -473,7 +474,8 @@ const TEMPLATES: ContentCase[] = [
     column: 5,
     field: 'items.1',
     says: [
-      'item "coop-champions-karim-toumi" is of type Article, and there is no template for that type: templates/partials/item-article.mjml is missing',
+      'item "coop-champions-karim-toumi" is of type Article, and there is no ' +
+        'template for that type: templates/partials/item-article.mjml is missing',
     ],
   },
   {
@@ -689,7 +691,8 @@ const CSV_BAD: CsvCase[] = [
     line: 3,
     field: 'email',
     says: [
-      '"\\"karim benali\\"@example.net" is not a valid address: it has a quoted part before the @: quoted local parts ("…"@domain) are not supported',
+      '"\\"karim benali\\"@example.net" is not a valid address: it has a quoted ' +
+        'part before the @: quoted local parts ("…"@domain) are not supported',
     ],
   },
   {

@@ -34,28 +34,34 @@ const NEXT_MONTH = `
 `;
 
 describe('what a build locks', () => {
-  it('unrelated edits (a new item, another item, a comment, the suppression lists) leave the approved issue sendable, and a rebuild byte-identical', async () => {
-    const { dir, before, dryRun } = await built();
-    write(
-      dir,
-      'issues/items.yaml',
-      read(dir, 'issues/items.yaml').replace('# The catalog of news items.', '# The catalog of news items (edited).') +
-        NEXT_MONTH,
-    );
-    edit(
-      dir,
-      'issues/items.yaml',
-      'ILO COOP eNewsUpdate No. 3, 26 April 2017',
-      'ILO COOP eNewsUpdate No. 3 (26 April 2017)',
-    );
-    edit(dir, 'issues/newsletter.yaml', 'suppress: []', 'suppress:\n  - never.csv');
-    write(dir, 'issues/never.csv', 'email\nnobody@example.org\n');
-    const r = await dryRun();
-    expect(r.stderr).not.toContain('no longer matches');
-    expect(r.code).toBe(0);
-    expect((await enews(['build', '3'], dir)).code).toBe(0);
-    for (const f of OUTPUTS) expect(readFileSync(path.join(dir, 'dist/003', f)).equals(before[f]!), f).toBe(true);
-  });
+  it(
+    'unrelated edits (a new item, another item, a comment, the suppression ' +
+      'lists) leave the approved issue sendable, and a rebuild byte-identical',
+    async () => {
+      const { dir, before, dryRun } = await built();
+      write(
+        dir,
+        'issues/items.yaml',
+        read(dir, 'issues/items.yaml').replace(
+          '# The catalog of news items.',
+          '# The catalog of news items (edited).',
+        ) + NEXT_MONTH,
+      );
+      edit(
+        dir,
+        'issues/items.yaml',
+        'ILO COOP eNewsUpdate No. 3, 26 April 2017',
+        'ILO COOP eNewsUpdate No. 3 (26 April 2017)',
+      );
+      edit(dir, 'issues/newsletter.yaml', 'suppress: []', 'suppress:\n  - never.csv');
+      write(dir, 'issues/never.csv', 'email\nnobody@example.org\n');
+      const r = await dryRun();
+      expect(r.stderr).not.toContain('no longer matches');
+      expect(r.code).toBe(0);
+      expect((await enews(['build', '3'], dir)).code).toBe(0);
+      for (const f of OUTPUTS) expect(readFileSync(path.join(dir, 'dist/003', f)).equals(before[f]!), f).toBe(true);
+    },
+  );
 
   it("another item that is not even valid (next month's, half written) does not block it either", async () => {
     const { dir, dryRun } = await built();
@@ -112,7 +118,8 @@ describe('what a build locks', () => {
     const invalid = await dryRun();
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain(
-      'issues/items.yaml (item "consorzio-copernico") was edited since the build and is not valid now (enews check 3 shows why)',
+      'issues/items.yaml (item "consorzio-copernico") was edited since ' +
+        'the build and is not valid now (enews check 3 shows why)',
     );
     edit(dir, 'issues/items.yaml', '- id: consorzio-copernico', '- id: consorzio-copernico-2');
     const removed = await dryRun();

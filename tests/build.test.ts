@@ -51,29 +51,32 @@ describe('enews build (as staff run it)', () => {
     }
   });
 
-  it('writes a manifest with number, date, subject, items, sizes and the hash of every input the render reads', async () => {
-    const dir = copyProject();
-    await enews(['build', '3'], dir);
-    const m = JSON.parse(read(dir, 'dist/003/manifest.json'));
-    expect(m).toMatchObject({ number: 3, date: '2017-04-26', subject: 'ILO COOP eNewsUpdate No. 3' });
-    expect(m.items).toEqual(['coop-future-of-work', 'coop-champions-karim-toumi', 'consorzio-copernico']);
-    expect(m.sizes['email.html']).toBe(Buffer.byteLength(read(dir, 'dist/003/email.html')));
-    // The catalog is hashed per item the issue uses, not as a whole file.
-    expect(Object.keys(m.inputs)).toEqual([
-      'issues/003.yaml',
-      'issues/items.yaml#consorzio-copernico',
-      'issues/items.yaml#coop-champions-karim-toumi',
-      'issues/items.yaml#coop-future-of-work',
-      'issues/newsletter.yaml',
-      'templates/email.mjml',
-      'templates/email.txt',
-      ...readdirSync(path.join(dir, 'templates/partials'))
-        .sort()
-        .map((f) => `templates/partials/${f}`),
-    ]);
-    expect(m.inputsHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(m.warnings).toEqual([]);
-  });
+  it(
+    'writes a manifest with number, date, subject, items, ' + 'sizes and the hash of every input the render reads',
+    async () => {
+      const dir = copyProject();
+      await enews(['build', '3'], dir);
+      const m = JSON.parse(read(dir, 'dist/003/manifest.json'));
+      expect(m).toMatchObject({ number: 3, date: '2017-04-26', subject: 'ILO COOP eNewsUpdate No. 3' });
+      expect(m.items).toEqual(['coop-future-of-work', 'coop-champions-karim-toumi', 'consorzio-copernico']);
+      expect(m.sizes['email.html']).toBe(Buffer.byteLength(read(dir, 'dist/003/email.html')));
+      // The catalog is hashed per item the issue uses, not as a whole file.
+      expect(Object.keys(m.inputs)).toEqual([
+        'issues/003.yaml',
+        'issues/items.yaml#consorzio-copernico',
+        'issues/items.yaml#coop-champions-karim-toumi',
+        'issues/items.yaml#coop-future-of-work',
+        'issues/newsletter.yaml',
+        'templates/email.mjml',
+        'templates/email.txt',
+        ...readdirSync(path.join(dir, 'templates/partials'))
+          .sort()
+          .map((f) => `templates/partials/${f}`),
+      ]);
+      expect(m.inputsHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(m.warnings).toEqual([]);
+    },
+  );
 
   it('writes a message.eml that an independent MIME parser reads as multipart/alternative, UTF-8', async () => {
     const dir = copyProject();

@@ -27,21 +27,24 @@ describe('content errors', () => {
     expect(existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 
-  it('reports every problem of a file at once: wrong type, missing field, typo in a field name, impossible date', async () => {
-    const dir = copyProject();
-    write(
-      dir,
-      'issues/003.yaml',
-      ['number: 3', 'date: 2017-02-30', 'subjet: Hello', 'items: consorzio-copernico', ''].join('\n'),
-    );
-    const r = await check(dir);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('issues/003.yaml:2:7: date: is not a real calendar date');
-    expect(r.stderr).toContain('issues/003.yaml:3:1: subjet: unknown field "subjet"');
-    expect(r.stderr).toContain('Did you mean "subject"?');
-    expect(r.stderr).toContain('issues/003.yaml:1:1: intro: is required but missing');
-    expect(r.stderr).toContain('issues/003.yaml:4:8: items: must be a list of item ids from the catalog');
-  });
+  it(
+    'reports every problem of a file at once: wrong type, ' + 'missing field, typo in a field name, impossible date',
+    async () => {
+      const dir = copyProject();
+      write(
+        dir,
+        'issues/003.yaml',
+        ['number: 3', 'date: 2017-02-30', 'subjet: Hello', 'items: consorzio-copernico', ''].join('\n'),
+      );
+      const r = await check(dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('issues/003.yaml:2:7: date: is not a real calendar date');
+      expect(r.stderr).toContain('issues/003.yaml:3:1: subjet: unknown field "subjet"');
+      expect(r.stderr).toContain('Did you mean "subject"?');
+      expect(r.stderr).toContain('issues/003.yaml:1:1: intro: is required but missing');
+      expect(r.stderr).toContain('issues/003.yaml:4:8: items: must be a list of item ids from the catalog');
+    },
+  );
 
   it('unknown item id lists the closest existing ids', async () => {
     const dir = copyProject();
@@ -93,43 +96,48 @@ describe('content errors', () => {
     expect(r2.stderr).toMatch(/items\.yaml:\d+:\d+: item "consorzio-copernico": summary: is required but missing/);
   });
 
-  it('items are named by their id, in the catalog and in an issue; an entry without a usable id by its place in the list', async () => {
-    const dir = copyProject();
-    edit(dir, 'issues/items.yaml', '- id: coop-future-of-work\n', '- type: News\n');
-    edit(dir, 'issues/items.yaml', '  type: News\n  title: Cooperatives provide', '  title: Cooperatives provide');
-    edit(dir, 'issues/items.yaml', 'id: consorzio-copernico', 'id: Consorzio Copernico');
-    edit(
-      dir,
-      'issues/items.yaml',
-      'url: https://www.example.org/coop/news/coop-champions-karim-toumi',
-      'url: javascript:alert(1)',
-    );
-    const r = await check(dir);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('issues/items.yaml:17:3: 1.id: is required but missing');
-    expect(r.stderr).toContain(
-      'issues/items.yaml:25:7: item "Consorzio Copernico": id: must be lowercase letters, digits and dashes',
-    );
-    expect(r.stderr).toContain(
-      'issues/items.yaml:42:8: item "coop-champions-karim-toumi": url: must start with https:// (got "javascript:")',
-    );
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(3);
+  it(
+    'items are named by their id, in the catalog and in an ' +
+      'issue; an entry without a usable id by its place in the list',
+    async () => {
+      const dir = copyProject();
+      edit(dir, 'issues/items.yaml', '- id: coop-future-of-work\n', '- type: News\n');
+      edit(dir, 'issues/items.yaml', '  type: News\n  title: Cooperatives provide', '  title: Cooperatives provide');
+      edit(dir, 'issues/items.yaml', 'id: consorzio-copernico', 'id: Consorzio Copernico');
+      edit(
+        dir,
+        'issues/items.yaml',
+        'url: https://www.example.org/coop/news/coop-champions-karim-toumi',
+        'url: javascript:alert(1)',
+      );
+      const r = await check(dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('issues/items.yaml:17:3: 1.id: is required but missing');
+      expect(r.stderr).toContain(
+        'issues/items.yaml:25:7: item "Consorzio Copernico": id: must be lowercase letters, digits and dashes',
+      );
+      expect(r.stderr).toContain(
+        'issues/items.yaml:42:8: item "coop-champions-karim-toumi": url: must start with https:// (got "javascript:")',
+      );
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(3);
 
-    const dir2 = copyProject();
-    edit(
-      dir2,
-      'issues/003.yaml',
-      '  - coop-champions-karim-toumi',
-      '  - id: coop-champions-karim-toumi\n    summary: "Karim Toumi\u202Eevil"\n  - title: no id here',
-    );
-    const r2 = await check(dir2);
-    expect(r2.code).toBe(1);
-    expect(r2.stderr).toContain(
-      'issues/003.yaml:12:14: item "coop-champions-karim-toumi": summary: contains an invisible text-direction override character',
-    );
-    expect(r2.stderr).toContain('issues/003.yaml:13:5: items.2: must be an item id (text) or a block with "id:"');
-    expect(r2.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(2);
-  });
+      const dir2 = copyProject();
+      edit(
+        dir2,
+        'issues/003.yaml',
+        '  - coop-champions-karim-toumi',
+        '  - id: coop-champions-karim-toumi\n    summary: "Karim Toumi\u202Eevil"\n  - title: no id here',
+      );
+      const r2 = await check(dir2);
+      expect(r2.code).toBe(1);
+      expect(r2.stderr).toContain(
+        'issues/003.yaml:12:14: item "coop-champions-karim-toumi": ' +
+          'summary: contains an invisible text-direction override character',
+      );
+      expect(r2.stderr).toContain('issues/003.yaml:13:5: items.2: must be an item id (text) or a block with "id:"');
+      expect(r2.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(2);
+    },
+  );
 
   it('a missing file names the file and what it should hold', async () => {
     const dir = copyProject();

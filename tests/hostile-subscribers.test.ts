@@ -78,36 +78,40 @@ describe('hostile subscriber data', () => {
     }
   });
 
-  it('rows with line breaks, bidi overrides, control characters or 10 000-character names are rejected with their line', async () => {
-    const dir = copyProject();
-    write(
-      dir,
-      'subscribers.csv',
-      [
-        'email,name',
-        'ok@example.org,Fine',
-        `crlf@example.org,${q('Eve\r\nBcc: victim@example.com')}`,
-        'rtl@example.org,Invoice\u202Egpj.exe',
-        'ctl@example.org,Null\u0000Byte',
-        `long@example.org,${'A'.repeat(10_000)}`,
-        `${q('two@example.org, three@example.org')},Two`,
-      ].join('\n') + '\n',
-    );
-    expect((await enews(['build', '3'], dir)).code).toBe(0);
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('5 of 6 rows in subscribers.csv are invalid; nothing was sent');
-    expect(r.stderr).toContain('subscribers.csv:3: name "Eve\\r\\nBcc: victim@example.com" contains a line break');
-    expect(r.stderr).toContain(
-      'subscribers.csv:5: name "Invoice\\u202egpj.exe" contains a control or text-direction override character',
-    );
-    expect(r.stderr).toContain(
-      'subscribers.csv:6: name "Null\\u0000Byte" contains a control or text-direction override character',
-    );
-    expect(r.stderr).toContain(`subscribers.csv:7: name "${'A'.repeat(60)}…" is longer than 200 characters`);
-    expect(r.stderr).toMatch(
-      /subscribers\.csv:8: email "two@example\.org, three@example\.org" is not a valid address: it contains a space/,
-    );
-    expect(() => readdirSync(path.join(dir, 'out'))).toThrow();
-  });
+  it(
+    'rows with line breaks, bidi overrides, control characters ' +
+      'or 10 000-character names are rejected with their line',
+    async () => {
+      const dir = copyProject();
+      write(
+        dir,
+        'subscribers.csv',
+        [
+          'email,name',
+          'ok@example.org,Fine',
+          `crlf@example.org,${q('Eve\r\nBcc: victim@example.com')}`,
+          'rtl@example.org,Invoice\u202Egpj.exe',
+          'ctl@example.org,Null\u0000Byte',
+          `long@example.org,${'A'.repeat(10_000)}`,
+          `${q('two@example.org, three@example.org')},Two`,
+        ].join('\n') + '\n',
+      );
+      expect((await enews(['build', '3'], dir)).code).toBe(0);
+      const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('5 of 6 rows in subscribers.csv are invalid; nothing was sent');
+      expect(r.stderr).toContain('subscribers.csv:3: name "Eve\\r\\nBcc: victim@example.com" contains a line break');
+      expect(r.stderr).toContain(
+        'subscribers.csv:5: name "Invoice\\u202egpj.exe" contains a control or text-direction override character',
+      );
+      expect(r.stderr).toContain(
+        'subscribers.csv:6: name "Null\\u0000Byte" contains a control or text-direction override character',
+      );
+      expect(r.stderr).toContain(`subscribers.csv:7: name "${'A'.repeat(60)}…" is longer than 200 characters`);
+      expect(r.stderr).toMatch(
+        /subscribers\.csv:8: email "two@example\.org, three@example\.org" is not a valid address: it contains a space/,
+      );
+      expect(() => readdirSync(path.join(dir, 'out'))).toThrow();
+    },
+  );
 });

@@ -20,29 +20,34 @@ describe('enews new', () => {
     expect(issue.items).toEqual(['coop-future-of-work', 'coop-champions-karim-toumi', 'consorzio-copernico']);
   });
 
-  it('never preselects the catalog entry that announces an issue, nor items from before the previous issue', async () => {
-    const dir = copyProject();
-    rmSync(path.join(dir, 'issues/003.yaml'));
-    rmSync(path.join(dir, 'issues/002.yaml'));
-    const r = await enews(['new', '--date', '2017-04-26'], dir);
-    expect(r.code).toBe(0);
-    const issue = parse(read(dir, 'issues/002.yaml'));
-    // Since issue 1 (2017-02-14): Viet Nam plus the three of No. 3; not "eNewsUpdate No. 2/3" announcements.
-    expect(issue.items).toEqual([
-      'coop-future-of-work',
-      'viet-nam-agricultural-cooperatives',
-      'coop-champions-karim-toumi',
-      'consorzio-copernico',
-    ]);
-  });
+  it(
+    'never preselects the catalog entry that announces ' + 'an issue, nor items from before the previous issue',
+    async () => {
+      const dir = copyProject();
+      rmSync(path.join(dir, 'issues/003.yaml'));
+      rmSync(path.join(dir, 'issues/002.yaml'));
+      const r = await enews(['new', '--date', '2017-04-26'], dir);
+      expect(r.code).toBe(0);
+      const issue = parse(read(dir, 'issues/002.yaml'));
+      // Since issue 1 (2017-02-14): Viet Nam plus the three of No. 3; not "eNewsUpdate No. 2/3" announcements.
+      expect(issue.items).toEqual([
+        'coop-future-of-work',
+        'viet-nam-agricultural-cooperatives',
+        'coop-champions-karim-toumi',
+        'consorzio-copernico',
+      ]);
+    },
+  );
 
   it('writes a file that check accepts, flagging the TODO placeholders, and send refuses it', async () => {
     const dir = copyProject();
     const r = await enews(['new', '--date', '2017-05-30'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      'Wrote issues/004.yaml: issue 4, 30 May 2017, no items preselected: the catalog has no item dated after 26 April 2017 (issue 3) and up to 30 May 2017.\n' +
-        'Next: add the news to the catalog and list their ids under "items:" in issues/004.yaml, write the intro, then run: enews check 4\n',
+      'Wrote issues/004.yaml: issue 4, 30 May 2017, no items preselected: the catalog ' +
+        'has no item dated after 26 April 2017 (issue 3) and up to 30 May 2017.\n' +
+        'Next: add the news to the catalog and list their ids under "items:" ' +
+        'in issues/004.yaml, write the intro, then run: enews check 4\n',
     );
     expect(r.stdout).not.toMatch(/:\n/);
     const text = read(dir, 'issues/004.yaml');
@@ -65,7 +70,8 @@ describe('enews new', () => {
     const r = await enews(['new', '--date', '2016-01-01'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      'Wrote issues/001.yaml: issue 1, 01 January 2016, no items preselected: the catalog has no item dated on or before 01 January 2016.\n',
+      'Wrote issues/001.yaml: issue 1, 01 January 2016, no items preselected: ' +
+        'the catalog has no item dated on or before 01 January 2016.\n',
     );
     expect(r.stderr).toBe('');
   });
@@ -78,7 +84,8 @@ describe('enews new', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       'error: Issue 4 already has the date 2017-05-30 (issues/004.yaml); a new issue needs a later date.\n' +
-        '  - To work on issue 4, edit issues/004.yaml. To start issue 5, give its date: enews new --date 2017-05-31 (or later).\n',
+        '  - To work on issue 4, edit issues/004.yaml. ' +
+        'To start issue 5, give its date: enews new --date 2017-05-31 (or later).\n',
     );
     expect(existsSync(path.join(dir, 'issues/005.yaml'))).toBe(false);
     // The same without --date: both runs take today's date.

@@ -62,78 +62,86 @@ async function project(n: number) {
 }
 
 describe('crash safety', () => {
-  it('SIGKILL at several points mid-send: a final run reaches everyone, duplicates bounded by messages in flight', async () => {
-    const N = 300;
-    const dir = await project(N);
-    let killAt: (() => void) | null = null;
-    let target = 0;
-    server = await startSmtp({
-      delayMs: 5,
-      onReceived: (_m, total) => {
-        if (killAt && total >= target) {
-          const k = killAt;
-          killAt = null;
-          k();
-        }
-      },
-    });
-    const killPoints = [11, 29, 52, 80, 113, 151, 194, 240];
-    const recordedBeforeKill: number[] = [];
-    for (const point of killPoints) {
-      const run = startSend(dir, server.url());
-      target = point;
-      killAt = () => run.child.kill('SIGKILL');
-      const r = await run.done;
-      expect(r.signal).toBe('SIGKILL');
-      // Every message the journal calls sent really arrived: no record without a delivery.
+  it(
+    'SIGKILL at several points mid-send: a final run reaches ' + 'everyone, duplicates bounded by messages in flight',
+    async () => {
+      const N = 300;
+      const dir = await project(N);
+      let killAt: (() => void) | null = null;
+      let target = 0;
+      server = await startSmtp({
+        delayMs: 5,
+        onReceived: (_m, total) => {
+          if (killAt && total >= target) {
+            const k = killAt;
+            killAt = null;
+            k();
+          }
+        },
+      });
+      const killPoints = [11, 29, 52, 80, 113, 151, 194, 240];
+      const recordedBeforeKill: number[] = [];
+      for (const point of killPoints) {
+        const run = startSend(dir, server.url());
+        target = point;
+        killAt = () => run.child.kill('SIGKILL');
+        const r = await run.done;
+        expect(r.signal).toBe('SIGKILL');
+        // Every message the journal calls sent really arrived: no record without a delivery.
+        const sent = journalSent(dir);
+        for (const email of sent) expect(server.countFor(email)).toBeGreaterThanOrEqual(1);
+        recordedBeforeKill.push(sent.length);
+      }
+      expect(recordedBeforeKill).toEqual([...recordedBeforeKill].sort((a, b) => a - b));
+      const last = await startSend(dir, server.url()).done;
+      expect(last.code).toBe(0);
+
+      for (const p of people(N)) expect(server.countFor(p.email), p.email).toBeGreaterThanOrEqual(1);
+      const duplicates = server.received.length - N;
+      expect(duplicates).toBeLessThanOrEqual(killPoints.length * CONCURRENCY);
+      // The journal ends with exactly one sent record per subscriber, whatever the kills did.
       const sent = journalSent(dir);
-      for (const email of sent) expect(server.countFor(email)).toBeGreaterThanOrEqual(1);
-      recordedBeforeKill.push(sent.length);
-    }
-    expect(recordedBeforeKill).toEqual([...recordedBeforeKill].sort((a, b) => a - b));
-    const last = await startSend(dir, server.url()).done;
-    expect(last.code).toBe(0);
+      expect(new Set(sent).size).toBe(N);
+      console.log(
+        `crash test: ${killPoints.length} kills, ${server.received.length} messages for ${N} ` +
+          `subscribers, ${duplicates} duplicates (bound ${killPoints.length * CONCURRENCY})`,
+      );
+    },
+  );
 
-    for (const p of people(N)) expect(server.countFor(p.email), p.email).toBeGreaterThanOrEqual(1);
-    const duplicates = server.received.length - N;
-    expect(duplicates).toBeLessThanOrEqual(killPoints.length * CONCURRENCY);
-    // The journal ends with exactly one sent record per subscriber, whatever the kills did.
-    const sent = journalSent(dir);
-    expect(new Set(sent).size).toBe(N);
-    console.log(
-      `crash test: ${killPoints.length} kills, ${server.received.length} messages for ${N} subscribers, ${duplicates} duplicates (bound ${killPoints.length * CONCURRENCY})`,
-    );
-  });
+  it(
+    'Ctrl-C (SIGINT) finishes the messages in flight, records ' +
+      'them, exits 4; the same command resumes with no duplicate',
+    async () => {
+      const N = 200;
+      const dir = await project(N);
+      let onTarget: (() => void) | null = null;
+      server = await startSmtp({
+        delayMs: 20,
+        onReceived: (_m, total) => {
+          if (onTarget && total >= 40) {
+            const f = onTarget;
+            onTarget = null;
+            f();
+          }
+        },
+      });
+      const run = startSend(dir, server.url());
+      onTarget = () => run.child.kill('SIGINT');
+      const r = await run.done;
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain('Stopping: finishing the messages in flight and writing the journal');
+      expect(r.stderr).toContain('Interrupted: the messages in flight were finished and recorded.');
+      const sent = journalSent(dir);
+      expect(sent.length).toBe(server.received.length);
+      expect(sent.length).toBeLessThan(N);
+      const lines = readFileSync(path.join(dir, 'journal/003.jsonl'), 'utf8').trim().split('\n');
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: 'end', stopped: 'interrupted' });
 
-  it('Ctrl-C (SIGINT) finishes the messages in flight, records them, exits 4; the same command resumes with no duplicate', async () => {
-    const N = 200;
-    const dir = await project(N);
-    let onTarget: (() => void) | null = null;
-    server = await startSmtp({
-      delayMs: 20,
-      onReceived: (_m, total) => {
-        if (onTarget && total >= 40) {
-          const f = onTarget;
-          onTarget = null;
-          f();
-        }
-      },
-    });
-    const run = startSend(dir, server.url());
-    onTarget = () => run.child.kill('SIGINT');
-    const r = await run.done;
-    expect(r.code).toBe(4);
-    expect(r.stderr).toContain('Stopping: finishing the messages in flight and writing the journal');
-    expect(r.stderr).toContain('Interrupted: the messages in flight were finished and recorded.');
-    const sent = journalSent(dir);
-    expect(sent.length).toBe(server.received.length);
-    expect(sent.length).toBeLessThan(N);
-    const lines = readFileSync(path.join(dir, 'journal/003.jsonl'), 'utf8').trim().split('\n');
-    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: 'end', stopped: 'interrupted' });
-
-    const again = await startSend(dir, server.url()).done;
-    expect(again.code).toBe(0);
-    expect(server.received.length).toBe(N);
-    for (const p of people(N)) expect(server.countFor(p.email)).toBe(1);
-  });
+      const again = await startSend(dir, server.url()).done;
+      expect(again.code).toBe(0);
+      expect(server.received.length).toBe(N);
+      for (const p of people(N)) expect(server.countFor(p.email)).toBe(1);
+    },
+  );
 });

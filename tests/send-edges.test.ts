@@ -37,22 +37,27 @@ async function setup(rows: string, behaviour: Behaviour = {}) {
 describe('international addresses', () => {
   const rows = 'email,name\njörg@example.org,Jörg\nhans@müller.example,Hans\nplain@example.org,Plain\n';
 
-  it('without SMTPUTF8 on the server: domains go out as A-labels, a non-ASCII local part is failed with the reason, never sent raw', async () => {
-    const { server, send } = await setup(rows, { noSmtpUtf8: true });
-    const r = await send();
-    expect(r.code).toBe(3);
-    const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ sent: 2, failed: 1 });
-    expect(s.failures).toEqual([
-      {
-        email: 'jörg@example.org',
-        code: null,
-        response: 'not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8',
-      },
-    ]);
-    expect(server.wireRcpts.sort()).toEqual(['hans@xn--mller-kva.example', 'plain@example.org']);
-    expect(server.mailFroms.every((m) => !m.smtpUtf8)).toBe(true);
-  });
+  it(
+    'without SMTPUTF8 on the server: domains go out as A-labels, a ' +
+      'non-ASCII local part is failed with the reason, never sent raw',
+    async () => {
+      const { server, send } = await setup(rows, { noSmtpUtf8: true });
+      const r = await send();
+      expect(r.code).toBe(3);
+      const s = JSON.parse(r.stdout);
+      expect(s).toMatchObject({ sent: 2, failed: 1 });
+      expect(s.failures).toEqual([
+        {
+          email: 'jörg@example.org',
+          code: null,
+          response:
+            'not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8',
+        },
+      ]);
+      expect(server.wireRcpts.sort()).toEqual(['hans@xn--mller-kva.example', 'plain@example.org']);
+      expect(server.mailFroms.every((m) => !m.smtpUtf8)).toBe(true);
+    },
+  );
 
   it('with SMTPUTF8: the non-ASCII local part is delivered, asked for with SMTPUTF8', async () => {
     const { server, send } = await setup(rows);
@@ -84,66 +89,72 @@ describe('secrets of any length', () => {
 });
 
 describe('the recipient spool', () => {
-  it('lives beside the journal (owner-only), never in the temp folder, survives a kill -9 only until the next run', async () => {
-    const { dir, server } = await setup(csv(people(40)), { delayMs: 50 });
-    const tmp = emptyDir();
-    const spool = path.join(dir, 'journal/003.jsonl.spool');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1'],
-      {
-        cwd: dir,
-        env: cleanEnv({ SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp }),
-        stdio: 'ignore',
-      },
-    );
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (server.received.length >= 5) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 20);
-    });
-    expect(existsSync(spool)).toBe(true);
-    expect(statSync(spool).mode & 0o777).toBe(0o600);
-    expect(statSync(path.join(dir, 'journal/003.jsonl')).mode & 0o777).toBe(0o600);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
-    expect(existsSync(spool)).toBe(true);
-    expect(readdirSync(tmp)).toEqual([]);
+  it(
+    'lives beside the journal (owner-only), never in the ' + 'temp folder, survives a kill -9 only until the next run',
+    async () => {
+      const { dir, server } = await setup(csv(people(40)), { delayMs: 50 });
+      const tmp = emptyDir();
+      const spool = path.join(dir, 'journal/003.jsonl.spool');
+      const child = spawn(
+        process.execPath,
+        [BIN, 'send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1'],
+        {
+          cwd: dir,
+          env: cleanEnv({ SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp }),
+          stdio: 'ignore',
+        },
+      );
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (server.received.length >= 5) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 20);
+      });
+      expect(existsSync(spool)).toBe(true);
+      expect(statSync(spool).mode & 0o777).toBe(0o600);
+      expect(statSync(path.join(dir, 'journal/003.jsonl')).mode & 0o777).toBe(0o600);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('close', resolve));
+      expect(existsSync(spool)).toBe(true);
+      expect(readdirSync(tmp)).toEqual([]);
 
-    const again = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], {
-      cwd: dir,
-      env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp },
-    });
-    expect(again.code).toBe(0);
-    expect(existsSync(spool)).toBe(false);
-    expect(existsSync(path.join(dir, 'journal/003.jsonl.lock'))).toBe(false);
-    expect(readdirSync(tmp)).toEqual([]);
-    for (const p of people(40)) expect(server.countFor(p.email)).toBeGreaterThanOrEqual(1);
-  });
+      const again = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], {
+        cwd: dir,
+        env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp },
+      });
+      expect(again.code).toBe(0);
+      expect(existsSync(spool)).toBe(false);
+      expect(existsSync(path.join(dir, 'journal/003.jsonl.lock'))).toBe(false);
+      expect(readdirSync(tmp)).toEqual([]);
+      for (const p of people(40)) expect(server.countFor(p.email)).toBeGreaterThanOrEqual(1);
+    },
+  );
 });
 
 describe('command-line manners', () => {
-  it("a closed stdout (enews build 3 | head -1) ends quietly: no EPIPE, no stack, the command's own exit code", async () => {
-    const dir = copyProject();
-    const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'build', '3'], {
-        cwd: dir,
-        env: cleanEnv(),
-        stdio: ['ignore', 'pipe', 'pipe'],
+  it(
+    'a closed stdout (enews build 3 | head -1) ends ' + "quietly: no EPIPE, no stack, the command's own exit code",
+    async () => {
+      const dir = copyProject();
+      const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'build', '3'], {
+          cwd: dir,
+          env: cleanEnv(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        // The reader goes away before enews prints anything.
+        child.stdout.destroy();
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stderr }));
       });
-      // The reader goes away before enews prints anything.
-      child.stdout.destroy();
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code, stderr }));
-    });
-    expect(out.stderr).not.toMatch(/EPIPE|Error:|at .*\.js/);
-    expect(out.code).toBe(0);
-    expect(existsSync(path.join(dir, 'dist/003/manifest.json'))).toBe(true);
-  });
+      expect(out.stderr).not.toMatch(/EPIPE|Error:|at .*\.js/);
+      expect(out.code).toBe(0);
+      expect(existsSync(path.join(dir, 'dist/003/manifest.json'))).toBe(true);
+    },
+  );
 
   it('smtps:// against a server without TLS says what to change instead of an OpenSSL error', async () => {
     const { dir, server } = await setup(csv(people(2)));
@@ -173,20 +184,23 @@ describe('the list and its journal', () => {
 });
 
 describe('a dry run is for looking', () => {
-  it("with another subscriber file than the journal's, it warns and writes the messages instead of refusing", async () => {
-    const { dir, send } = await setup(csv(people(3)));
-    expect((await send()).code).toBe(0);
-    write(dir, 'other.csv', csv(people(5)));
-    const r = await enews(['send', '3', '--subscribers', 'other.csv', '--dry-run', 'out', '--json'], dir, {
-      UNSUBSCRIBE_SECRET: SECRET,
-    });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain('warning: journal/003.jsonl was written for the subscriber file');
-    expect(r.stderr).toContain('This dry run reads it anyway; a real send would refuse it.');
-    // The journal still says who got it: only the two new addresses would be mailed.
-    expect(JSON.parse(r.stdout)).toMatchObject({ sent: 2, skipped: { 'already-sent': 3 } });
-    expect(readdirSync(path.join(dir, 'out')).filter((f) => f.endsWith('.eml'))).toHaveLength(2);
-  });
+  it(
+    "with another subscriber file than the journal's, " + 'it warns and writes the messages instead of refusing',
+    async () => {
+      const { dir, send } = await setup(csv(people(3)));
+      expect((await send()).code).toBe(0);
+      write(dir, 'other.csv', csv(people(5)));
+      const r = await enews(['send', '3', '--subscribers', 'other.csv', '--dry-run', 'out', '--json'], dir, {
+        UNSUBSCRIBE_SECRET: SECRET,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('warning: journal/003.jsonl was written for the subscriber file');
+      expect(r.stderr).toContain('This dry run reads it anyway; a real send would refuse it.');
+      // The journal still says who got it: only the two new addresses would be mailed.
+      expect(JSON.parse(r.stdout)).toMatchObject({ sent: 2, skipped: { 'already-sent': 3 } });
+      expect(readdirSync(path.join(dir, 'out')).filter((f) => f.endsWith('.eml'))).toHaveLength(2);
+    },
+  );
 
   it('--test ADDRESS --as EMAIL renders the test message as that subscriber of the list', async () => {
     const { dir, server } = await setup(csv(people(5)));

@@ -97,14 +97,17 @@ describe('one run at a time per journal', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
-  it('a second journal over the same list and issue is warned about loudly, naming what the first one holds', async () => {
-    const { send } = await setup(5);
-    expect((await send()).code).toBe(0);
-    const again = await send(['--journal', 'journal/other.jsonl']);
-    expect(again.stderr).toContain('WARNING: other journals of this issue and list already record messages sent:');
-    expect(again.stderr).toContain('journal/003.jsonl: 5 messages sent');
-    expect(again.stderr).toContain('those subscribers would get the issue again');
-  });
+  it(
+    'a second journal over the same list and issue is ' + 'warned about loudly, naming what the first one holds',
+    async () => {
+      const { send } = await setup(5);
+      expect((await send()).code).toBe(0);
+      const again = await send(['--journal', 'journal/other.jsonl']);
+      expect(again.stderr).toContain('WARNING: other journals of this issue and list already record messages sent:');
+      expect(again.stderr).toContain('journal/003.jsonl: 5 messages sent');
+      expect(again.stderr).toContain('those subscribers would get the issue again');
+    },
+  );
 
   it('the refusal of a foreign journal never advises starting a new journal', async () => {
     const { dir, send } = await setup(3);
@@ -119,26 +122,29 @@ describe('one run at a time per journal', () => {
 });
 
 describe('a torn journal', () => {
-  it('is cut back to its last complete record, as often as it happens; status and later sends keep working', async () => {
-    const { dir, server, send } = await setup(6, {});
-    expect((await send()).code).toBe(0);
-    for (let round = 1; round <= 2; round++) {
-      tear(dir);
-      const r = await send();
-      expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ sent: 1, skipped: { 'already-sent': 5 } });
-      expect(r.stderr).toContain('note: journal/003.jsonl ends in a record cut short (40 bytes');
-      // No fragment stays behind: every line is a whole record.
-      expect(() => records(dir)).not.toThrow();
-    }
-    expect(server.received).toHaveLength(8);
-    const status = await enews(['status', '3', '--json'], dir);
-    expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ sent: 6, failed: 0, list: { remaining: 0 } });
-    const further = await send();
-    expect(further.code).toBe(0);
-    expect(JSON.parse(further.stdout)).toMatchObject({ sent: 0, toSend: 0 });
-  });
+  it(
+    'is cut back to its last complete record, as often ' + 'as it happens; status and later sends keep working',
+    async () => {
+      const { dir, server, send } = await setup(6, {});
+      expect((await send()).code).toBe(0);
+      for (let round = 1; round <= 2; round++) {
+        tear(dir);
+        const r = await send();
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ sent: 1, skipped: { 'already-sent': 5 } });
+        expect(r.stderr).toContain('note: journal/003.jsonl ends in a record cut short (40 bytes');
+        // No fragment stays behind: every line is a whole record.
+        expect(() => records(dir)).not.toThrow();
+      }
+      expect(server.received).toHaveLength(8);
+      const status = await enews(['status', '3', '--json'], dir);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ sent: 6, failed: 0, list: { remaining: 0 } });
+      const further = await send();
+      expect(further.code).toBe(0);
+      expect(JSON.parse(further.stdout)).toMatchObject({ sent: 0, toSend: 0 });
+    },
+  );
 });
 
 describe('refusals that are about the sender', () => {
@@ -183,21 +189,25 @@ describe('refusals that are about the sender', () => {
     },
   );
 
-  it('a run that sends nothing new while the journal holds permanent failures exits 3 and says how to retry', async () => {
-    const bad = new Set(['reader00002@example.org', 'reader00004@example.org']);
-    const { dir, send } = await setup(5, {
-      rcpt: (a) => (bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined),
-    });
-    expect((await send()).code).toBe(3);
-    const again = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, {
-      SMTP_URL: servers[0]!.url(),
-      UNSUBSCRIBE_SECRET: SECRET,
-    });
-    expect(again.code).toBe(3);
-    expect(again.stderr).toContain(
-      '2 recipients failed permanently in earlier runs and did not get the issue; add --retry-failed to try them again.',
-    );
-  });
+  it(
+    'a run that sends nothing new while the journal holds ' + 'permanent failures exits 3 and says how to retry',
+    async () => {
+      const bad = new Set(['reader00002@example.org', 'reader00004@example.org']);
+      const { dir, send } = await setup(5, {
+        rcpt: (a) => (bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined),
+      });
+      expect((await send()).code).toBe(3);
+      const again = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, {
+        SMTP_URL: servers[0]!.url(),
+        UNSUBSCRIBE_SECRET: SECRET,
+      });
+      expect(again.code).toBe(3);
+      expect(again.stderr).toContain(
+        '2 recipients failed permanently in earlier runs and did ' +
+          'not get the issue; add --retry-failed to try them again.',
+      );
+    },
+  );
 
   it('a failed recipient is shown with the server reply once, never with a doubled code', async () => {
     const { dir, server } = await setup(3, {

@@ -29,7 +29,9 @@ beforeAll(async () => {
   expect(r.code, r.stderr).toBe(0);
 }, 60_000);
 
-/** A dry run of issue 3 to the list `text`: exit code, stderr, located problems and the addresses that got a message. */
+/**
+ * A dry run of issue 3 to the list `text`: exit code, stderr, located problems and the addresses that got a message.
+ */
 async function dryRun(
   text: string | Buffer,
   ...options: string[]
@@ -98,7 +100,8 @@ describe('mixed line endings are read record by record, with the line numbers an
 
   it('an invalid row after mixed line endings names its own line', async () => {
     const r = await dryRun(
-      'email,name,language\r\na@example.org,A,en\nb@example.org,"B\r\nB",en\rc@example.org,C,english\r\nd@example.org,D,fr\n',
+      'email,name,language\r\na@example.org,A,en\n' +
+        'b@example.org,"B\r\nB",en\rc@example.org,C,english\r\nd@example.org,D,fr\n',
     );
     expect(r.code).toBe(1);
     expect(r.problems).toEqual([
@@ -168,7 +171,8 @@ describe('a quote that is never closed is reported as such, on the line that ope
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('s.csv is not valid CSV.');
     expect(r.problems).toEqual([
-      `  - s.csv:3: column 2 (name) opens a double quote (") that is never closed, so lines 3 to ${to} read as one field`,
+      `  - s.csv:3: column 2 (name) opens a double quote (") that ` +
+        `is never closed, so lines 3 to ${to} read as one field`,
     ]);
     expect(r.stderr).toContain('Close the quote, or write a quote inside a quoted field as two quotes ("").');
     expect(r.to).toEqual([]);
@@ -176,7 +180,8 @@ describe('a quote that is never closed is reported as such, on the line that ope
 
   it('and when it runs to the end of the file', async () => {
     const r = await dryRun(
-      'email,name,language\r\nok@example.org,Fine,en\r\nzoe@example.org,"Zoë Martin,fr\r\namina@example.com,Amina,fr\r\n',
+      'email,name,language\r\nok@example.org,Fine,en\r\n' +
+        'zoe@example.org,"Zoë Martin,fr\r\namina@example.com,Amina,fr\r\n',
     );
     expect(r.code).toBe(1);
     expect(r.problems).toEqual([
@@ -184,17 +189,21 @@ describe('a quote that is never closed is reported as such, on the line that ope
     ]);
   });
 
-  it('while quotes inside unquoted fields, text after a closing quote and quoted line breaks stay accepted', async () => {
-    expect(
-      await rows(
-        'email,name,language,organisation\na@example.org,Karim "KB" Benali,fr,\nb@example.org,"Karim" Benali,fr,\nc@example.org,"""Two""\nlines",en,"x\r\ny"\n',
-      ),
-    ).toEqual([
-      [2, ['a@example.org', 'Karim "KB" Benali', 'fr', '']],
-      [3, ['b@example.org', '"Karim" Benali', 'fr', '']],
-      [4, ['c@example.org', '"Two"\nlines', 'en', 'x\r\ny']],
-    ]);
-  });
+  it(
+    'while quotes inside unquoted fields, text after a ' + 'closing quote and quoted line breaks stay accepted',
+    async () => {
+      expect(
+        await rows(
+          'email,name,language,organisation\na@example.org,Karim "KB" Benali,fr,\n' +
+            'b@example.org,"Karim" Benali,fr,\nc@example.org,"""Two""\nlines",en,"x\r\ny"\n',
+        ),
+      ).toEqual([
+        [2, ['a@example.org', 'Karim "KB" Benali', 'fr', '']],
+        [3, ['b@example.org', '"Karim" Benali', 'fr', '']],
+        [4, ['c@example.org', '"Two"\nlines', 'en', 'x\r\ny']],
+      ]);
+    },
+  );
 });
 
 describe('addresses', () => {
@@ -247,13 +256,16 @@ describe('addresses', () => {
 
   it('enews send names the line of each refused address; the rest are mailed, domains as A-labels', async () => {
     const list =
-      'email,name\nsomeone@xn--zz.example,A\n"""john doe""@example.org",B\njörg@example.org,Jörg\nhans@müller.example,Hans\ntaro@xn--r8jz45g.jp,Taro\n';
+      'email,name\nsomeone@xn--zz.example,A\n"""john doe""@example.org",B\n' +
+      'jörg@example.org,Jörg\nhans@müller.example,Hans\ntaro@xn--r8jz45g.jp,Taro\n';
     const r = await dryRun(list);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('2 of 5 rows in s.csv are invalid; nothing was sent');
     expect(r.problems).toEqual([
-      '  - s.csv:2: email "someone@xn--zz.example" is not a valid address: it has an invalid domain "xn--zz.example": "xn--zz" is not valid punycode',
-      '  - s.csv:3: email "\\"john doe\\"@example.org" is not a valid address: it has a quoted part before the @: quoted local parts ("…"@domain) are not supported',
+      '  - s.csv:2: email "someone@xn--zz.example" is not a valid address: it ' +
+        'has an invalid domain "xn--zz.example": "xn--zz" is not valid punycode',
+      '  - s.csv:3: email "\\"john doe\\"@example.org" is not a valid address: it has ' +
+        'a quoted part before the @: quoted local parts ("…"@domain) are not supported',
     ]);
     expect(r.to).toEqual([]);
     const rest = await dryRun(list, '--skip-invalid');

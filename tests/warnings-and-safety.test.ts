@@ -18,7 +18,8 @@ describe('warnings from check and build', () => {
       dir,
       'issues/items.yaml',
       '  url: https://www.example.org/coop/news/consorzio-copernico',
-      '  url: https://www.example.org/coop/news/consorzio-copernico\n  image:\n    src: https://www.example.org/img/copernico.jpg',
+      '  url: https://www.example.org/coop/news/consorzio-copernico\n' +
+        '  image:\n    src: https://www.example.org/img/copernico.jpg',
     );
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(0);
@@ -49,7 +50,10 @@ describe('warnings from check and build', () => {
     edit(dir2, 'issues/003.yaml', 'date: 2017-04-26', 'date: 2017-04-03');
     const r2 = await enews(['check', '3'], dir2);
     expect(r2.stderr).toMatch(
-      /warning: issues\/items\.yaml:\d+:\d+: item "coop-future-of-work" is dated 2017-04-06, after the issue's date 2017-04-03/,
+      new RegExp(
+        'warning: issues/items\\.yaml:\\d+:\\d+: item "coop-future-of-work" is dated 2017-04-06, ' +
+          "after the issue's date 2017-04-03",
+      ),
     );
   });
 
@@ -79,25 +83,29 @@ describe('hostile content is escaped, never executed', () => {
     expect(read(dir, 'dist/003/email.txt')).toContain('<script>alert("x")</script> "quoted" {{newsletter.title}}');
   });
 
-  it('the Markdown intro renders formatting and https links, but raw HTML and javascript: links stay inert', async () => {
-    const dir = copyProject();
-    edit(
-      dir,
-      'issues/003.yaml',
-      /intro: \|\n( {2}.*\n)+/,
-      'intro: |\n  **Welcome** to [our site](https://www.example.org/coop) and [bad](javascript:alert(1)).\n\n  <img src=x onerror="alert(1)"> <b>bold</b>\n',
-    );
-    const r = await enews(['build', '3'], dir);
-    expect(r.code).toBe(0);
-    const html = read(dir, 'dist/003/email.html');
-    expect(html).toContain('<strong>Welcome</strong>');
-    expect(html).toMatch(/<a href="https:\/\/www\.example\.org\/coop"[^>]*>our site<\/a>/);
-    expect(html).not.toMatch(/href="javascript:/i);
-    expect(html).toContain('[bad](javascript:alert(1))');
-    expect(html).not.toContain('<img src=x');
-    expect(html).toContain('&lt;img src=x onerror=“alert(1)”&gt; &lt;b&gt;bold&lt;/b&gt;');
-    expect(read(dir, 'dist/003/email.txt')).toContain('Welcome to our site <https://www.example.org/coop>');
-  });
+  it(
+    'the Markdown intro renders formatting and https ' + 'links, but raw HTML and javascript: links stay inert',
+    async () => {
+      const dir = copyProject();
+      edit(
+        dir,
+        'issues/003.yaml',
+        /intro: \|\n( {2}.*\n)+/,
+        'intro: |\n  **Welcome** to [our site](https://www.example.org/coop) and ' +
+          '[bad](javascript:alert(1)).\n\n  <img src=x onerror="alert(1)"> <b>bold</b>\n',
+      );
+      const r = await enews(['build', '3'], dir);
+      expect(r.code).toBe(0);
+      const html = read(dir, 'dist/003/email.html');
+      expect(html).toContain('<strong>Welcome</strong>');
+      expect(html).toMatch(/<a href="https:\/\/www\.example\.org\/coop"[^>]*>our site<\/a>/);
+      expect(html).not.toMatch(/href="javascript:/i);
+      expect(html).toContain('[bad](javascript:alert(1))');
+      expect(html).not.toContain('<img src=x');
+      expect(html).toContain('&lt;img src=x onerror=“alert(1)”&gt; &lt;b&gt;bold&lt;/b&gt;');
+      expect(read(dir, 'dist/003/email.txt')).toContain('Welcome to our site <https://www.example.org/coop>');
+    },
+  );
 
   it('a subject with a line break (header injection) is refused', async () => {
     const dir = copyProject();
@@ -131,7 +139,10 @@ describe('hostile content is escaped, never executed', () => {
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /issues\/items\.yaml:\d+:\d+: item "greece-cooperative-journalism": title: contains an invisible text-direction override character/,
+      new RegExp(
+        'issues/items\\.yaml:\\d+:\\d+: item "greece-cooperative-journalism": title: ' +
+          'contains an invisible text-direction override character',
+      ),
     );
   });
 });

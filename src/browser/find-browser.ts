@@ -36,7 +36,9 @@ export function findBrowser(explicit?: string): string {
       problems: [
         {
           message: `Looked in: ${CANDIDATES.join(', ')}.`,
-          hint: `Install Chrome or Chromium (Debian/Ubuntu: sudo apt-get install chromium), or give the path of one ${POINT}.`,
+          hint:
+            `Install Chrome or Chromium (Debian/Ubuntu: sudo apt-get install chromium), ` +
+            `or give the path of one ${POINT}.`,
         },
       ],
     });

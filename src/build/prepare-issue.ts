@@ -73,7 +73,9 @@ function missingItemPartials(items: Item[], loaded: LoadedIssue, templates: Temp
     if (templates.partials.has(file)) return [];
     return [
       {
-        message: `item "${item.id}" is of type ${item.type}, and there is no template for that type: templates/partials/${file} is missing`,
+        message:
+          `item "${item.id}" is of type ${item.type}, and there is ` +
+          `no template for that type: templates/partials/${file} is missing`,
         path: `items.${i}`,
         location: locate(loaded.src, ['items', i]),
         hint: 'Add that partial (start from a copy of item-news.mjml), or give the item another type in the catalog.',

@@ -90,7 +90,9 @@ function describe(key: string): string {
   return hash < 0 ? key : `${key.slice(0, hash)} (item "${key.slice(hash + 1)}")`;
 }
 
-/** The sources as they are now: validated newsletter and issue, the used catalog entries checked alone, template texts. */
+/**
+ * The sources as they are now: validated newsletter and issue, the used catalog entries checked alone, template texts.
+ */
 function currentSources(root: string, number: number): { sources: BuildSources; invalidItems: Set<string> } {
   const paths = contentPaths(root);
   const nl = loadNewsletter(paths);

@@ -81,7 +81,10 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
   return { dir, manifest };
 }
 
-/** A warning as the manifest keeps it: where, relative to the project, so the manifest does not depend on where it was built. */
+/**
+ * A warning as the manifest keeps it: where, relative to the
+ * project, so the manifest does not depend on where it was built.
+ */
 function plainWarning(root: string, w: Warning): Manifest['warnings'][number] {
   const loc = w.location;
   return {

@@ -16,17 +16,20 @@ export function noticeLines(n: SendNotice): string[] {
       return [`warning: ${formatProblem(n.problem)}`];
     case 'short-secret':
       return [
-        'warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; anyone who guesses it can unsubscribe others. Use a long random string.',
+        'warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; anyone ' +
+          'who guesses it can unsubscribe others. Use a long random string.',
       ];
     case 'no-secret':
       return ['warning: UNSUBSCRIBE_SECRET is not set, so the unsubscribe links in this dry run carry no token.'];
     case 'stale-lock':
       return [
-        `note: took over the lock of a send that is no longer running (process ${n.pid} on ${n.host}, since ${n.since}).`,
+        `note: took over the lock of a send that is no longer ` +
+          `running (process ${n.pid} on ${n.host}, since ${n.since}).`,
       ];
     case 'torn-journal':
       return [
-        `note: ${n.file} ends in a record cut short (${plural(n.bytes, 'byte')}, a write interrupted by a crash or a full disk); ` +
+        `note: ${n.file} ends in a record cut short (${plural(n.bytes, 'byte')}, ` +
+          `a write interrupted by a crash or a full disk); ` +
           'it is cut back to the last complete record before this run writes.',
       ];
     case 'foreign-journal':
@@ -58,9 +61,15 @@ export function stopMessage(stop: StopReason): string {
     case 'interrupted':
       return 'Interrupted: the messages in flight were finished and recorded.';
     case 'threshold':
-      return `Stopped after ${stop.failures} failures in a row (last: ${stop.last}). Check the server or the list; the same command resumes.`;
+      return (
+        `Stopped after ${stop.failures} failures in a row (last: ` +
+        `${stop.last}). Check the server or the list; the same command resumes.`
+      );
     case 'fatal':
-      return `Stopped: the server refuses this sender or cannot be used (${stop.response}). Nobody was marked as failed for it. Fix SMTP_URL or the server; the same command resumes.`;
+      return (
+        `Stopped: the server refuses this sender or cannot be used (${stop.response}). ` +
+        `Nobody was marked as failed for it. Fix SMTP_URL or the server; the same command resumes.`
+      );
     case 'error':
       return stop.error.message;
   }
@@ -88,7 +97,8 @@ export function printSummary(out: Output, s: SendResult, target: string): void {
   if (s.failures.length > 20) out.err(`  … ${s.failures.length - 20} more failures in the journal`);
   if (s.failedBefore && !s.stop) {
     out.err(
-      `${plural(s.failedBefore, 'recipient')} failed permanently in earlier runs and did not get the issue; add --retry-failed to try them again.`,
+      `${plural(s.failedBefore, 'recipient')} failed permanently in earlier ` +
+        `runs and did not get the issue; add --retry-failed to try them again.`,
     );
   }
   if (s.stop) out.err(stopMessage(s.stop));
@@ -104,7 +114,8 @@ export function progressPrinter(write: (s: string) => void) {
       const rate = p.rate > 0 ? p.rate : done / Math.max(1, p.elapsedMs / 1000);
       const eta = rate > 0 ? formatDuration(((p.toSend - done) / rate) * 1000) : '?';
       write(
-        `\r${count(done)}/${count(p.toSend)} · sent ${count(p.sent)} · failed ${count(p.failed)} · retrying ${p.retrying} · ${rate.toFixed(0)}/s · ETA ${eta}   `,
+        `\r${count(done)}/${count(p.toSend)} · sent ${count(p.sent)} · failed ` +
+          `${count(p.failed)} · retrying ${p.retrying} · ${rate.toFixed(0)}/s · ETA ${eta}   `,
       );
       shown = true;
     },

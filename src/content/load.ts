@@ -177,7 +177,8 @@ export function loadIssue(paths: ContentPaths, number: number): LoadedIssue {
     const have = files.map((f) => f.number).join(', ') || 'none yet';
     throw new EnewsError(
       'issue-missing',
-      `There is no issue ${number}: expected ${path.join(paths.issuesDir, issueFileName(number))} (issues present: ${have}).`,
+      `There is no issue ${number}: expected ` +
+        `${path.join(paths.issuesDir, issueFileName(number))} (issues present: ${have}).`,
       { problems: [{ message: `Create it with: enews new --number ${number}` }] },
     );
   }

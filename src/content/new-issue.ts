@@ -49,11 +49,14 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
   if (previous && opts.date === previous.date) {
     throw new EnewsError(
       'date-of-previous',
-      `Issue ${previous.number} already has the date ${previous.date} (${prevFile!.file}); a new issue needs a later date.`,
+      `Issue ${previous.number} already has the date ${previous.date} ` +
+        `(${prevFile!.file}); a new issue needs a later date.`,
       {
         problems: [
           {
-            message: `To work on issue ${previous.number}, edit ${prevFile!.file}. To start issue ${number}, give its date: enews new --date ${dayAfter(previous.date)} (or later).`,
+            message:
+              `To work on issue ${previous.number}, edit ${prevFile!.file}. To start issue ` +
+              `${number}, give its date: enews new --date ${dayAfter(previous.date)} (or later).`,
           },
         ],
       },

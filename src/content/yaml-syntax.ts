@@ -18,7 +18,8 @@ export function syntaxProblems(file: string, text: string, errors: YAMLError[]):
     // reports each one ("Unexpected scalar token…"): dozens of lines that are fine. Only the first counts.
     if (e.code === 'UNEXPECTED_TOKEN' && problems.length > 0) continue;
     const { line, column, message, hint, cascadeThrough } = explain(e, lines);
-    // The parser often reports one mistake twice at the same place, or goes on about the lines after it; once is enough.
+    // The parser often reports one mistake twice at the same
+    // place, or goes on about the lines after it; once is enough.
     if (line !== undefined && (seen.has(line) || line <= quietThrough)) continue;
     if (line !== undefined) seen.add(line);
     quietThrough = Math.max(quietThrough, cascadeThrough ?? 0);
@@ -86,12 +87,16 @@ function misaligned(lines: string[], reported: number, column: number): Explanat
     ? {
         ...at,
         message: 'this field is not lined up with the fields above it',
-        hint: 'Indent it exactly as far as the other fields of this list entry (they start right after the "- " of the entry); a new entry starts with "- ".',
+        hint:
+          'Indent it exactly as far as the other fields of this list entry (they ' +
+          'start right after the "- " of the entry); a new entry starts with "- ".',
       }
     : {
         ...at,
         message: 'this line is not lined up with the block above it',
-        hint: 'If it goes on with the text of the line above, join the two lines; if it is a field, indent it exactly as far as the other fields of this list entry.',
+        hint:
+          'If it goes on with the text of the line above, join the two lines; if it ' +
+          'is a field, indent it exactly as far as the other fields of this list entry.',
       };
 }
 
@@ -108,7 +113,9 @@ function notAField(lines: string[], line: number, at: { line?: number; column?: 
   return {
     ...at,
     message: 'this line is not a field ("name: value")',
-    hint: 'If it is a field, write ":" and a space after its name; if it is text that goes on from the line above, join the two lines.',
+    hint:
+      'If it is a field, write ":" and a space after its name; if ' +
+      'it is text that goes on from the line above, join the two lines.',
   };
 }
 
@@ -129,7 +136,8 @@ function structureHint(line: string): string {
   // otherwise the line is indented wrongly (or a text line under "intro: |" is not indented).
   return /:\s.*:\s/.test(line)
     ? 'A value containing ": " needs quotes, e.g. title: "COOP Champions: Karim Toumi".'
-    : 'Check the indentation of this line: a field lines up with the fields around it, and each line of a text block (intro: |) is indented under it.';
+    : 'Check the indentation of this line: a field lines up with the fields ' +
+        'around it, and each line of a text block (intro: |) is indented under it.';
 }
 
 function hint(e: YAMLError): string | undefined {

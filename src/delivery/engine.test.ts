@@ -128,14 +128,19 @@ describe('DeliveryEngine: outcomes', () => {
     expect(r).toMatchObject({ sent: 1, failed: 0, deferred: 0, stop: null });
   });
 
-  it('defers, never fails, a recipient whose temporary trouble outlasts the retries; the delay stops at retryMaxMs', async () => {
-    const h = harness({ maxAttempts: 4, retryMaxMs: 3000, random: () => 0.5 }, () => ({ fail: temporary }));
-    const r = await h.run(['a']);
-    // Delays 750, 1500, then 2250 (the 4000 base capped at 3000), each after the 10 ms attempt.
-    expect(h.attempts.map((a) => a.at)).toEqual([0, 760, 2270, 4530]);
-    expect(h.events).toEqual([{ type: 'deferred', item: 'a', code: null, response: temporary.response, attempts: 4 }]);
-    expect(r).toMatchObject({ sent: 0, failed: 0, deferred: 1, stop: null });
-  });
+  it(
+    'defers, never fails, a recipient whose temporary trouble ' + 'outlasts the retries; the delay stops at retryMaxMs',
+    async () => {
+      const h = harness({ maxAttempts: 4, retryMaxMs: 3000, random: () => 0.5 }, () => ({ fail: temporary }));
+      const r = await h.run(['a']);
+      // Delays 750, 1500, then 2250 (the 4000 base capped at 3000), each after the 10 ms attempt.
+      expect(h.attempts.map((a) => a.at)).toEqual([0, 760, 2270, 4530]);
+      expect(h.events).toEqual([
+        { type: 'deferred', item: 'a', code: null, response: temporary.response, attempts: 4 },
+      ]);
+      expect(r).toMatchObject({ sent: 0, failed: 0, deferred: 1, stop: null });
+    },
+  );
 
   it('records a permanent failure once and never retries it', async () => {
     const h = harness({}, (item) => (item === 'b' ? { fail: permanent } : {}));
@@ -309,17 +314,21 @@ describe('DeliveryEngine: concurrency and rate', () => {
     expect(r).toMatchObject({ sent: 30, slowDowns: 0, rateLimit: null });
   });
 
-  it('a single 421 (the server closing the connection) is enough when it is a tenth of the last second: the rate is cut once', async () => {
-    const closing: Classified = {
-      kind: 'throttle',
-      code: 421,
-      response: '421 4.7.0 Too busy, closing',
-      uncertain: false,
-    };
-    const h = harness({}, (item, attempt) => (item === 'r001' && attempt === 1 ? { fail: closing } : {}));
-    const r = await h.run(names(30));
-    expect(r).toMatchObject({ sent: 30, deferred: 0, slowDowns: 1 });
-  });
+  it(
+    'a single 421 (the server closing the connection) is enough ' +
+      'when it is a tenth of the last second: the rate is cut once',
+    async () => {
+      const closing: Classified = {
+        kind: 'throttle',
+        code: 421,
+        response: '421 4.7.0 Too busy, closing',
+        uncertain: false,
+      };
+      const h = harness({}, (item, attempt) => (item === 'r001' && attempt === 1 ? { fail: closing } : {}));
+      const r = await h.run(names(30));
+      expect(r).toMatchObject({ sent: 30, deferred: 0, slowDowns: 1 });
+    },
+  );
 
   it('recovers by a quarter per quiet second, up to the limit asked for', async () => {
     // The first two replies both say "slow down" (2 of 2): the limit is halved from what was pushed (2/s) to 1/s.

@@ -13,7 +13,9 @@ import { ReplyWindow } from './reply-window.js';
 
 /** "Slow down" is a pattern when it is a tenth of the last second's replies… */
 const THROTTLE_SHARE = 0.1;
-/** …and more than one recipient's greylisting: a lone 451 (say the first reply of a send) is not a pattern. A 421 is. */
+/**
+ * …and more than one recipient's greylisting: a lone 451 (say the first reply of a send) is not a pattern. A 421 is.
+ */
 const THROTTLE_MIN = 2;
 
 export interface EngineOptions {
@@ -33,7 +35,10 @@ export interface EngineOptions {
 
 /** What the engine reports about a recipient; all but `uncertain` are final for this run. */
 export type EngineEvent<R> =
-  /** `uncertain`: an earlier attempt of this run failed after the whole message was handed over, so this may be a second copy. */
+  /**
+   * `uncertain`: an earlier attempt of this run failed after the
+   * whole message was handed over, so this may be a second copy.
+   */
   | { type: 'sent'; item: R; response: string; attempts: number; uncertain: boolean }
   | { type: 'failed'; item: R; code: number | null; response: string; attempts: number }
   /** Not delivered, not failed: temporary trouble outlasted the retries, or the run stopped. Sent again next run. */

@@ -26,7 +26,9 @@ export type FailureKind =
   | 'temporary'
   /** Temporary, and the server asked us to slow down (421/450/451/452). */
   | 'throttle'
-  /** The whole run cannot go on (login refused, sender refused, server unreachable); nobody is to blame but the setup. */
+  /**
+   * The whole run cannot go on (login refused, sender refused, server unreachable); nobody is to blame but the setup.
+   */
   | 'fatal';
 
 export interface Classified {

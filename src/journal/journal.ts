@@ -133,7 +133,10 @@ function apply(state: JournalState, r: JournalRecord): void {
   }
 }
 
-/** Why this journal cannot be used for this send, or null. Identity mismatches other than the build are never overridable. */
+/**
+ * Why this journal cannot be used for this send, or null.
+ * Identity mismatches other than the build are never overridable.
+ */
 export function checkIdentity(
   file: string,
   state: JournalState,
@@ -174,12 +177,15 @@ export function checkIdentity(
   if (had.inputsHash !== current.inputsHash && !acceptRebuild) {
     return new EnewsError(
       'journal-other-build',
-      `${file} was written while sending a different build of issue ${current.issue}: the content changed since those messages went out.`,
+      `${file} was written while sending a different build of issue ` +
+        `${current.issue}: the content changed since those messages went out.`,
       {
         problems: [
           {
             message: 'Subscribers already done would not get the change; those still to do would get the new version.',
-            hint: 'If that is what you want, run again with --accept-rebuild. Otherwise rebuild the version that was being sent.',
+            hint:
+              'If that is what you want, run again with --accept-rebuild. ' +
+              'Otherwise rebuild the version that was being sent.',
           },
         ],
       },

@@ -5,7 +5,8 @@ import { qpDecode, qpSegment } from './quoted-printable.js';
 const samples = [
   'Karim Benali',
   'Zoë Martin — 林伟',
-  'https://www.example.org/coop/enews/unsubscribe?email=reader00001%40example.org&token=md0mQS6fQltyYofpu8uL_BcQ3yBm60TKCrj5eMqCjMk',
+  'https://www.example.org/coop/enews/unsubscribe?email=reader00001%40example.org&' +
+    'token=md0mQS6fQltyYofpu8uL_BcQ3yBm60TKCrj5eMqCjMk',
   'a=b=c '.repeat(30),
   'line one\nline two  \nthree',
   '.starts with a dot',

@@ -21,7 +21,10 @@ export async function audienceRules(i: RuleInputs): Promise<PlanRules> {
   return { suppressed: await loadSuppressions(i.suppress), shard: i.shard, done: i.done, retryFailed: i.retryFailed };
 }
 
-/** newsletter.yaml's `suppress:` (relative to issues/) and the command line's --suppress (relative to the working folder). */
+/**
+ * newsletter.yaml's `suppress:` (relative to issues/) and the
+ * command line's --suppress (relative to the working folder).
+ */
 export function suppressionFiles(issuesDir: string, newsletter: Newsletter, extra: string[], cwd: string): string[] {
   return [...newsletter.suppress.map((f) => path.resolve(issuesDir, f)), ...extra.map((f) => path.resolve(cwd, f))];
 }

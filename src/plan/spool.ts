@@ -25,7 +25,9 @@ export class SpoolWriter {
     this.out.on('error', (err) => (this.failure ??= err));
   }
 
-  /** Returns a promise only when the stream wants the writer to wait (a million awaits would cost more than the writes). */
+  /**
+   * Returns a promise only when the stream wants the writer to wait (a million awaits would cost more than the writes).
+   */
   write(sub: Subscriber): Promise<void> | undefined {
     if (this.failure) throw spoolError(this.file, this.failure);
     if (this.out.write(JSON.stringify(sub) + '\n')) return undefined;

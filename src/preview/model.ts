@@ -80,7 +80,8 @@ export function pageModel(settings: PreviewSettings, state: RenderState, request
 function notices(settings: PreviewSettings, unsubscribeUrl: string | undefined): string[] {
   if (unsubscribeUrl && !settings.secret) {
     return [
-      'UNSUBSCRIBE_SECRET is not set, so the unsubscribe links shown here have no token. enews send adds it (and refuses to send without it).',
+      'UNSUBSCRIBE_SECRET is not set, so the unsubscribe links shown here ' +
+        'have no token. enews send adds it (and refuses to send without it).',
     ];
   }
   return [];

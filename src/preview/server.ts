@@ -30,14 +30,16 @@ const COMMON = {
 };
 
 const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-src 'self'; " +
+  "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * The email may load its images and styles from anywhere, as in a mail client,
  * but never run a script, even when its URL is opened directly in a tab.
  */
 const EMAIL_CSP =
-  "sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox; script-src 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'self'";
+  'sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox; ' +
+  "script-src 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'self'";
 
 type Route = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void;
 
@@ -162,7 +164,8 @@ function listen(server: ReturnType<typeof createServer>, port: number): Promise<
               problems: [
                 {
                   message:
-                    'Stop the other program, or choose another port with --port, e.g. --port 4281 (--port 0 picks a free one).',
+                    'Stop the other program, or choose another port with --port, ' +
+                    'e.g. --port 4281 (--port 0 picks a free one).',
                 },
               ],
             },

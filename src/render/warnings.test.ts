@@ -72,7 +72,8 @@ describe('collectWarnings', () => {
 
   it('points at a TODO in the subject, preheader or intro by line', () => {
     const loaded = issue(
-      'number: 3\ndate: 2017-04-26\nsubject: TODO subject\npreheader: fine\nintro: |\n  Hello.\n  TODO: write this\nitems: [one]\n',
+      'number: 3\ndate: 2017-04-26\nsubject: TODO subject\npreheader: fine\n' +
+        'intro: |\n  Hello.\n  TODO: write this\nitems: [one]\n',
     );
     const w = collectWarnings(input({ loaded }));
     expect(w.map((x) => [x.code, x.location?.line])).toEqual([
@@ -130,7 +131,8 @@ describe('collectWarnings', () => {
 
   it('lists each plain-http link or image once', () => {
     const html =
-      '<a href="http://example.org/a">a</a><a href="http://example.org/a">again</a><img src="http://example.org/i.png" alt="i"><a href="https://example.org/b">b</a>';
+      '<a href="http://example.org/a">a</a><a href="http://example.org/a">again</a>' +
+      '<img src="http://example.org/i.png" alt="i"><a href="https://example.org/b">b</a>';
     expect(collectWarnings(input({ html })).map((x) => x.message)).toEqual([
       'link without https: http://example.org/a; use https:// so mail clients do not flag it',
       'link without https: http://example.org/i.png; use https:// so mail clients do not flag it',

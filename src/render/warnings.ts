@@ -34,7 +34,9 @@ export function collectWarnings(w: WarningInput): Warning[] {
   if (bytes > GMAIL_CLIP_BYTES) {
     out.push({
       code: 'gmail-clip',
-      message: `the HTML is ${(bytes / 1024).toFixed(1)} KB; Gmail clips mail over 102 KB and hides the rest, unsubscribe link included. Shorten summaries or drop an item.`,
+      message:
+        `the HTML is ${(bytes / 1024).toFixed(1)} KB; Gmail clips mail over 102 KB ` +
+        `and hides the rest, unsubscribe link included. Shorten summaries or drop an item.`,
     });
   }
   for (const field of ['subject', 'preheader', 'intro'] as const) {

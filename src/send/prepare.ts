@@ -101,7 +101,9 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
       {
         problems: [
           {
-            message: `Write the missing text, run enews build ${req.number}, review, then send. (--test and --dry-run work meanwhile.)`,
+            message:
+              `Write the missing text, run enews build ${req.number}, ` +
+              `review, then send. (--test and --dry-run work meanwhile.)`,
           },
         ],
       },
@@ -222,7 +224,8 @@ function invalidRows(plan: Plan, file: string): EnewsError {
         ...(more > 0 ? [{ message: `… and ${more} more` }] : []),
         {
           message:
-            'Fix the rows, or add --skip-invalid to send to the valid rows only (the invalid ones are listed in the summary).',
+            'Fix the rows, or add --skip-invalid to send to the valid ' +
+            'rows only (the invalid ones are listed in the summary).',
         },
       ],
     },
@@ -244,7 +247,8 @@ function unsubscribeSecret(newsletter: Newsletter, env: Env, mode: SendMode, not
       problems: [
         {
           message:
-            'Set UNSUBSCRIBE_SECRET (a long random string, the same one your unsubscribe page checks) in the environment or .env.',
+            'Set UNSUBSCRIBE_SECRET (a long random string, the same one ' +
+            'your unsubscribe page checks) in the environment or .env.',
         },
       ],
       exitCode: ExitCode.badInput,

@@ -87,7 +87,9 @@ function base(plan: SendPlan): Omit<SendResult, 'exitCode'> {
   };
 }
 
-/** The contract: 4 when the send is not finished (run it again), 3 when it is but someone failed permanently, else 0. */
+/**
+ * The contract: 4 when the send is not finished (run it again), 3 when it is but someone failed permanently, else 0.
+ */
 function withExitCode(r: Omit<SendResult, 'exitCode'>): SendResult {
   const exitCode = r.cancelled
     ? ExitCode.ok

@@ -47,7 +47,8 @@ export async function sendStatus(req: StatusRequest): Promise<SendStatus> {
   if (!existsSync(file)) {
     throw new EnewsError(
       'no-journal',
-      `No journal at ${file}: nothing has been sent for issue ${req.number} yet (or it used another --journal or --shard).`,
+      `No journal at ${file}: nothing has been sent for issue ` +
+        `${req.number} yet (or it used another --journal or --shard).`,
     );
   }
   const state = await readJournal(file);

@@ -40,7 +40,8 @@ export function sniffHeader(file: string): CsvHeader {
     const code = (err as NodeJS.ErrnoException).code;
     throw new EnewsError(
       'subscribers-missing',
-      `${shown} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: it should be the subscribers CSV.`,
+      `${shown} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: ` +
+        `it should be the subscribers CSV.`,
     );
   }
   const buf = Buffer.alloc(65536);
@@ -89,7 +90,9 @@ export function sniffHeader(file: string): CsvHeader {
     throw new EnewsError('csv-header', `${shown} has an unusable header row (1 problem):`, {
       problems: [
         {
-          message: `the header mixes the delimiters "${show(delimiter)}" and "${show(mixed)}" (column "${columns.find((c) => c.includes(mixed))}")`,
+          message:
+            `the header mixes the delimiters "${show(delimiter)}" and ` +
+            `"${show(mixed)}" (column "${columns.find((c) => c.includes(mixed))}")`,
           location,
           hint: 'Use one delimiter for the whole file: save it again as CSV from your spreadsheet program.',
         },
@@ -171,7 +174,9 @@ function throwIfRunawayQuote(record: string[], raw: string, line: number, file: 
   throw new EnewsError('csv-syntax', `${file} is not valid CSV.`, {
     problems: [
       {
-        message: `column ${columnName(i, header)} opens a double quote (") that is never closed, so lines ${from} to ${to} read as one field`,
+        message:
+          `column ${columnName(i, header)} opens a double quote (") ` +
+          `that is never closed, so lines ${from} to ${to} read as one field`,
         location: { file, line: from },
         hint: CLOSE_QUOTE_HINT,
       },
@@ -194,7 +199,8 @@ function csvSyntaxError(e: CsvParseError, location: Location, header: CsvHeader)
           ? [`in column${column}, a quote appears inside a field that is not quoted`, quoteHint]
           : [
               e.message.replace(/^[A-Za-z ]+: /, ''),
-              'A field containing the delimiter or a quote must be put in double quotes, with inner quotes doubled ("").',
+              'A field containing the delimiter or a quote must be ' +
+                'put in double quotes, with inner quotes doubled ("").',
             ];
   return new EnewsError('csv-syntax', `${location.file} is not valid CSV.`, {
     problems: [{ message, location, hint }],

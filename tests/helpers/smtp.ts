@@ -27,7 +27,9 @@ export interface Behaviour {
   noSmtpUtf8?: boolean;
   /** Decide on each RCPT TO; return a reply to reject it. `n` counts RCPTs for this address so far (1-based). */
   rcpt?(address: string, n: number): Reply | undefined;
-  /** Decide on each message after DATA: accept, reject with a reply, drop the connection, never answer, or accept late. */
+  /**
+   * Decide on each message after DATA: accept, reject with a reply, drop the connection, never answer, or accept late.
+   */
   data?(to: string[], n: number): Reply | 'drop' | 'stall' | { delayMs: number } | undefined;
   /** After this many accepted messages, stop answering anything (a hung server). */
   stallAfter?: number;

@@ -51,7 +51,8 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
     for (const s of shots) ctx.output.out(`  ${path.basename(s.file).padEnd(12)} ${s.width}×${s.height} px`);
   }
   ctx.output.out(
-    `${plural(prepared.items.length, 'item')}, ${plural(prepared.warnings.length, 'warning')}. Review email.html or message.eml, then send.`,
+    `${plural(prepared.items.length, 'item')}, ${plural(prepared.warnings.length, 'warning')}. ` +
+      `Review email.html or message.eml, then send.`,
   );
   return ExitCode.ok;
 }

@@ -21,7 +21,8 @@ async function check(ctx: CliContext, numberArg: string): Promise<number> {
   const prepared = await prepareIssue(ctx.cwd, parseIssueNumber(numberArg));
   for (const w of prepared.warnings) ctx.output.err(formatWarning(w));
   const size = kb(Buffer.byteLength(prepared.sample.html, 'utf8'));
-  const counts = `${plural(prepared.items.length, 'item')}, HTML ${size}, ${plural(prepared.warnings.length, 'warning')}`;
+  const counts =
+    `${plural(prepared.items.length, 'item')}, HTML ${size}, ` + `${plural(prepared.warnings.length, 'warning')}`;
   ctx.output.out(`Issue ${prepared.number} is valid: "${prepared.rendered.subject}", ${counts}.`);
   return ExitCode.ok;
 }

@@ -41,20 +41,24 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
   if (manifest && !existsSync(manifest)) {
     ctx.output.err(
       `warning: issue ${prev} has not been built yet (there is no ${ctx.display(manifest)}). ` +
-        `If you meant to go on with issue ${prev} rather than start issue ${plan.number}, delete ${file} and run: enews build ${prev}`,
+        `If you meant to go on with issue ${prev} rather than start issue ` +
+        `${plan.number}, delete ${file} and run: enews build ${prev}`,
     );
   }
   if (plan.items.length === 0) {
     ctx.output.out(
-      `Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, no items preselected: the catalog has no item dated ${searched(plan)}.`,
+      `Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, no ` +
+        `items preselected: the catalog has no item dated ${searched(plan)}.`,
     );
     ctx.output.out(
-      `Next: add the news to the catalog and list their ids under "items:" in ${file}, write the intro, then run: enews check ${plan.number}`,
+      `Next: add the news to the catalog and list their ids under "items:" ` +
+        `in ${file}, write the intro, then run: enews check ${plan.number}`,
     );
     return ExitCode.ok;
   }
   ctx.output.out(
-    `Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, ${plural(plan.items.length, 'item')} preselected:`,
+    `Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, ` +
+      `${plural(plan.items.length, 'item')} preselected:`,
   );
   for (const item of plan.items) ctx.output.out(`  - ${item.id}  (${item.type}, ${item.date})`);
   ctx.output.out(`Next: write the intro, reorder the items, then run: enews check ${plan.number}`);

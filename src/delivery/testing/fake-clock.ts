@@ -42,7 +42,10 @@ export class FakeClock implements Clock {
     return this.timers.length;
   }
 
-  /** Moves time forward by `ms`, firing the timers due on the way in order; for code that is not awaited through `drive`. */
+  /**
+   * Moves time forward by `ms`, firing the timers due on the
+   * way in order; for code that is not awaited through `drive`.
+   */
   async advance(ms: number): Promise<void> {
     const until = this.t + ms;
     for (;;) {

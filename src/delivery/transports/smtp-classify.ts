@@ -22,7 +22,10 @@ export const THROTTLE_CODES: ReadonlySet<number> = new Set([421, 450, 451, 452])
 
 /** Authentication required / mechanism too weak / credentials invalid / encryption required. */
 const AUTH_CODES = new Set([530, 534, 535, 538]);
-/** Enhanced status codes that name the sender: bad sender mailbox (x.1.7), bad sender system (x.1.8), Exchange's relay refusals. */
+/**
+ * Enhanced status codes that name the sender: bad sender mailbox
+ * (x.1.7), bad sender system (x.1.8), Exchange's relay refusals.
+ */
 const SENDER_STATUS = /^5\.(1\.[78]|7\.(54|64))$/;
 const FATAL_ERRORS = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EDNS', 'ECONFIG', 'EPROTOCOL', 'EREQUIRETLS']);
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/;

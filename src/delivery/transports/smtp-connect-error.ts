@@ -24,13 +24,15 @@ function explain(target: string, e: SmtpFailure, reply: string): [string, string
   if (e.responseCode === 530 || e.responseCode === 538) {
     return [
       `the SMTP server ${target} wants a login or encryption first (${reply})`,
-      'Put the user name and password in SMTP_URL (smtp://user:password@host:587), and use port 587 or smtps://…:465.',
+      'Put the user name and password in SMTP_URL ' +
+        '(smtp://user:password@host:587), and use port 587 or smtps://…:465.',
     ];
   }
   if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(text)) {
     return [
       `the SMTP server ${target} does not speak TLS on this port`,
-      'SMTP_URL starts with smtps://, which needs TLS from the first byte (usually port 465). Use smtp:// (STARTTLS, port 587 or 25) or the port for TLS.',
+      'SMTP_URL starts with smtps://, which needs TLS from the first byte (usually ' +
+        'port 465). Use smtp:// (STARTTLS, port 587 or 25) or the port for TLS.',
     ];
   }
   if (e.code === 'ETIMEDOUT' || /timeout|no answer within/i.test(text)) {

@@ -29,7 +29,8 @@ export function smtpSettings(env: Env): SmtpSettings {
         problems: [
           {
             message:
-              'Set it in the environment or in a .env file: SMTP_URL=smtp://user:password@smtp.example.org:587 (smtps://…:465 for TLS from the start).',
+              'Set it in the environment or in a .env file: ' +
+              'SMTP_URL=smtp://user:password@smtp.example.org:587 (smtps://…:465 for TLS from the start).',
           },
         ],
       },
@@ -46,7 +47,8 @@ export function smtpSettings(env: Env): SmtpSettings {
         problems: [
           {
             message:
-              'Use the form smtp://user:password@host:587; write special characters in the password as %XX (e.g. @ as %40).',
+              'Use the form smtp://user:password@host:587; write special ' +
+              'characters in the password as %XX (e.g. @ as %40).',
           },
         ],
       },
@@ -87,7 +89,10 @@ function decode(s: string): string {
   }
 }
 
-/** `?tls.rejectUnauthorized=false&name=mail.example.org` → { tls: { rejectUnauthorized: false }, name: … }, as nodemailer reads it. */
+/**
+ * `?tls.rejectUnauthorized=false&name=mail.example.org` → { tls: { rejectUnauthorized: false }, name: … },
+ * as nodemailer reads it.
+ */
 function queryOptions(params: URLSearchParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, text] of params) {

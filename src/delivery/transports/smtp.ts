@@ -24,7 +24,9 @@ export interface SmtpOptions {
   /** The reply to the final dot. */
   dataTimeoutMs: number;
   insecureTls: boolean;
-  /** Reconnect after this many messages on one connection; null never (the server's own limit closes it when it wants). */
+  /**
+   * Reconnect after this many messages on one connection; null never (the server's own limit closes it when it wants).
+   */
   maxMessages?: number | null;
 }
 
@@ -53,7 +55,8 @@ export function smtpTransport(o: SmtpOptions): Transport {
         },
         connectionTimeout: o.timeoutMs,
         greetingTimeout: o.timeoutMs,
-        // The socket's inactivity limit is the longest wait we accept (the final reply); shorter waits have their own timer.
+        // The socket's inactivity limit is the longest wait we accept
+        // (the final reply); shorter waits have their own timer.
         socketTimeout: Math.max(o.timeoutMs, o.dataTimeoutMs),
         logger: false,
         debug: false,
@@ -142,7 +145,8 @@ export function smtpTransport(o: SmtpOptions): Transport {
         (err as SmtpFailure & { dataStarted?: boolean }).dataStarted = stream.readableDidRead;
         reject(err);
       };
-      // Until the whole message is handed over, every reply must come within --timeout; then the final reply gets --data-timeout.
+      // Until the whole message is handed over, every reply must come
+      // within --timeout; then the final reply gets --data-timeout.
       const timer = setTimeout(() => {
         conn.dead = true;
         conn.c.close();
