@@ -2,11 +2,12 @@
  * enews send against a real SMTP server on 127.0.0.1: what arrives, what
  * the journal says, and what is refused before anything is sent.
  */
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
+import { openToken, sealToken } from '../src/personalize/token.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
@@ -80,10 +81,15 @@ describe('enews send delivers', () => {
       expect((mail.headers.get('content-type') as { value: string }).value).toBe('multipart/alternative');
       expect(mail.text).toContain(`Dear ${person.name},`);
       expect(mail.html).toContain(`Dear ${person.name.replace(/'/g, '&#39;')},`);
-      const token = createHmac('sha256', SECRET).update(`enews.coop.example.org\n${person.email}`).digest('base64url');
-      const link = `https://www.example.org/coop/enews/unsubscribe?email=${encodeURIComponent(person.email)}&token=${token}`;
+      // One opaque token in both links; only the secret opens it, to this list and address.
+      const token = sealToken(SECRET, 'enews.coop.example.org', person.email.toLowerCase());
+      expect(openToken(SECRET, token)).toEqual({
+        listId: 'enews.coop.example.org',
+        address: person.email.toLowerCase(),
+      });
+      const link = `https://www.example.org/coop/enews/unsubscribe?t=${token}`;
       expect(header(mail, 'list-unsubscribe')).toBe(
-        `<${link}>,\r\n <mailto:coop-enews-unsubscribe@example.org?subject=unsubscribe>`,
+        `<${link}>,\r\n <mailto:coop-enews-unsubscribe@example.org?subject=unsubscribe%20${token}>`,
       );
       expect(header(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
       expect(mail.html).toContain(`href="${link.replace(/&/g, '&amp;')}"`);
@@ -119,50 +125,61 @@ describe('enews send delivers', () => {
     );
   });
 
-  it('signs with DKIM when configured; the signature verifies and covers From, Subject and both List-Unsubscribe headers', async () => {
-    const dir = await builtProject(csv(people(2)));
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const keyFile = path.join(dir, 'dkim.pem');
-    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const server = await smtp();
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
-      SMTP_URL: server.url(),
-      UNSUBSCRIBE_SECRET: SECRET,
-      DKIM_DOMAIN: 'example.org',
-      DKIM_SELECTOR: 'enews',
-      DKIM_PRIVATE_KEY_FILE: keyFile,
-    });
-    expect(r.code).toBe(0);
-    const pub = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-    for (const m of server.received) {
-      const result = await dkimVerify(m.raw, {
-        resolver: async (name: string, type: string) => {
-          if (name === 'enews._domainkey.example.org' && type === 'TXT') return [[`v=DKIM1; k=rsa; p=${pub}`]];
-          throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-        },
+  it(
+    'signs with DKIM when configured; the signature verifies ' +
+      'and covers From, Subject and both List-Unsubscribe headers',
+    async () => {
+      const dir = await builtProject(csv(people(2)));
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const keyFile = path.join(dir, 'dkim.pem');
+      writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const server = await smtp();
+      const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
+        SMTP_URL: server.url(),
+        UNSUBSCRIBE_SECRET: SECRET,
+        DKIM_DOMAIN: 'example.org',
+        DKIM_SELECTOR: 'enews',
+        DKIM_PRIVATE_KEY_FILE: keyFile,
       });
-      expect(result.results[0]?.status.result).toBe('pass');
-      const signed = String(result.results[0]?.signingHeaders?.keys ?? '').toLowerCase();
-      for (const h of ['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post'])
-        expect(signed.split(': ')).toContain(h);
-    }
-    expect(r.stderr + r.stdout).not.toContain('BEGIN PRIVATE KEY');
-  });
+      expect(r.code).toBe(0);
+      const pub = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+      for (const m of server.received) {
+        const result = await dkimVerify(m.raw, {
+          resolver: async (name: string, type: string) => {
+            if (name === 'enews._domainkey.example.org' && type === 'TXT') return [[`v=DKIM1; k=rsa; p=${pub}`]];
+            throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+          },
+        });
+        expect(result.results[0]?.status.result).toBe('pass');
+        const signed = String(result.results[0]?.signingHeaders?.keys ?? '').toLowerCase();
+        for (const h of ['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post'])
+          expect(signed.split(': ')).toContain(h);
+      }
+      expect(r.stderr + r.stdout).not.toContain('BEGIN PRIVATE KEY');
+    },
+  );
 
-  it('--test sends only to the given address, marked [TEST], personalised from the list, without a journal', async () => {
-    const dir = await builtProject(csv(people(5)));
-    const server = await smtp();
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--test', 'READER00002@example.org'], dir, {
-      SMTP_URL: server.url(),
-      UNSUBSCRIBE_SECRET: SECRET,
-    });
-    expect(r.code).toBe(0);
-    expect(server.received).toHaveLength(1);
-    const mail = await simpleParser(server.received[0]!.raw);
-    expect(mail.subject).toBe('[TEST] ILO COOP eNewsUpdate No. 3');
-    expect(mail.text).toContain('Dear Karim Martin,');
-    expect(existsSync(path.join(dir, 'journal'))).toBe(false);
-  });
+  it(
+    '--test sends only to the given address, marked ' + '[TEST], personalised from the list, without a journal',
+    async () => {
+      const dir = await builtProject(csv(people(5)));
+      const server = await smtp();
+      const r = await enews(
+        ['send', '3', '--subscribers', 'subscribers.csv', '--test', 'READER00002@example.org'],
+        dir,
+        {
+          SMTP_URL: server.url(),
+          UNSUBSCRIBE_SECRET: SECRET,
+        },
+      );
+      expect(r.code).toBe(0);
+      expect(server.received).toHaveLength(1);
+      const mail = await simpleParser(server.received[0]!.raw);
+      expect(mail.subject).toBe('[TEST] ILO COOP eNewsUpdate No. 3');
+      expect(mail.text).toContain('Dear Karim Martin,');
+      expect(existsSync(path.join(dir, 'journal'))).toBe(false);
+    },
+  );
 
   it('--dry-run DIR writes every complete message as DIR/<n>.eml and contacts no server', async () => {
     const dir = await builtProject(csv(people(3)));
@@ -282,30 +299,39 @@ describe('enews send refuses, and sends nothing, when', () => {
     expect(existsSync(path.join(dir, 'journal'))).toBe(false);
   });
 
-  it('rows are invalid: every one listed with its line (exit 1); --skip-invalid sends to the rest and lists them', async () => {
-    const d = await builtProject(
-      'email,name\r\nok1@example.org,One\r\nnot-an-address,Two\r\nok2@example.org,"Line\r\nBreak"\r\n"bcc@example.org\r\nBcc: x@evil.example",Four\r\nok3@example.org,Three\r\n',
-    );
-    server = await smtp();
-    const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
-    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, env);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('3 of 5 rows in');
-    expect(r.stderr).toContain(
-      'subscribers.csv:3: email "not-an-address" is not a valid address: it needs the form name@domain',
-    );
-    expect(r.stderr).toContain('subscribers.csv:4: name "Line\\r\\nBreak" contains a line break');
-    expect(r.stderr).toMatch(
-      /subscribers\.csv:6: email "bcc@example\.org\\r\\nBcc: x@evil\.example" is not a valid address: it contains a line break/,
-    );
-    expect(server.rcptAttempts).toEqual([]);
-    const skip = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--skip-invalid'], d, env);
-    expect(skip.code).toBe(0);
-    expect(server.received.map((m) => m.to[0])).toEqual(expect.arrayContaining(['ok1@example.org', 'ok3@example.org']));
-    expect(server.received).toHaveLength(2);
-    expect(skip.stderr).toContain('Invalid rows (skipped):');
-    expect(skip.stderr).toContain('subscribers.csv:3: email "not-an-address"');
-  });
+  it(
+    'rows are invalid: every one listed with its line (exit 1); ' + '--skip-invalid sends to the rest and lists them',
+    async () => {
+      const d = await builtProject(
+        'email,name\r\nok1@example.org,One\r\nnot-an-address,Two\r\nok2@example.org,"Line\r\nBreak"\r\n' +
+          '"bcc@example.org\r\nBcc: x@evil.example",Four\r\nok3@example.org,Three\r\n',
+      );
+      server = await smtp();
+      const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
+      const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('3 of 5 rows in');
+      expect(r.stderr).toContain(
+        'subscribers.csv:3: email "not-an-address" is not a valid address: it needs the form name@domain',
+      );
+      expect(r.stderr).toContain('subscribers.csv:4: name "Line\\r\\nBreak" contains a line break');
+      expect(r.stderr).toMatch(
+        new RegExp(
+          'subscribers\\.csv:6: email "bcc@example\\.org\\\\r\\\\nBcc: x@evil\\.example" ' +
+            'is not a valid address: it contains a line break',
+        ),
+      );
+      expect(server.rcptAttempts).toEqual([]);
+      const skip = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--skip-invalid'], d, env);
+      expect(skip.code).toBe(0);
+      expect(server.received.map((m) => m.to[0])).toEqual(
+        expect.arrayContaining(['ok1@example.org', 'ok3@example.org']),
+      );
+      expect(server.received).toHaveLength(2);
+      expect(skip.stderr).toContain('Invalid rows (skipped):');
+      expect(skip.stderr).toContain('subscribers.csv:3: email "not-an-address"');
+    },
+  );
 
   it('the journal belongs to another issue or another subscriber file', async () => {
     const d = await builtProject(csv(people(2)));

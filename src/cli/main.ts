@@ -13,6 +13,7 @@ import { registerCheck } from './commands/check.js';
 import { registerNew } from './commands/new.js';
 import { registerPreview } from './commands/preview.js';
 import { registerSend } from './commands/send.js';
+import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 
 export interface CliContext {
@@ -42,6 +43,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
   registerPreview(p, ctx, setExit);
   registerSend(p, ctx, setExit);
   registerStatus(p, ctx, setExit);
+  registerServe(p, ctx, setExit);
 
   return p;
 }

@@ -76,12 +76,45 @@ export async function readLog(file: string, parse: (value: unknown) => boolean, 
   return { lines: lineNo, tail };
 }
 
+/**
+ * The state of the file's end only, without reading it all: for appenders
+ * that must repair a torn tail but leave damage elsewhere to the readers.
+ */
+export function readTailOnly(file: string, parse: (value: unknown) => boolean): LogTail {
+  const tail: LogTail = { tornBytes: 0, missingNewline: false };
+  if (!existsSync(file)) return tail;
+  const size = statSync(file).size;
+  if (size === 0) return tail;
+  const fd = openSync(file, 'r');
+  try {
+    // A record is one line; 64 KiB holds the longest one enews writes many times over.
+    const len = Math.min(size, 65536);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, size - len);
+    if (buf[len - 1] === 0x0a) return tail;
+    const lastNl = buf.lastIndexOf(0x0a);
+    const fragment = buf.subarray(lastNl + 1);
+    let ok = false;
+    try {
+      ok = parse(JSON.parse(fragment.toString('utf8')));
+    } catch {
+      ok = false;
+    }
+    if (ok) tail.missingNewline = true;
+    else tail.tornBytes = fragment.length;
+    return tail;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function damaged(file: string, line: number, what: string): EnewsError {
   return new EnewsError('log-damaged', `${file} is damaged at line ${line}: it is not a record of ${what}.`, {
     problems: [
       {
         message:
-          'The file was edited or overwritten. Restore it from a backup, or remove the damaged line if you know what it held.',
+          'The file was edited or overwritten. Restore it from a backup, ' +
+          'or remove the damaged line if you know what it held.',
         location: { file, line },
       },
     ],

@@ -35,7 +35,8 @@ export interface HeldLock {
   release(): void;
 }
 
-export function acquireLock(target: string): HeldLock {
+/** Takes the lock of `target` at once, or refuses (exit 4) naming who holds it; `who` words the refusal. */
+export function acquireLock(target: string, who = 'enews send'): HeldLock {
   const file = `${target}.lock`;
   const dir = path.dirname(file);
   const createdDir = !existsSync(dir);
@@ -60,7 +61,7 @@ export function acquireLock(target: string): HeldLock {
       };
     }
     const holder = readLock(file);
-    if (holder && !isStale(holder)) throw lockedError(target, file, holder);
+    if (holder && !isStale(holder)) throw lockedError(target, file, holder, who);
     // Stale (or empty: its creator died between link and write, which link() rules out, but be safe): take it over.
     tookOver = holder;
     try {
@@ -69,7 +70,7 @@ export function acquireLock(target: string): HeldLock {
       // Someone else took it over first; the next attempt finds their lock.
     }
   }
-  throw lockedError(target, file, readLock(file));
+  throw lockedError(target, file, readLock(file), who);
 }
 
 function tryCreate(file: string, info: LockInfo): boolean {
@@ -117,16 +118,33 @@ function procStart(pid: number): string | null {
   }
 }
 
-function lockedError(target: string, file: string, holder: LockInfo | null): EnewsError {
-  const who = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.started}` : 'another process';
-  return new EnewsError('journal-locked', `Another enews send is using ${target} (${who}). Nothing was sent.`, {
+function lockedError(target: string, file: string, holder: LockInfo | null, who: string): EnewsError {
+  const holderText = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.started}` : 'another process';
+  return new EnewsError('journal-locked', `Another ${who} is using ${target} (${holderText}). Nothing was sent.`, {
     exitCode: ExitCode.stopped,
     problems: [
       {
         message:
-          'Two runs of one send would mail people twice. Wait for the other run to finish (enews status shows its progress), then run the same command again.',
+          'Two runs of one send would mail people twice. Wait for the other run to ' +
+          'finish (enews status shows its progress), then run the same command again.',
         hint: `If you are certain no other send is running (e.g. it ran on a machine that is gone), delete ${file}.`,
       },
     ],
   });
+}
+
+/**
+ * Waits (politely, without blocking the event loop) for a lock that other
+ * processes take for short moments, such as an append to the events file.
+ */
+export async function acquireLockWaiting(target: string, timeoutMs: number, who: string): Promise<HeldLock> {
+  const until = Date.now() + timeoutMs;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+    try {
+      return acquireLock(target, who);
+    } catch (err) {
+      if (!(err instanceof EnewsError) || err.code !== 'journal-locked' || Date.now() >= until) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }

@@ -6,7 +6,8 @@ import type { Newsletter } from '../content/schema.js';
 import { composeMessage, messageIdFor, type MessageSkeleton } from '../mime/compose.js';
 import { escapeHtml, escapeText, fillSlots, type SlotTemplate } from '../render/slots.js';
 import type { Recipient } from '../subscribers/subscriber.js';
-import { unsubscribeLinks, unsubscribeToken } from './unsubscribe.js';
+import { sealToken } from './token.js';
+import { unsubscribeLinks } from './unsubscribe.js';
 
 export type { Recipient } from '../subscribers/subscriber.js';
 
@@ -44,8 +45,8 @@ export interface PersonalMessage {
 
 /** What is personal in one message: its unsubscribe links and slot values. */
 function personal(ctx: PersonalizeContext, r: Recipient) {
-  const token = ctx.secret ? unsubscribeToken(ctx.secret, ctx.newsletter.list_id, r.key) : null;
-  const links = unsubscribeLinks(ctx.newsletter, r.email, token);
+  const token = ctx.secret ? sealToken(ctx.secret, ctx.newsletter.list_id, r.key) : null;
+  const links = unsubscribeLinks(ctx.newsletter, token);
   return { links, slot: slotLookup(ctx, r, links.footer) };
 }
 

@@ -1,20 +1,9 @@
 /**
- * Per-recipient unsubscribe links. The https link carries an HMAC of the
- * list id and the address, so the unsubscribe endpoint can act on a click
- * (or an RFC 8058 one-click POST) without a database lookup and without
- * letting anyone unsubscribe somebody else.
+ * Per-recipient unsubscribe links. Both the https link and the mailto carry
+ * one opaque token (token.ts) from which `enews serve` and `enews inbox`
+ * recover the address and the list; no address appears in clear in any URL.
  */
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Newsletter } from '../content/schema.js';
-
-const keys = new Map<string, KeyObject>();
-
-export function unsubscribeToken(secret: string, listId: string, addressKey: string): string {
-  // A KeyObject made once per secret spares the key setup on every recipient.
-  let key = keys.get(secret);
-  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
-  return createHmac('sha256', key).update(`${listId}\n${addressKey}`).digest('base64url');
-}
 
 export interface UnsubscribeLinks {
   /** The link in the footer: the https link if configured, else the mailto. */
@@ -25,18 +14,22 @@ export interface UnsubscribeLinks {
   oneClick: boolean;
 }
 
-/** Builds the links; `token` is null when no secret is configured (the link then has no token). */
-export function unsubscribeLinks(newsletter: Newsletter, email: string, token: string | null): UnsubscribeLinks {
+/**
+ * Builds the links; `token` is null when no secret is configured (a build's
+ * sample, a dry run without the secret): the links then carry no token.
+ */
+export function unsubscribeLinks(newsletter: Newsletter, token: string | null): UnsubscribeLinks {
   const { url, mailto } = newsletter.unsubscribe;
   // Plain concatenation rather than URL/URLSearchParams: this runs once per recipient.
   let https: string | null = null;
   if (url) {
     const hash = url.indexOf('#');
     const base = hash < 0 ? url : url.slice(0, hash);
-    const query = `email=${encodeURIComponent(email)}${token ? `&token=${token}` : ''}`;
-    https = `${base}${base.includes('?') ? '&' : '?'}${query}${hash < 0 ? '' : url.slice(hash)}`;
+    const query = token ? `${base.includes('?') ? '&' : '?'}t=${token}` : '';
+    https = `${base}${query}${hash < 0 ? '' : url.slice(hash)}`;
   }
-  const mail = mailto ? `mailto:${mailto}?subject=unsubscribe` : null;
+  // The same token in the subject, where mail programs keep it; `enews inbox` reads it back.
+  const mail = mailto ? `mailto:${mailto}?subject=unsubscribe${token ? `%20${token}` : ''}` : null;
   return {
     footer: https ?? mail ?? '',
     header: [https, mail]

@@ -1,0 +1,65 @@
+/** `enews serve`: the subscriber endpoint (unsubscribe page and RFC 8058 one-click), behind a reverse proxy. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { EnewsError, ExitCode } from '../../errors.js';
+import type { CliContext } from '../main.js';
+import { usage } from '../parse.js';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  events?: string;
+}
+
+export function registerServe(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description(
+      'subscriber endpoint: unsubscribe page and one-click unsubscribe on the path of unsubscribe.url, /healthz',
+    )
+    .option('--port <P>', 'port (0 picks a free one)', '4290')
+    .option('--host <H>', 'address to listen on (keep 127.0.0.1 behind a reverse proxy)', '127.0.0.1')
+    .option('--events <FILE>', 'subscriber events file (default: journal/events.jsonl)')
+    .action(async (flags: ServeFlags) => setExit(await serve(ctx, flags)));
+}
+
+async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
+  const [{ contentPaths, loadNewsletter }, { defaultEventsPath }, { startServe }] = await Promise.all([
+    import('../../content/load.js'),
+    import('../../events/events.js'),
+    import('../../serve/node.js'),
+  ]);
+  const port = /^\d{1,5}$/.test(o.port) && Number(o.port) <= 65535 ? Number(o.port) : NaN;
+  if (Number.isNaN(port)) throw usage(`--port ${o.port} is not a port number; use 1024–65535, or 0 for any free port.`);
+  const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim();
+  if (!secret) {
+    throw new EnewsError(
+      'unsubscribe-secret-missing',
+      'UNSUBSCRIBE_SECRET is not set, so enews serve cannot read the unsubscribe links.',
+      {
+        exitCode: ExitCode.badInput,
+        problems: [{ message: 'Set UNSUBSCRIBE_SECRET to the value `enews send` used (environment or .env).' }],
+      },
+    );
+  }
+  if (secret.length < 16)
+    ctx.output.err('warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; use a long random string.');
+  const { newsletter } = loadNewsletter(contentPaths(ctx.cwd));
+  const eventsFile = o.events ? path.resolve(ctx.cwd, o.events) : defaultEventsPath(ctx.cwd);
+  const server = await startServe({ newsletter, secret, eventsFile, host: o.host, port });
+  if (server.problem)
+    ctx.output.err(`error: ${server.problem}\nUnsubscribes are refused (503) until the events file is repaired.`);
+  ctx.output.out(`Unsubscribe endpoint of ${newsletter.title}: ${server.url}`);
+  ctx.output.err(`Recording to ${eventsFile}. Health check: /healthz. Press Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => {
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const stop = () => {
+      for (const s of signals) process.off(s, stop);
+      resolve();
+    };
+    for (const s of signals) process.on(s, stop);
+  });
+  await server.close();
+  ctx.output.err('Stopped.');
+  return ExitCode.ok;
+}

@@ -1,0 +1,117 @@
+/**
+ * `enews serve` on Node: the Hono app of app.ts with Node's parts plugged
+ * in (tokens opened with node:crypto, events appended to the events file
+ * with fsync), on a plain HTTP server meant to sit behind the
+ * organisation's HTTPS reverse proxy.
+ */
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { EnewsError, ExitCode } from '../errors.js';
+import type { Newsletter } from '../content/schema.js';
+import { appendEvents } from '../events/event-log.js';
+import { readEvents } from '../events/events.js';
+import { openToken } from '../personalize/token.js';
+import { KeySet } from '../util/key-set.js';
+import { createServeApp } from './app.js';
+
+export interface ServeSettings {
+  newsletter: Newsletter;
+  secret: string;
+  eventsFile: string;
+  host: string;
+  port: number;
+  /** Slow clients: the whole request must arrive within this (ms). */
+  requestTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  /** Why unsubscribes cannot be recorded (a damaged events file), or null. */
+  problem: string | null;
+  close(): Promise<void>;
+}
+
+export async function startServe(s: ServeSettings): Promise<RunningServer> {
+  const url = s.newsletter.unsubscribe.url;
+  if (!url) {
+    throw new EnewsError(
+      'serve-no-url',
+      'newsletter.yaml has no unsubscribe url, so there is nothing for enews serve to answer.',
+      {
+        problems: [
+          {
+            message:
+              'Add unsubscribe: url: https://…/unsubscribe to issues/newsletter.yaml (the address your proxy forwards to enews serve).',
+          },
+        ],
+      },
+    );
+  }
+  const path = new URL(url).pathname;
+  // Who already unsubscribed: a second POST (a double click, a retry after a lost answer) records nothing new.
+  const unsubscribed = new KeySet();
+  let problem: string | null = null;
+  try {
+    await readEvents(s.eventsFile, (e) => {
+      if (e.type === 'unsubscribed') unsubscribed.add(e.email);
+    });
+  } catch (err) {
+    if (!(err instanceof EnewsError)) throw err;
+    problem = err.message;
+  }
+  const app = createServeApp({
+    identity: {
+      title: s.newsletter.title,
+      language: s.newsletter.language,
+      brandColor: s.newsletter.brand.color,
+      postalAddress: s.newsletter.postal_address.trim(),
+    },
+    listId: s.newsletter.list_id,
+    path,
+    open: (token) => openToken(s.secret, token),
+    alreadyUnsubscribed: (address) => unsubscribed.has(address),
+    async record(u) {
+      if (problem) throw new Error(problem);
+      const at = new Date().toISOString();
+      await appendEvents(s.eventsFile, [
+        { at, type: 'unsubscribed', email: u.address, source: u.source, ...(u.issue ? { issue: u.issue } : {}) },
+      ]);
+      unsubscribed.add(u.address);
+    },
+    maxBody: 16 * 1024,
+    problem: () => problem,
+  });
+  const server = createAdaptorServer({ fetch: app.fetch });
+  const timeout = s.requestTimeoutMs ?? 10_000;
+  Object.assign(server, {
+    requestTimeout: timeout,
+    headersTimeout: Math.min(timeout, 10_000),
+    keepAliveTimeout: 5_000,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new EnewsError(
+          'serve-listen',
+          `Cannot listen on ${s.host}:${s.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.code}.`,
+          {
+            exitCode: ExitCode.badInput,
+            problems: [{ message: 'Choose another port with --port, or stop what is using it.' }],
+          },
+        ),
+      ),
+    );
+    server.listen(s.port, s.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = s.host.includes(':') ? `[${s.host}]` : s.host;
+  return {
+    url: `http://${host}:${port}${path}`,
+    problem,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
