@@ -32,7 +32,7 @@ function message(opts: { newsletter?: Partial<Newsletter>; subject?: string; nam
   const contentHash = 'f'.repeat(64);
   const skeleton = buildSkeleton(newsletter, rendered, { contentHash });
   const email = opts.email ?? 'zoe.martin@example.org';
-  const ctx = { newsletter, skeleton, contentHash, secret: 'x-secret', now: () => new Date('2017-04-26T08:00:00Z') };
+  const ctx = { newsletter, skeleton, contentHash, issue: 3, secret: 'x-secret', now: () => new Date('2017-04-26T08:00:00Z') };
   return personalize(ctx, { email, key: email.toLowerCase(), name: opts.name ?? 'Zoë Martin', fields: {} }).raw;
 }
 
@@ -156,7 +156,7 @@ describe('header folding and encoding', () => {
     });
     expectWellFolded(long);
     const lu = headerLines(long).findIndex((l) => l.startsWith('List-Unsubscribe: '));
-    expect(headerLines(long)[lu]).toMatch(/^List-Unsubscribe: <https:\/\/www\.example\.org\/u+\?t=[\w-]+>,$/);
+    expect(headerLines(long)[lu]).toMatch(/^List-Unsubscribe: <https:\/\/www\.example\.org\/u+\?t=[\w-]+&i=3>,$/);
     expect(headerLines(long)[lu + 1]).toMatch(/^ <mailto:unsub@example\.org\?subject=unsubscribe%20[\w-]+>$/);
     expect(long).toContain('\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n');
 
@@ -197,8 +197,8 @@ describe('length limits in newsletter.yaml', () => {
     expect(r.stderr).toContain('issues/newsletter.yaml:3:8: title: must be at most 150 characters');
     expect(r.stderr).toContain('issues/newsletter.yaml:7:9: from.name: must be at most 100 characters');
     expect(r.stderr).toContain('issues/newsletter.yaml:11:10: list_id: must be at most 255 characters');
-    expect(r.stderr).toContain('issues/newsletter.yaml:19:8: unsubscribe.url: must be at most 500 characters');
-    expect(r.stderr).toContain('issues/newsletter.yaml:22:14: archive_url: must be at most 900 characters');
+    expect(r.stderr).toContain('issues/newsletter.yaml:20:8: unsubscribe.url: must be at most 500 characters');
+    expect(r.stderr).toContain('issues/newsletter.yaml:28:14: archive_url: must be at most 900 characters');
   });
 
   it('accepts the limits themselves', async () => {

@@ -212,7 +212,7 @@ describe('enews preview', () => {
     expect(headers).toContain('List-Id\t"ILO COOP eNewsUpdate" <enews.coop.example.org>');
     expect(headers).toContain(
       `List-Unsubscribe\t<https://www.example.org/coop/enews/unsubscribe?` +
-        `t=${sealToken(SECRET, LIST_ID, 'zoe.martin@example.org')}>`,
+        `t=${sealToken(SECRET, LIST_ID, 'zoe.martin@example.org')}&i=3>`,
     );
     expect(headers).toContain('List-Unsubscribe-Post\tList-Unsubscribe=One-Click');
     expect(await page.locator('#warnings').innerText()).toBe('No warnings.');
@@ -244,7 +244,7 @@ describe('enews preview', () => {
       ['Zoë Martin', 'zoe.martin@example.org'],
     ] as const) {
       await pick(name);
-      const link = `https://www.example.org/coop/enews/unsubscribe?t=${sealToken(SECRET, LIST_ID, email)}`;
+      const link = `https://www.example.org/coop/enews/unsubscribe?t=${sealToken(SECRET, LIST_ID, email)}&i=3`;
       for (const frame of FRAMES) {
         await expect.poll(() => frameText(frame), { timeout: 5000 }).toContain(`Dear ${name},`);
         await expect.poll(() => unsubscribeHref(frame), { timeout: 5000 }).toBe(link);

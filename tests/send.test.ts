@@ -87,7 +87,7 @@ describe('enews send delivers', () => {
         listId: 'enews.coop.example.org',
         address: person.email.toLowerCase(),
       });
-      const link = `https://www.example.org/coop/enews/unsubscribe?t=${token}`;
+      const link = `https://www.example.org/coop/enews/unsubscribe?t=${token}&i=3`;
       expect(header(mail, 'list-unsubscribe')).toBe(
         `<${link}>,\r\n <mailto:coop-enews-unsubscribe@example.org?subject=unsubscribe%20${token}>`,
       );

@@ -133,6 +133,7 @@ function renderSample(newsletter: Newsletter, issue: Issue, rendered: RenderedIs
     newsletter,
     skeleton,
     contentHash: inputsHash,
+    issue: issue.number,
     secret: null,
     variant: 'sample',
     now: () => new Date(`${issue.date}T08:00:00Z`),

@@ -14,6 +14,9 @@ import { registerNew } from './commands/new.js';
 import { registerPreview } from './commands/preview.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
+import { registerInbox } from './commands/inbox.js';
+import { registerEvents } from './commands/events.js';
+import { registerReport } from './commands/report.js';
 import { registerStatus } from './commands/status.js';
 
 export interface CliContext {
@@ -44,6 +47,9 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
   registerSend(p, ctx, setExit);
   registerStatus(p, ctx, setExit);
   registerServe(p, ctx, setExit);
+  registerInbox(p, ctx, setExit);
+  registerEvents(p, ctx, setExit);
+  registerReport(p, ctx, setExit);
 
   return p;
 }

@@ -105,13 +105,20 @@ export const newsletterSchema = z.strictObject({
   postal_address: text,
   why_you_get_this: text,
   unsubscribe: z
-    // The link gets ?email=<address, percent-encoded>&token=<43> per subscriber and a
-    // List-Unsubscribe line cannot be folded inside a link: 500 leaves room for any
-    // ASCII address within the 998 characters a header line may have (RFC 5322).
+    // The link gets ?t=<token> per subscriber (about 110 characters for a usual address) and a
+    // List-Unsubscribe line cannot be folded inside a link: 500 leaves room within the 998
+    // characters a header line may have (RFC 5322).
     .strictObject({ url: webUrl.pipe(atMost(500)).optional(), mailto: emailAddress.optional() })
     .refine((u) => u.url !== undefined || u.mailto !== undefined, {
       message: 'needs a url, a mailto address, or both',
     }),
+  /**
+   * Where returned mail goes (the envelope sender, Return-Path), so that `enews inbox` can read
+   * it; default: from.address. With `verp: true` each message gets its own return path
+   * (bounces+<id>@…), which names the recipient even when a return quotes nothing of the message.
+   */
+  bounce_address: emailAddress.optional(),
+  verp: z.boolean().default(false),
   /** Web version of each issue; `{number}` becomes 003. */
   archive_url: webUrl.pipe(atMost(900)).optional(),
   logo: image.optional(),

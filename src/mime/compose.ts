@@ -31,7 +31,6 @@ export interface MessageSkeleton {
   htmlHead: string;
   html: EncodedPart;
   tail: string;
-  envelopeFrom: string;
   /** Domain for Message-IDs (the From address's). */
   idDomain: string;
 }
@@ -63,7 +62,6 @@ export function buildSkeleton(newsletter: Newsletter, rendered: RenderedIssue, o
     htmlHead: '\r\n' + partHead('text/html'),
     html: encodePart(rendered.html),
     tail: `\r\n--${boundary}--\r\n`,
-    envelopeFrom: newsletter.from.address,
     idDomain,
   };
 }

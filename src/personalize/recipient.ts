@@ -15,6 +15,8 @@ export interface PersonalizeContext {
   newsletter: Newsletter;
   skeleton: MessageSkeleton;
   contentHash: string;
+  /** The issue number, carried by the unsubscribe link so an unsubscribe is attributed to its issue. */
+  issue: number;
   /** UNSUBSCRIBE_SECRET; null leaves tokens out (samples, dry runs without a secret). */
   secret: string | null;
   /** Separates the Message-IDs of test sends from the real ones. */
@@ -46,7 +48,7 @@ export interface PersonalMessage {
 /** What is personal in one message: its unsubscribe links and slot values. */
 function personal(ctx: PersonalizeContext, r: Recipient) {
   const token = ctx.secret ? sealToken(ctx.secret, ctx.newsletter.list_id, r.key) : null;
-  const links = unsubscribeLinks(ctx.newsletter, token);
+  const links = unsubscribeLinks(ctx.newsletter, token, ctx.issue);
   return { links, slot: slotLookup(ctx, r, links.footer) };
 }
 

@@ -18,14 +18,15 @@ export interface UnsubscribeLinks {
  * Builds the links; `token` is null when no secret is configured (a build's
  * sample, a dry run without the secret): the links then carry no token.
  */
-export function unsubscribeLinks(newsletter: Newsletter, token: string | null): UnsubscribeLinks {
+export function unsubscribeLinks(newsletter: Newsletter, token: string | null, issue: number): UnsubscribeLinks {
   const { url, mailto } = newsletter.unsubscribe;
   // Plain concatenation rather than URL/URLSearchParams: this runs once per recipient.
   let https: string | null = null;
   if (url) {
     const hash = url.indexOf('#');
     const base = hash < 0 ? url : url.slice(0, hash);
-    const query = token ? `${base.includes('?') ? '&' : '?'}t=${token}` : '';
+    // The issue number is not personal: it only tells which issue an unsubscribe answers.
+    const query = token ? `${base.includes('?') ? '&' : '?'}t=${token}&i=${issue}` : '';
     https = `${base}${query}${hash < 0 ? '' : url.slice(hash)}`;
   }
   // The same token in the subject, where mail programs keep it; `enews inbox` reads it back.

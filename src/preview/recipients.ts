@@ -95,6 +95,7 @@ export function messageFor(p: PreparedIssue, r: Recipient, secret: string | null
     newsletter: p.newsletter,
     skeleton,
     contentHash: p.inputsHash,
+    issue: p.number,
     secret,
     variant: 'preview',
     now: () => now,

@@ -42,6 +42,7 @@ export async function deliverSend(
   writer?.append({ type: 'run', at: now(), ...journal!.identity, suppress: journal!.suppress } satisfies JournalRecord);
   const messages = prepareMessages({
     newsletter: plan.newsletter,
+    issue: plan.request.number,
     rendered: plan.built.rendered,
     subjectPrefix: mode === 'test' ? '[TEST] ' : '',
     contentHash: plan.built.manifest.inputsHash,

@@ -7,11 +7,12 @@ import type { RenderedIssue } from '../render/render-issue.js';
 import { buildSkeleton } from '../mime/compose.js';
 import { personalize, type PersonalizeContext } from '../personalize/recipient.js';
 import { readSpool } from '../plan/spool.js';
+import { returnPath } from '../personalize/return-path.js';
 import type { Subscriber } from '../subscribers/subscriber.js';
 
 export interface OutgoingItem {
   sub: Subscriber;
-  /** Envelope sender. */
+  /** Envelope sender (Return-Path): the bounce address, per recipient with VERP. */
   from: string;
   /** Position in the send order, 1-based. */
   seq: number;
@@ -22,6 +23,7 @@ export interface OutgoingItem {
 /** Everything needed to produce the messages. */
 export interface MessageJob {
   newsletter: Newsletter;
+  issue: number;
   rendered: RenderedIssue;
   subjectPrefix: string;
   contentHash: string;
@@ -41,6 +43,7 @@ export async function* prepareMessages(job: MessageJob): AsyncGenerator<Outgoing
     newsletter: job.newsletter,
     skeleton,
     contentHash: job.contentHash,
+    issue: job.issue,
     secret: job.secret,
     variant: job.variant,
   };
@@ -49,6 +52,6 @@ export async function* prepareMessages(job: MessageJob): AsyncGenerator<Outgoing
   let seq = 0;
   for await (const sub of recipients) {
     const { messageId, raw } = personalize(ctx, sub);
-    yield { sub, from: job.newsletter.from.address, seq: ++seq, messageId, raw };
+    yield { sub, from: returnPath(job.newsletter, messageId), seq: ++seq, messageId, raw };
   }
 }
