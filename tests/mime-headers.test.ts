@@ -32,7 +32,14 @@ function message(opts: { newsletter?: Partial<Newsletter>; subject?: string; nam
   const contentHash = 'f'.repeat(64);
   const skeleton = buildSkeleton(newsletter, rendered, { contentHash });
   const email = opts.email ?? 'zoe.martin@example.org';
-  const ctx = { newsletter, skeleton, contentHash, issue: 3, secret: 'x-secret', now: () => new Date('2017-04-26T08:00:00Z') };
+  const ctx = {
+    newsletter,
+    skeleton,
+    contentHash,
+    issue: 3,
+    secret: 'x-secret',
+    now: () => new Date('2017-04-26T08:00:00Z'),
+  };
   return personalize(ctx, { email, key: email.toLowerCase(), name: opts.name ?? 'Zoë Martin', fields: {} }).raw;
 }
 

@@ -9,6 +9,7 @@ export const SKIP_LABELS: Record<SkipReason, string> = {
   duplicate: 'duplicate',
   unsubscribed: 'unsubscribed',
   bounced: 'bounced',
+  complained: 'complained',
   suppressed: 'suppressed',
   'other-shard': 'in other shards',
   'already-sent': 'already sent',

@@ -70,7 +70,10 @@ export class OptOuts {
   }
 }
 
-/** The opt-outs an events file holds. A soft bounce alone is not one: `enews inbox` records a `bounced` when they add up. */
+/**
+ * The opt-outs an events file holds. A soft bounce alone is not one:
+ * `enews inbox` records a `bounced` when they add up.
+ */
 export async function readOptOuts(file: string): Promise<OptOuts> {
   const out = new OptOuts();
   await readEvents(file, (e) => {

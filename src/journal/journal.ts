@@ -20,6 +20,8 @@ const runRecord = z.object({
   shard: z.string().nullable(),
   /** Suppression lists the run honoured, so `status` applies the same ones. */
   suppress: z.array(z.string()).optional(),
+  /** The subscriber events file the run honoured. */
+  events: z.string().optional(),
 });
 const sentRecord = z.object({
   type: z.literal('sent'),
@@ -65,7 +67,7 @@ export const journalRecordSchema = z.discriminatedUnion('type', [
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 export type RunRecord = z.infer<typeof runRecord>;
 export type EndRecord = z.infer<typeof endRecord>;
-export type JournalIdentity = Omit<RunRecord, 'type' | 'at' | 'suppress'>;
+export type JournalIdentity = Omit<RunRecord, 'type' | 'at' | 'suppress' | 'events'>;
 
 export interface JournalState {
   /** Final outcome per address key. A later `sent` overrides an earlier `failed`. */
@@ -77,6 +79,8 @@ export interface JournalState {
   identity: JournalIdentity | null;
   /** Suppression lists of the last run. */
   suppress: string[];
+  /** The events file of the last run, when it named one. */
+  events: string | null;
   runs: number;
   lastEnd: EndRecord | null;
   tail: LogTail;
@@ -89,6 +93,7 @@ export function emptyJournal(): JournalState {
     possibleDuplicates: 0,
     identity: null,
     suppress: [],
+    events: null,
     runs: 0,
     lastEnd: null,
     tail: { tornBytes: 0, missingNewline: false },
@@ -116,6 +121,7 @@ function apply(state: JournalState, r: JournalRecord): void {
       state.runs++;
       state.identity ??= { issue: r.issue, inputsHash: r.inputsHash, subscribers: r.subscribers, shard: r.shard };
       state.suppress = r.suppress ?? [];
+      state.events = r.events ?? null;
       break;
     case 'sent':
       state.outcomes.record(r.key, 'sent');

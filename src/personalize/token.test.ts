@@ -16,7 +16,7 @@ describe('unsubscribe tokens', () => {
     });
   });
 
-  it('reveal nothing: the address is not in the token, in any encoding, and other addresses or lists give other tokens', () => {
+  it('reveal nothing: the address is not in the token, and other addresses or lists give other tokens', () => {
     const t = sealToken(SECRET, LIST, 'zoe.martin@example.org');
     const bytes = Buffer.from(t, 'base64url');
     for (const needle of ['zoe', 'martin', 'example', 'enews']) expect(bytes.includes(Buffer.from(needle))).toBe(false);

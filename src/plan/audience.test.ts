@@ -6,6 +6,7 @@ import { decide, emptyCounts, parseShard, shardLabel, shardOf, SKIP_REASONS, typ
 function rules(over: Partial<AudienceRules> = {}): AudienceRules {
   return {
     optedOut: new Map(),
+    events: new Map<string, 'unsubscribed' | 'bounced' | 'complained'>(),
     suppressed: new Set<string>(),
     shard: null,
     done: new Map<string, 'sent' | 'failed'>(),

@@ -10,23 +10,13 @@ export const SKIP_REASONS = [
   'duplicate',
   'unsubscribed',
   'bounced',
+  'complained',
   'suppressed',
   'other-shard',
   'already-sent',
   'already-failed',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
-
-export const SKIP_LABELS: Record<SkipReason, string> = {
-  invalid: 'invalid',
-  duplicate: 'duplicate',
-  unsubscribed: 'unsubscribed',
-  bounced: 'bounced',
-  suppressed: 'suppressed',
-  'other-shard': 'in other shards',
-  'already-sent': 'already sent',
-  'already-failed': 'failed before',
-};
 
 export interface Shard {
   k: number;
@@ -62,6 +52,8 @@ export function shardOf(key: string, n: number): number {
 export interface AudienceRules {
   /** Addresses with an unsubscribed/bounced row anywhere in the file: never mailed. */
   optedOut: ReadonlyMap<string, 'unsubscribed' | 'bounced'>;
+  /** What the subscriber events say (unsubscribed through the endpoint, bounced, complained): never mailed again. */
+  events: { get(key: string): 'unsubscribed' | 'bounced' | 'complained' | undefined };
   suppressed: { has(key: string): boolean };
   shard: Shard | null;
   /** Outcomes already in the journal. */
@@ -71,7 +63,7 @@ export interface AudienceRules {
 
 /** The reason an address (first occurrence in the file) is not mailed, or null to mail it. */
 export function decide(key: string, rules: AudienceRules): SkipReason | null {
-  const out = rules.optedOut.get(key);
+  const out = rules.optedOut.get(key) ?? rules.events.get(key);
   if (out) return out;
   if (rules.suppressed.has(key)) return 'suppressed';
   if (rules.shard && shardOf(key, rules.shard.n) !== rules.shard.k) return 'other-shard';

@@ -20,6 +20,7 @@ function csv(rows: string[]): string {
 
 function rules(over: Partial<PlanRules> = {}): PlanRules {
   return {
+    events: new Map<string, 'unsubscribed' | 'bounced' | 'complained'>(),
     suppressed: new Set<string>(),
     shard: null,
     done: new Map<string, 'sent' | 'failed'>(),

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Newsletter } from '../content/schema.js';
+import { readOptOuts } from '../events/events.js';
 import { loadSuppressions } from '../subscribers/suppression.js';
 import type { Shard } from './audience.js';
 import type { PlanRules } from './plan.js';
@@ -11,6 +12,8 @@ import type { PlanRules } from './plan.js';
 export interface RuleInputs {
   /** Suppression lists, absolute paths. */
   suppress: string[];
+  /** The subscriber events file (absolute; a missing file has no events). */
+  events: string;
   shard: Shard | null;
   /** Final outcomes already recorded (the journal). */
   done: PlanRules['done'];
@@ -18,7 +21,13 @@ export interface RuleInputs {
 }
 
 export async function audienceRules(i: RuleInputs): Promise<PlanRules> {
-  return { suppressed: await loadSuppressions(i.suppress), shard: i.shard, done: i.done, retryFailed: i.retryFailed };
+  return {
+    events: await readOptOuts(i.events),
+    suppressed: await loadSuppressions(i.suppress),
+    shard: i.shard,
+    done: i.done,
+    retryFailed: i.retryFailed,
+  };
 }
 
 /**

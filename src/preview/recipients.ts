@@ -27,7 +27,13 @@ export interface PickerList {
 }
 
 /** `shown` is how the page names the file. */
-export async function readPickerRows(file: string, shown: string, limit = PICKER_LIMIT): Promise<PickerList> {
+/** `optOuts` are the subscriber events: someone who unsubscribed, bounced or complained is marked as not sent. */
+export async function readPickerRows(
+  file: string,
+  shown: string,
+  optOuts: { get(key: string): string | undefined },
+  limit = PICKER_LIMIT,
+): Promise<PickerList> {
   const src = openSubscriberFile(file);
   const entries: PickerEntry[] = [];
   const seen = new Set<string>();
@@ -45,7 +51,8 @@ export async function readPickerRows(file: string, shown: string, limit = PICKER
       break;
     }
     seen.add(s.key);
-    const status = s.status === 'subscribed' ? '' : ` (${s.status}: not sent)`;
+    const why = s.status === 'subscribed' ? optOuts.get(s.key) : s.status;
+    const status = why ? ` (${why}: not sent)` : '';
     entries.push({ id: String(entries.length), label: label(s) + status, recipient: s });
   }
   const parts = [`${entries.length} subscriber${entries.length === 1 ? '' : 's'} from ${shown}`];

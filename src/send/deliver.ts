@@ -39,7 +39,13 @@ export async function deliverSend(
   await transport.open();
   const writer = journal && mode === 'send' ? openJournalWriter(journal.file, journal.state) : null;
   const now = () => new Date().toISOString();
-  writer?.append({ type: 'run', at: now(), ...journal!.identity, suppress: journal!.suppress } satisfies JournalRecord);
+  writer?.append({
+    type: 'run',
+    at: now(),
+    ...journal!.identity,
+    suppress: journal!.suppress,
+    events: journal!.events,
+  } satisfies JournalRecord);
   const messages = prepareMessages({
     newsletter: plan.newsletter,
     issue: plan.request.number,

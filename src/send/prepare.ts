@@ -24,6 +24,7 @@ import {
 } from '../journal/journal.js';
 import { acquireLock, type HeldLock } from '../journal/lock.js';
 import { defaultJournalPath } from '../journal/paths.js';
+import { defaultEventsPath } from '../events/events.js';
 import { emptyCounts, shardLabel, type Shard } from '../plan/audience.js';
 import { planAudience, type Plan } from '../plan/plan.js';
 import { audienceRules, suppressionFiles } from '../plan/rules.js';
@@ -47,6 +48,8 @@ export interface SendRequest {
   as: string | null;
   dryRun: string | null;
   journal: string | null;
+  /** The subscriber events file (default journal/events.jsonl). */
+  events: string | null;
   suppress: string[];
   shard: Shard | null;
   skipInvalid: boolean;
@@ -82,6 +85,8 @@ export interface SendPlan {
     state: JournalState;
     identity: JournalIdentity;
     suppress: string[];
+    /** The events file the plan honoured; the run record names it, so status reads the same one. */
+    events: string;
     lock: HeldLock | null;
   } | null;
   audience: Plan;
@@ -184,8 +189,10 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
     if (others.length) notices.push({ kind: 'other-journals', journals: others });
 
     const suppress = suppressionFiles(paths.issuesDir, newsletter, req.suppress, req.root);
+    const events = req.events ?? defaultEventsPath(req.root);
     const rules = await audienceRules({
       suppress,
+      events,
       shard: req.shard,
       done: state.outcomes,
       retryFailed: req.retryFailed,
@@ -201,7 +208,7 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
       newsletter,
       secret,
       transport,
-      journal: { file, state, identity, suppress, lock },
+      journal: { file, state, identity, suppress, events, lock },
       audience,
       recipients: { spool },
       notices,

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { EnewsError } from '../errors.js';
 import { readJournal } from '../journal/journal.js';
+import { defaultEventsPath } from '../events/events.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import { parseShard, shardLabel, type Shard, type SkipReason } from '../plan/audience.js';
 import { planAudience } from '../plan/plan.js';
@@ -20,6 +21,8 @@ export interface StatusRequest {
   shard: Shard | null;
   /** Another subscriber file to count against (default: the one the journal was written for). */
   subscribers: string | null;
+  /** The events file (default: the one the send named, else journal/events.jsonl). */
+  events: string | null;
 }
 
 export interface SendStatus {
@@ -68,6 +71,7 @@ export async function sendStatus(req: StatusRequest): Promise<SendStatus> {
     const shard = req.shard ?? (id?.shard ? parseShard(id.shard) : null);
     const rules = await audienceRules({
       suppress: state.suppress.filter((f) => existsSync(f)),
+      events: req.events ?? state.events ?? defaultEventsPath(req.root),
       shard,
       done: state.outcomes,
       retryFailed: false,

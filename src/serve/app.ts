@@ -31,7 +31,8 @@ export interface ServeDeps {
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; " +
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
@@ -65,7 +66,8 @@ export function createServeApp(d: ServeDeps): Hono {
       errorPage(
         d.identity,
         'This unsubscribe link is not valid',
-        'It may have been cut short or changed. Use the link in the newsletter itself, or reply to it and ask to be removed.',
+        'It may have been cut short or changed. Use the link in the newsletter itself, ' +
+          'or reply to it and ask to be removed.',
       ),
     );
 

@@ -41,7 +41,8 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
         problems: [
           {
             message:
-              'Add unsubscribe: url: https://…/unsubscribe to issues/newsletter.yaml (the address your proxy forwards to enews serve).',
+              'Add unsubscribe: url: https://…/unsubscribe to issues/newsletter.yaml ' +
+              '(the address your proxy forwards to enews serve).',
           },
         ],
       },
@@ -81,12 +82,17 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     maxBody: 16 * 1024,
     problem: () => problem,
   });
-  const server = createAdaptorServer({ fetch: app.fetch });
   const timeout = s.requestTimeoutMs ?? 10_000;
-  Object.assign(server, {
-    requestTimeout: timeout,
-    headersTimeout: Math.min(timeout, 10_000),
-    keepAliveTimeout: 5_000,
+  // Slow clients (a request trickling in byte by byte) are cut off; Node checks every
+  // connectionsCheckingInterval, 30 s by default, so that is shortened too.
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: {
+      requestTimeout: timeout,
+      headersTimeout: Math.min(timeout, 10_000),
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: Math.min(1_000, timeout),
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

@@ -29,11 +29,15 @@ function page(id: PageIdentity, heading: string, body: string): string {
 <h1 style="font-size:22px;margin:0 0 16px">${e(heading)}</h1>
 ${body}
 </main>
-<footer style="max-width:560px;margin:0 auto 32px;padding:0 28px;font-size:13px;color:#555555">${e(id.postalAddress).replace(/\n/g, '<br>')}</footer>
+<footer style="max-width:560px;margin:0 auto 32px;padding:0 28px;font-size:13px;color:#555555">
+${e(id.postalAddress).replace(/\n/g, '<br>')}
+</footer>
 </body>
 </html>
 `;
 }
+
+const BUTTON = 'font-size:17px;padding:10px 20px;border:0;border-radius:4px;color:#ffffff;cursor:pointer';
 
 export function unsubscribePage(id: PageIdentity, masked: string, action: string, already: boolean): string {
   if (already)
@@ -44,7 +48,7 @@ export function unsubscribePage(id: PageIdentity, masked: string, action: string
     `<p>Stop sending <strong>${e(id.title)}</strong> to <strong>${e(masked)}</strong>?</p>
 <form method="post" action="${e(action)}">
 <input type="hidden" name="confirm" value="yes">
-<button type="submit" style="font-size:17px;padding:10px 20px;border:0;border-radius:4px;background:${e(id.brandColor)};color:#ffffff;cursor:pointer">Unsubscribe</button>
+<button type="submit" style="${BUTTON};background:${e(id.brandColor)}">Unsubscribe</button>
 </form>
 <p style="font-size:14px;color:#555555">Nothing changes until you press the button.</p>`,
   );

@@ -10,6 +10,7 @@ import { plural } from '../words.js';
 interface PreviewFlags {
   port: string;
   subscribers?: string;
+  events?: string;
   open?: boolean;
 }
 
@@ -20,6 +21,10 @@ export function registerPreview(program: Command, ctx: CliContext, setExit: (cod
     .argument('<number>', 'issue number')
     .option('--port <P>', 'port (default 4280; 0 picks a free one)', '4280')
     .option('--subscribers <FILE>', 'CSV whose rows the subscriber picker offers')
+    .option(
+      '--events <FILE>',
+      'subscriber events: who unsubscribed, bounced or complained (default: journal/events.jsonl)',
+    )
     .option('--open', 'open the page in the default browser')
     .action(async (number: string, flags: PreviewFlags) => setExit(await preview(ctx, number, flags)));
 }
@@ -46,7 +51,9 @@ async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): 
   // A broken issue file is shown in the page while it is fixed, but a missing one is most likely a mistyped number.
   if (!listIssueFiles(paths).some((f) => f.number === number)) loadIssue(paths, number);
   const subscribers = opts.subscribers ? path.resolve(ctx.cwd, opts.subscribers) : null;
-  const picker = subscribers ? await readPickerRows(subscribers, ctx.display(subscribers)) : null;
+  const { defaultEventsPath, readOptOuts } = await import('../../events/events.js');
+  const optOuts = await readOptOuts(opts.events ? path.resolve(ctx.cwd, opts.events) : defaultEventsPath(ctx.cwd));
+  const picker = subscribers ? await readPickerRows(subscribers, ctx.display(subscribers), optOuts) : null;
   const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
 
   const watch = await watchIssue(ctx.cwd, number, {

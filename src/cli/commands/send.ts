@@ -20,6 +20,7 @@ interface SendFlags {
   rate?: string;
   shard?: string;
   journal?: string;
+  events?: string;
   build?: string;
   suppress: string[];
   skipInvalid?: boolean;
@@ -49,6 +50,7 @@ export function registerSend(program: Command, ctx: CliContext, setExit: (code: 
     .option('--shard <K/N>', 'send only to shard K of N (split by address hash)')
     .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
     .option('--build <DIR>', 'the build to send (default: dist/NNN, as enews build writes it)')
+    .option('--events <FILE>', 'subscriber events to honour (default: journal/events.jsonl)')
     .option('--suppress <FILE>', 'CSV of addresses that must not receive mail (repeatable)', collect, [])
     .option('--skip-invalid', 'send to the valid rows even if some rows are invalid (they are listed)')
     .option('--retry-failed', 'send again to recipients the journal records as failed')
@@ -100,6 +102,7 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     as: o.as ?? null,
     dryRun: o.dryRun === undefined ? null : resolve(o.dryRun === true ? 'out' : o.dryRun),
     journal: o.journal === undefined ? null : resolve(o.journal),
+    events: o.events === undefined ? null : resolve(o.events),
     suppress: o.suppress.map(resolve),
     shard: o.shard ? parseShard(o.shard) : null,
     skipInvalid: Boolean(o.skipInvalid),

@@ -30,7 +30,9 @@ async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
     import('../../serve/node.js'),
   ]);
   const port = /^\d{1,5}$/.test(o.port) && Number(o.port) <= 65535 ? Number(o.port) : NaN;
-  if (Number.isNaN(port)) throw usage(`--port ${o.port} is not a port number; use 1024–65535, or 0 for any free port.`);
+  if (Number.isNaN(port)) {
+    throw usage(`--port ${o.port} is not a port number; use 1024–65535, or 0 for any free port.`);
+  }
   const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim();
   if (!secret) {
     throw new EnewsError(

@@ -9,6 +9,7 @@ interface StatusFlags {
   journal?: string;
   shard?: string;
   subscribers?: string;
+  events?: string;
   json?: boolean;
 }
 
@@ -20,6 +21,7 @@ export function registerStatus(program: Command, ctx: CliContext, setExit: (code
     .option('--journal <FILE>', 'journal file (default: journal/NNN.jsonl)')
     .option('--shard <K/N>', 'the shard whose journal to read (journal/NNN-shard-K-of-N.jsonl)')
     .option('--subscribers <FILE>', 'count against this subscriber file (default: the one the send used)')
+    .option('--events <FILE>', 'subscriber events to honour (default: the file the send used)')
     .option('--json', 'print the counts as JSON')
     .action(async (number: string, flags: StatusFlags) => setExit(await status(ctx, number, flags)));
 }
@@ -37,6 +39,7 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
     journal: o.journal ? path.resolve(ctx.cwd, o.journal) : null,
     shard: o.shard ? parseShard(o.shard) : null,
     subscribers: o.subscribers ? path.resolve(ctx.cwd, o.subscribers) : null,
+    events: o.events ? path.resolve(ctx.cwd, o.events) : null,
   });
   if (o.json) {
     ctx.output.data(JSON.stringify(s, null, 2));

@@ -1,0 +1,132 @@
+/**
+ * The loop after the send: what comes back keeps the list honest for the
+ * next issue. A subscriber unsubscribes with one click on a running
+ * `enews serve`; events say others bounced or complained; the next send
+ * (another issue, same list) mails none of them and says why in its counts;
+ * status and the preview's picker agree.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readOptOuts } from '../src/events/events.js';
+import { readPickerRows } from '../src/preview/recipients.js';
+import { BIN, cleanEnv } from './helpers/cli.js';
+import { enews } from './helpers/inproc.js';
+import { copyProject, write } from './helpers/project.js';
+import { startSmtp, type TestSmtp } from './helpers/smtp.js';
+import { csv, people } from './helpers/subscribers.js';
+
+const SECRET = 'lifecycle-secret-long-enough';
+let servers: TestSmtp[] = [];
+let children: ChildProcess[] = [];
+afterEach(async () => {
+  for (const c of children) c.kill('SIGTERM');
+  children = [];
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+/** `enews serve` as staff run it: a subprocess, on a free port; resolves with its printed address. */
+function runServe(dir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+      cwd: dir,
+      env: cleanEnv({ UNSUBSCRIBE_SECRET: SECRET }),
+    });
+    children.push(child);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`enews serve exited with ${code}`)));
+  });
+}
+
+describe('after the send', () => {
+  it('a one-click unsubscribe, a bounce and a complaint are honoured by the next send, which says why', async () => {
+    const dir = copyProject();
+    const list = people(6);
+    write(dir, 'subscribers.csv', csv(list));
+    expect((await enews(['build', '3'], dir)).code).toBe(0);
+    const smtp = await startSmtp();
+    servers.push(smtp);
+    const env = { SMTP_URL: smtp.url(), UNSUBSCRIBE_SECRET: SECRET };
+    const first = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json'], dir, env);
+    expect(JSON.parse(first.stdout)).toMatchObject({ sent: 6 });
+
+    // Subscriber 1 presses one-click unsubscribe in their mail program: the RFC 8058 POST to the header's link.
+    const received = await simpleParser(smtp.received.find((m) => m.to.includes(list[0]!.email))!.raw);
+    const header = received.headerLines.find((h) => h.key === 'list-unsubscribe')?.line ?? '';
+    const httpsLink = /<(https:[^>]+)>/.exec(header)?.[1];
+    expect(httpsLink).toMatch(/\/coop\/enews\/unsubscribe\?t=[\w-]+&i=3$/);
+    const base = await runServe(dir);
+    const local = new URL(httpsLink!);
+    const post = await fetch(`${base}${local.pathname}${local.search}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(post.status).toBe(200);
+
+    // Returned mail for subscribers 2 and 3 (what `enews inbox` records from a DSN and an ARF report).
+    const at = new Date().toISOString();
+    appendFileSync(
+      path.join(dir, 'journal/events.jsonl'),
+      `${JSON.stringify({ at, type: 'bounced', email: list[1]!.email, source: 'dsn', issue: 3, detail: '5.1.1' })}\n` +
+        `${JSON.stringify({ at, type: 'complained', email: list[2]!.email, source: 'arf', issue: 3 })}\n`,
+    );
+
+    // The next issue to the same list: none of the three is mailed, and the counts say why.
+    expect((await enews(['build', '2'], dir)).code).toBe(0);
+    const next = await enews(['send', '2', '--subscribers', 'subscribers.csv', '--yes', '--json'], dir, env);
+    expect(next.code).toBe(0);
+    const s = JSON.parse(next.stdout);
+    expect(s).toMatchObject({ rows: 6, sent: 3, skipped: { unsubscribed: 1, bounced: 1, complained: 1 } });
+    for (const p of list.slice(0, 3)) expect(smtp.countFor(p.email), p.email).toBe(1);
+    for (const p of list.slice(3)) expect(smtp.countFor(p.email), p.email).toBe(2);
+    const human = await enews(['send', '2', '--subscribers', 'subscribers.csv', '--yes', '--dry-run', 'out'], dir, env);
+    expect(human.stderr).toMatch(/skipped +6 {3}1 unsubscribed, 1 bounced, 1 complained, 3 already sent/);
+
+    // The preview's picker marks them too.
+    const picker = await readPickerRows(
+      path.join(dir, 'subscribers.csv'),
+      'subscribers.csv',
+      await readOptOuts(path.join(dir, 'journal/events.jsonl')),
+    );
+    expect(picker.entries.slice(0, 4).map((e) => e.label.replace(/^.*\(/, '('))).toEqual([
+      '(unsubscribed: not sent)',
+      '(bounced: not sent)',
+      '(complained: not sent)',
+      expect.not.stringContaining('not sent'),
+    ]);
+
+    // Status applies the same events: nobody is "not sent yet", and the three are skipped for their reasons.
+    const status = await enews(['status', '2', '--json'], dir);
+    expect(JSON.parse(status.stdout).list).toMatchObject({
+      rows: 6,
+      remaining: 0,
+      skipped: { unsubscribed: 1, bounced: 1, complained: 1, 'already-sent': 3 },
+    });
+  });
+
+  it('a damaged events file stops the send with its line number, nothing sent', async () => {
+    const dir = copyProject();
+    write(dir, 'subscribers.csv', csv(people(2)));
+    expect((await enews(['build', '3'], dir)).code).toBe(0);
+    mkdirSync(path.join(dir, 'journal'));
+    write(dir, 'journal/events.jsonl', 'garbage\n{"at":"x","type":"bounced","email":"a@b.org","source":"dsn"}\n');
+    const smtp = await startSmtp();
+    servers.push(smtp);
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
+      SMTP_URL: smtp.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('journal/events.jsonl is damaged at line 1');
+    expect(smtp.rcptAttempts).toEqual([]);
+  });
+});

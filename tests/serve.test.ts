@@ -1,0 +1,177 @@
+/**
+ * enews serve over a real socket: a GET never unsubscribes, a one-click POST
+ * is recorded once and durably before 200, bad tokens and bad requests get
+ * their 4xx, a broken events file gets 503 and nothing recorded.
+ */
+import { connect } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contentPaths, loadNewsletter } from '../src/content/load.js';
+import { sealToken } from '../src/personalize/token.js';
+import { startServe, type RunningServer } from '../src/serve/node.js';
+import { enews } from './helpers/inproc.js';
+import { copyProject, emptyDir, write } from './helpers/project.js';
+
+const SECRET = 'serve-test-secret-long-enough';
+const LIST = 'enews.coop.example.org';
+const PATH = '/coop/enews/unsubscribe';
+let servers: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+async function serve(opts: { events?: string; requestTimeoutMs?: number } = {}) {
+  const dir = copyProject();
+  const eventsFile = opts.events ?? path.join(dir, 'journal/events.jsonl');
+  const { newsletter } = loadNewsletter(contentPaths(dir));
+  const s = await startServe({ newsletter, secret: SECRET, eventsFile, host: '127.0.0.1', port: 0, ...opts });
+  servers.push(s);
+  const base = s.url.slice(0, s.url.indexOf(PATH));
+  const events = () =>
+    readFileSync(eventsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  return { dir, s, base, eventsFile, events };
+}
+
+const link = (base: string, email: string, secret = SECRET, list = LIST) =>
+  `${base}${PATH}?t=${sealToken(secret, list, email)}&i=3`;
+const oneClick = (url: string, init: RequestInit = {}) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+    ...init,
+  });
+
+describe('enews serve', () => {
+  it('GET shows a page with the masked address and a button, and never unsubscribes', async () => {
+    const { base, eventsFile } = await serve();
+    const r = await fetch(link(base, 'zoe.martin@example.org'));
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Stop sending <strong>ILO COOP eNewsUpdate</strong> to <strong>z***n@example.org</strong>?');
+    expect(html).toContain('<button type="submit"');
+    expect(html).not.toContain('zoe.martin');
+    expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(() => readFileSync(eventsFile)).toThrow();
+  });
+
+  it('a one-click POST is recorded once, with its issue, before the 200; a second POST records nothing new', async () => {
+    const { base, events } = await serve();
+    const url = link(base, 'zoe.martin@example.org');
+    const first = await oneClick(url);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain(
+      '<strong>z***n@example.org</strong> will not get ILO COOP eNewsUpdate any more.',
+    );
+    // Answered 200 means recorded: the line is in the file now.
+    expect(events()).toEqual([
+      { at: expect.any(String), type: 'unsubscribed', email: 'zoe.martin@example.org', source: 'one-click', issue: 3 },
+    ]);
+    expect((await oneClick(url)).status).toBe(200);
+    expect(events()).toHaveLength(1);
+  });
+
+  it("accepts the one-click body as multipart, and the page's button as a plain form", async () => {
+    const { base, events } = await serve();
+    const form = new FormData();
+    form.append('List-Unsubscribe', 'One-Click');
+    expect((await fetch(link(base, 'a@example.org'), { method: 'POST', body: form })).status).toBe(200);
+    const page = await fetch(link(base, 'b@example.org'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'confirm=yes',
+    });
+    expect(page.status).toBe(200);
+    expect(events().map((e) => [e.email, e.source])).toEqual([
+      ['a@example.org', 'one-click'],
+      ['b@example.org', 'page'],
+    ]);
+  });
+
+  it('a tampered, truncated or foreign token gets 400 and records nothing', async () => {
+    const { base, eventsFile } = await serve();
+    const good = sealToken(SECRET, LIST, 'zoe.martin@example.org');
+    const flipped = `${good.slice(0, 20)}${good[20] === 'A' ? 'B' : 'A'}${good.slice(21)}`;
+    for (const t of [
+      flipped,
+      good.slice(0, 50),
+      sealToken('another-secret-entirely', LIST, 'x@example.org'),
+      sealToken(SECRET, 'other.list.org', 'x@example.org'),
+      '',
+    ]) {
+      const r = await oneClick(`${base}${PATH}?t=${t}`);
+      expect(r.status, t).toBe(400);
+      expect(await r.text()).toContain('This unsubscribe link is not valid');
+      expect((await fetch(`${base}${PATH}?t=${t}`)).status).toBe(400);
+    }
+    expect(() => readFileSync(eventsFile)).toThrow();
+  });
+
+  it('answers unknown paths 404, other methods 405, big bodies 413, and /healthz 200', async () => {
+    const { base } = await serve();
+    expect((await fetch(`${base}/etc/passwd`)).status).toBe(404);
+    const put = await fetch(link(base, 'zoe@example.org'), { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
+    const big = await oneClick(link(base, 'zoe@example.org'), {
+      body: `List-Unsubscribe=One-Click&x=${'a'.repeat(20_000)}`,
+    });
+    expect(big.status).toBe(413);
+    const health = await fetch(`${base}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+  });
+
+  it('with a damaged events file: 503, nothing recorded, /healthz says so', async () => {
+    const dir = emptyDir();
+    const file = path.join(dir, 'events.jsonl');
+    const damaged =
+      '{"not":"an event"}\n{"at":"2026-11-29T10:00:00Z","type":"unsubscribed","email":"a@b.org","source":"page"}\n';
+    writeFileSync(file, damaged);
+    const { base, s } = await serve({ events: file });
+    expect(s.problem).toContain('is damaged at line 1');
+    const r = await oneClick(link(base, 'zoe.martin@example.org'));
+    expect(r.status).toBe(503);
+    expect(await r.text()).toContain('could not be recorded just now. Nothing was changed.');
+    expect((await fetch(`${base}/healthz`)).status).toBe(503);
+    expect(readFileSync(file, 'utf8')).toBe(damaged);
+  });
+
+  it('with an events file that cannot be written: 503 and no "done"', async () => {
+    const dir = emptyDir();
+    // A file where the folder should be: the events file can never be created.
+    writeFileSync(path.join(dir, 'journal'), 'not a folder');
+    const { base } = await serve({ events: path.join(dir, 'journal', 'events.jsonl') });
+    const r = await oneClick(link(base, 'zoe.martin@example.org'));
+    expect(r.status).toBe(503);
+  });
+
+  it('drops a client that sends its request too slowly', async () => {
+    const { base } = await serve({ requestTimeoutMs: 500 });
+    const { port } = new URL(base);
+    const closedAfter = await new Promise<number>((resolve) => {
+      const started = Date.now();
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET ${PATH} HTTP/1.1\r\nHost: x\r\n`));
+      socket.on('data', () => {});
+      socket.on('close', () => resolve(Date.now() - started));
+    });
+    // Cut off after the 500 ms request timeout (Node checks every second), not after 30 s.
+    expect(closedAfter).toBeGreaterThanOrEqual(400);
+    expect(closedAfter).toBeLessThan(3000);
+  });
+
+  it('refuses to start without UNSUBSCRIBE_SECRET (exit 1, a clear message)', async () => {
+    const dir = copyProject();
+    mkdirSync(path.join(dir, 'journal'));
+    const r = await enews(['serve', '--port', '0'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('UNSUBSCRIBE_SECRET is not set, so enews serve cannot read the unsubscribe links.');
+    write(dir, 'x', '');
+  });
+});
