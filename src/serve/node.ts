@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { EnewsError, ExitCode } from '../errors.js';
 import type { Newsletter } from '../content/schema.js';
-import { appendEvents } from '../events/event-log.js';
+import { groupAppender } from '../events/group-append.js';
 import { readEvents } from '../events/events.js';
 import { openToken } from '../personalize/token.js';
 import { KeySet } from '../util/key-set.js';
@@ -60,6 +60,8 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     if (!(err instanceof EnewsError)) throw err;
     problem = err.message;
   }
+  // Concurrent unsubscribes share one lock and one fsync; each is answered once its own line is on disk.
+  const append = groupAppender(s.eventsFile);
   const app = createServeApp({
     identity: {
       title: s.newsletter.title,
@@ -74,9 +76,13 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     async record(u) {
       if (problem) throw new Error(problem);
       const at = new Date().toISOString();
-      await appendEvents(s.eventsFile, [
-        { at, type: 'unsubscribed', email: u.address, source: u.source, ...(u.issue ? { issue: u.issue } : {}) },
-      ]);
+      await append({
+        at,
+        type: 'unsubscribed',
+        email: u.address,
+        source: u.source,
+        ...(u.issue ? { issue: u.issue } : {}),
+      });
       unsubscribed.add(u.address);
     },
     maxBody: 16 * 1024,

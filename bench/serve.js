@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * enews serve under load, and killed under load: N one-click unsubscribe
+ * POSTs (distinct subscribers) from C concurrent clients against the real
+ * `enews serve` process. One pass runs undisturbed (throughput, latency);
+ * a second pass SIGKILLs the server after a third of the requests and
+ * restarts it, while the clients retry whatever was not answered 200.
+ * Then every subscriber must be in the events file exactly once: a request
+ * answered 200 was on disk, and a retried one is not recorded twice.
+ *
+ *   node bench/serve.js [--requests 1000] [--clients 50]
+ *
+ * Needs a build of the CLI (npm run build). Prints a table and one JSON line.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sealToken } from '../lib/personalize/token.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SECRET = 'bench-serve-secret-long-enough';
+const LIST = 'enews.coop.example.org';
+const { values: a } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, clients: { type: 'string', default: '50' } } });
+const N = Number(a.requests);
+const C = Number(a.clients);
+
+function project() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'enews-bench-serve-'));
+  for (const part of ['issues', 'templates']) cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
+  return dir;
+}
+
+/** Starts `enews serve --port 0` and resolves with its process and base URL. */
+function startServer(dir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/enews.js'), 'serve', '--port', '0'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, UNSUBSCRIBE_SECRET: SECRET },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)(\/\S*)/.exec(out);
+      if (m) resolve({ child, base: m[1], path: m[2] });
+    });
+    child.on('error', reject);
+  });
+}
+
+async function pass(kill) {
+  const dir = project();
+  let server = await startServer(dir);
+  const urls = Array.from({ length: N }, (_, i) => `?t=${sealToken(SECRET, LIST, `reader${String(i).padStart(6, '0')}@example.org`)}&i=3`);
+  const latencies = [];
+  let next = 0;
+  let answered = 0;
+  let retries = 0;
+  let restarting = null;
+  const started = performance.now();
+  async function client() {
+    for (;;) {
+      const i = next++;
+      if (i >= N) return;
+      for (;;) {
+        if (restarting) await restarting;
+        const t0 = performance.now();
+        try {
+          const r = await fetch(`${server.base}${server.path}${urls[i]}`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: 'List-Unsubscribe=One-Click',
+          });
+          await r.arrayBuffer();
+          if (r.status === 200) {
+            latencies.push(performance.now() - t0);
+            answered++;
+            break;
+          }
+        } catch {
+          // The server is gone (killed): wait for the restart and send it again.
+        }
+        retries++;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      if (kill && answered === Math.floor(N / 3) && !restarting) {
+        server.child.kill('SIGKILL');
+        restarting = (async () => {
+          await new Promise((res) => server.child.once('exit', res));
+          server = await startServer(dir);
+          restarting = null;
+        })();
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: C }, client));
+  const ms = performance.now() - started;
+  server.child.kill('SIGTERM');
+  const lines = readFileSync(path.join(dir, 'journal/events.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const perAddress = new Map();
+  for (const l of lines) {
+    const e = JSON.parse(l);
+    perAddress.set(e.email, (perAddress.get(e.email) ?? 0) + 1);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  latencies.sort((x, y) => x - y);
+  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return {
+    kill,
+    answered,
+    retries,
+    recorded: lines.length,
+    everyOneOnce: perAddress.size === N && [...perAddress.values()].every((n) => n === 1),
+    seconds: ms / 1000,
+    perSecond: N / (ms / 1000),
+    p50: q(0.5),
+    p99: q(0.99),
+  };
+}
+
+const clean = await pass(false);
+const killed = await pass(true);
+for (const r of [clean, killed]) {
+  console.log(
+    `${r.kill ? 'SIGKILL + restart' : 'undisturbed     '}  ${r.answered}/${N} answered 200, ${r.recorded} recorded, ` +
+      `every subscriber once: ${r.everyOneOnce ? 'yes' : 'NO'}, ${r.perSecond.toFixed(0)} req/s, ` +
+      `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.retries} retries`,
+  );
+}
+console.log(JSON.stringify({ requests: N, clients: C, clean, killed }));
+process.exitCode = clean.everyOneOnce && killed.everyOneOnce ? 0 : 1;
