@@ -22,7 +22,9 @@ import { sealToken } from '../lib/personalize/token.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECRET = 'bench-serve-secret-long-enough';
 const LIST = 'enews.coop.example.org';
-const { values: a } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, clients: { type: 'string', default: '50' } } });
+const { values: a } = parseArgs({
+  options: { requests: { type: 'string', default: '1000' }, clients: { type: 'string', default: '50' } },
+});
 const N = Number(a.requests);
 const C = Number(a.clients);
 
@@ -53,7 +55,10 @@ function startServer(dir) {
 async function pass(kill) {
   const dir = project();
   let server = await startServer(dir);
-  const urls = Array.from({ length: N }, (_, i) => `?t=${sealToken(SECRET, LIST, `reader${String(i).padStart(6, '0')}@example.org`)}&i=3`);
+  const urls = Array.from(
+    { length: N },
+    (_, i) => `?t=${sealToken(SECRET, LIST, `reader${String(i).padStart(6, '0')}@example.org`)}&i=3`,
+  );
   const latencies = [];
   let next = 0;
   let answered = 0;

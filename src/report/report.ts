@@ -1,0 +1,162 @@
+/**
+ * `enews report`: who got an issue, gathered from its send journals (the
+ * default one and every shard's, or those given), the subscriber events and,
+ * when it is still there, the subscriber file, planned by the same rules as
+ * `send` and `status`. The value returned is what --json prints.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { padded } from '../content/issue-number.js';
+import { EnewsError } from '../errors.js';
+import { defaultEventsPath, EVENT_TYPES, type EventType } from '../events/events.js';
+import { tallyEvents, type EventAddresses, type EventCounts } from './events.js';
+import {
+  DeliveryTally,
+  findIssueJournals,
+  readIssueJournal,
+  type FailedAddress,
+  type JournalSummary,
+} from './journals.js';
+import { planList, type ListCount, type ListUnknown } from './list.js';
+
+export interface ReportRequest {
+  root: string;
+  number: number;
+  /** Journal files given with --journal; null to find the issue's journals in journal/. */
+  journals: string[] | null;
+  events: string | null;
+  subscribers: string | null;
+  withAddresses: boolean;
+}
+
+/** Gmail's and Yahoo's bulk sender limits (2024): spam complaints under 0.3 %; bounces kept under 2 %. */
+export const LIMITS = { complained: 0.3, bounced: 2 } as const;
+
+export interface IssueReport {
+  issue: number;
+  /** The subject of the build in dist/NNN, when it is there. */
+  subject: string | null;
+  journals: JournalSummary[];
+  /** When the first run started, and the last message was accepted (ISO, UTC). */
+  firstRunAt: string | null;
+  lastSentAt: string | null;
+  sent: number;
+  possibleDuplicates: number;
+  failed: number;
+  failedByCode: Array<{ code: number | null; count: number }>;
+  /** Summed over the journals' last `end` records. */
+  deferred: number;
+  /** The subscriber file planned; `notSentYet` is null when it could not be. */
+  list: ListCount | ListUnknown;
+  notSentYet: number | null;
+  events: {
+    file: string;
+    /** Addresses per event type whose events name this issue. */
+    attributed: EventCounts;
+    /** Percent of `sent`, two decimals; null when nothing was sent. */
+    ratePercent: Record<EventType, number | null>;
+    /** Addresses that got the issue and have events without an issue number since its send began. */
+    notAttributed: EventCounts;
+  };
+  /** Rates above the bulk sender limits. */
+  alerts: Array<{ type: keyof typeof LIMITS; ratePercent: number; limitPercent: number }>;
+  perMinute: Array<{ minute: string; sent: number }>;
+  /** Suppression lists the sends used that are gone (their addresses count as not sent yet). */
+  missingSuppressions: string[];
+  /** Shards of a split with no journal here (their subscribers count as not sent yet). */
+  missingShards: string[];
+  addresses?: { failed: FailedAddress[]; events: EventAddresses };
+}
+
+export async function gatherReport(req: ReportRequest): Promise<IssueReport> {
+  const files = req.journals ?? findIssueJournals(req.root, req.number);
+  if (files.length === 0) {
+    const name = padded(req.number);
+    throw new EnewsError(
+      'no-journal',
+      `No send journal for issue ${req.number} in ${path.join(req.root, 'journal')} ` +
+        `(${name}.jsonl or ${name}-shard-K-of-N.jsonl): nothing has been sent for it yet.`,
+      {
+        problems: [{ message: 'If the send used --journal FILE, give the same file: enews report N --journal FILE.' }],
+      },
+    );
+  }
+  const tally = new DeliveryTally(req.withAddresses);
+  const journals: JournalSummary[] = [];
+  for (const f of files) journals.push(await readIssueJournal(f, req.number, tally));
+
+  const eventsFile = req.events ?? journals.find((j) => j.events)?.events ?? defaultEventsPath(req.root);
+  const list = await planList({ journals, subscribers: req.subscribers, events: eventsFile, done: tally });
+  const since = tally.firstRunAt === null ? null : Date.parse(tally.firstRunAt);
+  const ev = await tallyEvents(eventsFile, {
+    number: req.number,
+    gotIt: (k) => tally.gotIt(k),
+    since: Number.isNaN(since) ? null : since,
+    keepAddresses: req.withAddresses,
+  });
+  const rates = EVENT_TYPES.map((t) => [t, percent(ev.attributed[t], tally.sent)]);
+  const ratePercent = Object.fromEntries(rates) as Record<EventType, number | null>;
+  const alerts: IssueReport['alerts'] = [];
+  for (const type of ['complained', 'bounced'] as const) {
+    const rate = ratePercent[type];
+    // Compared unrounded: 0.304 % is over 0.3 % even though it shows as 0.30 %.
+    const over = tally.sent > 0 && (ev.attributed[type] / tally.sent) * 100 > LIMITS[type];
+    if (rate !== null && over) alerts.push({ type, ratePercent: rate, limitPercent: LIMITS[type] });
+  }
+  const deferred = journals.reduce((a, j) => a + j.deferred, 0);
+  const report: IssueReport = {
+    issue: req.number,
+    subject: builtSubject(req.root, req.number),
+    journals,
+    firstRunAt: tally.firstRunAt,
+    lastSentAt: tally.lastSentAt,
+    sent: tally.sent,
+    possibleDuplicates: tally.possibleDuplicates,
+    failed: tally.failed,
+    failedByCode: tally.failuresByCode(),
+    deferred,
+    list,
+    notSentYet: list.known ? list.notSentYet : null,
+    events: { file: eventsFile, attributed: ev.attributed, ratePercent, notAttributed: ev.notAttributed },
+    alerts,
+    perMinute: tally.perMinute(),
+    missingSuppressions: [...new Set(journals.flatMap((j) => j.suppress))].filter((f) => !existsSync(f)),
+    missingShards: missingShards(journals),
+  };
+  if (req.withAddresses && tally.failedAddresses && ev.addresses) {
+    const failed = [...tally.failedAddresses.values()].sort((a, b) => (a.email < b.email ? -1 : 1));
+    report.addresses = { failed, events: ev.addresses };
+  }
+  return report;
+}
+
+/** n of total in percent, two decimals (0.12 for 0.12 %). */
+export function percent(n: number, total: number): number | null {
+  return total > 0 ? Math.round((n / total) * 10000) / 100 : null;
+}
+
+/** Shards K/N of a split that has journals here for some shards but not these. */
+function missingShards(journals: JournalSummary[]): string[] {
+  const have = new Map<number, Set<number>>();
+  for (const j of journals) {
+    const m = /^(\d+)\/(\d+)$/.exec(j.shard ?? '');
+    if (!m) continue;
+    const n = Number(m[2]);
+    if (!have.has(n)) have.set(n, new Set());
+    have.get(n)!.add(Number(m[1]));
+  }
+  const missing: string[] = [];
+  // One shard alone is counted as that shard (as status does); only a partial set of several is incomplete.
+  if (new Set(journals.map((j) => j.shard)).size < 2) return missing;
+  for (const [n, ks] of have) for (let k = 1; k <= n; k++) if (!ks.has(k)) missing.push(`${k}/${n}`);
+  return missing;
+}
+
+function builtSubject(root: string, number: number): string | null {
+  try {
+    const m = JSON.parse(readFileSync(path.join(root, 'dist', padded(number), 'manifest.json'), 'utf8'));
+    return m?.number === number && typeof m.subject === 'string' ? m.subject : null;
+  } catch {
+    return null;
+  }
+}

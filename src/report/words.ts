@@ -1,0 +1,46 @@
+/**
+ * What each number of the report means, in a few words: the same words in
+ * the terminal table and on the HTML page.
+ */
+import type { EventType } from '../events/events.js';
+
+export const ROW_MEANINGS = {
+  sent: 'accepted by the receiving mail server',
+  failed: 'refused for good by the receiving server (by reply code below)',
+  notSentYet: 'on the list, not reached yet: running the same send command again reaches them',
+  deferred: 'put off at the last run by temporary refusals (4xx, timeouts); part of not sent yet',
+  skipped: 'on the list but never mailed',
+  notInList: 'sent or failed, but no longer in the subscriber file',
+  rows: 'sent + failed + not sent yet + skipped',
+} as const;
+
+export const EVENT_MEANINGS: Record<EventType, string> = {
+  bounced: 'hard bounce: returned as undeliverable after it was accepted',
+  'soft-bounced': 'returned for a passing reason (mailbox full, out of office…)',
+  complained: 'marked as spam by the reader',
+  unsubscribed: 'left the list',
+};
+
+/** The event types in the order the report lists them. */
+export const REPORT_EVENT_ORDER: EventType[] = ['bounced', 'soft-bounced', 'complained', 'unsubscribed'];
+
+export const NOT_ATTRIBUTED_MEANING =
+  'events without an issue number, of addresses that got this issue, since its send began ' +
+  '(they may answer this issue or another one)';
+
+export function alertText(type: 'complained' | 'bounced', rate: string, limit: string): string {
+  return type === 'complained'
+    ? `The complaint rate ${rate} is above ${limit}, the spam-rate limit Gmail and Yahoo set for bulk senders.`
+    : `The hard bounce rate ${rate} is above ${limit}, the bounce rate bulk senders must stay under ` +
+        '(Gmail, Yahoo): clean the list before the next issue.';
+}
+
+/** 0.12 → "0.12 %"; null (nothing sent) → "–". */
+export function formatPercent(p: number | null): string {
+  return p === null ? '–' : `${p.toFixed(2)} %`;
+}
+
+/** 1234567 → "1,234,567" */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
