@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+/**
+ * node bench/inbox.js — throughput and peak memory of `enews inbox --mbox`
+ * on generated mailboxes of returned mail, matched against a generated send
+ * journal. Each mailbox is read twice: the first run records, the second
+ * finds everything already processed. Peak RSS that stays flat from the
+ * small mailbox to the large one is what shows the mailbox is streamed.
+ *
+ * The mail is made from the test fixtures (tests/fixtures/inbox): Postfix,
+ * Gmail and Exchange bounces, Yahoo complaints and out-of-office replies,
+ * each returning a copy of a ~16 KB newsletter where real ones do.
+ *
+ * Needs the compiled CLI (npm run build). Environment:
+ *   BENCH_INBOX_SIZES=1000,10000   mailbox sizes, in messages
+ *   BENCH_INBOX_JOURNAL=100000     sent lines in the journal (1000000 for a 1M-line journal)
+ *   BENCH_KEEP=1                   keep the generated files in bench/results/tmp/
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { installCleanup, RESULTS, ROOT, runMeasured, UNSUBSCRIBE_SECRET } from './lib.js';
+
+const SIZES = (process.env.BENCH_INBOX_SIZES ?? '1000,10000').split(',').map(Number);
+const JOURNAL = Number(process.env.BENCH_INBOX_JOURNAL ?? 100_000);
+const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'inbox');
+const BIN = path.join(ROOT, 'bin', 'enews.js');
+const work = path.join(RESULTS, 'tmp', `inbox-${process.pid}`);
+
+const verp = (messageId) =>
+  `coop-enews-bounces+${createHash('sha256').update(messageId).digest('hex').slice(0, 24)}@example.org`;
+const messageId = (i) => `<bench${String(i).padStart(8, '0')}@example.org>`;
+const email = (i) => `reader${String(i).padStart(8, '0')}@example.org`;
+
+/** A stand-in for a sent newsletter: its headers as enews writes them and a ~16 KB body. */
+function original(i) {
+  const headers =
+    `To: "Reader ${i}" <${email(i)}>\nDate: Wed, 26 Apr 2017 07:12:39 +0000\nMessage-ID: ${messageId(i)}\n` +
+    'From: "ILO COOP" <coop-enews@example.org>\nReply-To: coop@example.org\n' +
+    'Subject: ILO COOP eNewsUpdate No. 3\nList-Id: "ILO COOP eNewsUpdate" <enews.coop.example.org>\n' +
+    'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable';
+  const body = 'News on cooperatives and the social and solidarity economy from the ILO. '.repeat(220);
+  return { headers, message: `${headers}\n\n${body.replace(/(.{72})/g, '$1=\n')}\n` };
+}
+
+const templates = Object.fromEntries(
+  ['dsn-postfix-failed', 'dsn-gmail-delayed', 'dsn-exchange-failed', 'arf-yahoo', 'ooo-vacation'].map((f) => [
+    f,
+    readFileSync(path.join(FIXTURES, `${f}.eml`), 'utf8'),
+  ]),
+);
+// Half hard bounces, then soft bounces, complaints, Exchange NDRs and out-of-office replies.
+const MIX = [
+  'dsn-postfix-failed',
+  'dsn-postfix-failed',
+  'dsn-postfix-failed',
+  'dsn-postfix-failed',
+  'dsn-postfix-failed',
+  'dsn-gmail-delayed',
+  'dsn-gmail-delayed',
+  'arf-yahoo',
+  'dsn-exchange-failed',
+  'ooo-vacation',
+];
+
+function returnFor(n) {
+  const i = (n * 7919) % JOURNAL;
+  const o = original(i);
+  const values = {
+    EMAIL: email(i),
+    VERP_ADDRESS: verp(messageId(i)),
+    MESSAGE_ID: messageId(i),
+    SUBJECT: 'ILO COOP eNewsUpdate No. 3',
+    ORIGINAL_HEADERS: o.headers,
+    ORIGINAL_MESSAGE: o.message,
+  };
+  return templates[MIX[n % MIX.length]].replace(/\{\{([A-Z_]+)\}\}\n?/g, (all, key) =>
+    key === 'ORIGINAL_MESSAGE' ? values[key] : values[key] + (all.endsWith('\n') ? '\n' : ''),
+  );
+}
+
+async function write(file, lines) {
+  const out = createWriteStream(file);
+  for (const l of lines()) if (!out.write(l)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+async function project(size) {
+  const dir = path.join(work, `mbox-${size}`);
+  mkdirSync(path.join(dir, 'journal'), { recursive: true });
+  cpSync(path.join(ROOT, 'issues'), path.join(dir, 'issues'), { recursive: true });
+  await write(path.join(dir, 'journal', '003.jsonl'), function* () {
+    const run = {
+      type: 'run',
+      at: '2017-04-26T07:12:00.000Z',
+      issue: 3,
+      inputsHash: 'bench',
+      subscribers: 'b.csv',
+      shard: null,
+    };
+    yield `${JSON.stringify(run)}\n`;
+    for (let i = 0; i < JOURNAL; i++) {
+      const r = {
+        type: 'sent',
+        at: '2017-04-26T07:12:39.000Z',
+        key: email(i),
+        email: email(i),
+        messageId: messageId(i),
+        response: '250 2.0.0 Ok: queued',
+      };
+      yield `${JSON.stringify(r)}\n`;
+    }
+  });
+  await write(path.join(dir, 'bounces.mbox'), function* () {
+    for (let n = 0; n < size; n++) {
+      // mboxrd: a From line before each message, body lines that start with From escaped.
+      yield `From MAILER-DAEMON Wed Apr 26 09:12:41 2017\n${returnFor(n).replace(/^(>*From )/gm, '>$1')}\n`;
+    }
+  });
+  return dir;
+}
+
+const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+async function main() {
+  if (!existsSync(path.join(ROOT, 'lib', 'inbox', 'run.js'))) {
+    console.error('The compiled CLI is missing or old: run npm run build first.');
+    process.exit(2);
+  }
+  installCleanup(() => process.env.BENCH_KEEP || rmSync(work, { recursive: true, force: true }));
+  const rows = [];
+  for (const size of SIZES) {
+    const dir = await project(size);
+    const mbox = path.join(dir, 'bounces.mbox');
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, UNSUBSCRIBE_SECRET };
+    for (const pass of ['first', 'again']) {
+      const r = await runMeasured(process.execPath, [BIN, 'inbox', '--mbox', mbox, '--json'], { cwd: dir, env });
+      if (r.code !== 0) throw new Error(`enews inbox failed (${r.code}): ${r.stderr}`);
+      const j = JSON.parse(r.stdout);
+      rows.push({
+        messages: size,
+        pass,
+        mbox: mb(statSync(mbox).size),
+        journal: `${JOURNAL.toLocaleString('en-US')} lines`,
+        seconds: (r.wallMs / 1000).toFixed(2),
+        'msg/s': Math.round(size / (r.wallMs / 1000)),
+        'peak RSS': mb(r.peakRssKB * 1024),
+        events: j.events.length,
+        unmatched: j.unmatched.length,
+        processed: j.alreadyProcessed,
+      });
+      console.error(`${size} messages, ${pass} run: ${rows.at(-1).seconds} s, peak RSS ${rows.at(-1)['peak RSS']}`);
+    }
+  }
+  console.table(rows);
+  if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,115 @@
+/**
+ * Which events to record: each one once (an event the events file already
+ * has, by type, address and issue, is not written again), and a `bounced`
+ * for an address whose soft bounces span SOFT_BOUNCE_ISSUES different
+ * issues: a mailbox that has been full or unreachable for three issues in
+ * a row is as good as gone, while one full mailbox is not.
+ */
+import { EnewsError, ExitCode } from '../errors.js';
+import { readEvents, type SubscriberEvent } from '../events/events.js';
+import type { Candidate } from './resolve.js';
+
+export const SOFT_BOUNCE_ISSUES = 3;
+
+/** What the events file already says about the addresses of this run. */
+export interface ExistingEvents {
+  keys: Set<string>;
+  /** Issues each address soft-bounced in. */
+  softIssues: Map<string, Set<number>>;
+  /** Addresses with a `bounced` event. */
+  bounced: Set<string>;
+}
+
+export function emptyExisting(): ExistingEvents {
+  return { keys: new Set(), softIssues: new Map(), bounced: new Set() };
+}
+
+function keyOf(type: string, email: string, issue: number | undefined): string {
+  return `${type}\n${email}\n${issue ?? ''}`;
+}
+
+/**
+ * Reads the events of `emails` only (the file can name a million people). A damaged file stops the
+ * run (exit 4) before anything is recorded: appending to it would bury the damage.
+ */
+export async function readExisting(file: string, emails: Set<string>): Promise<ExistingEvents> {
+  const out = emptyExisting();
+  if (emails.size === 0) return out;
+  try {
+    await readEvents(file, (e) => {
+      if (!emails.has(e.email)) return;
+      out.keys.add(keyOf(e.type, e.email, e.issue));
+      if (e.type === 'bounced') out.bounced.add(e.email);
+      if (e.type === 'soft-bounced' && e.issue !== undefined) {
+        let s = out.softIssues.get(e.email);
+        if (!s) out.softIssues.set(e.email, (s = new Set()));
+        s.add(e.issue);
+      }
+    });
+  } catch (err) {
+    if (err instanceof EnewsError)
+      throw new EnewsError(err.code, `${err.message} Nothing was recorded.`, {
+        exitCode: ExitCode.stopped,
+        problems: err.problems,
+        cause: err,
+      });
+    throw err;
+  }
+  return out;
+}
+
+export interface Decision {
+  /** New events, in the order of the mailbox. */
+  events: SubscriberEvent[];
+  /** Candidates the events file (or an earlier message of this run) already had. */
+  alreadyRecorded: number;
+  /** The `bounced` events added for soft bounces in SOFT_BOUNCE_ISSUES issues. */
+  fromSoftBounces: number;
+}
+
+export function decideEvents(candidates: Candidate[], existing: ExistingEvents, at: string): Decision {
+  const keys = new Set(existing.keys);
+  const bounced = new Set(existing.bounced);
+  const soft = new Map<string, Set<number>>();
+  for (const [email, issues] of existing.softIssues) soft.set(email, new Set(issues));
+  const events: SubscriberEvent[] = [];
+  let alreadyRecorded = 0;
+  const softEmails: string[] = [];
+  for (const c of candidates) {
+    const key = keyOf(c.type, c.email, c.issue);
+    if (c.type === 'soft-bounced') softEmails.push(c.email);
+    if (keys.has(key)) {
+      alreadyRecorded++;
+      continue;
+    }
+    keys.add(key);
+    events.push({
+      at,
+      type: c.type,
+      email: c.email,
+      source: c.source,
+      ...(c.issue !== undefined ? { issue: c.issue } : {}),
+      ...(c.detail ? { detail: c.detail } : {}),
+    });
+    if (c.type === 'bounced') bounced.add(c.email);
+    if (c.type === 'soft-bounced' && c.issue !== undefined) {
+      let s = soft.get(c.email);
+      if (!s) soft.set(c.email, (s = new Set()));
+      s.add(c.issue);
+    }
+  }
+  let fromSoftBounces = 0;
+  for (const email of new Set(softEmails)) {
+    const issues = [...(soft.get(email) ?? [])].sort((a, b) => a - b);
+    if (issues.length < SOFT_BOUNCE_ISSUES || bounced.has(email)) continue;
+    bounced.add(email);
+    fromSoftBounces++;
+    events.push({ at, type: 'bounced', email, source: 'dsn', detail: `soft-bounced in issues ${listed(issues)}` });
+  }
+  return { events, alreadyRecorded, fromSoftBounces };
+}
+
+/** 1, 2 and 3 */
+function listed(ns: number[]): string {
+  return ns.length === 1 ? String(ns[0]) : `${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
+}

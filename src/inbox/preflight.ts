@@ -1,0 +1,59 @@
+/**
+ * What must hold before `enews inbox` reads anything: an events file it can
+ * write, and no other run recording into it.
+ */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { EnewsError, ExitCode } from '../errors.js';
+import { acquireLock, type HeldLock } from '../journal/lock.js';
+
+/** One run at a time per events file: two would both find an event missing and both write it. */
+export function lockState(stateFile: string, eventsFile: string): HeldLock {
+  try {
+    return acquireLock(stateFile, 'enews inbox');
+  } catch (err) {
+    if (!(err instanceof EnewsError) || err.code !== 'journal-locked') throw err;
+    throw new EnewsError('inbox-locked', `Another enews inbox is recording into ${eventsFile}. Nothing was read.`, {
+      exitCode: ExitCode.stopped,
+      problems: [
+        {
+          message: 'Wait for it to finish, then run the same command again.',
+          hint: `If you are certain no other enews inbox is running, delete ${stateFile}.lock.`,
+        },
+      ],
+    });
+  }
+}
+
+/** Before anything is read: the events file must be writable, or the run would read the mailbox for nothing. */
+export function checkEventsFile(file: string): void {
+  const fail = (why: string) =>
+    new EnewsError(
+      'inbox-events-unwritable',
+      `Cannot record events in ${file}: ${why}. Nothing was read or recorded.`,
+      {
+        exitCode: ExitCode.stopped,
+        problems: [
+          { message: 'Fix the path or its permissions (or give another file with --events), then run again.' },
+        ],
+      },
+    );
+  let dir = path.dirname(file);
+  if (existsSync(file)) {
+    if (!statSync(file).isFile()) throw fail('it is not a regular file');
+    try {
+      accessSync(file, constants.W_OK);
+    } catch {
+      throw fail('permission denied');
+    }
+    return;
+  }
+  // The folder is created when missing; the nearest existing one must be a writable folder.
+  while (!existsSync(dir)) dir = path.dirname(dir);
+  if (!statSync(dir).isDirectory()) throw fail(`${dir} is not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw fail(`permission denied in ${dir}`);
+  }
+}
