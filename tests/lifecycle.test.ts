@@ -1,29 +1,34 @@
 /**
  * The loop after the send: what comes back keeps the list honest for the
  * next issue. A subscriber unsubscribes with one click on a running
- * `enews serve`; events say others bounced or complained; the next send
- * (another issue, same list) mails none of them and says why in its counts;
- * status and the preview's picker agree.
+ * `enews serve`; a bounce and a complaint for two others arrive in a real
+ * IMAP mailbox (Dovecot) and `enews inbox` records them; the next send
+ * (another issue, same list) mails none of the three and says why in its
+ * counts; status and the preview's picker agree.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { ImapFlow } from 'imapflow';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readOptOuts } from '../src/events/events.js';
 import { readPickerRows } from '../src/preview/recipients.js';
-import { BIN, cleanEnv } from './helpers/cli.js';
+import { BIN, cleanEnv, runCli } from './helpers/cli.js';
+import { startDovecot } from './helpers/dovecot.js';
 import { enews } from './helpers/inproc.js';
-import { copyProject, write } from './helpers/project.js';
+import { copyProject, REPO, write } from './helpers/project.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
 
 const SECRET = 'lifecycle-secret-long-enough';
 let servers: TestSmtp[] = [];
 let children: ChildProcess[] = [];
+let stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of children) c.kill('SIGTERM');
   children = [];
+  for (const stop of stops.splice(0)) await stop();
   await Promise.all(servers.map((s) => s.close()));
   servers = [];
 });
@@ -47,7 +52,7 @@ function runServe(dir: string): Promise<string> {
 }
 
 describe('after the send', () => {
-  it('a one-click unsubscribe, a bounce and a complaint are honoured by the next send, which says why', async () => {
+  it('a one-click unsubscribe, a bounce and a complaint (read by enews inbox over IMAP) are honoured by the next send', async () => {
     const dir = copyProject();
     const list = people(6);
     write(dir, 'subscribers.csv', csv(list));
@@ -72,13 +77,47 @@ describe('after the send', () => {
     });
     expect(post.status).toBe(200);
 
-    // Returned mail for subscribers 2 and 3 (what `enews inbox` records from a DSN and an ARF report).
-    const at = new Date().toISOString();
-    appendFileSync(
-      path.join(dir, 'journal/events.jsonl'),
-      `${JSON.stringify({ at, type: 'bounced', email: list[1]!.email, source: 'dsn', issue: 3, detail: '5.1.1' })}\n` +
-        `${JSON.stringify({ at, type: 'complained', email: list[2]!.email, source: 'arf', issue: 3 })}\n`,
-    );
+    // Returned mail for subscribers 2 and 3 arrives in a real IMAP mailbox: a Postfix bounce (RFC 3464)
+    // and a Yahoo complaint (RFC 5965), each quoting the message it answers; enews inbox reads them.
+    const dovecot = await startDovecot();
+    stops.push(() => dovecot.stop());
+    const returned = (fixture: string, who: { email: string }) => {
+      const m = smtp.received.find((r) => r.to.includes(who.email))!;
+      const original = m.raw.toString('utf8');
+      const subject = /^Subject: (.*)$/m.exec(original)?.[1] ?? '';
+      const text = readFileSync(path.join(REPO, 'tests/fixtures/inbox', fixture), 'utf8')
+        .replaceAll('{{EMAIL}}', who.email)
+        .replaceAll('{{VERP_ADDRESS}}', m.from)
+        .replaceAll('{{SUBJECT}}', subject)
+        .replaceAll('{{ORIGINAL_MESSAGE}}', original.replace(/\r\n/g, '\n'));
+      return Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'utf8');
+    };
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: dovecot.port,
+      secure: false,
+      auth: { user: dovecot.user, pass: dovecot.password },
+      logger: false,
+    });
+    await imap.connect();
+    await imap.append('INBOX', returned('dsn-postfix-failed.eml', list[1]!));
+    await imap.append('INBOX', returned('arf-yahoo.eml', list[2]!));
+    await imap.logout();
+    const inbox = await runCli(['inbox', '--json'], {
+      cwd: dir,
+      env: { IMAP_URL: dovecot.url(), UNSUBSCRIBE_SECRET: SECRET },
+    });
+    expect(inbox.code, inbox.stderr).toBe(0);
+    const recorded = readFileSync(path.join(dir, 'journal/events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .map((e) => [e.type, e.email, e.issue, e.source]);
+    expect(recorded).toEqual([
+      ['unsubscribed', list[0]!.email, 3, 'one-click'],
+      ['bounced', list[1]!.email, 3, 'dsn'],
+      ['complained', list[2]!.email, 3, 'arf'],
+    ]);
 
     // The next issue to the same list: none of the three is mailed, and the counts say why.
     expect((await enews(['build', '2'], dir)).code).toBe(0);
