@@ -24,7 +24,7 @@ import { csv, people } from './helpers/subscribers.js';
 const SECRET = 'lifecycle-secret-long-enough';
 let servers: TestSmtp[] = [];
 let children: ChildProcess[] = [];
-let stops: Array<() => Promise<void>> = [];
+const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of children) c.kill('SIGTERM');
   children = [];
