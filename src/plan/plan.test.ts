@@ -78,6 +78,7 @@ describe('planAudience', () => {
       duplicate: 6,
       unsubscribed: 2,
       bounced: 4,
+      complained: 0,
       suppressed: 0,
       'other-shard': 0,
       'already-sent': 1,

@@ -10,6 +10,7 @@
  */
 import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { EnewsError, ExitCode } from '../errors.js';
 import type { Subscriber } from '../subscribers/subscriber.js';
@@ -38,7 +39,11 @@ export class SpoolWriter {
   }
 
   async end(): Promise<void> {
-    if (!this.failure) await new Promise<void>((resolve) => this.out.end(() => resolve()));
+    // finished() settles on 'finish' or on an error alike (an end() callback is not called on every Node version).
+    if (!this.failure) {
+      this.out.end();
+      await finished(this.out).catch((err: Error) => (this.failure ??= err));
+    }
     if (this.failure) throw spoolError(this.file, this.failure);
   }
 }

@@ -1,4 +1,5 @@
-import { domainToASCII, domainToUnicode } from 'node:url';
+import { domainToASCII } from 'node:url';
+import punycode from 'punycode.js';
 
 /**
  * Address syntax as mail servers accept it in practice: a dot-atom local part
@@ -57,7 +58,7 @@ export function checkEmailAddress(raw: string): AddressCheck {
 }
 
 /**
- * The first xn-- label that is not the A-label of a Unicode name. node's IDNA conversion passes some
+ * The first xn-- label that is not the A-label of a Unicode name. Node's IDNA conversion passes some
  * malformed ones through unchanged (xn--abc- decodes to plain "abc", which no registry would issue) and
  * refuses others only as a whole domain, so each label is decoded and encoded again: a valid one comes back
  * the same.
@@ -66,7 +67,24 @@ function invalidPunycodeLabel(domain: string): string | undefined {
   return domain
     .toLowerCase()
     .split('.')
-    .find((label) => label.startsWith('xn--') && domainToASCII(domainToUnicode(label)) !== label);
+    .find((label) => label.startsWith('xn--') && !isALabel(label));
+}
+
+/**
+ * A valid A-label decodes (punycode.js: Node's own IDNA passes bad labels
+ * through unchanged since Node 22), holds something that is not ASCII (else
+ * it is not an A-label of anything), and is exactly what IDNA makes of it.
+ */
+function isALabel(label: string): boolean {
+  let decoded: string;
+  try {
+    decoded = punycode.decode(label.slice(4));
+  } catch {
+    return false;
+  }
+  return (
+    /[^\x00-\x7f]/.test(decoded) && punycode.encode(decoded) === label.slice(4) && domainToASCII(decoded) === label
+  );
 }
 
 /** The key under which two spellings of one mailbox are the same subscriber. */
