@@ -20,7 +20,14 @@ describe('enews build (as staff run it)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Built issue 3 "ILO COOP eNewsUpdate No. 3" into dist/003/');
     const out = path.join(dir, 'dist', '003');
-    expect(readdirSync(out).sort()).toEqual(['email.html', 'email.txt', 'manifest.json', 'message.eml', 'send.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'email.html',
+      'email.txt',
+      'manifest.json',
+      'message.eml',
+      'send.json',
+      'web.html',
+    ]);
     const html = readFileSync(path.join(out, 'email.html'), 'utf8');
     const positions = TITLES_NO3.map((t) => html.indexOf(t.replace(/'/g, '&#x27;')));
     expect(positions.every((p) => p > 0)).toBe(true);
@@ -46,7 +53,7 @@ describe('enews build (as staff run it)', () => {
     const dir = copyProject();
     await enews(['build', '3', '--out', 'a'], dir);
     await enews(['build', '3', '--out', 'b'], dir);
-    for (const f of ['email.html', 'email.txt', 'message.eml', 'manifest.json', 'send.json']) {
+    for (const f of ['email.html', 'email.txt', 'message.eml', 'manifest.json', 'send.json', 'web.html']) {
       expect(read(dir, `b/003/${f}`), f).toBe(read(dir, `a/003/${f}`));
     }
   });

@@ -238,6 +238,25 @@ describe('enews preview', () => {
     for (const frame of FRAMES) expect(await page.locator(frame).isVisible()).toBe(true);
   });
 
+  test('the Web version tab shows the public page: the same items, greeting nobody, no unsubscribe link', async () => {
+    await page.getByRole('button', { name: 'Web version' }).click();
+    const web = page.locator('#frame-web');
+    await web.waitFor({ state: 'visible' });
+    for (const frame of FRAMES) expect(await page.locator(frame).isVisible()).toBe(false);
+    expect(await page.locator('#text').isVisible()).toBe(false);
+    expect(await web.getAttribute('sandbox')).not.toContain('allow-scripts');
+    await expect.poll(() => frameText('#frame-web'), { timeout: 5000 }).toContain('Dear reader,');
+    const text = await frameText('#frame-web');
+    for (const title of TITLES) expect(text).toContain(title);
+    for (const personal of ['Zoë', 'Unsubscribe', 'View this issue online']) expect(text).not.toContain(personal);
+    const links = page.frameLocator('#frame-web').getByRole('link', { name: 'All issues' });
+    expect(await links.count()).toBe(1);
+    expect(await links.getAttribute('href')).toBe('../index.html');
+    await page.getByRole('button', { name: 'Both' }).click();
+    expect(await web.isVisible()).toBe(false);
+    for (const frame of FRAMES) expect(await page.locator(frame).isVisible()).toBe(true);
+  });
+
   test('picking a subscriber fills their name and their own unsubscribe link', async () => {
     for (const [name, email] of [
       ['林伟', 'lin.wei@example.org'],

@@ -6,7 +6,10 @@
  * a comment, a reordered catalog or next month's items never block the
  * send of an approved issue, while any change that could alter a byte of
  * what subscribers get still does. A new kind of input (a strings file, a
- * web template) is one more entry here.
+ * web template) is one more entry here. The web version (web.html) is the
+ * same templates and content rendered with `web` set, so it adds none; the
+ * archive's own templates (templates/site/) are read by `enews site` only,
+ * never by a build, so restyling the archive leaves every build sendable.
  */
 import type { Issue, Item, Newsletter } from '../content/schema.js';
 import type { TemplateSet } from '../render/templates.js';

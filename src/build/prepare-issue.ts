@@ -1,7 +1,8 @@
 /**
  * load → validate → render → sample, for one issue. `check`, `build`,
  * `preview` and the screenshots all go through here, so there is exactly one
- * rendering path.
+ * rendering path. The web version is the same path with `web` set in the view
+ * (render/web-version.ts).
  */
 import { EnewsError, ExitCode, type Problem } from '../errors.js';
 import {
@@ -19,6 +20,7 @@ import { locate } from '../content/yaml-file.js';
 import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
 import { loadTemplates, type TemplateSet } from '../render/templates.js';
 import { buildViewModel, typeSlug } from '../render/view-model.js';
+import { renderWebVersion, type WebVersion } from '../render/web-version.js';
 import { collectWarnings, type Warning } from '../render/warnings.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
@@ -37,6 +39,8 @@ export interface PreparedIssue {
   inputsHash: string;
   warnings: Warning[];
   sample: { recipient: Recipient; html: string; text: string; eml: string };
+  /** The public web version (web.html), from the same templates and items, filled for nobody. */
+  web: WebVersion;
 }
 
 export async function prepareIssue(root: string, number: number): Promise<PreparedIssue> {
@@ -100,6 +104,7 @@ async function render(
 ): Promise<PreparedIssue> {
   const { newsletter } = nl;
   const rendered = await renderIssue(buildViewModel(newsletter, loaded.issue, items), templates);
+  const web = await renderWebVersion(newsletter, loaded.issue, items, templates);
   const used = loaded.issue.items.map((ref) => catalog.items.get(typeof ref === 'string' ? ref : ref.id)!);
   const inputs = buildInputs({
     root,
@@ -118,7 +123,8 @@ async function render(
     items,
     html: sample.html,
   });
-  return { root, number, newsletter, issue: loaded.issue, items, rendered, inputs, inputsHash, warnings, sample };
+  warnings.push(...web.warnings);
+  return { root, number, newsletter, issue: loaded.issue, items, rendered, inputs, inputsHash, warnings, sample, web };
 }
 
 /**

@@ -7,7 +7,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, type Problem } from '../errors.js';
-import { contentPaths, findCatalogItems, loadIssue, loadNewsletter } from '../content/load.js';
+import {
+  contentPaths,
+  findCatalogItems,
+  loadIssue,
+  loadNewsletter,
+  type ContentPaths,
+  type LoadedNewsletter,
+} from '../content/load.js';
+import type { Item } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
 import { templateFiles, type TemplateFile, type TemplateSet } from '../render/templates.js';
 import { relative, sha256 } from './hash.js';
@@ -22,23 +30,8 @@ export interface BuiltIssue {
 
 export function readBuild(root: string, number: number, dir: string): BuiltIssue {
   const rebuild = `Run: enews build ${number}, review the result, then send again.`;
-  const manifestFile = path.join(dir, 'manifest.json');
-  if (!existsSync(manifestFile)) {
-    throw new EnewsError('not-built', `Issue ${number} has not been built (${dir}/manifest.json is missing).`, {
-      problems: [{ message: rebuild }],
-    });
-  }
-  const manifest = parseJson(manifestFile, manifestSchema, rebuild);
-  const problems: Problem[] = [];
-  if (manifest.number !== number)
-    problems.push({ message: `${dir} holds a build of issue ${manifest.number}, not ${number}` });
-  for (const [name, hash] of Object.entries(manifest.outputs)) {
-    const file = path.join(dir, name);
-    if (!existsSync(file) || sha256(readFileSync(file)) !== hash) {
-      problems.push({ message: `${name} was changed or removed after the build`, location: { file } });
-    }
-  }
-  problems.push(...changedInputs(root, number, manifest));
+  const manifest = readManifest(number, dir, rebuild);
+  const problems = buildProblems(root, number, dir, manifest);
   if (problems.length > 0) {
     throw new EnewsError(
       'build-stale',
@@ -52,13 +45,53 @@ export function readBuild(root: string, number: number, dir: string): BuiltIssue
   return { dir, manifest, rendered: send };
 }
 
+/** The manifest of the build of issue `number` in `dir`; `fix` says what to do when there is none or it is damaged. */
+export function readManifest(number: number, dir: string, fix: string): Manifest {
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    throw new EnewsError('not-built', `Issue ${number} has not been built (${dir}/manifest.json is missing).`, {
+      problems: [{ message: fix }],
+    });
+  }
+  return parseJson(manifestFile, manifestSchema, fix);
+}
+
+/**
+ * Why the build in `dir` is no longer what reviewers approved: an output changed after the build,
+ * or an input since. Empty when it still is. `send` and `site` both ask this.
+ */
+export function buildProblems(
+  root: string,
+  number: number,
+  dir: string,
+  manifest: Manifest,
+  reader = new SourceReader(root),
+): Problem[] {
+  const problems: Problem[] = [];
+  if (manifest.number !== number)
+    problems.push({ message: `${dir} holds a build of issue ${manifest.number}, not ${number}` });
+  for (const [name, hash] of Object.entries(manifest.outputs)) {
+    const file = path.join(dir, name);
+    if (!existsSync(file) || sha256(readFileSync(file)) !== hash) {
+      problems.push({ message: `${name} was changed or removed after the build`, location: { file } });
+    }
+  }
+  problems.push(...changedInputs(root, number, manifest, reader));
+  return problems;
+}
+
 /** What changed since the build, in words that name the file and, for the catalog, the item. */
-export function changedInputs(root: string, number: number, manifest: Manifest): Problem[] {
+export function changedInputs(
+  root: string,
+  number: number,
+  manifest: Manifest,
+  reader = new SourceReader(root),
+): Problem[] {
   const invalidNow = (what: string) =>
     `${what} was edited since the build and is not valid now (enews check ${number} shows why)`;
   let current: { sources: BuildSources; invalidItems: Set<string> };
   try {
-    current = currentSources(root, number);
+    current = currentSources(root, number, reader);
   } catch (err) {
     if (!(err instanceof EnewsError)) throw err;
     const file = err.problems.find((p) => p.location)?.location?.file;
@@ -93,12 +126,15 @@ function describe(key: string): string {
 /**
  * The sources as they are now: validated newsletter and issue, the used catalog entries checked alone, template texts.
  */
-function currentSources(root: string, number: number): { sources: BuildSources; invalidItems: Set<string> } {
-  const paths = contentPaths(root);
-  const nl = loadNewsletter(paths);
-  const issue = loadIssue(paths, number);
+function currentSources(
+  root: string,
+  number: number,
+  reader: SourceReader,
+): { sources: BuildSources; invalidItems: Set<string> } {
+  const nl = reader.newsletter();
+  const issue = loadIssue(reader.paths, number);
   const ids = issue.issue.items.map((r) => (typeof r === 'string' ? r : r.id));
-  const found = findCatalogItems(paths, ids);
+  const found = reader.catalogItems(ids);
   const items = ids.flatMap((id) => {
     const f = found.get(id);
     return f?.item ? [{ file: f.file, item: f.item }] : [];
@@ -108,9 +144,54 @@ function currentSources(root: string, number: number): { sources: BuildSources; 
     newsletter: { file: nl.input.file, value: nl.newsletter },
     issue: { file: issue.input.file, value: issue.issue },
     items,
-    templates: rawTemplates(paths.templatesDir),
+    templates: reader.templates(),
   };
   return { sources, invalidItems: new Set(ids.filter((id) => found.get(id) && !found.get(id)!.item)) };
+}
+
+/**
+ * The sources that builds of different issues share (newsletter.yaml, the catalog, the templates),
+ * each read once per reader. `send` checks one build with a fresh reader; `enews site` checks every
+ * build with one, so the archive of 200 issues parses the catalog once, not 200 times.
+ */
+export class SourceReader {
+  readonly paths: ContentPaths;
+  private loaded: LoadedNewsletter | { error: unknown } | undefined;
+  private texts: TemplateSet | undefined;
+  private readonly items = new Map<string, { item: Item | null; file: string } | null>();
+
+  constructor(root: string) {
+    this.paths = contentPaths(root);
+  }
+
+  newsletter(): LoadedNewsletter {
+    if (!this.loaded) {
+      try {
+        this.loaded = loadNewsletter(this.paths);
+      } catch (error) {
+        this.loaded = { error };
+      }
+    }
+    if ('error' in this.loaded) throw this.loaded.error;
+    return this.loaded;
+  }
+
+  /** Looks up ids not seen before in one pass over the catalog; `prefetch` with every id known ahead. */
+  catalogItems(ids: readonly string[]): Map<string, { item: Item | null; file: string }> {
+    const missing = ids.filter((id) => !this.items.has(id));
+    if (missing.length) this.prefetch(missing);
+    return new Map(ids.flatMap((id) => (this.items.get(id) ? [[id, this.items.get(id)!] as const] : [])));
+  }
+
+  prefetch(ids: readonly string[]): void {
+    const found = findCatalogItems(this.paths, ids);
+    for (const id of ids) this.items.set(id, found.get(id) ?? null);
+  }
+
+  templates(): TemplateSet {
+    this.texts ??= rawTemplates(this.paths.templatesDir);
+    return this.texts;
+  }
 }
 
 /** Template texts as they are, without the syntax check: a change is a change, whatever it broke. */

@@ -1,7 +1,8 @@
 /**
  * Writes dist/NNN/: what reviewers look at (email.html, email.txt,
- * message.eml), the manifest, and send.json, the pre-split render that
- * `enews send` personalises, so what is sent is what was built and reviewed.
+ * message.eml, and web.html, the public web version), the manifest, and
+ * send.json, the pre-split render that `enews send` personalises, so what is
+ * sent (and what `enews site` publishes) is what was built and reviewed.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,8 @@ export const manifestSchema = z.object({
   date: z.string(),
   subject: z.string(),
   preheader: z.string().nullable(),
+  /** The intro's first paragraph as text, for the archive and the feeds. Builds before web.html lack it. */
+  summary: z.string().optional(),
   items: z.array(z.string()),
   sizes: z.record(z.string(), z.number()),
   warnings: z.array(z.object({ code: z.string(), message: z.string() }).passthrough()),
@@ -55,6 +58,7 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     'email.txt': p.sample.text,
     'message.eml': p.sample.eml,
     'send.json': JSON.stringify(sendFileSchema.parse(send)),
+    'web.html': p.web.html,
   };
   const manifest: Manifest = {
     manifest: MANIFEST_VERSION,
@@ -62,6 +66,7 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     date: p.issue.date,
     subject: p.rendered.subject,
     preheader: p.rendered.preheader,
+    summary: p.web.summary,
     items: p.items.map((i) => i.id),
     sizes: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Buffer.byteLength(text, 'utf8')])),
     warnings: p.warnings.map((w) => plainWarning(p.root, w)),

@@ -13,6 +13,7 @@ import { registerCheck } from './commands/check.js';
 import { registerNew } from './commands/new.js';
 import { registerPreview } from './commands/preview.js';
 import { registerSend } from './commands/send.js';
+import { registerSite } from './commands/site.js';
 import { registerServe } from './commands/serve.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerEvents } from './commands/events.js';
@@ -50,6 +51,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
   registerInbox(p, ctx, setExit);
   registerEvents(p, ctx, setExit);
   registerReport(p, ctx, setExit);
+  registerSite(p, ctx, setExit);
 
   return p;
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { checkEmailAddress } from '../util/email-address.js';
 import { isRealDate } from '../util/dates.js';
+import { padded } from './issue-number.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 /** Text that may end up in a mail header: one line, or it could forge headers. */
@@ -88,7 +89,37 @@ export const issueSchema = z.strictObject({
 /** At most `n` characters: headers fold, but an absurd length is a mistake worth stopping for. */
 const atMost = (n: number) => z.string().max(n, `must be at most ${n} characters`);
 
-export const newsletterSchema = z.strictObject({
+/**
+ * The address the archive is published at: a folder, so it always ends with "/" (added when left
+ * out), and without ?query or #fragment, which no page address could be joined to.
+ */
+const siteBaseUrl = webUrl
+  .pipe(atMost(800))
+  .superRefine((value, ctx) => {
+    if (/[?#]/.test(value)) {
+      ctx.addIssue({ code: 'custom', message: `must be the address of a folder, without ? or #: "${value}"` });
+    }
+  })
+  .transform((value) => (value.endsWith('/') ? value : `${value}/`));
+
+/**
+ * archive_url and site.base_url agree when issue 1's link reaches the page `enews site` writes for
+ * it, site/001/index.html: `<base_url>001/`, `<base_url>001/index.html`, or `<base_url>001` (every
+ * static host redirects a folder's address without its final slash to the folder).
+ */
+function archiveUrlDisagreement(archiveUrl: string, baseUrl: string): string | null {
+  // A base URL that is wrong itself has its own problem; comparing with it would only add noise.
+  if (!/^https?:\/\/[^?#\s<>"]+$/.test(baseUrl)) return null;
+  const sample = archiveUrl.replace(/\{number\}|%7Bnumber%7D/g, padded(1));
+  const page = `${baseUrl}${padded(1)}`;
+  if ([`${page}/`, page, `${page}/index.html`].includes(sample)) return null;
+  return (
+    `disagrees with site.base_url: it links issue 1 to ${sample}, but the archive has that issue at ${page}/. ` +
+    `Remove archive_url (it is derived from site.base_url), or write it as ${baseUrl}{number}/`
+  );
+}
+
+const newsletterFields = z.strictObject({
   title: line.pipe(atMost(150)),
   description: text.optional(),
   language: z
@@ -119,8 +150,18 @@ export const newsletterSchema = z.strictObject({
    */
   bounce_address: emailAddress.optional(),
   verp: z.boolean().default(false),
-  /** Web version of each issue; `{number}` becomes 003. */
+  /**
+   * "View this issue online" in every message; `{number}` becomes 003. Derived from site.base_url
+   * when left out; when both are given they must name the same page (see archiveUrlDisagreement).
+   */
   archive_url: webUrl.pipe(atMost(900)).optional(),
+  /** The web archive that `enews site` writes: where it is published, and where readers subscribe. */
+  site: z
+    .strictObject({
+      base_url: siteBaseUrl,
+      subscribe_url: webUrl.pipe(atMost(900)).optional(),
+    })
+    .optional(),
   logo: image.optional(),
   brand: z
     .strictObject({
@@ -139,6 +180,12 @@ export const newsletterSchema = z.strictObject({
     .default({ name: 'Sample Reader', email: 'reader@example.org' }),
   /** CSV files (relative to issues/) of addresses that must never receive mail. */
   suppress: z.array(text).default([]),
+});
+
+export const newsletterSchema = newsletterFields.superRefine((n, ctx) => {
+  if (!n.archive_url || !n.site) return;
+  const problem = archiveUrlDisagreement(n.archive_url, n.site.base_url);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['archive_url'], message: problem });
 });
 
 export type Item = z.infer<typeof itemSchema>;

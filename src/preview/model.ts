@@ -37,6 +37,8 @@ export interface PageModel {
   text: string;
   htmlUrl: string | null;
   emlUrl: string | null;
+  /** The public web version (web.html), the fourth view. */
+  webUrl: string | null;
 }
 
 export function pickerFor(settings: PreviewSettings, state: RenderState): PickerList {
@@ -74,6 +76,7 @@ export function pageModel(settings: PreviewSettings, state: RenderState, request
     text: message?.text ?? '',
     htmlUrl: message ? `/email.html?${q}&v=${state.version}` : null,
     emlUrl: message ? `/message.eml?${q}` : null,
+    webUrl: p ? `/web.html?v=${state.version}` : null,
   };
 }
 

@@ -8,7 +8,7 @@ export const PAGE_SCRIPT = `
 (function () {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
-  var frames = [$('frame-desktop'), $('frame-phone')];
+  var frames = [$('frame-desktop'), $('frame-phone'), $('frame-web')];
   var picked = null;
   // Answers can overtake each other; only the newest request may update the page.
   var asked = 0;
@@ -21,8 +21,9 @@ export const PAGE_SCRIPT = `
     Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), function (b) {
       b.setAttribute('aria-pressed', String(b.getAttribute('data-view') === view));
     });
-    $('frames').hidden = view === 'text';
+    $('frames').hidden = view === 'text' || view === 'web';
     $('text').hidden = view !== 'text';
+    $('figure-web').hidden = view !== 'web';
     $('figure-desktop').hidden = view === 'phone';
     $('figure-phone').hidden = view === 'desktop';
     frames.forEach(fit);
@@ -115,8 +116,11 @@ export const PAGE_SCRIPT = `
     $('download').hidden = !s.emlUrl;
     if (s.emlUrl) $('download').setAttribute('href', s.emlUrl);
     if (s.htmlUrl) {
-      frames.forEach(function (f) { if (f.getAttribute('src') !== s.htmlUrl) f.setAttribute('src', s.htmlUrl); });
+      frames.slice(0, 2).forEach(function (f) {
+        if (f.getAttribute('src') !== s.htmlUrl) f.setAttribute('src', s.htmlUrl);
+      });
     }
+    if (s.webUrl && $('frame-web').getAttribute('src') !== s.webUrl) $('frame-web').setAttribute('src', s.webUrl);
     var at = new Date(s.updatedAt).toLocaleTimeString();
     status((s.error ? 'Problem found at ' : 'Updated at ') + at + ' (render ' + s.version + ')');
   }

@@ -46,6 +46,7 @@ export const PAGE_HTML = `<!doctype html>
       <button type="button" data-view="phone" aria-pressed="false">Phone</button>
       <button type="button" data-view="both" aria-pressed="true">Both</button>
       <button type="button" data-view="text" aria-pressed="false">Plain text</button>
+      <button type="button" data-view="web" aria-pressed="false">Web version</button>
     </div>
     <p id="empty">Nothing has been built yet. Fix the problems above and save.</p>
     <div id="frames">
@@ -59,6 +60,10 @@ export const PAGE_HTML = `<!doctype html>
       </figure>
     </div>
     <pre id="text" aria-label="Plain-text part" hidden></pre>
+    <figure id="figure-web" hidden>
+      <figcaption>Web version · the page enews site publishes: no name, no address, no unsubscribe link</figcaption>
+      <iframe id="frame-web" title="The web version" sandbox="${SANDBOX}"></iframe>
+    </figure>
   </section>
 </main>
 </body>
@@ -71,7 +76,7 @@ export const PAGE_CSS =
   `color: #1b1b1b; background: #eef0f3; }
 body { margin: 0; }
 [hidden] { display: none !important; }
-body[data-ready="false"] #frames, body[data-ready="false"] #text, ` +
+body[data-ready="false"] #frames, body[data-ready="false"] #text, body[data-ready="false"] #figure-web, ` +
   `body[data-ready="true"] #empty { display: none !important; }
 .bar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; align-items: center; gap: 6px 24px; ` +
   `padding: 10px 20px; background: #fff; border-bottom: 1px solid #d0d4da; }
@@ -107,6 +112,8 @@ figcaption { margin-bottom: 4px; color: #4a5160; font-size: 13px; }
 iframe { display: block; box-sizing: content-box; height: 600px; background: #fff; border: 1px solid #c3c8cf; }
 #frame-desktop { width: 700px; }
 #frame-phone { width: 375px; }
+#figure-web { margin-top: 12px; }
+#frame-web { width: 100%; box-sizing: border-box; }
 #text { width: fit-content; max-width: 100%; box-sizing: border-box; margin: 12px 0 0; padding: 16px 20px; ` +
   `overflow-x: auto; background: #fff; border: 1px solid #c3c8cf; ` +
   `font: 14px/1.45 ui-monospace, Menlo, Consolas, monospace; white-space: pre; }

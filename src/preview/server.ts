@@ -69,6 +69,12 @@ export async function startPreviewServer(
       if (!m) return notFound(req, res);
       send(req, res, 200, 'text/html; charset=utf-8', m.message.html, { 'Content-Security-Policy': EMAIL_CSP });
     },
+    // The web version is the same for everyone: no subscriber to pick.
+    '/web.html': (req, res) => {
+      const prepared = watch.state().prepared;
+      if (!prepared) return notFound(req, res);
+      send(req, res, 200, 'text/html; charset=utf-8', prepared.web.html, { 'Content-Security-Policy': EMAIL_CSP });
+    },
     '/message.eml': (req, res, q) => {
       const m = pick(watch.state(), q);
       if (!m) return notFound(req, res);

@@ -34,6 +34,14 @@ export async function renderIssue(view: ViewModel, templates: TemplateSet): Prom
   };
 }
 
+/**
+ * The HTML alone, slots still open: the web version (web-version.ts) is this
+ * same layout rendered with `web` set in the view, and needs no text part.
+ */
+export async function renderHtml(view: ViewModel, templates: TemplateSet): Promise<SlotTemplate> {
+  return splitSlots(await mjmlToHtml(runTemplate(templates, 'html', view), templates));
+}
+
 function runTemplate(templates: TemplateSet, kind: 'html' | 'text', view: ViewModel): string {
   const hb = handlebarsEnv(templates, kind);
   const t: TemplateFile = kind === 'html' ? templates.html : templates.text;

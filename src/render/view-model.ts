@@ -7,6 +7,7 @@ import type { Issue, Item, Newsletter } from '../content/schema.js';
 import { padded } from '../content/issue-number.js';
 import { formatLongDate } from '../util/dates.js';
 import { markdownToHtml, markdownToText } from './markdown.js';
+import { issueArchiveUrl } from './site-urls.js';
 
 export interface ItemView {
   id: string;
@@ -47,6 +48,17 @@ export interface ViewModel {
   subject: string;
   preheader: string | null;
   items: ItemView[];
+  /** Set only for the web version (see web-version.ts), so templates can tell it from the email. */
+  web: WebView | null;
+}
+
+/** The web version's own links, in place of the personal unsubscribe and "View this issue online". */
+export interface WebView {
+  /** The site's index, relative to the issue's page. */
+  archive_url: string;
+  subscribe_url: string | null;
+  /** The page's published address, or null when the newsletter names no site. */
+  page_url: string | null;
 }
 
 export function typeSlug(type: string): string {
@@ -60,12 +72,12 @@ export function defaultSubject(newsletter: Newsletter, issue: Issue): string {
   return issue.subject ?? `${newsletter.title} No. ${issue.number}`;
 }
 
-export function issueArchiveUrl(newsletter: Newsletter, issue: Issue): string | null {
-  if (!newsletter.archive_url) return null;
-  return newsletter.archive_url.replace(/\{number\}|%7Bnumber%7D/g, padded(issue.number));
-}
-
-export function buildViewModel(newsletter: Newsletter, issue: Issue, items: Item[]): ViewModel {
+export function buildViewModel(
+  newsletter: Newsletter,
+  issue: Issue,
+  items: Item[],
+  web: WebView | null = null,
+): ViewModel {
   const image = (i: Item['image']) => (i ? { src: i.src, alt: i.alt ?? '', width: i.width ?? null } : null);
   return {
     newsletter: {
@@ -86,7 +98,7 @@ export function buildViewModel(newsletter: Newsletter, issue: Issue, items: Item
       date_long: formatLongDate(issue.date),
       intro_html: markdownToHtml(issue.intro),
       intro_text: markdownToText(issue.intro),
-      view_online_url: issueArchiveUrl(newsletter, issue),
+      view_online_url: issueArchiveUrl(newsletter, issue.number),
     },
     subject: defaultSubject(newsletter, issue),
     preheader: issue.preheader ?? null,
@@ -104,5 +116,6 @@ export function buildViewModel(newsletter: Newsletter, issue: Issue, items: Item
       first: i === 0,
       last: i === items.length - 1,
     })),
+    web,
   };
 }

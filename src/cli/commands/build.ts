@@ -15,7 +15,7 @@ interface BuildFlags {
 export function registerBuild(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   program
     .command('build')
-    .description('render issue N into DIR/NNN/ (email.html, email.txt, message.eml, manifest.json)')
+    .description('render issue N into DIR/NNN/ (email.html, email.txt, message.eml, web.html, manifest.json)')
     .argument('<number>', 'issue number, e.g. 3 or 003')
     .option('--out <DIR>', 'output folder', 'dist')
     .option('--screenshots', 'also write desktop.png and mobile.png (needs Chromium)')
@@ -40,7 +40,7 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
   const { manifest } = writeBuild(prepared, dir);
   for (const w of prepared.warnings) ctx.output.err(formatWarning(w));
   ctx.output.out(`Built issue ${prepared.number} "${manifest.subject}" into ${ctx.display(dir)}/`);
-  for (const name of ['email.html', 'email.txt', 'message.eml']) {
+  for (const name of ['email.html', 'email.txt', 'message.eml', 'web.html']) {
     ctx.output.out(`  ${name.padEnd(12)} ${kb(manifest.sizes[name] ?? 0)}`);
   }
   if (opts.screenshots) {

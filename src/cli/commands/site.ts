@@ -1,0 +1,38 @@
+/** `enews site`: the web archive (index, one page per issue, feeds) from the built issues in dist/. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode } from '../../errors.js';
+import type { CliContext } from '../main.js';
+import { plural } from '../words.js';
+
+interface SiteFlags {
+  out: string;
+  dist: string;
+}
+
+export function registerSite(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('site')
+    .description('write the web archive of every built issue: index.html, NNN/index.html, feed.xml, feed.json')
+    .option('--out <DIR>', 'folder to write the archive to (replaced as a whole)', 'site')
+    .option('--dist <DIR>', 'the builds to publish (as enews build --out wrote them)', 'dist')
+    .action(async (flags: SiteFlags) => setExit(await site(ctx, flags)));
+}
+
+async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
+  const { buildSite } = await import('../../site/build-site.js');
+  const result = buildSite({
+    root: ctx.cwd,
+    dist: path.resolve(ctx.cwd, opts.dist),
+    out: path.resolve(ctx.cwd, opts.out),
+    display: ctx.display,
+  });
+  const numbers = result.issues;
+  const range = numbers.length === 1 ? `No. ${numbers[0]}` : `No. ${numbers[0]} to No. ${numbers[numbers.length - 1]}`;
+  ctx.output.out(`Wrote the archive of ${plural(numbers.length, 'issue')} (${range}) to ${ctx.display(result.out)}/`);
+  const pages = result.files.filter((f) => /^\d+\/index\.html$/.test(f));
+  const others = result.files.filter((f) => !pages.includes(f));
+  ctx.output.out(`  ${others.join(', ')} and ${plural(pages.length, 'issue page')} (${pages[0]}…)`);
+  ctx.output.out(`Publish the folder at ${result.baseUrl} (any static web host).`);
+  return ExitCode.ok;
+}

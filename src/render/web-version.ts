@@ -1,0 +1,93 @@
+/**
+ * The web version of an issue: the email's own templates and items, rendered
+ * once more with `web` set in the view, then filled for nobody. A second
+ * render rather than a second filling of the email's slots, because the web
+ * page differs in markup, not only in values: the footer offers "Subscribe"
+ * and "All issues" instead of "Unsubscribe" and "View this issue online",
+ * which a slot (an escaped value) cannot change. MJML thus runs twice per
+ * issue, never per recipient, and the web page shows exactly the email's
+ * header, intro and items.
+ */
+import type { Issue, Item, Newsletter } from '../content/schema.js';
+import { markdownToText } from './markdown.js';
+import { renderHtml } from './render-issue.js';
+import { INDEX_FROM_ISSUE, issuePageUrl } from './site-urls.js';
+import { escapeHtml, fillSlots } from './slots.js';
+import type { TemplateSet } from './templates.js';
+import type { Warning } from './warnings.js';
+import { buildViewModel, defaultSubject } from './view-model.js';
+import { metaTags, pageMeta } from './web-meta.js';
+
+export interface WebVersion {
+  /** The complete page (web.html): no name, no address, no token. */
+  html: string;
+  /** The intro's first paragraph as plain text: the archive's listing and the feeds show it. */
+  summary: string;
+  /** Warnings about the web version: a template that leaves a subscriber's slot in it. */
+  warnings: Warning[];
+}
+
+export async function renderWebVersion(
+  newsletter: Newsletter,
+  issue: Issue,
+  items: Item[],
+  templates: TemplateSet,
+): Promise<WebVersion> {
+  const view = buildViewModel(newsletter, issue, items, {
+    archive_url: INDEX_FROM_ISSUE,
+    subscribe_url: newsletter.site?.subscribe_url ?? null,
+    page_url: issuePageUrl(newsletter, issue.number),
+  });
+  const rendered = await renderHtml(view, templates);
+  const html = fillSlots(rendered, forNobody(newsletter), escapeHtml);
+  const summary = issueSummary(issue);
+  const meta = pageMeta(newsletter, {
+    number: issue.number,
+    date: issue.date,
+    subject: defaultSubject(newsletter, issue),
+    preheader: issue.preheader ?? null,
+    summary,
+  });
+  return { html: withHead(html, metaTags(meta)), summary, warnings: personalSlots(rendered.slots, templates) };
+}
+
+/**
+ * A slot other than the greeting in the web version is a template written before web versions (a
+ * footer without its {{#if web}} branch): the slot is left empty there, so the page shows, say, an
+ * "Unsubscribe" link that leads nowhere. Say which template and how to fix it.
+ */
+function personalSlots(slots: string[], templates: TemplateSet): Warning[] {
+  return [...new Set(slots.filter((s) => s !== 'name'))].map((name) => {
+    const call = new RegExp(`\\{\\{\\s*slot\\s+["']${name}["']`);
+    const files = [templates.html, ...templates.partials.values()];
+    const t = files.find((f) => call.test(f.source));
+    const line = t ? t.source.slice(0, t.source.search(call)).split('\n').length : undefined;
+    return {
+      code: 'web-personal-slot',
+      message:
+        `the web version has the slot "${name}", which it leaves empty (it is filled for nobody): ` +
+        'show that part to subscribers only, inside {{#unless web}}…{{/unless}}',
+      ...(t ? { location: { file: t.file, line } } : {}),
+    };
+  });
+}
+
+/** The intro's first paragraph, as text. */
+export function issueSummary(issue: Issue): string {
+  return (markdownToText(issue.intro).split('\n\n')[0] ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Slots filled for nobody: the greeting gets fallback_name ("Dear reader,"); the address, the
+ * unsubscribe link and every merge field stay empty, so nothing personal can reach the page.
+ */
+function forNobody(newsletter: Newsletter): (name: string) => string {
+  return (name) => (name === 'name' ? newsletter.fallback_name : '');
+}
+
+/** MJML writes the <head>; the page's description and cards go at its end. */
+function withHead(html: string, tags: string): string {
+  const end = html.indexOf('</head>');
+  if (end < 0) throw new Error('the rendered web version has no </head>');
+  return `${html.slice(0, end).trimEnd()}\n${tags}  ${html.slice(end)}`;
+}

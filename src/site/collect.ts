@@ -1,0 +1,85 @@
+/**
+ * The built issues the archive is made of: every dist/NNN/ with a build,
+ * each proved unchanged the way `send` proves it (read-build.ts: outputs as
+ * hashed in the manifest, inputs as they were). One issue that is not what
+ * reviewers approved stops the whole archive, named, so a site is never
+ * published with a page nobody reviewed, nor silently without one.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
+import { buildProblems, readManifest, SourceReader } from '../build/read-build.js';
+
+export const WEB_FILE = 'web.html';
+
+export interface PublishedIssue {
+  number: number;
+  date: string;
+  subject: string;
+  preheader: string | null;
+  summary: string;
+  /** web.html as built and hashed. */
+  webHtml: string;
+}
+
+/** Every build in `distDir`, oldest first; throws, naming each issue, when any of them cannot be published. */
+export function collectIssues(root: string, distDir: string, shownDist: string): PublishedIssue[] {
+  const dirs = buildFolders(distDir);
+  if (dirs.length === 0) {
+    throw new EnewsError('no-builds', `There are no built issues in ${shownDist}/, so there is no archive to write.`, {
+      problems: [{ message: 'Build the issues first, e.g. enews build 3, then run enews site again.' }],
+    });
+  }
+  const again = (n: number) => `build ${n} again (enews build ${n}), review it, then run enews site.`;
+  const read = dirs.map(({ number, dir }) => {
+    try {
+      return { number, dir, manifest: readManifest(number, dir, again(number)), error: null };
+    } catch (err) {
+      if (!(err instanceof EnewsError)) throw err;
+      const what = err.code === 'not-built' ? `${dir} has no manifest.json (its build did not finish)` : err.message;
+      return { number, dir, manifest: null, error: what.replace(/\.$/, '') };
+    }
+  });
+  // One reader for all issues: newsletter.yaml, the catalog and the templates are read once.
+  const reader = new SourceReader(root);
+  reader.prefetch([...new Set(read.flatMap((r) => r.manifest?.items ?? []))]);
+  const issues: PublishedIssue[] = [];
+  const problems: Problem[] = [];
+  const refused: number[] = [];
+  for (const { number, dir, manifest, error } of read) {
+    const changed: Problem[] = error ? [{ message: error }] : [];
+    if (manifest) {
+      changed.push(...buildProblems(root, number, dir, manifest, reader));
+      if (manifest.outputs[WEB_FILE] === undefined || manifest.summary === undefined) {
+        changed.push({ message: 'it was built before enews made web versions (it has no web.html)' });
+      }
+    }
+    if (manifest && changed.length === 0) {
+      issues.push({
+        number,
+        date: manifest.date,
+        subject: manifest.subject,
+        preheader: manifest.preheader,
+        summary: manifest.summary!,
+        webHtml: readFileSync(path.join(dir, WEB_FILE), 'utf8'),
+      });
+      continue;
+    }
+    refused.push(number);
+    for (const p of changed) problems.push({ ...p, message: `issue ${number}: ${p.message}` });
+    problems.push({ message: `issue ${number} is not what was reviewed: ${again(number)}` });
+  }
+  const which = refused.length === 1 ? `issue ${refused[0]} is` : `issues ${refused.join(', ')} are`;
+  throwIfProblems('site-stale', `The archive was not written: ${which} not as built and reviewed`, problems);
+  return issues;
+}
+
+/** dist/NNN folders, by number; anything else in dist/ (a screenshot folder, notes) is not a build. */
+function buildFolders(distDir: string): Array<{ number: number; dir: string }> {
+  if (!existsSync(distDir) || !statSync(distDir).isDirectory()) return [];
+  return readdirSync(distDir)
+    .filter((name) => /^\d+$/.test(name) && Number(name) > 0)
+    .map((name) => ({ number: Number(name), dir: path.join(distDir, name) }))
+    .filter(({ dir }) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true)
+    .sort((a, b) => a.number - b.number);
+}
