@@ -468,17 +468,6 @@ const TEMPLATES: ContentCase[] = [
     says: ['Handlebars: slot needs a name in quotes, e.g. {{slot "name"}}', 'Write the slot name in quotes'],
   },
   {
-    case: 'missing-item-type-partial',
-    file: 'issues/003.yaml',
-    line: 11,
-    column: 5,
-    field: 'items.1',
-    says: [
-      'item "coop-champions-karim-toumi" is of type Article, and there is no ' +
-        'template for that type: templates/partials/item-article.mjml is missing',
-    ],
-  },
-  {
     case: 'mjml-unknown-tag-nested',
     file: 'templates/partials/footer.mjml',
     line: 3,

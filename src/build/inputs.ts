@@ -13,6 +13,7 @@
  */
 import type { Issue, Item, Newsletter } from '../content/schema.js';
 import type { TemplateSet } from '../render/templates.js';
+import { templateInputName } from '../project/templates.js';
 import { relative, sha256 } from './hash.js';
 
 export interface BuildSources {
@@ -24,7 +25,10 @@ export interface BuildSources {
   templates: TemplateSet;
 }
 
-/** Input name (a project path, `#id` for a catalog item) → sha256 of what the render reads from it. */
+/**
+ * Input name (a project path, `#id` for a catalog item, `enews:templates/…` for a template the
+ * package provides) → sha256 of what the render reads from it.
+ */
 export type BuildInputs = Record<string, string>;
 
 export function buildInputs(s: BuildSources): BuildInputs {
@@ -38,7 +42,7 @@ export function buildInputs(s: BuildSources): BuildInputs {
       sha256(canonicalJson(item)),
     ]),
     ...[s.templates.html, s.templates.text, ...s.templates.partials.values()].map((t): [string, string] => [
-      relative(s.root, t.file),
+      templateInputName(s.root, t.file),
       sha256(t.source),
     ]),
   ];

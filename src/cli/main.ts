@@ -7,7 +7,14 @@ import { EnewsError, ExitCode, formatError } from '../errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
 import { loadEnv, redactor, secretsOf, type Env } from '../config/env.js';
-import { displayPathFrom, relativizer } from '../util/paths.js';
+import {
+  displayFrom,
+  findProjectRoot,
+  notInProject,
+  projectFlag,
+  projectFromFlag,
+  relativizerFrom,
+} from '../project/root.js';
 import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerNew } from './commands/new.js';
@@ -19,9 +26,19 @@ import { registerInbox } from './commands/inbox.js';
 import { registerEvents } from './commands/events.js';
 import { registerReport } from './commands/report.js';
 import { registerStatus } from './commands/status.js';
+import { registerInit } from './commands/init.js';
+import { registerTemplates } from './commands/templates.js';
 
 export interface CliContext {
+  /** Where the command was typed: paths people give (--subscribers, --out…) are relative to it. */
   cwd: string;
+  /**
+   * The project folder: --project, else the nearest folder at or above cwd holding
+   * issues/newsletter.yaml. Reading it outside a project throws the error that says how to make one.
+   */
+  readonly root: string;
+  /** True when there is a project (reading `root` would not throw). */
+  inProject: boolean;
   env: Env;
   output: Output;
   /** Removes secrets (SMTP password, unsubscribe secret) from any text. */
@@ -37,10 +54,12 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
     .description('Build, review and send numbered email newsletters.')
     .version(VERSION)
     .option('--debug', 'show stack traces for errors')
+    .option('--project <DIR>', 'the project folder (default: the nearest folder above with issues/newsletter.yaml)')
     .showHelpAfterError('(run enews --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s.trimEnd()), writeErr: (s) => ctx.output.err(s.trimEnd()) });
 
+  registerInit(p, ctx, setExit);
   registerNew(p, ctx, setExit);
   registerBuild(p, ctx, setExit);
   registerCheck(p, ctx, setExit);
@@ -52,6 +71,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
   registerEvents(p, ctx, setExit);
   registerReport(p, ctx, setExit);
   registerSite(p, ctx, setExit);
+  registerTemplates(p, ctx, setExit);
 
   return p;
 }
@@ -65,10 +85,14 @@ export interface RunOptions {
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
   const cwd = o.cwd ?? process.cwd();
-  const env = loadEnv(cwd, o.env ?? process.env);
+  // Found before parsing: the project's .env holds the secrets the redactor must know from the start.
+  const flag = projectFlag(argv);
+  const found = flag === undefined ? findProjectRoot(cwd) : projectFromFlag(cwd, flag);
+  const root = typeof found === 'string' ? found : null;
+  const env = loadEnv(root ?? cwd, o.env ?? process.env);
   const redact = redactor(secretsOf(env));
   const raw = o.output ?? consoleOutput;
-  const relative = relativizer(cwd);
+  const relative = relativizerFrom(cwd, root);
   // Everything printed passes through the redactor, errors from libraries included; text also gets relative paths.
   const output: Output = {
     out: (l) => raw.out(relative(redact(l))),
@@ -76,7 +100,18 @@ export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
     data: (l) => raw.out(redact(l)),
     isTTY: raw.isTTY,
   };
-  const ctx: CliContext = { cwd, env, output, redact, display: (f) => displayPathFrom(cwd, f) };
+  const ctx: CliContext = {
+    cwd,
+    get root(): string {
+      if (root === null) throw found instanceof EnewsError ? found : notInProject(cwd);
+      return root;
+    },
+    inProject: root !== null,
+    env,
+    output,
+    redact,
+    display: displayFrom(cwd, root),
+  };
   let code: number = ExitCode.ok;
   const p = program(ctx, (c) => (code = c));
   const debug = argv.includes('--debug');

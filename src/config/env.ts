@@ -1,6 +1,8 @@
 /**
  * Environment: the process environment over an optional `.env` file in the
- * working directory. Secrets come only from here, never from YAML.
+ * project folder (found from any of its subfolders, so a command typed in
+ * issues/ sees the same secrets as one typed at the top). Secrets come only
+ * from here, never from YAML.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,8 +10,9 @@ import { parseEnv } from 'node:util';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export function loadEnv(cwd: string, processEnv: NodeJS.ProcessEnv): Env {
-  const file = path.join(cwd, '.env');
+/** `dir` is the project folder, or the working folder outside a project. */
+export function loadEnv(dir: string, processEnv: NodeJS.ProcessEnv): Env {
+  const file = path.join(dir, '.env');
   if (!existsSync(file)) return { ...processEnv };
   // parseEnv skips lines it cannot read; the file itself is never echoed (it holds secrets).
   const fromFile = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;

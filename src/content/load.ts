@@ -142,7 +142,8 @@ export function listIssueFiles(paths: ContentPaths): IssueFile[] {
   if (!existsSync(paths.issuesDir)) {
     throw new EnewsError(
       'no-issues-dir',
-      `${paths.issuesDir} does not exist: run enews in the project folder (the one with issues/ and templates/).`,
+      `${paths.issuesDir} does not exist: run enews in a project folder (one with issues/newsletter.yaml), ` +
+        'or create one with: enews init my-newsletter',
     );
   }
   const found = readdirSync(paths.issuesDir)

@@ -10,8 +10,11 @@ import { EnewsError } from '../errors.js';
 import { formatLongDate } from '../util/dates.js';
 import { type ContentPaths, issueFileName, listIssueFiles, loadCatalog, loadIssue } from './load.js';
 import { ITEM_TYPES, type Item } from './schema.js';
+import { schemaLine } from '../project/schema-line.js';
 
 export interface NewIssuePlan {
+  /** The project folder: the file's first line names the JSON Schema relative to it. */
+  root: string;
   number: number;
   date: string;
   file: string;
@@ -67,7 +70,7 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
     .map((c) => c.item)
     .filter((i) => i.announces === undefined && i.date <= opts.date && (!previous || i.date > previous.date))
     .sort(byTypeThenNewest);
-  return { number, date: opts.date, file, previous, items };
+  return { root: paths.root, number, date: opts.date, file, previous, items };
 }
 
 /** "2017-04-26" → "2017-04-27". */
@@ -101,7 +104,8 @@ export function newIssueYaml(plan: NewIssuePlan): string {
   doc.commentBefore =
     ` Issue ${plan.number}. Items preselected from the catalog: those dated ${since}.\n` +
     ` Reorder or remove them, write the intro, then: enews check ${plan.number}`;
-  return doc.toString({ lineWidth: 100 });
+  // The schema line comes first: editors (VS Code's YAML extension) read it only there.
+  return `${schemaLine(plan.root, plan.file, 'issue')}\n${doc.toString({ lineWidth: 100 })}`;
 }
 
 export function writeNewIssue(plan: NewIssuePlan): string {

@@ -1,9 +1,10 @@
 /**
- * Loads the template folder and prepares two Handlebars environments: one for
- * the MJML layout (HTML-escaping) and one for the plain-text part (no
- * escaping). Syntax errors in any template are collected with file:line.
+ * Loads the templates and prepares two Handlebars environments: one for the
+ * MJML layout (HTML-escaping) and one for the plain-text part (no escaping).
+ * Each file is the project's own when it has it, else the package's default
+ * (src/project/templates.ts). Syntax errors in any template are collected with
+ * file:line.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { type Problem, throwIfProblems } from '../errors.js';
@@ -11,6 +12,7 @@ import { readText } from '../content/yaml-file.js';
 import { slotMarker } from './slots.js';
 import { wrapText } from './wrap-text.js';
 import { scanMustaches } from './template-syntax.js';
+import { templateFile, templateFolder } from '../project/templates.js';
 
 export interface TemplateFile {
   file: string;
@@ -18,6 +20,7 @@ export interface TemplateFile {
 }
 
 export interface TemplateSet {
+  /** The folder of the HTML layout (the project's, or the package's defaults): MJML resolves mj-include there. */
   dir: string;
   html: TemplateFile;
   text: TemplateFile;
@@ -30,16 +33,13 @@ export const TEXT_TEMPLATE = 'email.txt';
 
 const PARTIAL = /\.(mjml|txt|hbs)$/;
 
-/** Every file a build reads from the template folder. */
+/** Every template file a build reads for the project templates folder `dir`: its own, else the defaults. */
 export function templateFiles(dir: string): { html: string; text: string; partials: string[] } {
-  const partialDir = path.join(dir, 'partials');
-  const partials = existsSync(partialDir)
-    ? readdirSync(partialDir)
-        .filter((n) => PARTIAL.test(n))
-        .sort()
-        .map((n) => path.join(partialDir, n))
-    : [];
-  return { html: path.join(dir, HTML_TEMPLATE), text: path.join(dir, TEXT_TEMPLATE), partials };
+  return {
+    html: templateFile(dir, HTML_TEMPLATE),
+    text: templateFile(dir, TEXT_TEMPLATE),
+    partials: templateFolder(dir, 'partials', PARTIAL),
+  };
 }
 
 export function loadTemplates(dir: string): TemplateSet {
@@ -51,7 +51,7 @@ export function loadTemplates(dir: string): TemplateSet {
   for (const file of files.partials) {
     partials.set(path.basename(file), read(file, 'a template partial'));
   }
-  const set = { dir, html, text, partials };
+  const set = { dir: path.dirname(html.file), html, text, partials };
   checkSyntax(set);
   return set;
 }

@@ -5,15 +5,16 @@
  * version) and templates/site/partials/*.hbs ({{> name}}). They are inputs of
  * `enews site` only: a build never reads them, so restyling the archive never
  * makes a reviewed issue stale. Strict mode, as for the email: a misspelt
- * field is an error with its file and line, not a blank.
+ * field is an error with its file and line, not a blank. Like the email's,
+ * each file is the project's own when it has it, else the package's default.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { readText } from '../content/yaml-file.js';
 import { handlebarsProblem, TemplateRuntimeError } from '../render/templates.js';
 import { scanMustaches } from '../render/template-syntax.js';
+import { templateFile, templateFolder } from '../project/templates.js';
 
 export const SITE_TEMPLATE_DIR = 'site';
 
@@ -27,17 +28,11 @@ interface Source {
   source: string;
 }
 
-/** Every file `enews site` reads from the template folder. */
+/** Every file `enews site` reads for the project templates folder `templatesDir`: its own, else the defaults. */
 export function siteTemplateFiles(templatesDir: string): { index: string; issue: string; partials: string[] } {
-  const dir = path.join(templatesDir, SITE_TEMPLATE_DIR);
-  const partialDir = path.join(dir, 'partials');
-  const partials = existsSync(partialDir)
-    ? readdirSync(partialDir)
-        .filter((n) => n.endsWith('.hbs'))
-        .sort()
-        .map((n) => path.join(partialDir, n))
-    : [];
-  return { index: path.join(dir, 'index.hbs'), issue: path.join(dir, 'issue.hbs'), partials };
+  const site = (name: string) => templateFile(templatesDir, `${SITE_TEMPLATE_DIR}/${name}`);
+  const partials = templateFolder(templatesDir, `${SITE_TEMPLATE_DIR}/partials`, /\.hbs$/);
+  return { index: site('index.hbs'), issue: site('issue.hbs'), partials };
 }
 
 export function loadSiteTemplates(templatesDir: string): SiteTemplates {

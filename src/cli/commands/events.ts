@@ -64,7 +64,8 @@ async function events(ctx: CliContext, flags: EventsFlags): Promise<number> {
     types: o.type.length ? new Set(o.type as Array<(typeof EVENT_TYPES)[number]>) : null,
     issue: o.issue === undefined ? null : parseIssueNumber(o.issue),
   };
-  const file = o.events ? path.resolve(ctx.cwd, o.events) : defaultEventsPath(ctx.cwd);
+  // The one command that also works outside a project: an export of an events file needs nothing else.
+  const file = o.events ? path.resolve(ctx.cwd, o.events) : defaultEventsPath(ctx.inProject ? ctx.root : ctx.cwd);
   if (!existsSync(file)) {
     // A mistyped --events must not hand a CRM an empty export as if nothing had happened.
     if (o.events) throw new EnewsError('no-events-file', `No events file at ${file}.`);

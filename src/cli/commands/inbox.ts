@@ -75,9 +75,9 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   try {
     result = await withRedaction(password, () =>
       runInbox({
-        root: ctx.cwd,
+        root: ctx.root,
         source,
-        eventsFile: o.events ? resolve(o.events) : defaultEventsPath(ctx.cwd),
+        eventsFile: o.events ? resolve(o.events) : defaultEventsPath(ctx.root),
         journals: (o.journal ?? []).map(resolve),
         dryRun: Boolean(o.dryRun),
         secret,

@@ -32,12 +32,12 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
     });
   }
   const number = opts.number === undefined ? undefined : parseIssueNumber(opts.number);
-  const plan = planNewIssue(contentPaths(ctx.cwd), { date, number });
+  const plan = planNewIssue(contentPaths(ctx.root), { date, number });
   writeNewIssue(plan);
   const file = ctx.display(plan.file);
   const prev = plan.previous?.number;
   // A second `enews new` before the previous issue went out is usually a slip (run twice, wrong folder).
-  const manifest = prev === undefined ? null : path.join(defaultOutDir(ctx.cwd, prev), 'manifest.json');
+  const manifest = prev === undefined ? null : path.join(defaultOutDir(ctx.root, prev), 'manifest.json');
   if (manifest && !existsSync(manifest)) {
     ctx.output.err(
       `warning: issue ${prev} has not been built yet (there is no ${ctx.display(manifest)}). ` +

@@ -47,21 +47,21 @@ async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): 
   ]);
   const number = parseIssueNumber(numberArg);
   const port = parsePort(opts.port);
-  const paths = contentPaths(ctx.cwd);
+  const paths = contentPaths(ctx.root);
   // A broken issue file is shown in the page while it is fixed, but a missing one is most likely a mistyped number.
   if (!listIssueFiles(paths).some((f) => f.number === number)) loadIssue(paths, number);
   const subscribers = opts.subscribers ? path.resolve(ctx.cwd, opts.subscribers) : null;
   const { defaultEventsPath, readOptOuts } = await import('../../events/events.js');
-  const optOuts = await readOptOuts(opts.events ? path.resolve(ctx.cwd, opts.events) : defaultEventsPath(ctx.cwd));
+  const optOuts = await readOptOuts(opts.events ? path.resolve(ctx.cwd, opts.events) : defaultEventsPath(ctx.root));
   const picker = subscribers ? await readPickerRows(subscribers, ctx.display(subscribers), optOuts) : null;
   const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
 
-  const watch = await watchIssue(ctx.cwd, number, {
+  const watch = await watchIssue(ctx.root, number, {
     onWatchError: (err) => ctx.output.err(`warning: watching for changes: ${err.message}`),
   });
   let server;
   try {
-    server = await startPreviewServer(watch, { number, picker, secret, root: ctx.cwd }, port);
+    server = await startPreviewServer(watch, { number, picker, secret, root: ctx.root }, port);
   } catch (err) {
     watch.close();
     throw err;

@@ -42,7 +42,7 @@ async function report(ctx: CliContext, numberArg: string, o: ReportFlags): Promi
   const number = parseIssueNumber(numberArg);
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
   const r = await gatherReport({
-    root: ctx.cwd,
+    root: ctx.root,
     number,
     journals: o.journal ? o.journal.map(resolve) : null,
     events: o.events ? resolve(o.events) : null,

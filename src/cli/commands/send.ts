@@ -43,7 +43,8 @@ export function registerSend(program: Command, ctx: CliContext, setExit: (code: 
     .requiredOption('--subscribers <FILE>', 'subscribers CSV (header row; email required)')
     .option('--test <ADDRESS>', 'send only to this address, subject marked [TEST] (repeatable)', collect, [])
     .option('--as <EMAIL>', 'with --test: render the test message as this subscriber of the list')
-    .addOption(new Option('--dry-run [DIR]', 'write each message as DIR/<n>.eml instead of sending').preset('out'))
+    // No preset: --dry-run without DIR writes into out/ in the project, a DIR given is relative to where it is typed.
+    .addOption(new Option('--dry-run [DIR]', 'write each message as DIR/<n>.eml instead of sending (default: out/)'))
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .option('--concurrency <N>', 'SMTP connections in parallel', '4')
     .option('--rate <N/s>', 'at most N messages per second (default: unlimited)')
@@ -94,13 +95,13 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     retryDelayMs: positiveNumber(o.retryDelay, '--retry-delay') * 1000,
   };
   const plan = await prepareSend({
-    root: ctx.cwd,
+    root: ctx.root,
     number,
     build: o.build === undefined ? null : resolve(o.build),
     subscribers: resolve(o.subscribers),
     test: o.test,
     as: o.as ?? null,
-    dryRun: o.dryRun === undefined ? null : resolve(o.dryRun === true ? 'out' : o.dryRun),
+    dryRun: o.dryRun === undefined ? null : o.dryRun === true ? path.join(ctx.root, 'out') : resolve(o.dryRun),
     journal: o.journal === undefined ? null : resolve(o.journal),
     events: o.events === undefined ? null : resolve(o.events),
     suppress: o.suppress.map(resolve),

@@ -6,25 +6,26 @@ import type { CliContext } from '../main.js';
 import { plural } from '../words.js';
 
 interface SiteFlags {
-  out: string;
-  dist: string;
+  out?: string;
+  dist?: string;
 }
 
 export function registerSite(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   program
     .command('site')
     .description('write the web archive of every built issue: index.html, NNN/index.html, feed.xml, feed.json')
-    .option('--out <DIR>', 'folder to write the archive to (replaced as a whole)', 'site')
-    .option('--dist <DIR>', 'the builds to publish (as enews build --out wrote them)', 'dist')
+    // No commander defaults: a folder given is relative to where it is typed, the defaults live in the project.
+    .option('--out <DIR>', 'folder to write the archive to, replaced as a whole (default: site/ in the project)')
+    .option('--dist <DIR>', 'the builds to publish, as enews build --out wrote them (default: dist/ in the project)')
     .action(async (flags: SiteFlags) => setExit(await site(ctx, flags)));
 }
 
 async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
   const { buildSite } = await import('../../site/build-site.js');
   const result = buildSite({
-    root: ctx.cwd,
-    dist: path.resolve(ctx.cwd, opts.dist),
-    out: path.resolve(ctx.cwd, opts.out),
+    root: ctx.root,
+    dist: opts.dist === undefined ? path.join(ctx.root, 'dist') : path.resolve(ctx.cwd, opts.dist),
+    out: opts.out === undefined ? path.join(ctx.root, 'site') : path.resolve(ctx.cwd, opts.out),
     display: ctx.display,
   });
   const numbers = result.issues;

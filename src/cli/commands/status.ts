@@ -34,7 +34,7 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
   ]);
   const number = parseIssueNumber(numberArg);
   const s = await sendStatus({
-    root: ctx.cwd,
+    root: ctx.root,
     number,
     journal: o.journal ? path.resolve(ctx.cwd, o.journal) : null,
     shard: o.shard ? parseShard(o.shard) : null,

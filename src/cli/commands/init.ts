@@ -1,0 +1,110 @@
+/** `enews init`: a new newsletter project in an empty or new folder, from flags or questions on a terminal. */
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Option, type Command } from 'commander';
+import { ExitCode } from '../../errors.js';
+import type { AnswerKey } from '../../project/init-answers.js';
+import type { CliContext } from '../main.js';
+import { usage } from '../parse.js';
+
+// Declared here rather than read from init-answers.ts, so `enews --help` does not load zod and the schemas.
+const FLAGS: Array<[AnswerKey, string, string]> = [
+  ['title', '--title <TEXT>', 'title of the newsletter (default: from the folder name)'],
+  ['fromName', '--from-name <NAME>', 'sender name (default: the title)'],
+  ['from', '--from <ADDRESS>', 'sender address'],
+  ['replyTo', '--reply-to <ADDRESS>', 'where replies go (default: the sender address)'],
+  ['listId', '--list-id <ID>', 'list id, like a domain name (default: <title>.<sender domain>)'],
+  ['postalAddress', '--postal-address <TEXT>', 'postal address for the footer'],
+  ['siteUrl', '--site-url <URL>', 'where the web archive is published'],
+  ['unsubscribeUrl', '--unsubscribe-url <URL>', 'unsubscribe link (default: <site-url>unsubscribe)'],
+  ['unsubscribeMailto', '--unsubscribe-mailto <ADDRESS>', 'unsubscribe address read by enews inbox'],
+  ['language', '--language <TAG>', 'language tag (default: en)'],
+];
+
+type InitFlags = Partial<Record<AnswerKey, string>> & { yes?: boolean; ci?: 'github'; enews?: string };
+
+export function registerInit(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('init')
+    .description('create a newsletter project in DIR (new or empty); asks for its details on a terminal')
+    .argument('[DIR]', 'folder of the new project', '.')
+    .option('--yes', 'ask nothing: take the defaults for everything not given');
+  for (const [, flag, help] of FLAGS) cmd.option(flag, help);
+  cmd
+    .addOption(
+      new Option('--ci <SERVICE>', 'also write a CI workflow checking and building each pull request').choices([
+        'github',
+      ]),
+    )
+    .option('--enews <SPEC>', "enews in the project's package.json (default: the source this enews came from)")
+    .action(async (dir: string, flags: InitFlags) => setExit(await init(ctx, dir, flags)));
+}
+
+async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<number> {
+  const [project, { POSTAL_PLACEHOLDER }, { scaffoldFiles }, { enewsSpec }, { schemaLine }, { today }] =
+    await Promise.all([
+      import('../../project/init.js'),
+      import('../../project/init-answers.js'),
+      import('../../project/scaffold.js'),
+      import('../../project/dependency.js'),
+      import('../../project/schema-line.js'),
+      import('../../util/dates.js'),
+    ]);
+  const target = path.resolve(ctx.cwd, dir);
+  const shown = dir === '.' ? `This folder (${target})` : ctx.display(target);
+  project.checkTarget(target, shown);
+  const given: Partial<Record<AnswerKey, string>> = {};
+  for (const [key] of FLAGS) if (flags[key] !== undefined) given[key] = flags[key];
+  project.checkGiven(given);
+  const missing = FLAGS.filter(([key]) => given[key] === undefined);
+  const onTerminal = !flags.yes && missing.length > 0 && Boolean(process.stdin.isTTY);
+  if (!flags.yes && missing.length > 0 && !onTerminal) {
+    throw usage(
+      `enews init asks for the newsletter's details on a terminal, and stdin is not one. ` +
+        `Give them as options (${missing.map(([, f]) => f.split(' ')[0]).join(', ')}), ` +
+        'or add --yes to take the defaults for those not given.',
+    );
+  }
+  const answers = onTerminal
+    ? await withPrompter(ctx, (p) => project.gatherAnswers(given, path.basename(target), p))
+    : await project.gatherAnswers(given, path.basename(target), null);
+  const files = scaffoldFiles(answers, {
+    name:
+      path
+        .basename(target)
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-') || 'newsletter',
+    date: today(),
+    enews: flags.enews ?? enewsSpec(target),
+    schemaLine: (file, schema) => schemaLine(target, path.join(target, file), schema),
+    ci: flags.ci ?? null,
+  });
+  project.writeScaffold(target, files);
+  ctx.output.out(`Created the project of "${answers.title}" in ${ctx.display(target)}:`);
+  for (const [rel] of files) ctx.output.out(`  ${rel}`);
+  const cd = path.relative(ctx.cwd, target);
+  ctx.output.out('Next:');
+  if (cd) ctx.output.out(`  cd ${/\s/.test(cd) ? `"${cd}"` : cd}`);
+  ctx.output.out('  npm install');
+  ctx.output.out('  npx enews build 1');
+  if (answers.postalAddress === POSTAL_PLACEHOLDER)
+    ctx.output.out('Then write your postal address in issues/newsletter.yaml (it is a placeholder now).');
+  ctx.output.out('Copy .env.example to .env for sending; README.md has the weekly routine.');
+  return ExitCode.ok;
+}
+
+async function withPrompter<T>(
+  ctx: CliContext,
+  f: (p: import('../../project/init.js').Prompter) => Promise<T>,
+): Promise<T> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    ctx.output.err('Press Enter to take the value in [brackets].');
+    return await f({
+      ask: (label, fallback) => rl.question(`${label} [${fallback}]: `),
+      refuse: (why) => ctx.output.err(`  Not valid: ${why}`),
+    });
+  } finally {
+    rl.close();
+  }
+}

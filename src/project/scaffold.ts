@@ -1,0 +1,154 @@
+/**
+ * The files of a new project, as text: content that `enews build 1` builds
+ * as it is, the team's README and the setup files. Pure, so tests can read
+ * what `enews init` would write without writing it.
+ */
+import { stringify } from 'yaml';
+import { ITEM_TYPES } from '../content/schema.js';
+import type { Answers } from './init-answers.js';
+import { githubWorkflow } from './scaffold-ci.js';
+import { teamReadme } from './scaffold-readme.js';
+
+export interface ScaffoldOptions {
+  /** The project's folder name (package name, README title). */
+  name: string;
+  /** YYYY-MM-DD of issue 1. */
+  date: string;
+  /** The package.json spec of enews (file:…, a git URL). */
+  enews: string;
+  /** The first line of each content file: its JSON Schema for editors. */
+  schemaLine: (file: string, schema: 'newsletter' | 'items' | 'issue') => string;
+  ci: 'github' | null;
+}
+
+/** One YAML scalar, quoted only when it has to be. */
+const y = (v: string): string => stringify(v, { lineWidth: 0 }).trimEnd();
+
+export function scaffoldFiles(a: Answers, o: ScaffoldOptions): Array<[string, string]> {
+  const files: Array<[string, string]> = [
+    ['issues/newsletter.yaml', newsletterYaml(a, o)],
+    ['issues/items.yaml', itemsYaml(a, o)],
+    ['issues/001.yaml', firstIssueYaml(a, o)],
+    ['subscribers.example.csv', subscribersCsv(a)],
+    ['.env.example', ENV_EXAMPLE],
+    ['.gitignore', GITIGNORE],
+    ['README.md', teamReadme(a)],
+    ['package.json', packageJson(o)],
+  ];
+  if (o.ci === 'github') files.push(['.github/workflows/enews.yml', githubWorkflow()]);
+  return files;
+}
+
+function newsletterYaml(a: Answers, o: ScaffoldOptions): string {
+  return `${o.schemaLine('issues/newsletter.yaml', 'newsletter')}
+# Identity of the newsletter: the same for every issue.
+# Secrets (SMTP password, DKIM key, unsubscribe secret) never go here: they go in .env (see .env.example).
+title: ${y(a.title)}
+language: ${y(a.language)}
+from:
+  name: ${y(a.fromName)}
+  address: ${y(a.from)}
+reply_to: ${y(a.replyTo)}
+# Shown by mail clients as the list's identity (List-Id header).
+list_id: ${y(a.listId)}
+# In every message's footer; the law asks for it in many countries.
+postal_address: ${y(a.postalAddress)}
+why_you_get_this: ${y(`You receive ${a.title} because you subscribed to it.`)}
+unsubscribe:
+  # Each subscriber's link gets ?t=TOKEN (their address and this list, encrypted with
+  # UNSUBSCRIBE_SECRET). \`enews serve\` answers this path, behind your HTTPS server.
+  url: ${y(a.unsubscribeUrl)}
+  # Mail to this address is read by \`enews inbox\`.
+  mailto: ${y(a.unsubscribeMailto)}
+# The web archive that \`enews site\` writes, published at this address: issue 1 at <base_url>001/.
+# It is also each message's "View this issue online" link.
+site:
+  base_url: ${y(a.siteUrl)}
+# Optional fields (logo, brand colour, bounce_address, verp, fallback_name, sample_recipient,
+# suppress): see the enews README, "Content files". Your editor completes them (see README.md).
+`;
+}
+
+function itemsYaml(a: Answers, o: ScaffoldOptions): string {
+  return `${o.schemaLine('issues/items.yaml', 'items')}
+# The catalog of news items. Each issue picks items from here by id.
+# type is one of: ${ITEM_TYPES.join(', ')}.
+
+- id: welcome
+  type: News
+  title: ${y(`Welcome to ${a.title}`)}
+  date: ${o.date}
+  summary: >-
+    An example item: replace it with your own news. Each item has an id, a type, a title, a date,
+    a summary and a link; an image (src, alt, width) is optional.
+  url: ${y(a.siteUrl)}
+`;
+}
+
+function firstIssueYaml(a: Answers, o: ScaffoldOptions): string {
+  return `${o.schemaLine('issues/001.yaml', 'issue')}
+# Issue 1. List catalog items by id under items:, write the intro, then: npx enews check 1
+number: 1
+date: ${o.date}
+subject: ${y(`${a.title} No. 1`)}
+preheader: ${y(`The first issue of ${a.title}.`)}
+intro: |
+  Welcome to the first issue of ${a.title}. This introduction is Markdown: **bold**, *italics*,
+  [links](${a.siteUrl}) and lists work.
+items:
+  - welcome
+`;
+}
+
+function subscribersCsv(a: Answers): string {
+  const domain = /@(.+)$/.exec(a.from)?.[1] ?? 'example.org';
+  return [
+    'email,name,language,status',
+    `reader@${domain},Sample Reader,${a.language},subscribed`,
+    `another.reader@${domain},,${a.language},subscribed`,
+    '',
+  ].join('\n');
+}
+
+function packageJson(o: ScaffoldOptions): string {
+  const pkg = {
+    name: o.name,
+    private: true,
+    description: 'Our newsletter, made with enews.',
+    dependencies: { enews: o.enews },
+  };
+  return JSON.stringify(pkg, null, 2) + '\n';
+}
+
+const ENV_EXAMPLE = `# Copy this file to .env (never commit .env) and fill in what you use.
+# The environment wins over .env. enews never prints, logs or journals these values.
+
+# The SMTP server enews send uses: smtp://user:password@host:587, or smtps://…:465 for TLS
+# from the start. Special characters in the password are written as %XX.
+# SMTP_URL=smtp://user:password@smtp.example.org:587
+
+# Encrypts each subscriber's unsubscribe token. enews serve needs the same value; keep it:
+# the links in every message ever sent need it. A long random string.
+# UNSUBSCRIBE_SECRET=
+
+# DKIM signing (optional): all three or none.
+# DKIM_DOMAIN=example.org
+# DKIM_SELECTOR=enews
+# DKIM_PRIVATE_KEY_FILE=/path/to/dkim-private.pem
+
+# The mailbox enews inbox reads for bounces, complaints and unsubscribe requests.
+# IMAP_URL=imaps://bounces:password@mail.example.org:993/INBOX
+
+# Chrome or Chromium for enews build --screenshots, when it is not in the usual places.
+# CHROMIUM_PATH=/usr/bin/chromium
+`;
+
+const GITIGNORE = `node_modules/
+# Made by enews: builds, send journals (they hold addresses), the web archive, dry runs.
+dist/
+journal/
+site/
+out/
+# Secrets.
+.env
+`;

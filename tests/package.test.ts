@@ -1,0 +1,137 @@
+/**
+ * enews as a team gets it: `npm pack`, the tarball installed into a fresh folder with npm, and the
+ * first week there (`enews init`, `npm install`, `new`, `build`, `send --dry-run`, a footer of its
+ * own). Slow (two npm installs, from the npm cache where it can): about a minute.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from './helpers/cli.js';
+import { emptyDir, REPO } from './helpers/project.js';
+
+const VERSION: string = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version;
+const SECRET = 'package-test-secret-0123456789abcdef';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], cwd: string): Run {
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: cleanEnv({ npm_config_update_notifier: 'false' }),
+    timeout: 240_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(r: Run, what: string): Run {
+  expect(r.code, `${what}\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** From the npm cache alone when it holds everything; else the registry fills in what it lacks. */
+function npmInstall(cwd: string, ...args: string[]): void {
+  const offline = run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...args], cwd);
+  if (offline.code === 0) return;
+  expect(offline.stderr, offline.stderr).toContain('ENOTCACHED');
+  ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], cwd), 'npm install');
+}
+
+let tarball: string;
+let files: string[];
+
+beforeAll(() => {
+  // lib/ is compiled (by `npm test`, or the global setup of a bare `vitest run`); packing without scripts
+  // does not recompile it under the tests running beside this one. The build's last step (schemas/, and
+  // no compiled module whose source is gone) is idempotent and touches nothing those tests read.
+  ok(run(process.execPath, ['scripts/after-build.js'], REPO), 'scripts/after-build.js');
+  const dest = emptyDir();
+  const packed = ok(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], REPO), 'npm pack');
+  const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = path.join(dest, info!.filename);
+  files = info!.files.map((f) => f.path).sort();
+}, 60_000);
+
+describe('the package', () => {
+  it('holds the compiled code, bin, default templates, schemas, README, LICENSE and CHANGELOG, nothing else', () => {
+    const top = [...new Set(files.map((f) => f.split('/')[0]))].sort();
+    expect(top).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'bin', 'lib', 'package.json', 'schemas', 'templates']);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/enews.js',
+        'lib/cli/main.js',
+        'lib/project/root.js',
+        'schemas/newsletter.schema.json',
+        'schemas/items.schema.json',
+        'schemas/issue.schema.json',
+        'templates/email.mjml',
+        'templates/partials/footer.mjml',
+        'templates/site/index.hbs',
+      ]),
+    );
+    // No tests, fixtures, benchmarks, test helpers or source maps (they point at src/, which is not shipped).
+    expect(files.filter((f) => /(^|\/)(tests?|fixtures|testing|bench)\/|\.test\.|\.map$|^src\//.test(f))).toEqual([]);
+    // Every compiled module has its source: nothing left over from a module that was removed.
+    const stale = files
+      .filter((f) => f.startsWith('lib/'))
+      .filter((f) => !existsSync(path.join(REPO, 'src', f.slice(4).replace(/\.js$/, '.ts'))));
+    expect(stale).toEqual([]);
+    expect(readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+  });
+
+  it('installs into a fresh folder, where npx enews init, npm install, new, build and send --dry-run work', () => {
+    const home = emptyDir();
+    writeFileSync(path.join(home, 'package.json'), '{ "name": "team", "private": true }\n');
+    npmInstall(home, tarball);
+    expect(ok(run('npx', ['enews', '--version'], home), 'enews --version').stdout).toBe(`${VERSION}\n`);
+
+    ok(run('npx', ['enews', 'init', 'demo', '--yes', '--title', 'Demo News'], home), 'enews init');
+    const demo = path.join(home, 'demo');
+    // The project names the enews it was made with, so npm install there gets the same one.
+    const spec = JSON.parse(readFileSync(path.join(demo, 'package.json'), 'utf8')).dependencies.enews;
+    expect(path.resolve(demo, spec.replace(/^file:/, ''))).toBe(tarball);
+    npmInstall(demo);
+    // The schema each content file names is there once the project is installed.
+    const line = readFileSync(path.join(demo, 'issues/newsletter.yaml'), 'utf8').split('\n')[0]!;
+    expect(existsSync(path.join(demo, 'issues', line.replace(/^.*\$schema=/, '')))).toBe(true);
+
+    ok(run('npx', ['enews', 'new', '--date', '2999-01-01'], demo), 'enews new');
+    expect(existsSync(path.join(demo, 'issues/002.yaml'))).toBe(true);
+    const built = ok(run('npx', ['enews', 'build', '1'], demo), 'enews build 1');
+    expect(built.stdout).toContain('Built issue 1 "Demo News No. 1" into dist/001/');
+    expect(manifestInputs(demo)).toContain('enews:templates/partials/footer.mjml');
+
+    // From a subfolder, with the secret in the project's .env: the same project, the same list.
+    writeFileSync(path.join(demo, '.env'), `UNSUBSCRIBE_SECRET=${SECRET}\n`);
+    const sent = run(
+      'npx',
+      ['enews', 'send', '1', '--subscribers', '../subscribers.example.csv', '--dry-run'],
+      path.join(demo, 'issues'),
+    );
+    ok(sent, 'enews send --dry-run');
+    expect(readdirSync(path.join(demo, 'out')).sort()).toEqual(['1.eml', '2.eml']);
+
+    // A footer of the team's own wins over the default; the rest stays enews's.
+    const footer = readFileSync(path.join(demo, 'node_modules/enews/templates/partials/footer.mjml'), 'utf8');
+    mkdirSync(path.join(demo, 'templates/partials'), { recursive: true });
+    writeFileSync(
+      path.join(demo, 'templates/partials/footer.mjml'),
+      footer.replace('</mj-column>', '<mj-text>Made by the Demo team.</mj-text></mj-column>'),
+    );
+    ok(run('npx', ['enews', 'build', '1'], demo), 'enews build 1 with a footer of its own');
+    expect(readFileSync(path.join(demo, 'dist/001/email.html'), 'utf8')).toContain('Made by the Demo team.');
+    const inputs = manifestInputs(demo);
+    expect(inputs).toContain('templates/partials/footer.mjml');
+    expect(inputs).toContain('enews:templates/email.mjml');
+    expect(inputs).not.toContain('enews:templates/partials/footer.mjml');
+  }, 300_000);
+});
+
+function manifestInputs(dir: string): string[] {
+  return Object.keys(JSON.parse(readFileSync(path.join(dir, 'dist/001/manifest.json'), 'utf8')).inputs);
+}
