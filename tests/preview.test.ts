@@ -219,6 +219,22 @@ describe('enews preview', () => {
     expect(await page.locator('#error').isVisible()).toBe(false);
   });
 
+  test('the Dark mode button shows both frames as a mail app in dark mode does', async () => {
+    const bodyBackground = () =>
+      page
+        .frameLocator('#frame-desktop')
+        .locator('div[role="article"]')
+        .evaluate((e) => getComputedStyle(e).backgroundColor, undefined, { timeout: 2000 });
+    expect(await bodyBackground()).toBe('rgb(243, 244, 246)');
+    const toggle = page.getByRole('button', { name: 'Dark mode' });
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(bodyBackground, { timeout: 3000 }).toBe('rgb(17, 24, 39)');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(bodyBackground, { timeout: 3000 }).toBe('rgb(243, 244, 246)');
+  });
+
   test('the Plain text tab shows the text part; Desktop and Phone show one frame each', async () => {
     await page.getByRole('button', { name: 'Plain text' }).click();
     const text = page.locator('#text');

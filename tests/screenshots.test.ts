@@ -35,6 +35,16 @@ describe('enews build --screenshots', () => {
     expect(mobile.height).toBeGreaterThan(desktop.height);
     expect(r.stdout).toMatch(/desktop\.png\s+800×\d+ px/);
     expect(r.stdout).toMatch(/mobile\.png\s+375×\d+ px/);
+    // The same two in the dark colour scheme, as a mail app in dark mode shows them.
+    const desktopDark = pngSize(path.join(out, '003', 'desktop-dark.png'));
+    const mobileDark = pngSize(path.join(out, '003', 'mobile-dark.png'));
+    expect(desktopDark).toEqual(desktop);
+    expect(mobileDark.width).toBe(375);
+    expect(readFileSync(path.join(out, '003', 'desktop-dark.png'))).not.toEqual(
+      readFileSync(path.join(out, '003', 'desktop.png')),
+    );
+    expect(r.stdout).toMatch(/desktop-dark\.png\s+800×\d+ px/);
+    expect(r.stdout).toMatch(/mobile-dark\.png\s+375×\d+ px/);
   });
 
   test('--browser with a wrong path exits 1 and names the path', async () => {

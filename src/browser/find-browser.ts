@@ -16,7 +16,8 @@ const CANDIDATES = [
 
 const POINT = 'with --browser PATH or the CHROMIUM_PATH environment variable';
 
-export function findBrowser(explicit?: string): string {
+/** `purpose` names what needs the browser: "Screenshots", "--axe". */
+export function findBrowser(explicit?: string, purpose = 'Screenshots'): string {
   if (explicit) {
     const problem = !existsSync(explicit)
       ? 'nothing is there'
@@ -32,16 +33,20 @@ export function findBrowser(explicit?: string): string {
   }
   const found = CANDIDATES.find((c) => existsSync(c));
   if (!found) {
-    throw new EnewsError('no-browser', 'Screenshots need Chromium, and none was found.', {
-      problems: [
-        {
-          message: `Looked in: ${CANDIDATES.join(', ')}.`,
-          hint:
-            `Install Chrome or Chromium (Debian/Ubuntu: sudo apt-get install chromium), ` +
-            `or give the path of one ${POINT}.`,
-        },
-      ],
-    });
+    throw new EnewsError(
+      'no-browser',
+      `${purpose} ${purpose.startsWith('-') ? 'needs' : 'need'} Chromium, and none was found.`,
+      {
+        problems: [
+          {
+            message: `Looked in: ${CANDIDATES.join(', ')}.`,
+            hint:
+              `Install Chrome or Chromium (Debian/Ubuntu: sudo apt-get install chromium), ` +
+              `or give the path of one ${POINT}.`,
+          },
+        ],
+      },
+    );
   }
   return found;
 }
@@ -55,8 +60,8 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-export async function launchBrowser(explicit?: string) {
-  const executablePath = findBrowser(explicit);
+export async function launchBrowser(explicit?: string, purpose?: string) {
+  const executablePath = findBrowser(explicit, purpose);
   let chromium;
   try {
     ({ chromium } = await import('playwright-core'));

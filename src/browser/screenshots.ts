@@ -1,11 +1,18 @@
 /**
  * Pictures of the built email for approval threads: the sample HTML at
- * desktop and phone widths, rendered by headless Chromium.
+ * desktop and phone widths, rendered by headless Chromium, in the light and
+ * in the dark colour scheme (as a mail app in dark mode that honours the
+ * email's own dark styles shows it).
  */
 import path from 'node:path';
 import { launchBrowser } from './find-browser.js';
 
 export const SCREENSHOT_WIDTHS = { desktop: 800, mobile: 375 } as const;
+
+/** desktop.png, mobile.png; desktop-dark.png, mobile-dark.png. */
+export function screenshotName(name: string, scheme: 'light' | 'dark'): string {
+  return scheme === 'dark' ? `${name}-dark` : name;
+}
 
 export interface Screenshot {
   file: string;
@@ -21,8 +28,15 @@ export async function takeScreenshots(
   const browser = await launchBrowser(opts.executablePath);
   try {
     const shots: Screenshot[] = [];
-    for (const [name, width] of Object.entries(SCREENSHOT_WIDTHS)) {
-      const page = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
+    const runs = (['light', 'dark'] as const).flatMap((scheme) =>
+      Object.entries(SCREENSHOT_WIDTHS).map(([name, width]) => ({ scheme, width, name: screenshotName(name, scheme) })),
+    );
+    for (const { scheme, width, name } of runs) {
+      const page = await browser.newPage({
+        viewport: { width, height: 800 },
+        deviceScaleFactor: 1,
+        colorScheme: scheme,
+      });
       // Remote images (logo) may not load offline; do not wait for them forever.
       await page.route(/^https?:/, (route) => route.abort());
       await page.setContent(html, { waitUntil: 'load' });

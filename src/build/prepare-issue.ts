@@ -16,7 +16,7 @@ import {
   type LoadedNewsletter,
 } from '../content/load.js';
 import type { Issue, Item, Newsletter } from '../content/schema.js';
-import { locate } from '../content/yaml-file.js';
+import { locate, parseYaml } from '../content/yaml-file.js';
 import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
 import { loadTemplates, type TemplateSet } from '../render/templates.js';
 import { buildViewModel, typeSlug } from '../render/view-model.js';
@@ -25,6 +25,7 @@ import { collectWarnings, type Warning } from '../render/warnings.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { addressKey } from '../util/email-address.js';
+import type { StaticChecks } from '../checks/index.js';
 import { buildInputs, inputsHash as hashOf, type BuildInputs } from './inputs.js';
 
 export interface PreparedIssue {
@@ -37,7 +38,13 @@ export interface PreparedIssue {
   /** What the result depends on (see inputs.ts), for the manifest. */
   inputs: BuildInputs;
   inputsHash: string;
+  /**
+   * What a reviewer should know, with file:line: the content warnings and the findings of the
+   * checks on the built email (src/checks), those with severity 'error' stopping check and build.
+   */
   warnings: Warning[];
+  /** What the checks on the built email found besides `warnings`: client support, and inputs for --links and --axe. */
+  checks: Omit<StaticChecks, 'findings'>;
   sample: { recipient: Recipient; html: string; text: string; eml: string };
   /** The public web version (web.html), from the same templates and items, filled for nobody. */
   web: WebVersion;
@@ -103,7 +110,8 @@ async function render(
   items: Item[],
 ): Promise<PreparedIssue> {
   const { newsletter } = nl;
-  const rendered = await renderIssue(buildViewModel(newsletter, loaded.issue, items), templates);
+  const view = buildViewModel(newsletter, loaded.issue, items);
+  const rendered = await renderIssue(view, templates);
   const web = await renderWebVersion(newsletter, loaded.issue, items, templates);
   const used = loaded.issue.items.map((ref) => catalog.items.get(typeof ref === 'string' ? ref : ref.id)!);
   const inputs = buildInputs({
@@ -118,13 +126,41 @@ async function render(
   const warnings = collectWarnings({
     newsletter,
     newsletterFile: nl.input.file,
+    newsletterLogo: newsletter.logo ? locate(parseYaml(nl.input.file, nl.input.text), ['logo']) : undefined,
     loaded,
     catalog,
     items,
     html: sample.html,
   });
   warnings.push(...web.warnings);
-  return { root, number, newsletter, issue: loaded.issue, items, rendered, inputs, inputsHash, warnings, sample, web };
+  // The checks' libraries (caniemail data, CSS parser) load only here, never on the send path.
+  const { runStaticChecks } = await import('../checks/index.js');
+  const checks = await runStaticChecks({
+    newsletter,
+    newsletterFile: nl.input.file,
+    newsletterText: nl.input.text,
+    loaded,
+    catalog,
+    items,
+    templates,
+    view,
+    html: sample.html,
+  });
+  warnings.push(...checks.findings);
+  return {
+    root,
+    number,
+    newsletter,
+    issue: loaded.issue,
+    items,
+    rendered,
+    inputs,
+    inputsHash,
+    warnings,
+    checks: { support: checks.support, links: checks.links, marked: checks.marked },
+    sample,
+    web,
+  };
 }
 
 /**

@@ -46,6 +46,9 @@ const image = z.strictObject({
   width: z.number().int().positive().max(600).optional(),
 });
 
+/** The logo may come in a second version for dark backgrounds, shown in place of the first in dark mode. */
+const logo = image.extend({ dark_src: webUrl.optional() });
+
 export const ITEM_TYPES = ['News', 'Article', 'Spotlight on Cooperatives'] as const;
 
 export const itemSchema = z.strictObject({
@@ -162,7 +165,7 @@ const newsletterFields = z.strictObject({
       subscribe_url: webUrl.pipe(atMost(900)).optional(),
     })
     .optional(),
-  logo: image.optional(),
+  logo: logo.optional(),
   brand: z
     .strictObject({
       color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e2dbe'),
@@ -180,6 +183,12 @@ const newsletterFields = z.strictObject({
     .default({ name: 'Sample Reader', email: 'reader@example.org' }),
   /** CSV files (relative to issues/) of addresses that must never receive mail. */
   suppress: z.array(text).default([]),
+  /**
+   * What `enews check` checks the email against. clients: the mail clients whose support of the
+   * email's HTML and CSS to report (caniemail names such as gmail.android or outlook.*); the names
+   * are checked against the caniemail data by the check itself, which only check and build load.
+   */
+  checks: z.strictObject({ clients: z.array(text).min(1, 'must name at least one mail client').optional() }).optional(),
 });
 
 export const newsletterSchema = newsletterFields.superRefine((n, ctx) => {

@@ -70,7 +70,9 @@ export function pageModel(settings: PreviewSettings, state: RenderState, request
     recipient: entry?.id ?? null,
     headers: message?.headers ?? [],
     warnings: (p?.warnings ?? []).map((w) =>
-      relativizer(settings.root)(w.location ? `${formatLocation(w.location)}: ${w.message}` : w.message),
+      relativizer(settings.root)(
+        `${w.severity === 'error' ? 'Error: ' : ''}${w.location ? `${formatLocation(w.location)}: ` : ''}${w.message}`,
+      ),
     ),
     notices: p ? notices(settings, p.newsletter.unsubscribe.url) : [],
     text: message?.text ?? '',

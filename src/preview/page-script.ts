@@ -13,12 +13,14 @@ export const PAGE_SCRIPT = `
   // Answers can overtake each other; only the newest request may update the page.
   var asked = 0;
   var recipientsKey = '';
+  var dark = false;
+  function schemed(url) { return dark ? url + '&scheme=dark' : url; }
 
   function status(text) { $('status').textContent = text; }
 
   function setView(view) {
     document.body.setAttribute('data-view', view);
-    Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), function (b) {
+    Array.prototype.forEach.call(document.querySelectorAll('.tabs button[data-view]'), function (b) {
       b.setAttribute('aria-pressed', String(b.getAttribute('data-view') === view));
     });
     $('frames').hidden = view === 'text' || view === 'web';
@@ -117,7 +119,7 @@ export const PAGE_SCRIPT = `
     if (s.emlUrl) $('download').setAttribute('href', s.emlUrl);
     if (s.htmlUrl) {
       frames.slice(0, 2).forEach(function (f) {
-        if (f.getAttribute('src') !== s.htmlUrl) f.setAttribute('src', s.htmlUrl);
+        if (f.getAttribute('src') !== schemed(s.htmlUrl)) f.setAttribute('src', schemed(s.htmlUrl));
       });
     }
     if (s.webUrl && $('frame-web').getAttribute('src') !== s.webUrl) $('frame-web').setAttribute('src', s.webUrl);
@@ -141,8 +143,14 @@ export const PAGE_SCRIPT = `
     f.addEventListener('load', function () { linksToNewTab(f); fit(f); });
   });
   window.addEventListener('resize', function () { frames.forEach(fit); });
-  Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), function (b) {
+  Array.prototype.forEach.call(document.querySelectorAll('.tabs button[data-view]'), function (b) {
     b.addEventListener('click', function () { setView(b.getAttribute('data-view')); });
+  });
+  // Dark mode as a mail app that honours the email's dark styles shows it: the server applies them.
+  $('dark-toggle').addEventListener('click', function () {
+    dark = this.getAttribute('aria-pressed') !== 'true';
+    this.setAttribute('aria-pressed', String(dark));
+    refresh();
   });
   $('recipient').addEventListener('change', function (e) {
     picked = e.target.value;

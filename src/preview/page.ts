@@ -48,6 +48,9 @@ export const PAGE_HTML = `<!doctype html>
       <button type="button" data-view="text" aria-pressed="false">Plain text</button>
       <button type="button" data-view="web" aria-pressed="false">Web version</button>
     </div>
+    <div class="tabs" role="group" aria-label="Colour scheme">
+      <button type="button" id="dark-toggle" aria-pressed="false">Dark mode</button>
+    </div>
     <p id="empty">Nothing has been built yet. Fix the problems above and save.</p>
     <div id="frames">
       <figure id="figure-desktop">
@@ -101,7 +104,7 @@ main { padding: 12px 20px 40px; }
 .notices { list-style: none; padding-left: 0; }
 .notices li { margin-top: 4px; color: #4a5160; }
 .notices li::before { content: "Note: "; font-weight: 600; }
-.tabs { display: flex; flex-wrap: wrap; gap: 0; }
+.tabs { display: inline-flex; flex-wrap: wrap; gap: 0; margin-right: 16px; }
 .tabs button { font: inherit; padding: 6px 16px; margin-right: -1px; background: #fff; color: #1b1b1b; ` +
   `border: 1px solid #8a94a3; cursor: pointer; }
 .tabs button[aria-pressed="true"] { background: #1e2dbe; border-color: #1e2dbe; color: #fff; }

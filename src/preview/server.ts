@@ -67,7 +67,8 @@ export async function startPreviewServer(
     '/email.html': (req, res, q) => {
       const m = pick(watch.state(), q);
       if (!m) return notFound(req, res);
-      send(req, res, 200, 'text/html; charset=utf-8', m.message.html, { 'Content-Security-Policy': EMAIL_CSP });
+      const html = q.get('scheme') === 'dark' ? forceDark(m.message.html) : m.message.html;
+      send(req, res, 200, 'text/html; charset=utf-8', html, { 'Content-Security-Policy': EMAIL_CSP });
     },
     // The web version is the same for everyone: no subscriber to pick.
     '/web.html': (req, res) => {
@@ -156,6 +157,14 @@ export async function startPreviewServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The email as a mail app in dark mode shows it: its dark styles applied whatever the reviewer's
+ * own system setting (a frame cannot be told its own prefers-color-scheme in every browser).
+ */
+export function forceDark(html: string): string {
+  return html.replace(/@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)/g, '@media all');
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<AddressInfo> {

@@ -33,7 +33,8 @@ export interface ViewModel {
     postal_address: string;
     postal_address_lines: string[];
     why_you_get_this: string;
-    logo: { src: string; alt: string; width: number | null } | null;
+    /** dark_src: a version of the logo drawn for dark backgrounds (dark mode), or null. */
+    logo: { src: string; alt: string; width: number | null; dark_src: string | null } | null;
     brand: { color: string; text_color: string };
   };
   issue: {
@@ -88,7 +89,7 @@ export function buildViewModel(
       postal_address: newsletter.postal_address.trim(),
       postal_address_lines: newsletter.postal_address.trim().split(/\r?\n/),
       why_you_get_this: newsletter.why_you_get_this.trim(),
-      logo: image(newsletter.logo),
+      logo: newsletter.logo ? { ...image(newsletter.logo)!, dark_src: newsletter.logo.dark_src ?? null } : null,
       brand: newsletter.brand,
     },
     issue: {

@@ -1,7 +1,9 @@
 /**
  * Things that do not stop a build but that a reviewer should know before
  * approving: Gmail clipping, missing alt text, plain-http links, an empty
- * issue, an item dated after its issue.
+ * issue, an item dated after its issue. The checks on the built email
+ * (src/checks: accessibility, contrast, dark mode) add theirs to the same
+ * list through prepareIssue, some of them errors.
  */
 import type { Location } from '../errors.js';
 import type { LoadedCatalog, LoadedIssue } from '../content/load.js';
@@ -12,6 +14,16 @@ export interface Warning {
   code: string;
   message: string;
   location?: Location;
+  /**
+   * 'error' for what must be fixed before the issue goes out (an accessibility failure, a brand
+   * colour without contrast): `check` exits 1 and `build` writes nothing. Absent: a warning.
+   */
+  severity?: 'error';
+}
+
+/** The findings that stop a build. */
+export function errorsOf(findings: Warning[]): Warning[] {
+  return findings.filter((w) => w.severity === 'error');
 }
 
 /** Gmail clips messages whose HTML is larger than this and hides the rest (including the unsubscribe link). */
@@ -20,6 +32,8 @@ export const GMAIL_CLIP_BYTES = 102 * 1024;
 export interface WarningInput {
   newsletter: Newsletter;
   newsletterFile: string;
+  /** Where logo: is in newsletter.yaml, when known. */
+  newsletterLogo?: Location;
   loaded: LoadedIssue;
   catalog: LoadedCatalog;
   items: Item[];
@@ -60,7 +74,9 @@ export function collectWarnings(w: WarningInput): Warning[] {
         location: where,
       });
     }
-    if (item.image && !item.image.alt?.trim()) {
+    // alt: "" written in the file says the image is decoration; left out or blank, nobody said what it shows.
+    if (item.image?.alt === '') reportedImages.add(item.image.src);
+    else if (item.image && !item.image.alt?.trim()) {
       reportedImages.add(item.image.src);
       out.push({
         code: 'image-alt',
@@ -71,7 +87,11 @@ export function collectWarnings(w: WarningInput): Warning[] {
   }
   if (w.newsletter.logo && !w.newsletter.logo.alt?.trim()) {
     reportedImages.add(w.newsletter.logo.src);
-    out.push({ code: 'image-alt', message: 'the logo has no alt text', location: { file: w.newsletterFile } });
+    out.push({
+      code: 'image-alt',
+      message: 'the logo has no alt text',
+      location: w.newsletterLogo ?? { file: w.newsletterFile },
+    });
   }
   out.push(...htmlWarnings(w.html, reportedImages));
   return out;

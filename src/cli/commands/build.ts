@@ -1,29 +1,37 @@
-/** `enews build`: render an issue into DIR/NNN/, optionally with screenshots. */
+/**
+ * `enews build`: render an issue into DIR/NNN/, optionally with screenshots.
+ * It runs the same checks as `enews check` (and --axe, --spam, --links when
+ * asked) and writes nothing while any of them finds an error.
+ */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { CliContext } from '../main.js';
-import { formatWarning } from '../output.js';
 import { kb, plural } from '../words.js';
+import {
+  type ExtraCheckFlags,
+  extraCheckOptions,
+  preflight,
+  printFindings,
+  printSupport,
+  runExtraChecks,
+} from './check.js';
 
-interface BuildFlags {
-  out: string;
+interface BuildFlags extends ExtraCheckFlags {
+  out?: string;
   screenshots?: boolean;
-  browser?: string;
 }
 
 export function registerBuild(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('build')
     .description('render issue N into DIR/NNN/ (email.html, email.txt, message.eml, web.html, manifest.json)')
     .argument('<number>', 'issue number, e.g. 3 or 003')
-    .option('--out <DIR>', 'output folder', 'dist')
-    .option('--screenshots', 'also write desktop.png and mobile.png (needs Chromium)')
-    .option(
-      '--browser <PATH>',
-      'Chrome/Chromium executable for --screenshots (default: $CHROMIUM_PATH, else the usual install locations)',
-    )
-    .action(async (number: string, flags: BuildFlags) => setExit(await build(ctx, number, flags)));
+    .option('--out <DIR>', 'output folder (default: dist/ in the project)')
+    .option('--screenshots', 'also write desktop.png and mobile.png, and their -dark versions (needs Chromium)');
+  extraCheckOptions(command).action(async (number: string, flags: BuildFlags) =>
+    setExit(await build(ctx, number, flags)),
+  );
 }
 
 async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Promise<number> {
@@ -33,26 +41,37 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
     import('../../build/write-build.js'),
     import('../../browser/find-browser.js'),
   ]);
-  // Fail before building when the screenshots cannot be taken anyway.
+  // Fail before building when the screenshots or a check cannot be done anyway.
   if (opts.screenshots) findBrowser(opts.browser ?? ctx.env.CHROMIUM_PATH);
-  const prepared = await prepareIssue(ctx.cwd, parseIssueNumber(numberArg));
-  const dir = path.resolve(ctx.cwd, opts.out, padded(prepared.number));
+  await preflight(ctx, opts);
+  const prepared = await prepareIssue(ctx.root, parseIssueNumber(numberArg));
+  const findings = [...prepared.warnings, ...(await runExtraChecks(ctx, prepared, opts))];
+  printFindings(ctx, findings);
+  const errors = findings.filter((w) => w.severity === 'error').length;
+  if (errors > 0) {
+    ctx.output.out(
+      `Issue ${prepared.number} was not built: fix the ${plural(errors, 'error')} above, then build again.`,
+    );
+    return ExitCode.badInput;
+  }
+  const out = opts.out ? path.resolve(ctx.cwd, opts.out) : path.join(ctx.root, 'dist');
+  const dir = path.join(out, padded(prepared.number));
   const { manifest } = writeBuild(prepared, dir);
-  for (const w of prepared.warnings) ctx.output.err(formatWarning(w));
   ctx.output.out(`Built issue ${prepared.number} "${manifest.subject}" into ${ctx.display(dir)}/`);
   for (const name of ['email.html', 'email.txt', 'message.eml', 'web.html']) {
-    ctx.output.out(`  ${name.padEnd(12)} ${kb(manifest.sizes[name] ?? 0)}`);
+    ctx.output.out(`  ${name.padEnd(16)} ${kb(manifest.sizes[name] ?? 0)}`);
   }
   if (opts.screenshots) {
     const { takeScreenshots } = await import('../../browser/screenshots.js');
     const shots = await takeScreenshots(prepared.sample.html, dir, {
       executablePath: opts.browser ?? ctx.env.CHROMIUM_PATH,
     });
-    for (const s of shots) ctx.output.out(`  ${path.basename(s.file).padEnd(12)} ${s.width}×${s.height} px`);
+    for (const s of shots) ctx.output.out(`  ${path.basename(s.file).padEnd(16)} ${s.width}×${s.height} px`);
   }
   ctx.output.out(
-    `${plural(prepared.items.length, 'item')}, ${plural(prepared.warnings.length, 'warning')}. ` +
+    `${plural(prepared.items.length, 'item')}, ${plural(findings.length, 'warning')}. ` +
       `Review email.html or message.eml, then send.`,
   );
+  printSupport(ctx, prepared, true);
   return ExitCode.ok;
 }

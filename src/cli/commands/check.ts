@@ -1,28 +1,162 @@
-/** `enews check`: validate an issue's content and templates and print the warnings; writes nothing. */
+/**
+ * `enews check`: validate an issue's content and templates, check the built
+ * email (accessibility, contrast, dark mode, client support) and print the
+ * findings; writes nothing. --axe, --spam and --links add the checks that
+ * need Chromium, SpamAssassin or the network. Errors make it exit 1.
+ */
 import type { Command } from 'commander';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, formatLocation } from '../../errors.js';
+import type { PreparedIssue } from '../../build/prepare-issue.js';
+import type { Warning } from '../../render/warnings.js';
 import type { CliContext } from '../main.js';
 import { formatWarning } from '../output.js';
 import { kb, plural } from '../words.js';
 
-export function registerCheck(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  program
-    .command('check')
-    .description('validate content and templates of issue N and print warnings; writes nothing')
-    .argument('<number>', 'issue number')
-    .action(async (number: string) => setExit(await check(ctx, number)));
+export interface ExtraCheckFlags {
+  axe?: boolean;
+  spam?: boolean;
+  links?: boolean;
+  browser?: string;
 }
 
-async function check(ctx: CliContext, numberArg: string): Promise<number> {
+export function registerCheck(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  const command = program
+    .command('check')
+    .description('validate content and templates of issue N, check the email and print findings; writes nothing')
+    .argument('<number>', 'issue number');
+  extraCheckOptions(command).action(async (number: string, flags: ExtraCheckFlags) =>
+    setExit(await check(ctx, number, flags)),
+  );
+}
+
+/** The options check and build share. */
+export function extraCheckOptions(command: Command): Command {
+  return command
+    .option('--axe', 'also run axe-core in Chromium at 375 and 700 px, light and dark; fail on serious violations')
+    .option('--spam', 'also score the sample message with SpamAssassin (local rules only)')
+    .option('--links', 'also request every link and image once and report broken ones (needs the network)')
+    .option(
+      '--browser <PATH>',
+      'Chrome/Chromium executable for --axe and --screenshots (default: $CHROMIUM_PATH, else the usual places)',
+    );
+}
+
+async function check(ctx: CliContext, numberArg: string, flags: ExtraCheckFlags): Promise<number> {
   const [{ parseIssueNumber }, { prepareIssue }] = await Promise.all([
     import('../../content/issue-number.js'),
     import('../../build/prepare-issue.js'),
   ]);
-  const prepared = await prepareIssue(ctx.cwd, parseIssueNumber(numberArg));
-  for (const w of prepared.warnings) ctx.output.err(formatWarning(w));
+  await preflight(ctx, flags);
+  const prepared = await prepareIssue(ctx.root, parseIssueNumber(numberArg));
+  const extra = await runExtraChecks(ctx, prepared, flags);
+  const findings = [...prepared.warnings, ...extra];
+  printFindings(ctx, findings);
+  const errors = findings.filter((w) => w.severity === 'error').length;
   const size = kb(Buffer.byteLength(prepared.sample.html, 'utf8'));
   const counts =
-    `${plural(prepared.items.length, 'item')}, HTML ${size}, ` + `${plural(prepared.warnings.length, 'warning')}`;
-  ctx.output.out(`Issue ${prepared.number} is valid: "${prepared.rendered.subject}", ${counts}.`);
-  return ExitCode.ok;
+    `${plural(prepared.items.length, 'item')}, HTML ${size}, ` +
+    `${plural(findings.length - errors, 'warning')}${errors ? `, ${plural(errors, 'error')}` : ''}`;
+  ctx.output.out(
+    errors
+      ? `Issue ${prepared.number} has problems to fix before it is sent: "${prepared.rendered.subject}", ${counts}.`
+      : `Issue ${prepared.number} is valid: "${prepared.rendered.subject}", ${counts}.`,
+  );
+  printSupport(ctx, prepared);
+  return errors ? ExitCode.badInput : ExitCode.ok;
+}
+
+/** Fail before the work when a tool a flag needs is missing, with the same words as --screenshots. */
+export async function preflight(ctx: CliContext, flags: ExtraCheckFlags): Promise<void> {
+  if (flags.axe) {
+    const { findBrowser } = await import('../../browser/find-browser.js');
+    findBrowser(flags.browser ?? ctx.env.CHROMIUM_PATH, '--axe');
+  }
+  if (flags.spam) {
+    const { findSpamAssassin } = await import('../../checks/spam.js');
+    findSpamAssassin(ctx.env.SPAMASSASSIN_PATH);
+  }
+}
+
+/** --axe, --spam, --links: their findings, after printing what each found. */
+export async function runExtraChecks(
+  ctx: CliContext,
+  prepared: PreparedIssue,
+  flags: ExtraCheckFlags,
+): Promise<Warning[]> {
+  const out: Warning[] = [];
+  if (flags.spam) {
+    const { findSpamAssassin, spamScore } = await import('../../checks/spam.js');
+    const r = await spamScore(prepared.sample.eml, findSpamAssassin(ctx.env.SPAMASSASSIN_PATH));
+    const hit = r.rules.filter((x) => x.score !== 0);
+    ctx.output.out(
+      `Spam score (SpamAssassin ${r.version}, local rules, no credit for trusted relays): ` +
+        `${r.score.toFixed(1)} of ${r.required.toFixed(1)}` +
+        `${hit.length ? `; rules that scored:` : '; no rule scored'}`,
+    );
+    for (const x of hit) ctx.output.out(`  ${x.score.toFixed(1).padStart(5)} ${x.name}: ${x.description}`);
+    if (r.score >= 1) {
+      out.push({
+        code: 'spam-score',
+        ...(r.score >= r.required ? { severity: 'error' as const } : {}),
+        message:
+          `SpamAssassin scores the message ${r.score.toFixed(1)} (${hit.map((x) => x.name).join(', ')}); ` +
+          `keep it below 1.0: see the rules above`,
+      });
+    }
+  }
+  if (flags.links) {
+    const { checkLinks, linkFindings } = await import('../../checks/links.js');
+    const results = await checkLinks(prepared.checks.links);
+    const broken = linkFindings(results);
+    const moved = results.filter((r) => r.redirects.length > 0);
+    ctx.output.out(
+      `Links: ${plural(results.length, 'address', 'addresses')} requested, ${broken.length} broken, ` +
+        `${moved.length} redirected${moved.length ? ':' : ''}`,
+    );
+    for (const r of moved) {
+      const where = r.location ? `${ctx.display(formatLocation(r.location))}: ` : '';
+      ctx.output.out(`  ${where}${r.url} → ${r.redirects.join(' → ')}`);
+    }
+    out.push(...broken);
+  }
+  if (flags.axe) {
+    const { checkAxe } = await import('../../checks/axe.js');
+    const { runs, findings } = await checkAxe(prepared.checks.marked, {
+      executablePath: flags.browser ?? ctx.env.CHROMIUM_PATH,
+    });
+    const serious = findings.filter((f) => f.severity === 'error').length;
+    const where = runs.map((r) => `${r.width} px ${r.scheme}`).join(', ');
+    ctx.output.out(`axe-core (${where}): ${plural(serious, 'serious or critical violation')}.`);
+    out.push(...findings);
+  }
+  return out;
+}
+
+export function printFindings(ctx: CliContext, findings: Warning[]): void {
+  for (const w of findings) {
+    if (w.severity === 'error') {
+      ctx.output.err(`error: ${w.location ? `${ctx.display(formatLocation(w.location))}: ` : ''}${w.message}`);
+    } else {
+      ctx.output.err(formatWarning(w));
+    }
+  }
+}
+
+/** The features some of the newsletter's mail clients ignore: for the reviewer to know, not to fix. */
+export function printSupport(ctx: CliContext, prepared: PreparedIssue, brief = false): void {
+  const { findings, clients } = prepared.checks.support;
+  if (findings.length === 0) {
+    ctx.output.out(`Client support: every feature the templates use works in all ${clients.length} checked clients.`);
+    return;
+  }
+  ctx.output.out(
+    `Client support (caniemail data, ${clients.length} clients): ` +
+      `${plural(findings.length, 'feature')} the templates use ${findings.length === 1 ? 'is' : 'are'} ignored by some` +
+      (brief ? `; enews check ${prepared.number} lists them.` : ':'),
+  );
+  if (brief) return;
+  for (const f of findings) {
+    const where = f.location ? `${ctx.display(formatLocation(f.location))}: ` : '';
+    ctx.output.out(`  ${where}${f.message}`);
+  }
 }

@@ -1,0 +1,102 @@
+/**
+ * axe-core in headless Chromium on the email, at phone and desktop widths,
+ * in the light and the dark colour scheme. Each violating element is traced
+ * to the nearest template marker (see checks/source-map.ts) so a finding
+ * names its template line. Remote images are not fetched (offline, fast).
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { launchBrowser } from './find-browser.js';
+
+export const AXE_WIDTHS = [375, 700] as const;
+export type Scheme = 'light' | 'dark';
+
+export interface AxeNode {
+  html: string;
+  /** The marker of the element or its nearest marked ancestor, and whether it is the element's own. */
+  marker: { n: number; own: boolean } | null;
+  summary: string;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: AxeNode[];
+}
+
+export interface AxeRun {
+  width: number;
+  scheme: Scheme;
+  violations: AxeViolation[];
+}
+
+interface RawResult {
+  violations: Array<{
+    id: string;
+    impact: string | null;
+    help: string;
+    helpUrl: string;
+    nodes: Array<{ html: string; target: unknown[]; failureSummary?: string }>;
+  }>;
+}
+
+export async function runAxe(html: string, opts: { executablePath?: string }): Promise<AxeRun[]> {
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const browser = await launchBrowser(opts.executablePath, '--axe');
+  try {
+    const runs: AxeRun[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const width of AXE_WIDTHS) {
+        const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
+        await page.route(/^https?:/, (route) => route.abort());
+        await page.setContent(html, { waitUntil: 'load' });
+        await page.addScriptTag({ content: axeSource });
+        const raw = (await page.evaluate(`axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+          resultTypes: ['violations'],
+        })`)) as RawResult;
+        const violations: AxeViolation[] = [];
+        for (const v of raw.violations) {
+          const targets = v.nodes.map((n) => String(n.target[0] ?? ''));
+          const markers = (await page.evaluate(`(${MARKERS_OF})(${JSON.stringify(targets)})`)) as Array<
+            AxeNode['marker']
+          >;
+          violations.push({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            helpUrl: v.helpUrl,
+            nodes: v.nodes.map((n, i) => ({
+              html: n.html,
+              marker: markers[i] ?? null,
+              summary: n.failureSummary ?? '',
+            })),
+          });
+        }
+        runs.push({ width, scheme, violations });
+        await page.close();
+      }
+    }
+    return runs;
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * Runs in the page: the marker (data-enews-src, or an enews-src-N class) on or above each target.
+ * A string, not a function's source: a compiler's helpers in that source would not exist there.
+ */
+const MARKERS_OF = `(targets) => targets.map((t) => {
+  let e = null;
+  try { e = document.querySelector(t); } catch (err) { return null; }
+  for (let own = true; e; e = e.parentElement, own = false) {
+    const attr = e.getAttribute('data-enews-src');
+    if (attr !== null) return { n: Number(attr), own };
+    const m = /(?:^|\\s)enews-src-(\\d+)(?:\\s|$)/.exec(e.getAttribute('class') || '');
+    if (m) return { n: Number(m[1]), own };
+  }
+  return null;
+})`;

@@ -1,0 +1,71 @@
+/**
+ * The checks that need neither a browser nor the network, run by
+ * prepareIssue for check, build and preview: accessibility, contrast, dark
+ * mode and client support, on the email as the sample subscriber gets it.
+ * Loaded lazily (import()), so the send path never loads these libraries.
+ */
+import { EnewsError, type Location } from '../errors.js';
+import { locate } from '../content/yaml-file.js';
+import { renderHtml } from '../render/render-issue.js';
+import { escapeHtml, fillSlots } from '../render/slots.js';
+import type { ViewModel } from '../render/view-model.js';
+import type { Warning } from '../render/warnings.js';
+import { checkAccessibility } from './accessibility.js';
+import { checkClientSupport, resolveClients, type SupportFinding } from './client-support.js';
+import { type CheckInput, checkContext } from './context.js';
+import { checkContrast } from './contrast.js';
+import { checkDarkMode } from './dark-mode.js';
+import { emailDoc } from './email-doc.js';
+import { type LinkTarget, linkTargets } from './links.js';
+import { markHtml, markTemplates } from './source-map.js';
+
+export interface SupportReport {
+  /** The caniemail client ids checked against. */
+  clients: string[];
+  findings: SupportFinding[];
+}
+
+export interface StaticChecks {
+  /** Accessibility, contrast and dark mode: errors stop a build, warnings are listed. */
+  findings: Warning[];
+  support: SupportReport;
+  /** For --links: each distinct link and image, at its content or template line. */
+  links: LinkTarget[];
+  /** For --axe: the email rendered with its template markers, filled for the sample subscriber. */
+  marked: { html: string; sites: Location[] };
+}
+
+export async function runStaticChecks(input: CheckInput & { view: ViewModel; html: string }): Promise<StaticChecks> {
+  const ctx = checkContext(input);
+  const { clients, problems } = resolveClients(ctx);
+  if (problems.length > 0) {
+    throw new EnewsError('invalid-content', `${input.newsletterFile} is not valid`, { problems });
+  }
+  const marked = markTemplates(input.templates);
+  const intro = marked.sites.push(locate(input.loaded.src, ['intro'])) - 1;
+  const view: ViewModel = {
+    ...input.view,
+    issue: { ...input.view.issue, intro_html: markHtml(input.view.issue.intro_html, intro) },
+  };
+  const markedHtml = fillSlots(await renderHtml(view, marked.templates), sampleSlots(input), escapeHtml);
+  const doc = emailDoc(input.html, markedHtml, marked.sites);
+  return {
+    findings: [...checkAccessibility(doc, ctx), ...checkContrast(doc, ctx), ...checkDarkMode(doc, ctx)],
+    support: { clients, findings: checkClientSupport(doc, ctx, clients) },
+    links: linkTargets(doc, ctx),
+    marked: { html: markedHtml, sites: marked.sites },
+  };
+}
+
+/** Roughly the sample's values: the marked render only needs text of the right kind in each slot. */
+function sampleSlots(input: CheckInput): (name: string) => string {
+  const { sample_recipient, unsubscribe } = input.newsletter;
+  return (name) =>
+    name === 'name'
+      ? sample_recipient.name
+      : name === 'email'
+        ? sample_recipient.email
+        : name === 'unsubscribe_url'
+          ? (unsubscribe.url ?? `mailto:${unsubscribe.mailto}`)
+          : '';
+}

@@ -1,0 +1,130 @@
+/**
+ * `enews check --links`: every distinct link and image of the sample email
+ * requested once, a few at a time, each with a time limit. HEAD first (no
+ * body to fetch); a server that refuses HEAD (or errs on it) is asked again
+ * with GET, whose body is dropped unread. Redirects are followed one hop at
+ * a time so each is reported. Off by default: it needs the network.
+ */
+import type { Location } from '../errors.js';
+import type { Warning } from '../render/warnings.js';
+import type { CheckContext } from './context.js';
+import type { EmailDoc } from './email-doc.js';
+
+export interface LinkTarget {
+  url: string;
+  kind: 'link' | 'image';
+  location?: Location;
+}
+
+export interface LinkResult extends LinkTarget {
+  /** Final status, after redirects; undefined when no answer came. */
+  status?: number;
+  /** Each hop: "301 https://…". */
+  redirects: string[];
+  error?: string;
+}
+
+export interface LinkOptions {
+  concurrency?: number;
+  timeoutMs?: number;
+  maxRedirects?: number;
+}
+
+export function linkTargets(doc: EmailDoc, ctx: CheckContext): LinkTarget[] {
+  const seen = new Map<string, LinkTarget>();
+  for (const el of doc.elements) {
+    const url = el.name === 'a' ? el.attribs.href : el.name === 'img' ? el.attribs.src : undefined;
+    if (!url || !/^https?:\/\//i.test(url) || seen.has(url)) continue;
+    seen.set(url, {
+      url,
+      kind: el.name === 'a' ? 'link' : 'image',
+      location: ctx.itemAt(url) ?? doc.site(el)?.location,
+    });
+  }
+  return [...seen.values()];
+}
+
+export async function checkLinks(targets: LinkTarget[], opts: LinkOptions = {}): Promise<LinkResult[]> {
+  const results: LinkResult[] = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i = next++;
+      results[i] = await checkOne(targets[i]!, opts);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 6, targets.length) }, worker));
+  return results;
+}
+
+async function checkOne(target: LinkTarget, opts: LinkOptions): Promise<LinkResult> {
+  const redirects: string[] = [];
+  let url = target.url;
+  for (let hop = 0; hop <= (opts.maxRedirects ?? 10); hop++) {
+    let res: Response;
+    try {
+      res = await request(url, 'HEAD', opts.timeoutMs ?? 10_000);
+      // Some servers refuse HEAD (405, 501) or answer it wrongly: ask as a browser would.
+      if (res.status >= 400 && res.status !== 404 && res.status !== 410) {
+        res = await request(url, 'GET', opts.timeoutMs ?? 10_000);
+      }
+    } catch (err) {
+      const e = err as Error;
+      const why = e.name === 'TimeoutError' ? `no answer within ${(opts.timeoutMs ?? 10_000) / 1000} s` : cause(e);
+      return { ...target, redirects, error: why };
+    }
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      url = new URL(location, url).href;
+      redirects.push(`${res.status} ${url}`);
+      continue;
+    }
+    return { ...target, status: res.status, redirects };
+  }
+  return { ...target, redirects, error: `more than ${opts.maxRedirects ?? 10} redirects` };
+}
+
+async function request(url: string, method: 'HEAD' | 'GET', timeoutMs: number): Promise<Response> {
+  const res = await fetch(url, {
+    method,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { 'User-Agent': 'enews-link-check', Accept: '*/*' },
+  });
+  await res.body?.cancel();
+  return res;
+}
+
+function cause(e: Error): string {
+  const c = (e as { cause?: { code?: string; message?: string } }).cause;
+  return c?.code ?? c?.message ?? e.message;
+}
+
+/** Broken links and images are errors, at the content or template line that gives them. */
+export function linkFindings(results: LinkResult[]): Warning[] {
+  return results.flatMap((r): Warning[] => {
+    const what = r.kind === 'image' ? 'image' : 'link';
+    const via = r.redirects.length ? ` (after ${r.redirects.length} redirect(s), last ${r.redirects.at(-1)})` : '';
+    if (r.error) {
+      return [
+        {
+          code: 'broken-link',
+          severity: 'error',
+          message: `${what} ${r.url}: ${r.error}${via}; check the address, or that the site is up`,
+          location: r.location,
+        },
+      ];
+    }
+    if (r.status !== undefined && r.status >= 400) {
+      return [
+        {
+          code: 'broken-link',
+          severity: 'error',
+          message: `${what} ${r.url} answers ${r.status}${via}; fix or replace the address`,
+          location: r.location,
+        },
+      ];
+    }
+    return [];
+  });
+}

@@ -1,0 +1,35 @@
+/** enews check --spam: the example scores below 1.0 with SpamAssassin's local rules (CI installs spamassassin). */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { enews } from './helpers/inproc.js';
+import { copyProject, edit } from './helpers/project.js';
+
+const SA = process.env.SPAMASSASSIN_PATH ?? '/usr/bin/spamassassin';
+const installed = existsSync(SA);
+
+describe.skipIf(!installed)(`enews check --spam (SpamAssassin at ${SA}; skipped when it is not installed)`, () => {
+  it('scores the example below 1.0, with local rules and no credit for trusted relays', async () => {
+    const r = await enews(['check', '3', '--spam'], copyProject(), { SPAMASSASSIN_PATH: SA });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const m = /Spam score \(SpamAssassin [\d.]+, local rules, no credit for trusted relays\): (-?[\d.]+) of 5\.0/.exec(
+      r.stdout,
+    );
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeLessThan(1.0);
+    // The preheader no longer hides as white text on a light background.
+    expect(r.stdout).not.toContain('HTML_FONT_LOW_CONTRAST');
+  });
+
+  it('prints the rules hit and warns from 1.0: the old white-on-white preheader scores', async () => {
+    const dir = copyProject();
+    edit(
+      dir,
+      'templates/partials/header.mjml',
+      'style="display:none;max-height:0;max-width:0;overflow:hidden;mso-hide:all;"',
+      'style="display:none;color:#ffffff;font-size:1px;line-height:1px;max-height:0px;opacity:0;overflow:hidden;"',
+    );
+    const r = await enews(['check', '3', '--spam'], dir, { SPAMASSASSIN_PATH: SA });
+    expect(r.stdout).toMatch(/^\s+0\.7 HTML_FONT_LOW_CONTRAST: BODY: HTML font color similar or identical to/m);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * enews check as the gate before sending (issue 14): the example passes with zero accessibility
+ * errors and lists what its mail clients ignore; each kind of mistake is named at its file:line,
+ * makes check exit 1 and stops build.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { enews } from './helpers/inproc.js';
+import { copyProject, edit, read } from './helpers/project.js';
+
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+describe('enews check: the built email', () => {
+  it('passes the example with no warning and lists client support at template lines', async () => {
+    const dir = copyProject();
+    const r = await enews(['check', '3'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Issue 3 is valid: "ILO COOP eNewsUpdate No. 3", 3 items, HTML ');
+    expect(r.stdout).toMatch(/Client support \(caniemail data, 10 clients\): \d+ features the templates use/);
+    const item = read(dir, 'templates/partials/item.mjml');
+    expect(r.stdout).toContain(
+      `templates/partials/item.mjml:${lineOf(item, 'aria-label')}:27: aria-label attribute: not supported in Yahoo web`,
+    );
+    expect(r.stdout).toMatch(
+      /templates\/partials\/dark-mode\.mjml:\d+:\d+: @media \(prefers-color-scheme\): not supported in Gmail web, Gmail iOS, Gmail Android, Outlook Windows/,
+    );
+    // MJML's own markup (its <body>, its tables' role attribute, mj-column's display) is not listed.
+    expect(r.stdout).not.toMatch(/<body> element|role attribute|word-break/);
+    // Every listed feature has a line.
+    for (const l of r.stdout.split('\n').filter((x) => x.startsWith('  '))) expect(l).toMatch(/^ {2}\S+:\d+:\d+: /);
+  });
+
+  it('a brand colour without contrast is an error at newsletter.yaml with the ratio; build writes nothing', async () => {
+    const dir = copyProject();
+    edit(dir, 'issues/newsletter.yaml', 'color: "#1e2dbe"', 'color: "#8899ff"');
+    const line = lineOf(read(dir, 'issues/newsletter.yaml'), 'color: "#8899ff"');
+    const r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `error: issues/newsletter.yaml:${line}:10: brand.color #8899ff: text #ffffff on #8899ff ("ILO COOP eNewsUpdate") ` +
+        'has a contrast of 2.60:1; WCAG 2.2 AA needs 3:1 for large text. To fix it, use a darker colour such as #7d8deb.',
+    );
+    expect(r.stdout).toContain('Issue 3 has problems to fix before it is sent');
+    const b = await enews(['build', '3'], dir);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toContain('Issue 3 was not built: fix the');
+    expect(existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+
+  it('a mail client not in the data: error at its line in newsletter.yaml, with a did-you-mean', async () => {
+    const dir = copyProject();
+    edit(
+      dir,
+      'issues/newsletter.yaml',
+      'suppress: []',
+      'suppress: []\nchecks:\n  clients:\n    - outlook.*\n    - gmial.android',
+    );
+    const line = lineOf(read(dir, 'issues/newsletter.yaml'), 'gmial.android');
+    const r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `issues/newsletter.yaml:${line}:7: checks.clients: "gmial.android" is not a mail client in the caniemail data`,
+    );
+    expect(r.stderr).toContain('Did you mean "gmail.android"?');
+  });
+
+  it('a client list in newsletter.yaml replaces the default one', async () => {
+    const dir = copyProject();
+    edit(dir, 'issues/newsletter.yaml', 'suppress: []', 'suppress: []\nchecks:\n  clients:\n    - apple-mail.*');
+    const r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Client support (caniemail data, 2 clients)');
+    expect(r.stdout).not.toContain('Outlook');
+  });
+
+  it('a template that loses the "Read more" links\' names: error at the template line', async () => {
+    const dir = copyProject();
+    edit(dir, 'templates/partials/item.mjml', ' aria-label="Read more: {{title}}"', '');
+    const r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(1);
+    const line = lineOf(read(dir, 'templates/partials/item.mjml'), '>Read more</a>');
+    expect(r.stderr).toContain(
+      `error: templates/partials/item.mjml:${line}:27: a link reads "Read more", which says nothing out of context`,
+    );
+    // Once per template line, not once per item.
+    expect(r.stderr.match(/a link reads "Read more"/g)).toHaveLength(1);
+  });
+
+  it('headings out of order, a layout table without role, no lang: each at its template line', async () => {
+    const dir = copyProject();
+    edit(dir, 'templates/partials/item.mjml', /<h2>(.*)<\/h2>/, '<h3>$1</h3>');
+    edit(
+      dir,
+      'templates/email.mjml',
+      '<p>Dear {{slot "name"}},</p>',
+      '<p>Dear {{slot "name"}},</p><table><tr><td>x</td></tr></table>',
+    );
+    edit(dir, 'templates/email.mjml', '<mjml lang="{{newsletter.language}}">', '<mjml>');
+    const r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(1);
+    const item = read(dir, 'templates/partials/item.mjml');
+    expect(r.stderr).toContain(
+      `error: templates/partials/item.mjml:${lineOf(item, '<h3>')}:5: heading <h3> "Cooperatives provide an alternative model for the" follows <h1>: a level is skipped`,
+    );
+    expect(r.stderr).toContain(
+      `error: templates/email.mjml:${lineOf(read(dir, 'templates/email.mjml'), '<table>')}:39: a layout table without role="presentation"`,
+    );
+    expect(r.stderr).toContain('error: templates/email.mjml:1:1: the email says its language is "und"');
+  });
+
+  it('templates without dark mode get a warning each, at the <mj-head> line', async () => {
+    const dir = copyProject();
+    edit(dir, 'templates/email.mjml', '    {{> dark-mode}}\n', '');
+    const r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(0);
+    for (const what of ['color-scheme', 'supported-color-schemes']) {
+      expect(r.stderr).toContain(`warning: templates/email.mjml:2:3: no <meta name="${what}" content="light dark">`);
+    }
+    expect(r.stderr).toContain('warning: templates/email.mjml:2:3: no @media (prefers-color-scheme: dark) styles');
+    expect(r.stderr).toContain('warning: templates/email.mjml:2:3: no [data-ogsc] styles');
+    expect(r.stderr).toContain('warning: templates/email.mjml:2:3: no [data-ogsb] styles');
+  });
+
+  it('tiny text is an error at the line that sets its size', async () => {
+    const dir = copyProject();
+    edit(dir, 'templates/email.mjml', '.type-label { font-size: 12px;', '.type-label { font-size: 10px;');
+    const r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error: templates\/partials\/item\.mjml:7:5: text "News" is 10 px; make it at least 12 px/,
+    );
+  });
+});
+
+describe('enews check --axe and --spam without their tools', () => {
+  it('--axe without Chromium stops before checking, with the same words as --screenshots', async () => {
+    const r = await enews(['check', '3', '--axe', '--browser', '/nonexistent/chromium'], copyProject());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No browser at /nonexistent/chromium: nothing is there.');
+    expect(r.stderr).toMatch(/--browser PATH or the CHROMIUM_PATH/);
+  });
+
+  it('--spam without SpamAssassin says how to install it', async () => {
+    const r = await enews(['check', '3', '--spam'], copyProject(), { SPAMASSASSIN_PATH: '/nonexistent/spamassassin' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--spam needs SpamAssassin, and it is not installed.');
+    expect(r.stderr).toContain('sudo apt-get install spamassassin');
+  });
+});
