@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 /**
- * The library floor: the fastest enews could possibly be with nodemailer.
+ * The library floors: the fastest a nodemailer-based sender can be.
  * Pushes one pre-built message (dist/003/message.eml) through a nodemailer
- * SMTP pool with C messages in flight, one recipient per message, with the
- * same pool settings enews uses (src/delivery/smtp-config.ts). No CSV, no
- * personalisation, no journal.
+ * SMTP pool, one recipient per message. No CSV, no personalisation, no
+ * journal.
+ *
+ * - floor (the defaults): C messages in flight, the pool reconnecting every
+ *   1000 messages, as enews's sendMail-based pool did (commit 4cfa88e).
+ * - floor2 (`--queued 2C --max-messages 0`): the bare pool at its best: 2C
+ *   messages queued so every connection has its next message ready, and no
+ *   periodic reconnect.
  *
  *   node bench/floor.js --port P [--host 127.0.0.1] --concurrency C --count N
+ *                       [--queued Q] [--max-messages M (0: never reconnect)]
  *                       [--message dist/003/message.eml] [--raw string|buffer]
  *
- * Prints one JSON line: { sent, failed, sendMs, rate, rssPeakBytes }.
+ * Prints one JSON line: { sent, failed, sendMs, rate, rssPeakBytes, cpuUs }
+ * (cpuUs: this process's CPU time during the send phase, µs).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -23,6 +30,8 @@ const { values: a } = parseArgs({
     count: { type: 'string', default: '10000' },
     message: { type: 'string', default: 'dist/003/message.eml' },
     raw: { type: 'string', default: 'string' },
+    queued: { type: 'string' },
+    'max-messages': { type: 'string', default: '1000' },
   },
 });
 if (!a.port) {
@@ -33,6 +42,9 @@ if (!a.port) {
 }
 const C = Number(a.concurrency);
 const N = Number(a.count);
+// Messages handed to the pool at once (sendMail calls not yet answered); the pool queues those beyond C.
+const Q = Number(a.queued ?? C);
+const maxMessages = Number(a['max-messages']) || Infinity;
 const bytes = readFileSync(a.message);
 // enews hands nodemailer a string; `--raw buffer` shows what bytes would cost instead.
 const raw = a.raw === 'buffer' ? bytes : bytes.toString('utf8');
@@ -43,7 +55,7 @@ const transport = nodemailer.createTransport({
   secure: false,
   pool: true,
   maxConnections: C,
-  maxMessages: 1000, // as enews: reconnect every 1000 messages
+  maxMessages, // floor: 1000, as enews's pool did; floor2: never reconnect
   connectionTimeout: 60_000,
   greetingTimeout: 60_000,
   socketTimeout: 60_000,
@@ -55,6 +67,7 @@ await transport.verify(); // enews verifies before its send phase too
 let next = 0;
 let sent = 0;
 let failed = 0;
+const cpu0 = process.cpuUsage();
 const started = performance.now();
 async function worker() {
   while (next < N) {
@@ -67,8 +80,9 @@ async function worker() {
     }
   }
 }
-await Promise.all(Array.from({ length: C }, worker));
+await Promise.all(Array.from({ length: Q }, worker));
 const sendMs = performance.now() - started;
+const cpu = process.cpuUsage(cpu0);
 transport.close();
 process.stdout.write(
   JSON.stringify({
@@ -77,5 +91,6 @@ process.stdout.write(
     sendMs,
     rate: (sent * 1000) / sendMs,
     rssPeakBytes: process.resourceUsage().maxRSS * 1024,
+    cpuUs: cpu.user + cpu.system,
   }) + '\n',
 );

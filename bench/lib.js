@@ -235,7 +235,10 @@ export async function startSink() {
 
 // ---------------------------------------------------------------- journal
 
-/** The first and last lines of a (possibly huge) journal, without reading it all. */
+/**
+ * The first and last lines of a (possibly huge) journal, without reading it all, and the first `sent` record
+ * (null when none is in the first 8 KiB).
+ */
 export function journalEnds(file) {
   const fd = openSync(file, 'r');
   try {
@@ -245,9 +248,17 @@ export function journalEnds(file) {
     readSync(fd, head, 0, n, 0);
     const tail = Buffer.alloc(n);
     readSync(fd, tail, 0, n, size - n);
-    const first = head.toString('utf8').split('\n')[0];
+    const headLines = head.toString('utf8').split('\n');
     const lines = tail.toString('utf8').trimEnd().split('\n');
-    return { first: JSON.parse(first), last: JSON.parse(lines[lines.length - 1]), size };
+    let firstSent = null;
+    for (const l of headLines.slice(1, -1)) {
+      const r = JSON.parse(l);
+      if (r.type === 'sent') {
+        firstSent = r;
+        break;
+      }
+    }
+    return { first: JSON.parse(headLines[0]), firstSent, last: JSON.parse(lines[lines.length - 1]), size };
   } finally {
     closeSync(fd);
   }

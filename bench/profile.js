@@ -6,7 +6,9 @@
  *       CPU profile (node --cpu-prof) of a whole send; prints the summary of
  *       bench/cpuprofile-summary.js and writes it next to the profile in
  *       bench/results/prof/. --floor also profiles bench/floor.js with the
- *       same count, to tell enews's own cost from nodemailer's.
+ *       same count, to tell enews's own cost from nodemailer's: the bare
+ *       pool (floor2: 2C queued, no reconnect), or with --floor-kind floor
+ *       the old one (C in flight, a reconnect every 1000 messages).
  *
  *   node bench/profile.js heap [--rows 1000000] [--at 0.5] [--full]
  *       Memory timeline (bench/mem-sampler.js) and one heap snapshot taken
@@ -46,6 +48,7 @@ const { values: a, positionals } = parseArgs({
     at: { type: 'string', default: '0.5' },
     full: { type: 'boolean', default: false },
     floor: { type: 'boolean', default: false },
+    'floor-kind': { type: 'string', default: 'floor2' },
     root: { type: 'string' },
   },
 });
@@ -138,7 +141,8 @@ try {
     console.log(text);
     console.log(`\n(profiles: ${path.relative(ROOT, dir)}/; summary: ${path.relative(ROOT, dir)}/summary.txt)`);
     if (a.floor) {
-      const fdir = path.join(PROF, `floor-${k(rows)}`);
+      const kind = a['floor-kind'];
+      const fdir = path.join(PROF, `${kind}-${k(rows)}`);
       rmSync(fdir, { recursive: true, force: true });
       const f = await runMeasured(process.execPath, [
         '--cpu-prof',
@@ -150,20 +154,21 @@ try {
         String(C),
         '--count',
         String(rows),
+        ...(kind === 'floor2' ? ['--queued', String(2 * C), '--max-messages', '0'] : []),
       ]);
-      if (f.code !== 0) throw new Error(`floor exited ${f.code}:\n${f.stderr}`);
+      if (f.code !== 0) throw new Error(`${kind} exited ${f.code}:\n${f.stderr}`);
       const fs = summarize(JSON.parse(readFileSync(newest(fdir, '.cpuprofile', since), 'utf8')), ROOT);
       const out = JSON.parse(f.stdout.trim().split('\n').pop());
       const ftext =
-        `floor ${k(rows)} C=${C} under --cpu-prof: ${Math.round(out.rate)} msg/s, ` +
+        `${kind} ${k(rows)} C=${C} under --cpu-prof: ${Math.round(out.rate)} msg/s, ` +
         `CPU ${f.cpuS} s (${Math.round((f.cpuS * 1e6) / rows)} µs/msg)\n${formatSummary(fs, 30)}`;
       writeFileSync(path.join(fdir, 'summary.txt'), ftext + '\n');
       writeFileSync(path.join(fdir, 'summary.json'), JSON.stringify(fs, null, 2) + '\n');
       console.log('\n' + ftext);
       // Where enews (all threads) spends more per message than the floor.
-      const d = formatDiff(diffSummaries(s, fs, rows, rows), 40, 'enews', 'floor');
+      const d = formatDiff(diffSummaries(s, fs, rows, rows), 40, 'enews', kind);
       writeFileSync(
-        path.join(PROF, `diff-enews-floor-${k(rows)}${a.root ? '-' + path.basename(ENEWS) : ''}.txt`),
+        path.join(PROF, `diff-enews-${kind}-${k(rows)}${a.root ? '-' + path.basename(ENEWS) : ''}.txt`),
         d + '\n',
       );
       console.log('\n' + d);

@@ -1,9 +1,16 @@
 #!/usr/bin/env node
 /**
  * npm run bench — send throughput and memory of `enews send` against the
- * SMTP limit (Postfix smtp-source) and the library floor (a bare nodemailer
- * pool, bench/floor.js), all delivering the same message to the same
+ * SMTP limit (Postfix smtp-source) and two library floors (bench/floor.js:
+ * `floor`, a nodemailer pool configured like enews's old one, C in flight and
+ * a reconnect every 1000 messages; `floor2`, the bare pool at its best, 2C
+ * queued and no reconnect), all delivering the same message to the same
  * Postfix smtp-sink on 127.0.0.1 with the same concurrency.
+ *
+ * enews is timed as a whole command (process start to exit, planning pass
+ * included: what a user waits for) and by its send phase (journal `run` →
+ * `end`); the floors likewise (whole process, and after verify()). The
+ * gating ratios are whole command against whole process.
  *
  * Environment:
  *   BENCH_QUICK=1          10k and smaller, one run each, no sweep (< 1 minute)
@@ -15,6 +22,7 @@
  *
  * Output: a table with PASS/FAIL per target, bench/results/latest.json.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensure } from './gen-subscribers.js';
@@ -49,11 +57,17 @@ const SWEEP = QUICK
 const KEEP = env.BENCH_KEEP === '1';
 const HEADLINE = QUICK ? 10_000 : 100_000;
 const SWEEP_SIZE = 10_000;
+/** Start-up (process start → first message answered) is measured on a list this small, so planning is negligible. */
+const STARTUP_SIZE = 1_000;
+const CONTENDERS = ['limit', 'floor', 'floor2', 'enews'];
+/** The DKIM comparison sends this many messages signed and as many unsigned. */
+const DKIM_SIZE = 10_000;
 const SIZES = QUICK ? [1_000, 10_000] : [10_000, 100_000, ...(SKIP_1M ? [] : [1_000_000])];
 
 const TARGETS = {
-  vsFloor: 0.9, // enews ≥ 0.9 × nodemailer floor at 100k
-  vsLimit: 0.25, // enews ≥ 0.25 × smtp-source at 100k
+  vsFloor2: 1.0, // the whole enews send command ≥ 1.0 × the bare nodemailer pool (floor2) at 100k
+  vsLimit: 0.4, // the whole enews send command ≥ 0.40 × smtp-source at 100k
+  vsFloor: 0.9, // enews's send phase ≥ 0.9 × the old floor (the target of commit 4cfa88e)
   rssMB: 200, // peak RSS at 1M
   buildS: 1.5, // enews build 3, cold process
   flat: 1.2, // µs/recipient: largest size ≤ 1.2 × smallest
@@ -196,7 +210,7 @@ async function main() {
 
   // 4. Subscriber lists.
   const lists = {};
-  for (const n of new Set([...SIZES, HEADLINE, ...(SWEEP.length ? [SWEEP_SIZE] : [])])) {
+  for (const n of new Set([STARTUP_SIZE, ...SIZES, HEADLINE, ...(SWEEP.length ? [SWEEP_SIZE] : []), DKIM_SIZE])) {
     const file = path.join(DATA, `subscribers-${k(n)}.csv`);
     const t = performance.now();
     const made = await ensure(n, file);
@@ -231,27 +245,32 @@ async function main() {
         (run.error
           ? `ERROR: ${run.error}`
           : `${fmt(run.rate).padStart(6)} msg/s (send ${fmt(run.sendMs / 1000, 1)} s, ` +
-            `total ${fmt(run.wallMs / 1000, 1)} s${extra}, other CPU ${fmt(run.otherCpuS, 1)} s)`),
+            `whole ${fmt(run.wholeRate).padStart(6)} msg/s in ${fmt(run.wallMs / 1000, 1)} s, ` +
+            `CPU ${fmt(run.cpuUsPerMsg)} µs/msg${extra}, other CPU ${fmt(run.otherCpuS, 1)} s` +
+            `${run.startToFirstMs != null ? `, first message after ${fmt(run.startToFirstMs)} ms` : ''})`),
     );
     return run;
   };
   const contenders = {
     enews: (n, c, phase, o) => enewsRun(n, c, phase, lists[n], o),
-    floor: floorRun,
+    floor: (n, c, phase) => floorRun(n, c, phase, 'floor'),
+    floor2: (n, c, phase) => floorRun(n, c, phase, 'floor2'),
     limit: limitRun,
   };
+
+  // 5b. Start-up: `enews send` from process start to the first message answered, on a small list.
+  log(`Start-up (enews send, ${k(STARTUP_SIZE)} subscribers, C=${C}):`);
+  for (let i = 0; i < REPS; i++) record(await enewsRun(STARTUP_SIZE, C, 'startup', lists[STARTUP_SIZE]));
 
   // 6. Concurrency sweep (one run each at 10k).
   if (SWEEP.length) {
     log(`Concurrency sweep at ${k(SWEEP_SIZE)}:`);
-    for (const c of SWEEP)
-      for (const name of ['limit', 'floor', 'enews']) record(await contenders[name](SWEEP_SIZE, c, 'sweep'));
+    for (const c of SWEEP) for (const name of CONTENDERS) record(await contenders[name](SWEEP_SIZE, c, 'sweep'));
   }
 
-  // 7. Headline: the three contenders interleaved, so load from elsewhere hits them alike.
+  // 7. Headline: the contenders interleaved, so load from elsewhere hits them alike.
   log(`\nHeadline at ${k(HEADLINE)}, C=${C}, ${REPS} run(s) each:`);
-  for (let i = 0; i < REPS; i++)
-    for (const name of ['limit', 'floor', 'enews']) record(await contenders[name](HEADLINE, C, 'headline'));
+  for (let i = 0; i < REPS; i++) for (const name of CONTENDERS) record(await contenders[name](HEADLINE, C, 'headline'));
 
   // 8. Time per recipient by size (the headline runs count for their size), 1M with a memory timeline.
   log(`\nScaling (enews, C=${C}):`);
@@ -259,6 +278,20 @@ async function main() {
     if (n === HEADLINE) continue;
     const reps = n >= 1_000_000 ? 1 : REPS;
     for (let i = 0; i < reps; i++) record(await enewsRun(n, C, 'scaling', lists[n], { memTimeline: n >= 1_000_000 }));
+  }
+
+  // 9. The cost of DKIM (RSA-2048, nodemailer's signer): the same send signed, alternating with unsigned.
+  if (!QUICK) {
+    const key = path.join(RESULTS, 'dkim-bench.pem');
+    if (!existsSync(key)) {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      writeFileSync(key, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    }
+    log(`\nDKIM (RSA-2048) at ${k(DKIM_SIZE)}, C=${C}, signed and unsigned alternating:`);
+    for (let i = 0; i < REPS; i++) {
+      record(await enewsRun(DKIM_SIZE, C, 'dkim', lists[DKIM_SIZE], { dkim: key }));
+      record(await enewsRun(DKIM_SIZE, C, 'unsigned', lists[DKIM_SIZE]));
+    }
   }
 
   await sink.stop();
@@ -272,7 +305,7 @@ async function main() {
 
 // ---------------------------------------------------------------- contenders
 
-async function enewsRun(n, c, phase, file, { memTimeline = false } = {}) {
+async function enewsRun(n, c, phase, file, { memTimeline = false, dkim = null } = {}) {
   const tag = `${k(n)}-c${c}-${Date.now()}`;
   const journal = path.join(TMP, `journal-${tag}.jsonl`);
   const memLog = memTimeline ? path.join(RESULTS, `mem-${k(n)}.jsonl`) : null;
@@ -293,12 +326,14 @@ async function enewsRun(n, c, phase, file, { memTimeline = false } = {}) {
     journal,
     '--json',
   ];
+  const spawnedAt = Date.now();
   const r = await runMeasured(process.execPath, args, {
     env: {
       ...env,
       SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
       UNSUBSCRIBE_SECRET,
       ...(memLog ? { BENCH_MEM_LOG: memLog } : {}),
+      ...(dkim ? { DKIM_DOMAIN: 'example.org', DKIM_SELECTOR: 'enews', DKIM_PRIVATE_KEY_FILE: dkim } : {}),
     },
   });
   const received = (await sink.settle()) - before;
@@ -318,10 +353,16 @@ async function enewsRun(n, c, phase, file, { memTimeline = false } = {}) {
   try {
     if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     const summary = JSON.parse(r.stdout);
-    const { first, last } = journalEnds(journal);
+    const { first, firstSent, last } = journalEnds(journal);
     run.sent = summary.sent;
     run.sendMs = Date.parse(last.at) - Date.parse(first.at); // 'run' record (after verify) → 'end' record
     run.rate = (summary.sent * 1000) / run.sendMs;
+    run.wholeRate = (summary.sent * 1000) / run.wallMs;
+    run.cpuUsPerMsg = (run.cpuS * 1e6) / n;
+    // Wall clock (ms resolution) from spawning the process to its journal's `run` record (imports, checks,
+    // planning pass, connected) and to the first `sent` record (the first message answered).
+    run.startToRunMs = Date.parse(first.at) - spawnedAt;
+    run.startToFirstMs = firstSent ? Date.parse(firstSent.at) - spawnedAt : null;
     run.setupMs = run.wallMs - run.sendMs; // process start, imports, build check, planning pass, exit
     run.usPerRecipient = (run.wallMs * 1000) / n;
     run.usPerRecipientSend = (run.sendMs * 1000) / n;
@@ -336,7 +377,8 @@ async function enewsRun(n, c, phase, file, { memTimeline = false } = {}) {
   return run;
 }
 
-async function floorRun(n, c, phase) {
+/** floor: C in flight, reconnect every 1000 (enews's old pool); floor2: 2C queued, never reconnect. */
+async function floorRun(n, c, phase, which) {
   const before = await sink.settle();
   const cpu0 = cpuSnapshot(sink.pid);
   const r = await runMeasured(process.execPath, [
@@ -349,11 +391,12 @@ async function floorRun(n, c, phase) {
     String(n),
     '--message',
     MESSAGE,
+    ...(which === 'floor2' ? ['--queued', String(2 * c), '--max-messages', '0'] : []),
   ]);
   const received = (await sink.settle()) - before;
   const cpu1 = cpuSnapshot(sink.pid);
   const run = {
-    contender: 'floor',
+    contender: which,
     size: n,
     concurrency: c,
     phase,
@@ -367,7 +410,14 @@ async function floorRun(n, c, phase) {
   try {
     if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim().slice(-300)}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop());
-    Object.assign(run, { sent: out.sent, sendMs: out.sendMs, rate: out.rate });
+    Object.assign(run, {
+      sent: out.sent,
+      sendMs: out.sendMs,
+      rate: out.rate,
+      wholeRate: (out.sent * 1000) / r.wallMs,
+      cpuUsPerMsg: (r.cpuS * 1e6) / n,
+      sendCpuUsPerMsg: out.cpuUs / n,
+    });
     if (out.sent !== n) throw new Error(`sent ${out.sent} of ${n}`);
     if (received !== n) throw new Error(`smtp-sink counted ${received} messages, expected ${n}`);
   } catch (err) {
@@ -415,7 +465,14 @@ async function limitRun(n, c, phase) {
   };
   if (r.code !== 0) run.error = `exit ${r.code}: ${r.stderr.trim().slice(-300)}`;
   else if (received !== n) run.error = `smtp-sink counted ${received} messages, expected ${n}`;
-  else Object.assign(run, { sent: n, sendMs: r.wallMs, rate: (n * 1000) / r.wallMs });
+  else
+    Object.assign(run, {
+      sent: n,
+      sendMs: r.wallMs,
+      rate: (n * 1000) / r.wallMs,
+      wholeRate: (n * 1000) / r.wallMs,
+      cpuUsPerMsg: (r.cpuS * 1e6) / n,
+    });
   return run;
 }
 
@@ -461,64 +518,101 @@ function summarize(results) {
   const H = HEADLINE;
   const med = (runs, key) => median(runs.map((r) => r[key]));
   const head = {};
-  for (const name of ['limit', 'floor', 'enews']) {
+  for (const name of CONTENDERS) {
     const runs = pick(results, name, H, C, 'headline');
     head[name] = {
       runs: runs.length,
       rate: med(runs, 'rate'),
+      wholeRate: med(runs, 'wholeRate'),
       sendMs: med(runs, 'sendMs'),
       wallMs: med(runs, 'wallMs'),
       peakRssKB: med(runs, 'peakRssKB'),
       cpuS: med(runs, 'cpuS'),
-      cpuUsPerMsg: median(runs.map((r) => (r.cpuS * 1e6) / r.size)),
+      cpuUsPerMsg: med(runs, 'cpuUsPerMsg'),
       otherCpuS: med(runs, 'otherCpuS'),
       rates: runs.map((r) => Math.round(r.rate)),
+      wholeRates: runs.map((r) => Math.round(r.wholeRate)),
     };
   }
-  const cpuRatio =
-    head.enews.cpuUsPerMsg && head.floor.cpuUsPerMsg ? head.floor.cpuUsPerMsg / head.enews.cpuUsPerMsg : null;
-  const ratioLimit = head.enews.rate && head.limit.rate ? head.enews.rate / head.limit.rate : null;
-  const ratioFloor = head.enews.rate && head.floor.rate ? head.enews.rate / head.floor.rate : null;
+  const ratio = (a, b) => (a && b ? a / b : null);
+  const e = head.enews;
+  // Gating: the whole enews command (start to exit) against the whole floor2 process and smtp-source.
+  const ratioFloor2 = ratio(e.wholeRate, head.floor2.wholeRate);
+  const ratioLimit = ratio(e.wholeRate, head.limit.wholeRate);
+  // Also shown: enews's send phase against the floors' send phases (after verify()).
+  const sendVsFloor2 = ratio(e.rate, head.floor2.rate);
+  const sendVsLimit = ratio(e.rate, head.limit.rate);
+  const ratioFloor = ratio(e.rate, head.floor.rate);
+  const cpuVsFloor2 = ratio(head.floor2.cpuUsPerMsg, e.cpuUsPerMsg);
   results.headline = {
     size: H,
     concurrency: C,
     ...head,
+    enewsVsFloor2: ratioFloor2,
     enewsVsLimit: ratioLimit,
+    enewsSendVsFloor2: sendVsFloor2,
+    enewsSendVsLimit: sendVsLimit,
     enewsVsFloor: ratioFloor,
-    enewsVsFloorByCpu: cpuRatio,
+    floor2VsEnewsByCpu: cpuVsFloor2,
   };
 
-  const names = { limit: 'smtp-source (the limit)', floor: 'nodemailer pool (the floor)', enews: 'enews send' };
+  const names = {
+    limit: 'smtp-source (the limit)',
+    floor: 'nodemailer pool (floor)',
+    floor2: 'bare nodemailer pool (floor2)',
+    enews: 'enews send',
+  };
   const out = [];
   out.push('');
   out.push(
     `Send throughput, ${fmt(H)} messages of ${fmt(results.message.bytes)} bytes, ${C} connections (median of ${REPS})`,
   );
   out.push(
-    `  ${'contender'.padEnd(28)} ${'msg/s'.padStart(7)} ${'send s'.padStart(7)} ${'total s'.padStart(8)} ` +
-      `${'CPU s'.padStart(6)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}   runs (msg/s)`,
+    `  ${'contender'.padEnd(30)} ${'whole msg/s'.padStart(11)} ${'send msg/s'.padStart(10)} ` +
+      `${'total s'.padStart(8)} ${'send s'.padStart(7)} ${'CPU µs/msg'.padStart(11)} ${'peak RSS'.padStart(9)}` +
+      `   runs (whole msg/s)`,
   );
-  for (const name of ['limit', 'floor', 'enews']) {
+  for (const name of CONTENDERS) {
     const h = head[name];
     out.push(
-      `  ${names[name].padEnd(28)} ${fmt(h.rate).padStart(7)} ${fmt(h.sendMs / 1000, 1).padStart(7)} ` +
-        `${fmt(h.wallMs / 1000, 1).padStart(8)} ${fmt(h.cpuS, 1).padStart(6)} ${fmt(h.cpuUsPerMsg).padStart(11)} ` +
-        `${(fmt(MB(h.peakRssKB)) + ' MB').padStart(9)}   ${h.rates.join(', ')}`,
+      `  ${names[name].padEnd(30)} ${fmt(h.wholeRate).padStart(11)} ${fmt(h.rate).padStart(10)} ` +
+        `${fmt(h.wallMs / 1000, 1).padStart(8)} ${fmt(h.sendMs / 1000, 1).padStart(7)} ` +
+        `${fmt(h.cpuUsPerMsg).padStart(11)} ${(fmt(MB(h.peakRssKB)) + ' MB').padStart(9)}   ${h.wholeRates.join(', ')}`,
     );
   }
   out.push(
-    `  enews / limit = ${fmt(ratioLimit, 3)}    enews / floor = ${fmt(ratioFloor, 3)}    ` +
-      `(by CPU per message, which competing load distorts less: floor / enews = ${fmt(cpuRatio, 2)})`,
+    `  whole enews command / floor2 = ${fmt(ratioFloor2, 3)}    / smtp-source = ${fmt(ratioLimit, 3)}` +
+      `    (CPU per message: floor2 / enews = ${fmt(cpuVsFloor2, 2)})`,
   );
-  out.push(`  sink CPU per run and CPU used by other processes are in latest.json (sinkCpuS, otherCpuS).`);
+  out.push(
+    `  enews send phase / floor2 send phase = ${fmt(sendVsFloor2, 3)}    / smtp-source = ${fmt(sendVsLimit, 3)}` +
+      `    / floor = ${fmt(ratioFloor, 3)}`,
+  );
+  out.push(`  CPU µs/msg is the whole process's (user + system) over the messages; the sink's is in latest.json.`);
+  const startup = results.runs.filter((r) => r.contender === 'enews' && r.phase === 'startup' && !r.error);
+  if (startup.length) {
+    results.startupSend = {
+      size: STARTUP_SIZE,
+      startToRunMs: med(startup, 'startToRunMs'),
+      startToFirstMs: med(startup, 'startToFirstMs'),
+      wallMs: med(startup, 'wallMs'),
+    };
+    out.push(
+      `  enews send start-up (${k(STARTUP_SIZE)} list): process start → connected ` +
+        `${fmt(results.startupSend.startToRunMs)} ms → first message answered ` +
+        `${fmt(results.startupSend.startToFirstMs)} ms (median; runs ` +
+        `${startup.map((r) => fmt(r.startToFirstMs)).join(', ')} ms); at ${k(H)} (planning included) ` +
+        `${fmt(med(pick(results, 'enews', H, C, 'headline'), 'startToFirstMs'))} ms`,
+    );
+  }
 
   if (SWEEP.length) {
     out.push('');
     out.push(`Concurrency sweep at ${fmt(SWEEP_SIZE)} messages (one run each, msg/s)`);
-    out.push(`  ${'C'.padStart(3)} ${['limit', 'floor', 'enews'].map((n) => n.padStart(9)).join('')}`);
+    out.push(`  ${'C'.padStart(3)} ${CONTENDERS.map((n) => n.padStart(9)).join('')}`);
     const best = {};
     for (const c of SWEEP) {
-      const row = ['limit', 'floor', 'enews'].map((n) => {
+      const row = CONTENDERS.map((n) => {
         const r = pick(results, n, SWEEP_SIZE, c, 'sweep')[0];
         if (r && (!best[n] || r.rate > best[n].rate)) best[n] = { c, rate: r.rate };
         return fmt(r?.rate).padStart(9);
@@ -526,7 +620,7 @@ function summarize(results) {
       out.push(`  ${String(c).padStart(3)} ${row.join('')}`);
     }
     results.sweepBest = best;
-    out.push(`  best: ${['limit', 'floor', 'enews'].map((n) => `${n} C=${best[n]?.c ?? '—'}`).join(', ')}`);
+    out.push(`  best: ${CONTENDERS.map((n) => `${n} C=${best[n]?.c ?? '—'}`).join(', ')}`);
   }
 
   out.push('');
@@ -539,7 +633,12 @@ function summarize(results) {
   const scaling = [];
   for (const n of SIZES) {
     const runs = results.runs.filter(
-      (r) => r.contender === 'enews' && r.size === n && r.concurrency === C && r.phase !== 'sweep' && !r.error,
+      (r) =>
+        r.contender === 'enews' &&
+        r.size === n &&
+        r.concurrency === C &&
+        (r.phase === 'headline' || r.phase === 'scaling') &&
+        !r.error,
     );
     if (!runs.length) continue;
     const row = {
@@ -573,6 +672,22 @@ function summarize(results) {
         `RSS at 10/50/90/100% of the send: ${m.sendingRssMB.join(' / ')} MB`,
     );
   }
+  const dkimRuns = results.runs.filter((r) => r.contender === 'enews' && r.phase === 'dkim' && !r.error);
+  const unsignedRuns = results.runs.filter((r) => r.contender === 'enews' && r.phase === 'unsigned' && !r.error);
+  if (dkimRuns.length && unsignedRuns.length) {
+    results.dkim = {
+      size: DKIM_SIZE,
+      signed: { rate: med(dkimRuns, 'wholeRate'), cpuUsPerMsg: med(dkimRuns, 'cpuUsPerMsg') },
+      unsigned: { rate: med(unsignedRuns, 'wholeRate'), cpuUsPerMsg: med(unsignedRuns, 'cpuUsPerMsg') },
+    };
+    const d = results.dkim;
+    out.push('');
+    out.push(
+      `DKIM (RSA-2048) at ${k(DKIM_SIZE)}: signed ${fmt(d.signed.rate)} msg/s, ${fmt(d.signed.cpuUsPerMsg)} CPU µs/msg; ` +
+        `unsigned ${fmt(d.unsigned.rate)} msg/s, ${fmt(d.unsigned.cpuUsPerMsg)} µs/msg: ` +
+        `DKIM costs ${fmt(d.signed.cpuUsPerMsg - d.unsigned.cpuUsPerMsg)} CPU µs per message (whole command, median)`,
+    );
+  }
   out.push('');
   out.push(
     `enews build 3, cold process: median ${fmt(results.build.medianMs / 1000, 2)} s ` +
@@ -584,16 +699,22 @@ function summarize(results) {
   const v = [];
   const indicative = QUICK ? ' (quick run: 10k, indicative only)' : '';
   v.push({
-    target: `enews ≥ ${TARGETS.vsFloor} × floor at ${k(H)}${indicative}`,
+    target: `whole enews send ≥ ${TARGETS.vsFloor2} × floor2 at ${k(H)}${indicative}`,
+    value: ratioFloor2,
+    shown: `${fmt(ratioFloor2, 3)}× (send phase: ${fmt(sendVsFloor2, 3)}×)`,
+    pass: ratioFloor2 === null ? null : ratioFloor2 >= TARGETS.vsFloor2,
+  });
+  v.push({
+    target: `whole enews send ≥ ${TARGETS.vsLimit} × smtp-source at ${k(H)}${indicative}`,
+    value: ratioLimit,
+    shown: `${fmt(ratioLimit, 3)}× (send phase: ${fmt(sendVsLimit, 3)}×)`,
+    pass: ratioLimit === null ? null : ratioLimit >= TARGETS.vsLimit,
+  });
+  v.push({
+    target: `enews send phase ≥ ${TARGETS.vsFloor} × floor at ${k(H)}${indicative}`,
     value: ratioFloor,
     shown: `${fmt(ratioFloor, 3)}×`,
     pass: ratioFloor === null ? null : ratioFloor >= TARGETS.vsFloor,
-  });
-  v.push({
-    target: `enews ≥ ${TARGETS.vsLimit} × smtp-source at ${k(H)}${indicative}`,
-    value: ratioLimit,
-    shown: `${fmt(ratioLimit, 3)}×`,
-    pass: ratioLimit === null ? null : ratioLimit >= TARGETS.vsLimit,
   });
   const big = scaling.find((s) => s.size >= 1_000_000);
   v.push({

@@ -183,7 +183,12 @@ export class LogWriter {
     }
   }
 
-  /** Hands the record to the kernel now (a kill cannot lose it); flushes to disk in groups. */
+  /**
+   * Hands the record to the kernel now (a kill cannot lose it); flushes to disk in groups. One write() per
+   * record, on purpose: writing four at once measured 2.0 µs a record instead of 3.2 (bench/micro.js,
+   * 2026-11-29), under 0.5 % of what a sent message costs, and any batching would hold answered outcomes in
+   * memory for a while.
+   */
   append(record: unknown): void {
     if (this.failure) throw this.failure;
     this.writeRaw(JSON.stringify(record) + '\n');

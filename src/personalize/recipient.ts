@@ -3,7 +3,14 @@
  * personal in their message. Cheap by design: it runs once per recipient.
  */
 import type { Newsletter } from '../content/schema.js';
-import { composeMessage, messageIdFor, type MessageSkeleton } from '../mime/compose.js';
+import {
+  composeMessage,
+  composeWire,
+  messageIdFor,
+  type MessageSkeleton,
+  type RecipientFields,
+  type WireTemplate,
+} from '../mime/compose.js';
 import { escapeHtml, escapeText, fillSlots, type SlotTemplate } from '../render/slots.js';
 import type { Recipient } from '../subscribers/subscriber.js';
 import { sealToken } from './token.js';
@@ -52,20 +59,36 @@ function personal(ctx: PersonalizeContext, r: Recipient) {
   return { links, slot: slotLookup(ctx, r, links.footer) };
 }
 
-/** The complete message for one recipient: the send path, once per recipient. */
-export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMessage {
+/** Everything composing needs to know about one recipient. */
+function recipientFields(ctx: PersonalizeContext, r: Recipient): RecipientFields {
   const { links, slot } = personal(ctx, r);
-  const messageId = messageIdFor(ctx.skeleton, ctx.contentHash, r.key, ctx.variant ?? '');
-  const raw = composeMessage(ctx.skeleton, {
+  return {
     name: r.name,
     email: r.email,
-    messageId,
+    messageId: messageIdFor(ctx.skeleton, ctx.contentHash, r.key, ctx.variant ?? ''),
     date: ctx.now ? ctx.now() : new Date(),
     listUnsubscribe: links.header,
     oneClick: links.oneClick,
     slot,
-  });
-  return { messageId, raw };
+  };
+}
+
+/** The complete message for one recipient, as text (preview, build sample, tests). */
+export function personalize(ctx: PersonalizeContext, r: Recipient): PersonalMessage {
+  const fields = recipientFields(ctx, r);
+  return { messageId: fields.messageId, raw: composeMessage(ctx.skeleton, fields) };
+}
+
+export interface WireMessage {
+  messageId: string;
+  /** The same message as `personalize` makes, as SMTP's DATA carries it (compose.ts, composeWire). */
+  wire: Buffer;
+}
+
+/** The send path, once per recipient: the message as bytes ready for SMTP (`wire` is `wireTemplate(ctx.skeleton)`). */
+export function personalizeWire(ctx: PersonalizeContext, wire: WireTemplate, r: Recipient): WireMessage {
+  const fields = recipientFields(ctx, r);
+  return { messageId: fields.messageId, wire: composeWire(wire, fields) };
 }
 
 /** The message plus its HTML and text filled for that recipient, for reviewers (build sample, preview). */

@@ -83,14 +83,8 @@ export async function deliverSend(
     const r = await engine.run(
       messages,
       {
-        send: (item) =>
-          transport.send({
-            from: item.from,
-            to: item.sub.email,
-            raw: item.raw,
-            messageId: item.messageId,
-            seq: item.seq,
-          }),
+        // The item is the message (OutgoingItem implements the transport's OutgoingMessage).
+        send: (item) => transport.send(item),
         classify: (e) => transport.classify(e),
       },
       (event) => recorder.record(event),
@@ -135,17 +129,21 @@ class Recorder {
     const w = this.writer;
     if (o.type === 'sent') {
       // An attempt of this run or an earlier one was handed over in full and never answered: it may have arrived too.
-      const possibleDuplicate = o.uncertain || (this.plan.journal?.state.uncertain.has(sub.key) ?? false);
+      const uncertain = this.plan.journal?.state.uncertain;
+      const possibleDuplicate =
+        o.uncertain || (uncertain !== undefined && uncertain.size > 0 && uncertain.has(sub.key));
       if (possibleDuplicate) this.possibleDuplicates++;
-      w?.append({
+      const record: JournalRecord = {
         type: 'sent',
         at,
         key: sub.key,
         email: sub.email,
         messageId,
         response: this.redact(o.response),
-        ...(possibleDuplicate ? { possibleDuplicate } : {}),
-      });
+      };
+      // Set only when true, last, as before: no object spread per message.
+      if (possibleDuplicate) record.possibleDuplicate = true;
+      w?.append(record);
     } else if (o.type === 'failed') {
       const response = this.redact(o.response);
       w?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response });

@@ -5,16 +5,29 @@
  * got: a failure before the last byte of DATA is safe to retry, a failure
  * after it may be a delivered message whose reply was lost (RFC 1047), and
  * that wait gets its own, longer timeout (RFC 5321 §4.5.3.2: 10 minutes).
+ *
+ * A connection is kept for as long as it works: it is replaced after an
+ * error, when the server closes it (a server with a per-connection limit
+ * says so with a 421 or by hanging up), or after `maxMessages` when that is
+ * set (the option, or `?maxMessages=N` in SMTP_URL as nodemailer's pool
+ * reads it; unset: no limit).
+ *
+ * Messages that carry their bytes dot-stuffed (wire.ts) go over as they
+ * are, past nodemailer's byte-by-byte stuffing (data-stream.ts): the first
+ * message of a run goes the ordinary way and proves the adapter is in use.
  */
 import { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { EnewsError, ExitCode } from '../../errors.js';
-import type { Signer } from '../dkim.js';
+import { stuffLines } from '../../mime/dot-stuff.js';
+import { signToBuffer, type Signer } from '../dkim.js';
 import type { OutgoingMessage, Transport } from '../transport.js';
+import * as dataStream from './data-stream.js';
 import { classifySmtpError, type SmtpFailure } from './smtp-classify.js';
 import type { SmtpSettings } from './smtp-settings.js';
 import { connectionError } from './smtp-connect-error.js';
+import { bytesOf, wireOf } from './wire.js';
 
 export interface SmtpOptions {
   settings: SmtpSettings;
@@ -37,15 +50,24 @@ interface Conn {
 }
 
 export function smtpTransport(o: SmtpOptions): Transport {
+  // nodemailer's pool option, when SMTP_URL names it; not an SMTPConnection option, so not passed on.
+  const { maxMessages: urlMaxMessages, ...connectionOptions } = o.settings.extra;
+  const maxMessages =
+    o.maxMessages ?? (typeof urlMaxMessages === 'number' && urlMaxMessages >= 1 ? Math.floor(urlMaxMessages) : null);
   const idle: Conn[] = [];
   const all = new Set<Conn>();
   let closed = false;
+  /**
+   * A message's bytes go to the connection as they are (already dot-stuffed, see data-stream.ts) only once a
+   * message sent the ordinary way was seen passing the DataStream adapter: proof that these connections use it.
+   */
+  let asIs = false;
 
   const connect = (): Promise<Conn> =>
     new Promise((resolve, reject) => {
       const { settings } = o;
       const c = new SMTPConnection({
-        ...settings.extra,
+        ...connectionOptions,
         host: settings.host,
         port: settings.port,
         secure: settings.secure,
@@ -107,8 +129,16 @@ export function smtpTransport(o: SmtpOptions): Transport {
   }
 
   function release(conn: Conn): void {
-    if (closed || conn.dead || (o.maxMessages && conn.messages >= o.maxMessages)) return drop(conn);
+    if (closed || conn.dead) return drop(conn);
+    if (maxMessages !== null && conn.messages >= maxMessages) return retire(conn);
     idle.push(conn);
+  }
+
+  /** A polite QUIT for a connection that is done; one whose server does not answer it is cut off. */
+  function retire(conn: Conn): void {
+    forget(conn);
+    conn.c.quit();
+    setTimeout(() => conn.c.close(), 1000).unref();
   }
 
   /** After a refused message the connection is fine: RSET and reuse it. Anything else: a new connection. */
@@ -119,7 +149,30 @@ export function smtpTransport(o: SmtpOptions): Transport {
     conn.c.reset((err?: Error | null) => (err ? drop(conn) : release(conn)));
   }
 
-  function sendOn(conn: Conn, msg: OutgoingMessage): Promise<string> {
+  /**
+   * What goes after DATA: `bytes`, the message as it is to arrive (signed with DKIM when that is on; null: derive
+   * it from the message when needed), and `wire`, the same dot-stuffed, when the message carries its stuffed bytes.
+   * nodemailer's signer puts its DKIM-Signature field in front of the message and changes nothing else (checked
+   * here, byte for byte), so a signed message's wire is that field, stuffed, and the message's own wire.
+   */
+  async function payloadOf(msg: OutgoingMessage): Promise<{ bytes: Buffer | null; wire: Buffer | null }> {
+    const wire = wireOf(msg);
+    if (!o.sign) return { bytes: null, wire };
+    const bytes = bytesOf(msg);
+    const signed = await signToBuffer(o.sign, bytes);
+    const field = signed.length - bytes.length;
+    if (!wire || field <= 0 || !signed.subarray(field).equals(bytes)) return { bytes: signed, wire: null };
+    return {
+      bytes: signed,
+      wire: Buffer.concat([Buffer.from(stuffLines(signed.toString('latin1', 0, field)), 'latin1'), wire]),
+    };
+  }
+
+  function sendOn(
+    conn: Conn,
+    msg: OutgoingMessage,
+    payload: { bytes: Buffer | null; wire: Buffer | null },
+  ): Promise<string> {
     return new Promise((resolve, reject) => {
       const envelope = { from: asciiDomain(msg.from), to: [asciiDomain(msg.to)] };
       if (!/^[\x00-\x7f]*$/.test(envelope.to[0]!) && !offersSmtpUtf8(conn.c)) {
@@ -133,29 +186,42 @@ export function smtpTransport(o: SmtpOptions): Transport {
         );
         return;
       }
-      const bytes = Buffer.from(msg.raw, 'utf8');
-      const stream = o.sign ? o.sign(bytes) : Readable.from([bytes], { objectMode: false });
+      // The message goes over as one Buffer when the DataStream adapter can tell when it was handed over
+      // (SMTPConnection gives a Buffer to its DataStream in one piece, after DATA's 354), else as a stream.
+      const { wire } = payload;
+      const bytes = () => payload.bytes ?? bytesOf(msg);
+      const fast = asIs && wire !== null;
+      const buf = dataStream.installed ? dataStream.track(fast ? wire : bytes(), fast) : null;
+      const stream = buf ? null : Readable.from([bytes()], { objectMode: false });
+      /** Every byte of the message was handed to the connection: a failure from now on may follow a delivery. */
+      const handedOver = () => (buf ? dataStream.wasTaken(buf) : stream!.readableEnded);
       let settled = false;
       const finish = (err: (Error & SmtpFailure) | null, reply?: string) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         if (!err) return resolve(reply!);
-        err.afterData = stream.readableEnded;
-        (err as SmtpFailure & { dataStarted?: boolean }).dataStarted = stream.readableDidRead;
+        err.afterData = handedOver();
+        (err as SmtpFailure & { dataStarted?: boolean }).dataStarted = buf
+          ? dataStream.wasTaken(buf)
+          : stream!.readableDidRead;
         reject(err);
       };
       // Until the whole message is handed over, every reply must come
-      // within --timeout; then the final reply gets --data-timeout.
+      // within --timeout; then the final reply gets --data-timeout (the
+      // socket's inactivity limit), so a timer that finds it handed over
+      // lets it be.
       const timer = setTimeout(() => {
+        if (handedOver()) return;
         conn.dead = true;
         conn.c.close();
         finish(Object.assign(new Error(`no reply within ${o.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
       }, o.timeoutMs);
-      stream.once('end', () => clearTimeout(timer));
-      conn.c.send(envelope, stream, (err, info) => {
+      stream?.once('end', () => clearTimeout(timer));
+      conn.c.send(envelope, buf ?? stream!, (err, info) => {
         if (err) return finish(err as Error & SmtpFailure);
         conn.messages++;
+        if (buf && !fast && wire && dataStream.wasTaken(buf)) asIs = true;
         finish(null, String(info.response ?? '250 accepted'));
       });
     });
@@ -173,13 +239,14 @@ export function smtpTransport(o: SmtpOptions): Transport {
       }
     },
     async send(msg) {
+      const payload = await payloadOf(msg);
       for (let attempt = 1; ; attempt++) {
         if (closed)
           throw new EnewsError('transport-closed', 'The SMTP transport is closed.', { exitCode: ExitCode.stopped });
         const fromPool = idle.pop();
         const conn = fromPool ?? (await connect());
         try {
-          const reply = await sendOn(conn, msg);
+          const reply = await sendOn(conn, msg, payload);
           release(conn);
           return reply;
         } catch (err) {
@@ -195,11 +262,8 @@ export function smtpTransport(o: SmtpOptions): Transport {
     async close() {
       closed = true;
       for (const conn of [...all]) {
-        if (idle.includes(conn)) {
-          // A polite QUIT for idle connections; a server that does not answer it is cut off.
-          conn.c.quit();
-          setTimeout(() => conn.c.close(), 1000).unref();
-        } else conn.c.close();
+        if (idle.includes(conn)) retire(conn);
+        else conn.c.close();
       }
       all.clear();
       idle.length = 0;
@@ -216,7 +280,7 @@ function asciiDomain(address: string): string {
 
 /**
  * Whether the server announced SMTPUTF8 in its EHLO reply. SMTPConnection
- * keeps that list in a field it does not document; tests/smtp-transport.test.ts
+ * keeps that list in a field it does not document; tests/send-edges.test.ts
  * pins it against servers with and without the extension. If the field ever
  * goes away this returns false, and such addresses are refused, not sent raw.
  */

@@ -1,0 +1,128 @@
+/**
+ * The SMTP transport against a real server (smtp-server): messages that
+ * carry their dot-stuffed bytes go over as they are once the first message
+ * proved the DataStream adapter is in use, and every message arrives exactly
+ * as composed, signed or not; connections are kept, or replaced after
+ * `?maxMessages=N` in SMTP_URL.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stuffLines } from '../../mime/dot-stuff.js';
+import { dkimSigner } from '../dkim.js';
+import type { Transport } from '../transport.js';
+import { counts } from './data-stream.js';
+import { smtpTransport } from './smtp.js';
+import { smtpSettings } from './smtp-settings.js';
+import type { StuffedMessage } from './wire.js';
+
+const received: Array<{ to: string; raw: string }> = [];
+let connections = 0;
+let server: SMTPServer;
+let port = 0;
+beforeAll(async () => {
+  server = new SMTPServer({
+    logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onConnect(_session, cb) {
+      connections++;
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo[0]!.address, raw: Buffer.concat(chunks).toString('utf8') });
+        cb(null);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  received.length = 0;
+  connections = 0;
+});
+
+function transport(query = '', sign: ReturnType<typeof dkimSigner> | null = null): Transport {
+  return smtpTransport({
+    settings: smtpSettings({ SMTP_URL: `smtp://127.0.0.1:${port}${query}` }),
+    sign,
+    timeoutMs: 5000,
+    dataTimeoutMs: 5000,
+    insecureTls: false,
+  });
+}
+
+/** A message as enews composes it: the text, and its bytes dot-stuffed. */
+function message(i: number): StuffedMessage & { text: string } {
+  const text =
+    `From: news@example.org\r\nTo: r${i}@example.org\r\nSubject: issue\r\nMessage-ID: <m${i}@example.org>\r\n\r\n` +
+    `.line ${i} starts with a dot\r\n..and two\r\nmiddle. dot\r\n`;
+  return {
+    from: 'news@example.org',
+    to: `r${i}@example.org`,
+    raw: text,
+    messageId: `<m${i}@example.org>`,
+    seq: i + 1,
+    wire: Buffer.from(stuffLines(text), 'utf8'),
+    text,
+  };
+}
+
+describe('smtpTransport', () => {
+  it('sends the first message the ordinary way, then the bytes as they are; all arrive as composed', async () => {
+    const t = transport();
+    const before = { ...counts };
+    await t.open();
+    const messages = Array.from({ length: 6 }, (_, i) => message(i));
+    for (const m of messages) expect(await t.send(m)).toMatch(/^250/);
+    await t.close();
+    expect(counts.stuffedByNodemailer - before.stuffedByNodemailer).toBe(1);
+    expect(counts.asIs - before.asIs).toBe(5);
+    expect(received.map((r) => r.raw)).toEqual(messages.map((m) => m.text));
+    // One connection for the whole run: it is kept while it works.
+    expect(connections).toBe(1);
+  });
+
+  it('signs with DKIM: every message arrives signed, verifies, and is otherwise as composed', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+    });
+    const t = transport('', dkimSigner({ domainName: 'example.org', keySelector: 'enews', privateKey }));
+    const before = { ...counts };
+    await t.open();
+    const messages = [1, 2, 3].map(message);
+    for (const m of messages) await t.send(m);
+    await t.close();
+    // The first signed message goes the ordinary way, the others as the signature field plus the stuffed bytes.
+    expect(counts.asIs - before.asIs).toBe(2);
+    const resolver = async (name: string, type: string) => {
+      if (name === 'enews._domainkey.example.org' && type === 'TXT')
+        return [[`v=DKIM1; k=rsa; p=${publicKey.toString('base64')}`]];
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    };
+    for (const [i, r] of received.entries()) {
+      expect(r.raw).toMatch(/^DKIM-Signature: /);
+      expect(r.raw.slice(r.raw.indexOf('From: '))).toBe(messages[i]!.text);
+      const result = await dkimVerify(Buffer.from(r.raw), { resolver });
+      expect(result.results[0]?.status.result).toBe('pass');
+    }
+  });
+
+  it('replaces a connection after ?maxMessages=N messages, and only then', async () => {
+    const t = transport('?maxMessages=2');
+    await t.open();
+    for (let i = 0; i < 5; i++) await t.send(message(i));
+    await t.close();
+    expect(received).toHaveLength(5);
+    expect(connections).toBe(3);
+  });
+});
