@@ -20,9 +20,12 @@ describe('enews build (as staff run it)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Built issue 3 "ILO COOP eNewsUpdate No. 3" into dist/003/');
     const out = path.join(dir, 'dist', '003');
+    // The example is in English, French and Spanish: English (the default) here, the others in es/ and fr/.
     expect(readdirSync(out).sort()).toEqual([
       'email.html',
       'email.txt',
+      'es',
+      'fr',
       'manifest.json',
       'message.eml',
       'send.json',
@@ -79,6 +82,9 @@ describe('enews build (as staff run it)', () => {
         ...readdirSync(path.join(dir, 'templates/partials'))
           .sort()
           .map((f) => `templates/partials/${f}`),
+        'templates/strings/en.yaml',
+        'templates/strings/es.yaml',
+        'templates/strings/fr.yaml',
       ]);
       expect(m.inputsHash).toMatch(/^[0-9a-f]{64}$/);
       expect(m.warnings).toEqual([]);

@@ -66,7 +66,10 @@ describe('enews check --links', () => {
         `link ${base}coop/news/consorzio-copernico answers 404; fix or replace the address`,
     );
     const footer = read(dir, 'templates/partials/footer.mjml');
-    expect(r.stderr).toContain(`error: templates/partials/footer.mjml:${lineOf(footer, 'issue.view_online_url}}">')}:`);
+    // Only the English version links to archive_url's page; French and Spanish link to theirs under site.base_url.
+    expect(r.stderr).toContain(
+      `error: [en] templates/partials/footer.mjml:${lineOf(footer, 'issue.view_online_url}}">')}:`,
+    );
     expect(r.stderr).toContain(`link ${base}coop/enews/003 answers 500`);
     expect(r.stdout).toMatch(/Links: 6 addresses requested, 2 broken, 1 redirected:/);
     expect(r.stdout).toContain(`${base}coop/news/coop-champions-karim-toumi → 301 ${base}coop/news/moved`);

@@ -77,10 +77,10 @@ describe('enews check: the built email', () => {
 
   it('a template that loses the "Read more" links\' names: error at the template line', async () => {
     const dir = copyProject();
-    edit(dir, 'templates/partials/item.mjml', ' aria-label="Read more: {{title}}"', '');
+    edit(dir, 'templates/partials/item.mjml', ' aria-label="{{t "read_more_label" title=title}}"', '');
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(1);
-    const line = lineOf(read(dir, 'templates/partials/item.mjml'), '>Read more</a>');
+    const line = lineOf(read(dir, 'templates/partials/item.mjml'), '>{{t "read_more"}}</a>');
     expect(r.stderr).toContain(
       `error: templates/partials/item.mjml:${line}:27: a link reads "Read more", which says nothing out of context`,
     );
@@ -94,8 +94,8 @@ describe('enews check: the built email', () => {
     edit(
       dir,
       'templates/email.mjml',
-      '<p>Dear {{slot "name"}},</p>',
-      '<p>Dear {{slot "name"}},</p><table><tr><td>x</td></tr></table>',
+      '<p>{{t "salutation" name=(slot "name")}}</p>',
+      '<p>{{t "salutation" name=(slot "name")}}</p><table><tr><td>x</td></tr></table>',
     );
     edit(dir, 'templates/email.mjml', '<mjml lang="{{newsletter.language}}">', '<mjml>');
     const r = await enews(['check', '3'], dir);
@@ -105,7 +105,7 @@ describe('enews check: the built email', () => {
       `error: templates/partials/item.mjml:${lineOf(item, '<h3>')}:5: heading <h3> "Cooperatives provide an alternative model for the" follows <h1>: a level is skipped`,
     );
     expect(r.stderr).toContain(
-      `error: templates/email.mjml:${lineOf(read(dir, 'templates/email.mjml'), '<table>')}:39: a layout table without role="presentation"`,
+      `error: templates/email.mjml:${lineOf(read(dir, 'templates/email.mjml'), '<table>')}:55: a layout table without role="presentation"`,
     );
     expect(r.stderr).toContain('error: templates/email.mjml:1:1: the email says its language is "und"');
   });

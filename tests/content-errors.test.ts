@@ -18,10 +18,11 @@ async function check(dir: string) {
 describe('content errors', () => {
   it('YAML syntax error: file:line:column and a hint, no stack trace (subprocess)', async () => {
     const dir = copyProject();
-    edit(dir, 'issues/003.yaml', 'preheader: The future', 'preheader: "The future');
+    // The example's preheader is given per language: its English text is the line under `preheader:`.
+    edit(dir, 'issues/003.yaml', '  en: The future', '  en: "The future');
     const r = await runCli(['build', '3'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('issues/003.yaml:3:12: YAML syntax: this double quote (") is never closed');
+    expect(r.stderr).toContain('issues/003.yaml:4:7: YAML syntax: this double quote (") is never closed');
     expect(r.stderr).toContain('Close the quote or bracket on the same value, or remove it.');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(dir, 'dist'))).toBe(false);
@@ -51,7 +52,7 @@ describe('content errors', () => {
     edit(dir, 'issues/003.yaml', '  - consorzio-copernico', '  - consorzio-copernic');
     const r = await check(dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('issues/003.yaml:12:5: items.2: unknown item id "consorzio-copernic"');
+    expect(r.stderr).toContain('issues/003.yaml:28:5: items.2: unknown item id "consorzio-copernic"');
     expect(r.stderr).toContain('Closest ids in the catalog: consorzio-copernico');
   });
 
@@ -84,7 +85,8 @@ describe('content errors', () => {
       'url: https://www.example.org/coop/news/coop-future-of-work',
       'url: javascript:alert(1)',
     );
-    edit(dir2, 'issues/items.yaml', / {2}summary: >-\n {4}The six cooperatives[^\n]*\n[^\n]*\n/, '');
+    // The summary is given per language: its en:, fr: and es: lines go with it.
+    edit(dir2, 'issues/items.yaml', / {2}summary:\n {4}en: >-\n {6}The six cooperatives[^\n]*\n(?: {4}[^\n]*\n)*/, '');
     const r2 = await check(dir2);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(
@@ -102,7 +104,12 @@ describe('content errors', () => {
     async () => {
       const dir = copyProject();
       edit(dir, 'issues/items.yaml', '- id: coop-future-of-work\n', '- type: News\n');
-      edit(dir, 'issues/items.yaml', '  type: News\n  title: Cooperatives provide', '  title: Cooperatives provide');
+      edit(
+        dir,
+        'issues/items.yaml',
+        '  type: News\n  title:\n    en: Cooperatives provide',
+        '  title:\n    en: Cooperatives provide',
+      );
       edit(dir, 'issues/items.yaml', 'id: consorzio-copernico', 'id: Consorzio Copernico');
       edit(
         dir,
@@ -114,10 +121,10 @@ describe('content errors', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('issues/items.yaml:17:3: 1.id: is required but missing');
       expect(r.stderr).toContain(
-        'issues/items.yaml:25:7: item "Consorzio Copernico": id: must be lowercase letters, digits and dashes',
+        'issues/items.yaml:37:7: item "Consorzio Copernico": id: must be lowercase letters, digits and dashes',
       );
       expect(r.stderr).toContain(
-        'issues/items.yaml:42:8: item "coop-champions-karim-toumi": url: must start with https:// (got "javascript:")',
+        'issues/items.yaml:77:8: item "coop-champions-karim-toumi": url: must start with https:// (got "javascript:")',
       );
       expect(r.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(3);
 
@@ -131,10 +138,10 @@ describe('content errors', () => {
       const r2 = await check(dir2);
       expect(r2.code).toBe(1);
       expect(r2.stderr).toContain(
-        'issues/003.yaml:12:14: item "coop-champions-karim-toumi": ' +
+        'issues/003.yaml:28:14: item "coop-champions-karim-toumi": ' +
           'summary: contains an invisible text-direction override character',
       );
-      expect(r2.stderr).toContain('issues/003.yaml:13:5: items.2: must be an item id (text) or a block with "id:"');
+      expect(r2.stderr).toContain('issues/003.yaml:29:5: items.2: must be an item id (text) or a block with "id:"');
       expect(r2.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(2);
     },
   );
@@ -171,12 +178,12 @@ describe('content errors', () => {
     const r = await check(dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'templates/email.mjml:33:5: Handlebars: {{/if}} does not match {{#each}} opened at line 31',
+      'templates/email.mjml:35:5: Handlebars: {{/if}} does not match {{#each}} opened at line 33',
     );
     const dir2 = copyProject();
     edit(dir2, 'templates/email.mjml', '{{> header}}', '{{> headr}}');
     const r2 = await check(dir2);
-    expect(r2.stderr).toContain('templates/email.mjml:22:5: Handlebars: The partial headr could not be found');
+    expect(r2.stderr).toContain('templates/email.mjml:24:5: Handlebars: The partial headr could not be found');
     const dir3 = copyProject();
     edit(dir3, 'templates/partials/item.mjml', '>{{title}}</a>', '>{{titel}}</a>');
     const r3 = await check(dir3);

@@ -337,7 +337,7 @@ describe('enews preview', () => {
     const error = page.locator('#error');
     const errorText = () => page.locator('#error-text').innerText();
 
-    write(dir, 'issues/003.yaml', original003.replace('preheader: The future', 'preheader: "The future'));
+    write(dir, 'issues/003.yaml', original003.replace('  en: The future', '  en: "The future'));
     await error.waitFor({ state: 'visible', timeout: 5000 });
     await expect.poll(errorText).toMatch(/issues\/003\.yaml:\d+:\d+: YAML syntax/);
     // The last good version stays on screen, marked as such.
@@ -347,11 +347,16 @@ describe('enews preview', () => {
     write(dir, 'issues/003.yaml', original003.replace('- consorzio-copernico', '- consorzio-copernic'));
     await expect
       .poll(errorText, { timeout: 5000 })
-      .toMatch(/issues\/003\.yaml:12:\d+: items\.2: unknown item id "consorzio-copernic"/);
+      .toMatch(/issues\/003\.yaml:28:\d+: items\.2: unknown item id "consorzio-copernic"/);
     expect(await errorText()).toContain('consorzio-copernico');
 
     write(dir, 'issues/003.yaml', original003);
-    edit(dir, 'templates/email.mjml', '<p>Dear {{slot "name"}},</p>', '<p>Dear {{slot "name"}},</p>{{#if}}');
+    edit(
+      dir,
+      'templates/email.mjml',
+      '<p>{{t "salutation" name=(slot "name")}}</p>',
+      '<p>{{t "salutation" name=(slot "name")}}</p>{{#if}}',
+    );
     await expect.poll(errorText, { timeout: 5000 }).toMatch(/templates\/email\.mjml:\d+/);
 
     edit(dir, 'templates/email.mjml', '{{#if}}', '');

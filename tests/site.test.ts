@@ -86,6 +86,8 @@ beforeAll(async () => {
   expect(r.stdout).toBe(
     'Wrote the archive of 3 issues (No. 1 to No. 3) to site/\n' +
       '  index.html, feed.xml, feed.json, sitemap.xml, robots.txt and 3 issue pages (001/index.html…)\n' +
+      '  fr/ (French): index.html, feed.xml, feed.json and 3 issue pages (fr/001/index.html…)\n' +
+      '  es/ (Spanish): index.html, feed.xml, feed.json and 3 issue pages (es/001/index.html…)\n' +
       `Publish the folder at ${BASE} (any static web host).\n`,
   );
   expect(r.code).toBe(0);
@@ -146,13 +148,26 @@ describe('enews site: the archive of issues 1-3', () => {
   });
 
   it('puts each issue at the path its archive_url names, and the web version is its body', () => {
+    // The example is in English, French and Spanish: each other language has its archive in its folder.
     expect(Object.keys(tree(siteDir))).toEqual([
       '.enews-site',
       '001/index.html',
       '002/index.html',
       '003/index.html',
+      'es/001/index.html',
+      'es/002/index.html',
+      'es/003/index.html',
+      'es/feed.json',
+      'es/feed.xml',
+      'es/index.html',
       'feed.json',
       'feed.xml',
+      'fr/001/index.html',
+      'fr/002/index.html',
+      'fr/003/index.html',
+      'fr/feed.json',
+      'fr/feed.xml',
+      'fr/index.html',
       'index.html',
       'robots.txt',
       'sitemap.xml',
@@ -193,8 +208,9 @@ describe('enews site: the archive of issues 1-3', () => {
         const email = read(dir, `dist/${rel === 'index.html' ? '003' : rel.slice(0, 3)}/email.html`);
         for (const ref of refs) {
           if (/^https?:/.test(ref.raw)) {
-            // Absolute: the canonical address, or a link or image the email itself has (never a page of the site).
-            if (ref.tag === 'link') expect(ref.rel, ref.raw).toBe('canonical');
+            // Absolute: the canonical address and the same page in the other languages (hreflang: search
+            // engines want them absolute), or a link or image the email itself has (never a page of the site).
+            if (ref.tag === 'link') expect(['canonical', 'alternate'], ref.raw).toContain(ref.rel);
             else expect(email, `${rel}: ${ref.raw}`).toContain(`"${ref.raw}"`);
             continue;
           }
@@ -284,7 +300,7 @@ describe('enews site: the archive of issues 1-3', () => {
   it('holds no personal data: no subscriber name, address or token anywhere under site/', () => {
     const token = sealToken(SECRET, 'enews.coop.example.org', 'zoe.martin@example.org');
     const files = Object.keys(tree(siteDir));
-    expect(files).toHaveLength(9);
+    expect(files).toHaveLength(21);
     for (const f of files) {
       const text = read(siteDir, f);
       for (const personal of ['Zoë', 'Martin', 'zoe.martin', token, '?t=', '/unsubscribe', 'mailto:']) {

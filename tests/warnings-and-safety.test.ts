@@ -6,10 +6,11 @@ describe('warnings from check and build', () => {
   it('HTML over 102 KB (Gmail clips it)', async () => {
     const dir = copyProject();
     const long = 'Cooperatives share. '.repeat(5500);
-    edit(dir, 'issues/items.yaml', /summary: >-\n {4}On 5 April[^\n]*\n[^\n]*\n/, `summary: "${long}"\n`);
+    // The English summary (the example gives it per language): only the English email is too long.
+    edit(dir, 'issues/items.yaml', / {4}en: >-\n {6}On 5 April[^\n]*\n[^\n]*\n/, `    en: "${long}"\n`);
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: the HTML is 1\d\d\.\d KB; Gmail clips mail over 102 KB/);
+    expect(r.stderr).toMatch(/warning: \[en\] the HTML is 1\d\d\.\d KB; Gmail clips mail over 102 KB/);
   });
 
   it('an image without alt text, with the catalog line', async () => {
@@ -72,8 +73,8 @@ describe('hostile content is escaped, never executed', () => {
     edit(
       dir,
       'issues/items.yaml',
-      'title: Cooperatives provide an alternative model for the future of work',
-      `title: '<script>alert("x")</script> "quoted" {{newsletter.title}}'`,
+      'en: Cooperatives provide an alternative model for the future of work',
+      `en: '<script>alert("x")</script> "quoted" {{newsletter.title}}'`,
     );
     const r = await enews(['build', '3'], dir);
     expect(r.code).toBe(0);
@@ -90,9 +91,9 @@ describe('hostile content is escaped, never executed', () => {
       edit(
         dir,
         'issues/003.yaml',
-        /intro: \|\n( {2}.*\n)+/,
-        'intro: |\n  **Welcome** to [our site](https://www.example.org/coop) and ' +
-          '[bad](javascript:alert(1)).\n\n  <img src=x onerror="alert(1)"> <b>bold</b>\n',
+        / {2}en: \|\n( {4}.*\n)+/,
+        '  en: |\n    **Welcome** to [our site](https://www.example.org/coop) and ' +
+          '[bad](javascript:alert(1)).\n\n    <img src=x onerror="alert(1)"> <b>bold</b>\n',
       );
       const r = await enews(['build', '3'], dir);
       expect(r.code).toBe(0);
@@ -109,12 +110,7 @@ describe('hostile content is escaped, never executed', () => {
 
   it('a subject with a line break (header injection) is refused', async () => {
     const dir = copyProject();
-    edit(
-      dir,
-      'issues/003.yaml',
-      'preheader: The future',
-      'subject: "Hello\\r\\nBcc: victim@example.com"\npreheader: The future',
-    );
+    edit(dir, 'issues/003.yaml', 'preheader:\n', 'subject: "Hello\\r\\nBcc: victim@example.com"\npreheader:\n');
     const r = await enews(['build', '3'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/issues\/003\.yaml:\d+:\d+: subject: must be a single line/);
@@ -122,10 +118,10 @@ describe('hostile content is escaped, never executed', () => {
 
   it('content cannot forge a recipient slot (private-use characters are refused)', async () => {
     const dir = copyProject();
-    edit(dir, 'issues/003.yaml', /preheader: .*\n/, 'preheader: "The \\uE000email\\uE001 future"\n');
+    edit(dir, 'issues/003.yaml', / {2}en: The future.*\n/, '  en: "The \\uE000email\\uE001 future"\n');
     const r = await enews(['build', '3'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/issues\/003\.yaml:\d+:\d+: preheader: contains a private-use character/);
+    expect(r.stderr).toMatch(/issues\/003\.yaml:\d+:\d+: preheader\.en: contains a private-use character/);
   });
 
   it('a text-direction override in content (spoofing) is refused with its place', async () => {

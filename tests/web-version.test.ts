@@ -49,7 +49,11 @@ beforeAll(async () => {
 describe('enews build: web.html', () => {
   it('is written beside the email and covered by the manifest, like every output', () => {
     const m = JSON.parse(read(dir, 'dist/003/manifest.json'));
-    expect(Object.keys(m.outputs).sort()).toEqual(['email.html', 'email.txt', 'message.eml', 'send.json', 'web.html']);
+    // The example is in English, French and Spanish: each other language's files are in its folder.
+    const files = ['email.html', 'email.txt', 'message.eml', 'send.json', 'web.html'];
+    expect(Object.keys(m.outputs).sort()).toEqual(
+      [...files, ...files.map((f) => `es/${f}`), ...files.map((f) => `fr/${f}`)].sort(),
+    );
     expect(m.outputs['web.html']).toBe(sha256(readFileSync(path.join(dir, 'dist/003/web.html'))));
     expect(m.sizes['web.html']).toBe(Buffer.byteLength(web));
     expect(m.summary).toBe(

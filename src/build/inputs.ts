@@ -1,17 +1,21 @@
 /**
  * What a build depends on, decided in one place for `build` (which records
  * it in the manifest) and `send` (which checks it before sending): the
- * issue, the catalog items it uses, the newsletter fields and the
- * templates. Content is hashed as its parsed value, not as file text, so
- * a comment, a reordered catalog or next month's items never block the
- * send of an approved issue, while any change that could alter a byte of
- * what subscribers get still does. A new kind of input (a strings file, a
- * web template) is one more entry here. The web version (web.html) is the
- * same templates and content rendered with `web` set, so it adds none; the
- * archive's own templates (templates/site/) are read by `enews site` only,
- * never by a build, so restyling the archive leaves every build sendable.
+ * issue, the catalog items it uses, the newsletter fields, the templates and
+ * the strings file of each language. Content is hashed as its parsed value,
+ * not as file text, so a comment, a reordered catalog or next month's items
+ * never block the send of an approved issue, while any change that could
+ * alter a byte of what subscribers get still does; the issue and the items
+ * hold every language of their texts, so a changed translation is a change.
+ * A new kind of input is one more entry here. The web version (web.html) is
+ * the same templates and content rendered with `web` set, so it adds none;
+ * the archive's own templates (templates/site/) and the strings' `site:` and
+ * `unsubscribe_page:` sections are read by `enews site` and `enews serve`
+ * only, never by a build, so rewording the archive leaves every build sendable.
  */
+import { parse } from 'yaml';
 import type { Issue, Item, Newsletter } from '../content/schema.js';
+import { SECTIONS } from '../render/strings.js';
 import type { TemplateSet } from '../render/templates.js';
 import { templateInputName } from '../project/templates.js';
 import { relative, sha256 } from './hash.js';
@@ -19,10 +23,13 @@ import { relative, sha256 } from './hash.js';
 export interface BuildSources {
   root: string;
   newsletter: { file: string; value: Newsletter };
+  /** The issue file as written: every language of each text. */
   issue: { file: string; value: Issue };
   /** The catalog entries the issue uses, as they are in the catalog (overrides live in the issue). */
   items: Array<{ file: string; item: Item }>;
   templates: TemplateSet;
+  /** The strings file of each language (render/strings.ts), as text; empty when it is missing. */
+  strings: Array<{ file: string; text: string }>;
 }
 
 /**
@@ -45,8 +52,27 @@ export function buildInputs(s: BuildSources): BuildInputs {
       templateInputName(s.root, t.file),
       sha256(t.source),
     ]),
+    ...s.strings.map(({ file, text }): [string, string] => [templateInputName(s.root, file), stringsHash(text)]),
   ];
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * A strings file as the email reads it: its parsed value without the archive's and the unsubscribe
+ * page's sections, which a build never reads (rewording them must not make a build stale). A file
+ * that is not YAML any more hashes as its text, which no build recorded: it reads as "edited".
+ */
+function stringsHash(text: string): string {
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch {
+    return sha256(text);
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    value = Object.fromEntries(Object.entries(value).filter(([k]) => !(SECTIONS as readonly string[]).includes(k)));
+  }
+  return sha256(canonicalJson(value ?? null));
 }
 
 /** One hash over all inputs: the identity of the build in journals and Message-IDs. */

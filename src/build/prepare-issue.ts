@@ -1,8 +1,10 @@
 /**
- * load → validate → render → sample, for one issue. `check`, `build`,
- * `preview` and the screenshots all go through here, so there is exactly one
- * rendering path. The web version is the same path with `web` set in the view
- * (render/web-version.ts).
+ * load → validate → render → sample, for one issue, in each of the newsletter's languages.
+ * `check`, `build`, `preview` and the screenshots all go through here, so there is exactly one
+ * rendering path. Everything is loaded once (content, templates, strings) and MJML is imported
+ * once; each language is then a render of its own: its content (content/translations.ts), its
+ * strings, its email, web version, sample and checks. The web version is the same path with `web`
+ * set in the view (render/web-version.ts).
  */
 import { EnewsError, ExitCode, type Problem } from '../errors.js';
 import {
@@ -11,13 +13,15 @@ import {
   loadIssue,
   loadNewsletter,
   resolveItems,
-  type LoadedCatalog,
   type LoadedIssue,
-  type LoadedNewsletter,
 } from '../content/load.js';
-import type { Issue, Item, Newsletter } from '../content/schema.js';
-import { locate, parseYaml } from '../content/yaml-file.js';
+import type { Item, LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
+import { textDirection } from '../content/languages.js';
+import { localizeContent, translationProblems, type ContentSources } from '../content/translations.js';
+import { locate } from '../content/yaml-file.js';
 import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
+import { languageFolder } from '../render/site-urls.js';
+import { loadStrings, Translator, type Strings } from '../render/strings.js';
 import { loadTemplates, type TemplateSet } from '../render/templates.js';
 import { buildViewModel, typeSlug } from '../render/view-model.js';
 import { renderWebVersion, type WebVersion } from '../render/web-version.js';
@@ -26,21 +30,43 @@ import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { addressKey } from '../util/email-address.js';
 import type { StaticChecks } from '../checks/index.js';
+import { mergeFindings } from './findings.js';
 import { buildInputs, inputsHash as hashOf, type BuildInputs } from './inputs.js';
+
+/** One language's render of the issue. */
+export interface PreparedLanguage {
+  /** Its tag (fr), as newsletter.yaml lists it. */
+  language: string;
+  /** Where its files go, in the build folder and the archive: '' for the default language, `fr/`… */
+  folder: string;
+  dir: 'ltr' | 'rtl';
+  /** The newsletter, issue and items in this language: what its email shows. */
+  newsletter: Newsletter;
+  issue: LocalIssue;
+  items: LocalItem[];
+  rendered: RenderedIssue;
+  sample: { recipient: Recipient; html: string; text: string; eml: string };
+  web: WebVersion;
+  /** This language's findings; the issue's `warnings` merges those of every language. */
+  warnings: Warning[];
+  checks: Omit<StaticChecks, 'findings'>;
+}
 
 export interface PreparedIssue {
   root: string;
   number: number;
+  /** From here to `web`: the default language's render, as before there were several languages. */
   newsletter: Newsletter;
-  issue: Issue;
-  items: Item[];
+  issue: LocalIssue;
+  items: LocalItem[];
   rendered: RenderedIssue;
-  /** What the result depends on (see inputs.ts), for the manifest. */
+  /** What the result depends on (see inputs.ts), for the manifest: every language's. */
   inputs: BuildInputs;
   inputsHash: string;
   /**
    * What a reviewer should know, with file:line: the content warnings and the findings of the
    * checks on the built email (src/checks), those with severity 'error' stopping check and build.
+   * With several languages, a finding that is not the same in all of them names its language.
    */
   warnings: Warning[];
   /** What the checks on the built email found besides `warnings`: client support, and inputs for --links and --axe. */
@@ -48,6 +74,8 @@ export interface PreparedIssue {
   sample: { recipient: Recipient; html: string; text: string; eml: string };
   /** The public web version (web.html), from the same templates and items, filled for nobody. */
   web: WebVersion;
+  /** Every language's render, the default first (the same render as the fields above). */
+  languages: PreparedLanguage[];
 }
 
 export async function prepareIssue(root: string, number: number): Promise<PreparedIssue> {
@@ -69,12 +97,14 @@ export async function prepareIssue(root: string, number: number): Promise<Prepar
   const catalog = attempt(() => loadCatalog(paths));
   const loaded = attempt(() => loadIssue(paths, number));
   const templates = attempt(() => loadTemplates(paths.templatesDir));
+  const strings = nl && attempt(() => loadStrings(paths.templatesDir, nl.languages));
   const items = catalog && loaded ? attempt(() => resolveItems(loaded, catalog)) : undefined;
   if (items && loaded && templates) problems.push(...missingItemPartials(items, loaded, templates));
-  if (problems.length > 0 || !nl || !catalog || !loaded || !templates || !items) {
+  if (nl && catalog && loaded && items) problems.push(...translationProblems({ nl, loaded, catalog, items }));
+  if (problems.length > 0 || !nl || !catalog || !loaded || !templates || !items || !strings) {
     throw new EnewsError('invalid-content', `Issue ${number} cannot be built`, { problems });
   }
-  return render(root, number, nl, catalog, loaded, templates, items);
+  return render(root, number, { nl, catalog, loaded, items }, templates, strings);
 }
 
 /** Each item type needs its partial; say which item needs which file, at the item's line. */
@@ -103,63 +133,87 @@ function withSummary(p: Problem, err: EnewsError): Problem {
 async function render(
   root: string,
   number: number,
-  nl: LoadedNewsletter,
-  catalog: LoadedCatalog,
-  loaded: LoadedIssue,
+  content: ContentSources,
   templates: TemplateSet,
-  items: Item[],
+  strings: Strings,
 ): Promise<PreparedIssue> {
-  const { newsletter } = nl;
-  const view = buildViewModel(newsletter, loaded.issue, items);
-  const rendered = await renderIssue(view, templates);
-  const web = await renderWebVersion(newsletter, loaded.issue, items, templates);
+  const { nl, loaded, catalog } = content;
   const used = loaded.issue.items.map((ref) => catalog.items.get(typeof ref === 'string' ? ref : ref.id)!);
   const inputs = buildInputs({
     root,
-    newsletter: { file: nl.input.file, value: newsletter },
+    newsletter: { file: nl.input.file, value: nl.newsletter },
     issue: { file: loaded.input.file, value: loaded.issue },
     items: used.map((c) => ({ file: c.location.file, item: c.item })),
     templates,
+    strings: [...strings.values()].map((s) => ({ file: s.file, text: s.text })),
   });
   const inputsHash = hashOf(inputs);
-  const sample = renderSample(newsletter, loaded.issue, rendered, inputsHash);
-  const warnings = collectWarnings({
-    newsletter,
-    newsletterFile: nl.input.file,
-    newsletterLogo: newsletter.logo ? locate(parseYaml(nl.input.file, nl.input.text), ['logo']) : undefined,
-    loaded,
-    catalog,
-    items,
-    html: sample.html,
-  });
-  warnings.push(...web.warnings);
   // The checks' libraries (caniemail data, CSS parser) load only here, never on the send path.
   const { runStaticChecks } = await import('../checks/index.js');
-  const checks = await runStaticChecks({
-    newsletter,
-    newsletterFile: nl.input.file,
-    newsletterText: nl.input.text,
-    loaded,
-    catalog,
-    items,
-    templates,
-    view,
-    html: sample.html,
-  });
-  warnings.push(...checks.findings);
+  const languages: PreparedLanguage[] = [];
+  for (const language of nl.languages) {
+    const tr = new Translator(strings.get(language)!);
+    const local = localizeContent(content, language, tr.has('fallback_name') ? tr.t('fallback_name') : undefined);
+    const { newsletter, issue, items } = local;
+    const view = buildViewModel(newsletter, issue, items, tr);
+    const rendered = await renderIssue(view, templates);
+    const web = await renderWebVersion(newsletter, issue, items, templates, tr);
+    const sample = renderSample(newsletter, issue, rendered, inputsHash);
+    const warnings = [
+      ...local.gaps,
+      ...collectWarnings({
+        newsletter,
+        newsletterFile: nl.input.file,
+        newsletterLogo: newsletter.logo ? locate(nl.src, ['logo']) : undefined,
+        loaded,
+        catalog,
+        items,
+        html: sample.html,
+      }),
+      ...web.warnings,
+    ];
+    const checks = await runStaticChecks({
+      newsletter,
+      newsletterFile: nl.input.file,
+      newsletterText: nl.input.text,
+      loaded,
+      catalog,
+      items,
+      templates,
+      view,
+      html: sample.html,
+      clientSupport: languages.length === 0,
+    });
+    warnings.push(...checks.findings);
+    languages.push({
+      language,
+      folder: languageFolder(language, nl.languages[0]!),
+      dir: textDirection(language),
+      newsletter,
+      issue,
+      items,
+      rendered,
+      sample,
+      web,
+      warnings,
+      checks: { support: checks.support, links: checks.links, marked: checks.marked },
+    });
+  }
+  const main = languages[0]!;
   return {
     root,
     number,
-    newsletter,
-    issue: loaded.issue,
-    items,
-    rendered,
+    newsletter: main.newsletter,
+    issue: main.issue,
+    items: main.items,
+    rendered: main.rendered,
     inputs,
     inputsHash,
-    warnings,
-    checks: { support: checks.support, links: checks.links, marked: checks.marked },
-    sample,
-    web,
+    warnings: mergeFindings(languages.map((l) => ({ language: l.language, findings: l.warnings }))),
+    checks: main.checks,
+    sample: main.sample,
+    web: main.web,
+    languages,
   };
 }
 
@@ -167,7 +221,7 @@ async function render(
  * The sample is filled without the unsubscribe secret and dated on the
  * issue's date, so a build depends on its inputs only and is reproducible.
  */
-function renderSample(newsletter: Newsletter, issue: Issue, rendered: RenderedIssue, inputsHash: string) {
+function renderSample(newsletter: Newsletter, issue: LocalIssue, rendered: RenderedIssue, inputsHash: string) {
   const { name, email } = newsletter.sample_recipient;
   const recipient: Recipient = { email, key: addressKey(email), name, fields: {} };
   const skeleton: MessageSkeleton = buildSkeleton(newsletter, rendered, { contentHash: inputsHash });

@@ -1,8 +1,9 @@
 /**
  * Reads a build back for sending and proves it is still what reviewers saw:
- * the output files match the manifest, and what the render depends on (see
- * inputs.ts: the issue, the items it uses, the newsletter fields, the
- * templates) still hashes to what the build was made from.
+ * the output files match the manifest (every language's: the manifest hashes
+ * them all), and what the render depends on (see inputs.ts: the issue, the
+ * items it uses, the newsletter fields, the templates, the strings of each
+ * language) still hashes to what the build was made from.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,8 +16,10 @@ import {
   type ContentPaths,
   type LoadedNewsletter,
 } from '../content/load.js';
-import type { Item } from '../content/schema.js';
+import { newsletterLanguages } from '../content/languages.js';
+import type { Item, Newsletter } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
+import { stringsFileFor } from '../render/strings.js';
 import { templateFiles, type TemplateFile, type TemplateSet } from '../render/templates.js';
 import { relative, sha256 } from './hash.js';
 import { buildInputs, inputsHash, type BuildSources } from './inputs.js';
@@ -25,7 +28,36 @@ import { manifestSchema, sendFileSchema, type Manifest } from './write-build.js'
 export interface BuiltIssue {
   dir: string;
   manifest: Manifest;
+  /** The default language's render (send.json at the top of the build). */
   rendered: RenderedIssue;
+  /** Every language's render, the default first; one entry for a build made before languages. */
+  languages: BuiltLanguage[];
+}
+
+/** One language of a build, as the send needs it. */
+export interface BuiltLanguage {
+  language: string;
+  /** Its folder in the build: '' for the default, `fr/`… */
+  folder: string;
+  dir: 'ltr' | 'rtl';
+  /** Its send.json. */
+  rendered: RenderedIssue;
+  /** The newsletter's title and the greeting's word in this language, as built; null for builds before languages. */
+  title: string | null;
+  fallback_name: string | null;
+}
+
+/**
+ * The newsletter as a language's messages go out: `newsletter` (newsletter.yaml, unchanged since the
+ * build: readBuild proved it) with the build's title and greeting word for that language.
+ */
+export function newsletterFor(newsletter: Newsletter, built: BuiltLanguage): Newsletter {
+  return {
+    ...newsletter,
+    language: built.language,
+    title: built.title ?? newsletter.title,
+    fallback_name: built.fallback_name ?? newsletter.fallback_name,
+  };
 }
 
 export function readBuild(root: string, number: number, dir: string): BuiltIssue {
@@ -41,8 +73,29 @@ export function readBuild(root: string, number: number, dir: string): BuiltIssue
       },
     );
   }
-  const send = parseJson(path.join(dir, 'send.json'), sendFileSchema, rebuild);
-  return { dir, manifest, rendered: send };
+  const languages: BuiltLanguage[] = Object.entries(manifest.languages ?? {}).map(([language, l]) => ({
+    language,
+    folder: l.folder,
+    dir: l.dir,
+    rendered: parseJson(path.join(dir, l.folder, 'send.json'), sendFileSchema, rebuild),
+    title: l.title,
+    fallback_name: l.fallback_name,
+  }));
+  if (languages.length === 0) {
+    // A build from before languages: its one language is newsletter.yaml's.
+    const rendered = parseJson(path.join(dir, 'send.json'), sendFileSchema, rebuild);
+    const language = manifest.language ?? currentLanguage(root);
+    languages.push({ language, folder: '', dir: 'ltr', rendered, title: null, fallback_name: null });
+  }
+  return { dir, manifest, rendered: languages[0]!.rendered, languages };
+}
+
+function currentLanguage(root: string): string {
+  try {
+    return new SourceReader(root).newsletter().newsletter.language;
+  } catch {
+    return 'en';
+  }
 }
 
 /** The manifest of the build of issue `number` in `dir`; `fix` says what to do when there is none or it is damaged. */
@@ -145,6 +198,7 @@ function currentSources(
     issue: { file: issue.input.file, value: issue.issue },
     items,
     templates: reader.templates(),
+    strings: reader.strings(newsletterLanguages(nl.newsletter)),
   };
   return { sources, invalidItems: new Set(ids.filter((id) => found.get(id) && !found.get(id)!.item)) };
 }
@@ -159,6 +213,7 @@ export class SourceReader {
   private loaded: LoadedNewsletter | { error: unknown } | undefined;
   private texts: TemplateSet | undefined;
   private readonly items = new Map<string, { item: Item | null; file: string } | null>();
+  private readonly stringTexts = new Map<string, string>();
 
   constructor(root: string) {
     this.paths = contentPaths(root);
@@ -191,6 +246,19 @@ export class SourceReader {
   templates(): TemplateSet {
     this.texts ??= rawTemplates(this.paths.templatesDir);
     return this.texts;
+  }
+
+  /** Each language's strings file as text, unchecked like the templates; a missing one reads as empty. */
+  strings(languages: readonly string[]): Array<{ file: string; text: string }> {
+    return languages.map((language) => {
+      const file = stringsFileFor(this.paths.templatesDir, language);
+      let text = this.stringTexts.get(file);
+      if (text === undefined) {
+        text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+        this.stringTexts.set(file, text);
+      }
+      return { file, text };
+    });
   }
 }
 

@@ -3,6 +3,10 @@
  * message.eml, and web.html, the public web version), the manifest, and
  * send.json, the pre-split render that `enews send` personalises, so what is
  * sent (and what `enews site` publishes) is what was built and reviewed.
+ * The default language's files are where they always were; every other
+ * language's are the same files in dist/NNN/<lang>/. One manifest covers
+ * them all: its `outputs` hash every file (`fr/email.html` too), so whatever
+ * verifies a build verifies every language.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +20,21 @@ import type { PreparedIssue } from './prepare-issue.js';
 export const MANIFEST_VERSION = 1;
 
 const slotTemplate = z.object({ chunks: z.array(z.string()), slots: z.array(z.string()) });
+
+/** What the manifest says about one language: where its files are, and what the send and the archive need of it. */
+const builtLanguageSchema = z.object({
+  /** Its folder inside the build: '' for the default language, `fr/`… */
+  folder: z.string(),
+  dir: z.enum(['ltr', 'rtl']),
+  subject: z.string(),
+  preheader: z.string().nullable(),
+  /** The intro's first paragraph as text, for the archive and the feeds. */
+  summary: z.string(),
+  /** The newsletter's title in this language (the List-Id phrase, the archive's name). */
+  title: z.string(),
+  /** The greeting's word for a subscriber without a name, in this language. */
+  fallback_name: z.string(),
+});
 
 /** Shapes of the build files, checked when `send` reads them back. */
 export const manifestSchema = z.object({
@@ -32,8 +51,16 @@ export const manifestSchema = z.object({
   inputs: z.record(z.string(), z.string()),
   inputsHash: z.string(),
   outputs: z.record(z.string(), z.string()),
+  /** The default language, whose files are at the top of the build. Builds before languages lack it. */
+  language: z.string().optional(),
+  /** Every language of the build, the default first. Builds before languages lack it (one language). */
+  languages: z.record(z.string(), builtLanguageSchema).optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestLanguage = z.infer<typeof builtLanguageSchema>;
+
+/** The files of each language of a build, in its folder. */
+export const LANGUAGE_FILES = ['email.html', 'email.txt', 'message.eml', 'send.json', 'web.html'] as const;
 
 export const sendFileSchema = z.object({
   subject: z.string(),
@@ -52,14 +79,18 @@ export interface BuildResult {
 }
 
 export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
-  const send: RenderedIssue = p.rendered;
-  const files: Record<string, string> = {
-    'email.html': p.sample.html,
-    'email.txt': p.sample.text,
-    'message.eml': p.sample.eml,
-    'send.json': JSON.stringify(sendFileSchema.parse(send)),
-    'web.html': p.web.html,
-  };
+  const files: Record<string, string> = {};
+  for (const l of p.languages) {
+    const send: RenderedIssue = l.rendered;
+    const content: Record<(typeof LANGUAGE_FILES)[number], string> = {
+      'email.html': l.sample.html,
+      'email.txt': l.sample.text,
+      'message.eml': l.sample.eml,
+      'send.json': JSON.stringify(sendFileSchema.parse(send)),
+      'web.html': l.web.html,
+    };
+    for (const [name, text] of Object.entries(content)) files[`${l.folder}${name}`] = text;
+  }
   const manifest: Manifest = {
     manifest: MANIFEST_VERSION,
     number: p.number,
@@ -73,13 +104,28 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     inputs: p.inputs,
     inputsHash: p.inputsHash,
     outputs: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256(text)])),
+    language: p.languages[0]!.language,
+    languages: Object.fromEntries(
+      p.languages.map((l): [string, ManifestLanguage] => [
+        l.language,
+        {
+          folder: l.folder,
+          dir: l.dir,
+          subject: l.rendered.subject,
+          preheader: l.rendered.preheader,
+          summary: l.web.summary,
+          title: l.newsletter.title,
+          fallback_name: l.newsletter.fallback_name,
+        },
+      ]),
+    ),
   };
   files['manifest.json'] = JSON.stringify(manifest, null, 2) + '\n';
-  mkdirSync(dir, { recursive: true });
   // Write each file beside its target and rename, so a reviewer never opens a half-written file;
   // the manifest goes last, so a build interrupted midway cannot be sent.
   for (const [name, text] of Object.entries(files)) {
     const target = path.join(dir, name);
+    mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(`${target}.tmp`, text);
     renameSync(`${target}.tmp`, target);
   }
@@ -96,5 +142,6 @@ function plainWarning(root: string, w: Warning): Manifest['warnings'][number] {
     code: w.code,
     message: w.message,
     ...(loc ? { location: `${relative(root, loc.file)}${loc.line ? `:${loc.line}` : ''}` } : {}),
+    ...(w.language ? { language: w.language } : {}),
   };
 }

@@ -15,7 +15,21 @@ import { type EmailDoc, isHidden, textContent } from './email-doc.js';
 export const MIN_FONT_PX = 12;
 
 /** Link texts that say nothing once read out of context, as screen readers list links. */
-const VAGUE = /^(read more|more|click here|here|learn more|continue reading|details|link|this|go|view|see more)\W*$/i;
+/**
+ * Link texts that say nothing alone, in the languages enews ships strings for (English, French,
+ * Spanish) and Arabic, so a template that loses its aria-label is caught in every version.
+ */
+const VAGUE = new RegExp(
+  '^(' +
+    [
+      'read more|more|click here|here|learn more|continue reading|details|link|this|go|view|see more',
+      'lire la suite|en savoir plus|plus|cliquez ici|ici|voir plus|détails|lien',
+      'leer más|más|más información|haga clic aquí|haz clic aquí|aquí|ver más|seguir leyendo|detalles|enlace',
+      'اقرأ المزيد|المزيد|اضغط هنا|هنا',
+    ].join('|') +
+    ')[\\s.!…:>»«]*$',
+  'iu',
+);
 
 export function checkAccessibility(doc: EmailDoc, ctx: CheckContext): Warning[] {
   return [

@@ -1,5 +1,5 @@
 /** What every check may need to name a place: the content files with their lines, and the templates. */
-import type { LoadedCatalog, LoadedIssue } from '../content/load.js';
+import { catalogEntrySource, type LoadedCatalog, type LoadedIssue } from '../content/load.js';
 import type { Item, Newsletter } from '../content/schema.js';
 import { locate, parseYaml, type YamlSource } from '../content/yaml-file.js';
 import type { Location } from '../errors.js';
@@ -61,16 +61,13 @@ export function checkContext(input: CheckInput): CheckContext {
   };
 }
 
-/** The line of one field of a catalog item, found in the file that defines it. */
+/**
+ * The line of one field of a catalog item, found in the file that defines it (parsed once per
+ * build, not once per link: the checks run for each language).
+ */
 function catalogField(catalog: LoadedCatalog, id: string, field: string[]): Location | undefined {
-  const file = catalog.items.get(id)?.location.file;
-  const input = catalog.inputs.find((i) => i.file === file);
-  if (!input) return undefined;
-  const src = parseYaml(input.file, input.text);
-  const value = src.doc.toJS() as unknown;
-  if (!Array.isArray(value)) return locate(src, field);
-  const i = value.findIndex((v) => (v as { id?: unknown })?.id === id);
-  return i < 0 ? undefined : locate(src, [i, ...field]);
+  const entry = catalogEntrySource(catalog, id);
+  return entry ? locate(entry.src, [...entry.at, ...field]) : undefined;
 }
 
 export function mjmlFiles(set: TemplateSet): TemplateFile[] {

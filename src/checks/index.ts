@@ -8,6 +8,7 @@ import { EnewsError, type Location } from '../errors.js';
 import { locate } from '../content/yaml-file.js';
 import { renderHtml } from '../render/render-issue.js';
 import { escapeHtml, fillSlots } from '../render/slots.js';
+import type { TemplateSet } from '../render/templates.js';
 import type { ViewModel } from '../render/view-model.js';
 import type { Warning } from '../render/warnings.js';
 import { checkAccessibility } from './accessibility.js';
@@ -35,13 +36,23 @@ export interface StaticChecks {
   marked: { html: string; sites: Location[] };
 }
 
-export async function runStaticChecks(input: CheckInput & { view: ViewModel; html: string }): Promise<StaticChecks> {
+/**
+ * `input` is one language's email (its newsletter, items and view in that language). Client support
+ * depends on the templates' markup, not on the words, so it is worked out for one language only
+ * (`clientSupport: false` for the others): it is the slowest of these checks.
+ */
+export async function runStaticChecks(
+  input: CheckInput & { view: ViewModel; html: string; clientSupport?: boolean },
+): Promise<StaticChecks> {
   const ctx = checkContext(input);
-  const { clients, problems } = resolveClients(ctx);
+  const support = input.clientSupport !== false;
+  const { clients, problems } = support ? resolveClients(ctx) : { clients: [], problems: [] };
   if (problems.length > 0) {
     throw new EnewsError('invalid-content', `${input.newsletterFile} is not valid`, { problems });
   }
-  const marked = markTemplates(input.templates);
+  const shared = markedTemplates(input.templates);
+  // Each language adds its own intro's place; the marked templates themselves are shared.
+  const marked = { templates: shared.templates, sites: [...shared.sites] };
   const intro = marked.sites.push(locate(input.loaded.src, ['intro'])) - 1;
   const view: ViewModel = {
     ...input.view,
@@ -51,10 +62,21 @@ export async function runStaticChecks(input: CheckInput & { view: ViewModel; htm
   const doc = emailDoc(input.html, markedHtml, marked.sites);
   return {
     findings: [...checkAccessibility(doc, ctx), ...checkContrast(doc, ctx), ...checkDarkMode(doc, ctx)],
-    support: { clients, findings: checkClientSupport(doc, ctx, clients) },
+    support: { clients, findings: support ? checkClientSupport(doc, ctx, clients) : [] },
     links: linkTargets(doc, ctx),
     marked: { html: markedHtml, sites: marked.sites },
   };
+}
+
+/** The templates with their markers, made once per loaded set: every language of a build renders them. */
+const marks = new WeakMap<TemplateSet, ReturnType<typeof markTemplates>>();
+function markedTemplates(set: TemplateSet): ReturnType<typeof markTemplates> {
+  let m = marks.get(set);
+  if (!m) {
+    m = markTemplates(set);
+    marks.set(set, m);
+  }
+  return m;
 }
 
 /** Roughly the sample's values: the marked render only needs text of the right kind in each slot. */

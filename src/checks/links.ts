@@ -28,6 +28,12 @@ export interface LinkOptions {
   concurrency?: number;
   timeoutMs?: number;
   maxRedirects?: number;
+  /**
+   * Answers already asked for, by address: an issue in several languages links to mostly the same
+   * addresses, and each is requested once for all of them (the result then carries each language's
+   * own location).
+   */
+  cache?: Map<string, Promise<LinkResult>>;
 }
 
 export function linkTargets(doc: EmailDoc, ctx: CheckContext): LinkTarget[] {
@@ -50,7 +56,13 @@ export async function checkLinks(targets: LinkTarget[], opts: LinkOptions = {}):
   const worker = async () => {
     while (next < targets.length) {
       const i = next++;
-      results[i] = await checkOne(targets[i]!, opts);
+      const target = targets[i]!;
+      let answer = opts.cache?.get(target.url);
+      if (!answer) {
+        answer = checkOne(target, opts);
+        opts.cache?.set(target.url, answer);
+      }
+      results[i] = { ...(await answer), ...target };
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 6, targets.length) }, worker));

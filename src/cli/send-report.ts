@@ -8,6 +8,7 @@ import type { Progress } from '../send/deliver.js';
 import type { SendNotice, SendPlan } from '../send/prepare.js';
 import type { SendResult } from '../send/result.js';
 import type { Output } from './output.js';
+import { languageName } from '../content/languages.js';
 import { count, plural, skipReasons, sumOf } from './words.js';
 
 export function noticeLines(n: SendNotice): string[] {
@@ -54,6 +55,30 @@ export function question(plan: SendPlan, target: string): string {
   return mode === 'dry-run'
     ? `Write '${subject}' for ${who} into ${target}/?${skipped}`
     : `Send '${subject}' to ${who} via ${target}?${skipped}`;
+}
+
+/**
+ * Who gets which language, when the issue is built in more than one: "English 250 (12 of them asked
+ * for a language the issue is not in: de 10, xx 2) · French 100 · Spanish 50". Empty otherwise.
+ */
+export function languageLine(p: {
+  languages: SendPlan['audience']['languages'];
+  fallbacks: SendPlan['audience']['fallbacks'];
+}): string {
+  const entries = Object.entries(p.languages);
+  if (entries.length < 2) return '';
+  const { total, asked } = p.fallbacks;
+  const parts = entries.map(([language, n], i) => {
+    const fallback =
+      i === 0 && total > 0
+        ? ` (${plural(total, 'of them asks', 'of them ask')} for a language the issue is not in: ` +
+          `${Object.entries(asked)
+            .map(([tag, k]) => `${tag} ${count(k)}`)
+            .join(', ')})`
+        : '';
+    return `${languageName(language)} ${count(n)}${fallback}`;
+  });
+  return `  in ${parts.join(' · ')}`;
 }
 
 export function stopMessage(stop: StopReason): string {

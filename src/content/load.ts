@@ -18,6 +18,7 @@ import {
   type Item,
   type Newsletter,
 } from './schema.js';
+import { normaliseLanguages } from './newsletter-languages.js';
 import { locate, parseYaml, readText, validate, type YamlSource } from './yaml-file.js';
 
 export interface ContentPaths {
@@ -37,15 +38,20 @@ export interface InputFile {
 }
 
 export interface LoadedNewsletter {
+  /** With `language` the default language and every tag in its canonical spelling (newsletter-languages.ts). */
   newsletter: Newsletter;
+  /** The languages, the default first. */
+  languages: string[];
   input: InputFile;
+  src: YamlSource;
 }
 
 export function loadNewsletter(paths: ContentPaths): LoadedNewsletter {
   const file = newsletterFile(paths);
   const text = readText(file, 'the identity of the newsletter (title, from, list id, postal address…)');
-  const newsletter = validate(parseYaml(file, text), newsletterSchema, 'newsletter.yaml');
-  return { newsletter, input: { file, text } };
+  const src = parseYaml(file, text);
+  const { newsletter, languages } = normaliseLanguages(src, validate(src, newsletterSchema, 'newsletter.yaml'));
+  return { newsletter, languages, input: { file, text }, src };
 }
 
 export interface CatalogItem {
@@ -81,8 +87,10 @@ export function loadCatalog(paths: ContentPaths): LoadedCatalog {
   const problems: Problem[] = [];
   for (const file of files) {
     const text = readText(file, 'the catalog of news items');
-    inputs.push({ file, text });
+    const input = { file, text };
+    inputs.push(input);
     const src = parseYaml(file, text);
+    parsedInputs.set(input, { src, ids: null });
     // In issues/items/, a file may hold one item rather than a one-element list; items.yaml is always a list.
     const many = path.basename(file) === 'items.yaml' || Array.isArray(src.doc.toJS());
     const list = many
@@ -201,7 +209,10 @@ export function loadIssue(paths: ContentPaths, number: number): LoadedIssue {
   return { issue, src, input: { file: entry.file, text } };
 }
 
-/** An issue's items in order, with per-issue overrides applied. */
+/**
+ * An issue's items in order, with per-issue overrides applied: an override replaces the whole field,
+ * every language of it (a reworded title needs its translations reworded too; see translations.ts).
+ */
 export function resolveItems(loaded: LoadedIssue, catalog: LoadedCatalog): Item[] {
   const problems: Problem[] = [];
   const items: Item[] = [];
@@ -237,6 +248,35 @@ export function resolveItems(loaded: LoadedIssue, catalog: LoadedCatalog): Item[
   throwIfProblems('unknown-item', `${loaded.src.file} refers to items that cannot be used`, problems);
   return items;
 }
+
+/** The catalog file that defines item `id`, and the item's key path in it ([] or [index]): to point at a field. */
+export function catalogEntrySource(
+  catalog: LoadedCatalog,
+  id: string,
+): { src: YamlSource; at: Array<string | number> } | undefined {
+  const file = catalog.items.get(id)?.location.file;
+  const input = catalog.inputs.find((i) => i.file === file);
+  if (!input) return undefined;
+  let parsed = parsedInputs.get(input);
+  if (!parsed) {
+    const src = parseYaml(input.file, input.text);
+    parsed = { src, ids: null };
+    parsedInputs.set(input, parsed);
+  }
+  if (parsed.ids === null) {
+    const value = parsed.src.doc.toJS() as unknown;
+    parsed.ids = Array.isArray(value) ? value.map((v) => (v as { id?: unknown } | null)?.id) : [];
+  }
+  if (parsed.ids.length === 0) return { src: parsed.src, at: [] };
+  const i = parsed.ids.indexOf(id);
+  return i < 0 ? undefined : { src: parsed.src, at: [i] };
+}
+
+/**
+ * Catalog files parsed again for locations (checks and translations point at an item's field
+ * for each language), once per loaded file: `ids` is the id of each list entry, [] for a one-item file.
+ */
+const parsedInputs = new WeakMap<InputFile, { src: YamlSource; ids: unknown[] | null }>();
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { checkEmailAddress } from '../util/email-address.js';
 import { isRealDate } from '../util/dates.js';
 import { padded } from './issue-number.js';
+import { languageTagProblem } from './languages.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 /** Text that may end up in a mail header: one line, or it could forge headers. */
@@ -39,15 +40,41 @@ export const webUrl = z.string().superRefine((value, ctx) => {
   if (/[\s<>"]/.test(value)) ctx.addIssue({ code: 'custom', message: 'must not contain spaces, quotes or < >' });
 });
 
-const image = z.strictObject({
+/**
+ * A text written once, or once per language: `title: { en: …, fr: …, es: … }`. A plain text is the
+ * default language's, so a file written before there were languages means what it meant. The keys
+ * are checked against newsletter.yaml's languages once both are loaded (translations.ts), where the
+ * line of each key is known; a language left out is a warning there, not a schema error here.
+ */
+export function translatable<T extends z.ZodType<string>>(base: T) {
+  return z.union([base, z.record(z.string(), base)]);
+}
+
+/** A language tag as BCP 47 defines it (en, fr, es, pt-BR, zh-Hant), checked with Intl. */
+export const languageTag = z.string().superRefine((value, ctx) => {
+  const problem = languageTagProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const imageFields = {
   src: webUrl,
-  // Optional on purpose: a missing alt is a warning (accessibility), not a reason to stop a build.
-  alt: z.string().optional(),
   width: z.number().int().positive().max(600).optional(),
+};
+
+/** An item's image; alt optional on purpose: a missing alt is a warning (accessibility), not a reason to stop. */
+const image = z.strictObject({
+  src: imageFields.src,
+  alt: translatable(z.string()).optional(),
+  width: imageFields.width,
 });
 
 /** The logo may come in a second version for dark backgrounds, shown in place of the first in dark mode. */
-const logo = image.extend({ dark_src: webUrl.optional() });
+const logo = z.strictObject({
+  src: imageFields.src,
+  alt: z.string().optional(),
+  width: imageFields.width,
+  dark_src: webUrl.optional(),
+});
 
 export const ITEM_TYPES = ['News', 'Article', 'Spotlight on Cooperatives'] as const;
 
@@ -56,9 +83,9 @@ export const itemSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes, e.g. coop-future-of-work'),
   type: z.enum(ITEM_TYPES, { error: `must be one of: ${ITEM_TYPES.join(', ')}` }),
-  title: line,
+  title: translatable(line),
   date: isoDate,
-  summary: text,
+  summary: translatable(text),
   url: webUrl,
   image: image.optional(),
   /** Set on the catalog entry that announces issue N itself; `enews new` never preselects it. */
@@ -72,18 +99,18 @@ export const catalogSchema = z.array(itemSchema, {
 /** Per-issue wording of an item; the catalog entry stays as it is. */
 const itemOverride = z.strictObject({
   id: itemSchema.shape.id,
-  title: line.optional(),
-  summary: text.optional(),
+  title: translatable(line).optional(),
+  summary: translatable(text).optional(),
   image: image.optional(),
 });
 
 export const issueSchema = z.strictObject({
   number: z.number({ error: 'must be a whole number, e.g. 3' }).int('must be a whole number, e.g. 3').positive(),
   date: isoDate,
-  subject: line.pipe(z.string().max(200, 'must be at most 200 characters')).optional(),
-  preheader: line.pipe(z.string().max(200, 'must be at most 200 characters')).optional(),
+  subject: translatable(line.pipe(z.string().max(200, 'must be at most 200 characters'))).optional(),
+  preheader: translatable(line.pipe(z.string().max(200, 'must be at most 200 characters'))).optional(),
   /** Markdown; the only field rendered as anything but plain text. */
-  intro: text,
+  intro: translatable(text),
   items: z.array(z.union([itemSchema.shape.id, itemOverride]), {
     error: 'must be a list of item ids from the catalog',
   }),
@@ -122,13 +149,35 @@ function archiveUrlDisagreement(archiveUrl: string, baseUrl: string): string | n
   );
 }
 
+/** The texts of newsletter.yaml that readers see, in one other language. */
+const translationFields = z.strictObject({
+  title: line.pipe(atMost(150)).optional(),
+  description: text.optional(),
+  why_you_get_this: text.optional(),
+  fallback_name: text.optional(),
+  logo: z.strictObject({ alt: z.string() }).optional(),
+});
+
 const newsletterFields = z.strictObject({
   title: line.pipe(atMost(150)),
   description: text.optional(),
-  language: z
-    .string()
-    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'must be a language tag such as en or fr')
-    .default('en'),
+  /** The one language of a newsletter in one language; `languages:` replaces it for several. */
+  language: languageTag.default('en'),
+  /** The newsletter's languages, the default first: every issue is built in each (dist/NNN/<lang>/). */
+  languages: z
+    .array(languageTag)
+    .min(1, 'must list at least one language, the default first')
+    // The send's plan keeps one byte per address, which says which of at most 64 languages it gets.
+    .max(64, 'must list at most 64 languages')
+    .optional(),
+  /** A text without its translation is then an error instead of a warning that uses the default's. */
+  require_translations: z.boolean().default(false),
+  /**
+   * This file's texts in the other languages (the fields above are the default language's):
+   * `translations: { fr: { why_you_get_this: …, fallback_name: … } }`. A block rather than a text
+   * per language in each field, because the send reads title and fallback_name as plain text.
+   */
+  translations: z.record(z.string(), translationFields).optional(),
   from: z.strictObject({ name: line.pipe(atMost(100)), address: emailAddress }),
   reply_to: emailAddress.optional(),
   // RFC 2919 §2: a list-id is at most 255 octets.
@@ -197,8 +246,25 @@ export const newsletterSchema = newsletterFields.superRefine((n, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', path: ['archive_url'], message: problem });
 });
 
+/** One text or one per language, as the content files hold it. */
+export type Translatable = string | Record<string, string>;
+/** A catalog item as written: its texts may be given per language. */
 export type Item = z.infer<typeof itemSchema>;
+/** A catalog item in one language (translations.ts): every text is one text. */
+export type LocalItem = Omit<Item, 'title' | 'summary' | 'image'> & {
+  title: string;
+  summary: string;
+  image?: { src: string; alt?: string; width?: number };
+};
 export type ItemType = Item['type'];
+/** An issue file as written. */
 export type Issue = z.infer<typeof issueSchema>;
+/** An issue in one language. */
+export type LocalIssue = Omit<Issue, 'subject' | 'preheader' | 'intro'> & {
+  subject?: string;
+  preheader?: string;
+  intro: string;
+};
 export type Newsletter = z.infer<typeof newsletterSchema>;
+export type NewsletterTranslation = z.infer<typeof translationFields>;
 export type ItemRef = Issue['items'][number];

@@ -149,13 +149,14 @@ function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodTy
       };
     });
   }
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  // A text that may be given per language is a union: left out, it is missing all the same.
+  const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.input === undefined;
   const message = missing
     ? 'is required but missing'
     : issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')
       ? `must be ${article(issue.expected)}, not ${describeValue(issue.input)}`
       : issue.code === 'invalid_union'
-        ? `must be an item id (text) or a block with "id:"`
+        ? unionMessage(issue)
         : issue.code === 'invalid_format' && typeof issue.input === 'string'
           ? `${issue.message} (got ${describeValue(issue.input)})`
           : issue.message;
@@ -171,6 +172,20 @@ function describeIssue(src: YamlSource, issue: z.core.$ZodIssue, schema: z.ZodTy
         : undefined,
     },
   ];
+}
+
+/** The two unions of the content model: a text or one per language, and an item id or an item block. */
+function unionMessage(issue: z.core.$ZodIssue): string {
+  const options = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+  const perLanguage = options.some((o) => o.some((e) => e.code === 'invalid_type' && e.expected === 'record'));
+  if (!perLanguage) return `must be an item id (text) or a block with "id:"`;
+  // Text that is wrong as text (a line break, too long) is told what text must be; so is a missing
+  // value, as before there were languages: most newsletters write one text and need not hear of more.
+  const asText = options.find((o) => !o.some((e) => e.code === 'invalid_type' && e.expected === 'record'));
+  const textIssue = asText?.[0];
+  if (typeof issue.input === 'string' && textIssue) return textIssue.message;
+  if (issue.input === null || typeof issue.input !== 'object') return `must be text, not ${describeValue(issue.input)}`;
+  return `must be text, or one text per language (en: …, fr: … on the lines under it), not ${describeValue(issue.input)}`;
 }
 
 function article(expected: string): string {
@@ -212,7 +227,9 @@ function unwrap(s: unknown): unknown {
 }
 
 function childSchema(s: unknown, key: PropertyKey): unknown {
-  const u = unwrap(s) as { def?: { element?: unknown } } | undefined;
+  const u = unwrap(s) as { def?: { element?: unknown; valueType?: unknown } } | undefined;
   if (u?.def?.element) return u.def.element;
+  // A record (translations: { fr: { … } }): every key holds the same kind of block.
+  if (u?.def?.valueType) return u.def.valueType;
   return (objectOf(s) as { shape?: Record<string, unknown> } | undefined)?.shape?.[String(key)];
 }

@@ -56,6 +56,8 @@ export function buildSkeleton(newsletter: Newsletter, rendered: RenderedIssue, o
     newsletter.reply_to ? addressField('Reply-To', '', newsletter.reply_to) : '',
     textField('Subject', subject),
     phraseField('List-Id', newsletter.title, `<${newsletter.list_id}>`),
+    // RFC 3282: the language of the whole message (the newsletter's, or the version this subscriber gets).
+    header('Content-Language', newsletter.language),
     header('MIME-Version', '1.0'),
     header('Content-Type', `multipart/alternative; boundary="${boundary}"`),
   ].join('');

@@ -3,6 +3,7 @@
  * one opaque token (token.ts) from which `enews serve` and `enews inbox`
  * recover the address and the list; no address appears in clear in any URL.
  */
+import { newsletterLanguages } from '../content/languages.js';
 import type { Newsletter } from '../content/schema.js';
 
 export interface UnsubscribeLinks {
@@ -12,6 +13,13 @@ export interface UnsubscribeLinks {
   header: string;
   /** Whether List-Unsubscribe-Post may be sent (needs an https link, RFC 8058). */
   oneClick: boolean;
+}
+
+/** `&l=fr` when `newsletter` is localized to another language than its default (newsletter-languages.ts). */
+function languageParam(newsletter: Newsletter): string {
+  return newsletter.language === newsletterLanguages(newsletter)[0]
+    ? ''
+    : `&l=${encodeURIComponent(newsletter.language)}`;
 }
 
 /**
@@ -26,7 +34,8 @@ export function unsubscribeLinks(newsletter: Newsletter, token: string | null, i
     const hash = url.indexOf('#');
     const base = hash < 0 ? url : url.slice(0, hash);
     // The issue number is not personal: it only tells which issue an unsubscribe answers.
-    const query = token ? `${base.includes('?') ? '&' : '?'}t=${token}&i=${issue}` : '';
+    // Nor is the language: the page then speaks the one the subscriber reads (the default needs no mention).
+    const query = token ? `${base.includes('?') ? '&' : '?'}t=${token}&i=${issue}${languageParam(newsletter)}` : '';
     https = `${base}${query}${hash < 0 ? '' : url.slice(hash)}`;
   }
   // The same token in the subject, where mail programs keep it; `enews inbox` reads it back.

@@ -6,6 +6,7 @@
  */
 import type { Problem } from '../errors.js';
 import { readSubscribers, type SubscriberFile } from '../subscribers/read.js';
+import { languageFor, matchLanguage } from '../content/languages.js';
 import { KeyMap } from '../util/key-set.js';
 import { decide, emptyCounts, SKIP_REASONS, type AudienceRules, type SkipReason } from './audience.js';
 import type { SpoolWriter } from './spool.js';
@@ -18,13 +19,30 @@ export interface Plan {
   /** The first invalid rows, for the report (all are counted in skipped.invalid). */
   invalid: Problem[];
   optedOut: Map<string, 'unsubscribed' | 'bounced'>;
+  /** Of `toSend`, how many get each language of the build (the default first). */
+  languages: Record<string, number>;
+  /**
+   * Of those counted under the default language, the ones whose language column asks for one the
+   * build does not have, by what they asked for (as written, e.g. "de", "xx"). Never an error.
+   */
+  fallbacks: { total: number; asked: Record<string, number> };
 }
 
 const MAX_LISTED_INVALID = 200;
 
 export type PlanRules = Omit<AudienceRules, 'optedOut'>;
 
-export async function planAudience(src: SubscriberFile, rules: PlanRules, spool?: SpoolWriter): Promise<Plan> {
+/**
+ * `languages`: the build's, the default first (one, the default `en`, when left out). Nothing
+ * about a subscriber's language stops a send: an unknown one gets the default, and is counted.
+ */
+export async function planAudience(
+  src: SubscriberFile,
+  rules: PlanRules,
+  spool?: SpoolWriter,
+  languages: readonly string[] = ['en'],
+): Promise<Plan> {
+  const counter = new LanguageCounter(languages);
   const skipped = emptyCounts();
   const invalid: Problem[] = [];
   const optedOut = new Map<string, 'unsubscribed' | 'bounced'>();
@@ -48,9 +66,11 @@ export async function planAudience(src: SubscriberFile, rules: PlanRules, spool?
       continue;
     }
     const reason = decide(key, noOptOuts);
-    firstSeen.set(key, reason ? SKIP_REASONS.indexOf(reason) + 1 : SEND);
-    if (reason) skipped[reason]++;
-    else {
+    if (reason) {
+      firstSeen.set(key, SKIP_REASONS.indexOf(reason) + 1);
+      skipped[reason]++;
+    } else {
+      firstSeen.set(key, counter.add(r.subscriber.language));
       toSend++;
       const wait = spool?.write(r.subscriber);
       if (wait) await wait;
@@ -60,11 +80,88 @@ export async function planAudience(src: SubscriberFile, rules: PlanRules, spool?
   // An opt-out anywhere in the file outranks every other decision for that address.
   for (const [key, status] of optedOut) {
     const code = firstSeen.get(key);
-    if (code === SEND) toSend--;
-    else skipped[SKIP_REASONS[code - 1]!]--;
+    if (code >= SEND) {
+      toSend--;
+      counter.remove(code);
+    } else skipped[SKIP_REASONS[code - 1]!]--;
     skipped[status]++;
   }
-  return { rows, toSend, skipped, invalid, optedOut };
+  return { rows, toSend, skipped, invalid, optedOut, ...counter.counts() };
 }
 
-const SEND = 255;
+/** Codes from here up mean "sent to" (below: 1 + a skip reason), and say in which language (LanguageCounter). */
+const SEND = 128;
+
+/**
+ * Counts recipients per language in the one byte per address that the plan keeps: 128 + the
+ * language's index, or, for a fallback to the default, 192 + the index of what was asked for (the
+ * first 63 distinct values; any further ones share the last code), so that an opt-out found later
+ * in the file takes its address out of the right counts.
+ */
+class LanguageCounter {
+  private readonly perLanguage: number[];
+  private readonly askedTags: string[] = [];
+  private readonly askedCounts: number[] = [];
+  /** Fallbacks beyond the first MAX_ASKED distinct values asked for. */
+  private other = 0;
+  /** Each value of the language column as written → its code. */
+  private readonly codes = new Map<string, number>();
+
+  constructor(private readonly languages: readonly string[]) {
+    this.perLanguage = languages.map(() => 0);
+  }
+
+  add(written: string): number {
+    let code = this.codes.get(written);
+    if (code === undefined) {
+      code = this.codeOf(written);
+      this.codes.set(written, code);
+    }
+    this.count(code, 1);
+    return code;
+  }
+
+  remove(code: number): void {
+    this.count(code, -1);
+  }
+
+  private codeOf(written: string): number {
+    const language = languageFor(written, this.languages);
+    if (written === '' || matchLanguage(written, this.languages) !== null) {
+      return SEND + this.languages.indexOf(language);
+    }
+    let i = this.askedTags.indexOf(written);
+    if (i < 0 && this.askedTags.length < MAX_ASKED) {
+      i = this.askedTags.push(written) - 1;
+      this.askedCounts.push(0);
+    }
+    return FALLBACK + (i < 0 ? MAX_ASKED : i);
+  }
+
+  private count(code: number, by: number): void {
+    if (code < FALLBACK) {
+      this.perLanguage[code - SEND]! += by;
+      return;
+    }
+    this.perLanguage[0]! += by;
+    const i = code - FALLBACK;
+    if (i < MAX_ASKED) this.askedCounts[i]! += by;
+    else this.other += by;
+  }
+
+  counts(): Pick<Plan, 'languages' | 'fallbacks'> {
+    const asked: Record<string, number> = {};
+    this.askedTags.forEach((tag, i) => {
+      if (this.askedCounts[i]! > 0) asked[tag] = this.askedCounts[i]!;
+    });
+    if (this.other > 0) asked['…'] = this.other;
+    const total = Object.values(asked).reduce((a, b) => a + b, 0);
+    return {
+      languages: Object.fromEntries(this.languages.map((l, i) => [l, this.perLanguage[i]!])),
+      fallbacks: { total, asked },
+    };
+  }
+}
+
+const FALLBACK = 192;
+const MAX_ASKED = 63;

@@ -3,6 +3,9 @@
  * data: the server turns it into JSON and the page into DOM. Kept apart from
  * HTTP so it reads like the page does.
  */
+import type { PreparedIssue, PreparedLanguage } from '../build/prepare-issue.js';
+import { languagePrefix } from '../build/findings.js';
+import { matchLanguage } from '../content/languages.js';
 import { formatLocation } from '../errors.js';
 import { relativizer } from '../util/paths.js';
 import type { HeaderLine } from '../mime/read-headers.js';
@@ -31,6 +34,9 @@ export interface PageModel {
   recipients: Array<{ id: string; label: string }>;
   recipientsNote: string;
   recipient: string | null;
+  /** The issue's languages (one: the switch is hidden), and the one shown. */
+  languages: Array<{ code: string; label: string }>;
+  language: string | null;
   headers: HeaderLine[];
   warnings: string[];
   notices: string[];
@@ -51,35 +57,72 @@ export function findEntry(picker: PickerList, id: string | null): PickerEntry | 
   return id === null || id === '' ? picker.entries[0] : picker.entries.find((e) => e.id === id);
 }
 
-export function pageModel(settings: PreviewSettings, state: RenderState, requested: string | null): PageModel {
+/**
+ * The language to show: the one asked for (the page's switch, `l`), else the picked subscriber's
+ * (their language column, `fr-CH` matching `fr`), else the default, as `enews send` will choose.
+ */
+export function languageOf(
+  p: PreparedIssue,
+  requested: string | null,
+  entry: PickerEntry | undefined,
+): PreparedLanguage {
+  const codes = p.languages.map((l) => l.language);
+  const code =
+    (requested ? matchLanguage(requested, codes) : null) ??
+    (entry?.language ? matchLanguage(entry.language, codes) : null);
+  return p.languages.find((l) => l.language === code) ?? p.languages[0]!;
+}
+
+export function pageModel(
+  settings: PreviewSettings,
+  state: RenderState,
+  requested: string | null,
+  requestedLanguage: string | null = null,
+): PageModel {
   const picker = pickerFor(settings, state);
   // A stale id (the list changed under the page) falls back to the first subscriber rather than an empty page.
   const entry = findEntry(picker, requested) ?? picker.entries[0];
   const p = state.prepared;
-  const message: PreviewMessage | null = p && entry ? messageFor(p, entry.recipient, settings.secret) : null;
-  const q = entry ? `r=${encodeURIComponent(entry.id)}` : '';
+  const lang = p ? languageOf(p, requestedLanguage, entry) : null;
+  const message: PreviewMessage | null =
+    p && lang && entry ? messageFor(p, lang, entry.recipient, settings.secret) : null;
+  const l = lang && p && p.languages.length > 1 ? `&l=${encodeURIComponent(lang.language)}` : '';
+  const q = entry ? `r=${encodeURIComponent(entry.id)}${l}` : '';
   return {
     issue: settings.number,
     version: state.version,
     updatedAt: state.at.toISOString(),
     error: state.error,
     ready: message !== null,
-    subject: p?.rendered.subject ?? null,
+    subject: lang?.rendered.subject ?? null,
     recipients: picker.entries.map((e) => ({ id: e.id, label: e.label })),
     recipientsNote: picker.note,
     recipient: entry?.id ?? null,
+    languages: (p?.languages ?? []).map((x) => ({ code: x.language, label: languageLabel(x.language) })),
+    language: lang?.language ?? null,
     headers: message?.headers ?? [],
     warnings: (p?.warnings ?? []).map((w) =>
       relativizer(settings.root)(
-        `${w.severity === 'error' ? 'Error: ' : ''}${w.location ? `${formatLocation(w.location)}: ` : ''}${w.message}`,
+        `${w.severity === 'error' ? 'Error: ' : ''}${languagePrefix(w)}` +
+          `${w.location ? `${formatLocation(w.location)}: ` : ''}${w.message}`,
       ),
     ),
     notices: p ? notices(settings, p.newsletter.unsubscribe.url) : [],
     text: message?.text ?? '',
     htmlUrl: message ? `/email.html?${q}&v=${state.version}` : null,
     emlUrl: message ? `/message.eml?${q}` : null,
-    webUrl: p ? `/web.html?v=${state.version}` : null,
+    webUrl: p ? `/web.html?v=${state.version}${l}` : null,
   };
+}
+
+/** "Français (fr)": the language in its own words, and its tag. */
+function languageLabel(code: string): string {
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+    return `${name.charAt(0).toLocaleUpperCase(code)}${name.slice(1)} (${code})`;
+  } catch {
+    return code;
+  }
 }
 
 function notices(settings: PreviewSettings, unsubscribeUrl: string | undefined): string[] {

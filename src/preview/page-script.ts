@@ -13,6 +13,9 @@ export const PAGE_SCRIPT = `
   // Answers can overtake each other; only the newest request may update the page.
   var asked = 0;
   var recipientsKey = '';
+  // The language asked for with the switch; null lets the server take the picked subscriber's.
+  var lang = null;
+  var languagesKey = '';
   var dark = false;
   function schemed(url) { return dark ? url + '&scheme=dark' : url; }
 
@@ -102,6 +105,23 @@ export const PAGE_SCRIPT = `
     $('recipients-note').textContent = s.recipientsNote;
   }
 
+  function showLanguages(s) {
+    var select = $('language');
+    var key = JSON.stringify(s.languages);
+    if (key !== languagesKey) {
+      languagesKey = key;
+      select.textContent = '';
+      s.languages.forEach(function (l) {
+        var o = document.createElement('option');
+        o.value = l.code;
+        o.textContent = l.label;
+        select.appendChild(o);
+      });
+    }
+    $('language-switch').hidden = s.languages.length < 2;
+    if (s.language !== null) select.value = s.language;
+  }
+
   function show(s) {
     document.title = (s.subject || 'Issue ' + s.issue) + ' · enews preview';
     document.body.setAttribute('data-ready', String(s.ready));
@@ -111,6 +131,7 @@ export const PAGE_SCRIPT = `
     $('error-text').textContent = s.error || '';
     $('error-stale').hidden = !(s.error && s.ready);
     showRecipients(s);
+    showLanguages(s);
     showHeaders(s.headers);
     fillList($('warnings'), s.warnings, 'No warnings.');
     fillList($('notices'), s.notices, null);
@@ -129,7 +150,10 @@ export const PAGE_SCRIPT = `
 
   function refresh() {
     var mine = ++asked;
-    var url = '/api/state' + (picked === null ? '' : '?r=' + encodeURIComponent(picked));
+    var query = [];
+    if (picked !== null) query.push('r=' + encodeURIComponent(picked));
+    if (lang !== null) query.push('l=' + encodeURIComponent(lang));
+    var url = '/api/state' + (query.length ? '?' + query.join('&') : '');
     return fetch(url, { cache: 'no-store' })
       .then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status);
@@ -154,6 +178,12 @@ export const PAGE_SCRIPT = `
   });
   $('recipient').addEventListener('change', function (e) {
     picked = e.target.value;
+    // A newly picked subscriber is shown in their own language, as enews send will mail them.
+    lang = null;
+    refresh();
+  });
+  $('language').addEventListener('change', function (e) {
+    lang = e.target.value;
     refresh();
   });
 

@@ -23,6 +23,10 @@ export const PAGE_HTML = `<!doctype html>
   <div class="controls">
     <label for="recipient">Subscriber</label>
     <select id="recipient"></select>
+    <span id="language-switch" hidden>
+      <label for="language">Language</label>
+      <select id="language"></select>
+    </span>
     <a id="download" href="/message.eml" download hidden>Download .eml</a>
   </div>
   <p class="note"><span id="status" aria-live="polite">Loading…</span> · <span id="recipients-note"></span></p>

@@ -4,7 +4,7 @@
  * on the same render, so a reviewer sees the real bytes, not a look-alike.
  */
 import type { Newsletter } from '../content/schema.js';
-import type { PreparedIssue } from '../build/prepare-issue.js';
+import type { PreparedLanguage } from '../build/prepare-issue.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { openSubscriberFile, readSubscribers } from '../subscribers/read.js';
@@ -18,6 +18,8 @@ export interface PickerEntry {
   id: string;
   label: string;
   recipient: Recipient;
+  /** The language column of the subscriber's row ('' when empty): it preselects the preview's language. */
+  language: string;
 }
 
 export interface PickerList {
@@ -53,7 +55,7 @@ export async function readPickerRows(
     seen.add(s.key);
     const why = s.status === 'subscribed' ? optOuts.get(s.key) : s.status;
     const status = why ? ` (${why}: not sent)` : '';
-    entries.push({ id: String(entries.length), label: label(s) + status, recipient: s });
+    entries.push({ id: String(entries.length), label: label(s) + status, recipient: s, language: s.language });
   }
   const parts = [`${entries.length} subscriber${entries.length === 1 ? '' : 's'} from ${shown}`];
   if (more) parts.push(`only the first ${limit} are listed`);
@@ -70,6 +72,7 @@ export function samplePicker(newsletter: Newsletter): PickerList {
     id,
     label: label({ name: n, email: e }),
     recipient: { email: e, key: addressKey(e), name: n, fields: {} },
+    language: '',
   });
   return {
     entries: [make('0', name, email), make('1', '', noName)],
@@ -88,18 +91,25 @@ export interface PreviewMessage {
   headers: HeaderLine[];
 }
 
-// The skeleton QP-encodes the whole issue; reuse it for every pick of the same render.
-const skeletons = new WeakMap<PreparedIssue, MessageSkeleton>();
+// The skeleton QP-encodes the whole issue; reuse it for every pick of the same render and language.
+const skeletons = new WeakMap<PreparedLanguage, MessageSkeleton>();
 
-export function messageFor(p: PreparedIssue, r: Recipient, secret: string | null, now = new Date()): PreviewMessage {
-  let skeleton = skeletons.get(p);
+/** The message of one language of the issue (prepare-issue.ts: PreparedLanguage), as `r` gets it. */
+export function messageFor(
+  p: { number: number; inputsHash: string },
+  l: PreparedLanguage,
+  r: Recipient,
+  secret: string | null,
+  now = new Date(),
+): PreviewMessage {
+  let skeleton = skeletons.get(l);
   if (!skeleton) {
-    skeleton = buildSkeleton(p.newsletter, p.rendered, { contentHash: p.inputsHash });
-    skeletons.set(p, skeleton);
+    skeleton = buildSkeleton(l.newsletter, l.rendered, { contentHash: p.inputsHash });
+    skeletons.set(l, skeleton);
   }
   // A Message-ID of its own: a downloaded preview must never be mistaken for (and deduplicated against) the real mail.
   const ctx: PersonalizeContext = {
-    newsletter: p.newsletter,
+    newsletter: l.newsletter,
     skeleton,
     contentHash: p.inputsHash,
     issue: p.number,
@@ -107,6 +117,6 @@ export function messageFor(p: PreparedIssue, r: Recipient, secret: string | null
     variant: 'preview',
     now: () => now,
   };
-  const view = personalizeForReview(ctx, p.rendered, r);
-  return { ...view, headers: messageHeaders(view.eml, p.rendered.preheader) };
+  const view = personalizeForReview(ctx, l.rendered, r);
+  return { ...view, headers: messageHeaders(view.eml, l.rendered.preheader) };
 }

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnewsError } from '../errors.js';
-import { findEntry, pageModel, pickerFor, type PreviewSettings } from './model.js';
+import { findEntry, languageOf, pageModel, pickerFor, type PreviewSettings } from './model.js';
 import { PAGE_CSS, PAGE_HTML } from './page.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { messageFor } from './recipients.js';
@@ -62,7 +62,7 @@ export async function startPreviewServer(
         res,
         200,
         'application/json; charset=utf-8',
-        JSON.stringify(pageModel(settings, watch.state(), q.get('r'))),
+        JSON.stringify(pageModel(settings, watch.state(), q.get('r'), q.get('l'))),
       ),
     '/email.html': (req, res, q) => {
       const m = pick(watch.state(), q);
@@ -70,11 +70,12 @@ export async function startPreviewServer(
       const html = q.get('scheme') === 'dark' ? forceDark(m.message.html) : m.message.html;
       send(req, res, 200, 'text/html; charset=utf-8', html, { 'Content-Security-Policy': EMAIL_CSP });
     },
-    // The web version is the same for everyone: no subscriber to pick.
-    '/web.html': (req, res) => {
+    // The web version is the same for everyone: no subscriber to pick, only its language.
+    '/web.html': (req, res, q) => {
       const prepared = watch.state().prepared;
       if (!prepared) return notFound(req, res);
-      send(req, res, 200, 'text/html; charset=utf-8', prepared.web.html, { 'Content-Security-Policy': EMAIL_CSP });
+      const html = languageOf(prepared, q.get('l'), undefined).web.html;
+      send(req, res, 200, 'text/html; charset=utf-8', html, { 'Content-Security-Policy': EMAIL_CSP });
     },
     '/message.eml': (req, res, q) => {
       const m = pick(watch.state(), q);
@@ -94,7 +95,11 @@ export async function startPreviewServer(
   function pick(state: RenderState, q: URLSearchParams) {
     const entry = findEntry(pickerFor(settings, state), q.get('r'));
     if (!state.prepared || !entry) return null;
-    return { email: entry.recipient.email, message: messageFor(state.prepared, entry.recipient, settings.secret) };
+    const lang = languageOf(state.prepared, q.get('l'), entry);
+    return {
+      email: entry.recipient.email,
+      message: messageFor(state.prepared, lang, entry.recipient, settings.secret),
+    };
   }
 
   const allowedHosts = new Set<string>();

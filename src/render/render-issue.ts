@@ -23,14 +23,14 @@ export interface RenderedIssue {
 }
 
 export async function renderIssue(view: ViewModel, templates: TemplateSet): Promise<RenderedIssue> {
-  const mjml = runTemplate(templates, 'html', view);
+  const mjml = withDirection(runTemplate(templates, 'html', view), view);
   const text = runTemplate(templates, 'text', view);
   const html = await mjmlToHtml(mjml, templates);
   return {
     subject: view.subject,
     preheader: view.preheader,
     html: splitSlots(html),
-    text: splitSlots(tidyText(text)),
+    text: splitSlots(rightToLeftLines(tidyText(text), view)),
   };
 }
 
@@ -39,14 +39,56 @@ export async function renderIssue(view: ViewModel, templates: TemplateSet): Prom
  * same layout rendered with `web` set in the view, and needs no text part.
  */
 export async function renderHtml(view: ViewModel, templates: TemplateSet): Promise<SlotTemplate> {
-  return splitSlots(await mjmlToHtml(runTemplate(templates, 'html', view), templates));
+  return splitSlots(await mjmlToHtml(withDirection(runTemplate(templates, 'html', view), view), templates));
+}
+
+/**
+ * A right-to-left language gets dir="rtl" on <mjml>, which MJML writes on <html>, when the template
+ * does not set a direction itself: MJML's default, "auto", lets the first strong letter decide, and
+ * an Arabic email whose first words are a Latin brand name would be laid out left to right. A
+ * left-to-right language keeps MJML's default, so its HTML is what it always was.
+ */
+function withDirection(mjml: string, view: ViewModel): string {
+  if (!view.language.rtl) return mjml;
+  return mjml.replace(/<mjml\b(?![^>]*\sdir=)/, '<mjml dir="rtl"');
+}
+
+/**
+ * The plain-text part of a right-to-left language: each line starts with U+200F RIGHT-TO-LEFT MARK.
+ * Mail programs set the direction of a plain-text paragraph by its first strong letter, so a line
+ * that starts with a Latin name, a number or a link would otherwise run left to right. The mark is
+ * invisible, strong and lasts to the end of its line; the embedding controls (RLE…PDF) would need
+ * closing on every line and are what the content checks refuse as spoofing characters.
+ */
+function rightToLeftLines(text: string, view: ViewModel): string {
+  return view.language.rtl ? text.replace(/^(?=.)/gm, '\u200F') : text;
+}
+
+/**
+ * Each template set is compiled once per kind and reused: a build renders it for every language
+ * (email and web version), and Handlebars compiles a template on its first use, not per call.
+ */
+const compiled = new WeakMap<TemplateSet, Partial<Record<'html' | 'text', (view: ViewModel) => string>>>();
+
+function compiledTemplate(templates: TemplateSet, kind: 'html' | 'text'): (view: ViewModel) => string {
+  let byKind = compiled.get(templates);
+  if (!byKind) {
+    byKind = {};
+    compiled.set(templates, byKind);
+  }
+  let fn = byKind[kind];
+  if (!fn) {
+    const t: TemplateFile = kind === 'html' ? templates.html : templates.text;
+    fn = handlebarsEnv(templates, kind).compile(t.source, { strict: true, noEscape: kind === 'text' });
+    byKind[kind] = fn;
+  }
+  return fn;
 }
 
 function runTemplate(templates: TemplateSet, kind: 'html' | 'text', view: ViewModel): string {
-  const hb = handlebarsEnv(templates, kind);
   const t: TemplateFile = kind === 'html' ? templates.html : templates.text;
   try {
-    return hb.compile(t.source, { strict: true, noEscape: kind === 'text' })(view);
+    return compiledTemplate(templates, kind)(view);
   } catch (err) {
     const file = err instanceof TemplateRuntimeError ? err.file : t.file;
     const original = err instanceof TemplateRuntimeError ? err.original : err;

@@ -13,6 +13,7 @@ import { slotMarker } from './slots.js';
 import { wrapText } from './wrap-text.js';
 import { scanMustaches } from './template-syntax.js';
 import { templateFile, templateFolder } from '../project/templates.js';
+import { TRANSLATOR, type Translator } from './strings.js';
 
 export interface TemplateFile {
   file: string;
@@ -97,11 +98,13 @@ export function handlebarsProblem(err: unknown, file: string): Problem {
     location: { file, line, column: e.column !== undefined ? e.column + 1 : undefined },
     hint: /slot needs a name/.test(raw)
       ? 'Write the slot name in quotes: {{slot "name"}}, {{slot "email"}}, {{slot "unsubscribe_url"}} or a CSV column.'
-      : /could not be found/.test(raw)
-        ? 'Partials live in templates/partials/, e.g. {{> item-news}} is templates/partials/item-news.mjml.'
-        : /not defined in/.test(raw)
-          ? 'The template uses a field that does not exist; see the field list in README.md (Templates).'
-          : 'Check that every {{#if}} / {{#each}} has its matching {{/if}} / {{/each}}.',
+      : /is not a key of the strings|t needs a key/.test(raw)
+        ? 'Template words live in templates/strings/<language>.yaml: add the key to each language, or correct it.'
+        : /could not be found/.test(raw)
+          ? 'Partials live in templates/partials/, e.g. {{> item-news}} is templates/partials/item-news.mjml.'
+          : /not defined in/.test(raw)
+            ? 'The template uses a field that does not exist; see the field list in README.md (Templates).'
+            : 'Check that every {{#if}} / {{#each}} has its matching {{/if}} / {{/each}}.',
   };
 }
 
@@ -121,6 +124,7 @@ export function handlebarsEnv(set: TemplateSet, kind: 'html' | 'text'): typeof H
   hb.registerHelper('wrap', (value: unknown, options: { hash?: { width?: number; indent?: string } }) =>
     wrapText(String(value ?? ''), options.hash?.width ?? 72, options.hash?.indent ?? ''),
   );
+  registerTranslate(hb, (root) => (root as { [TRANSLATOR]?: Translator } | undefined)?.[TRANSLATOR]);
   hb.registerHelper('upper', (value: unknown) => String(value ?? '').toUpperCase());
   hb.registerHelper('rule', (char: unknown) => (typeof char === 'string' ? char : '-').repeat(72));
   const ext = kind === 'html' ? /\.mjml$/ : /\.(txt|hbs)$/;
@@ -138,6 +142,37 @@ export function handlebarsEnv(set: TemplateSet, kind: 'html' | 'text'): typeof H
     });
   }
   return hb;
+}
+
+type HelperOptions = {
+  hash?: Record<string, unknown>;
+  data?: { root?: unknown };
+  loc?: { start: { line: number; column: number } };
+};
+
+/**
+ * {{t "read_more"}}, {{t "salutation" name=(slot "name")}}: the text of a key in the language of
+ * the page being rendered, its {placeholders} filled from the hash. The result is plain text, which
+ * Handlebars escapes like any value; slot markers pass through as they are.
+ */
+export function registerTranslate(
+  hb: typeof Handlebars,
+  translatorOf: (root: unknown) => Translator | undefined,
+): void {
+  hb.registerHelper('t', (key: unknown, options: HelperOptions) => {
+    const where = { lineNumber: options?.loc?.start.line, column: options?.loc?.start.column };
+    if (typeof key !== 'string') {
+      throw Object.assign(new Error('t needs a key in quotes, e.g. {{t "read_more"}}'), where);
+    }
+    const tr = translatorOf(options?.data?.root);
+    if (!tr) throw Object.assign(new Error('{{t}} is used where no strings are loaded'), where);
+    if (!tr.has(key)) {
+      throw Object.assign(new Error(`"${tr.fullKey(key)}" is not a key of the strings (${tr.strings.file})`), where);
+    }
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(options.hash ?? {})) values[k] = v instanceof hb.SafeString ? v.toString() : v;
+    return tr.t(key, values);
+  });
 }
 
 export class TemplateRuntimeError extends Error {

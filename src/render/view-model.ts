@@ -1,17 +1,32 @@
 /**
- * What templates see. Built once per issue from validated content; every
- * optional field is present (as null) so templates can run in Handlebars'
- * strict mode, where a typo'd field name is an error instead of a blank.
+ * What templates see. Built once per issue and language from validated content in that language
+ * (content/translations.ts); every optional field is present (as null) so templates can run in
+ * Handlebars' strict mode, where a typo'd field name is an error instead of a blank. The
+ * language's strings travel with the view under a symbol, out of the templates' sight, for the
+ * {{t}} helper (templates.ts).
  */
-import type { Issue, Item, Newsletter } from '../content/schema.js';
+import type { LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
 import { padded } from '../content/issue-number.js';
+import { textDirection } from '../content/languages.js';
 import { formatLongDate } from '../util/dates.js';
 import { markdownToHtml, markdownToText } from './markdown.js';
 import { issueArchiveUrl } from './site-urls.js';
+import { TRANSLATOR, type Translator } from './strings.js';
+
+/** The language of this render, for the markup: `<mj-text align="{{language.align}}">`. */
+export interface LanguageView {
+  code: string;
+  dir: 'ltr' | 'rtl';
+  rtl: boolean;
+  /** The side text starts on: left, or right in a right-to-left language. */
+  align: 'left' | 'right';
+}
 
 export interface ItemView {
   id: string;
+  /** The type as the catalog names it (News); type_label is its name in the email's language. */
   type: string;
+  type_label: string;
   type_slug: string;
   partial: string;
   title: string;
@@ -37,6 +52,7 @@ export interface ViewModel {
     logo: { src: string; alt: string; width: number | null; dark_src: string | null } | null;
     brand: { color: string; text_color: string };
   };
+  language: LanguageView;
   issue: {
     number: number;
     number_padded: string;
@@ -51,6 +67,7 @@ export interface ViewModel {
   items: ItemView[];
   /** Set only for the web version (see web-version.ts), so templates can tell it from the email. */
   web: WebView | null;
+  [TRANSLATOR]: Translator;
 }
 
 /** The web version's own links, in place of the personal unsubscribe and "View this issue online". */
@@ -69,17 +86,32 @@ export function typeSlug(type: string): string {
     .replace(/^-|-$/g, '');
 }
 
-export function defaultSubject(newsletter: Newsletter, issue: Issue): string {
-  return issue.subject ?? `${newsletter.title} No. ${issue.number}`;
+/** The subject when the issue gives none: "ILO COOP eNewsUpdate No. 3", in the strings' words. */
+export function defaultSubject(newsletter: Newsletter, issue: LocalIssue, tr: Translator): string {
+  return issue.subject ?? tr.t('default_subject', { title: newsletter.title, number: issue.number });
 }
 
+export function languageView(code: string): LanguageView {
+  const dir = textDirection(code);
+  return { code, dir, rtl: dir === 'rtl', align: dir === 'rtl' ? 'right' : 'left' };
+}
+
+/** The item type's name in the strings (type_news…), or the catalog's name when the strings have none. */
+function typeLabel(type: string, tr: Translator): string {
+  const key = `type_${typeSlug(type).replace(/-/g, '_')}`;
+  return tr.has(key) ? tr.t(key) : type;
+}
+
+/** The view of `newsletter`, `issue` and `items`, all in the language of `tr` (the newsletter localized to it). */
 export function buildViewModel(
   newsletter: Newsletter,
-  issue: Issue,
-  items: Item[],
+  issue: LocalIssue,
+  items: LocalItem[],
+  tr: Translator,
   web: WebView | null = null,
 ): ViewModel {
-  const image = (i: Item['image']) => (i ? { src: i.src, alt: i.alt ?? '', width: i.width ?? null } : null);
+  const image = (i: LocalItem['image']) => (i ? { src: i.src, alt: i.alt ?? '', width: i.width ?? null } : null);
+  const lang = tr.language;
   return {
     newsletter: {
       title: newsletter.title,
@@ -92,25 +124,27 @@ export function buildViewModel(
       logo: newsletter.logo ? { ...image(newsletter.logo)!, dark_src: newsletter.logo.dark_src ?? null } : null,
       brand: newsletter.brand,
     },
+    language: languageView(lang),
     issue: {
       number: issue.number,
       number_padded: padded(issue.number),
       date: issue.date,
-      date_long: formatLongDate(issue.date),
+      date_long: formatLongDate(issue.date, lang),
       intro_html: markdownToHtml(issue.intro),
       intro_text: markdownToText(issue.intro),
       view_online_url: issueArchiveUrl(newsletter, issue.number),
     },
-    subject: defaultSubject(newsletter, issue),
+    subject: defaultSubject(newsletter, issue, tr),
     preheader: issue.preheader ?? null,
     items: items.map((item, i) => ({
       id: item.id,
       type: item.type,
+      type_label: typeLabel(item.type, tr),
       type_slug: typeSlug(item.type),
       partial: `item-${typeSlug(item.type)}`,
       title: item.title,
       date: item.date,
-      date_long: formatLongDate(item.date),
+      date_long: formatLongDate(item.date, lang),
       summary: item.summary.trim(),
       url: item.url,
       image: image(item.image),
@@ -118,5 +152,6 @@ export function buildViewModel(
       last: i === items.length - 1,
     })),
     web,
+    [TRANSLATOR]: tr,
   };
 }

@@ -7,7 +7,8 @@
  */
 import type { Location } from '../errors.js';
 import type { LoadedCatalog, LoadedIssue } from '../content/load.js';
-import type { Item, Newsletter } from '../content/schema.js';
+import type { Item, Newsletter, Translatable } from '../content/schema.js';
+import { canonicalLanguage, newsletterLanguages, textDirection } from '../content/languages.js';
 import { locate } from '../content/yaml-file.js';
 
 export interface Warning {
@@ -19,6 +20,11 @@ export interface Warning {
    * colour without contrast): `check` exits 1 and `build` writes nothing. Absent: a warning.
    */
   severity?: 'error';
+  /**
+   * The language whose email it is about, when the newsletter has several and the finding is not
+   * the same in all of them (prepare-issue.ts): check, build and the preview name it.
+   */
+  language?: string;
 }
 
 /** The findings that stop a build. */
@@ -36,9 +42,19 @@ export interface WarningInput {
   newsletterLogo?: Location;
   loaded: LoadedIssue;
   catalog: LoadedCatalog;
+  /** The items in the email's language (the newsletter's language: it is localized to it). */
   items: Item[];
   /** The sample-filled HTML, as a subscriber gets it. */
   html: string;
+}
+
+/** A text of the issue file in `language`, and its key path (the language's own line when it has one). */
+function textIn(value: Translatable | undefined, language: string, defaultLanguage: string) {
+  if (value === undefined || typeof value === 'string') return { text: value ?? '', key: [] as string[] };
+  const key =
+    Object.keys(value).find((k) => canonicalLanguage(k) === language) ??
+    Object.keys(value).find((k) => canonicalLanguage(k) === defaultLanguage);
+  return key === undefined ? { text: '', key: [] } : { text: value[key]!, key: [key] };
 }
 
 export function collectWarnings(w: WarningInput): Warning[] {
@@ -53,15 +69,19 @@ export function collectWarnings(w: WarningInput): Warning[] {
         `and hides the rest, unsubscribe link included. Shorten summaries or drop an item.`,
     });
   }
+  const language = w.newsletter.language;
+  const defaultLanguage = newsletterLanguages(w.newsletter)[0]!;
   for (const field of ['subject', 'preheader', 'intro'] as const) {
-    if (/\bTODO\b/.test(w.loaded.issue[field] ?? '')) {
+    const { text, key } = textIn(w.loaded.issue[field], language, defaultLanguage);
+    if (/\bTODO\b/.test(text)) {
       out.push({
         code: 'placeholder',
         message: `${field} still holds TODO placeholder text; enews send refuses until it is written`,
-        location: locate(w.loaded.src, [field]),
+        location: locate(w.loaded.src, [field, ...key]),
       });
     }
   }
+  out.push(...directionWarnings(w.html, language));
   if (w.items.length === 0) {
     out.push({ code: 'no-items', message: 'the issue has no items', location: locate(w.loaded.src, ['items']) });
   }
@@ -75,8 +95,9 @@ export function collectWarnings(w: WarningInput): Warning[] {
       });
     }
     // alt: "" written in the file says the image is decoration; left out or blank, nobody said what it shows.
-    if (item.image?.alt === '') reportedImages.add(item.image.src);
-    else if (item.image && !item.image.alt?.trim()) {
+    const alt = item.image ? textIn(item.image.alt, language, defaultLanguage).text : undefined;
+    if (item.image && item.image.alt !== undefined && alt === '') reportedImages.add(item.image.src);
+    else if (item.image && !alt?.trim()) {
       reportedImages.add(item.image.src);
       out.push({
         code: 'image-alt',
@@ -95,6 +116,25 @@ export function collectWarnings(w: WarningInput): Warning[] {
   }
   out.push(...htmlWarnings(w.html, reportedImages));
   return out;
+}
+
+/**
+ * A right-to-left language needs dir="rtl" on <html>: enews sets it when the template leaves the
+ * direction to MJML (render-issue.ts), so only a template that says ltr or auto outright gets here.
+ */
+function directionWarnings(html: string, language: string): Warning[] {
+  if (textDirection(language) !== 'rtl') return [];
+  const dir = /<html\b[^>]*\sdir="([^"]*)"/i.exec(html)?.[1];
+  if (dir === 'rtl') return [];
+  return [
+    {
+      code: 'language-direction',
+      severity: 'error',
+      message:
+        `the email is in a right-to-left language (${language}) but its <html> says dir="${dir ?? ''}": ` +
+        'write <mjml lang="{{newsletter.language}}"> without dir, or dir="{{language.dir}}"',
+    },
+  ];
 }
 
 /** Checks on the final HTML, so template-authored images and links are covered too. */

@@ -8,11 +8,12 @@
  * issue, never per recipient, and the web page shows exactly the email's
  * header, intro and items.
  */
-import type { Issue, Item, Newsletter } from '../content/schema.js';
+import type { LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
 import { markdownToText } from './markdown.js';
 import { renderHtml } from './render-issue.js';
 import { INDEX_FROM_ISSUE, issuePageUrl } from './site-urls.js';
 import { escapeHtml, fillSlots } from './slots.js';
+import type { Translator } from './strings.js';
 import type { TemplateSet } from './templates.js';
 import type { Warning } from './warnings.js';
 import { buildViewModel, defaultSubject } from './view-model.js';
@@ -27,13 +28,15 @@ export interface WebVersion {
   warnings: Warning[];
 }
 
+/** `newsletter`, `issue` and `items` in the language of `tr` (content/translations.ts). */
 export async function renderWebVersion(
   newsletter: Newsletter,
-  issue: Issue,
-  items: Item[],
+  issue: LocalIssue,
+  items: LocalItem[],
   templates: TemplateSet,
+  tr: Translator,
 ): Promise<WebVersion> {
-  const view = buildViewModel(newsletter, issue, items, {
+  const view = buildViewModel(newsletter, issue, items, tr, {
     archive_url: INDEX_FROM_ISSUE,
     subscribe_url: newsletter.site?.subscribe_url ?? null,
     page_url: issuePageUrl(newsletter, issue.number),
@@ -44,7 +47,7 @@ export async function renderWebVersion(
   const meta = pageMeta(newsletter, {
     number: issue.number,
     date: issue.date,
-    subject: defaultSubject(newsletter, issue),
+    subject: defaultSubject(newsletter, issue, tr),
     preheader: issue.preheader ?? null,
     summary,
   });
@@ -73,7 +76,7 @@ function personalSlots(slots: string[], templates: TemplateSet): Warning[] {
 }
 
 /** The intro's first paragraph, as text. */
-export function issueSummary(issue: Issue): string {
+export function issueSummary(issue: LocalIssue): string {
   return (markdownToText(issue.intro).split('\n\n')[0] ?? '').replace(/\s+/g, ' ').trim();
 }
 

@@ -6,6 +6,7 @@
 import { EnewsError } from '../errors.js';
 import { DeliveryEngine, type EngineEvent, type EngineStats, type StopReason } from '../delivery/engine.js';
 import { openJournalWriter, type JournalRecord, type JournalWriter } from '../journal/journal.js';
+import { newsletterFor } from '../build/read-build.js';
 import { prepareMessages, type OutgoingItem } from './messages.js';
 import type { SendPlan } from './prepare.js';
 import { finishedResult, type SendResult } from './result.js';
@@ -47,9 +48,12 @@ export async function deliverSend(
     events: journal!.events,
   } satisfies JournalRecord);
   const messages = prepareMessages({
-    newsletter: plan.newsletter,
+    versions: plan.built.languages.map((l) => ({
+      language: l.language,
+      newsletter: newsletterFor(plan.newsletter, l),
+      rendered: l.rendered,
+    })),
     issue: plan.request.number,
-    rendered: plan.built.rendered,
     subjectPrefix: mode === 'test' ? '[TEST] ' : '',
     contentHash: plan.built.manifest.inputsHash,
     secret: plan.secret,

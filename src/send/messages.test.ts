@@ -10,7 +10,7 @@ import { newsletterSchema } from '../content/schema.js';
 import { unstuff } from '../mime/dot-stuff.js';
 import { splitSlots, slotMarker } from '../render/slots.js';
 import type { Subscriber } from '../subscribers/subscriber.js';
-import { prepareMessages, type MessageJob, type OutgoingItem } from './messages.js';
+import { prepareMessages, type MessageJob, type MessageVersion, type OutgoingItem } from './messages.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const newsletter = newsletterSchema.parse(parse(readFileSync(path.join(REPO, 'issues/newsletter.yaml'), 'utf8')));
@@ -26,16 +26,21 @@ const people = (n: number): Subscriber[] =>
     status: 'subscribed' as const,
   }));
 
-function job(list: Subscriber[]): MessageJob {
+const version = (language: string, subject: string, hi: string): MessageVersion => ({
+  language,
+  newsletter: { ...newsletter, languages: ['en', 'fr', 'es'], language },
+  rendered: {
+    subject,
+    preheader: null,
+    html: splitSlots(`<p>${hi} ${slotMarker('name')}</p>`),
+    text: splitSlots(`${hi} ${slotMarker('name')}\n.\n`),
+  },
+});
+
+function job(list: Subscriber[], versions = [version('en', 'Issue 3', 'Hi')]): MessageJob {
   return {
-    newsletter,
+    versions,
     issue: 3,
-    rendered: {
-      subject: 'Issue 3',
-      preheader: null,
-      html: splitSlots(`<p>Hi ${slotMarker('name')}</p>`),
-      text: splitSlots(`Hi ${slotMarker('name')}\n.\n`),
-    },
     subjectPrefix: '',
     contentHash: 'a'.repeat(64),
     secret: 'secret-for-tests',
@@ -64,5 +69,28 @@ describe('prepareMessages', () => {
     expect(m!.raw).toBe(unstuff(m!.wire).toString('utf8'));
     expect(m!.raw).toContain('\r\n.\r\n');
     expect(m!.wire.toString('utf8')).toContain('\r\n..\r\n');
+  });
+
+  it("each subscriber gets the version of their language column; unknown or empty get the default's", async () => {
+    const versions = [
+      version('en', 'Issue 3', 'Hi'),
+      version('fr', 'Numéro 3', 'Bonjour'),
+      version('es', 'Número 3', 'Hola'),
+    ];
+    const langs = ['fr', 'fr-CH', 'FR', 'fr_ch', 'es', 'es-419', 'xx', '', 'en-GB', 'de'];
+    const list = people(langs.length).map((p, i) => ({ ...p, language: langs[i]! }));
+    const messages = await all(prepareMessages(job(list, versions)));
+    const lang = (m: OutgoingItem) => /^Content-Language: (.+)\r$/m.exec(m.raw)?.[1];
+    expect(messages.map(lang)).toEqual(['fr', 'fr', 'fr', 'fr', 'es', 'es', 'en', 'en', 'en', 'en']);
+    expect(messages.map((m) => /^Subject: (.+)\r$/m.exec(m.raw)?.[1])).toEqual([
+      ...Array(4).fill('=?UTF-8?Q?Num=C3=A9ro_3?='),
+      ...Array(2).fill('=?UTF-8?Q?N=C3=BAmero_3?='),
+      ...Array(4).fill('Issue 3'),
+    ]);
+    // The unsubscribe link names the language the page is to speak; the default's needs no mention.
+    const link = (m: OutgoingItem) => /^List-Unsubscribe: <([^>]+)>/m.exec(m.raw)?.[1] ?? '';
+    expect(link(messages[0]!)).toMatch(/[?&]t=[^&]+&i=3&l=fr$/);
+    expect(link(messages[4]!)).toMatch(/&i=3&l=es$/);
+    expect(link(messages[6]!)).toMatch(/&i=3$/);
   });
 });

@@ -11,7 +11,8 @@
  */
 import type { Newsletter } from '../content/schema.js';
 import type { StuffedMessage } from '../delivery/transports/wire.js';
-import { buildSkeleton, wireTemplate } from '../mime/compose.js';
+import { languageFor } from '../content/languages.js';
+import { buildSkeleton, wireTemplate, type WireTemplate } from '../mime/compose.js';
 import { unstuff } from '../mime/dot-stuff.js';
 import { personalizeWire, type PersonalizeContext } from '../personalize/recipient.js';
 import { readSpool } from '../plan/spool.js';
@@ -46,11 +47,19 @@ export class OutgoingItem implements StuffedMessage {
   }
 }
 
+/** One language's version of the issue, as its subscribers get it. */
+export interface MessageVersion {
+  language: string;
+  /** The newsletter as this language's messages show it (read-build.ts, newsletterFor). */
+  newsletter: Newsletter;
+  rendered: RenderedIssue;
+}
+
 /** Everything needed to produce the messages. */
 export interface MessageJob {
-  newsletter: Newsletter;
+  /** Every language of the build, the default first; a subscriber gets theirs (content/languages.ts, languageFor). */
+  versions: MessageVersion[];
   issue: number;
-  rendered: RenderedIssue;
   subjectPrefix: string;
   contentHash: string;
   secret: string | null;
@@ -59,26 +68,48 @@ export interface MessageJob {
   audience: { spool: string; optedOut: ReadonlyMap<string, string> } | { list: Subscriber[] };
 }
 
-export async function* prepareMessages(job: MessageJob): AsyncGenerator<OutgoingItem> {
+/** What composing one language's messages needs, made once per language before the first message. */
+interface Composer {
+  ctx: PersonalizeContext;
+  wire: WireTemplate;
+}
+
+function composerFor(job: MessageJob, v: MessageVersion): Composer {
   const skeleton = buildSkeleton(
-    job.newsletter,
-    { ...job.rendered, subject: job.subjectPrefix + job.rendered.subject },
+    v.newsletter,
+    { ...v.rendered, subject: job.subjectPrefix + v.rendered.subject },
     { contentHash: job.contentHash },
   );
-  const wire = wireTemplate(skeleton);
   const ctx: PersonalizeContext = {
-    newsletter: job.newsletter,
+    newsletter: v.newsletter,
     skeleton,
     contentHash: job.contentHash,
     issue: job.issue,
     secret: job.secret,
     variant: job.variant,
   };
+  return { ctx, wire: wireTemplate(skeleton) };
+}
+
+export async function* prepareMessages(job: MessageJob): AsyncGenerator<OutgoingItem> {
+  const composers = job.versions.map((v) => composerFor(job, v));
+  const codes = job.versions.map((v) => v.language);
+  // A list writes few distinct language values; the choice is made once per value, not per subscriber.
+  const chosen = new Map<string, Composer>();
+  const composerOf = (language: string): Composer => {
+    let c = chosen.get(language);
+    if (!c) {
+      c = composers[codes.indexOf(languageFor(language, codes))]!;
+      chosen.set(language, c);
+    }
+    return c;
+  };
   const a = job.audience;
   const recipients = 'list' in a ? a.list : readSpool(a.spool, a.optedOut);
   let seq = 0;
   for await (const sub of recipients) {
+    const { ctx, wire } = composers.length === 1 ? composers[0]! : composerOf(sub.language);
     const m = personalizeWire(ctx, wire, sub);
-    yield new OutgoingItem(sub, returnPath(job.newsletter, m.messageId), ++seq, m.messageId, m.wire);
+    yield new OutgoingItem(sub, returnPath(ctx.newsletter, m.messageId), ++seq, m.messageId, m.wire);
   }
 }

@@ -25,6 +25,7 @@ import {
 import { acquireLock, type HeldLock } from '../journal/lock.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import { defaultEventsPath } from '../events/events.js';
+import { languageFor, matchLanguage } from '../content/languages.js';
 import { emptyCounts, shardLabel, type Shard } from '../plan/audience.js';
 import { planAudience, type Plan } from '../plan/plan.js';
 import { audienceRules, suppressionFiles } from '../plan/rules.js';
@@ -46,6 +47,8 @@ export interface SendRequest {
   test: string[];
   /** --as: render test messages as this subscriber of the list. */
   as: string | null;
+  /** --language: the version the test messages are in (else each test recipient's own, else the default). */
+  language: string | null;
   dryRun: string | null;
   journal: string | null;
   /** The subscriber events file (default journal/events.jsonl). */
@@ -124,13 +127,16 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
   const subject = (mode === 'test' ? '[TEST] ' : '') + built.rendered.subject;
 
   if (mode === 'test') {
-    const list = await testRecipients(req.test, req.as, src);
+    const languages = built.languages.map((l) => l.language);
+    const list = await testRecipients(req.test, req.as, src, testLanguage(req.language, languages, req.number));
+    const counts = languageCounts(list, languages);
     const audience: Plan = {
       rows: list.length,
       toSend: list.length,
       skipped: emptyCounts(),
       invalid: [],
       optedOut: new Map(),
+      ...counts,
     };
     return {
       request: req,
@@ -198,7 +204,8 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
       retryFailed: req.retryFailed,
     });
     if (mode === 'dry-run') mkdirSync(req.dryRun!, { recursive: true });
-    const audience = await planAudience(src, rules, new SpoolWriter(spool));
+    const languages = built.languages.map((l) => l.language);
+    const audience = await planAudience(src, rules, new SpoolWriter(spool), languages);
     if (audience.skipped.invalid > 0 && !req.skipInvalid) throw invalidRows(audience, src.file);
     return {
       request: req,
@@ -218,6 +225,33 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
     dispose();
     throw err;
   }
+}
+
+/** --language as one of the build's languages (fr-CH finds fr); a language the build does not have is refused. */
+function testLanguage(requested: string | null, languages: string[], number: number): string | null {
+  if (requested === null) return null;
+  const match = matchLanguage(requested, languages);
+  if (match) return match;
+  throw new EnewsError(
+    'usage',
+    `--language ${requested}: issue ${number} is built in ${languages.join(', ')}, not in ${requested}.`,
+    {
+      exitCode: ExitCode.usage,
+      problems: [{ message: 'Name one of those, or add the language to newsletter.yaml and build the issue again.' }],
+    },
+  );
+}
+
+/** The plan's language counts for a fixed list (--test): the same rule as a send's. */
+function languageCounts(list: Subscriber[], languages: string[]): Pick<Plan, 'languages' | 'fallbacks'> {
+  const counts: Record<string, number> = Object.fromEntries(languages.map((l) => [l, 0]));
+  const asked: Record<string, number> = {};
+  for (const sub of list) {
+    counts[languageFor(sub.language, languages)]!++;
+    if (sub.language && !matchLanguage(sub.language, languages)) asked[sub.language] = (asked[sub.language] ?? 0) + 1;
+  }
+  const total = Object.values(asked).reduce((a, b) => a + b, 0);
+  return { languages: counts, fallbacks: { total, asked } };
 }
 
 function invalidRows(plan: Plan, file: string): EnewsError {

@@ -5,6 +5,7 @@
 import { ExitCode, type Problem } from '../errors.js';
 import type { EngineStats, StopReason } from '../delivery/engine.js';
 import type { SkipReason } from '../plan/audience.js';
+import type { Plan } from '../plan/plan.js';
 import type { SendMode, SendPlan } from './prepare.js';
 
 export interface SendResult {
@@ -26,6 +27,9 @@ export interface SendResult {
   /** Recipients the journal records as permanently failed in earlier runs, not retried (see --retry-failed). */
   failedBefore: number;
   skipped: Record<SkipReason, number>;
+  /** Of toSend, how many were to get each language, and how many of the default's asked for another (plan.ts). */
+  languages: Plan['languages'];
+  fallbacks: Plan['fallbacks'];
   invalid: Problem[];
   failures: Array<{ email: string; code: number | null; response: string }>;
   stop: StopReason | null;
@@ -79,6 +83,8 @@ function base(plan: SendPlan): Omit<SendResult, 'exitCode'> {
     possibleDuplicates: 0,
     failedBefore: plan.audience.skipped['already-failed'],
     skipped: plan.audience.skipped,
+    languages: plan.audience.languages,
+    fallbacks: plan.audience.fallbacks,
     invalid: plan.audience.invalid,
     failures: [],
     stop: null,

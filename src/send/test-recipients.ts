@@ -13,6 +13,8 @@ export async function testRecipients(
   addresses: string[],
   as: string | null,
   src: SubscriberFile,
+  /** --language: every test message in this language (a tag of the build), whatever the row says. */
+  language: string | null = null,
 ): Promise<Subscriber[]> {
   const tests = addresses.map((a) => {
     const check = checkEmailAddress(a);
@@ -58,6 +60,6 @@ export async function testRecipients(
       status: 'subscribed',
       fields: {},
     };
-    return { ...base, email: t.email, key: t.key };
+    return { ...base, email: t.email, key: t.key, ...(language ? { language } : {}) };
   });
 }

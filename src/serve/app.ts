@@ -10,10 +10,36 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { confirmPage, errorPage, unsubscribePage, type PageIdentity } from './pages.js';
+import { languageDetector } from 'hono/language';
+import { matchLanguage, textDirection } from '../content/languages.js';
+import { localizeNewsletter } from '../content/newsletter-languages.js';
+import type { Newsletter } from '../content/schema.js';
+import type { Strings } from '../render/strings.js';
+import {
+  confirmPage,
+  DEFAULT_PAGE_WORDS,
+  errorPage,
+  type PageIdentity,
+  type PageKey,
+  type PageWords,
+  pageWords,
+  unsubscribePage,
+} from './pages.js';
+
+/** One language the pages speak: the newsletter's title in it and its words (the strings' unsubscribe_page). */
+export interface ServeLanguage {
+  language: string;
+  title: string;
+  words: PageWords;
+}
 
 export interface ServeDeps {
   identity: PageIdentity;
+  /**
+   * The languages of the pages, the default first (render/strings.ts, serveLanguages). Left out:
+   * the identity's language, in the English words of DEFAULT_PAGE_WORDS.
+   */
+  languages?: ServeLanguage[];
   listId: string;
   /** The path of unsubscribe.url, e.g. /coop/enews/unsubscribe. */
   path: string;
@@ -39,12 +65,72 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
 };
 
-export function createServeApp(d: ServeDeps): Hono {
-  const app = new Hono();
+/**
+ * The pages' languages from the newsletter and its loaded strings (render/strings.ts, loadStrings
+ * of the newsletter's languages): for `languages` in ServeDeps. The title is the one the language's
+ * emails show (translations: in newsletter.yaml).
+ */
+export function serveLanguages(newsletter: Newsletter, strings: Strings): ServeLanguage[] {
+  return [...strings.values()].map((file) => {
+    const messages: Record<string, string> = {};
+    for (const [key, v] of file.values) {
+      if (key.startsWith('unsubscribe_page.')) messages[key.slice('unsubscribe_page.'.length)] = v.text;
+    }
+    return {
+      language: file.language,
+      title: localizeNewsletter(newsletter, file.language).title,
+      words: pageWords(messages, file.language),
+    };
+  });
+}
+
+type Env = { Variables: { language: string } };
+
+export function createServeApp(d: ServeDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  const languages = d.languages?.length
+    ? d.languages
+    : [
+        {
+          language: d.identity.language,
+          title: d.identity.title,
+          words: pageWords(DEFAULT_PAGE_WORDS, d.identity.language),
+        },
+      ];
+  const codes = languages.map((l) => l.language);
   app.use('*', async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
+  // The page's language: ?l=fr when the link names one (not personal), else the browser's
+  // Accept-Language, else the default. fr-CH and FR find fr, as a subscriber's language column does.
+  app.use(
+    '*',
+    languageDetector({
+      supportedLanguages: codes,
+      fallbackLanguage: codes[0]!,
+      order: ['querystring', 'header'],
+      lookupQueryString: 'l',
+      caches: false,
+      convertDetectedLanguage: (tag) => matchLanguage(tag, codes) ?? tag,
+    }),
+  );
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('Content-Language', c.get('language'));
+    c.res.headers.append('Vary', 'Accept-Language');
+  });
+  /** The identity and words of the request's language. */
+  const speak = (c: Context<Env>) => {
+    const l = languages.find((x) => x.language === c.get('language')) ?? languages[0]!;
+    const identity: PageIdentity = {
+      ...d.identity,
+      title: l.title,
+      language: l.language,
+      dir: textDirection(l.language),
+    };
+    return { identity, words: l.words, language: l.language };
+  };
 
   // For the proxy and monitoring: 503 while unsubscribes cannot be recorded.
   app.get('/healthz', (c) => (d.problem() ? c.text('cannot record unsubscribes\n', 503) : c.text('ok\n')));
@@ -59,26 +145,25 @@ export function createServeApp(d: ServeDeps): Hono {
     return Number.isInteger(i) && i > 0 && i < 1e6 ? i : null;
   };
   const html = (c: Context, status: 200 | 400 | 404 | 405 | 413 | 503, body: string) => c.html(body, status);
-  const invalid = (c: Context) =>
-    html(
-      c,
-      400,
-      errorPage(
-        d.identity,
-        'This unsubscribe link is not valid',
-        'It may have been cut short or changed. Use the link in the newsletter itself, ' +
-          'or reply to it and ask to be removed.',
-      ),
-    );
+  /** A page that only says what went wrong: its heading and text are two keys of the words. */
+  const problem = (c: Context<Env>, status: 400 | 404 | 405 | 413 | 503, title: PageKey, text: PageKey) => {
+    const { identity, words } = speak(c);
+    return html(c, status, errorPage(identity, words(title), words(text)));
+  };
+  const invalid = (c: Context<Env>) => problem(c, 400, 'invalid_link_title', 'invalid_link');
 
   app.get(d.path, (c) => {
     const who = tokenOf(c);
     if (!who) return invalid(c);
-    const action = `?${new URLSearchParams({ t: who.token, ...(issueOf(c) ? { i: String(issueOf(c)) } : {}) })}`;
+    const { identity, words, language } = speak(c);
+    // The button's POST keeps the language the page was shown in (the same browser would choose it
+    // again; a language given by ?l= would otherwise be lost).
+    const keep: Record<string, string> = c.req.query('l') || language !== codes[0] ? { l: language } : {};
+    const action = `?${new URLSearchParams({ t: who.token, ...(issueOf(c) ? { i: String(issueOf(c)) } : {}), ...keep })}`;
     return html(
       c,
       200,
-      unsubscribePage(d.identity, maskAddress(who.address), action, d.alreadyUnsubscribed(who.address)),
+      unsubscribePage(identity, words, maskAddress(who.address), action, d.alreadyUnsubscribed(who.address)),
     );
   });
 
@@ -86,8 +171,7 @@ export function createServeApp(d: ServeDeps): Hono {
     d.path,
     bodyLimit({
       maxSize: d.maxBody,
-      onError: (c) =>
-        html(c, 413, errorPage(d.identity, 'Request too large', 'An unsubscribe request is a few bytes.')),
+      onError: (c) => problem(c as Context<Env>, 413, 'too_large_title', 'too_large'),
     }),
     async (c) => {
       const who = tokenOf(c);
@@ -100,26 +184,19 @@ export function createServeApp(d: ServeDeps): Hono {
           await d.record({ address: who.address, source, issue: issueOf(c) });
         } catch {
           // Never say "done" for something that is not recorded.
-          return html(
-            c,
-            503,
-            errorPage(
-              d.identity,
-              'Please try again later',
-              'Your request could not be recorded just now. Nothing was changed.',
-            ),
-          );
+          return problem(c, 503, 'try_later_title', 'try_later');
         }
       }
-      return html(c, 200, confirmPage(d.identity, maskAddress(who.address)));
+      const { identity, words } = speak(c);
+      return html(c, 200, confirmPage(identity, words, maskAddress(who.address)));
     },
   );
 
   app.all(d.path, (c) => {
     c.header('Allow', 'GET, POST');
-    return html(c, 405, errorPage(d.identity, 'Method not allowed', 'Open the link from the newsletter.'));
+    return problem(c, 405, 'method_title', 'method');
   });
-  app.notFound((c) => html(c, 404, errorPage(d.identity, 'Not found', 'There is nothing at this address.')));
+  app.notFound((c) => problem(c as Context<Env>, 404, 'not_found_title', 'not_found'));
   return app;
 }
 

@@ -12,10 +12,17 @@ import { groupAppender } from '../events/group-append.js';
 import { readEvents } from '../events/events.js';
 import { openToken } from '../personalize/token.js';
 import { KeySet } from '../util/key-set.js';
-import { createServeApp } from './app.js';
+import { newsletterLanguages } from '../content/languages.js';
+import { loadStrings } from '../render/strings.js';
+import { createServeApp, serveLanguages } from './app.js';
 
 export interface ServeSettings {
   newsletter: Newsletter;
+  /**
+   * The project's templates folder: the pages speak each of the newsletter's languages in the words
+   * of its strings file (unsubscribe_page:). Left out: the default language, in English words.
+   */
+  templatesDir?: string;
   secret: string;
   eventsFile: string;
   host: string;
@@ -62,7 +69,12 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   }
   // Concurrent unsubscribes share one lock and one fsync; each is answered once its own line is on disk.
   const append = groupAppender(s.eventsFile);
+  // Read (and checked) before the server starts: a strings file with a problem stops serve with file:line.
+  const languages = s.templatesDir
+    ? serveLanguages(s.newsletter, loadStrings(s.templatesDir, newsletterLanguages(s.newsletter)))
+    : undefined;
   const app = createServeApp({
+    ...(languages ? { languages } : {}),
     identity: {
       title: s.newsletter.title,
       language: s.newsletter.language,

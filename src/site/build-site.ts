@@ -6,13 +6,15 @@
  */
 import { EnewsError } from '../errors.js';
 import { contentPaths, loadNewsletter, newsletterFile } from '../content/load.js';
+import { localizeNewsletter } from '../content/newsletter-languages.js';
 import type { Newsletter } from '../content/schema.js';
 import { locate, parseYaml, readText } from '../content/yaml-file.js';
-import { issuePagePath, issuePageUrl } from '../render/site-urls.js';
+import { issuePagePath, issuePageUrl, languageFolder, siteIndexUrl } from '../render/site-urls.js';
 import { escapeHtml } from '../render/slots.js';
-import { collectIssues, type PublishedIssue } from './collect.js';
+import { loadStrings, Translator } from '../render/strings.js';
+import { collectIssues } from './collect.js';
 import { atomFeed, jsonFeed } from './feeds.js';
-import { indexData, issueData, siteView } from './pages.js';
+import { indexData, issueData, languageLinks, type SiteLanguage, siteView, versionIn } from './pages.js';
 import { loadSiteTemplates } from './templates.js';
 import { writeSite } from './write-site.js';
 
@@ -30,27 +32,68 @@ export interface SiteResult {
   baseUrl: string;
   issues: number[];
   files: string[];
+  /** Each language of the archive, the default first, with its folder ('' for the default) and its issues. */
+  languages: Array<{ language: string; folder: string; issues: number[] }>;
 }
 
+/**
+ * One archive per language, from each issue's version in it: the default language's at the top
+ * of the site, as before there were languages, every other one in its folder (fr/), with its own
+ * index and feeds. Each page names its versions in the other languages (hreflang).
+ */
 export function buildSite(req: SiteRequest): SiteResult {
   const paths = contentPaths(req.root);
-  const { newsletter } = loadNewsletter(paths);
+  const { newsletter, languages } = loadNewsletter(paths);
   const baseUrl = requireBaseUrl(newsletter, newsletterFile(paths));
   const issues = collectIssues(req.root, req.dist, req.display(req.dist));
   const templates = loadSiteTemplates(paths.templatesDir);
-  const site = siteView(newsletter, baseUrl);
+  const strings = loadStrings(paths.templatesDir, languages);
+  const siteLanguages = languages
+    .map((language) => {
+      const all = new Translator(strings.get(language)!);
+      const fallback = all.has('fallback_name') ? all.t('fallback_name') : undefined;
+      const lang: SiteLanguage = {
+        newsletter: localizeNewsletter(newsletter, language, fallback),
+        tr: new Translator(strings.get(language)!, 'site'),
+        folder: languageFolder(language, languages[0]!),
+      };
+      return { lang, issues: issues.flatMap((i) => versionIn(i, language) ?? []) };
+    })
+    .filter((l) => l.issues.length > 0);
 
   const files = new Map<string, string>();
-  files.set('index.html', templates.index(indexData(newsletter, site, issues)));
-  issues.forEach((issue, at) => {
-    files.set(issuePagePath(issue.number), templates.issue(issueData(newsletter, site, issues, at)));
-  });
-  files.set('feed.xml', atomFeed(newsletter, baseUrl, issues));
-  files.set('feed.json', jsonFeed(newsletter, baseUrl, issues));
-  files.set('sitemap.xml', sitemap(newsletter, baseUrl, issues));
+  for (const { lang, issues: own } of siteLanguages) {
+    const site = siteView(lang.newsletter, baseUrl);
+    const indexes = siteLanguages.map((l) => ({ lang: l.lang, absolute: siteIndexUrl(l.lang.newsletter)! }));
+    files.set(
+      `${lang.folder}index.html`,
+      templates.index(indexData(lang, site, own, languageLinks(indexes, lang, 0, 'index.html'))),
+    );
+    own.forEach((issue, at) => {
+      const page = issuePagePath(issue.number);
+      const versions = siteLanguages
+        .filter((l) => l.issues.some((i) => i.number === issue.number))
+        .map((l) => ({ lang: l.lang, absolute: issuePageUrl(l.lang.newsletter, issue.number)! }));
+      const links = languageLinks(versions, lang, 1, page);
+      files.set(`${lang.folder}${page}`, templates.issue(issueData(lang, site, own, at, links)));
+    });
+    files.set(`${lang.folder}feed.xml`, atomFeed(lang.newsletter, own));
+    files.set(`${lang.folder}feed.json`, jsonFeed(lang.newsletter, own));
+  }
+  files.set('sitemap.xml', sitemap(siteLanguages.map((l) => ({ newsletter: l.lang.newsletter, issues: l.issues }))));
   files.set('robots.txt', `User-agent: *\nAllow: /\n\nSitemap: ${baseUrl}sitemap.xml\n`);
   writeSite(req.out, req.display(req.out), files);
-  return { out: req.out, baseUrl, issues: issues.map((i) => i.number), files: [...files.keys()] };
+  return {
+    out: req.out,
+    baseUrl,
+    issues: issues.map((i) => i.number),
+    files: [...files.keys()],
+    languages: siteLanguages.map((l) => ({
+      language: l.lang.newsletter.language,
+      folder: l.lang.folder,
+      issues: l.issues.map((i) => i.number),
+    })),
+  };
 }
 
 /** The archive needs to know where it is published: canonical addresses, feeds and the sitemap are absolute. */
@@ -72,17 +115,25 @@ function requireBaseUrl(newsletter: Newsletter, file: string): string {
   });
 }
 
-function sitemap(newsletter: Newsletter, baseUrl: string, issues: PublishedIssue[]): string {
+/** Every page of every language: the default language's first, as before there were languages. */
+function sitemap(
+  languages: Array<{ newsletter: Newsletter; issues: Array<{ number: number; date: string }> }>,
+): string {
   const url = (loc: string, date: string) => `  <url><loc>${escapeHtml(loc)}</loc><lastmod>${date}</lastmod></url>\n`;
-  const newest = issues[issues.length - 1]!;
+  const entries = languages.map(({ newsletter, issues }) => {
+    const newest = issues[issues.length - 1]!;
+    return (
+      url(siteIndexUrl(newsletter)!, newest.date) +
+      [...issues]
+        .reverse()
+        .map((i) => url(issuePageUrl(newsletter, i.number)!, i.date))
+        .join('')
+    );
+  });
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' +
-    url(baseUrl, newest.date) +
-    [...issues]
-      .reverse()
-      .map((i) => url(issuePageUrl(newsletter, i.number)!, i.date))
-      .join('') +
+    entries.join('') +
     '</urlset>\n'
   );
 }

@@ -9,17 +9,26 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { buildProblems, readManifest, SourceReader } from '../build/read-build.js';
+import type { Manifest } from '../build/write-build.js';
 
 export const WEB_FILE = 'web.html';
 
-export interface PublishedIssue {
-  number: number;
-  date: string;
+/** An issue in one language, as built. */
+export interface PublishedVersion {
+  language: string;
   subject: string;
   preheader: string | null;
   summary: string;
   /** web.html as built and hashed. */
   webHtml: string;
+}
+
+/** An issue: its default language's version (the fields of PublishedVersion), and every language's. */
+export interface PublishedIssue extends Omit<PublishedVersion, 'language'> {
+  number: number;
+  date: string;
+  /** Every language it was built in, the default first; one for a build made before languages. */
+  versions: PublishedVersion[];
 }
 
 /** Every build in `distDir`, oldest first; throws, naming each issue, when any of them cannot be published. */
@@ -55,14 +64,8 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
       }
     }
     if (manifest && changed.length === 0) {
-      issues.push({
-        number,
-        date: manifest.date,
-        subject: manifest.subject,
-        preheader: manifest.preheader,
-        summary: manifest.summary!,
-        webHtml: readFileSync(path.join(dir, WEB_FILE), 'utf8'),
-      });
+      const versions = publishedVersions(dir, manifest, reader);
+      issues.push({ number, date: manifest.date, ...versions[0]!, versions });
       continue;
     }
     refused.push(number);
@@ -72,6 +75,26 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
   const which = refused.length === 1 ? `issue ${refused[0]} is` : `issues ${refused.join(', ')} are`;
   throwIfProblems('site-stale', `The archive was not written: ${which} not as built and reviewed`, problems);
   return issues;
+}
+
+/** Each language's web version of a verified build (its files are covered by the manifest's hashes). */
+function publishedVersions(dir: string, manifest: Manifest, reader: SourceReader): PublishedVersion[] {
+  const languages = Object.entries(manifest.languages ?? {});
+  if (languages.length === 0) {
+    // Built before languages: its one language is the newsletter's.
+    const language = manifest.language ?? reader.newsletter().newsletter.language;
+    return [{ language, ...version(dir, '', manifest) }];
+  }
+  return languages.map(([language, l]) => ({ language, ...version(dir, l.folder, l) }));
+}
+
+function version(dir: string, folder: string, v: { subject: string; preheader: string | null; summary?: string }) {
+  return {
+    subject: v.subject,
+    preheader: v.preheader,
+    summary: v.summary ?? '',
+    webHtml: readFileSync(path.join(dir, folder, WEB_FILE), 'utf8'),
+  };
 }
 
 /** dist/NNN folders, by number; anything else in dist/ (a screenshot folder, notes) is not a build. */

@@ -5,12 +5,13 @@
  * An entry's id is its page's address, stable across rebuilds; its content
  * is the summary and a link to the page (the web version itself is a
  * table layout built for mail programs, which feed readers show poorly).
+ * Each language of the archive has its own pair, in its folder.
  */
 import { Feed } from 'feed';
 import type { Newsletter } from '../content/schema.js';
 import { escapeHtml } from '../render/slots.js';
-import { issuePageUrl } from '../render/site-urls.js';
-import type { PublishedIssue } from './collect.js';
+import { issuePageUrl, siteIndexUrl } from '../render/site-urls.js';
+import type { PublishedVersion } from './collect.js';
 import { FEED_ATOM, FEED_JSON } from './pages.js';
 
 /** Midnight UTC of a YYYY-MM-DD date: the day the issue is dated, whatever the machine's zone. */
@@ -18,8 +19,12 @@ function dayOf(date: string): Date {
   return new Date(`${date}T00:00:00Z`);
 }
 
-function makeFeed(newsletter: Newsletter, baseUrl: string, issues: PublishedIssue[]): Feed {
+type Entry = Omit<PublishedVersion, 'language' | 'webHtml'> & { number: number; date: string };
+
+/** `newsletter` is localized to the feed's language (its title, its pages under its folder). */
+function makeFeed(newsletter: Newsletter, issues: Entry[]): Feed {
   const newest = issues[issues.length - 1]!;
+  const baseUrl = siteIndexUrl(newsletter)!;
   const feed = new Feed({
     id: baseUrl,
     title: newsletter.title,
@@ -48,16 +53,16 @@ function makeFeed(newsletter: Newsletter, baseUrl: string, issues: PublishedIssu
   return feed;
 }
 
-export function atomFeed(newsletter: Newsletter, baseUrl: string, issues: PublishedIssue[]): string {
-  return `${makeFeed(newsletter, baseUrl, issues).atom1()}\n`;
+export function atomFeed(newsletter: Newsletter, issues: Entry[]): string {
+  return `${makeFeed(newsletter, issues).atom1()}\n`;
 }
 
 /**
  * The package writes JSON Feed 1.0; 1.1 is the same document with its version, the feed's
  * language, `authors` in place of the deprecated `author`, and a plain-text title and summary.
  */
-export function jsonFeed(newsletter: Newsletter, baseUrl: string, issues: PublishedIssue[]): string {
-  const doc = JSON.parse(makeFeed(newsletter, baseUrl, issues).json1()) as Record<string, unknown> & {
+export function jsonFeed(newsletter: Newsletter, issues: Entry[]): string {
+  const doc = JSON.parse(makeFeed(newsletter, issues).json1()) as Record<string, unknown> & {
     author?: unknown;
     items: Array<Record<string, unknown>>;
   };

@@ -1,15 +1,18 @@
 /**
- * What the archive templates see, as plain data. Every link between pages is
- * relative and names its index.html (003/index.html, ../index.html), so the
- * archive works from a folder, a file:// URL or any web server; only the
- * canonical and card addresses are absolute, as they must be.
+ * What the archive templates see, as plain data, for one language of the archive: the default
+ * language's pages at the top of the site (index.html, 003/index.html), every other language's
+ * in its folder (fr/index.html, fr/003/index.html). Every link between pages is relative and names
+ * its index.html (003/index.html, ../index.html), so the archive works from a folder, a file:// URL
+ * or any web server; only the canonical, card and hreflang addresses are absolute, as they must be.
  */
 import type { Newsletter } from '../content/schema.js';
 import { padded } from '../content/issue-number.js';
+import { textDirection } from '../content/languages.js';
 import { formatLongDate } from '../util/dates.js';
-import { issuePagePath, issuePageUrl } from '../render/site-urls.js';
+import { issuePagePath, issuePageUrl, siteIndexUrl } from '../render/site-urls.js';
+import { TRANSLATOR, type Translator } from '../render/strings.js';
 import { pageMeta, type PageMeta } from '../render/web-meta.js';
-import type { PublishedIssue } from './collect.js';
+import type { PublishedIssue, PublishedVersion } from './collect.js';
 
 export const FEED_ATOM = 'feed.xml';
 export const FEED_JSON = 'feed.json';
@@ -18,6 +21,9 @@ export interface SiteView {
   title: string;
   description: string | null;
   language: string;
+  /** ltr or rtl, for <html dir>. */
+  dir: 'ltr' | 'rtl';
+  rtl: boolean;
   url: string;
   subscribe_url: string | null;
   logo: { src: string; alt: string; width: number | null } | null;
@@ -40,13 +46,37 @@ export interface IssueEntry {
   page_url: string;
 }
 
+/**
+ * The same page in another language, for <link rel="alternate" hreflang> (absolute, as search
+ * engines want it) and the visible list of languages (relative, like every link of the site).
+ */
+export interface LanguageLink {
+  code: string;
+  /** The language's name in itself: Français, Español. */
+  name: string;
+  url: string;
+  href: string;
+  current: boolean;
+}
+
+/** One language of the archive: its newsletter texts, the strings of its `site:` section, and where it is. */
+export interface SiteLanguage {
+  newsletter: Newsletter;
+  tr: Translator;
+  /** '' for the default language, `fr/`… */
+  folder: string;
+}
+
 export function siteView(newsletter: Newsletter, baseUrl: string): SiteView {
   const logo = newsletter.logo;
+  const dir = textDirection(newsletter.language);
   return {
     title: newsletter.title,
     description: newsletter.description?.trim() ?? null,
     language: newsletter.language,
-    url: baseUrl,
+    dir,
+    rtl: dir === 'rtl',
+    url: siteIndexUrl(newsletter) ?? baseUrl,
     subscribe_url: newsletter.site?.subscribe_url ?? null,
     logo: logo ? { src: logo.src, alt: logo.alt ?? newsletter.title, width: logo.width ?? null } : null,
     brand: newsletter.brand,
@@ -56,13 +86,26 @@ export function siteView(newsletter: Newsletter, baseUrl: string): SiteView {
   };
 }
 
-/** `root` leads from the page that shows the entry to the site's folder: '' on the index, '../' on an issue. */
-export function issueEntry(newsletter: Newsletter, issue: PublishedIssue, root: string): IssueEntry {
+/** An issue in one language: its version there, or null when it was not built in it. */
+export function versionIn(
+  issue: PublishedIssue,
+  language: string,
+): (PublishedVersion & { number: number; date: string }) | null {
+  const v = issue.versions.find((x) => x.language === language);
+  return v ? { ...v, number: issue.number, date: issue.date } : null;
+}
+
+/** `root` leads from the page that shows the entry to its language's folder: '' on the index, '../' on an issue. */
+export function issueEntry(
+  newsletter: Newsletter,
+  issue: { number: number; date: string; subject: string; preheader: string | null; summary: string },
+  root: string,
+): IssueEntry {
   return {
     number: issue.number,
     number_padded: padded(issue.number),
     date: issue.date,
-    date_long: formatLongDate(issue.date),
+    date_long: formatLongDate(issue.date, newsletter.language),
     subject: issue.subject,
     preheader: issue.preheader,
     summary: issue.summary,
@@ -71,29 +114,72 @@ export function issueEntry(newsletter: Newsletter, issue: PublishedIssue, root: 
   };
 }
 
-/** index.html: the issues newest first. */
-export function indexData(newsletter: Newsletter, site: SiteView, issues: PublishedIssue[]) {
+type Version = PublishedVersion & { number: number; date: string };
+
+/** index.html of one language: its issues newest first. */
+export function indexData(lang: SiteLanguage, site: SiteView, issues: Version[], languages: LanguageLink[]) {
   return {
     site,
     root: '',
-    issues: [...issues].reverse().map((i) => issueEntry(newsletter, i, '')),
+    issues: [...issues].reverse().map((i) => issueEntry(lang.newsletter, i, '')),
+    languages,
+    [TRANSLATOR]: lang.tr,
   };
 }
 
-/** NNN/index.html: the chrome around the web version, with the issues before and after it. */
-export function issueData(newsletter: Newsletter, site: SiteView, issues: PublishedIssue[], at: number) {
+/** NNN/index.html of one language: the chrome around the web version, with the issues before and after it. */
+export function issueData(
+  lang: SiteLanguage,
+  site: SiteView,
+  issues: Version[],
+  at: number,
+  languages: LanguageLink[],
+) {
   const issue = issues[at]!;
-  const neighbour = (i: number) => (issues[i] ? issueEntry(newsletter, issues[i]!, '../') : null);
-  const meta: PageMeta = pageMeta(newsletter, issue);
+  const neighbour = (i: number) => (issues[i] ? issueEntry(lang.newsletter, issues[i]!, '../') : null);
+  const meta: PageMeta = pageMeta(lang.newsletter, issue);
   return {
     site,
     root: '../',
     page: meta,
-    issue: issueEntry(newsletter, issue, '../'),
+    issue: issueEntry(lang.newsletter, issue, '../'),
     web: webParts(issue.webHtml),
     older: neighbour(at - 1),
     newer: neighbour(at + 1),
+    languages,
+    [TRANSLATOR]: lang.tr,
   };
+}
+
+/**
+ * The links from one page (in `from`'s folder, `depth` folders below it: 0 on an index, 1 on an
+ * issue page) to the same page in each language that has it. Empty for a one-language archive.
+ */
+export function languageLinks(
+  available: Array<{ lang: SiteLanguage; absolute: string }>,
+  from: SiteLanguage,
+  depth: number,
+  page: string,
+): LanguageLink[] {
+  if (available.length < 2) return [];
+  const up = '../'.repeat(depth + (from.folder === '' ? 0 : 1));
+  return available.map(({ lang, absolute }) => ({
+    code: lang.newsletter.language,
+    name: nativeName(lang.newsletter.language),
+    url: absolute,
+    href: `${up}${lang.folder}${page}`,
+    current: lang === from,
+  }));
+}
+
+/** "Français", "Español", "العربية": a language named as its readers name it. */
+function nativeName(code: string): string {
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+    return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+  } catch {
+    return code;
+  }
 }
 
 /**

@@ -7,12 +7,14 @@
  * makes a reviewed issue stale. Strict mode, as for the email: a misspelt
  * field is an error with its file and line, not a blank. Like the email's,
  * each file is the project's own when it has it, else the package's default.
+ * Their words come from the `site:` section of the strings files ({{t "older"}}).
  */
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { readText } from '../content/yaml-file.js';
-import { handlebarsProblem, TemplateRuntimeError } from '../render/templates.js';
+import { TRANSLATOR, type Translator } from '../render/strings.js';
+import { handlebarsProblem, registerTranslate, TemplateRuntimeError } from '../render/templates.js';
 import { scanMustaches } from '../render/template-syntax.js';
 import { templateFile, templateFolder } from '../project/templates.js';
 
@@ -57,6 +59,8 @@ export function loadSiteTemplates(templatesDir: string): SiteTemplates {
   throwIfProblems('template-syntax', 'An archive template has a Handlebars syntax error', problems);
 
   const hb = Handlebars.create();
+  // {{t "older"}}: the `site:` section of the page's language (pages.ts puts its translator in the data).
+  registerTranslate(hb, (root) => (root as { [TRANSLATOR]?: Translator } | undefined)?.[TRANSLATOR]);
   for (const p of partials) {
     const compiled = hb.compile(p.source, { strict: true });
     // A runtime error inside a partial names the partial's file, not the page's.

@@ -1,5 +1,6 @@
 /**
- * `enews build`: render an issue into DIR/NNN/, optionally with screenshots.
+ * `enews build`: render an issue into DIR/NNN/ (each further language into
+ * DIR/NNN/<lang>/), optionally with screenshots of each.
  * It runs the same checks as `enews check` (and --axe, --spam, --links when
  * asked) and writes nothing while any of them finds an error.
  */
@@ -61,12 +62,21 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
   for (const name of ['email.html', 'email.txt', 'message.eml', 'web.html']) {
     ctx.output.out(`  ${name.padEnd(16)} ${kb(manifest.sizes[name] ?? 0)}`);
   }
+  // The other languages' files are the same, in their folders; one line each.
+  for (const l of prepared.languages.slice(1)) {
+    const sizes = ['email.html', 'web.html'].map((n) => `${n} ${kb(manifest.sizes[`${l.folder}${n}`] ?? 0)}`);
+    ctx.output.out(`  ${l.folder.padEnd(16)} "${l.rendered.subject}", ${sizes.join(', ')}`);
+  }
   if (opts.screenshots) {
     const { takeScreenshots } = await import('../../browser/screenshots.js');
-    const shots = await takeScreenshots(prepared.sample.html, dir, {
-      executablePath: opts.browser ?? ctx.env.CHROMIUM_PATH,
-    });
-    for (const s of shots) ctx.output.out(`  ${path.basename(s.file).padEnd(16)} ${s.width}×${s.height} px`);
+    for (const l of prepared.languages) {
+      const shots = await takeScreenshots(l.sample.html, path.join(dir, l.folder), {
+        executablePath: opts.browser ?? ctx.env.CHROMIUM_PATH,
+      });
+      for (const s of shots) {
+        ctx.output.out(`  ${`${l.folder}${path.basename(s.file)}`.padEnd(16)} ${s.width}×${s.height} px`);
+      }
+    }
   }
   ctx.output.out(
     `${plural(prepared.items.length, 'item')}, ${plural(findings.length, 'warning')}. ` +

@@ -6,7 +6,10 @@
  */
 import type { Command } from 'commander';
 import { ExitCode, formatLocation } from '../../errors.js';
-import type { PreparedIssue } from '../../build/prepare-issue.js';
+import { languagePrefix, mergeFindings } from '../../build/findings.js';
+import { languageName } from '../../content/languages.js';
+import type { PreparedIssue, PreparedLanguage } from '../../build/prepare-issue.js';
+import type { LinkResult } from '../../checks/links.js';
 import type { Warning } from '../../render/warnings.js';
 import type { CliContext } from '../main.js';
 import { formatWarning } from '../output.js';
@@ -17,6 +20,8 @@ export interface ExtraCheckFlags {
   spam?: boolean;
   links?: boolean;
   browser?: string;
+  /** Shared by the languages of one check (set by runExtraChecks). */
+  linkCache?: Map<string, Promise<LinkResult>>;
 }
 
 export function registerCheck(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -61,6 +66,7 @@ async function check(ctx: CliContext, numberArg: string, flags: ExtraCheckFlags)
       ? `Issue ${prepared.number} has problems to fix before it is sent: "${prepared.rendered.subject}", ${counts}.`
       : `Issue ${prepared.number} is valid: "${prepared.rendered.subject}", ${counts}.`,
   );
+  printLanguages(ctx, prepared);
   printSupport(ctx, prepared);
   return errors ? ExitCode.badInput : ExitCode.ok;
 }
@@ -77,23 +83,44 @@ export async function preflight(ctx: CliContext, flags: ExtraCheckFlags): Promis
   }
 }
 
-/** --axe, --spam, --links: their findings, after printing what each found. */
+/**
+ * --axe, --spam, --links: their findings, after printing what each found, for each language's
+ * email; with several languages each line names its language and the findings are merged.
+ */
 export async function runExtraChecks(
   ctx: CliContext,
   prepared: PreparedIssue,
   flags: ExtraCheckFlags,
+): Promise<Warning[]> {
+  if (!flags.spam && !flags.links && !flags.axe) return [];
+  const several = prepared.languages.length > 1;
+  const perLanguage: Array<{ language: string; findings: Warning[] }> = [];
+  // Each address is requested once for every language (checks/links.ts).
+  const linkCache = new Map<string, Promise<LinkResult>>();
+  for (const l of prepared.languages) {
+    const say = (line: string) => ctx.output.out(several ? `[${l.language}] ${line}` : line);
+    perLanguage.push({ language: l.language, findings: await extraChecksOf(ctx, l, { ...flags, linkCache }, say) });
+  }
+  return mergeFindings(perLanguage);
+}
+
+async function extraChecksOf(
+  ctx: CliContext,
+  prepared: PreparedLanguage,
+  flags: ExtraCheckFlags,
+  say: (line: string) => void,
 ): Promise<Warning[]> {
   const out: Warning[] = [];
   if (flags.spam) {
     const { findSpamAssassin, spamScore } = await import('../../checks/spam.js');
     const r = await spamScore(prepared.sample.eml, findSpamAssassin(ctx.env.SPAMASSASSIN_PATH));
     const hit = r.rules.filter((x) => x.score !== 0);
-    ctx.output.out(
+    say(
       `Spam score (SpamAssassin ${r.version}, local rules, no credit for trusted relays): ` +
         `${r.score.toFixed(1)} of ${r.required.toFixed(1)}` +
         `${hit.length ? `; rules that scored:` : '; no rule scored'}`,
     );
-    for (const x of hit) ctx.output.out(`  ${x.score.toFixed(1).padStart(5)} ${x.name}: ${x.description}`);
+    for (const x of hit) say(`  ${x.score.toFixed(1).padStart(5)} ${x.name}: ${x.description}`);
     if (r.score >= 1) {
       out.push({
         code: 'spam-score',
@@ -106,16 +133,16 @@ export async function runExtraChecks(
   }
   if (flags.links) {
     const { checkLinks, linkFindings } = await import('../../checks/links.js');
-    const results = await checkLinks(prepared.checks.links);
+    const results = await checkLinks(prepared.checks.links, { cache: flags.linkCache });
     const broken = linkFindings(results);
     const moved = results.filter((r) => r.redirects.length > 0);
-    ctx.output.out(
+    say(
       `Links: ${plural(results.length, 'address', 'addresses')} requested, ${broken.length} broken, ` +
         `${moved.length} redirected${moved.length ? ':' : ''}`,
     );
     for (const r of moved) {
       const where = r.location ? `${ctx.display(formatLocation(r.location))}: ` : '';
-      ctx.output.out(`  ${where}${r.url} → ${r.redirects.join(' → ')}`);
+      say(`  ${where}${r.url} → ${r.redirects.join(' → ')}`);
     }
     out.push(...broken);
   }
@@ -126,19 +153,32 @@ export async function runExtraChecks(
     });
     const serious = findings.filter((f) => f.severity === 'error').length;
     const where = runs.map((r) => `${r.width} px ${r.scheme}`).join(', ');
-    ctx.output.out(`axe-core (${where}): ${plural(serious, 'serious or critical violation')}.`);
+    say(`axe-core (${where}): ${plural(serious, 'serious or critical violation')}.`);
     out.push(...findings);
   }
   return out;
 }
 
+/** Each finding on its line; one that is about some of the languages only starts with them: [fr]. */
 export function printFindings(ctx: CliContext, findings: Warning[]): void {
   for (const w of findings) {
     if (w.severity === 'error') {
-      ctx.output.err(`error: ${w.location ? `${ctx.display(formatLocation(w.location))}: ` : ''}${w.message}`);
+      const where = w.location ? `${ctx.display(formatLocation(w.location))}: ` : '';
+      ctx.output.err(`error: ${languagePrefix(w)}${where}${w.message}`);
     } else {
-      ctx.output.err(formatWarning(w));
+      ctx.output.err(
+        w.language ? formatWarning(w).replace(/^warning: /, `warning: ${languagePrefix(w)}`) : formatWarning(w),
+      );
     }
+  }
+}
+
+/** With several languages: each other one's subject and size (the verdict above is the default's). */
+export function printLanguages(ctx: CliContext, prepared: PreparedIssue): void {
+  for (const l of prepared.languages.slice(1)) {
+    const size = kb(Buffer.byteLength(l.sample.html, 'utf8'));
+    const rtl = l.dir === 'rtl' ? ', right to left' : '';
+    ctx.output.out(`${languageName(l.language)} (${l.language}): "${l.rendered.subject}", HTML ${size}${rtl}.`);
   }
 }
 

@@ -14,6 +14,7 @@ interface SendFlags {
   subscribers: string;
   test: string[];
   as?: string;
+  language?: string;
   dryRun?: string | true;
   yes?: boolean;
   concurrency: string;
@@ -43,6 +44,10 @@ export function registerSend(program: Command, ctx: CliContext, setExit: (code: 
     .requiredOption('--subscribers <FILE>', 'subscribers CSV (header row; email required)')
     .option('--test <ADDRESS>', 'send only to this address, subject marked [TEST] (repeatable)', collect, [])
     .option('--as <EMAIL>', 'with --test: render the test message as this subscriber of the list')
+    .option(
+      '--language <LANG>',
+      "with --test: send this language's version (default: the subscriber's, else the first)",
+    )
     // No preset: --dry-run without DIR writes into out/ in the project, a DIR given is relative to where it is typed.
     .addOption(new Option('--dry-run [DIR]', 'write each message as DIR/<n>.eml instead of sending (default: out/)'))
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
@@ -87,6 +92,10 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
   const number = parseIssueNumber(numberArg);
   if (o.as !== undefined && o.test.length === 0)
     throw usage('--as only works with --test: it says whose message the test address gets.');
+  if (o.language !== undefined && o.test.length === 0)
+    throw usage(
+      '--language only works with --test: a send gives each subscriber the language of their language column.',
+    );
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
   const engine = {
     rate: o.rate === undefined ? null : positiveNumber(o.rate.replace(/\/s$/, ''), '--rate'),
@@ -101,6 +110,7 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     subscribers: resolve(o.subscribers),
     test: o.test,
     as: o.as ?? null,
+    language: o.language ?? null,
     dryRun: o.dryRun === undefined ? null : o.dryRun === true ? path.join(ctx.root, 'out') : resolve(o.dryRun),
     journal: o.journal === undefined ? null : resolve(o.journal),
     events: o.events === undefined ? null : resolve(o.events),
@@ -152,6 +162,8 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
   try {
     for (const n of plan.notices) for (const line of report.noticeLines(n)) ctx.output.err(line);
     if (plan.audience.toSend === 0) return finish(unsentResult(plan, false));
+    const languages = report.languageLine(plan.audience);
+    if (languages) ctx.output.err(languages);
     const preapproved = Boolean(o.yes) || plan.mode !== 'send';
     if (!(await confirm(ctx, report.question(plan, target), preapproved))) return finish(unsentResult(plan, true));
     const result = await deliverSend(plan, engine, {

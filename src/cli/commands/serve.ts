@@ -46,9 +46,17 @@ async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
   }
   if (secret.length < 16)
     ctx.output.err('warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; use a long random string.');
-  const { newsletter } = loadNewsletter(contentPaths(ctx.root));
+  const paths = contentPaths(ctx.root);
+  const { newsletter } = loadNewsletter(paths);
   const eventsFile = o.events ? path.resolve(ctx.cwd, o.events) : defaultEventsPath(ctx.root);
-  const server = await startServe({ newsletter, secret, eventsFile, host: o.host, port });
+  const server = await startServe({
+    newsletter,
+    templatesDir: paths.templatesDir,
+    secret,
+    eventsFile,
+    host: o.host,
+    port,
+  });
   if (server.problem)
     ctx.output.err(`error: ${server.problem}\nUnsubscribes are refused (503) until the events file is repaired.`);
   ctx.output.out(`Unsubscribe endpoint of ${newsletter.title}: ${server.url}`);

@@ -21,7 +21,10 @@ export function registerSite(program: Command, ctx: CliContext, setExit: (code: 
 }
 
 async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
-  const { buildSite } = await import('../../site/build-site.js');
+  const [{ buildSite }, { languageName }] = await Promise.all([
+    import('../../site/build-site.js'),
+    import('../../content/languages.js'),
+  ]);
   const result = buildSite({
     root: ctx.root,
     dist: opts.dist === undefined ? path.join(ctx.root, 'dist') : path.resolve(ctx.cwd, opts.dist),
@@ -31,9 +34,19 @@ async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
   const numbers = result.issues;
   const range = numbers.length === 1 ? `No. ${numbers[0]}` : `No. ${numbers[0]} to No. ${numbers[numbers.length - 1]}`;
   ctx.output.out(`Wrote the archive of ${plural(numbers.length, 'issue')} (${range}) to ${ctx.display(result.out)}/`);
-  const pages = result.files.filter((f) => /^\d+\/index\.html$/.test(f));
-  const others = result.files.filter((f) => !pages.includes(f));
+  const folders = result.languages.map((l) => l.folder).filter((f) => f !== '');
+  const top = result.files.filter((f) => !folders.some((folder) => f.startsWith(folder)));
+  const pages = top.filter((f) => /^\d+\/index\.html$/.test(f));
+  const others = top.filter((f) => !pages.includes(f));
   ctx.output.out(`  ${others.join(', ')} and ${plural(pages.length, 'issue page')} (${pages[0]}…)`);
+  // Every other language: the same pages and feeds in its folder.
+  for (const l of result.languages.slice(1)) {
+    const first = `${l.folder}${String(l.issues[0]).padStart(3, '0')}/index.html`;
+    ctx.output.out(
+      `  ${l.folder} (${languageName(l.language)}): index.html, feed.xml, feed.json and ` +
+        `${plural(l.issues.length, 'issue page')} (${first}…)`,
+    );
+  }
   ctx.output.out(`Publish the folder at ${result.baseUrl} (any static web host).`);
   return ExitCode.ok;
 }

@@ -1,0 +1,282 @@
+/**
+ * The words of the templates in each language: one strings file per language,
+ * templates/strings/<lang>.yaml (en.yaml, fr.yaml, es.yaml ship as defaults; a project's own file
+ * wins, file by file, like every template). A template writes {{t "read_more"}}; a text with
+ * placeholders is an ICU message ("Dear {name},"), formatted by intl-messageformat, which also
+ * knows plurals ({count, plural, one {# item} other {# items}}).
+ *
+ * Top-level keys are the email's (and its web version's): they are build inputs. The `site:`
+ * section is the archive's (enews site) and `unsubscribe_page:` the unsubscribe page's (enews
+ * serve); neither is a build input, so rewording the archive never makes a reviewed build stale.
+ *
+ * Strings are plain text, escaped where they are shown: a value with {{ }} (a template) or HTML
+ * is refused, and so is a translation whose placeholders are not the default language's.
+ */
+import { existsSync } from 'node:fs';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { isMap, isScalar, type Node } from 'yaml';
+import { EnewsError, type Location, type Problem, throwIfProblems } from '../errors.js';
+import { languageName } from '../content/languages.js';
+import { locate, parseYaml, readText, type YamlSource } from '../content/yaml-file.js';
+import { templateFile } from '../project/templates.js';
+import { closest } from '../util/closest.js';
+
+export const STRINGS_DIR = 'strings';
+/** Where a view (the email's, an archive page's) carries its language's translator, out of the templates' sight. */
+export const TRANSLATOR: unique symbol = Symbol('enews translator');
+/** Sections read by enews site and enews serve only: not build inputs. */
+export const SECTIONS = ['site', 'unsubscribe_page'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface StringsFile {
+  language: string;
+  file: string;
+  /** As read, for the build's inputs (build/inputs.ts). */
+  text: string;
+  /** `read_more`, `site.all_issues` → its text and where it is written. */
+  values: Map<string, { text: string; location: Location; args: Set<string> }>;
+}
+
+/** The strings of every language of a newsletter, the default first. */
+export type Strings = Map<string, StringsFile>;
+
+/** The strings file of `language` in `templatesDir`: its own tag (fr-CH.yaml), else its language's (fr.yaml). */
+export function stringsFileFor(templatesDir: string, language: string): string {
+  const parts = language.split('-');
+  for (let n = parts.length; n > 0; n--) {
+    const file = templateFile(templatesDir, `${STRINGS_DIR}/${parts.slice(0, n).join('-')}.yaml`);
+    if (existsSync(file)) return file;
+  }
+  return templateFile(templatesDir, `${STRINGS_DIR}/${language}.yaml`);
+}
+
+/** Reads and checks the strings of `languages` (the default first); throws one error listing every problem. */
+export function loadStrings(templatesDir: string, languages: readonly string[]): Strings {
+  const problems: Problem[] = [];
+  const strings: Strings = new Map();
+  for (const language of languages) {
+    const file = stringsFileFor(templatesDir, language);
+    if (!existsSync(file)) {
+      problems.push(missingFile(file, language, languages[0]!));
+      continue;
+    }
+    // The tag, not the language's name: Intl.DisplayNames costs tens of milliseconds to load.
+    const text = readText(file, `the words of the templates in the language ${language}`);
+    strings.set(language, { language, file, text, values: readValues(parseYaml(file, text), problems) });
+  }
+  const def = strings.get(languages[0]!);
+  if (def) for (const other of strings.values()) if (other !== def) problems.push(...compare(def, other));
+  throwIfProblems('strings', 'The strings files of the templates have problems', problems);
+  return strings;
+}
+
+function missingFile(file: string, language: string, def: string): Problem {
+  return {
+    message: `there is no strings file for ${languageName(language)} (${language}): the template words need one`,
+    location: { file },
+    hint:
+      `Create it from the default language's: enews templates eject strings/${def}.yaml, copy it to ` +
+      `templates/strings/${language}.yaml and translate each text (keep the keys and the {placeholders}).`,
+  };
+}
+
+/** Every key of the file, flattened (`site.all_issues`), with its text checked. */
+function readValues(src: YamlSource, problems: Problem[]): StringsFile['values'] {
+  const values: StringsFile['values'] = new Map();
+  const root = src.doc.contents as Node | null;
+  if (!isMap(root)) {
+    problems.push({
+      message: 'must be a list of keys and texts, e.g. read_more: Read more',
+      location: locate(src, []),
+    });
+    return values;
+  }
+  for (const pair of root.items) {
+    const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    if ((SECTIONS as readonly string[]).includes(key) && isMap(pair.value)) {
+      for (const inner of pair.value.items) {
+        const sub = String(isScalar(inner.key) ? inner.key.value : inner.key);
+        addValue(src, [key, sub], inner.value, values, problems);
+      }
+    } else {
+      addValue(src, [key], pair.value, values, problems);
+    }
+  }
+  return values;
+}
+
+function addValue(
+  src: YamlSource,
+  keyPath: string[],
+  node: unknown,
+  values: StringsFile['values'],
+  problems: Problem[],
+): void {
+  const key = keyPath.join('.');
+  const location = locate(src, keyPath);
+  const text = isScalar(node) && typeof node.value === 'string' ? node.value : null;
+  if (text === null) {
+    problems.push({
+      message: `${key} must be a text`,
+      location,
+      hint: 'Write the text after the key, e.g. read_more: Read more',
+    });
+    return;
+  }
+  const bad = unsafe(text);
+  if (bad) {
+    problems.push({
+      message: `${key}: ${bad}`,
+      location,
+      hint: 'Strings are plain text; placeholders are written {name}.',
+    });
+    return;
+  }
+  let args: Set<string>;
+  try {
+    args = argumentsOf(new IntlMessageFormat(text, 'en', undefined, { ignoreTag: true }).getAst());
+  } catch (err) {
+    problems.push({
+      message: `${key} is not a valid message: ${syntaxWords(String((err as Error).message))}`,
+      location,
+      hint: "Placeholders are {name}; write a { or } that is meant as text as '{' or '}'.",
+    });
+    return;
+  }
+  values.set(key, { text, location, args });
+}
+
+/** Why a text cannot be a string: a template expression or HTML, which would be shown as typed, or let in. */
+function unsafe(text: string): string | null {
+  if (/\{\{|\}\}/.test(text)) return 'contains {{ }}, which strings cannot hold (they are text, not templates)';
+  const tag = /<\/?[A-Za-z!][^>]*>?/.exec(text);
+  if (tag) return `contains HTML (${tag[0].slice(0, 30)}), which strings cannot hold: they are shown as text`;
+  return null;
+}
+
+/** The parser answers with codes such as EXPECT_ARGUMENT_CLOSING_BRACE. */
+function syntaxWords(code: string): string {
+  if (/CLOSING_BRACE/.test(code)) return 'a { is not closed with }';
+  if (/EMPTY_ARGUMENT|MALFORMED_ARGUMENT/.test(code)) return 'a placeholder needs a name between { and }';
+  return code.toLowerCase().replace(/_/g, ' ');
+}
+
+/** Placeholder names of a message, in every branch of its plurals and selects. */
+function argumentsOf(ast: ReturnType<IntlMessageFormat['getAst']>, into = new Set<string>()): Set<string> {
+  for (const el of ast) {
+    if ('value' in el && el.type !== 0 && typeof el.value === 'string') into.add(el.value);
+    if ('options' in el) for (const o of Object.values(el.options)) argumentsOf(o.value, into);
+    if ('children' in el) argumentsOf(el.children, into);
+  }
+  return into;
+}
+
+/** A translation against the default language's file: the same keys, the same placeholders. */
+function compare(def: StringsFile, other: StringsFile): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, d] of def.values) {
+    const o = other.values.get(key);
+    if (!o) {
+      problems.push({
+        message: `"${key}" is missing (${def.file}:${d.location.line} has it: "${short(d.text)}")`,
+        location: { file: other.file },
+        hint: `Add ${key}: with its ${languageName(other.language)} text.`,
+      });
+      continue;
+    }
+    const lacks = [...d.args].filter((a) => !o.args.has(a));
+    const extra = [...o.args].filter((a) => !d.args.has(a));
+    if (lacks.length || extra.length) {
+      problems.push({
+        message:
+          `${key}: ` +
+          [
+            lacks.length ? `lacks ${lacks.map((a) => `{${a}}`).join(', ')}` : '',
+            extra.length ? `has ${extra.map((a) => `{${a}}`).join(', ')}, which enews does not fill in` : '',
+          ]
+            .filter(Boolean)
+            .join(' and ') +
+          ` (${def.file}:${d.location.line}: "${short(d.text)}")`,
+        location: o.location,
+        hint:
+          "Keep the default's placeholders, spelt as they are. An apostrophe right before a { hides it " +
+          '(ICU quoting): write ’ or two apostrophes there.',
+      });
+    }
+  }
+  for (const [key, o] of other.values) {
+    if (def.values.has(key)) continue;
+    const near = closest(key, def.values.keys(), 1)[0];
+    problems.push({
+      message: `"${key}" is not a key of the default strings file (${def.file})`,
+      location: o.location,
+      hint: near ? `Did you mean "${near}"?` : 'Remove it, or add it to the default language first.',
+    });
+  }
+  return problems;
+}
+
+function short(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * The texts of one language for one part (the email, `site`, `unsubscribe_page`), formatted on
+ * demand; each message is parsed once. A placeholder used as plain text gets its value as text, so
+ * issue 1000 stays "No. 1000" rather than a number formatted "1,000".
+ */
+export class Translator {
+  private readonly cache = new Map<string, { format: IntlMessageFormat; plain: Set<string> }>();
+
+  constructor(
+    readonly strings: StringsFile,
+    readonly section: Section | null = null,
+  ) {}
+
+  get language(): string {
+    return this.strings.language;
+  }
+
+  has(key: string): boolean {
+    return this.strings.values.has(this.fullKey(key));
+  }
+
+  /** Where `key` would be written, for messages. */
+  fullKey(key: string): string {
+    return this.section ? `${this.section}.${key}` : key;
+  }
+
+  t(key: string, values: Record<string, unknown> = {}): string {
+    const full = this.fullKey(key);
+    let entry = this.cache.get(full);
+    if (!entry) {
+      const found = this.strings.values.get(full);
+      if (!found) throw new EnewsError('strings', `"${full}" is not in ${this.strings.file}`);
+      const format = new IntlMessageFormat(found.text, this.language, undefined, { ignoreTag: true });
+      entry = { format, plain: plainArguments(format.getAst()) };
+      this.cache.set(full, entry);
+    }
+    const args: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(values)) {
+      args[k] = typeof v === 'number' && !entry.plain.has(k) ? v : String(v ?? '');
+    }
+    return String(entry.format.format(args));
+  }
+}
+
+/** Placeholders used only as plain {name} (not in a plural, a select or a number format). */
+function plainArguments(ast: ReturnType<IntlMessageFormat['getAst']>): Set<string> {
+  const plain = new Set<string>();
+  const formatted = new Set<string>();
+  const walk = (els: typeof ast) => {
+    for (const el of els) {
+      if (el.type === 1) plain.add(el.value);
+      else if ('value' in el && el.type !== 0 && typeof el.value === 'string') formatted.add(el.value);
+      if ('options' in el) for (const o of Object.values(el.options)) walk(o.value);
+      if ('children' in el) walk(el.children);
+    }
+  };
+  walk(ast);
+  for (const f of formatted) plain.delete(f);
+  return plain;
+}
