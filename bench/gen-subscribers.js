@@ -133,7 +133,8 @@ function csvField(s) {
 
 const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
-export function row(i, rand) {
+/** One row; `language` (when given) replaces the drawn one, the rest of the row staying the same. */
+export function row(i, rand, language) {
   const pick = (a) => a[Math.floor(rand() * a.length)];
   const first = pick(FIRST);
   const last = pick(LAST);
@@ -152,18 +153,22 @@ export function row(i, rand) {
           ? ''
           : `${cap(first)} ${cap(last)}`;
   const status = rand() < 0.1 ? '' : 'subscribed';
-  return [email, name, pick(LANGS), status, pick(ORGS)].map(csvField).join(',');
+  const drawn = pick(LANGS);
+  return [email, name, language ?? drawn, status, pick(ORGS)].map(csvField).join(',');
 }
 
-/** Writes ROWS rows to FILE (via FILE.tmp, so an interrupted run never leaves half a list). */
-export async function generate(rows, file) {
+/**
+ * Writes ROWS rows to FILE (via FILE.tmp, so an interrupted run never leaves half a list). With
+ * `language`, every row has that language (the same list otherwise: the languages benchmark).
+ */
+export async function generate(rows, file, { language } = {}) {
   const tmp = `${file}.tmp`;
   const out = createWriteStream(tmp);
   const rand = rng(rows);
   out.write('email,name,language,status,organisation\n');
   let buf = '';
   for (let i = 1; i <= rows; i++) {
-    buf += row(i, rand) + '\n';
+    buf += row(i, rand, language) + '\n';
     if (buf.length > 1 << 20 || i === rows) {
       if (!out.write(buf)) await once(out, 'drain');
       buf = '';
@@ -172,21 +177,25 @@ export async function generate(rows, file) {
   out.end();
   await once(out, 'finish');
   renameSync(tmp, file);
-  writeFileSync(`${file}.meta`, JSON.stringify({ rows, generator: 1, size: statSync(file).size }));
+  writeFileSync(
+    `${file}.meta`,
+    JSON.stringify({ rows, generator: 1, language: language ?? null, size: statSync(file).size }),
+  );
 }
 
 /** Generates FILE unless it already holds exactly this list. Returns true when it (re)generated. */
-export async function ensure(rows, file) {
+export async function ensure(rows, file, { language } = {}) {
   const meta = `${file}.meta`;
   if (existsSync(file) && existsSync(meta)) {
     try {
       const m = JSON.parse(readFileSync(meta, 'utf8'));
-      if (m.rows === rows && m.generator === 1 && m.size === statSync(file).size) return false;
+      const same = m.rows === rows && m.generator === 1 && (m.language ?? null) === (language ?? null);
+      if (same && m.size === statSync(file).size) return false;
     } catch {
       /* regenerate */
     }
   }
-  await generate(rows, file);
+  await generate(rows, file, { language });
   return true;
 }
 

@@ -180,6 +180,28 @@ describe('enews preview', () => {
     expect(await page.locator('#frame-desktop').evaluate((f) => (f as HTMLIFrameElement).clientWidth)).toBe(700);
   });
 
+  test('a language switch beside the picker: a subscriber is shown in their language, the switch shows another', async () => {
+    const titleIn = (frame: string, title: string) =>
+      page.frameLocator(frame).getByText(title).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await expect.poll(() => page.locator('#language-switch').isVisible()).toBe(true);
+    expect(
+      await page.locator('#language option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value)),
+    ).toEqual(['en', 'fr', 'es']);
+    // Karim Benali's language column says fr: his message, as enews send will mail it, is French.
+    await pick('Karim Benali');
+    await titleIn('#frame-desktop', 'Les coopératives, un modèle alternatif pour l’avenir du travail');
+    await expect.poll(() => frameText('#frame-desktop')).toContain('Bonjour Karim Benali,');
+    expect(await page.locator('#language').inputValue()).toBe('fr');
+    // The switch shows him the Spanish version instead.
+    await page.selectOption('#language', 'es');
+    await titleIn('#frame-phone', 'Las cooperativas ofrecen un modelo alternativo para el futuro del trabajo');
+    await expect.poll(() => frameText('#frame-desktop')).toContain('Estimado/a Karim Benali:');
+    // Picking a subscriber again shows their own language: Zoë's is English.
+    await pick('Zoë Martin');
+    await titleIn('#frame-desktop', TITLES[0]!);
+    expect(await page.locator('#language').inputValue()).toBe('en');
+  });
+
   test('the phone frame is 375 px wide and does not scroll sideways', async () => {
     const frame = await (await page.$('#frame-phone'))!.contentFrame();
     const measure = () =>

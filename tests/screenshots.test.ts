@@ -45,6 +45,18 @@ describe('enews build --screenshots', () => {
     );
     expect(r.stdout).toMatch(/desktop-dark\.png\s+800×\d+ px/);
     expect(r.stdout).toMatch(/mobile-dark\.png\s+375×\d+ px/);
+    // Every language of the example has its own four, in its folder: French and Spanish read differently.
+    for (const l of ['fr', 'es']) {
+      for (const shot of ['desktop.png', 'mobile.png', 'desktop-dark.png', 'mobile-dark.png']) {
+        expect(pngSize(path.join(out, '003', l, shot)).width, `${l}/${shot}`).toBe(
+          shot.startsWith('desktop') ? 800 : 375,
+        );
+        expect(r.stdout).toContain(`${l}/${shot}`);
+      }
+      expect(readFileSync(path.join(out, '003', l, 'desktop.png'))).not.toEqual(
+        readFileSync(path.join(out, '003', 'desktop.png')),
+      );
+    }
   });
 
   test('--browser with a wrong path exits 1 and names the path', async () => {
