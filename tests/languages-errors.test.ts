@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { enews } from './helpers/inproc.js';
-import { copyProject, edit, read } from './helpers/project.js';
+import { copyProject, edit, emptyDir, read } from './helpers/project.js';
 
 /** The line of `text` in `rel` (1-based), for the file:line a message must name. */
 function lineOf(dir: string, rel: string, text: string): number {
@@ -109,5 +109,26 @@ describe('languages: bad input', () => {
     const clips = r.stderr.split('\n').filter((l) => l.includes('Gmail clips'));
     expect(clips.length).toBe(1);
     expect(clips[0]).toMatch(/\bfr\b|French/);
+  });
+
+  it('a newsletter in a language enews has no words for builds in English words, with a warning; another language without them is an error', async () => {
+    const parent = emptyDir();
+    const init = await enews(['init', 'neu', '--yes', '--language', 'de'], parent);
+    expect(init.code, init.stderr).toBe(0);
+    const dir = path.join(parent, 'neu');
+    const r = await enews(['build', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const line = lineOf(dir, 'issues/newsletter.yaml', 'language: de');
+    expect(r.stderr).toContain(
+      `issues/newsletter.yaml:${line}:11: there is no strings file for German (de), so the template words ` +
+        '("Read more", "Unsubscribe"…) are English; write templates/strings/de.yaml',
+    );
+    expect(read(dir, 'dist/001/email.html')).toMatch(/<html[^>]*\blang="de"/);
+
+    edit(dir, 'issues/newsletter.yaml', 'language: de', 'languages: [de, it]');
+    const it2 = await enews(['build', '1'], dir);
+    expect(it2.code).toBe(1);
+    expect(it2.stderr).toContain('there is no strings file for Italian (it): the template words need one');
+    expect(it2.stderr).toContain('enews templates eject strings/en.yaml, copy it to templates/strings/it.yaml');
   });
 });

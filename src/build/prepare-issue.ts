@@ -6,7 +6,7 @@
  * strings, its email, web version, sample and checks. The web version is the same path with `web`
  * set in the view (render/web-version.ts).
  */
-import { EnewsError, ExitCode, type Problem } from '../errors.js';
+import { EnewsError, ExitCode, type Location, type Problem } from '../errors.js';
 import {
   contentPaths,
   loadCatalog,
@@ -14,9 +14,10 @@ import {
   loadNewsletter,
   resolveItems,
   type LoadedIssue,
+  type LoadedNewsletter,
 } from '../content/load.js';
 import type { Item, LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
-import { textDirection } from '../content/languages.js';
+import { languageName, textDirection } from '../content/languages.js';
 import { localizeContent, translationProblems, type ContentSources } from '../content/translations.js';
 import { locate } from '../content/yaml-file.js';
 import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
@@ -125,6 +126,24 @@ function missingItemPartials(items: Item[], loaded: LoadedIssue, templates: Temp
   });
 }
 
+/** A default language without its own strings file is written in the stand-in's words (render/strings.ts). */
+function standInWarning(language: string, standIn: string, location: Location): Warning {
+  return {
+    code: 'strings-stand-in',
+    message:
+      `there is no strings file for ${languageName(language)} (${language}), so the template words ` +
+      `("Read more", "Unsubscribe"…) are ${languageName(standIn)}; write templates/strings/${language}.yaml ` +
+      `(start from enews templates eject strings/${standIn}.yaml) to have them in ${languageName(language)}`,
+    location,
+  };
+}
+
+/** Where newsletter.yaml names its default language. */
+function languageLine(nl: LoadedNewsletter): Location {
+  if (nl.src.doc.has('languages')) return locate(nl.src, ['languages', 0]);
+  return nl.src.doc.has('language') ? locate(nl.src, ['language']) : { file: nl.input.file };
+}
+
 function withSummary(p: Problem, err: EnewsError): Problem {
   // Keep the file in view when the problem itself has no location.
   return p.location ? p : { ...p, message: `${err.message.replace(/[.:]$/, '')}: ${p.message}` };
@@ -159,7 +178,9 @@ async function render(
     const rendered = await renderIssue(view, templates);
     const web = await renderWebVersion(newsletter, issue, items, templates, tr);
     const sample = renderSample(newsletter, issue, rendered, inputsHash);
-    const warnings = [
+    const standIn = strings.get(language)!.standIn;
+    const warnings: Warning[] = [
+      ...(standIn ? [standInWarning(language, standIn, languageLine(nl))] : []),
       ...local.gaps,
       ...collectWarnings({
         newsletter,

@@ -33,6 +33,8 @@ export interface StringsFile {
   file: string;
   /** As read, for the build's inputs (build/inputs.ts). */
   text: string;
+  /** Set when the language has no strings file and this one's words stand in (`en`): a warning. */
+  standIn?: string;
   /** `read_more`, `site.all_issues` → its text and where it is written. */
   values: Map<string, { text: string; location: Location; args: Set<string> }>;
 }
@@ -55,14 +57,24 @@ export function loadStrings(templatesDir: string, languages: readonly string[]):
   const problems: Problem[] = [];
   const strings: Strings = new Map();
   for (const language of languages) {
-    const file = stringsFileFor(templatesDir, language);
+    let file = stringsFileFor(templatesDir, language);
+    let standIn: string | undefined;
     if (!existsSync(file)) {
-      problems.push(missingFile(file, language, languages[0]!));
-      continue;
+      // The default language of a newsletter in a language enews has no words for (de, say) keeps
+      // the English words its emails had before there were strings files, with a warning
+      // (prepare-issue.ts); another language without its words would mix English into it: an error.
+      const english = stringsFileFor(templatesDir, STAND_IN);
+      if (language !== languages[0] || !existsSync(english)) {
+        problems.push(missingFile(file, language, languages[0]!, templatesDir));
+        continue;
+      }
+      file = english;
+      standIn = STAND_IN;
     }
     // The tag, not the language's name: Intl.DisplayNames costs tens of milliseconds to load.
     const text = readText(file, `the words of the templates in the language ${language}`);
-    strings.set(language, { language, file, text, values: readValues(parseYaml(file, text), problems) });
+    const values = readValues(parseYaml(file, text), problems);
+    strings.set(language, { language, file, text, values, ...(standIn ? { standIn } : {}) });
   }
   const def = strings.get(languages[0]!);
   if (def) for (const other of strings.values()) if (other !== def) problems.push(...compare(def, other));
@@ -70,13 +82,18 @@ export function loadStrings(templatesDir: string, languages: readonly string[]):
   return strings;
 }
 
-function missingFile(file: string, language: string, def: string): Problem {
+/** Whose words a default language without a strings file is given. */
+const STAND_IN = 'en';
+
+function missingFile(file: string, language: string, def: string, templatesDir: string): Problem {
+  // Start from the default language's file when there is one, else from the English one enews ships.
+  const from = existsSync(stringsFileFor(templatesDir, def)) ? def : STAND_IN;
   return {
     message: `there is no strings file for ${languageName(language)} (${language}): the template words need one`,
     location: { file },
     hint:
-      `Create it from the default language's: enews templates eject strings/${def}.yaml, copy it to ` +
-      `templates/strings/${language}.yaml and translate each text (keep the keys and the {placeholders}).`,
+      `Create it: enews templates eject strings/${from}.yaml, copy it to templates/strings/${language}.yaml ` +
+      'and translate each text (keep the keys and the {placeholders}).',
   };
 }
 
