@@ -6,15 +6,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { enews } from './helpers/inproc.js';
-import { copyProject, edit, emptyDir, read } from './helpers/project.js';
+import { copyProject, edit, emptyDir, lineOf, read } from './helpers/project.js';
 
-/** The line of `text` in `rel` (1-based), for the file:line a message must name. */
-function lineOf(dir: string, rel: string, text: string): number {
-  const lines = read(dir, rel).split('\n');
-  const i = lines.findIndex((l) => l.includes(text));
-  if (i < 0) throw new Error(`${text} not in ${rel}`);
-  return i + 1;
-}
+/** The line of `text` in the project's file `rel` (1-based), for the file:line a message must name. */
+const lineIn = (dir: string, rel: string, text: string) => lineOf(read(dir, rel), text);
 
 async function build(dir: string) {
   return enews(['build', '3'], dir);
@@ -26,7 +21,7 @@ describe('languages: bad input', () => {
     edit(dir, 'issues/newsletter.yaml', 'languages: [en, fr, es]', 'languages: [en, fr_FR, es]');
     const r = await build(dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`issues/newsletter.yaml:${lineOf(dir, 'issues/newsletter.yaml', 'fr_FR')}`);
+    expect(r.stderr).toContain(`issues/newsletter.yaml:${lineIn(dir, 'issues/newsletter.yaml', 'fr_FR')}`);
     expect(r.stderr).toContain('"fr_FR" is not a language tag (BCP 47) such as en, fr, es or pt-BR');
     expect(r.stderr).toContain('write fr-FR: a dash, not an underscore');
     expect(existsSync(path.join(dir, 'dist/003'))).toBe(false);
@@ -34,7 +29,7 @@ describe('languages: bad input', () => {
 
   it("a strings file missing a key names the file and the default's line that has it", async () => {
     const dir = copyProject();
-    const enLine = lineOf(dir, 'templates/strings/en.yaml', 'read_more: Read more');
+    const enLine = lineIn(dir, 'templates/strings/en.yaml', 'read_more: Read more');
     edit(dir, 'templates/strings/fr.yaml', 'read_more: Lire la suite\n', '');
     const r = await build(dir);
     expect(r.code).toBe(1);
@@ -48,7 +43,7 @@ describe('languages: bad input', () => {
     edit(dir, 'templates/strings/es.yaml', 'read_more: Leer más', 'read_more: Leer más sobre {tema}');
     const r = await build(dir);
     expect(r.code).toBe(1);
-    const line = lineOf(dir, 'templates/strings/es.yaml', '{tema}');
+    const line = lineIn(dir, 'templates/strings/es.yaml', '{tema}');
     expect(r.stderr).toContain(`templates/strings/es.yaml:${line}`);
     expect(r.stderr).toContain('read_more: has {tema}, which enews does not fill in');
   });
@@ -64,7 +59,7 @@ describe('languages: bad input', () => {
     edit(dir, 'issues/items.yaml', 'pour l’avenir du travail\n', 'pour l’avenir du travail"\n');
     const r = await build(dir);
     expect(r.code, r.stderr).toBe(1);
-    const line = lineOf(dir, 'issues/items.yaml', '{{name}}');
+    const line = lineIn(dir, 'issues/items.yaml', '{{name}}');
     expect(r.stderr).toContain(`issues/items.yaml:${line}`);
     expect(r.stderr).toContain(
       'item "coop-future-of-work": title: the French text has "{{name}}", "<b>", "</b>", ' +
@@ -78,7 +73,7 @@ describe('languages: bad input', () => {
     edit(dir, 'issues/003.yaml', /\n {2}fr: L’avenir du travail[^\n]*/, '');
     const warned = await build(dir);
     expect(warned.code, warned.stderr).toBe(0);
-    const line = lineOf(dir, 'issues/003.yaml', 'preheader:');
+    const line = lineIn(dir, 'issues/003.yaml', 'preheader:');
     expect(warned.stderr).toContain(`issues/003.yaml:${line}`);
     expect(warned.stderr).toContain(
       'preheader has no French (fr) translation, so the French email shows the English text; add fr: under it',
@@ -118,12 +113,16 @@ describe('languages: bad input', () => {
     const dir = path.join(parent, 'neu');
     const r = await enews(['build', '1'], dir);
     expect(r.code, r.stderr).toBe(0);
-    const line = lineOf(dir, 'issues/newsletter.yaml', 'language: de');
+    const line = lineIn(dir, 'issues/newsletter.yaml', 'language: de');
     expect(r.stderr).toContain(
       `issues/newsletter.yaml:${line}:11: there is no strings file for German (de), so the template words ` +
         '("Read more", "Unsubscribe"…) are English; write templates/strings/de.yaml',
     );
     expect(read(dir, 'dist/001/email.html')).toMatch(/<html[^>]*\blang="de"/);
+    // The build is current for send and site: they find the same (English) words the build used.
+    const send = await enews(['send', '1', '--subscribers', 'subscribers.example.csv', '--dry-run', 'out'], dir);
+    expect(send.code, send.stderr).toBe(0);
+    expect(send.stderr).not.toContain('since the build');
 
     edit(dir, 'issues/newsletter.yaml', 'language: de', 'languages: [de, it]');
     const it2 = await enews(['build', '1'], dir);

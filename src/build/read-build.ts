@@ -19,7 +19,7 @@ import {
 import { newsletterLanguages } from '../content/languages.js';
 import type { Item, Newsletter } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
-import { stringsFileFor } from '../render/strings.js';
+import { stringsFileFor, stringsSource } from '../render/strings.js';
 import { templateFiles, type TemplateFile, type TemplateSet } from '../render/templates.js';
 import { relative, sha256 } from './hash.js';
 import { buildInputs, inputsHash, type BuildSources } from './inputs.js';
@@ -251,7 +251,8 @@ export class SourceReader {
   /** Each language's strings file as text, unchecked like the templates; a missing one reads as empty. */
   strings(languages: readonly string[]): Array<{ file: string; text: string }> {
     return languages.map((language) => {
-      const file = stringsFileFor(this.paths.templatesDir, language);
+      const { templatesDir } = this.paths;
+      const file = stringsSource(templatesDir, languages, language)?.file ?? stringsFileFor(templatesDir, language);
       let text = this.stringTexts.get(file);
       if (text === undefined) {
         text = existsSync(file) ? readFileSync(file, 'utf8') : '';

@@ -52,25 +52,37 @@ export function stringsFileFor(templatesDir: string, language: string): string {
   return templateFile(templatesDir, `${STRINGS_DIR}/${language}.yaml`);
 }
 
+/**
+ * Where the words of `language`, one of `languages` (the default first), come from: its strings
+ * file, or, for a default language without one (a newsletter in German, say), the English file
+ * with `standIn` set, so it keeps the words its emails had before there were strings files (a
+ * warning, prepare-issue.ts). Null: another language without its words, which would mix English
+ * into it (an error). One rule for the build (loadStrings) and for proving a build current
+ * (build/read-build.ts), so both name the same file.
+ */
+export function stringsSource(
+  templatesDir: string,
+  languages: readonly string[],
+  language: string,
+): { file: string; standIn?: string } | null {
+  const file = stringsFileFor(templatesDir, language);
+  if (existsSync(file)) return { file };
+  const english = stringsFileFor(templatesDir, STAND_IN);
+  if (language !== languages[0] || !existsSync(english)) return null;
+  return { file: english, standIn: STAND_IN };
+}
+
 /** Reads and checks the strings of `languages` (the default first); throws one error listing every problem. */
 export function loadStrings(templatesDir: string, languages: readonly string[]): Strings {
   const problems: Problem[] = [];
   const strings: Strings = new Map();
   for (const language of languages) {
-    let file = stringsFileFor(templatesDir, language);
-    let standIn: string | undefined;
-    if (!existsSync(file)) {
-      // The default language of a newsletter in a language enews has no words for (de, say) keeps
-      // the English words its emails had before there were strings files, with a warning
-      // (prepare-issue.ts); another language without its words would mix English into it: an error.
-      const english = stringsFileFor(templatesDir, STAND_IN);
-      if (language !== languages[0] || !existsSync(english)) {
-        problems.push(missingFile(file, language, languages[0]!, templatesDir));
-        continue;
-      }
-      file = english;
-      standIn = STAND_IN;
+    const source = stringsSource(templatesDir, languages, language);
+    if (!source) {
+      problems.push(missingFile(stringsFileFor(templatesDir, language), language, languages[0]!, templatesDir));
+      continue;
     }
+    const { file, standIn } = source;
     // The tag, not the language's name: Intl.DisplayNames costs tens of milliseconds to load.
     const text = readText(file, `the words of the templates in the language ${language}`);
     const values = readValues(parseYaml(file, text), problems);

@@ -44,3 +44,10 @@ export function edit(dir: string, rel: string, from: string | RegExp, to: string
   if (next === text) throw new Error(`edit: ${String(from)} not found in ${rel}`);
   write(dir, rel, next);
 }
+
+/** The 1-based number of the first line of `text` that contains `needle`; fails loudly if none does. */
+export function lineOf(text: string, needle: string): number {
+  const i = text.split('\n').findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`lineOf: ${needle} not found`);
+  return i + 1;
+}
