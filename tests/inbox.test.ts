@@ -165,6 +165,20 @@ describe('enews inbox refuses what it cannot do', () => {
     expect(r.stderr).toContain('is not a folder. Nothing was read or recorded.');
   });
 
+  it('a damaged events file stops the run (exit 4) even when no message is for the list', async () => {
+    const run = runDir('damaged-quiet');
+    // Only an out-of-office reply: nothing to record, yet the file it would be recorded in is damaged.
+    const ooo = MAILBOX.findIndex(([file]) => file === 'ooo-vacation.eml');
+    writeMbox(path.join(run, 'ooo.mbox'), [world.mailbox[ooo]!]);
+    const good = JSON.stringify({ at: 'x', type: 'bounced', email: 'a@example.org', source: 'import' });
+    const events = write(run, 'events.jsonl', `${good}\nnot json at all\n`);
+    const r = await inbox(['--mbox', path.join(run, 'ooo.mbox'), '--events', events]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`${path.join('runs', 'damaged-quiet', 'events.jsonl')} is damaged at line 2`);
+    expect(readFileSync(events, 'utf8')).toBe(`${good}\nnot json at all\n`);
+    expect(existsSync(path.join(run, 'inbox-seen.jsonl'))).toBe(false);
+  });
+
   it('one run at a time per events file', async () => {
     const run = runDir('locked');
     writeMbox(path.join(run, 'bounces.mbox'), world.mailbox.slice(0, 2));

@@ -29,12 +29,12 @@ function keyOf(type: string, email: string, issue: number | undefined): string {
 }
 
 /**
- * Reads the events of `emails` only (the file can name a million people). A damaged file stops the
- * run (exit 4) before anything is recorded: appending to it would bury the damage.
+ * Keeps the events of `emails` only (the file can name a million people), but reads it all, even
+ * for no one: a damaged file stops the run (exit 4) before anything is recorded, appending to it
+ * would bury the damage, whether or not this run has anything to add.
  */
 export async function readExisting(file: string, emails: Set<string>): Promise<ExistingEvents> {
   const out = emptyExisting();
-  if (emails.size === 0) return out;
   try {
     await readEvents(file, (e) => {
       if (!emails.has(e.email)) return;
