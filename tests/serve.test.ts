@@ -150,6 +150,7 @@ describe('enews serve', () => {
     const { base } = await serve({ events: path.join(dir, 'journal', 'events.jsonl') });
     const r = await oneClick(link(base, 'zoe.martin@example.org'));
     expect(r.status).toBe(503);
+    expect((await fetch(`${base}/healthz`)).status).toBe(503);
   });
 
   it('drops a client that sends its request too slowly', async () => {

@@ -8,6 +8,7 @@
  * `{at, type, email, source, issue?, detail?}`; `email` is the address key
  * (lower case, ASCII domain), so every source names a person the same way.
  */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { KeyMap } from '../util/key-set.js';
@@ -80,4 +81,29 @@ export async function readOptOuts(file: string): Promise<OptOuts> {
     if (e.type !== 'soft-bounced') out.add(e.email, e.type);
   });
   return out;
+}
+
+/**
+ * Why events cannot be appended to `file`, or null when they can: it exists as a writable regular
+ * file, or the nearest folder that exists is writable (the rest is created). For `enews inbox`
+ * before it reads a mailbox, and `enews serve`'s health check.
+ */
+export function eventsFileProblem(file: string): string | null {
+  if (existsSync(file)) {
+    if (!statSync(file).isFile()) return 'it is not a regular file';
+    return writable(file) ? null : 'permission denied';
+  }
+  let dir = path.dirname(file);
+  while (!existsSync(dir)) dir = path.dirname(dir);
+  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  return writable(dir) ? null : `permission denied in ${dir}`;
+}
+
+function writable(p: string): boolean {
+  try {
+    accessSync(p, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,9 +2,8 @@
  * What must hold before `enews inbox` reads anything: an events file it can
  * write, and no other run recording into it.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { EnewsError, ExitCode } from '../errors.js';
+import { eventsFileProblem } from '../events/events.js';
 import { acquireLock, type HeldLock } from '../journal/lock.js';
 
 /** One run at a time per events file: two would both find an event missing and both write it. */
@@ -27,33 +26,14 @@ export function lockState(stateFile: string, eventsFile: string): HeldLock {
 
 /** Before anything is read: the events file must be writable, or the run would read the mailbox for nothing. */
 export function checkEventsFile(file: string): void {
-  const fail = (why: string) =>
-    new EnewsError(
-      'inbox-events-unwritable',
-      `Cannot record events in ${file}: ${why}. Nothing was read or recorded.`,
-      {
-        exitCode: ExitCode.stopped,
-        problems: [
-          { message: 'Fix the path or its permissions (or give another file with --events), then run again.' },
-        ],
-      },
-    );
-  let dir = path.dirname(file);
-  if (existsSync(file)) {
-    if (!statSync(file).isFile()) throw fail('it is not a regular file');
-    try {
-      accessSync(file, constants.W_OK);
-    } catch {
-      throw fail('permission denied');
-    }
-    return;
-  }
-  // The folder is created when missing; the nearest existing one must be a writable folder.
-  while (!existsSync(dir)) dir = path.dirname(dir);
-  if (!statSync(dir).isDirectory()) throw fail(`${dir} is not a folder`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw fail(`permission denied in ${dir}`);
-  }
+  const why = eventsFileProblem(file);
+  if (why === null) return;
+  throw new EnewsError(
+    'inbox-events-unwritable',
+    `Cannot record events in ${file}: ${why}. Nothing was read or recorded.`,
+    {
+      exitCode: ExitCode.stopped,
+      problems: [{ message: 'Fix the path or its permissions (or give another file with --events), then run again.' }],
+    },
+  );
 }

@@ -9,7 +9,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { EnewsError, ExitCode } from '../errors.js';
 import type { Newsletter } from '../content/schema.js';
 import { groupAppender } from '../events/group-append.js';
-import { readEvents } from '../events/events.js';
+import { eventsFileProblem, readEvents } from '../events/events.js';
 import { openToken } from '../personalize/token.js';
 import { KeySet } from '../util/key-set.js';
 import { newsletterLanguages } from '../content/languages.js';
@@ -98,7 +98,9 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
       unsubscribed.add(u.address);
     },
     maxBody: 16 * 1024,
-    problem: () => problem,
+    // A damaged file (found at start), or one that cannot be written now (a full or read-only disk,
+    // a changed permission): the proxy and monitoring hear it before a subscriber does.
+    problem: () => problem ?? eventsFileProblem(s.eventsFile),
   });
   const timeout = s.requestTimeoutMs ?? 10_000;
   // Slow clients (a request trickling in byte by byte) are cut off; Node checks every
