@@ -104,6 +104,7 @@ describe('enews init', () => {
       'DKIM_PRIVATE_KEY_FILE',
       'IMAP_URL',
       'CHROMIUM_PATH',
+      'SPAMASSASSIN_PATH',
     ]) {
       expect(env).toMatch(new RegExp(`^# ${name}=`, 'm'));
     }
@@ -151,7 +152,8 @@ describe('enews init', () => {
     });
     const workflow = read(dir, '.github/workflows/enews.yml');
     expect(workflow).toContain('on: pull_request');
-    expect(workflow).toContain('npx enews check "$n"');
+    expect(workflow).not.toContain('npx enews check');
+    expect(workflow).toContain('path: dist/**/*.png');
     expect(workflow).toContain('npx enews build "$n" --screenshots');
     expect(workflow).toContain('actions/upload-artifact');
     expect(parse(workflow).jobs['check-and-build'].steps).toHaveLength(5);

@@ -14,7 +14,6 @@ import { type EmailDoc, isHidden, textContent } from './email-doc.js';
 /** Below this, text is hard to read for many, and iOS Mail enlarges it and breaks the layout. */
 export const MIN_FONT_PX = 12;
 
-/** Link texts that say nothing once read out of context, as screen readers list links. */
 /**
  * Link texts that say nothing alone, in the languages enews ships strings for (English, French,
  * Spanish) and Arabic, so a template that loses its aria-label is caught in every version.
@@ -119,7 +118,9 @@ function images(doc: EmailDoc, ctx: CheckContext): Warning[] {
   const out: Warning[] = [];
   const content = new Set([
     ...ctx.items.flatMap((i) => (i.image ? [i.image.src] : [])),
-    ...(ctx.newsletter.logo ? [ctx.newsletter.logo.src, ctx.newsletter.logo.dark_src ?? ''] : []),
+    ...(ctx.newsletter.logo
+      ? [ctx.newsletter.logo.src, ...(ctx.newsletter.logo.dark_src ? [ctx.newsletter.logo.dark_src] : [])]
+      : []),
   ]);
   for (const img of doc.elements.filter((e) => e.name === 'img')) {
     // Item images and the logo get their alt text from the content files, checked there (warnings.ts).

@@ -139,8 +139,11 @@ const ENV_EXAMPLE = `# Copy this file to .env (never commit .env) and fill in wh
 # The mailbox enews inbox reads for bounces, complaints and unsubscribe requests.
 # IMAP_URL=imaps://bounces:password@mail.example.org:993/INBOX
 
-# Chrome or Chromium for enews build --screenshots, when it is not in the usual places.
+# Chrome or Chromium for enews build --screenshots and enews check --axe, when it is not in the usual places.
 # CHROMIUM_PATH=/usr/bin/chromium
+
+# SpamAssassin for enews check --spam, when spamassassin is not on the PATH.
+# SPAMASSASSIN_PATH=/usr/bin/spamassassin
 `;
 
 const GITIGNORE = `node_modules/

@@ -27,11 +27,6 @@ export interface Warning {
   language?: string;
 }
 
-/** The findings that stop a build. */
-export function errorsOf(findings: Warning[]): Warning[] {
-  return findings.filter((w) => w.severity === 'error');
-}
-
 /** Gmail clips messages whose HTML is larger than this and hides the rest (including the unsubscribe link). */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
 
@@ -59,7 +54,6 @@ function textIn(value: Translatable | undefined, language: string, defaultLangua
 
 export function collectWarnings(w: WarningInput): Warning[] {
   const out: Warning[] = [];
-  const reportedImages = new Set<string>();
   const bytes = Buffer.byteLength(w.html, 'utf8');
   if (bytes > GMAIL_CLIP_BYTES) {
     out.push({
@@ -96,9 +90,7 @@ export function collectWarnings(w: WarningInput): Warning[] {
     }
     // alt: "" written in the file says the image is decoration; left out or blank, nobody said what it shows.
     const alt = item.image ? textIn(item.image.alt, language, defaultLanguage).text : undefined;
-    if (item.image && item.image.alt !== undefined && alt === '') reportedImages.add(item.image.src);
-    else if (item.image && !alt?.trim()) {
-      reportedImages.add(item.image.src);
+    if (item.image && !(item.image.alt !== undefined && alt === '') && !alt?.trim()) {
       out.push({
         code: 'image-alt',
         message: `the image of item "${item.id}" has no alt text; screen readers and blocked images need it`,
@@ -107,14 +99,13 @@ export function collectWarnings(w: WarningInput): Warning[] {
     }
   }
   if (w.newsletter.logo && !w.newsletter.logo.alt?.trim()) {
-    reportedImages.add(w.newsletter.logo.src);
     out.push({
       code: 'image-alt',
       message: 'the logo has no alt text',
       location: w.newsletterLogo ?? { file: w.newsletterFile },
     });
   }
-  out.push(...htmlWarnings(w.html, reportedImages));
+  out.push(...htmlWarnings(w.html));
   return out;
 }
 
@@ -137,8 +128,11 @@ function directionWarnings(html: string, language: string): Warning[] {
   ];
 }
 
-/** Checks on the final HTML, so template-authored images and links are covered too. */
-function htmlWarnings(html: string, reportedImages: Set<string>): Warning[] {
+/**
+ * Checks on the final HTML, so template-authored links are covered too. Template-authored images
+ * without alt are the accessibility check's, at their template line (checks/accessibility.ts).
+ */
+function htmlWarnings(html: string): Warning[] {
   const out: Warning[] = [];
   const insecure = new Set<string>();
   for (const m of html.matchAll(/\shref="(http:\/\/[^"]*)"/gi)) insecure.add(m[1]!);
@@ -148,14 +142,6 @@ function htmlWarnings(html: string, reportedImages: Set<string>): Warning[] {
       code: 'insecure-link',
       message: `link without https: ${url}; use https:// so mail clients do not flag it`,
     });
-  }
-  let unlabelled = 0;
-  for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
-    const src = /\ssrc="([^"]*)"/i.exec(m[0])?.[1] ?? '';
-    if (!/\salt="[^"]+"/i.test(m[0]) && !reportedImages.has(src)) unlabelled++;
-  }
-  if (unlabelled > 0) {
-    out.push({ code: 'image-alt', message: `${unlabelled} image(s) in the HTML have no alt text` });
   }
   return out;
 }

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { newsletterSchema } from '../content/schema.js';
+import { buildSkeleton } from '../mime/compose.js';
 import { unstuff } from '../mime/dot-stuff.js';
+import { personalize } from '../personalize/recipient.js';
 import { splitSlots, slotMarker } from '../render/slots.js';
 import type { Subscriber } from '../subscribers/subscriber.js';
 import { prepareMessages, type MessageJob, type MessageVersion, type OutgoingItem } from './messages.js';
@@ -66,6 +68,18 @@ describe('prepareMessages', () => {
   it('an item is the transport message: to, the bytes for DATA, and the same message as text', async () => {
     const [m] = await all(prepareMessages(job(people(1))));
     expect(m!.to).toBe('p0@example.org');
+    // The same text as the string composer (personalize, used by the preview and the build sample) makes.
+    const v = job([]).versions[0]!;
+    const skeleton = buildSkeleton(v.newsletter, v.rendered, { contentHash: 'a'.repeat(64) });
+    const ctx = {
+      newsletter: v.newsletter,
+      skeleton,
+      contentHash: 'a'.repeat(64),
+      issue: 3,
+      secret: 'secret-for-tests',
+    };
+    const undated = (raw: string) => raw.replace(/^Date: .*\r\n/m, '');
+    expect(undated(m!.raw)).toBe(undated(personalize(ctx, people(1)[0]!).raw));
     expect(m!.raw).toBe(unstuff(m!.wire).toString('utf8'));
     expect(m!.raw).toContain('\r\n.\r\n');
     expect(m!.wire.toString('utf8')).toContain('\r\n..\r\n');
