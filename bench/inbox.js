@@ -15,10 +15,10 @@
  *   BENCH_INBOX_JOURNAL=100000     sent lines in the journal (1000000 for a 1M-line journal)
  *   BENCH_KEEP=1                   keep the generated files in bench/results/tmp/
  */
-import { createHash } from 'node:crypto';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
+import { verpId } from '../lib/personalize/return-path.js';
 import { installCleanup, RESULTS, ROOT, runMeasured, UNSUBSCRIBE_SECRET } from './lib.js';
 
 const SIZES = (process.env.BENCH_INBOX_SIZES ?? '1000,10000').split(',').map(Number);
@@ -27,8 +27,7 @@ const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'inbox');
 const BIN = path.join(ROOT, 'bin', 'enews.js');
 const work = path.join(RESULTS, 'tmp', `inbox-${process.pid}`);
 
-const verp = (messageId) =>
-  `coop-enews-bounces+${createHash('sha256').update(messageId).digest('hex').slice(0, 24)}@example.org`;
+const verp = (messageId) => `coop-enews-bounces+${verpId(messageId)}@example.org`;
 const messageId = (i) => `<bench${String(i).padStart(8, '0')}@example.org>`;
 const email = (i) => `reader${String(i).padStart(8, '0')}@example.org`;
 

@@ -17,9 +17,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { machine, median } from './lib.js';
+import { machine, median, ROOT } from './lib.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: a } = parseArgs({ options: { edits: { type: 'string', default: '20' } } });
 const EDITS = Number(a.edits);
 

@@ -18,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sealToken } from '../lib/personalize/token.js';
+import { ROOT } from './lib.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const SECRET = 'bench-serve-secret-long-enough';
 const LIST = 'enews.coop.example.org';
 const { values: a } = parseArgs({

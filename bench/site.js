@@ -19,9 +19,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { run } from '../lib/cli/main.js';
-import { machine, median, runMeasured } from './lib.js';
+import { machine, median, ROOT, runMeasured } from './lib.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: a } = parseArgs({
   options: { issues: { type: 'string', default: '200' }, runs: { type: 'string', default: '3' } },
 });

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLinks } from '../src/checks/links.js';
 import { enews } from './helpers/inproc.js';
-import { copyProject, read, write } from './helpers/project.js';
+import { copyProject, lineOf, read, write } from './helpers/project.js';
 
 const requests: string[] = [];
 let server: http.Server;
@@ -51,8 +51,6 @@ function localProject(): string {
   }
   return dir;
 }
-
-const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('enews check --links', () => {
   it('reports broken links at the item or template line, follows redirects, asks GET when HEAD is refused', async () => {

@@ -7,9 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { enews } from './helpers/inproc.js';
-import { copyProject, edit, read } from './helpers/project.js';
-
-const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+import { copyProject, edit, lineOf, read } from './helpers/project.js';
 
 describe('enews check: the built email', () => {
   it('passes the example with no warning and lists client support at template lines', async () => {

@@ -8,23 +8,15 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/delivery/testing/fake-clock.js';
 import { BIN, cleanEnv } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, write } from './helpers/project.js';
 import { startSmtp, type Reply, type TestSmtp } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
 
-/** mulberry32: a tiny seeded PRNG, so every run injects the same faults. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so every run injects the same faults. */
+const rng = seededRandom;
 
 const N = 5000;
 let server: TestSmtp | undefined;

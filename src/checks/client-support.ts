@@ -14,6 +14,7 @@ import { DoIUseEmail } from '@jsx-email/doiuse-email';
 import type { Element } from 'domhandler';
 import type { Location, Problem } from '../errors.js';
 import type { Warning } from '../render/warnings.js';
+import { closest } from '../util/closest.js';
 import type { CheckContext } from './context.js';
 import { type EmailDoc, inlineStyle, textContent } from './email-doc.js';
 
@@ -93,7 +94,7 @@ export function resolveClients(ctx: CheckContext): ClientList {
     );
     const matched = known.filter((k) => re.test(k));
     if (matched.length === 0) {
-      const near = didYouMean(name, known);
+      const near = closest(name.toLowerCase(), known, 1)[0] ?? null;
       problems.push({
         message: `checks.clients: "${name}" is not a mail client in the caniemail data`,
         location: ctx.newsletterAt(['checks', 'clients', i]),
@@ -105,30 +106,6 @@ export function resolveClients(ctx: CheckContext): ClientList {
     for (const m of matched) clients.add(m);
   });
   return { clients: [...clients], problems };
-}
-
-function didYouMean(name: string, known: string[]): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = distance(name.toLowerCase(), k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return bestD <= Math.max(3, name.length / 3) ? best : null;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }
 
 export interface SupportFinding extends Warning {

@@ -102,9 +102,3 @@ export function isHidden(el: Element): boolean {
   }
   return false;
 }
-
-export function lineOf(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}

@@ -84,6 +84,23 @@ export function languageName(tag: string): string {
 }
 let displayNames: Intl.DisplayNames | undefined;
 
+/** "Français", "Español", "العربية": a language named as its readers name it (the archive's links, the preview). */
+export function nativeLanguageName(tag: string): string {
+  let name = nativeNames.get(tag);
+  if (name === undefined) {
+    try {
+      const own = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+      name = own.charAt(0).toLocaleUpperCase(tag) + own.slice(1);
+    } catch {
+      name = tag;
+    }
+    nativeNames.set(tag, name);
+  }
+  return name;
+}
+/** A site of 200 issues names each language on every page. */
+const nativeNames = new Map<string, string>();
+
 /** The newsletter's languages, the default first: `languages:` when given, else the one `language:`. */
 export function newsletterLanguages(n: { language: string; languages?: string[] | undefined }): string[] {
   return n.languages && n.languages.length > 0 ? n.languages : [n.language];

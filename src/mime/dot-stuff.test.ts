@@ -4,20 +4,11 @@
  * through the adapter), and `unstuff` gives the message back.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../delivery/testing/fake-clock.js';
 import { nodemailerStuff } from '../delivery/transports/data-stream.js';
 import { stuffLines, unstuff } from './dot-stuff.js';
 
-/** mulberry32: seeded, so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const ALPHABET = ['a', 'b', ' ', '.', '.', '\r', '\n', '\r\n', '=', 'é'];
 

@@ -6,7 +6,7 @@
  */
 import type { Problem } from '../errors.js';
 import { readSubscribers, type SubscriberFile } from '../subscribers/read.js';
-import { languageFor, matchLanguage } from '../content/languages.js';
+import { matchLanguage } from '../content/languages.js';
 import { KeyMap } from '../util/key-set.js';
 import { decide, emptyCounts, SKIP_REASONS, type AudienceRules, type SkipReason } from './audience.js';
 import type { SpoolWriter } from './spool.js';
@@ -98,7 +98,7 @@ const SEND = 128;
  * first 63 distinct values; any further ones share the last code), so that an opt-out found later
  * in the file takes its address out of the right counts.
  */
-class LanguageCounter {
+export class LanguageCounter {
   private readonly perLanguage: number[];
   private readonly askedTags: string[] = [];
   private readonly askedCounts: number[] = [];
@@ -126,10 +126,8 @@ class LanguageCounter {
   }
 
   private codeOf(written: string): number {
-    const language = languageFor(written, this.languages);
-    if (written === '' || matchLanguage(written, this.languages) !== null) {
-      return SEND + this.languages.indexOf(language);
-    }
+    const match = written === '' ? this.languages[0]! : matchLanguage(written, this.languages);
+    if (match !== null) return SEND + this.languages.indexOf(match);
     let i = this.askedTags.indexOf(written);
     if (i < 0 && this.askedTags.length < MAX_ASKED) {
       i = this.askedTags.push(written) - 1;

@@ -5,7 +5,7 @@
  */
 import type { PreparedIssue, PreparedLanguage } from '../build/prepare-issue.js';
 import { languagePrefix } from '../build/findings.js';
-import { matchLanguage } from '../content/languages.js';
+import { matchLanguage, nativeLanguageName } from '../content/languages.js';
 import { formatLocation } from '../errors.js';
 import { relativizer } from '../util/paths.js';
 import type { HeaderLine } from '../mime/read-headers.js';
@@ -98,7 +98,10 @@ export function pageModel(
     recipients: picker.entries.map((e) => ({ id: e.id, label: e.label })),
     recipientsNote: picker.note,
     recipient: entry?.id ?? null,
-    languages: (p?.languages ?? []).map((x) => ({ code: x.language, label: languageLabel(x.language) })),
+    languages: (p?.languages ?? []).map((x) => ({
+      code: x.language,
+      label: `${nativeLanguageName(x.language)} (${x.language})`,
+    })),
     language: lang?.language ?? null,
     headers: message?.headers ?? [],
     warnings: (p?.warnings ?? []).map((w) =>
@@ -113,16 +116,6 @@ export function pageModel(
     emlUrl: message ? `/message.eml?${q}` : null,
     webUrl: p ? `/web.html?v=${state.version}${l}` : null,
   };
-}
-
-/** "Français (fr)": the language in its own words, and its tag. */
-function languageLabel(code: string): string {
-  try {
-    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
-    return `${name.charAt(0).toLocaleUpperCase(code)}${name.slice(1)} (${code})`;
-  } catch {
-    return code;
-  }
 }
 
 function notices(settings: PreviewSettings, unsubscribeUrl: string | undefined): string[] {

@@ -68,18 +68,25 @@ function checkSyntax(set: TemplateSet): void {
         location: { file: t.file, line },
       });
     }
-    const scanned = scanMustaches(t.source, t.file);
-    if (scanned.length) {
-      problems.push(...scanned);
-      continue;
-    }
-    try {
-      Handlebars.parse(t.source);
-    } catch (err) {
-      problems.push(handlebarsProblem(err, t.file));
-    }
+    problems.push(...handlebarsSyntaxProblems(t));
   }
   throwIfProblems('template-syntax', 'A template has a Handlebars syntax error', problems);
+}
+
+/**
+ * What is wrong with a Handlebars template's syntax, at its file and line: the pre-scan's finding
+ * (template-syntax.ts, which names the unclosed `{{` or block where it is), else Handlebars' own.
+ * Shared by the email's templates and the archive's (site/templates.ts).
+ */
+export function handlebarsSyntaxProblems(t: { file: string; source: string }): Problem[] {
+  const scanned = scanMustaches(t.source, t.file);
+  if (scanned.length) return scanned;
+  try {
+    Handlebars.parse(t.source);
+    return [];
+  } catch (err) {
+    return [handlebarsProblem(err, t.file)];
+  }
 }
 
 /** Turns a Handlebars exception into a problem with the template's file and line. */

@@ -31,10 +31,6 @@ export interface EventScope {
   keepAddresses: boolean;
 }
 
-export function emptyCounts(): EventCounts {
-  return Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as EventCounts;
-}
-
 function keySets(): Record<EventType, Set<string>> {
   return Object.fromEntries(EVENT_TYPES.map((t) => [t, new Set<string>()])) as Record<EventType, Set<string>>;
 }

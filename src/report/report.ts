@@ -4,9 +4,11 @@
  * when it is still there, the subscriber file, planned by the same rules as
  * `send` and `status`. The value returned is what --json prints.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { padded } from '../content/issue-number.js';
+import { readManifest } from '../build/read-build.js';
+import { defaultOutDir } from '../build/write-build.js';
 import { EnewsError } from '../errors.js';
 import { defaultEventsPath, EVENT_TYPES, type EventType } from '../events/events.js';
 import { tallyEvents, type EventAddresses, type EventCounts } from './events.js';
@@ -152,10 +154,11 @@ function missingShards(journals: JournalSummary[]): string[] {
   return missing;
 }
 
+/** The subject of the issue as built, when its build is there; a report does not need one. */
 function builtSubject(root: string, number: number): string | null {
   try {
-    const m = JSON.parse(readFileSync(path.join(root, 'dist', padded(number), 'manifest.json'), 'utf8'));
-    return m?.number === number && typeof m.subject === 'string' ? m.subject : null;
+    const m = readManifest(number, defaultOutDir(root, number), '');
+    return m.number === number ? m.subject : null;
   } catch {
     return null;
   }

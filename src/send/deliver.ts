@@ -133,9 +133,7 @@ class Recorder {
     const w = this.writer;
     if (o.type === 'sent') {
       // An attempt of this run or an earlier one was handed over in full and never answered: it may have arrived too.
-      const uncertain = this.plan.journal?.state.uncertain;
-      const possibleDuplicate =
-        o.uncertain || (uncertain !== undefined && uncertain.size > 0 && uncertain.has(sub.key));
+      const possibleDuplicate = o.uncertain || (this.plan.journal?.state.uncertain.has(sub.key) ?? false);
       if (possibleDuplicate) this.possibleDuplicates++;
       const record: JournalRecord = {
         type: 'sent',

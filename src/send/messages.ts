@@ -108,7 +108,7 @@ export async function* prepareMessages(job: MessageJob): AsyncGenerator<Outgoing
   const recipients = 'list' in a ? a.list : readSpool(a.spool, a.optedOut);
   let seq = 0;
   for await (const sub of recipients) {
-    const { ctx, wire } = composers.length === 1 ? composers[0]! : composerOf(sub.language);
+    const { ctx, wire } = composerOf(sub.language);
     const m = personalizeWire(ctx, wire, sub);
     yield new OutgoingItem(sub, returnPath(ctx.newsletter, m.messageId), ++seq, m.messageId, m.wire);
   }

@@ -25,9 +25,9 @@ import {
 import { acquireLock, type HeldLock } from '../journal/lock.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import { defaultEventsPath } from '../events/events.js';
-import { languageFor, matchLanguage } from '../content/languages.js';
+import { matchLanguage } from '../content/languages.js';
 import { emptyCounts, shardLabel, type Shard } from '../plan/audience.js';
-import { planAudience, type Plan } from '../plan/plan.js';
+import { LanguageCounter, planAudience, type Plan } from '../plan/plan.js';
 import { audienceRules, suppressionFiles } from '../plan/rules.js';
 import { removeSpool, SpoolWriter } from '../plan/spool.js';
 import { openSubscriberFile } from '../subscribers/read.js';
@@ -129,14 +129,16 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
   if (mode === 'test') {
     const languages = built.languages.map((l) => l.language);
     const list = await testRecipients(req.test, req.as, src, testLanguage(req.language, languages, req.number));
-    const counts = languageCounts(list, languages);
+    // The plan's counts by the same rule as a send's.
+    const counter = new LanguageCounter(languages);
+    for (const sub of list) counter.add(sub.language);
     const audience: Plan = {
       rows: list.length,
       toSend: list.length,
       skipped: emptyCounts(),
       invalid: [],
       optedOut: new Map(),
-      ...counts,
+      ...counter.counts(),
     };
     return {
       request: req,
@@ -240,18 +242,6 @@ function testLanguage(requested: string | null, languages: string[], number: num
       problems: [{ message: 'Name one of those, or add the language to newsletter.yaml and build the issue again.' }],
     },
   );
-}
-
-/** The plan's language counts for a fixed list (--test): the same rule as a send's. */
-function languageCounts(list: Subscriber[], languages: string[]): Pick<Plan, 'languages' | 'fallbacks'> {
-  const counts: Record<string, number> = Object.fromEntries(languages.map((l) => [l, 0]));
-  const asked: Record<string, number> = {};
-  for (const sub of list) {
-    counts[languageFor(sub.language, languages)]!++;
-    if (sub.language && !matchLanguage(sub.language, languages)) asked[sub.language] = (asked[sub.language] ?? 0) + 1;
-  }
-  const total = Object.values(asked).reduce((a, b) => a + b, 0);
-  return { languages: counts, fallbacks: { total, asked } };
 }
 
 function invalidRows(plan: Plan, file: string): EnewsError {

@@ -7,7 +7,7 @@
  */
 import type { Newsletter } from '../content/schema.js';
 import { padded } from '../content/issue-number.js';
-import { textDirection } from '../content/languages.js';
+import { nativeLanguageName, textDirection } from '../content/languages.js';
 import { formatLongDate } from '../util/dates.js';
 import { issuePagePath, issuePageUrl, siteIndexUrl } from '../render/site-urls.js';
 import { TRANSLATOR, type Translator } from '../render/strings.js';
@@ -165,21 +165,11 @@ export function languageLinks(
   const up = '../'.repeat(depth + (from.folder === '' ? 0 : 1));
   return available.map(({ lang, absolute }) => ({
     code: lang.newsletter.language,
-    name: nativeName(lang.newsletter.language),
+    name: nativeLanguageName(lang.newsletter.language),
     url: absolute,
     href: `${up}${lang.folder}${page}`,
     current: lang === from,
   }));
-}
-
-/** "Français", "Español", "العربية": a language named as its readers name it. */
-function nativeName(code: string): string {
-  try {
-    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
-    return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
-  } catch {
-    return code;
-  }
 }
 
 /**

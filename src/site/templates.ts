@@ -11,11 +11,15 @@
  */
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
+import { EnewsError, throwIfProblems } from '../errors.js';
 import { readText } from '../content/yaml-file.js';
 import { TRANSLATOR, type Translator } from '../render/strings.js';
-import { handlebarsProblem, registerTranslate, TemplateRuntimeError } from '../render/templates.js';
-import { scanMustaches } from '../render/template-syntax.js';
+import {
+  handlebarsProblem,
+  handlebarsSyntaxProblems,
+  registerTranslate,
+  TemplateRuntimeError,
+} from '../render/templates.js';
 import { templateFile, templateFolder } from '../project/templates.js';
 
 export const SITE_TEMPLATE_DIR = 'site';
@@ -43,19 +47,7 @@ export function loadSiteTemplates(templatesDir: string): SiteTemplates {
   const index = read(files.index, "the archive's index page (Handlebars over HTML)");
   const issue = read(files.issue, "the archive's page around each issue (Handlebars over HTML)");
   const partials = files.partials.map((f) => read(f, 'a partial of the archive templates'));
-  const problems: Problem[] = [];
-  for (const t of [index, issue, ...partials]) {
-    const scanned = scanMustaches(t.source, t.file);
-    if (scanned.length) {
-      problems.push(...scanned);
-      continue;
-    }
-    try {
-      Handlebars.parse(t.source);
-    } catch (err) {
-      problems.push(handlebarsProblem(err, t.file));
-    }
-  }
+  const problems = [index, issue, ...partials].flatMap(handlebarsSyntaxProblems);
   throwIfProblems('template-syntax', 'An archive template has a Handlebars syntax error', problems);
 
   const hb = Handlebars.create();

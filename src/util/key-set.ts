@@ -45,6 +45,8 @@ export class KeyMap {
 
   /** The value stored for the key (1–255), or 0 when absent. */
   get(key: string): number {
+    // An empty map (no uncertain sends, say) is asked once per recipient: no hashing for nothing.
+    if (this.count === 0) return 0;
     const i = this.find(cyrb53(key, 1) || 1, cyrb53(key, 2));
     return i >= 0 ? this.v[i]! : 0;
   }

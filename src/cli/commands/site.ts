@@ -21,9 +21,10 @@ export function registerSite(program: Command, ctx: CliContext, setExit: (code: 
 }
 
 async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
-  const [{ buildSite }, { languageName }] = await Promise.all([
+  const [{ buildSite }, { languageName }, { issuePagePath }] = await Promise.all([
     import('../../site/build-site.js'),
     import('../../content/languages.js'),
+    import('../../render/site-urls.js'),
   ]);
   const result = buildSite({
     root: ctx.root,
@@ -41,7 +42,7 @@ async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
   ctx.output.out(`  ${others.join(', ')} and ${plural(pages.length, 'issue page')} (${pages[0]}…)`);
   // Every other language: the same pages and feeds in its folder.
   for (const l of result.languages.slice(1)) {
-    const first = `${l.folder}${String(l.issues[0]).padStart(3, '0')}/index.html`;
+    const first = `${l.folder}${issuePagePath(l.issues[0]!)}`;
     ctx.output.out(
       `  ${l.folder} (${languageName(l.language)}): index.html, feed.xml, feed.json and ` +
         `${plural(l.issues.length, 'issue page')} (${first}…)`,

@@ -6,12 +6,11 @@
  * very DataStream: a message handed over stuffed arrives exactly as
  * composed, neither stuffed twice nor damaged.
  */
-import type { AddressInfo } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stuffLines } from '../../mime/dot-stuff.js';
+import { startSmtp, type TestSmtp } from '../../../tests/helpers/smtp.js';
 import { installed, nodemailerStuff, track, wasTaken } from './data-stream.js';
 
 /** Pushes `input` through a fresh DataStream as SMTPConnection does (write, end) and returns all it emitted. */
@@ -67,52 +66,40 @@ describe('the DataStream adapter', () => {
 });
 
 describe('SMTPConnection with the adapter, against a real server', () => {
-  const received: Buffer[] = [];
-  let server: SMTPServer;
-  let port = 0;
+  let server: TestSmtp;
   beforeAll(async () => {
-    server = new SMTPServer({
-      logger: false,
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push(Buffer.concat(chunks));
-          cb(null);
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as AddressInfo).port;
+    server = await startSmtp();
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   const message =
     'From: a@example.org\r\nTo: b@example.org\r\nSubject: dots\r\n\r\n' +
     '.one\r\n..two\r\n.\r\nmiddle. dot\r\n=\r\n.after a soft break\r\n';
 
   async function send(payload: Buffer): Promise<void> {
-    const c = new SMTPConnection({ host: '127.0.0.1', port, logger: false });
+    const c = new SMTPConnection({ host: '127.0.0.1', port: server.port, logger: false });
     await new Promise<void>((resolve, reject) => c.connect((err) => (err ? reject(err) : resolve())));
     await new Promise<void>((resolve, reject) =>
       c.send({ from: 'a@example.org', to: ['b@example.org'] }, payload, (err) => (err ? reject(err) : resolve())),
     );
-    c.quit();
+    // Wait for the goodbye: the test server cuts connections still open when it closes.
+    await new Promise<void>((resolve) => {
+      c.once('end', () => resolve());
+      c.quit();
+    });
   }
 
   it('a message handed over as it is (stuffed by enews) arrives exactly as composed', async () => {
     const wire = track(Buffer.from(stuffLines(message)), true);
     await send(wire);
     expect(wasTaken(wire)).toBe(true);
-    expect(received.at(-1)!.toString()).toBe(message);
+    expect(server.received.at(-1)!.raw.toString()).toBe(message);
   });
 
   it('a message handed over unstuffed is stuffed by nodemailer and arrives the same', async () => {
     const raw = track(Buffer.from(message), false);
     await send(raw);
     expect(wasTaken(raw)).toBe(true);
-    expect(received.at(-1)!.toString()).toBe(message);
+    expect(server.received.at(-1)!.raw.toString()).toBe(message);
   });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { EnewsError, ExitCode } from '../../errors.js';
 import { signToBuffer, type Signer } from '../dkim.js';
 import type { Transport } from '../transport.js';
+import { bytesOf } from './wire.js';
 
 export interface FileOptions {
   dir: string;
@@ -35,7 +36,7 @@ export function fileTransport(o: FileOptions): Transport {
       }
     },
     async send(msg) {
-      const bytes = Buffer.from(msg.raw, 'utf8');
+      const bytes = bytesOf(msg);
       writeFileSync(path.join(o.dir, `${msg.seq}.eml`), o.sign ? await signToBuffer(o.sign, bytes) : bytes);
       return `written ${msg.seq}.eml`;
     },

@@ -6,9 +6,7 @@
  * `?maxMessages=N` in SMTP_URL.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stuffLines } from '../../mime/dot-stuff.js';
 import { dkimSigner } from '../dkim.js';
@@ -17,41 +15,24 @@ import { counts } from './data-stream.js';
 import { smtpTransport } from './smtp.js';
 import { smtpSettings } from './smtp-settings.js';
 import type { StuffedMessage } from './wire.js';
+import { startSmtp, type TestSmtp } from '../../../tests/helpers/smtp.js';
 
-const received: Array<{ to: string; raw: string }> = [];
+let server: TestSmtp;
 let connections = 0;
-let server: SMTPServer;
-let port = 0;
 beforeAll(async () => {
-  server = new SMTPServer({
-    logger: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onConnect(_session, cb) {
-      connections++;
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo[0]!.address, raw: Buffer.concat(chunks).toString('utf8') });
-        cb(null);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  server = await startSmtp({ connect: () => void connections++ });
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 beforeEach(() => {
-  received.length = 0;
+  server.received.length = 0;
   connections = 0;
 });
+/** What arrived, as text, in order. */
+const received = () => server.received.map((r) => ({ to: r.to[0]!, raw: r.raw.toString('utf8') }));
 
 function transport(query = '', sign: ReturnType<typeof dkimSigner> | null = null): Transport {
   return smtpTransport({
-    settings: smtpSettings({ SMTP_URL: `smtp://127.0.0.1:${port}${query}` }),
+    settings: smtpSettings({ SMTP_URL: `${server.url()}${query}` }),
     sign,
     timeoutMs: 5000,
     dataTimeoutMs: 5000,
@@ -85,7 +66,7 @@ describe('smtpTransport', () => {
     await t.close();
     expect(counts.stuffedByNodemailer - before.stuffedByNodemailer).toBe(1);
     expect(counts.asIs - before.asIs).toBe(5);
-    expect(received.map((r) => r.raw)).toEqual(messages.map((m) => m.text));
+    expect(received().map((r) => r.raw)).toEqual(messages.map((m) => m.text));
     // One connection for the whole run: it is kept while it works.
     expect(connections).toBe(1);
   });
@@ -109,7 +90,7 @@ describe('smtpTransport', () => {
         return [[`v=DKIM1; k=rsa; p=${publicKey.toString('base64')}`]];
       throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
     };
-    for (const [i, r] of received.entries()) {
+    for (const [i, r] of received().entries()) {
       expect(r.raw).toMatch(/^DKIM-Signature: /);
       expect(r.raw.slice(r.raw.indexOf('From: '))).toBe(messages[i]!.text);
       const result = await dkimVerify(Buffer.from(r.raw), { resolver });
@@ -122,7 +103,7 @@ describe('smtpTransport', () => {
     await t.open();
     for (let i = 0; i < 5; i++) await t.send(message(i));
     await t.close();
-    expect(received).toHaveLength(5);
+    expect(received()).toHaveLength(5);
     expect(connections).toBe(3);
   });
 });

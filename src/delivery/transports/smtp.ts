@@ -9,7 +9,7 @@
  * A connection is kept for as long as it works: it is replaced after an
  * error, when the server closes it (a server with a per-connection limit
  * says so with a 421 or by hanging up), or after `maxMessages` when that is
- * set (the option, or `?maxMessages=N` in SMTP_URL as nodemailer's pool
+ * set (`?maxMessages=N` in SMTP_URL, as nodemailer's pool
  * reads it; unset: no limit).
  *
  * Messages that carry their bytes dot-stuffed (wire.ts) go over as they
@@ -37,10 +37,6 @@ export interface SmtpOptions {
   /** The reply to the final dot. */
   dataTimeoutMs: number;
   insecureTls: boolean;
-  /**
-   * Reconnect after this many messages on one connection; null never (the server's own limit closes it when it wants).
-   */
-  maxMessages?: number | null;
 }
 
 interface Conn {
@@ -52,8 +48,7 @@ interface Conn {
 export function smtpTransport(o: SmtpOptions): Transport {
   // nodemailer's pool option, when SMTP_URL names it; not an SMTPConnection option, so not passed on.
   const { maxMessages: urlMaxMessages, ...connectionOptions } = o.settings.extra;
-  const maxMessages =
-    o.maxMessages ?? (typeof urlMaxMessages === 'number' && urlMaxMessages >= 1 ? Math.floor(urlMaxMessages) : null);
+  const maxMessages = typeof urlMaxMessages === 'number' && urlMaxMessages >= 1 ? Math.floor(urlMaxMessages) : null;
   const idle: Conn[] = [];
   const all = new Set<Conn>();
   let closed = false;
