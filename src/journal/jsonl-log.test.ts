@@ -96,6 +96,15 @@ describe('readLog', () => {
     expect((await scan(file)).tail).toEqual({ tornBytes: cut.length, missingNewline: false });
   });
 
+  it('measures a torn line longer than one read of the file (64 KiB) whole', async () => {
+    const fragment = `{"n":2,"who":"${'ë'.repeat(40_000)}`;
+    const file = tempFile(line({ n: 1, who: 'a' }) + fragment);
+    expect((await scan(file)).tail).toEqual({ tornBytes: Buffer.byteLength(fragment), missingNewline: false });
+    const w = LogWriter.open(file, (await scan(file)).tail, OPTIONS);
+    await w.close();
+    expect(readFileSync(file, 'utf8')).toBe(line({ n: 1, who: 'a' }));
+  });
+
   it('takes a last record without its final newline as a record, and says the newline is missing', async () => {
     const file = tempFile(line({ n: 1, who: 'a' }) + JSON.stringify({ n: 2, who: 'b' }));
     const r = await scan(file);

@@ -53,7 +53,7 @@ export async function readLog(file: string, parse: (value: unknown) => boolean, 
   const endsWithNewline = lastByte(file) === 0x0a;
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let lineNo = 0;
-  let pendingBad: { line: number; text: string } | null = null;
+  let pendingBad: { line: number } | null = null;
   for await (const text of lines) {
     lineNo++;
     if (pendingBad) throw damaged(file, pendingBad.line, what);
@@ -65,11 +65,11 @@ export async function readLog(file: string, parse: (value: unknown) => boolean, 
       ok = false;
     }
     // Only the very last line may be cut short; anything earlier is damage (decided once the next line shows up).
-    if (!ok) pendingBad = { line: lineNo, text };
+    if (!ok) pendingBad = { line: lineNo };
   }
   if (pendingBad) {
     if (endsWithNewline) throw damaged(file, pendingBad.line, what);
-    tail.tornBytes = Buffer.byteLength(pendingBad.text, 'utf8');
+    tail.tornBytes = lastLineBytes(file);
   } else if (lineNo > 0 && !endsWithNewline && statSync(file).size > 0) {
     tail.missingNewline = true;
   }
@@ -119,6 +119,29 @@ function damaged(file: string, line: number, what: string): EnewsError {
       },
     ],
   });
+}
+
+/**
+ * The bytes after the file's last newline, as they are on disk: a write cut inside a character leaves
+ * half of it, which the line as read decodes to U+FFFD (three bytes), so the text's length would cut
+ * the end of the record before it.
+ */
+function lastLineBytes(file: string): number {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(size, 65536));
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - buf.length);
+      readSync(fd, buf, 0, end - start, start);
+      const nl = buf.subarray(0, end - start).lastIndexOf(0x0a);
+      if (nl >= 0) return size - (start + nl + 1);
+      end = start;
+    }
+    return size;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function lastByte(file: string): number | null {
