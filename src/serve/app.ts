@@ -51,7 +51,10 @@ export interface ServeDeps {
   record(u: { address: string; source: 'one-click' | 'page'; issue: number | null }): Promise<void>;
   /** Largest request body accepted, in bytes. */
   maxBody: number;
-  /** Why unsubscribes cannot be recorded right now (e.g. a damaged events file), or null when all is well. */
+  /**
+   * Why unsubscribes cannot be recorded right now (e.g. a damaged events file), or null when all is
+   * well; meanwhile every POST gets 503.
+   */
   problem(): string | null;
 }
 
@@ -176,6 +179,8 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     async (c) => {
       const who = tokenOf(c);
       if (!who) return invalid(c);
+      // While /healthz answers 503 so does every POST: a "done" never rests on a file known to be unusable.
+      if (d.problem()) return problem(c, 503, 'try_later_title', 'try_later');
       // RFC 8058: the body is List-Unsubscribe=One-Click, urlencoded or multipart; any body is accepted.
       const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const source = body['List-Unsubscribe'] === 'One-Click' ? 'one-click' : 'page';
