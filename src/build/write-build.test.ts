@@ -38,7 +38,7 @@ function staleProblems(dir: string, number = 3): string[] {
 const REBUILD = 'Run: enews build 3, review the result, then send again.';
 
 describe('writeBuild', () => {
-  it("writes every language's files, the default's at the top, the others in their folder, and the manifest last", () => {
+  it("writes every language's files, the default's at the top, the others in their folder, and the manifest", () => {
     const out = built.result.dir;
     const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).sort();
     const perLanguage = (folder: string) => LANGUAGE_FILES.map((f) => `${folder}${f}`);

@@ -12,7 +12,14 @@ afterAll(() => {
 });
 
 function item(id: string, type: string, date: string, extra = ''): string {
-  return `- id: ${id}\n  type: ${type}\n  title: ${id}\n  date: ${date}\n  summary: About ${id}.\n  url: https://example.org/${id}\n${extra}`;
+  const fields = [
+    `type: ${type}`,
+    `title: ${id}`,
+    `date: ${date}`,
+    `summary: About ${id}.`,
+    `url: https://example.org/${id}`,
+  ];
+  return `- id: ${id}\n${fields.map((f) => `  ${f}\n`).join('')}${extra}`;
 }
 
 /** Issue 1 dated 2024-01-15, and a catalog around it and the next issue's date (2024-02-20). */
@@ -53,7 +60,7 @@ function refusal(fn: () => unknown): EnewsError {
 }
 
 describe('planNewIssue', () => {
-  it('numbers the issue after the last one and preselects the items dated after the previous issue, up to its date', () => {
+  it('numbers the issue after the last one, preselects the items dated after the previous issue up to its date', () => {
     const paths = project();
     const plan = planNewIssue(paths, { date: '2024-02-20' });
     expect(plan.number).toBe(2);
@@ -121,7 +128,7 @@ describe('planNewIssue', () => {
 });
 
 describe('newIssueYaml / writeNewIssue', () => {
-  it('writes the preselected ids in order, each with its type and date, under a header that says where they came from', () => {
+  it('writes the preselected ids in order, with type and date, under a header that says where they came from', () => {
     const paths = project();
     const plan = planNewIssue(paths, { date: '2024-02-20' });
     const text = newIssueYaml(plan);

@@ -95,7 +95,7 @@ describe('localizeContent', () => {
     expect(en.newsletter).toBe(s.nl.newsletter);
   });
 
-  it("in another language: its texts, the issue's rewording of an item, the default's text where one is missing", () => {
+  it("in another language: its texts, the issue's rewording of an item, else the default's text", () => {
     const s = sources();
     const fr = localizeContent(s, 'fr');
     expect(fr.issue).toMatchObject({ subject: 'Bonjour', intro: 'The intro, in English only.' });
@@ -171,7 +171,8 @@ items:
     expect(translationProblems(s).map((p) => [p.message, p.location?.line])).toEqual([
       [`subject: "de" is not one of the newsletter's languages (en, fr)`, lineOf(issue, '  de:')],
       [
-        'subject: "fr_FR" is not a language tag (BCP 47) such as en, fr, es or pt-BR (write fr-FR: a dash, not an underscore)',
+        'subject: "fr_FR" is not a language tag (BCP 47) such as en, fr, es or pt-BR ' +
+          '(write fr-FR: a dash, not an underscore)',
         lineOf(issue, '  fr_FR:'),
       ],
       [
@@ -188,7 +189,8 @@ items:
     const problems = translationProblems(s);
     expect(problems.map((p) => [p.message, p.location?.line])).toEqual([
       [
-        'item "two": summary: the French text has "<b>", "</b>", "{{name}}", which the default language\'s text does not have',
+        'item "two": summary: the French text has "<b>", "</b>", "{{name}}", ' +
+          "which the default language's text does not have",
         lineOf(items, '    fr: Deux'),
       ],
     ]);

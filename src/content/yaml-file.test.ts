@@ -67,7 +67,7 @@ describe('YAML syntax errors', () => {
     ]);
   });
 
-  it('a line of a folded text that is not indented under its field says so; other stray lines get the general hint', () => {
+  it('a line of a folded text not indented under its field says so; other stray lines get the general hint', () => {
     const quoted =
       '- id: one\n  summary: >-\n  "Efimerida", which is a newspaper\n    goes on.\n  url: https://example.org\n';
     expect(problems(() => parseYaml(FILE, quoted))).toEqual([

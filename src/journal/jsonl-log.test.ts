@@ -263,7 +263,7 @@ describe('LogWriter', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
-  it('on a full disk, appendDurable fails with "the disk is full" (exit 4), and so does every later append', async () => {
+  it('on a full disk, appendDurable fails with "the disk is full" (exit 4), as does every later append', async () => {
     const w = LogWriter.open('/dev/full', CLEAN, OPTIONS);
     let err: unknown;
     try {

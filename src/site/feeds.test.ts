@@ -35,7 +35,8 @@ describe("a language's feeds", () => {
       ['self', `${BASE}fr/feed.xml`],
     ]);
     expect(feed.subtitle).toBe(
-      'Actualités sur les coopératives et l’économie sociale et solidaire, par le Service des coopératives de l’OIT.',
+      'Actualités sur les coopératives et l’économie sociale et solidaire, ' +
+        'par le Service des coopératives de l’OIT.',
     );
     expect(feed.entry.map((e: { id: string; title: { '#text': string } }) => [e.id, e.title['#text']])).toEqual([
       [`${BASE}fr/003/`, 'ILO COOP eNewsUpdate n° 3'],

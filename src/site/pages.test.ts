@@ -63,7 +63,8 @@ describe('siteView', () => {
       language: 'fr',
       url: `${BASE}fr/`,
       description:
-        'Actualités sur les coopératives et l’économie sociale et solidaire, par le Service des coopératives de l’OIT.',
+        'Actualités sur les coopératives et l’économie sociale et solidaire, ' +
+        'par le Service des coopératives de l’OIT.',
     });
     const ar = siteView({ ...newsletter, language: 'ar', languages: ['en', 'ar'] }, BASE);
     expect([ar.dir, ar.rtl, ar.url]).toEqual(['rtl', true, `${BASE}ar/`]);
@@ -149,7 +150,8 @@ describe('webParts', () => {
       '</style></head><body style="margin:0">\n  <div class="email">Hello</div>\n</body></html>';
     expect(webParts(html)).toEqual({
       styles:
-        '<style type="text/css">a { color: red; }</style>\n<style>@media (max-width: 480px) { p { margin: 0; } }</style>',
+        '<style type="text/css">a { color: red; }</style>\n' +
+        '<style>@media (max-width: 480px) { p { margin: 0; } }</style>',
       body: '<div class="email">Hello</div>',
     });
     expect(webParts('<p>no document</p>')).toEqual({ styles: '', body: '' });
