@@ -6,20 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv } from './helpers/cli.js';
-import { enews } from './helpers/inproc.js';
-import { copyProject, write } from './helpers/project.js';
-import { startSmtp, type TestSmtp } from './helpers/smtp.js';
+import { builtProject, journalRecordsSoFar, SECRET, smtpServer } from './helpers/send-setup.js';
 import { csv, people } from './helpers/subscribers.js';
 
-const SECRET = 'unsubscribe-secret-for-tests';
 const CONCURRENCY = 4;
-let server: TestSmtp | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 function startSend(
   dir: string,
@@ -42,23 +34,8 @@ function startSend(
 }
 
 function journalSent(dir: string): string[] {
-  const lines = readFileSync(path.join(dir, 'journal/003.jsonl'), 'utf8').split('\n').filter(Boolean);
-  return lines.flatMap((l, i) => {
-    try {
-      const r = JSON.parse(l);
-      return r.type === 'sent' ? [r.email as string] : [];
-    } catch (err) {
-      if (i === lines.length - 1) return []; // torn by the kill
-      throw err;
-    }
-  });
-}
-
-async function project(n: number) {
-  const dir = copyProject();
-  write(dir, 'subscribers.csv', csv(people(n)));
-  expect((await enews(['build', '3'], dir)).code).toBe(0);
-  return dir;
+  // A last line torn by the kill is passed over.
+  return journalRecordsSoFar(dir).flatMap((r) => (r.type === 'sent' ? [r.email as string] : []));
 }
 
 describe('crash safety', () => {
@@ -66,10 +43,10 @@ describe('crash safety', () => {
     'SIGKILL at several points mid-send: a final run reaches ' + 'everyone, duplicates bounded by messages in flight',
     async () => {
       const N = 300;
-      const dir = await project(N);
+      const dir = await builtProject(csv(people(N)));
       let killAt: (() => void) | null = null;
       let target = 0;
-      server = await startSmtp({
+      const server = await smtpServer({
         delayMs: 5,
         onReceived: (_m, total) => {
           if (killAt && total >= target) {
@@ -114,9 +91,9 @@ describe('crash safety', () => {
       'them, exits 4; the same command resumes with no duplicate',
     async () => {
       const N = 200;
-      const dir = await project(N);
+      const dir = await builtProject(csv(people(N)));
       let onTarget: (() => void) | null = null;
-      server = await startSmtp({
+      const server = await smtpServer({
         delayMs: 20,
         onReceived: (_m, total) => {
           if (onTarget && total >= 40) {

@@ -7,32 +7,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, emptyDir, write } from './helpers/project.js';
-import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
+import { FAST, SECRET, sendSetup } from './helpers/send-setup.js';
 import { csv, people } from './helpers/subscribers.js';
-
-const SECRET = 'unsubscribe-secret-for-tests';
-const FAST = ['--retry-delay', '0.05', '--timeout', '1'];
-let servers: TestSmtp[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function setup(rows: string, behaviour: Behaviour = {}) {
-  const dir = copyProject();
-  write(dir, 'subscribers.csv', rows);
-  expect((await enews(['build', '3'], dir)).code).toBe(0);
-  const server = await startSmtp(behaviour);
-  servers.push(server);
-  const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
-  const send = (extra: string[] = []) =>
-    enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, env);
-  return { dir, server, send, env };
-}
 
 describe('international addresses', () => {
   const rows = 'email,name\njörg@example.org,Jörg\nhans@müller.example,Hans\nplain@example.org,Plain\n';
@@ -41,7 +21,7 @@ describe('international addresses', () => {
     'without SMTPUTF8 on the server: domains go out as A-labels, a ' +
       'non-ASCII local part is failed with the reason, never sent raw',
     async () => {
-      const { server, send } = await setup(rows, { noSmtpUtf8: true });
+      const { server, send } = await sendSetup(rows, { noSmtpUtf8: true });
       const r = await send();
       expect(r.code).toBe(3);
       const s = JSON.parse(r.stdout);
@@ -60,7 +40,7 @@ describe('international addresses', () => {
   );
 
   it('with SMTPUTF8: the non-ASCII local part is delivered, asked for with SMTPUTF8', async () => {
-    const { server, send } = await setup(rows);
+    const { server, send } = await sendSetup(rows);
     const r = await send();
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 3, failed: 0 });
@@ -73,7 +53,7 @@ describe('international addresses', () => {
 
 describe('secrets of any length', () => {
   it('a 4-character password echoed in a 535 reply is never printed', async () => {
-    const { dir, server } = await setup(csv(people(2)), {
+    const { dir, server } = await sendSetup(csv(people(2)), {
       auth: { user: 'enews', pass: 'right-password' },
       authEcho: true,
     });
@@ -92,7 +72,7 @@ describe('the recipient spool', () => {
   it(
     'lives beside the journal (owner-only), never in the ' + 'temp folder, survives a kill -9 only until the next run',
     async () => {
-      const { dir, server } = await setup(csv(people(40)), { delayMs: 50 });
+      const { dir, server } = await sendSetup(csv(people(40)), { delayMs: 50 });
       const tmp = emptyDir();
       const spool = path.join(dir, 'journal/003.jsonl.spool');
       const child = spawn(
@@ -157,7 +137,7 @@ describe('command-line manners', () => {
   );
 
   it('smtps:// against a server without TLS says what to change instead of an OpenSSL error', async () => {
-    const { dir, server } = await setup(csv(people(2)));
+    const { dir, server } = await sendSetup(csv(people(2)));
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, {
       SMTP_URL: `smtps://127.0.0.1:${server.port}`,
       UNSUBSCRIBE_SECRET: SECRET,
@@ -173,7 +153,7 @@ describe('command-line manners', () => {
 
 describe('the list and its journal', () => {
   it('a list reached through a symlink is the same list: the journal goes on with it', async () => {
-    const { dir, server, send } = await setup(csv(people(4)));
+    const { dir, server, send } = await sendSetup(csv(people(4)));
     symlinkSync(path.join(dir, 'subscribers.csv'), path.join(dir, 'list-link.csv'));
     expect((await send(['--subscribers', 'list-link.csv'])).code).toBe(0);
     const again = await send();
@@ -187,7 +167,7 @@ describe('a dry run is for looking', () => {
   it(
     "with another subscriber file than the journal's, " + 'it warns and writes the messages instead of refusing',
     async () => {
-      const { dir, send } = await setup(csv(people(3)));
+      const { dir, send } = await sendSetup(csv(people(3)));
       expect((await send()).code).toBe(0);
       write(dir, 'other.csv', csv(people(5)));
       const r = await enews(['send', '3', '--subscribers', 'other.csv', '--dry-run', 'out', '--json'], dir, {
@@ -203,7 +183,7 @@ describe('a dry run is for looking', () => {
   );
 
   it('--test ADDRESS --as EMAIL renders the test message as that subscriber of the list', async () => {
-    const { dir, server } = await setup(csv(people(5)));
+    const { dir, server } = await sendSetup(csv(people(5)));
     const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
     const who = people(5)[2]!;
     const r = await enews(

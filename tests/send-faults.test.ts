@@ -5,49 +5,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { enews } from './helpers/inproc.js';
-import { copyProject, emptyDir, read, write } from './helpers/project.js';
-import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
-import { csv, people } from './helpers/subscribers.js';
-
-const SECRET = 'unsubscribe-secret-for-tests';
-const FAST = ['--retry-delay', '0.05', '--timeout', '1'];
-let servers: TestSmtp[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function setup(n: number, behaviour: Behaviour = {}) {
-  const dir = copyProject();
-  write(dir, 'subscribers.csv', csv(people(n)));
-  expect((await enews(['build', '3'], dir)).code).toBe(0);
-  const server = await startSmtp(behaviour);
-  servers.push(server);
-  const send = (extra: string[] = [], url = server.url()) =>
-    enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, {
-      SMTP_URL: url,
-      UNSUBSCRIBE_SECRET: SECRET,
-    });
-  return { dir, server, send };
-}
-
-function records(dir: string) {
-  const file = path.join(dir, 'journal/003.jsonl');
-  if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  // A record torn by a failed write can only be the last line; enews tolerates it, so does this reader.
-  return lines.flatMap((l, i) => {
-    try {
-      return [JSON.parse(l)];
-    } catch (err) {
-      if (i === lines.length - 1) return [];
-      throw err;
-    }
-  });
-}
+import { emptyDir, read, write } from './helpers/project.js';
+import { journalRecordsSoFar, SECRET, sendSetup, smtpServer } from './helpers/send-setup.js';
+import { people } from './helpers/subscribers.js';
 
 describe('fault handling', () => {
   it(
@@ -55,7 +17,7 @@ describe('fault handling', () => {
     async () => {
       const bad = new Set(['reader00002@example.org', 'reader00005@example.org']);
       let reject = true;
-      const { dir, server, send } = await setup(6, {
+      const { dir, server, send } = await sendSetup(6, {
         rcpt: (a) => (reject && bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined),
       });
       const r = await send();
@@ -66,7 +28,7 @@ describe('fault handling', () => {
         expect.arrayContaining([{ email: 'reader00002@example.org', code: 550, response: '550 5.1.1 No such user' }]),
       );
       for (const a of bad) expect(server.rcptAttempts.filter((x) => x === a)).toHaveLength(1);
-      const failed = records(dir).filter((x) => x.type === 'failed');
+      const failed = journalRecordsSoFar(dir).filter((x) => x.type === 'failed');
       expect(failed.map((x) => x.email).sort()).toEqual([...bad].sort());
       expect(failed[0]).toMatchObject({ code: 550, response: '550 5.1.1 No such user' });
 
@@ -81,7 +43,7 @@ describe('fault handling', () => {
   );
 
   it('451 a few times then accepted: retried with backoff and delivered once', async () => {
-    const { dir, server, send } = await setup(4, {
+    const { dir, server, send } = await sendSetup(4, {
       rcpt: (a, n) =>
         a === 'reader00003@example.org' && n <= 3 ? { code: 451, message: '4.7.1 Try again later' } : undefined,
     });
@@ -90,22 +52,22 @@ describe('fault handling', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 4, failed: 0, deferred: 0 });
     expect(server.rcptAttempts.filter((a) => a === 'reader00003@example.org')).toHaveLength(4);
     expect(server.countFor('reader00003@example.org')).toBe(1);
-    expect(records(dir).filter((x) => x.type === 'sent')).toHaveLength(4);
+    expect(journalRecordsSoFar(dir).filter((x) => x.type === 'sent')).toHaveLength(4);
   });
 
   it('a throttling relay answering 454 is retried and never ends a recipient as failed', async () => {
-    const { dir, send } = await setup(3, {
+    const { dir, send } = await sendSetup(3, {
       rcpt: () => ({ code: 454, message: '4.7.0 Relay access temporarily throttled' }),
     });
     const r = await send(['--retries', '2', '--max-failures', '0']);
     expect(r.code).toBe(4);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ sent: 0, failed: 0, deferred: 3 });
-    expect(records(dir).filter((x) => x.type === 'failed')).toEqual([]);
+    expect(journalRecordsSoFar(dir).filter((x) => x.type === 'failed')).toEqual([]);
   });
 
   it('a connection dropped after DATA is retried and the message delivered once', async () => {
-    const { server, send } = await setup(5, { data: (_to, n) => (n === 2 ? 'drop' : undefined) });
+    const { server, send } = await sendSetup(5, { data: (_to, n) => (n === 2 ? 'drop' : undefined) });
     const r = await send();
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 5, failed: 0 });
@@ -114,7 +76,7 @@ describe('fault handling', () => {
   });
 
   it('421 "slow down" lowers the rate and everyone is still delivered once', async () => {
-    const { server, send } = await setup(8, {
+    const { server, send } = await sendSetup(8, {
       data: (_to, n) => (n === 3 ? { code: 421, message: '4.7.0 Too many messages, slow down' } : undefined),
     });
     const r = await send(['--concurrency', '2']);
@@ -126,7 +88,7 @@ describe('fault handling', () => {
   });
 
   it('refused login: exit 4, nothing sent, and the password appears nowhere', async () => {
-    const { dir, server } = await setup(3, { auth: { user: 'enews', pass: 'right-password' } });
+    const { dir, server } = await sendSetup(3, { auth: { user: 'enews', pass: 'right-password' } });
     const password = 'Wr0ng-Pa55word-XYZ';
     const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--debug'], {
       cwd: dir,
@@ -141,22 +103,21 @@ describe('fault handling', () => {
     expect(r.stdout + r.stderr).not.toContain(password);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(server.received).toEqual([]);
-    expect(records(dir)).toEqual([]);
+    expect(journalRecordsSoFar(dir)).toEqual([]);
   });
 
   it('a server that stops answering: timeout, exit 4, and the same command resumes without resending', async () => {
-    const { dir, server, send } = await setup(12, { stallAfter: 5 });
+    const { dir, server, send } = await sendSetup(12, { stallAfter: 5 });
     const r = await send(['--concurrency', '1', '--max-failures', '3']);
     expect(r.code).toBe(4);
     const s = JSON.parse(r.stdout);
     expect(s.stop.reason).toBe('threshold');
     expect(s.sent).toBe(5);
     expect(s.sent + s.failed + s.deferred + s.notAttempted).toBe(12);
-    expect(records(dir).filter((x) => x.type === 'sent')).toHaveLength(5);
-    expect(records(dir).at(-1)).toMatchObject({ type: 'end', sent: 5, stopped: 'threshold' });
+    expect(journalRecordsSoFar(dir).filter((x) => x.type === 'sent')).toHaveLength(5);
+    expect(journalRecordsSoFar(dir).at(-1)).toMatchObject({ type: 'end', sent: 5, stopped: 'threshold' });
 
-    const healthy = await startSmtp();
-    servers.push(healthy);
+    const healthy = await smtpServer();
     const again = await send([], healthy.url());
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ sent: 7, skipped: { 'already-sent': 5 } });
@@ -164,14 +125,14 @@ describe('fault handling', () => {
   });
 
   it('too many failures in a row stop the run instead of burning through the list', async () => {
-    const { dir, server, send } = await setup(50, { rcpt: () => ({ code: 550, message: '5.7.1 Rejected' }) });
+    const { dir, server, send } = await sendSetup(50, { rcpt: () => ({ code: 550, message: '5.7.1 Rejected' }) });
     const r = await send(['--concurrency', '1', '--max-failures', '5']);
     expect(r.code).toBe(4);
     const s = JSON.parse(r.stdout);
     expect(s.stop.message).toContain('Stopped after 5 failures in a row (last: 550 5.7.1 Rejected)');
     expect(s).toMatchObject({ sent: 0, failed: 5, notAttempted: 45 });
     expect(server.rcptAttempts).toHaveLength(5);
-    expect(records(dir).filter((x) => x.type === 'failed')).toHaveLength(5);
+    expect(journalRecordsSoFar(dir).filter((x) => x.type === 'failed')).toHaveLength(5);
   });
 });
 
@@ -180,7 +141,7 @@ describe('journal integrity', () => {
     'a truncated last line (crash while writing) is cut off ' +
       'before appending; a damaged line in the middle is refused',
     async () => {
-      const { dir, server, send } = await setup(4);
+      const { dir, server, send } = await sendSetup(4);
       expect((await send()).code).toBe(0);
       const file = path.join(dir, 'journal/003.jsonl');
       const lines = read(dir, 'journal/003.jsonl').split('\n').filter(Boolean);
@@ -206,7 +167,7 @@ describe('journal integrity', () => {
   it(
     'a journal that cannot be written (file size limit ' + 'reached) stops the send with exit 4 and a clear message',
     async () => {
-      const { dir, server } = await setup(40);
+      const { dir, server } = await sendSetup(40);
       // RLIMIT_FSIZE with SIGXFSZ ignored: the kernel refuses writes past 4 KiB with EFBIG, a real write error.
       const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
         {
@@ -227,7 +188,7 @@ describe('journal integrity', () => {
       expect(out.code).toBe(4);
       expect(out.stderr).toContain('Cannot write the journal journal/003.jsonl: the file is too large for this system');
       expect(out.stderr).toContain('Sending stopped so that no outcome goes unrecorded.');
-      const journalled = records(dir).filter((x) => x.type === 'sent').length;
+      const journalled = journalRecordsSoFar(dir).filter((x) => x.type === 'sent').length;
       // Everything the journal holds was delivered; at most the message whose record failed was sent unrecorded.
       expect(server.received.length).toBeGreaterThanOrEqual(journalled);
       expect(server.received.length).toBeLessThanOrEqual(journalled + 1);
@@ -241,7 +202,7 @@ describe('a rate-limited relay', () => {
     const accepted: number[] = [];
     let throttled = 0;
     const LIMIT = 50; // messages per second the relay allows
-    const { server, send } = await setup(150, {
+    const { server, send } = await sendSetup(150, {
       data: () => {
         const now = Date.now();
         while (accepted.length && now - accepted[0]! > 1000) accepted.shift();
@@ -289,7 +250,7 @@ describe('a full disk', () => {
     // Room for the recipient spool (about 30 KB for 200 rows), not for the journal as well.
     const tiny = mountTinyTmpfs('48k')!;
     try {
-      const { server, dir } = await setup(200);
+      const { server, dir } = await sendSetup(200);
       const journalFile = path.join(tiny, '003.jsonl');
       const r = await runCli(
         ['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '1', '--journal', journalFile],
@@ -319,7 +280,7 @@ describe('a full disk', () => {
     async () => {
       const tiny = mountTinyTmpfs('16k')!;
       try {
-        const { server, dir } = await setup(200);
+        const { server, dir } = await sendSetup(200);
         const journalFile = path.join(tiny, '003.jsonl');
         const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--journal', journalFile], {
           cwd: dir,
@@ -348,7 +309,7 @@ describe('TLS', () => {
   it(
     'verifies the server certificate: a self-signed one ' + 'stops the send before the first message (exit 4)',
     async () => {
-      const { dir, server, send } = await setup(2, { tls });
+      const { dir, server, send } = await sendSetup(2, { tls });
       const r = await send();
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(
@@ -360,7 +321,7 @@ describe('TLS', () => {
   );
 
   it('--insecure-tls accepts it when the user explicitly opts out', async () => {
-    const { server, send } = await setup(2, { tls });
+    const { server, send } = await sendSetup(2, { tls });
     const r = await send(['--insecure-tls']);
     expect(r.code).toBe(0);
     expect(server.received).toHaveLength(2);

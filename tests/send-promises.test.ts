@@ -8,39 +8,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
-import { copyProject, edit, read, write } from './helpers/project.js';
-import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
+import { edit, read, write } from './helpers/project.js';
+import { FAST, journalRecords, SECRET, sendSetup } from './helpers/send-setup.js';
+import type { Behaviour } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
-
-const SECRET = 'unsubscribe-secret-for-tests';
-const FAST = ['--retry-delay', '0.05', '--timeout', '1'];
-let servers: TestSmtp[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function setup(n: number, behaviour: Behaviour = {}) {
-  const dir = copyProject();
-  write(dir, 'subscribers.csv', csv(people(n)));
-  expect((await enews(['build', '3'], dir)).code).toBe(0);
-  const server = await startSmtp(behaviour);
-  servers.push(server);
-  const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
-  const send = (extra: string[] = []) =>
-    enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST, ...extra], dir, env);
-  return { dir, server, send, env };
-}
-
-function records(dir: string, file = 'journal/003.jsonl') {
-  return read(dir, file)
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
 
 /** Cuts the journal in the middle of its last `sent` record and drops what followed: a power cut mid-write. */
 function tear(dir: string): void {
@@ -51,7 +25,7 @@ function tear(dir: string): void {
 
 describe('one run at a time per journal', () => {
   it('two sends started together: one delivers, the other refuses at once (exit 4) and sends nothing', async () => {
-    const { dir, server, env } = await setup(60, { delayMs: 100 });
+    const { dir, server, env } = await sendSetup(60, { delayMs: 100 });
     const args = ['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '4'];
     const [a, b] = await Promise.all([runCli(args, { cwd: dir, env }), runCli(args, { cwd: dir, env })]);
     expect([a.code, b.code].sort()).toEqual([0, 4]);
@@ -65,7 +39,7 @@ describe('one run at a time per journal', () => {
   });
 
   it('a lock held by a running process is respected; one left by a dead process is taken over', async () => {
-    const { dir, server, send } = await setup(3);
+    const { dir, server, send } = await sendSetup(3);
     const lock = path.join(dir, 'journal/003.jsonl.lock');
     mkdirSync(path.join(dir, 'journal'));
     // This test's own process is alive: its lock must be respected.
@@ -100,7 +74,7 @@ describe('one run at a time per journal', () => {
   it(
     'a second journal over the same list and issue is ' + 'warned about loudly, naming what the first one holds',
     async () => {
-      const { send } = await setup(5);
+      const { send } = await sendSetup(5);
       expect((await send()).code).toBe(0);
       const again = await send(['--journal', 'journal/other.jsonl']);
       expect(again.stderr).toContain('WARNING: other journals of this issue and list already record messages sent:');
@@ -110,7 +84,7 @@ describe('one run at a time per journal', () => {
   );
 
   it('the refusal of a foreign journal never advises starting a new journal', async () => {
-    const { dir, send } = await setup(3);
+    const { dir, send } = await sendSetup(3);
     expect((await send()).code).toBe(0);
     write(dir, 'other.csv', csv(people(2)));
     const r = await send(['--subscribers', 'other.csv']);
@@ -125,7 +99,7 @@ describe('a torn journal', () => {
   it(
     'is cut back to its last complete record, as often ' + 'as it happens; status and later sends keep working',
     async () => {
-      const { dir, server, send } = await setup(6, {});
+      const { dir, server, send } = await sendSetup(6, {});
       expect((await send()).code).toBe(0);
       for (let round = 1; round <= 2; round++) {
         tear(dir);
@@ -134,7 +108,7 @@ describe('a torn journal', () => {
         expect(JSON.parse(r.stdout)).toMatchObject({ sent: 1, skipped: { 'already-sent': 5 } });
         expect(r.stderr).toContain('note: journal/003.jsonl ends in a record cut short (40 bytes');
         // No fragment stays behind: every line is a whole record.
-        expect(() => records(dir)).not.toThrow();
+        expect(() => journalRecords(dir)).not.toThrow();
       }
       expect(server.received).toHaveLength(8);
       const status = await enews(['status', '3', '--json'], dir);
@@ -172,14 +146,14 @@ describe('refusals that are about the sender', () => {
     '%s: the run stops (exit 4) with nobody marked failed; fixed, the same command reaches everyone once',
     async (_name, behaviour) => {
       refuse = true;
-      const { dir, server, send } = await setup(20, behaviour);
+      const { dir, server, send } = await sendSetup(20, behaviour);
       const r = await send(['--max-failures', '10', '--concurrency', '4']);
       expect(r.code).toBe(4);
       const s = JSON.parse(r.stdout);
       expect(s).toMatchObject({ sent: 0, failed: 0 });
       expect(s.stop.reason).toBe('fatal');
       expect(s.stop.message).toContain('Stopped: the server refuses this sender or cannot be used');
-      expect(records(dir).filter((x) => x.type === 'failed')).toEqual([]);
+      expect(journalRecords(dir).filter((x) => x.type === 'failed')).toEqual([]);
 
       refuse = false;
       const fixed = await send();
@@ -193,12 +167,12 @@ describe('refusals that are about the sender', () => {
     'a run that sends nothing new while the journal holds ' + 'permanent failures exits 3 and says how to retry',
     async () => {
       const bad = new Set(['reader00002@example.org', 'reader00004@example.org']);
-      const { dir, send } = await setup(5, {
+      const { dir, server, send } = await sendSetup(5, {
         rcpt: (a) => (bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined),
       });
       expect((await send()).code).toBe(3);
       const again = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, {
-        SMTP_URL: servers[0]!.url(),
+        SMTP_URL: server.url(),
         UNSUBSCRIBE_SECRET: SECRET,
       });
       expect(again.code).toBe(3);
@@ -210,7 +184,7 @@ describe('refusals that are about the sender', () => {
   );
 
   it('a failed recipient is shown with the server reply once, never with a doubled code', async () => {
-    const { dir, server } = await setup(3, {
+    const { dir, server } = await sendSetup(3, {
       rcpt: (a) => (a === 'reader00002@example.org' ? { code: 550, message: '5.1.1 No such user' } : undefined),
     });
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST], dir, {
@@ -225,7 +199,7 @@ describe('refusals that are about the sender', () => {
 
 describe('a reply code decides before an error code', () => {
   it('a 421 greeting on a new connection mid-run is "slow down", not the end of the run', async () => {
-    const { server, send } = await setup(12, {
+    const { server, send } = await sendSetup(12, {
       connect: (n) => (n === 2 ? { code: 421, message: '4.7.0 Too many connections, try again later' } : undefined),
     });
     const r = await send(['--concurrency', '2']);
@@ -237,7 +211,7 @@ describe('a reply code decides before an error code', () => {
 
 describe('the reply to the final dot', () => {
   it('gets its own, longer timeout (--data-timeout): a slow acceptance is waited for, not retried', async () => {
-    const { server, send } = await setup(4, { data: (_to, n) => (n === 2 ? { delayMs: 1500 } : undefined) });
+    const { server, send } = await sendSetup(4, { data: (_to, n) => (n === 2 ? { delayMs: 1500 } : undefined) });
     const r = await send(['--concurrency', '1', '--timeout', '1', '--data-timeout', '5']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 4, possibleDuplicates: 0 });
@@ -246,15 +220,15 @@ describe('the reply to the final dot', () => {
   });
 
   it('never coming is counted and journaled as a possible duplicate when the message is sent again', async () => {
-    const { dir, server, send } = await setup(4, { data: (_to, n) => (n === 2 ? 'stall' : undefined) });
+    const { dir, server, send } = await sendSetup(4, { data: (_to, n) => (n === 2 ? 'stall' : undefined) });
     const r = await send(['--concurrency', '1', '--data-timeout', '1']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ sent: 4, failed: 0, possibleDuplicates: 1 });
     expect(server.dataAttempts).toBe(5);
-    const uncertain = records(dir).filter((x) => x.type === 'uncertain');
+    const uncertain = journalRecords(dir).filter((x) => x.type === 'uncertain');
     expect(uncertain).toHaveLength(1);
-    const flagged = records(dir).filter((x) => x.type === 'sent' && x.possibleDuplicate);
+    const flagged = journalRecords(dir).filter((x) => x.type === 'sent' && x.possibleDuplicate);
     expect(flagged.map((x) => x.email)).toEqual([uncertain[0].email]);
     const status = await enews(['status', '3'], dir);
     expect(status.stdout).toMatch(/sent\s+4\s+1 of them possibly twice/);
@@ -265,7 +239,7 @@ describe('the reply to the final dot', () => {
 
 describe('status', () => {
   it("applies the send's suppression lists and shard, so its rows equal the send's summary", async () => {
-    const { dir, send } = await setup(12);
+    const { dir, send } = await sendSetup(12);
     write(dir, 'blocked.csv', 'email\nreader00003@example.org\nreader00007@example.org\n');
     write(dir, 'issues/never.csv', 'email\nreader00011@example.org\n');
     edit(dir, 'issues/newsletter.yaml', 'suppress: []', 'suppress:\n  - never.csv');

@@ -8,41 +8,13 @@ import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { openToken, sealToken } from '../src/personalize/token.js';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
-import { copyProject, edit, read, write } from './helpers/project.js';
-import { startSmtp, type TestSmtp } from './helpers/smtp.js';
+import { edit, write } from './helpers/project.js';
+import { builtProject, journalRecords, SECRET, smtpServer } from './helpers/send-setup.js';
+import type { TestSmtp } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
-
-const SECRET = 'unsubscribe-secret-for-tests';
-let servers: TestSmtp[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function smtp(...args: Parameters<typeof startSmtp>) {
-  const s = await startSmtp(...args);
-  servers.push(s);
-  return s;
-}
-
-/** A project copy with issue 3 built and a subscriber list. */
-async function builtProject(list: string): Promise<string> {
-  const dir = copyProject();
-  write(dir, 'subscribers.csv', list);
-  const r = await enews(['build', '3'], dir);
-  expect(r.code).toBe(0);
-  return dir;
-}
-
-function journal(dir: string, file = 'journal/003.jsonl') {
-  return read(dir, file)
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
 
 function header(mail: ParsedMail, key: string): string | undefined {
   return mail.headerLines.find((h) => h.key === key)?.line.replace(/^[^:]+:\s*/, '');
@@ -57,7 +29,7 @@ describe('enews send delivers', () => {
       { email: 'gone@example.org', name: 'Gone', status: 'unsubscribed' },
     ];
     const dir = await builtProject(csv(rows));
-    const server = await smtp();
+    const server = await smtpServer();
     const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json'], {
       cwd: dir,
       env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
@@ -99,7 +71,7 @@ describe('enews send delivers', () => {
     expect(ids.size).toBe(40);
     expect(server.countFor('gone@example.org')).toBe(0);
 
-    const records = journal(dir);
+    const records = journalRecords(dir);
     expect(records[0]).toMatchObject({
       type: 'run',
       issue: 3,
@@ -133,7 +105,7 @@ describe('enews send delivers', () => {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const keyFile = path.join(dir, 'dkim.pem');
       writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      const server = await smtp();
+      const server = await smtpServer();
       const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
         SMTP_URL: server.url(),
         UNSUBSCRIBE_SECRET: SECRET,
@@ -163,7 +135,7 @@ describe('enews send delivers', () => {
     '--test sends only to the given address, marked ' + '[TEST], personalised from the list, without a journal',
     async () => {
       const dir = await builtProject(csv(people(5)));
-      const server = await smtp();
+      const server = await smtpServer();
       const r = await enews(
         ['send', '3', '--subscribers', 'subscribers.csv', '--test', 'READER00002@example.org'],
         dir,
@@ -183,7 +155,7 @@ describe('enews send delivers', () => {
 
   it('--dry-run DIR writes every complete message as DIR/<n>.eml and contacts no server', async () => {
     const dir = await builtProject(csv(people(3)));
-    const server = await smtp();
+    const server = await smtpServer();
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir, {
       SMTP_URL: server.url(),
     });
@@ -200,13 +172,13 @@ describe('enews send delivers', () => {
 
   it('--shard K/N splits the list: the shards together reach everyone once, each with its own journal', async () => {
     const dir = await builtProject(csv(people(30)));
-    const server = await smtp();
+    const server = await smtpServer();
     const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
     const sizes: number[] = [];
     for (const k of [1, 2, 3]) {
       const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--shard', `${k}/3`], dir, env);
       expect(r.code).toBe(0);
-      sizes.push(journal(dir, `journal/003-shard-${k}-of-3.jsonl`).filter((x) => x.type === 'sent').length);
+      sizes.push(journalRecords(dir, `journal/003-shard-${k}-of-3.jsonl`).filter((x) => x.type === 'sent').length);
     }
     expect(sizes.reduce((a, b) => a + b)).toBe(30);
     expect(sizes.every((n) => n > 0)).toBe(true);
@@ -219,7 +191,7 @@ describe('enews send delivers', () => {
     write(dir, 'complaints.txt', 'Reader00002@Example.org\n');
     edit(dir, 'issues/newsletter.yaml', 'suppress: []', 'suppress: [suppressed.csv]');
     await enews(['build', '3'], dir);
-    const server = await smtp();
+    const server = await smtpServer();
     const r = await enews(
       ['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--suppress', 'complaints.txt'],
       dir,
@@ -244,7 +216,7 @@ describe('enews send refuses, and sends nothing, when', () => {
   });
 
   async function refused(args: string[], env: Record<string, string>, code: number) {
-    server = await smtp();
+    server = await smtpServer();
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', ...args], dir, {
       SMTP_URL: server.url(),
       UNSUBSCRIBE_SECRET: SECRET,
@@ -267,7 +239,7 @@ describe('enews send refuses, and sends nothing, when', () => {
   it('an input changed since the build', async () => {
     const d = await builtProject(csv(people(2)));
     edit(d, 'issues/items.yaml', 'the eve of the symposium', 'the day before the symposium');
-    server = await smtp();
+    server = await smtpServer();
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, {
       SMTP_URL: server.url(),
       UNSUBSCRIBE_SECRET: SECRET,
@@ -306,7 +278,7 @@ describe('enews send refuses, and sends nothing, when', () => {
         'email,name\r\nok1@example.org,One\r\nnot-an-address,Two\r\nok2@example.org,"Line\r\nBreak"\r\n' +
           '"bcc@example.org\r\nBcc: x@evil.example",Four\r\nok3@example.org,Three\r\n',
       );
-      server = await smtp();
+      server = await smtpServer();
       const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
       const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, env);
       expect(r.code).toBe(1);
@@ -336,7 +308,7 @@ describe('enews send refuses, and sends nothing, when', () => {
   it('the journal belongs to another issue or another subscriber file', async () => {
     const d = await builtProject(csv(people(2)));
     write(d, 'other.csv', csv(people(2)));
-    server = await smtp();
+    server = await smtpServer();
     const env = { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET };
     expect((await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], d, env)).code).toBe(0);
     const other = await enews(['send', '3', '--subscribers', 'other.csv', '--yes'], d, env);
@@ -383,7 +355,7 @@ describe('the confirmation prompt on a real terminal', () => {
     const dir = await builtProject(
       csv([...people(3), { email: 'gone@example.org', name: 'Gone', status: 'unsubscribed' }]),
     );
-    const server = await smtp();
+    const server = await smtpServer();
     const no = await onTerminal(dir, server.url(), 'n');
     expect(no.out).toContain("Send 'ILO COOP eNewsUpdate No. 3' to 3 subscribers via 127.0.0.1:");
     expect(no.out).toContain('1 skipped (1 unsubscribed) [y/N]');
