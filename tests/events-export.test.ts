@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvField, parseSince } from '../src/events/export.js';
+import { BIN } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
 import { emptyDir, REPO, write } from './helpers/project.js';
 
@@ -203,14 +204,11 @@ describe('a million events', () => {
     const csvFile = path.join(big, 'out.csv');
     const fd = openSync(csvFile, 'w');
     const code = await new Promise<number | null>((resolve, reject) => {
-      const main =
-        "const { run } = await import('./src/cli/main.ts'); process.exitCode = await run(process.argv.slice(1));";
       const args = ['events', '--csv', '--type', 'bounced', '--events', file];
-      const child = spawn(
-        process.execPath,
-        ['--max-old-space-size=64', '--import', 'tsx', '--input-type=module', '-e', main, ...args],
-        { cwd: REPO, stdio: ['ignore', fd, 'inherit'] },
-      );
+      const child = spawn(process.execPath, ['--max-old-space-size=64', BIN, ...args], {
+        cwd: REPO,
+        stdio: ['ignore', fd, 'inherit'],
+      });
       child.on('error', reject);
       child.on('close', resolve);
     });
