@@ -143,7 +143,8 @@ class Recorder {
         messageId,
         response: this.redact(o.response),
       };
-      // Set only when true, last, as before: no object spread per message.
+      // Set only when there is one, last: no object spread per message, and no key for what nobody said.
+      if (o.providerId !== undefined) record.providerId = this.redact(o.providerId);
       if (possibleDuplicate) record.possibleDuplicate = true;
       w?.append(record);
     } else if (o.type === 'failed') {
