@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redactor, secretsOf } from './env.js';
 
 describe('secretsOf', () => {
-  it("collects the transports' secrets it is given and the others: UNSUBSCRIBE_SECRET, IMAP_URL and its password", () => {
+  it("adds to the transports' secrets UNSUBSCRIBE_SECRET, IMAP_URL and its password", () => {
     const env = {
       UNSUBSCRIBE_SECRET: 'unsub-secret ',
       IMAP_URL: 'imaps://bounces:p%25w@mail.example.org:993/INBOX',
