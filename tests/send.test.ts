@@ -78,7 +78,13 @@ describe('enews send delivers', () => {
       subscribers: path.join(dir, 'subscribers.csv'),
       shard: null,
     });
-    expect(records.filter((x) => x.type === 'sent')).toHaveLength(40);
+    const sent = records.filter((x) => x.type === 'sent');
+    expect(sent).toHaveLength(40);
+    // The server names its queue id ("250 Ok: queued as N", N counting what it received): the record keeps it.
+    for (const x of sent) {
+      expect(x.response).toBe(`250 Ok: queued as ${x.providerId}`);
+      expect(server.received[Number(x.providerId) - 1]!.to).toEqual([x.email]);
+    }
     expect(records.at(-1)).toMatchObject({ type: 'end', sent: 40, failed: 0, stopped: null });
 
     // The same command again: everyone is done, nothing more is sent.
@@ -95,6 +101,20 @@ describe('enews send delivers', () => {
     expect(status.stdout).toMatch(
       /not sent yet\s+0\n\s+skipped\s+2 {3}1 duplicate, 1 unsubscribed\n\s+total rows\s+42/,
     );
+  });
+
+  it('journals no provider id when the reply names none', async () => {
+    const dir = await builtProject(csv(people(2)));
+    const server = await smtp({ reply: () => 'OK: message queued' });
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
+      SMTP_URL: server.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+    });
+    expect(r.code).toBe(0);
+    const lines = read(dir, 'journal/003.jsonl').split('\n');
+    const sent = lines.filter((l) => l.startsWith('{"type":"sent"'));
+    expect(sent).toHaveLength(2);
+    for (const l of sent) expect(l).toMatch(/,"messageId":"<[^"]+>","response":"250 OK: message queued"\}$/);
   });
 
   it(

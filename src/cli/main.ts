@@ -7,6 +7,7 @@ import { EnewsError, ExitCode, formatError } from '../errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
 import { loadEnv, redactor, secretsOf, type Env } from '../config/env.js';
+import { transportSecrets } from '../delivery/transports/index.js';
 import {
   displayFrom,
   findProjectRoot,
@@ -90,7 +91,7 @@ export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
   const found = flag === undefined ? findProjectRoot(cwd) : projectFromFlag(cwd, flag);
   const root = typeof found === 'string' ? found : null;
   const env = loadEnv(root ?? cwd, o.env ?? process.env);
-  const redact = redactor(secretsOf(env));
+  const redact = redactor(secretsOf(env, transportSecrets(env)));
   const raw = o.output ?? consoleOutput;
   const relative = relativizerFrom(cwd, root);
   // Everything printed passes through the redactor, errors from libraries included; text also gets relative paths.

@@ -19,16 +19,36 @@ export function loadEnv(dir: string, processEnv: NodeJS.ProcessEnv): Env {
   return { ...fromFile, ...processEnv };
 }
 
-/** Values that must never be printed, logged or journaled, whatever their length. */
-export function secretsOf(env: Env): string[] {
+/** Variables outside the transports whose values must never be printed (each transport names its own). */
+const SECRET_VARIABLES = ['UNSUBSCRIBE_SECRET', 'IMAP_URL'];
+/** Those of them that hold a URL, whose password is a secret of its own. */
+const SECRET_URLS = ['IMAP_URL'];
+
+/**
+ * Values that must never be printed, logged or journaled, whatever their length: `transportSecrets`, those every
+ * transport declares (`transportSecrets` in src/delivery/transports/index.ts), and the rest's.
+ */
+export function secretsOf(env: Env, transportSecrets: readonly string[]): string[] {
+  const out = [...transportSecrets, ...secretValues(env, SECRET_VARIABLES), ...urlPasswords(env, SECRET_URLS)];
+  return [...new Set(out.filter((s) => s !== ''))];
+}
+
+/** The values of these variables, trimmed, and as set when that differs. */
+export function secretValues(env: Env, names: readonly string[]): string[] {
   const out: string[] = [];
-  for (const name of ['SMTP_URL', 'UNSUBSCRIBE_SECRET', 'SMTP_PASSWORD', 'IMAP_URL']) {
+  for (const name of names) {
     const v = env[name]?.trim();
     if (v) out.push(v);
     const full = env[name];
     if (full && full !== v) out.push(full);
   }
-  for (const name of ['SMTP_URL', 'IMAP_URL']) {
+  return out;
+}
+
+/** The passwords in these variables' URLs, as written (%XX) and decoded. */
+export function urlPasswords(env: Env, names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of names) {
     const v = env[name];
     if (!v) continue;
     try {
@@ -38,7 +58,7 @@ export function secretsOf(env: Env): string[] {
       // An unparsable URL is reported elsewhere, without its text.
     }
   }
-  return [...new Set(out.filter((s) => s !== ''))];
+  return out;
 }
 
 function safeDecode(s: string): string {

@@ -1,7 +1,7 @@
 /**
- * DKIM: settings from DKIM_* variables, and the signer every transport uses
- * on the final bytes of a message, so a dry run's .eml carries the same
- * signature the SMTP server would get.
+ * DKIM: the signer every transport uses on the final bytes of a message, so
+ * a dry run's .eml carries the same signature the SMTP server would get
+ * (its settings come from dkim-settings.ts).
  *
  * The signer is nodemailer's (`nodemailer/lib/dkim`, the code behind its
  * documented `dkim` transport option). This file is the only place that
@@ -11,46 +11,9 @@
  * (the SMTP transport relies on that to send the rest as already stuffed).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import DKIM from 'nodemailer/lib/dkim';
-import { EnewsError } from '../errors.js';
-import type { Env } from '../config/env.js';
-
-export interface DkimSettings {
-  domainName: string;
-  keySelector: string;
-  privateKey: string;
-}
-
-export function dkimSettings(env: Env): DkimSettings | null {
-  const { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, DKIM_PRIVATE_KEY_FILE: keyFile } = env;
-  if (!domain && !selector && !keyFile) return null;
-  const missing = [!domain && 'DKIM_DOMAIN', !selector && 'DKIM_SELECTOR', !keyFile && 'DKIM_PRIVATE_KEY_FILE'].filter(
-    Boolean,
-  );
-  if (missing.length) {
-    throw new EnewsError(
-      'dkim-config',
-      `DKIM signing is half configured: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set.`,
-      {
-        problems: [{ message: 'Set all three of DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE, or none.' }],
-      },
-    );
-  }
-  if (!existsSync(keyFile!))
-    throw new EnewsError('dkim-config', `DKIM_PRIVATE_KEY_FILE points to ${keyFile}, which does not exist.`);
-  const privateKey = readFileSync(keyFile!, 'utf8');
-  try {
-    createPrivateKey(privateKey);
-  } catch {
-    throw new EnewsError(
-      'dkim-config',
-      `DKIM_PRIVATE_KEY_FILE (${keyFile}) does not hold a PEM private key (-----BEGIN PRIVATE KEY-----).`,
-    );
-  }
-  return { domainName: domain!, keySelector: selector!, privateKey };
-}
+import type { DkimSettings } from './dkim-settings.js';
 
 /** Turns a message's bytes into a stream of the signed message. */
 export type Signer = (raw: Buffer) => Readable;

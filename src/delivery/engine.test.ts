@@ -25,9 +25,14 @@ const lostReply: Classified = {
   uncertain: true,
 };
 
-/** What the scripted server does with one attempt: fail with `fail`, or accept; after `ms` (default 10). */
+/**
+ * What the scripted server does with one attempt, after `ms` (default 10): fail with `fail`, throw `error` (the
+ * transport's "cannot go on"), or accept, naming `providerId` when given.
+ */
 interface Step {
   fail?: Classified;
+  error?: EnewsError;
+  providerId?: string;
   ms?: number;
 }
 
@@ -56,7 +61,7 @@ function harness(
   const attempts: Array<{ item: string; attempt: number; at: number }> = [];
   const events: Array<EngineEvent<string>> = [];
   const count = new Map<string, number>();
-  const t = { attempts, events, clock, engine, inFlight: 0, maxInFlight: 0 };
+  const t = { attempts, events, clock, engine, inFlight: 0, maxInFlight: 0, classified: 0 };
   const delivery: Delivery<string> = {
     async send(item) {
       const attempt = (count.get(item) ?? 0) + 1;
@@ -66,13 +71,18 @@ function harness(
       try {
         const step = script(item, attempt, clock.now());
         await clock.sleep(step.ms ?? 10);
+        if (step.error) throw step.error;
         if (step.fail) throw new ScriptedFailure(step.fail);
-        return `250 ok ${item}`;
+        const response = `250 ok ${item}`;
+        return step.providerId === undefined ? { response } : { response, providerId: step.providerId };
       } finally {
         t.inFlight--;
       }
     },
-    classify: (err) => (err as ScriptedFailure).classified,
+    classify: (err) => {
+      t.classified++;
+      return (err as ScriptedFailure).classified;
+    },
   };
   async function run(items: string[], record: (e: EngineEvent<string>) => void = () => {}) {
     async function* source() {
@@ -141,6 +151,21 @@ describe('DeliveryEngine: outcomes', () => {
       expect(r).toMatchObject({ sent: 0, failed: 0, deferred: 1, stop: null });
     },
   );
+
+  it("passes on the destination's id for a message when it gives one", async () => {
+    const h = harness({}, (item) => (item === 'a' ? { providerId: 'q-a' } : {}));
+    await h.run(['a', 'b']);
+    expect(h.events[0]).toEqual({
+      type: 'sent',
+      item: 'a',
+      response: '250 ok a',
+      providerId: 'q-a',
+      attempts: 1,
+      uncertain: false,
+    });
+    expect(h.events[1]).toMatchObject({ type: 'sent', item: 'b' });
+    expect((h.events[1] as { providerId?: string }).providerId).toBeUndefined();
+  });
 
   it('records a permanent failure once and never retries it', async () => {
     const h = harness({}, (item) => (item === 'b' ? { fail: permanent } : {}));
@@ -274,6 +299,32 @@ describe('DeliveryEngine: stopping', () => {
     expect(h.attempts.map((a) => a.item)).toEqual(['a', 'b']);
     expect(r).toMatchObject({ sent: 2, stop: { kind: 'error', error: diskFull } });
   });
+
+  it(
+    'stops with kind "error" when send throws an EnewsError: not classified, nobody blamed, ' +
+      'in-flight messages finish, nothing new starts, pending retries are deferred',
+    async () => {
+      const closed = new EnewsError('transport-closed', 'The transport is closed.');
+      const h = harness({ concurrency: 2 }, (item, attempt) =>
+        item === 'a' && attempt === 1
+          ? { fail: temporary }
+          : item === 'b'
+            ? { ms: 100 }
+            : item === 'c'
+              ? { error: closed, ms: 20 }
+              : {},
+      );
+      const r = await h.run(['a', 'b', 'c', 'd', 'e']);
+      // a fails at 10 ms (its retry is due at 510), c starts then and throws at 30; b, in flight, finishes at 100.
+      expect(h.attempts.map((x) => `${x.item}#${x.attempt}`)).toEqual(['a#1', 'b#1', 'c#1']);
+      expect(h.classified).toBe(1);
+      expect(h.events).toEqual([
+        { type: 'sent', item: 'b', response: '250 ok b', attempts: 1, uncertain: false },
+        { type: 'deferred', item: 'a', code: null, response: temporary.response, attempts: 2 },
+      ]);
+      expect(r).toMatchObject({ sent: 1, failed: 0, deferred: 1, stop: { kind: 'error', error: closed } });
+    },
+  );
 });
 
 describe('DeliveryEngine: concurrency and rate', () => {

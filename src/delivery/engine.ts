@@ -8,7 +8,7 @@
  */
 import { EnewsError } from '../errors.js';
 import { RateLimiter, realClock, type Clock } from './rate-limiter.js';
-import type { Classified } from './transport.js';
+import type { Classified, Delivered } from './transport.js';
 import { ReplyWindow } from './reply-window.js';
 
 /** "Slow down" is a pattern when it is a tenth of the last second's replies… */
@@ -37,18 +37,22 @@ export interface EngineOptions {
 export type EngineEvent<R> =
   /**
    * `uncertain`: an earlier attempt of this run failed after the
-   * whole message was handed over, so this may be a second copy.
+   * whole message was handed over, so this may be a second copy. `providerId`: the destination's id for the
+   * message, when it gave one (absent otherwise).
    */
-  | { type: 'sent'; item: R; response: string; attempts: number; uncertain: boolean }
+  | { type: 'sent'; item: R; response: string; providerId?: string; attempts: number; uncertain: boolean }
   | { type: 'failed'; item: R; code: number | null; response: string; attempts: number }
   /** Not delivered, not failed: temporary trouble outlasted the retries, or the run stopped. Sent again next run. */
   | { type: 'deferred'; item: R; code: number | null; response: string; attempts: number }
   /** An attempt failed after the final dot (no reply): the message may have arrived. It will be retried. */
   | { type: 'uncertain'; item: R; response: string; attempts: number };
 
-/** How the engine reaches the destination: the transport's own send and classification. */
+/**
+ * How the engine reaches the destination: the transport's own send and classification. A `send` that throws an
+ * EnewsError stops the run (kind "error") without being classified; see transport.ts.
+ */
 export interface Delivery<R> {
-  send(item: R): Promise<string>;
+  send(item: R): Promise<Delivered>;
   classify(err: unknown): Classified;
 }
 
@@ -165,7 +169,7 @@ export class DeliveryEngine<R> {
   private launch(job: Job<R>, delivery: Delivery<R>, record: (o: EngineEvent<R>) => void): void {
     const p = (async () => {
       try {
-        const response = await delivery.send(job.item);
+        const { response, providerId } = await delivery.send(job.item);
         this.consecutive = 0;
         this.sent++;
         this.window.note('sent');
@@ -173,10 +177,12 @@ export class DeliveryEngine<R> {
           type: 'sent',
           item: job.item,
           response,
+          providerId,
           attempts: job.attempt,
           uncertain: job.uncertain,
         });
       } catch (err) {
+        // The transport says the run cannot go on: stop, blaming no recipient (transport.ts).
         if (err instanceof EnewsError) {
           this.halt({ kind: 'error', error: err });
           return;

@@ -4,6 +4,26 @@
  * only this: open, send one prepared message, classify what went wrong,
  * close. A transport classifies its own errors because only it knows what
  * its failures mean.
+ *
+ * The life of a transport, as `enews send` drives it:
+ * - made from its registry entry (transports/index.ts) without contacting
+ *   anyone; `open()` once, before the first message and before the journal
+ *   is written to. An `open()` that throws leaves nothing open behind it;
+ * - `send()` called for many messages at once (up to --concurrency in
+ *   flight), each call for one recipient; a recipient whose send failed
+ *   temporarily is sent again later, through a new call;
+ * - `close()` once after a successful `open()`, when every `send()` has
+ *   settled, also when the run stopped early.
+ *
+ * What `send()` may end with:
+ * - resolves with a `Delivered`: the destination accepted the message; it is
+ *   journaled as sent with `response` (and `providerId`, when given);
+ * - rejects with an `EnewsError`: the whole run stops (exit 4) at once; the
+ *   error is not classified, the recipient is neither sent nor failed (sent
+ *   again next run), messages in flight finish and nothing new starts. For
+ *   trouble that is nobody's fault but the setup and that no retry mends;
+ * - rejects with anything else: handed to `classify`, whose verdict decides
+ *   (record as failed, retry, slow down, or stop the run).
  */
 
 /** One complete message for one recipient, as bytes on the wire will carry it. */
@@ -45,6 +65,18 @@ export interface Classified {
   uncertain: boolean;
 }
 
+/** What the destination said when it accepted a message. */
+export interface Delivered {
+  /** Its reply, one line, for people and the journal (e.g. "250 2.0.0 Ok: queued as 4Xyz"). */
+  response: string;
+  /**
+   * The destination's own id for the message, when it gives one (a queue id, an API's message id): returns that
+   * name only this id (an API relay such as SES replaces the Message-ID) can be matched with it. Kept in the
+   * journal; absent, nothing is written.
+   */
+  providerId?: string;
+}
+
 export interface Transport {
   /** Registry name, e.g. "smtp", "file". */
   readonly name: string;
@@ -52,8 +84,10 @@ export interface Transport {
   readonly target: string;
   /** Proves the destination works (reachable, login accepted) before the first message; throws an EnewsError. */
   open(): Promise<void>;
-  /** Resolves with the destination's acceptance reply; rejects with an error that `classify` understands. */
-  send(msg: OutgoingMessage): Promise<string>;
+  /** Delivers one message: see above for what its outcome means. Never called before `open()` or after `close()`. */
+  send(msg: OutgoingMessage): Promise<Delivered>;
+  /** What a failure of `send` (other than an EnewsError) means. Pure: it looks at the error only. */
   classify(err: unknown): Classified;
+  /** Lets go of connections and files. Never throws. */
   close(): Promise<void>;
 }

@@ -30,6 +30,11 @@ const sentRecord = z.object({
   email: z.string(),
   messageId: z.string(),
   response: z.string(),
+  /**
+   * The destination's id for the message, when its reply gave one (an SMTP queue id, an API's message id): a relay
+   * that replaces the Message-ID reports returns by this id. Absent when there is none.
+   */
+  providerId: z.string().optional(),
   /** An earlier attempt may have arrived too (its reply was lost after the final dot). */
   possibleDuplicate: z.boolean().optional(),
 });

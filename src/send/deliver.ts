@@ -1,10 +1,12 @@
 /**
  * The second half of `enews send`: deliver a confirmed plan. Every message
- * goes through the engine and the plan's transport; every outcome is
- * journaled the moment it is known; the result is a value the CLI words.
+ * goes through the engine and the transport (made from the plan by
+ * sendTransport, transport.ts); every outcome is journaled the moment it is
+ * known; the result is a value the CLI words.
  */
 import { EnewsError } from '../errors.js';
 import { DeliveryEngine, type EngineEvent, type EngineStats, type StopReason } from '../delivery/engine.js';
+import type { Transport } from '../delivery/transport.js';
 import { openJournalWriter, type JournalRecord, type JournalWriter } from '../journal/journal.js';
 import { newsletterFor } from '../build/read-build.js';
 import { prepareMessages, type OutgoingItem } from './messages.js';
@@ -31,12 +33,14 @@ export interface Progress extends EngineStats {
   elapsedMs: number;
 }
 
+/** Opens `transport`, sends through it and closes it. */
 export async function deliverSend(
   plan: SendPlan,
+  transport: Transport,
   engineSettings: EngineSettings,
   hooks: DeliverHooks,
 ): Promise<SendResult> {
-  const { transport, journal, mode } = plan;
+  const { journal, mode } = plan;
   await transport.open();
   const writer = journal && mode === 'send' ? openJournalWriter(journal.file, journal.state) : null;
   const now = () => new Date().toISOString();
@@ -113,7 +117,7 @@ export async function deliverSend(
     if (!(err instanceof EnewsError)) throw err;
     stop ??= { kind: 'error', error: err };
   }
-  return finishedResult(plan, stats, stop, recorder.failures, recorder.possibleDuplicates);
+  return finishedResult(plan, transport.target, stats, stop, recorder.failures, recorder.possibleDuplicates);
 }
 
 /** Turns engine events into journal records and the result's lists. */
@@ -143,7 +147,8 @@ class Recorder {
         messageId,
         response: this.redact(o.response),
       };
-      // Set only when true, last, as before: no object spread per message.
+      // Set only when there is one, last: no object spread per message, and no key for what nobody said.
+      if (o.providerId !== undefined) record.providerId = this.redact(o.providerId);
       if (possibleDuplicate) record.possibleDuplicate = true;
       w?.append(record);
     } else if (o.type === 'failed') {

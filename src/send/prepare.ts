@@ -13,8 +13,7 @@ import type { Newsletter } from '../content/schema.js';
 import { readBuild, type BuiltIssue } from '../build/read-build.js';
 import { defaultOutDir } from '../build/write-build.js';
 import type { Env } from '../config/env.js';
-import { createTransport } from '../delivery/transports/index.js';
-import type { Transport } from '../delivery/transport.js';
+import { configureTransport, type TransportConfig } from '../delivery/transports/index.js';
 import {
   checkIdentity,
   emptyJournal,
@@ -34,6 +33,7 @@ import { openSubscriberFile } from '../subscribers/read.js';
 import type { Subscriber } from '../subscribers/subscriber.js';
 import { otherJournals, type OtherJournal } from './other-journals.js';
 import { testRecipients } from './test-recipients.js';
+import { transportFor } from './transport.js';
 
 export type SendMode = 'send' | 'test' | 'dry-run';
 
@@ -59,9 +59,6 @@ export interface SendRequest {
   retryFailed: boolean;
   acceptRebuild: boolean;
   concurrency: number;
-  timeoutMs: number;
-  dataTimeoutMs: number;
-  insecureTls: boolean;
   env: Env;
 }
 
@@ -82,7 +79,8 @@ export interface SendPlan {
   built: BuiltIssue;
   newsletter: Newsletter;
   secret: string | null;
-  transport: Transport;
+  /** Which transport delivers, with its options as read from the environment; made by sendTransport (transport.ts). */
+  transport: TransportConfig;
   journal: {
     file: string;
     state: JournalState;
@@ -121,7 +119,7 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
   const { newsletter } = loadNewsletter(paths);
   const notices: SendNotice[] = [];
   const secret = unsubscribeSecret(newsletter, req.env, mode, notices);
-  const transport = createTransport(mode === 'dry-run' ? 'file' : 'smtp', { ...req, dir: req.dryRun ?? undefined });
+  const transport = configureTransport(transportFor(mode), req.env);
   const src = openSubscriberFile(req.subscribers);
   for (const problem of src.columns.warnings) notices.push({ kind: 'column-warning', problem });
   const subject = (mode === 'test' ? '[TEST] ' : '') + built.rendered.subject;

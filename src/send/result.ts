@@ -38,10 +38,10 @@ export interface SendResult {
   exitCode: number;
 }
 
-/** A plan that sent nothing: nobody to send to, or the person said no. */
-export function unsentResult(plan: SendPlan, cancelled: boolean): SendResult {
+/** A plan that sent nothing: nobody to send to, or the person said no. `target`: the transport's. */
+export function unsentResult(plan: SendPlan, target: string, cancelled: boolean): SendResult {
   return withExitCode({
-    ...base(plan),
+    ...base(plan, target),
     notAttempted: cancelled ? plan.audience.toSend : 0,
     cancelled,
   });
@@ -49,13 +49,14 @@ export function unsentResult(plan: SendPlan, cancelled: boolean): SendResult {
 
 export function finishedResult(
   plan: SendPlan,
+  target: string,
   stats: EngineStats,
   stop: StopReason | null,
   failures: SendResult['failures'],
   possibleDuplicates: number,
 ): SendResult {
   return withExitCode({
-    ...base(plan),
+    ...base(plan, target),
     sent: stats.sent,
     failed: stats.failed,
     deferred: stats.deferred,
@@ -67,12 +68,12 @@ export function finishedResult(
   });
 }
 
-function base(plan: SendPlan): Omit<SendResult, 'exitCode'> {
+function base(plan: SendPlan, target: string): Omit<SendResult, 'exitCode'> {
   return {
     mode: plan.mode,
     issue: plan.request.number,
     subject: plan.subject,
-    target: plan.transport.target,
+    target,
     rows: plan.audience.rows,
     toSend: plan.audience.toSend,
     sent: 0,

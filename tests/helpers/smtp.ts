@@ -37,6 +37,8 @@ export interface Behaviour {
   delayMs?: number;
   /** Called after each accepted message. */
   onReceived?(m: Received, total: number): void;
+  /** The words after 250 accepting the `total`th message (default Postfix's: `Ok: queued as <total>`). */
+  reply?(total: number): string;
   /** Speak TLS from the start (smtps://) with this key and certificate. */
   tls?: { key: Buffer; cert: Buffer };
 }
@@ -137,7 +139,7 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
           received.push(m);
           if (b.stallAfter !== undefined && received.length >= b.stallAfter) stalled = true;
           b.onReceived?.(m, received.length);
-          cb(null, `Ok: queued as ${received.length}`);
+          cb(null, b.reply?.(received.length) ?? `Ok: queued as ${received.length}`);
         };
         if (delay) setTimeout(accept, delay);
         else accept();

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { EnewsError, ExitCode, formatProblem } from '../../errors.js';
+import type { SendRequest } from '../../send/prepare.js';
+import type { SendResult } from '../../send/result.js';
 import type { CliContext } from '../main.js';
 import { nonNegativeInt, positiveInt, positiveNumber, usage } from '../parse.js';
 
@@ -80,11 +82,12 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<number> {
-  const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { deliverSend }, { unsentResult }, report] =
+  const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { sendTransport }, { deliverSend }, result, report] =
     await Promise.all([
       import('../../content/load.js'),
       import('../../plan/audience.js'),
       import('../../send/prepare.js'),
+      import('../../send/transport.js'),
       import('../../send/deliver.js'),
       import('../../send/result.js'),
       import('../send-report.js'),
@@ -103,7 +106,7 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     maxAttempts: nonNegativeInt(o.retries, '--retries') + 1,
     retryDelayMs: positiveNumber(o.retryDelay, '--retry-delay') * 1000,
   };
-  const plan = await prepareSend({
+  const request: SendRequest = {
     root: ctx.root,
     number,
     build: o.build === undefined ? null : resolve(o.build),
@@ -120,13 +123,15 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     retryFailed: Boolean(o.retryFailed),
     acceptRebuild: Boolean(o.acceptRebuild),
     concurrency: positiveInt(o.concurrency, '--concurrency'),
+    env: ctx.env,
+  };
+  const connection = {
     timeoutMs: positiveNumber(o.timeout, '--timeout') * 1000,
     dataTimeoutMs: positiveNumber(o.dataTimeout, '--data-timeout') * 1000,
     insecureTls: Boolean(o.insecureTls),
-    env: ctx.env,
-  });
-  const target = plan.mode === 'dry-run' ? ctx.display(plan.transport.target) : plan.transport.target;
-  const finish = (r: import('../../send/result.js').SendResult) => {
+  };
+  const plan = await prepareSend(request);
+  const finish = (r: SendResult, target: string) => {
     if (o.json) ctx.output.data(JSON.stringify(report.jsonSummary(r, target), null, 2));
     else {
       if (r.cancelled) ctx.output.err('Cancelled: nothing was sent.');
@@ -160,19 +165,23 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
   process.on('SIGTERM', onSignal);
   const progress = ctx.output.isTTY && !o.json ? report.progressPrinter((s) => process.stderr.write(s)) : undefined;
   try {
+    // Made, not opened: the server is first contacted after the confirmation.
+    const transport = await sendTransport(plan, connection);
+    const target = plan.mode === 'dry-run' ? ctx.display(transport.target) : transport.target;
     for (const n of plan.notices) for (const line of report.noticeLines(n)) ctx.output.err(line);
-    if (plan.audience.toSend === 0) return finish(unsentResult(plan, false));
+    if (plan.audience.toSend === 0) return finish(result.unsentResult(plan, transport.target, false), target);
     const languages = report.languageLine(plan.audience);
     if (languages) ctx.output.err(languages);
     const preapproved = Boolean(o.yes) || plan.mode !== 'send';
-    if (!(await confirm(ctx, report.question(plan, target), preapproved))) return finish(unsentResult(plan, true));
-    const result = await deliverSend(plan, engine, {
+    if (!(await confirm(ctx, report.question(plan, target), preapproved)))
+      return finish(result.unsentResult(plan, transport.target, true), target);
+    const sent = await deliverSend(plan, transport, engine, {
       progress: progress?.update,
       signal: controller.signal,
       redact: ctx.redact,
     });
     progress?.clear();
-    return finish(result);
+    return finish(sent, target);
   } finally {
     progress?.clear();
     plan.dispose();

@@ -38,7 +38,7 @@ export function fileTransport(o: FileOptions): Transport {
     async send(msg) {
       const bytes = bytesOf(msg);
       writeFileSync(path.join(o.dir, `${msg.seq}.eml`), o.sign ? await signToBuffer(o.sign, bytes) : bytes);
-      return `written ${msg.seq}.eml`;
+      return { response: `written ${msg.seq}.eml` };
     },
     // A folder that stops taking files (disk full) will not start taking them again: stop the run.
     classify: (err) => ({

@@ -8,6 +8,13 @@
 import { EnewsError } from '../../errors.js';
 import type { Env } from '../../config/env.js';
 
+/** The variables, and what each holds (the README's Configuration section and .env.example say the same). */
+export const SMTP_VARIABLES = {
+  SMTP_URL:
+    'the server to send through: smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (TLS from the start), ' +
+    "with nodemailer's query options; special characters in the password as %XX",
+} as const;
+
 export interface SmtpSettings {
   /** host:port, safe to print. */
   display: string;

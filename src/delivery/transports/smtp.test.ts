@@ -2,14 +2,15 @@
  * The SMTP transport against a real server (smtp-server): messages that
  * carry their dot-stuffed bytes go over as they are once the first message
  * proved the DataStream adapter is in use, and every message arrives exactly
- * as composed, signed or not; connections are kept, or replaced after
- * `?maxMessages=N` in SMTP_URL.
+ * as composed, signed or not, the same as the ordinary nodemailer way
+ * (`fastPath: false`) delivers it; the reply and the queue id it names come
+ * back; connections are kept, or replaced after `?maxMessages=N` in SMTP_URL.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stuffLines } from '../../mime/dot-stuff.js';
-import { dkimSigner } from '../dkim.js';
+import { dkimSigner, type Signer } from '../dkim.js';
 import type { Transport } from '../transport.js';
 import { counts } from './data-stream.js';
 import { smtpTransport } from './smtp.js';
@@ -30,14 +31,24 @@ beforeEach(() => {
 /** What arrived, as text, in order. */
 const received = () => server.received.map((r) => ({ to: r.to[0]!, raw: r.raw.toString('utf8') }));
 
-function transport(query = '', sign: ReturnType<typeof dkimSigner> | null = null): Transport {
+function transport(query = '', sign: Signer | null = null, fastPath = true): Transport {
   return smtpTransport({
     settings: smtpSettings({ SMTP_URL: `${server.url()}${query}` }),
     sign,
     timeoutMs: 5000,
     dataTimeoutMs: 5000,
     insecureTls: false,
+    fastPath,
   });
+}
+
+function testSigner(): { sign: Signer; publicKey: Buffer } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 1024,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+  });
+  return { sign: dkimSigner({ domainName: 'example.org', keySelector: 'enews', privateKey }), publicKey };
 }
 
 /** A message as enews composes it: the text, and its bytes dot-stuffed. */
@@ -62,7 +73,9 @@ describe('smtpTransport', () => {
     const before = { ...counts };
     await t.open();
     const messages = Array.from({ length: 6 }, (_, i) => message(i));
-    for (const m of messages) expect(await t.send(m)).toMatch(/^250/);
+    // The test server answers as Postfix does: "250 Ok: queued as N", N counting what it received.
+    for (const [i, m] of messages.entries())
+      expect(await t.send(m)).toEqual({ response: `250 Ok: queued as ${i + 1}`, providerId: String(i + 1) });
     await t.close();
     expect(counts.stuffedByNodemailer - before.stuffedByNodemailer).toBe(1);
     expect(counts.asIs - before.asIs).toBe(5);
@@ -72,12 +85,8 @@ describe('smtpTransport', () => {
   });
 
   it('signs with DKIM: every message arrives signed, verifies, and is otherwise as composed', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 1024,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'der' },
-    });
-    const t = transport('', dkimSigner({ domainName: 'example.org', keySelector: 'enews', privateKey }));
+    const { sign, publicKey } = testSigner();
+    const t = transport('', sign);
     const before = { ...counts };
     await t.open();
     const messages = [1, 2, 3].map(message);
@@ -105,5 +114,53 @@ describe('smtpTransport', () => {
     await t.close();
     expect(received()).toHaveLength(5);
     expect(connections).toBe(3);
+  });
+
+  it.each([
+    ['unsigned', false],
+    ['DKIM-signed', true],
+  ])('delivers %s messages byte for byte as the ordinary nodemailer way does (fastPath: false)', async (_, signed) => {
+    const sign = signed ? testSigner().sign : null;
+    const messages = Array.from({ length: 4 }, (_, i) => message(i));
+    const deliver = async (fastPath: boolean) => {
+      server.received.length = 0;
+      const t = transport('', sign, fastPath);
+      const before = { ...counts };
+      await t.open();
+      for (const m of messages) await t.send(m);
+      await t.close();
+      return { raw: server.received.map((r) => r.raw), asIs: counts.asIs - before.asIs };
+    };
+    const fast = await deliver(true);
+    const ordinary = await deliver(false);
+    // The first message goes the ordinary way either way; with the fast path the others go as they are.
+    expect(fast.asIs).toBe(3);
+    expect(ordinary.asIs).toBe(0);
+    expect(ordinary.raw).toHaveLength(4);
+    expect(fast.raw).toEqual(ordinary.raw);
+    const texts = received().map((r) => r.raw);
+    for (const [i, text] of texts.entries()) {
+      expect(text.slice(text.indexOf('From: '))).toBe(messages[i]!.text);
+      expect(text.startsWith('DKIM-Signature: ')).toBe(signed);
+    }
+  });
+
+  it('gives no provider id when the reply names none', async () => {
+    const plain = await startSmtp({ reply: () => 'OK: message queued' });
+    try {
+      const t = smtpTransport({
+        settings: smtpSettings({ SMTP_URL: plain.url() }),
+        sign: null,
+        timeoutMs: 5000,
+        dataTimeoutMs: 5000,
+        insecureTls: false,
+      });
+      await t.open();
+      const delivered = await t.send(message(1));
+      await t.close();
+      expect(delivered).toStrictEqual({ response: '250 OK: message queued' });
+    } finally {
+      await plain.close();
+    }
   });
 });

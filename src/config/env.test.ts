@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { redactor, secretsOf } from './env.js';
+
+describe('secretsOf', () => {
+  it("adds to the transports' secrets UNSUBSCRIBE_SECRET, IMAP_URL and its password", () => {
+    const env = {
+      UNSUBSCRIBE_SECRET: 'unsub-secret ',
+      IMAP_URL: 'imaps://bounces:p%25w@mail.example.org:993/INBOX',
+      SMTP_URL: 'smtp://u:smtp-pw@mail.example.org',
+      DKIM_DOMAIN: 'example.org',
+    };
+    expect(new Set(secretsOf(env, ['from-a-transport', '']))).toEqual(
+      new Set(['from-a-transport', 'unsub-secret', 'unsub-secret ', env.IMAP_URL, 'p%25w', 'p%w']),
+    );
+  });
+
+  it('gives each value once, so the redactor blots each out', () => {
+    const secrets = secretsOf({ UNSUBSCRIBE_SECRET: 'same' }, ['same']);
+    expect(secrets).toEqual(['same']);
+    expect(redactor(secrets)('a same b')).toBe('a *** b');
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * Which transport a send uses, and making it from the plan: the plan names
+ * the transport and carries its options as read from the environment (so a
+ * missing SMTP_URL is refused while planning, before anyone is asked or
+ * mailed); the transport itself, with its connections, is made afterwards
+ * and handed to `deliverSend`.
+ */
+import { createTransport, type DeliverySettings, type TransportName } from '../delivery/transports/index.js';
+import type { Transport } from '../delivery/transport.js';
+import type { SendMode, SendPlan } from './prepare.js';
+
+/** The one place that says which transport each kind of send goes through. */
+export function transportFor(mode: SendMode): TransportName {
+  return mode === 'dry-run' ? 'file' : 'smtp';
+}
+
+/** How the transport reaches its destination, from the command line (a dry run's folder comes from the plan). */
+export type ConnectionSettings = Omit<DeliverySettings, 'dir'>;
+
+/** The plan's transport, ready to open. Contacts nobody. */
+export function sendTransport(plan: SendPlan, settings: ConnectionSettings): Promise<Transport> {
+  return createTransport(plan.transport, { ...settings, dir: plan.request.dryRun });
+}
