@@ -6,7 +6,7 @@
  * strings, its email, web version, sample and checks. The web version is the same path with `web`
  * set in the view (render/web-version.ts).
  */
-import { EnewsError, ExitCode, type Location, type Problem } from '../errors.js';
+import { EnewsError, ExitCode, type Location, type Problem, type Warning } from '../errors.js';
 import {
   contentPaths,
   loadCatalog,
@@ -26,7 +26,7 @@ import { loadStrings, Translator, type Strings } from '../render/strings.js';
 import { loadTemplates, type TemplateSet } from '../render/templates.js';
 import { buildViewModel, typeSlug } from '../render/view-model.js';
 import { renderWebVersion, type WebVersion } from '../render/web-version.js';
-import { collectWarnings, type Warning } from '../render/warnings.js';
+import { collectWarnings } from '../render/warnings.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { addressKey } from '../util/email-address.js';

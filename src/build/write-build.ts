@@ -12,7 +12,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RenderedIssue } from '../render/render-issue.js';
-import type { Warning } from '../render/warnings.js';
+import type { Warning } from '../errors.js';
 import { padded } from '../content/issue-number.js';
 import { relative, sha256 } from './hash.js';
 import type { PreparedIssue } from './prepare-issue.js';

@@ -15,7 +15,7 @@ import { INDEX_FROM_ISSUE, issuePageUrl } from './site-urls.js';
 import { escapeHtml, fillSlots } from './slots.js';
 import type { Translator } from './strings.js';
 import type { TemplateSet } from './templates.js';
-import type { Warning } from './warnings.js';
+import type { Warning } from '../errors.js';
 import { buildViewModel, defaultSubject } from './view-model.js';
 import { metaTags, pageMeta } from './web-meta.js';
 

@@ -5,13 +5,12 @@
  * need Chromium, SpamAssassin or the network. Errors make it exit 1.
  */
 import type { Command } from 'commander';
-import { ExitCode, formatLocation } from '../../errors.js';
+import { ExitCode, formatLocation, type Warning } from '../../errors.js';
 import { languagePrefix, mergeFindings } from '../../build/findings.js';
 import { languageName } from '../../content/languages.js';
 import type { PreparedIssue, PreparedLanguage } from '../../build/prepare-issue.js';
 import type { LinkResult } from '../../checks/links.js';
-import type { Warning } from '../../render/warnings.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { formatWarning } from '../output.js';
 import { kb, plural } from '../words.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { EnewsError, ExitCode, formatProblem } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { nonNegativeInt, positiveInt, positiveNumber, usage } from '../parse.js';
 
 interface SendFlags {
@@ -83,7 +83,7 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
   const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { deliverSend }, { unsentResult }, report] =
     await Promise.all([
       import('../../content/load.js'),
-      import('../../plan/audience.js'),
+      import('../../util/shard.js'),
       import('../../send/prepare.js'),
       import('../../send/deliver.js'),
       import('../../send/result.js'),
