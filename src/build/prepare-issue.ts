@@ -31,7 +31,7 @@ import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { addressKey } from '../util/email-address.js';
 import type { StaticChecks } from '../checks/index.js';
-import { mergeFindings } from './findings.js';
+import { mergeFindings } from '../checks/findings.js';
 import { buildInputs, inputsHash as hashOf, type BuildInputs } from './inputs.js';
 
 /** One language's render of the issue. */

@@ -4,7 +4,7 @@
  * HTTP so it reads like the page does.
  */
 import type { PreparedIssue, PreparedLanguage } from '../build/prepare-issue.js';
-import { languagePrefix } from '../build/findings.js';
+import { languagePrefix } from '../checks/findings.js';
 import { matchLanguage, nativeLanguageName } from '../content/languages.js';
 import { formatLocation } from '../errors.js';
 import { relativizer } from '../util/paths.js';

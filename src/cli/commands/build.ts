@@ -12,11 +12,11 @@ import { kb, plural } from '../words.js';
 import {
   type ExtraCheckFlags,
   extraCheckOptions,
-  preflight,
+  extraChecks,
   printFindings,
   printSupport,
-  runExtraChecks,
-} from './check.js';
+  requireTools,
+} from '../findings.js';
 
 interface BuildFlags extends ExtraCheckFlags {
   out?: string;
@@ -44,9 +44,9 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
   ]);
   // Fail before building when the screenshots or a check cannot be done anyway.
   if (opts.screenshots) findBrowser(opts.browser ?? ctx.env.CHROMIUM_PATH);
-  await preflight(ctx, opts);
+  await requireTools(ctx, opts);
   const prepared = await prepareIssue(ctx.root, parseIssueNumber(numberArg));
-  const findings = [...prepared.warnings, ...(await runExtraChecks(ctx, prepared, opts))];
+  const findings = [...prepared.warnings, ...(await extraChecks(ctx, prepared, opts))];
   printFindings(ctx, findings);
   const errors = findings.filter((w) => w.severity === 'error').length;
   if (errors > 0) {
