@@ -11,11 +11,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { RenderedIssue } from '../render/render-issue.js';
 import type { Warning } from '../errors.js';
-import { padded } from '../content/issue-number.js';
 import { relative, sha256 } from './hash.js';
-import type { PreparedIssue } from './prepare-issue.js';
+import type { PreparedIssue, PreparedLanguage } from './prepare-issue.js';
 
 export const MANIFEST_VERSION = 1;
 
@@ -59,8 +57,17 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestLanguage = z.infer<typeof builtLanguageSchema>;
 
-/** The files of each language of a build, in its folder. */
-export const LANGUAGE_FILES = ['email.html', 'email.txt', 'message.eml', 'send.json', 'web.html'] as const;
+/**
+ * The files of each language of a build, in its folder, in this order: their content, and whether
+ * people open them (`build` lists those) or only enews (send.json, the render `send` personalises).
+ */
+const LANGUAGE_FILES: ReadonlyArray<{ name: string; forPeople: boolean; content: (l: PreparedLanguage) => string }> = [
+  { name: 'email.html', forPeople: true, content: (l) => l.sample.html },
+  { name: 'email.txt', forPeople: true, content: (l) => l.sample.text },
+  { name: 'message.eml', forPeople: true, content: (l) => l.sample.eml },
+  { name: 'send.json', forPeople: false, content: (l) => JSON.stringify(sendFileSchema.parse(l.rendered)) },
+  { name: 'web.html', forPeople: true, content: (l) => l.web.html },
+];
 
 export const sendFileSchema = z.object({
   subject: z.string(),
@@ -69,27 +76,38 @@ export const sendFileSchema = z.object({
   text: slotTemplate,
 });
 
-export function defaultOutDir(root: string, number: number): string {
-  return path.join(root, 'dist', padded(number));
+/** A file a build wrote. */
+export interface BuiltFile {
+  /** Its path in the build folder: `email.html`, `fr/email.html`, `manifest.json`. */
+  name: string;
+  /** The language whose file it is; null for the manifest. */
+  language: string | null;
+  bytes: number;
+  /** For people to open (the email, its text, the sample message, the web version), not for enews only. */
+  forPeople: boolean;
 }
 
 export interface BuildResult {
   dir: string;
   manifest: Manifest;
+  /** Every file written, each language's in LANGUAGE_FILES order (the default language first), the manifest last. */
+  files: BuiltFile[];
 }
 
 export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
   const files: Record<string, string> = {};
+  const written: BuiltFile[] = [];
   for (const l of p.languages) {
-    const send: RenderedIssue = l.rendered;
-    const content: Record<(typeof LANGUAGE_FILES)[number], string> = {
-      'email.html': l.sample.html,
-      'email.txt': l.sample.text,
-      'message.eml': l.sample.eml,
-      'send.json': JSON.stringify(sendFileSchema.parse(send)),
-      'web.html': l.web.html,
-    };
-    for (const [name, text] of Object.entries(content)) files[`${l.folder}${name}`] = text;
+    for (const f of LANGUAGE_FILES) {
+      const name = `${l.folder}${f.name}`;
+      files[name] = f.content(l);
+      written.push({
+        name,
+        language: l.language,
+        bytes: Buffer.byteLength(files[name], 'utf8'),
+        forPeople: f.forPeople,
+      });
+    }
   }
   const manifest: Manifest = {
     manifest: MANIFEST_VERSION,
@@ -99,7 +117,7 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     preheader: p.rendered.preheader,
     summary: p.web.summary,
     items: p.items.map((i) => i.id),
-    sizes: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Buffer.byteLength(text, 'utf8')])),
+    sizes: Object.fromEntries(written.map((f) => [f.name, f.bytes])),
     warnings: p.warnings.map((w) => plainWarning(p.root, w)),
     inputs: p.inputs,
     inputsHash: p.inputsHash,
@@ -121,6 +139,12 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     ),
   };
   files['manifest.json'] = JSON.stringify(manifest, null, 2) + '\n';
+  written.push({
+    name: 'manifest.json',
+    language: null,
+    bytes: Buffer.byteLength(files['manifest.json']),
+    forPeople: false,
+  });
   // Write each file beside its target and rename, so a reviewer never opens a half-written file;
   // the manifest goes last, so a build interrupted midway cannot be sent.
   for (const [name, text] of Object.entries(files)) {
@@ -129,7 +153,7 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     writeFileSync(`${target}.tmp`, text);
     renameSync(`${target}.tmp`, target);
   }
-  return { dir, manifest };
+  return { dir, manifest, files: written };
 }
 
 /**

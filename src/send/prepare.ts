@@ -11,7 +11,7 @@ import { EnewsError, ExitCode, type Problem } from '../errors.js';
 import { contentPaths, loadNewsletter } from '../content/load.js';
 import type { Newsletter } from '../content/schema.js';
 import { readBuild, type BuiltIssue } from '../build/read-build.js';
-import { defaultOutDir } from '../build/write-build.js';
+import { defaultBuildDir } from '../build/build-dir.js';
 import type { Env } from '../config/env.js';
 import { createTransport } from '../delivery/transports/index.js';
 import type { Transport } from '../delivery/transport.js';
@@ -102,7 +102,7 @@ export interface SendPlan {
 
 export async function prepareSend(req: SendRequest): Promise<SendPlan> {
   const mode: SendMode = req.test.length ? 'test' : req.dryRun !== null ? 'dry-run' : 'send';
-  const built = readBuild(req.root, req.number, req.build ?? defaultOutDir(req.root, req.number));
+  const built = readBuild(req.root, req.number, req.build ?? defaultBuildDir(req.root, req.number));
   if (mode === 'send' && built.manifest.warnings.some((w) => w.code === 'placeholder')) {
     throw new EnewsError(
       'placeholder',

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
+import { buildNumberOf } from '../build/build-dir.js';
 import { buildProblems, readManifest, SourceReader } from '../build/read-build.js';
 import type { Manifest } from '../build/write-build.js';
 
@@ -101,8 +102,10 @@ function version(dir: string, folder: string, v: { subject: string; preheader: s
 function buildFolders(distDir: string): Array<{ number: number; dir: string }> {
   if (!existsSync(distDir) || !statSync(distDir).isDirectory()) return [];
   return readdirSync(distDir)
-    .filter((name) => /^\d+$/.test(name) && Number(name) > 0)
-    .map((name) => ({ number: Number(name), dir: path.join(distDir, name) }))
+    .flatMap((name) => {
+      const number = buildNumberOf(name);
+      return number === null ? [] : [{ number, dir: path.join(distDir, name) }];
+    })
     .filter(({ dir }) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true)
     .sort((a, b) => a.number - b.number);
 }

@@ -18,9 +18,9 @@ export function registerNew(program: Command, ctx: CliContext, setExit: (code: n
 }
 
 async function newIssue(ctx: CliContext, opts: { date?: string; number?: string }): Promise<number> {
-  const [{ defaultOutDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }, { schemaLine }] =
+  const [{ defaultBuildDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }, { schemaLine }] =
     await Promise.all([
-      import('../../build/write-build.js'),
+      import('../../build/build-dir.js'),
       import('../../content/load.js'),
       import('../../content/issue-number.js'),
       import('../../content/new-issue.js'),
@@ -38,7 +38,7 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
   const file = ctx.display(plan.file);
   const prev = plan.previous?.number;
   // A second `enews new` before the previous issue went out is usually a slip (run twice, wrong folder).
-  const manifest = prev === undefined ? null : path.join(defaultOutDir(ctx.root, prev), 'manifest.json');
+  const manifest = prev === undefined ? null : path.join(defaultBuildDir(ctx.root, prev), 'manifest.json');
   if (manifest && !existsSync(manifest)) {
     ctx.output.err(
       `warning: issue ${prev} has not been built yet (there is no ${ctx.display(manifest)}). ` +
