@@ -3,8 +3,8 @@
  * message.eml, and web.html, the public web version), the manifest, and
  * send.json, the pre-split render that `enews send` personalises, so what is
  * sent (and what `enews site` publishes) is what was built and reviewed.
- * The default language's files are where they always were; every other
- * language's are the same files in dist/NNN/<lang>/. One manifest covers
+ * The default language's files are at the top of the build, every other
+ * language's the same files in dist/NNN/<lang>/. One manifest covers
  * them all: its `outputs` hash every file (`fr/email.html` too), so whatever
  * verifies a build verifies every language.
  */
@@ -15,7 +15,8 @@ import type { Warning } from '../errors.js';
 import { relative, sha256 } from './hash.js';
 import type { PreparedIssue, PreparedLanguage } from './prepare-issue.js';
 
-export const MANIFEST_VERSION = 1;
+/** Raised whenever the manifest's shape changes: a build of an older shape is refused, saying what to do (read-build.ts). */
+export const MANIFEST_VERSION = 2;
 
 const slotTemplate = z.object({ chunks: z.array(z.string()), slots: z.array(z.string()) });
 
@@ -41,18 +42,18 @@ export const manifestSchema = z.object({
   date: z.string(),
   subject: z.string(),
   preheader: z.string().nullable(),
-  /** The intro's first paragraph as text, for the archive and the feeds. Builds before web.html lack it. */
-  summary: z.string().optional(),
+  /** The intro's first paragraph as text, for the archive and the feeds. */
+  summary: z.string(),
   items: z.array(z.string()),
   sizes: z.record(z.string(), z.number()),
   warnings: z.array(z.object({ code: z.string(), message: z.string() }).passthrough()),
   inputs: z.record(z.string(), z.string()),
   inputsHash: z.string(),
   outputs: z.record(z.string(), z.string()),
-  /** The default language, whose files are at the top of the build. Builds before languages lack it. */
-  language: z.string().optional(),
-  /** Every language of the build, the default first. Builds before languages lack it (one language). */
-  languages: z.record(z.string(), builtLanguageSchema).optional(),
+  /** The default language, whose files are at the top of the build. */
+  language: z.string(),
+  /** Every language of the build, the default first. */
+  languages: z.record(z.string(), builtLanguageSchema),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestLanguage = z.infer<typeof builtLanguageSchema>;
@@ -109,20 +110,21 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
       });
     }
   }
+  const main = p.languages[0]!;
   const manifest: Manifest = {
     manifest: MANIFEST_VERSION,
     number: p.number,
-    date: p.issue.date,
-    subject: p.rendered.subject,
-    preheader: p.rendered.preheader,
-    summary: p.web.summary,
-    items: p.items.map((i) => i.id),
+    date: main.issue.date,
+    subject: main.rendered.subject,
+    preheader: main.rendered.preheader,
+    summary: main.web.summary,
+    items: main.items.map((i) => i.id),
     sizes: Object.fromEntries(written.map((f) => [f.name, f.bytes])),
     warnings: p.warnings.map((w) => plainWarning(p.root, w)),
     inputs: p.inputs,
     inputsHash: p.inputsHash,
     outputs: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256(text)])),
-    language: p.languages[0]!.language,
+    language: main.language,
     languages: Object.fromEntries(
       p.languages.map((l): [string, ManifestLanguage] => [
         l.language,

@@ -117,7 +117,8 @@ export function printLanguages(ctx: CliContext, prepared: PreparedIssue): void {
 
 /** The features some of the newsletter's mail clients ignore: for the reviewer to know, not to fix. */
 export function printSupport(ctx: CliContext, prepared: PreparedIssue, brief = false): void {
-  const { findings, clients } = prepared.checks.support;
+  // Worked out for the default language only: it depends on the templates' markup, not the words.
+  const { findings, clients } = prepared.languages[0]!.checks.support;
   if (findings.length === 0) {
     ctx.output.out(`Client support: every feature the templates use works in all ${clients.length} checked clients.`);
     return;

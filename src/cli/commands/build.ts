@@ -61,7 +61,7 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
   const { manifest, files } = writeBuild(prepared, dir);
   ctx.output.out(`Built issue ${prepared.number} "${manifest.subject}" into ${ctx.display(dir)}/`);
   const forPeople = files.filter((f) => f.forPeople);
-  for (const f of forPeople.filter((f) => f.language === prepared.languages[0]!.language)) {
+  for (const f of forPeople.filter((f) => f.language === manifest.language)) {
     ctx.output.out(`  ${f.name.padEnd(16)} ${kb(f.bytes)}`);
   }
   // The other languages' files are the same, in their folders: one line each, with the sizes of the HTML.
@@ -83,7 +83,7 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
     }
   }
   ctx.output.out(
-    `${plural(prepared.items.length, 'item')}, ${plural(findings.length, 'warning')}. ` +
+    `${plural(manifest.items.length, 'item')}, ${plural(findings.length, 'warning')}. ` +
       `Review email.html or message.eml, then send.`,
   );
   printSupport(ctx, prepared, true);

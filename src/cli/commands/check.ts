@@ -39,14 +39,16 @@ async function check(ctx: CliContext, numberArg: string, flags: ExtraCheckFlags)
   const findings = [...prepared.warnings, ...extra];
   printFindings(ctx, findings);
   const errors = findings.filter((w) => w.severity === 'error').length;
-  const size = kb(Buffer.byteLength(prepared.sample.html, 'utf8'));
+  // The verdict names the default language's email; printLanguages adds the others.
+  const main = prepared.languages[0]!;
+  const size = kb(Buffer.byteLength(main.sample.html, 'utf8'));
   const counts =
-    `${plural(prepared.items.length, 'item')}, HTML ${size}, ` +
+    `${plural(main.items.length, 'item')}, HTML ${size}, ` +
     `${plural(findings.length - errors, 'warning')}${errors ? `, ${plural(errors, 'error')}` : ''}`;
   ctx.output.out(
     errors
-      ? `Issue ${prepared.number} has problems to fix before it is sent: "${prepared.rendered.subject}", ${counts}.`
-      : `Issue ${prepared.number} is valid: "${prepared.rendered.subject}", ${counts}.`,
+      ? `Issue ${prepared.number} has problems to fix before it is sent: "${main.rendered.subject}", ${counts}.`
+      : `Issue ${prepared.number} is valid: "${main.rendered.subject}", ${counts}.`,
   );
   printLanguages(ctx, prepared);
   printSupport(ctx, prepared);
