@@ -101,13 +101,9 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
   for (const l of p.languages) {
     for (const f of LANGUAGE_FILES) {
       const name = `${l.folder}${f.name}`;
-      files[name] = f.content(l);
-      written.push({
-        name,
-        language: l.language,
-        bytes: Buffer.byteLength(files[name], 'utf8'),
-        forPeople: f.forPeople,
-      });
+      const text = f.content(l);
+      files[name] = text;
+      written.push({ name, language: l.language, bytes: Buffer.byteLength(text, 'utf8'), forPeople: f.forPeople });
     }
   }
   const main = p.languages[0]!;
