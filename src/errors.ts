@@ -1,7 +1,10 @@
 /**
  * The one error type of enews. Everything a person can cause (bad YAML, a bad
  * CSV row, a refused SMTP login) ends up as an EnewsError, which the CLI prints
- * without a stack trace and turns into the contract's exit code.
+ * without a stack trace and turns into the contract's exit code. Beside it, what
+ * a person is told about a place in their files: a Problem (why something was
+ * refused) and a Warning (what a reviewer should know; some are errors that stop
+ * check and build). Every layer uses them, so they live here, at the bottom.
  */
 
 /** Exit codes (contract, see DESIGN.md). */
@@ -27,6 +30,26 @@ export interface Problem {
   path?: string;
   /** How to fix it, in the words of the person who edits the file. */
   hint?: string;
+}
+
+/**
+ * What a reviewer should know about an issue before it goes out (content warnings and the findings
+ * of the checks on the built email), at its file:line when it has one.
+ */
+export interface Warning {
+  code: string;
+  message: string;
+  location?: Location;
+  /**
+   * 'error' for what must be fixed before the issue goes out (an accessibility failure, a brand
+   * colour without contrast): `check` exits 1 and `build` writes nothing. Absent: a warning.
+   */
+  severity?: 'error';
+  /**
+   * The language whose email it is about, when the newsletter has several and the finding is not
+   * the same in all of them (prepare-issue.ts): check, build and the preview name it.
+   */
+  language?: string;
 }
 
 export class EnewsError extends Error {

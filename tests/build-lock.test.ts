@@ -127,3 +127,25 @@ describe('what a build locks', () => {
     expect(removed.stderr).toContain('issues/items.yaml (item "consorzio-copernico") was removed since the build');
   });
 });
+
+describe('a build by an older enews', () => {
+  it('(manifest 1, made before languages) is refused by send and site, saying to build it again', async () => {
+    const { dir, dryRun } = await built();
+    const m = JSON.parse(read(dir, 'dist/003/manifest.json'));
+    const { languages: _languages, language: _language, summary: _summary, ...older } = { ...m, manifest: 1 };
+    write(dir, 'dist/003/manifest.json', `${JSON.stringify(older, null, 2)}\n`);
+    const send = await dryRun();
+    expect(send.code).toBe(1);
+    expect(send.stderr).toBe(
+      `error: The build in ${path.join('dist', '003')} was built by an older enews: run enews build 3 again.\n` +
+        '  - Run: enews build 3, review the result, then send again.\n',
+    );
+    const site = await enews(['site'], dir);
+    expect(site.code).toBe(1);
+    expect(site.stderr).toContain(
+      `  - issue 3: The build in ${path.join('dist', '003')} was built by an older enews: run enews build 3 again\n`,
+    );
+    expect((await enews(['build', '3'], dir)).code).toBe(0);
+    expect((await dryRun()).code).toBe(0);
+  });
+});

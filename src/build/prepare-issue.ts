@@ -6,7 +6,7 @@
  * strings, its email, web version, sample and checks. The web version is the same path with `web`
  * set in the view (render/web-version.ts).
  */
-import { EnewsError, ExitCode, type Location, type Problem } from '../errors.js';
+import { EnewsError, ExitCode, type Location, type Problem, type Warning } from '../errors.js';
 import {
   contentPaths,
   loadCatalog,
@@ -26,12 +26,12 @@ import { loadStrings, Translator, type Strings } from '../render/strings.js';
 import { loadTemplates, type TemplateSet } from '../render/templates.js';
 import { buildViewModel, typeSlug } from '../render/view-model.js';
 import { renderWebVersion, type WebVersion } from '../render/web-version.js';
-import { collectWarnings, type Warning } from '../render/warnings.js';
+import { collectWarnings } from '../render/warnings.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { addressKey } from '../util/email-address.js';
 import type { StaticChecks } from '../checks/index.js';
-import { mergeFindings } from './findings.js';
+import { mergeFindings } from '../checks/findings.js';
 import { buildInputs, inputsHash as hashOf, type BuildInputs } from './inputs.js';
 
 /** One language's render of the issue. */
@@ -56,11 +56,6 @@ export interface PreparedLanguage {
 export interface PreparedIssue {
   root: string;
   number: number;
-  /** From here to `web`: the default language's render, as before there were several languages. */
-  newsletter: Newsletter;
-  issue: LocalIssue;
-  items: LocalItem[];
-  rendered: RenderedIssue;
   /** What the result depends on (see inputs.ts), for the manifest: every language's. */
   inputs: BuildInputs;
   inputsHash: string;
@@ -70,12 +65,10 @@ export interface PreparedIssue {
    * With several languages, a finding that is not the same in all of them names its language.
    */
   warnings: Warning[];
-  /** What the checks on the built email found besides `warnings`: client support, and inputs for --links and --axe. */
-  checks: Omit<StaticChecks, 'findings'>;
-  sample: { recipient: Recipient; html: string; text: string; eml: string };
-  /** The public web version (web.html), from the same templates and items, filled for nobody. */
-  web: WebVersion;
-  /** Every language's render, the default first (the same render as the fields above). */
+  /**
+   * Every language's render, the default first: its files are at the top of the build, its subject
+   * is the manifest's, and only it has client support worked out (checks.support).
+   */
   languages: PreparedLanguage[];
 }
 
@@ -220,20 +213,12 @@ async function render(
       checks: { support: checks.support, links: checks.links, marked: checks.marked },
     });
   }
-  const main = languages[0]!;
   return {
     root,
     number,
-    newsletter: main.newsletter,
-    issue: main.issue,
-    items: main.items,
-    rendered: main.rendered,
     inputs,
     inputsHash,
     warnings: mergeFindings(languages.map((l) => ({ language: l.language, findings: l.warnings }))),
-    checks: main.checks,
-    sample: main.sample,
-    web: main.web,
     languages,
   };
 }

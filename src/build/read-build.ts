@@ -23,14 +23,14 @@ import { stringsFileFor, stringsSource } from '../render/strings.js';
 import { templateFiles, type TemplateFile, type TemplateSet } from '../render/templates.js';
 import { relative, sha256 } from './hash.js';
 import { buildInputs, inputsHash, type BuildSources } from './inputs.js';
-import { manifestSchema, sendFileSchema, type Manifest } from './write-build.js';
+import { MANIFEST_VERSION, manifestSchema, sendFileSchema, type Manifest } from './write-build.js';
 
 export interface BuiltIssue {
   dir: string;
   manifest: Manifest;
   /** The default language's render (send.json at the top of the build). */
   rendered: RenderedIssue;
-  /** Every language's render, the default first; one entry for a build made before languages. */
+  /** Every language's render, the default first. */
   languages: BuiltLanguage[];
 }
 
@@ -42,9 +42,9 @@ export interface BuiltLanguage {
   dir: 'ltr' | 'rtl';
   /** Its send.json. */
   rendered: RenderedIssue;
-  /** The newsletter's title and the greeting's word in this language, as built; null for builds before languages. */
-  title: string | null;
-  fallback_name: string | null;
+  /** The newsletter's title and the greeting's word in this language, as built. */
+  title: string;
+  fallback_name: string;
 }
 
 /**
@@ -55,8 +55,8 @@ export function newsletterFor(newsletter: Newsletter, built: BuiltLanguage): New
   return {
     ...newsletter,
     language: built.language,
-    title: built.title ?? newsletter.title,
-    fallback_name: built.fallback_name ?? newsletter.fallback_name,
+    title: built.title,
+    fallback_name: built.fallback_name,
   };
 }
 
@@ -73,7 +73,7 @@ export function readBuild(root: string, number: number, dir: string): BuiltIssue
       },
     );
   }
-  const languages: BuiltLanguage[] = Object.entries(manifest.languages ?? {}).map(([language, l]) => ({
+  const languages: BuiltLanguage[] = Object.entries(manifest.languages).map(([language, l]) => ({
     language,
     folder: l.folder,
     dir: l.dir,
@@ -81,21 +81,7 @@ export function readBuild(root: string, number: number, dir: string): BuiltIssue
     title: l.title,
     fallback_name: l.fallback_name,
   }));
-  if (languages.length === 0) {
-    // A build from before languages: its one language is newsletter.yaml's.
-    const rendered = parseJson(path.join(dir, 'send.json'), sendFileSchema, rebuild);
-    const language = manifest.language ?? currentLanguage(root);
-    languages.push({ language, folder: '', dir: 'ltr', rendered, title: null, fallback_name: null });
-  }
   return { dir, manifest, rendered: languages[0]!.rendered, languages };
-}
-
-function currentLanguage(root: string): string {
-  try {
-    return new SourceReader(root).newsletter().newsletter.language;
-  } catch {
-    return 'en';
-  }
 }
 
 /** The manifest of the build of issue `number` in `dir`; `fix` says what to do when there is none or it is damaged. */
@@ -106,7 +92,16 @@ export function readManifest(number: number, dir: string, fix: string): Manifest
       problems: [{ message: fix }],
     });
   }
-  return parseJson(manifestFile, manifestSchema, fix);
+  const value = readJson(manifestFile, fix);
+  const version = (value as { manifest?: unknown } | null)?.manifest;
+  if (typeof version === 'number' && version < MANIFEST_VERSION) {
+    throw new EnewsError(
+      'build-outdated',
+      `The build in ${dir} was built by an older enews: run enews build ${number} again.`,
+      { problems: fix ? [{ message: fix }] : [] },
+    );
+  }
+  return validated(manifestFile, value, manifestSchema, fix);
 }
 
 /**
@@ -280,17 +275,21 @@ function rawTemplates(dir: string): TemplateSet {
   };
 }
 
-function parseJson<T>(
-  file: string,
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
-  fix: string,
-): T {
-  let value: unknown;
+function parseJson<T>(file: string, schema: Schema<T>, fix: string): T {
+  return validated(file, readJson(file, fix), schema, fix);
+}
+
+type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false } };
+
+function readJson(file: string, fix: string): unknown {
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     throw new EnewsError('build-damaged', `${file} is missing or damaged.`, { problems: [{ message: fix }] });
   }
+}
+
+function validated<T>(file: string, value: unknown, schema: Schema<T>, fix: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new EnewsError('build-damaged', `${file} was made by another version of enews or edited by hand.`, {

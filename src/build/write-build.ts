@@ -3,21 +3,20 @@
  * message.eml, and web.html, the public web version), the manifest, and
  * send.json, the pre-split render that `enews send` personalises, so what is
  * sent (and what `enews site` publishes) is what was built and reviewed.
- * The default language's files are where they always were; every other
- * language's are the same files in dist/NNN/<lang>/. One manifest covers
+ * The default language's files are at the top of the build, every other
+ * language's the same files in dist/NNN/<lang>/. One manifest covers
  * them all: its `outputs` hash every file (`fr/email.html` too), so whatever
  * verifies a build verifies every language.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { RenderedIssue } from '../render/render-issue.js';
-import type { Warning } from '../render/warnings.js';
-import { padded } from '../content/issue-number.js';
+import type { Warning } from '../errors.js';
 import { relative, sha256 } from './hash.js';
-import type { PreparedIssue } from './prepare-issue.js';
+import type { PreparedIssue, PreparedLanguage } from './prepare-issue.js';
 
-export const MANIFEST_VERSION = 1;
+/** Raised whenever the manifest's shape changes: a build of an older shape is refused, saying what to do (read-build.ts). */
+export const MANIFEST_VERSION = 2;
 
 const slotTemplate = z.object({ chunks: z.array(z.string()), slots: z.array(z.string()) });
 
@@ -43,24 +42,33 @@ export const manifestSchema = z.object({
   date: z.string(),
   subject: z.string(),
   preheader: z.string().nullable(),
-  /** The intro's first paragraph as text, for the archive and the feeds. Builds before web.html lack it. */
-  summary: z.string().optional(),
+  /** The intro's first paragraph as text, for the archive and the feeds. */
+  summary: z.string(),
   items: z.array(z.string()),
   sizes: z.record(z.string(), z.number()),
   warnings: z.array(z.object({ code: z.string(), message: z.string() }).passthrough()),
   inputs: z.record(z.string(), z.string()),
   inputsHash: z.string(),
   outputs: z.record(z.string(), z.string()),
-  /** The default language, whose files are at the top of the build. Builds before languages lack it. */
-  language: z.string().optional(),
-  /** Every language of the build, the default first. Builds before languages lack it (one language). */
-  languages: z.record(z.string(), builtLanguageSchema).optional(),
+  /** The default language, whose files are at the top of the build. */
+  language: z.string(),
+  /** Every language of the build, the default first. */
+  languages: z.record(z.string(), builtLanguageSchema),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestLanguage = z.infer<typeof builtLanguageSchema>;
 
-/** The files of each language of a build, in its folder. */
-export const LANGUAGE_FILES = ['email.html', 'email.txt', 'message.eml', 'send.json', 'web.html'] as const;
+/**
+ * The files of each language of a build, in its folder, in this order: their content, and whether
+ * people open them (`build` lists those) or only enews (send.json, the render `send` personalises).
+ */
+const LANGUAGE_FILES: ReadonlyArray<{ name: string; forPeople: boolean; content: (l: PreparedLanguage) => string }> = [
+  { name: 'email.html', forPeople: true, content: (l) => l.sample.html },
+  { name: 'email.txt', forPeople: true, content: (l) => l.sample.text },
+  { name: 'message.eml', forPeople: true, content: (l) => l.sample.eml },
+  { name: 'send.json', forPeople: false, content: (l) => JSON.stringify(sendFileSchema.parse(l.rendered)) },
+  { name: 'web.html', forPeople: true, content: (l) => l.web.html },
+];
 
 export const sendFileSchema = z.object({
   subject: z.string(),
@@ -69,42 +77,50 @@ export const sendFileSchema = z.object({
   text: slotTemplate,
 });
 
-export function defaultOutDir(root: string, number: number): string {
-  return path.join(root, 'dist', padded(number));
+/** A file a build wrote. */
+export interface BuiltFile {
+  /** Its path in the build folder: `email.html`, `fr/email.html`, `manifest.json`. */
+  name: string;
+  /** The language whose file it is; null for the manifest. */
+  language: string | null;
+  bytes: number;
+  /** For people to open (the email, its text, the sample message, the web version), not for enews only. */
+  forPeople: boolean;
 }
 
 export interface BuildResult {
   dir: string;
   manifest: Manifest;
+  /** Every file written, each language's in LANGUAGE_FILES order (the default language first), the manifest last. */
+  files: BuiltFile[];
 }
 
 export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
   const files: Record<string, string> = {};
+  const written: BuiltFile[] = [];
   for (const l of p.languages) {
-    const send: RenderedIssue = l.rendered;
-    const content: Record<(typeof LANGUAGE_FILES)[number], string> = {
-      'email.html': l.sample.html,
-      'email.txt': l.sample.text,
-      'message.eml': l.sample.eml,
-      'send.json': JSON.stringify(sendFileSchema.parse(send)),
-      'web.html': l.web.html,
-    };
-    for (const [name, text] of Object.entries(content)) files[`${l.folder}${name}`] = text;
+    for (const f of LANGUAGE_FILES) {
+      const name = `${l.folder}${f.name}`;
+      const text = f.content(l);
+      files[name] = text;
+      written.push({ name, language: l.language, bytes: Buffer.byteLength(text, 'utf8'), forPeople: f.forPeople });
+    }
   }
+  const main = p.languages[0]!;
   const manifest: Manifest = {
     manifest: MANIFEST_VERSION,
     number: p.number,
-    date: p.issue.date,
-    subject: p.rendered.subject,
-    preheader: p.rendered.preheader,
-    summary: p.web.summary,
-    items: p.items.map((i) => i.id),
-    sizes: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Buffer.byteLength(text, 'utf8')])),
+    date: main.issue.date,
+    subject: main.rendered.subject,
+    preheader: main.rendered.preheader,
+    summary: main.web.summary,
+    items: main.items.map((i) => i.id),
+    sizes: Object.fromEntries(written.map((f) => [f.name, f.bytes])),
     warnings: p.warnings.map((w) => plainWarning(p.root, w)),
     inputs: p.inputs,
     inputsHash: p.inputsHash,
     outputs: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256(text)])),
-    language: p.languages[0]!.language,
+    language: main.language,
     languages: Object.fromEntries(
       p.languages.map((l): [string, ManifestLanguage] => [
         l.language,
@@ -121,6 +137,12 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     ),
   };
   files['manifest.json'] = JSON.stringify(manifest, null, 2) + '\n';
+  written.push({
+    name: 'manifest.json',
+    language: null,
+    bytes: Buffer.byteLength(files['manifest.json']),
+    forPeople: false,
+  });
   // Write each file beside its target and rename, so a reviewer never opens a half-written file;
   // the manifest goes last, so a build interrupted midway cannot be sent.
   for (const [name, text] of Object.entries(files)) {
@@ -129,7 +151,7 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     writeFileSync(`${target}.tmp`, text);
     renameSync(`${target}.tmp`, target);
   }
-  return { dir, manifest };
+  return { dir, manifest, files: written };
 }
 
 /**

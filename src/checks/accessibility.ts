@@ -5,8 +5,7 @@
  * full rendering check is `enews check --axe` (axe.ts).
  */
 import type { Element } from 'domhandler';
-import type { Location } from '../errors.js';
-import type { Warning } from '../render/warnings.js';
+import type { Location, Warning } from '../errors.js';
 import type { CheckContext } from './context.js';
 import { fontSizePx, textElements } from './contrast.js';
 import { type EmailDoc, isHidden, textContent } from './email-doc.js';

@@ -4,8 +4,7 @@
  * element (the run uses the marked render, filled for the sample subscriber,
  * see source-map.ts). Minor and moderate ones are listed as warnings.
  */
-import type { Location } from '../errors.js';
-import type { Warning } from '../render/warnings.js';
+import type { Location, Warning } from '../errors.js';
 import type { AxeRun } from '../browser/axe-runner.js';
 
 export async function checkAxe(

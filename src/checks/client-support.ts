@@ -12,8 +12,7 @@
 import { parse as parseCss, type CssAtRuleAST, type CssRuleAST } from '@adobe/css-tools';
 import { DoIUseEmail } from '@jsx-email/doiuse-email';
 import type { Element } from 'domhandler';
-import type { Location, Problem } from '../errors.js';
-import type { Warning } from '../render/warnings.js';
+import type { Location, Problem, Warning } from '../errors.js';
 import { closest } from '../util/closest.js';
 import type { CheckContext } from './context.js';
 import { type EmailDoc, inlineStyle, textContent } from './email-doc.js';

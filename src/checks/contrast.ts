@@ -10,8 +10,7 @@
  */
 import type { Element } from 'domhandler';
 import { rgb as contrastOf } from 'wcag-contrast';
-import type { Location } from '../errors.js';
-import type { Warning } from '../render/warnings.js';
+import type { Location, Warning } from '../errors.js';
 import { type EmailDoc, inlineStyle, isHidden, ownText } from './email-doc.js';
 import type { CheckContext } from './context.js';
 

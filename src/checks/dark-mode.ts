@@ -11,8 +11,7 @@
 import { parse as parseCss, type CssAtRuleAST, type CssRuleAST } from '@adobe/css-tools';
 import { is } from 'css-select';
 import type { Element } from 'domhandler';
-import type { Location } from '../errors.js';
-import type { Warning } from '../render/warnings.js';
+import type { Location, Warning } from '../errors.js';
 import type { CheckContext } from './context.js';
 import { type EmailDoc, inlineStyle, textContent } from './email-doc.js';
 

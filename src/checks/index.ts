@@ -4,13 +4,12 @@
  * mode and client support, on the email as the sample subscriber gets it.
  * Loaded lazily (import()), so the send path never loads these libraries.
  */
-import { EnewsError, type Location } from '../errors.js';
+import { EnewsError, type Location, type Warning } from '../errors.js';
 import { locate } from '../content/yaml-file.js';
 import { renderHtml } from '../render/render-issue.js';
 import { escapeHtml, fillSlots } from '../render/slots.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { ViewModel } from '../render/view-model.js';
-import type { Warning } from '../render/warnings.js';
 import { checkAccessibility } from './accessibility.js';
 import { checkClientSupport, resolveClients, type SupportFinding } from './client-support.js';
 import { type CheckInput, checkContext } from './context.js';

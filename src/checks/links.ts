@@ -5,8 +5,7 @@
  * with GET, whose body is dropped unread. Redirects are followed one hop at
  * a time so each is reported. Off by default: it needs the network.
  */
-import type { Location } from '../errors.js';
-import type { Warning } from '../render/warnings.js';
+import type { Location, Warning } from '../errors.js';
 import type { CheckContext } from './context.js';
 import type { EmailDoc } from './email-doc.js';
 

@@ -4,9 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EnewsError, ExitCode, formatError } from '../errors.js';
+import type { CliContext } from './context.js';
 import { consoleOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
-import { loadEnv, redactor, secretsOf, type Env } from '../config/env.js';
+import { loadEnv, redactor, secretsOf } from '../config/env.js';
 import { transportSecrets } from '../delivery/transports/index.js';
 import {
   displayFrom,
@@ -29,24 +30,6 @@ import { registerReport } from './commands/report.js';
 import { registerStatus } from './commands/status.js';
 import { registerInit } from './commands/init.js';
 import { registerTemplates } from './commands/templates.js';
-
-export interface CliContext {
-  /** Where the command was typed: paths people give (--subscribers, --out…) are relative to it. */
-  cwd: string;
-  /**
-   * The project folder: --project, else the nearest folder at or above cwd holding
-   * issues/newsletter.yaml. Reading it outside a project throws the error that says how to make one.
-   */
-  readonly root: string;
-  /** True when there is a project (reading `root` would not throw). */
-  inProject: boolean;
-  env: Env;
-  output: Output;
-  /** Removes secrets (SMTP password, unsubscribe secret) from any text. */
-  redact: (s: string) => string;
-  /** A path as people see it: relative to the working folder when inside it. */
-  display: (file: string) => string;
-}
 
 // Each command declares its options in its own file and imports the core when it runs:
 // `send` then never loads MJML, and every command starts faster.

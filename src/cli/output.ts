@@ -1,6 +1,5 @@
 /** How the CLI talks to people: results on stdout, diagnostics on stderr. */
-import { formatLocation } from '../errors.js';
-import type { Warning } from '../render/warnings.js';
+import { formatLocation, type Warning } from '../errors.js';
 
 export interface Output {
   out(line: string): void;

@@ -1,20 +1,10 @@
 /**
  * The words enews uses for its counts, in one place: the same skip reason
- * reads the same in the confirmation, the summary and status.
+ * reads the same in the confirmation, the summary, status and the report
+ * (the labels are report/words.ts's: the HTML report uses them too).
  */
 import type { SkipReason } from '../plan/audience.js';
-
-export const SKIP_LABELS: Record<SkipReason, string> = {
-  invalid: 'invalid',
-  duplicate: 'duplicate',
-  unsubscribed: 'unsubscribed',
-  bounced: 'bounced',
-  complained: 'complained',
-  suppressed: 'suppressed',
-  'other-shard': 'in other shards',
-  'already-sent': 'already sent',
-  'already-failed': 'failed before',
-};
+import { SKIP_LABELS } from '../report/words.js';
 
 /** 1,234,567 */
 export function count(n: number): string {

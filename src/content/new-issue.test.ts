@@ -131,9 +131,10 @@ describe('newIssueYaml / writeNewIssue', () => {
   it('writes the preselected ids in order, with type and date, under a header that says where they came from', () => {
     const paths = project();
     const plan = planNewIssue(paths, { date: '2024-02-20' });
-    const text = newIssueYaml(plan);
-    const [schema, ...rest] = text.split('\n');
-    expect(schema).toBe('# yaml-language-server: $schema=../node_modules/enews/schemas/issue.schema.json');
+    const schema = '# yaml-language-server: $schema=../node_modules/enews/schemas/issue.schema.json';
+    const text = newIssueYaml(plan, schema);
+    const [first, ...rest] = text.split('\n');
+    expect(first).toBe(schema);
     expect(rest.join('\n')).toBe(
       [
         '# Issue 2. Items preselected from the catalog: those dated since issue 1 (2024-01-15).',
@@ -154,7 +155,7 @@ describe('newIssueYaml / writeNewIssue', () => {
         '',
       ].join('\n'),
     );
-    expect(writeNewIssue(plan)).toBe(text);
+    expect(writeNewIssue(plan, schema)).toBe(text);
     expect(readFileSync(plan.file, 'utf8')).toBe(text);
     // What it writes is an issue file enews reads back as it was planned.
     const loaded = loadIssue(paths, 2).issue;
@@ -165,7 +166,7 @@ describe('newIssueYaml / writeNewIssue', () => {
     const paths = project();
     const plan = planNewIssue(paths, { date: '2024-02-20' });
     writeFileSync(plan.file, 'written meanwhile\n');
-    expect(() => writeNewIssue(plan)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(() => writeNewIssue(plan, '# schema')).toThrow(expect.objectContaining({ code: 'EEXIST' }));
     expect(readFileSync(plan.file, 'utf8')).toBe('written meanwhile\n');
   });
 });

@@ -10,11 +10,8 @@ import { EnewsError } from '../errors.js';
 import { formatLongDate } from '../util/dates.js';
 import { type ContentPaths, issueFileName, listIssueFiles, loadCatalog, loadIssue } from './load.js';
 import { ITEM_TYPES, type Item } from './schema.js';
-import { schemaLine } from '../project/schema-line.js';
 
 export interface NewIssuePlan {
-  /** The project folder: the file's first line names the JSON Schema relative to it. */
-  root: string;
   number: number;
   date: string;
   file: string;
@@ -70,7 +67,7 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
     .map((c) => c.item)
     .filter((i) => i.announces === undefined && i.date <= opts.date && (!previous || i.date > previous.date))
     .sort(byTypeThenNewest);
-  return { root: paths.root, number, date: opts.date, file, previous, items };
+  return { number, date: opts.date, file, previous, items };
 }
 
 /** "2017-04-26" → "2017-04-27". */
@@ -87,7 +84,11 @@ function byTypeThenNewest(a: Item, b: Item): number {
   );
 }
 
-export function newIssueYaml(plan: NewIssuePlan): string {
+/**
+ * The issue file's text. `schemaLine` is its first line, which names the issue's JSON Schema for
+ * editors (project/schema-line.ts: where the schemas are depends on how the project holds enews).
+ */
+export function newIssueYaml(plan: NewIssuePlan, schemaLine: string): string {
   const doc = new Document({
     number: plan.number,
     date: plan.date,
@@ -105,11 +106,11 @@ export function newIssueYaml(plan: NewIssuePlan): string {
     ` Issue ${plan.number}. Items preselected from the catalog: those dated ${since}.\n` +
     ` Reorder or remove them, write the intro, then: enews check ${plan.number}`;
   // The schema line comes first: editors (VS Code's YAML extension) read it only there.
-  return `${schemaLine(plan.root, plan.file, 'issue')}\n${doc.toString({ lineWidth: 100 })}`;
+  return `${schemaLine}\n${doc.toString({ lineWidth: 100 })}`;
 }
 
-export function writeNewIssue(plan: NewIssuePlan): string {
-  const text = newIssueYaml(plan);
+export function writeNewIssue(plan: NewIssuePlan, schemaLine: string): string {
+  const text = newIssueYaml(plan, schemaLine);
   writeFileSync(plan.file, text, { flag: 'wx' });
   return text;
 }

@@ -1,6 +1,6 @@
 /**
- * The languages of newsletter.yaml: `languages: [en, fr, es]` (the first is the default) or, as
- * before there were several, `language: en`. Tags are kept in their canonical spelling, so `FR`
+ * The languages of newsletter.yaml: `languages: [en, fr, es]` (the first is the default) or, for
+ * a newsletter in one, `language: en`. Tags are kept in their canonical spelling, so `FR`
  * and `fr` are one language, one folder and one strings file. `localizeNewsletter` gives the
  * newsletter as one language's email shows it: the translated texts of `translations:` in place
  * of the default's, everything else (addresses, list id, colours) the same.

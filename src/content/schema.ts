@@ -42,7 +42,7 @@ export const webUrl = z.string().superRefine((value, ctx) => {
 
 /**
  * A text written once, or once per language: `title: { en: …, fr: …, es: … }`. A plain text is the
- * default language's, so a file written before there were languages means what it meant. The keys
+ * default language's, so a newsletter in one language writes its texts as plain text. The keys
  * are checked against newsletter.yaml's languages once both are loaded (translations.ts), where the
  * line of each key is known; a language left out is a warning there, not a schema error here.
  */

@@ -6,8 +6,7 @@
  * that is not one of the newsletter's languages, or a field without the default language's text
  * (there would be nothing to fall back to), is an error for every language.
  */
-import type { Location, Problem } from '../errors.js';
-import type { Warning } from '../render/warnings.js';
+import type { Location, Problem, Warning } from '../errors.js';
 import { catalogEntrySource, type LoadedCatalog, type LoadedIssue, type LoadedNewsletter } from './load.js';
 import { canonicalLanguage, languageName, languageTagProblem } from './languages.js';
 import { localizeNewsletter } from './newsletter-languages.js';

@@ -180,7 +180,7 @@ function unionMessage(issue: z.core.$ZodIssue): string {
   const perLanguage = options.some((o) => o.some((e) => e.code === 'invalid_type' && e.expected === 'record'));
   if (!perLanguage) return `must be an item id (text) or a block with "id:"`;
   // Text that is wrong as text (a line break, too long) is told what text must be; so is a missing
-  // value, as before there were languages: most newsletters write one text and need not hear of more.
+  // value: most newsletters write one text and need not hear of more.
   const asText = options.find((o) => !o.some((e) => e.code === 'invalid_type' && e.expected === 'record'));
   const textIssue = asText?.[0];
   if (typeof issue.input === 'string' && textIssue) return textIssue.message;

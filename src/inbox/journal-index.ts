@@ -4,11 +4,10 @@
  * what is kept is the answers (a few per returned message), so memory does
  * not grow with the journals.
  */
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { readJournalRecords } from '../journal/journal.js';
 import { verpId } from '../personalize/return-path.js';
-import { addressKey } from '../util/email-address.js';
 
 export interface Wanted {
   messageIds: Set<string>;
@@ -56,51 +55,29 @@ export async function scanJournals(files: string[], wanted: Wanted): Promise<Jou
   return index;
 }
 
-interface SentLine {
-  type?: string;
-  issue?: unknown;
-  key?: unknown;
-  email?: unknown;
-  messageId?: unknown;
-}
-
 /** Reads one journal; false when the file is not one (its first record is not a run). */
 async function scanOne(file: string, wanted: Wanted, index: JournalIndex): Promise<boolean> {
-  const input = createReadStream(file, 'utf8');
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let issue: number | null = null;
-  let first = true;
   const wantVerp = wanted.verpIds.size > 0;
-  try {
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      let r: SentLine;
-      try {
-        r = JSON.parse(line) as SentLine;
-      } catch {
-        if (first) return false;
-        continue; // A torn last line, or damage that `send` and `status` report; this reader only looks things up.
-      }
-      if (first) {
-        first = false;
-        if (r?.type !== 'run') return false;
-      }
-      if (r.type === 'run' && typeof r.issue === 'number') issue = r.issue;
-      else if ((r.type === 'sent' || r.type === 'uncertain') && issue !== null && typeof r.email === 'string') {
-        const email = typeof r.key === 'string' ? r.key : addressKey(r.email);
-        if (r.type === 'sent' && wanted.addresses.has(email)) index.onList.add(email);
-        if (typeof r.messageId !== 'string') continue;
-        const sent = { email, issue };
+  // Damage is passed over: `send` and `status` report it; this reader only looks things up. Checking each
+  // record with the journal's schema costs little beside JSON.parse: 200,000 sent records scan in about
+  // 0.8 s either way (2026-12-07, within the noise of that machine).
+  await readJournalRecords(
+    file,
+    (r) => {
+      if (r.type === 'run') issue = r.issue;
+      else if (issue === null) return 'stop';
+      else if (r.type === 'sent' || r.type === 'uncertain') {
+        if (r.type === 'sent' && wanted.addresses.has(r.key)) index.onList.add(r.key);
+        const sent = { email: r.key, issue };
         if (wanted.messageIds.has(r.messageId)) index.byMessageId.set(r.messageId, sent);
         if (wantVerp) {
           const id = verpId(r.messageId);
           if (wanted.verpIds.has(id)) index.byVerpId.set(id, sent);
         }
       }
-    }
-  } finally {
-    lines.close();
-    input.destroy();
-  }
-  return !first;
+    },
+    'skip',
+  );
+  return issue !== null;
 }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { EnewsError } from '../errors.js';
 import { KeySet } from '../util/key-set.js';
-import { LogWriter, readLog, type LogTail } from './jsonl-log.js';
+import { LogWriter, readLog, type LogScan, type LogTail } from './jsonl-log.js';
 import { Outcomes } from './outcomes.js';
 
 const runRecord = z.object({
@@ -107,17 +107,35 @@ export function emptyJournal(): JournalState {
 
 export async function readJournal(file: string): Promise<JournalState> {
   const state = emptyJournal();
-  const scan = await readLog(
+  const scan = await readJournalRecords(file, (r) => {
+    apply(state, r);
+  });
+  state.tail = scan.tail;
+  return state;
+}
+
+/**
+ * The one reader of send journals: every record in order, each checked by the schema above; a torn
+ * last line is no record (jsonl-log.ts). `damaged`: 'refuse' (send, status, report: what they
+ * count must be whole) refuses a damaged line before the last; 'skip' passes over it, for readers
+ * that only look something up (inbox, the other journals a send warns of), since send and status
+ * report the damage of the journal they use. `onRecord` returns 'stop' to read no further.
+ */
+export function readJournalRecords(
+  file: string,
+  onRecord: (r: JournalRecord) => 'stop' | undefined,
+  damaged: 'refuse' | 'skip' = 'refuse',
+): Promise<LogScan> {
+  return readLog(
     file,
     (value) => {
       const r = journalRecordSchema.safeParse(value);
-      if (r.success) apply(state, r.data);
-      return r.success;
+      if (!r.success) return false;
+      return onRecord(r.data) === 'stop' ? 'stop' : true;
     },
     'the send journal',
+    damaged,
   );
-  state.tail = scan.tail;
-  return state;
 }
 
 function apply(state: JournalState, r: JournalRecord): void {

@@ -42,34 +42,54 @@ export interface LogScan {
 }
 
 /**
- * Reads every record in order. `parse` returns null for a line that is not
- * a valid record; that is fine for a torn last line and an error elsewhere.
+ * Reads every record in order. `take` returns false for a value that is not a record, or 'stop' to
+ * read no further. `damaged` says what a line that is no record means, short of the last one (a
+ * torn tail, never an error): 'refuse' (the default) refuses the file with its line number, for
+ * whoever counts on every record; 'skip' passes over it, for readers that only look something up.
+ * A skipping reader stops at once when the first line is no record: nothing says what the file is.
  */
-export async function readLog(file: string, parse: (value: unknown) => boolean, what: string): Promise<LogScan> {
+export async function readLog(
+  file: string,
+  take: (value: unknown) => boolean | 'stop',
+  what: string,
+  damaged: 'refuse' | 'skip' = 'refuse',
+): Promise<LogScan> {
   const tail: LogTail = { tornBytes: 0, missingNewline: false };
   if (!existsSync(file)) return { lines: 0, tail };
   if (!statSync(file).isFile())
     throw new EnewsError('log-not-file', `${file} is not a regular file; ${what} must be a file.`);
   const endsWithNewline = lastByte(file) === 0x0a;
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  const input = createReadStream(file, 'utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
+  let records = 0;
   let pendingBad: { line: number } | null = null;
-  for await (const text of lines) {
-    lineNo++;
-    if (pendingBad) throw damaged(file, pendingBad.line, what);
-    if (text.trim() === '') continue;
-    let ok = false;
-    try {
-      ok = parse(JSON.parse(text));
-    } catch {
-      ok = false;
+  try {
+    for await (const text of lines) {
+      lineNo++;
+      if (pendingBad && damaged === 'refuse') throw damagedAt(file, pendingBad.line, what);
+      pendingBad = null;
+      if (text.trim() === '') continue;
+      let taken: boolean | 'stop' = false;
+      try {
+        taken = take(JSON.parse(text));
+      } catch {
+        taken = false;
+      }
+      if (taken === 'stop') return { lines: lineNo, tail };
+      if (taken) records++;
+      else if (damaged === 'skip' && records === 0) return { lines: lineNo, tail };
+      // Only the very last line may be cut short; anything earlier is damage (decided once the next line shows up).
+      else pendingBad = { line: lineNo };
     }
-    // Only the very last line may be cut short; anything earlier is damage (decided once the next line shows up).
-    if (!ok) pendingBad = { line: lineNo };
+  } finally {
+    lines.close();
+    input.destroy();
   }
   if (pendingBad) {
-    if (endsWithNewline) throw damaged(file, pendingBad.line, what);
-    tail.tornBytes = lastLineBytes(file);
+    if (endsWithNewline && damaged === 'refuse') throw damagedAt(file, pendingBad.line, what);
+    // Measured in the bytes on disk: a line torn inside a UTF-8 character decodes to more than it holds.
+    if (!endsWithNewline) tail.tornBytes = lastLineBytes(file);
   } else if (lineNo > 0 && !endsWithNewline && statSync(file).size > 0) {
     tail.missingNewline = true;
   }
@@ -108,7 +128,7 @@ export function readTailOnly(file: string, parse: (value: unknown) => boolean): 
   }
 }
 
-function damaged(file: string, line: number, what: string): EnewsError {
+function damagedAt(file: string, line: number, what: string): EnewsError {
   return new EnewsError('log-damaged', `${file} is damaged at line ${line}: it is not a record of ${what}.`, {
     problems: [
       {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { padded } from '../content/issue-number.js';
-import type { Shard } from '../plan/audience.js';
+import type { Shard } from '../util/shard.js';
 
 /** journal/003.jsonl, or journal/003-shard-2-of-4.jsonl: outside dist/, one per issue and shard. */
 export function defaultJournalPath(root: string, number: number, shard: Shard | null): string {

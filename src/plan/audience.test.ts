@@ -1,7 +1,6 @@
-/** One decision per address, shards that every machine computes alike, and --shard's parsing. */
+/** One decision per address, and shards that every machine computes alike. */
 import { describe, expect, it } from 'vitest';
-import { EnewsError, ExitCode } from '../errors.js';
-import { decide, emptyCounts, parseShard, shardLabel, shardOf, SKIP_REASONS, type AudienceRules } from './audience.js';
+import { decide, emptyCounts, shardOf, SKIP_REASONS, type AudienceRules } from './audience.js';
 
 function rules(over: Partial<AudienceRules> = {}): AudienceRules {
   return {
@@ -78,36 +77,6 @@ describe('shardOf', () => {
       counts[shardOf(`reader${i}@example.org`, 4) - 1]!++;
     }
     expect(counts).toEqual([250, 250, 250, 250]);
-  });
-});
-
-describe('parseShard', () => {
-  it('reads K/N', () => {
-    expect(parseShard('2/4')).toEqual({ k: 2, n: 4 });
-    expect(parseShard('1/1')).toEqual({ k: 1, n: 1 });
-    expect(parseShard('4/4')).toEqual({ k: 4, n: 4 });
-  });
-
-  it.each(['0/4', '5/4', '1/0', '2', '2/', '/4', 'a/b', '1/4/2', ' 1/4', '-1/4', '1.5/4', ''])(
-    'refuses %j as a usage error',
-    (value) => {
-      let error: unknown;
-      try {
-        parseShard(value);
-      } catch (err) {
-        error = err;
-      }
-      expect(error).toBeInstanceOf(EnewsError);
-      expect(error).toMatchObject({
-        exitCode: ExitCode.usage,
-        message: `--shard "${value}" must be K/N with 1 ≤ K ≤ N, e.g. --shard 2/4.`,
-      });
-    },
-  );
-
-  it('labels a shard for messages and journals', () => {
-    expect(shardLabel({ k: 2, n: 4 })).toBe('2/4');
-    expect(shardLabel(null)).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@
  * pass and the sending pass: invalid, duplicate, opted out, suppressed,
  * another shard's, already done, or send.
  */
-import { EnewsError, ExitCode } from '../errors.js';
+import type { Shard } from '../util/shard.js';
 
 export const SKIP_REASONS = [
   'invalid',
@@ -17,27 +17,6 @@ export const SKIP_REASONS = [
   'already-failed',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
-
-export interface Shard {
-  k: number;
-  n: number;
-}
-
-export function parseShard(value: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(value);
-  const k = Number(m?.[1]);
-  const n = Number(m?.[2]);
-  if (!m || n < 1 || k < 1 || k > n) {
-    throw new EnewsError('usage', `--shard "${value}" must be K/N with 1 ≤ K ≤ N, e.g. --shard 2/4.`, {
-      exitCode: ExitCode.usage,
-    });
-  }
-  return { k, n };
-}
-
-export function shardLabel(s: Shard | null): string | null {
-  return s ? `${s.k}/${s.n}` : null;
-}
 
 /** FNV-1a: stable across machines and Node versions, so N machines agree on the split. */
 export function shardOf(key: string, n: number): number {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Newsletter } from '../content/schema.js';
 import { readOptOuts } from '../events/events.js';
 import { loadSuppressions } from '../subscribers/suppression.js';
-import type { Shard } from './audience.js';
+import type { Shard } from '../util/shard.js';
 import type { PlanRules } from './plan.js';
 
 export interface RuleInputs {

@@ -4,7 +4,7 @@
  * HTTP so it reads like the page does.
  */
 import type { PreparedIssue, PreparedLanguage } from '../build/prepare-issue.js';
-import { languagePrefix } from '../build/findings.js';
+import { languagePrefix } from '../checks/findings.js';
 import { matchLanguage, nativeLanguageName } from '../content/languages.js';
 import { formatLocation } from '../errors.js';
 import { relativizer } from '../util/paths.js';
@@ -49,7 +49,7 @@ export interface PageModel {
 
 export function pickerFor(settings: PreviewSettings, state: RenderState): PickerList {
   if (settings.picker) return settings.picker;
-  return state.prepared ? samplePicker(state.prepared.newsletter) : { entries: [], note: '' };
+  return state.prepared ? samplePicker(state.prepared.languages[0]!.newsletter) : { entries: [], note: '' };
 }
 
 /** The entry for `id`; no id means the first. Unknown ids give undefined. */
@@ -110,7 +110,7 @@ export function pageModel(
           `${w.location ? `${formatLocation(w.location)}: ` : ''}${w.message}`,
       ),
     ),
-    notices: p ? notices(settings, p.newsletter.unsubscribe.url) : [],
+    notices: p ? notices(settings, p.languages[0]!.newsletter.unsubscribe.url) : [],
     text: message?.text ?? '',
     htmlUrl: message ? `/email.html?${q}&v=${state.version}` : null,
     emlUrl: message ? `/message.eml?${q}` : null,

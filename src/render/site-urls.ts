@@ -13,7 +13,7 @@ import { newsletterLanguages } from '../content/languages.js';
 
 /**
  * Where a language's version lives, relative to the default language's: '' for the default
- * (today's paths: dist/003/email.html, site/003/index.html), `fr/` for French (dist/003/fr/,
+ * (dist/003/email.html, site/003/index.html), `fr/` for French (dist/003/fr/,
  * site/fr/003/index.html). One rule for the build folder, the archive and every link.
  */
 export function languageFolder(language: string, defaultLanguage: string): string {

@@ -55,8 +55,8 @@ export function stringsFileFor(templatesDir: string, language: string): string {
 /**
  * Where the words of `language`, one of `languages` (the default first), come from: its strings
  * file, or, for a default language without one (a newsletter in German, say), the English file
- * with `standIn` set, so it keeps the words its emails had before there were strings files (a
- * warning, prepare-issue.ts). Null: another language without its words, which would mix English
+ * with `standIn` set, so its emails have the default templates' English words (a warning,
+ * prepare-issue.ts). Null: another language without its words, which would mix English
  * into it (an error). One rule for the build (loadStrings) and for proving a build current
  * (build/read-build.ts), so both name the same file.
  */

@@ -5,27 +5,11 @@
  * (src/checks: accessibility, contrast, dark mode) add theirs to the same
  * list through prepareIssue, some of them errors.
  */
-import type { Location } from '../errors.js';
+import type { Location, Warning } from '../errors.js';
 import type { LoadedCatalog, LoadedIssue } from '../content/load.js';
 import type { Item, Newsletter, Translatable } from '../content/schema.js';
 import { canonicalLanguage, newsletterLanguages, textDirection } from '../content/languages.js';
 import { locate } from '../content/yaml-file.js';
-
-export interface Warning {
-  code: string;
-  message: string;
-  location?: Location;
-  /**
-   * 'error' for what must be fixed before the issue goes out (an accessibility failure, a brand
-   * colour without contrast): `check` exits 1 and `build` writes nothing. Absent: a warning.
-   */
-  severity?: 'error';
-  /**
-   * The language whose email it is about, when the newsletter has several and the finding is not
-   * the same in all of them (prepare-issue.ts): check, build and the preview name it.
-   */
-  language?: string;
-}
 
 /** Gmail clips messages whose HTML is larger than this and hides the rest (including the unsubscribe link). */
 export const GMAIL_CLIP_BYTES = 102 * 1024;

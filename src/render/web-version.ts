@@ -15,7 +15,7 @@ import { INDEX_FROM_ISSUE, issuePageUrl } from './site-urls.js';
 import { escapeHtml, fillSlots } from './slots.js';
 import type { Translator } from './strings.js';
 import type { TemplateSet } from './templates.js';
-import type { Warning } from './warnings.js';
+import type { Warning } from '../errors.js';
 import { buildViewModel, defaultSubject } from './view-model.js';
 import { metaTags, pageMeta } from './web-meta.js';
 
@@ -55,8 +55,8 @@ export async function renderWebVersion(
 }
 
 /**
- * A slot other than the greeting in the web version is a template written before web versions (a
- * footer without its {{#if web}} branch): the slot is left empty there, so the page shows, say, an
+ * A slot other than the greeting in the web version comes from a template that does not know the
+ * web version (a footer without its {{#if web}} branch): the slot is left empty there, so the page shows, say, an
  * "Unsubscribe" link that leads nowhere. Say which template and how to fix it.
  */
 function personalSlots(slots: string[], templates: TemplateSet): Warning[] {

@@ -6,7 +6,6 @@
  * for (--with-addresses), and never the servers' replies or file paths.
  */
 import path from 'node:path';
-import { SKIP_LABELS } from '../cli/words.js';
 import { sendChart } from './chart.js';
 import { codeLabel, codeMeaning } from './codes.js';
 import { escapeHtml as h } from '../render/slots.js';
@@ -20,6 +19,7 @@ import {
   NOT_ATTRIBUTED_MEANING,
   REPORT_EVENT_ORDER,
   ROW_MEANINGS,
+  SKIP_LABELS,
 } from './words.js';
 
 export interface PageOptions {

@@ -9,8 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { padded } from '../content/issue-number.js';
 import { EnewsError } from '../errors.js';
-import { journalRecordSchema, type JournalRecord } from '../journal/journal.js';
-import { readLog } from '../journal/jsonl-log.js';
+import { type JournalRecord, readJournalRecords } from '../journal/journal.js';
 import { KeyMap } from '../util/key-set.js';
 
 export interface JournalSummary {
@@ -173,31 +172,23 @@ export async function readIssueJournal(file: string, number: number, tally: Deli
     events: null,
   };
   let otherIssue: number | null = null;
-  await readLog(
-    file,
-    (value) => {
-      const r = journalRecordSchema.safeParse(value);
-      if (!r.success) return false;
-      const rec = r.data;
-      if (rec.type === 'run') {
-        if (rec.issue !== number) otherIssue ??= rec.issue;
-        if (summary.runs++ === 0) {
-          summary.shard = rec.shard;
-          summary.subscribers = rec.subscribers;
-        }
-        summary.suppress = rec.suppress ?? [];
-        summary.events = rec.events ?? null;
-        summary.finished = false;
-      } else if (rec.type === 'end') {
-        summary.lastEnd = { at: rec.at, stopped: rec.stopped };
-        summary.deferred = rec.deferred;
-        summary.finished = true;
+  await readJournalRecords(file, (rec) => {
+    if (rec.type === 'run') {
+      if (rec.issue !== number) otherIssue ??= rec.issue;
+      if (summary.runs++ === 0) {
+        summary.shard = rec.shard;
+        summary.subscribers = rec.subscribers;
       }
-      if (otherIssue === null) tally.apply(rec);
-      return true;
-    },
-    'the send journal',
-  );
+      summary.suppress = rec.suppress ?? [];
+      summary.events = rec.events ?? null;
+      summary.finished = false;
+    } else if (rec.type === 'end') {
+      summary.lastEnd = { at: rec.at, stopped: rec.stopped };
+      summary.deferred = rec.deferred;
+      summary.finished = true;
+    }
+    if (otherIssue === null) tally.apply(rec);
+  });
   if (otherIssue !== null) {
     throw new EnewsError('journal-other-issue', `${file} is the journal of issue ${otherIssue}, not issue ${number}.`);
   }

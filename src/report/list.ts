@@ -7,7 +7,8 @@
  * yet + skipped = rows in the file.
  */
 import { existsSync } from 'node:fs';
-import { parseShard, type SkipReason } from '../plan/audience.js';
+import type { SkipReason } from '../plan/audience.js';
+import { parseShard } from '../util/shard.js';
 import { planAudience, type PlanRules } from '../plan/plan.js';
 import { audienceRules } from '../plan/rules.js';
 import { openSubscriberFile } from '../subscribers/read.js';

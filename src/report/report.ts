@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { padded } from '../content/issue-number.js';
 import { readManifest } from '../build/read-build.js';
-import { defaultOutDir } from '../build/write-build.js';
+import { defaultBuildDir } from '../build/build-dir.js';
 import { EnewsError } from '../errors.js';
 import { defaultEventsPath, EVENT_TYPES, type EventType } from '../events/events.js';
 import { tallyEvents, type EventAddresses, type EventCounts } from './events.js';
@@ -157,7 +157,7 @@ function missingShards(journals: JournalSummary[]): string[] {
 /** The subject of the issue as built, when its build is there; a report does not need one. */
 function builtSubject(root: string, number: number): string | null {
   try {
-    const m = readManifest(number, defaultOutDir(root, number), '');
+    const m = readManifest(number, defaultBuildDir(root, number), '');
     return m.number === number ? m.subject : null;
   } catch {
     return null;

@@ -1,8 +1,24 @@
 /**
  * What each number of the report means, in a few words: the same words in
- * the terminal table and on the HTML page.
+ * the terminal table and on the HTML page, which the core makes for people
+ * and so owns its words. The skip labels are also the ones send and status
+ * print (cli/words.ts), so a reason reads the same everywhere.
  */
 import type { EventType } from '../events/events.js';
+import type { SkipReason } from '../plan/audience.js';
+
+/** Why a row was never mailed, as a count reads it: "3 unsubscribed, 1 in other shards". */
+export const SKIP_LABELS: Record<SkipReason, string> = {
+  invalid: 'invalid',
+  duplicate: 'duplicate',
+  unsubscribed: 'unsubscribed',
+  bounced: 'bounced',
+  complained: 'complained',
+  suppressed: 'suppressed',
+  'other-shard': 'in other shards',
+  'already-sent': 'already sent',
+  'already-failed': 'failed before',
+};
 
 export const ROW_MEANINGS = {
   sent: 'accepted by the receiving mail server',

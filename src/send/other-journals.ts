@@ -4,9 +4,9 @@
  * nothing of what the first recorded, and would mail those people again:
  * the confirmation must say so loudly.
  */
-import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { JournalIdentity } from '../journal/journal.js';
+import { type JournalIdentity, readJournalRecords } from '../journal/journal.js';
 
 export interface OtherJournal {
   file: string;
@@ -26,40 +26,34 @@ export async function otherJournals(folders: string[], ours: string, id: Journal
       const file = path.join(dir, name);
       if (seen.has(file)) continue;
       seen.add(file);
-      const run = firstRecord(file);
-      if (run?.type !== 'run' || run.issue !== id.issue || run.subscribers !== id.subscribers) continue;
-      // Two shards of one split never share a recipient; anything else can.
-      if (run.shard != null && id.shard !== null && run.shard !== id.shard) continue;
-      const sent = await countSent(file);
-      if (sent > 0) found.push({ file, shard: run.shard ?? null, sent });
+      const other = await sentOfSameSend(file, id);
+      if (other && other.sent > 0) found.push(other);
     }
   }
   return found;
 }
 
-function firstRecord(
-  file: string,
-): { type?: string; issue?: number; subscribers?: string; shard?: string | null } | null {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const line = buf.subarray(0, n).toString('utf8').split('\n')[0] ?? '';
-    return JSON.parse(line);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-async function countSent(file: string): Promise<number> {
-  let n = 0;
-  let carry = '';
-  for await (const chunk of createReadStream(file, 'utf8')) {
-    const lines = (carry + chunk).split('\n');
-    carry = lines.pop() ?? '';
-    for (const l of lines) if (l.startsWith('{"type":"sent"')) n++;
-  }
-  return n;
+/** The `sent` records of a journal of the same issue and list; null for any other file (read no further). */
+async function sentOfSameSend(file: string, id: JournalIdentity): Promise<OtherJournal | null> {
+  const other: OtherJournal = { file, shard: null, sent: 0 };
+  let same = false;
+  // Damage is passed over: this is a warning, and the send that uses that journal reports it. Every record
+  // is parsed and checked by the one journal reader rather than counted by how its line starts: about 1 µs
+  // a record more, 0.2 s for 200,000 (measured 2026-12-07), once per send and only for a journal of this send.
+  await readJournalRecords(
+    file,
+    (r) => {
+      if (same) {
+        if (r.type === 'sent') other.sent++;
+        return;
+      }
+      if (r.type !== 'run' || r.issue !== id.issue || r.subscribers !== id.subscribers) return 'stop';
+      // Two shards of one split never share a recipient; anything else can.
+      if (r.shard !== null && id.shard !== null && r.shard !== id.shard) return 'stop';
+      same = true;
+      other.shard = r.shard;
+    },
+    'skip',
+  );
+  return same ? other : null;
 }

@@ -11,7 +11,7 @@ import { EnewsError, ExitCode, type Problem } from '../errors.js';
 import { contentPaths, loadNewsletter } from '../content/load.js';
 import type { Newsletter } from '../content/schema.js';
 import { readBuild, type BuiltIssue } from '../build/read-build.js';
-import { defaultOutDir } from '../build/write-build.js';
+import { defaultBuildDir } from '../build/build-dir.js';
 import type { Env } from '../config/env.js';
 import { configureTransport, type TransportConfig } from '../delivery/transports/index.js';
 import {
@@ -25,7 +25,8 @@ import { acquireLock, type HeldLock } from '../journal/lock.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import { defaultEventsPath } from '../events/events.js';
 import { matchLanguage } from '../content/languages.js';
-import { emptyCounts, shardLabel, type Shard } from '../plan/audience.js';
+import { emptyCounts } from '../plan/audience.js';
+import { shardLabel, type Shard } from '../util/shard.js';
 import { LanguageCounter, planAudience, type Plan } from '../plan/plan.js';
 import { audienceRules, suppressionFiles } from '../plan/rules.js';
 import { removeSpool, SpoolWriter } from '../plan/spool.js';
@@ -99,7 +100,7 @@ export interface SendPlan {
 
 export async function prepareSend(req: SendRequest): Promise<SendPlan> {
   const mode: SendMode = req.test.length ? 'test' : req.dryRun !== null ? 'dry-run' : 'send';
-  const built = readBuild(req.root, req.number, req.build ?? defaultOutDir(req.root, req.number));
+  const built = readBuild(req.root, req.number, req.build ?? defaultBuildDir(req.root, req.number));
   if (mode === 'send' && built.manifest.warnings.some((w) => w.code === 'placeholder')) {
     throw new EnewsError(
       'placeholder',

@@ -38,8 +38,7 @@ export interface SiteResult {
 
 /**
  * One archive per language, from each issue's version in it: the default language's at the top
- * of the site, as before there were languages, every other one in its folder (fr/), with its own
- * index and feeds. Each page names its versions in the other languages (hreflang).
+ * of the site, every other one in its folder (fr/), with its own index and feeds. Each page names its versions in the other languages (hreflang).
  */
 export function buildSite(req: SiteRequest): SiteResult {
   const paths = contentPaths(req.root);
@@ -115,7 +114,7 @@ function requireBaseUrl(newsletter: Newsletter, file: string): string {
   });
 }
 
-/** Every page of every language: the default language's first, as before there were languages. */
+/** Every page of every language, the default language's first. */
 function sitemap(
   languages: Array<{ newsletter: Newsletter; issues: Array<{ number: number; date: string }> }>,
 ): string {

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
+import { buildNumberOf } from '../build/build-dir.js';
 import { buildProblems, readManifest, SourceReader } from '../build/read-build.js';
 import type { Manifest } from '../build/write-build.js';
 
@@ -27,7 +28,7 @@ export interface PublishedVersion {
 export interface PublishedIssue extends Omit<PublishedVersion, 'language'> {
   number: number;
   date: string;
-  /** Every language it was built in, the default first; one for a build made before languages. */
+  /** Every language it was built in, the default first. */
   versions: PublishedVersion[];
 }
 
@@ -57,14 +58,9 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
   const refused: number[] = [];
   for (const { number, dir, manifest, error } of read) {
     const changed: Problem[] = error ? [{ message: error }] : [];
-    if (manifest) {
-      changed.push(...buildProblems(root, number, dir, manifest, reader));
-      if (manifest.outputs[WEB_FILE] === undefined || manifest.summary === undefined) {
-        changed.push({ message: 'it was built before enews made web versions (it has no web.html)' });
-      }
-    }
+    if (manifest) changed.push(...buildProblems(root, number, dir, manifest, reader));
     if (manifest && changed.length === 0) {
-      const versions = publishedVersions(dir, manifest, reader);
+      const versions = publishedVersions(dir, manifest);
       issues.push({ number, date: manifest.date, ...versions[0]!, versions });
       continue;
     }
@@ -78,31 +74,24 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
 }
 
 /** Each language's web version of a verified build (its files are covered by the manifest's hashes). */
-function publishedVersions(dir: string, manifest: Manifest, reader: SourceReader): PublishedVersion[] {
-  const languages = Object.entries(manifest.languages ?? {});
-  if (languages.length === 0) {
-    // Built before languages: its one language is the newsletter's.
-    const language = manifest.language ?? reader.newsletter().newsletter.language;
-    return [{ language, ...version(dir, '', manifest) }];
-  }
-  return languages.map(([language, l]) => ({ language, ...version(dir, l.folder, l) }));
-}
-
-function version(dir: string, folder: string, v: { subject: string; preheader: string | null; summary?: string }) {
-  return {
-    subject: v.subject,
-    preheader: v.preheader,
-    summary: v.summary ?? '',
-    webHtml: readFileSync(path.join(dir, folder, WEB_FILE), 'utf8'),
-  };
+function publishedVersions(dir: string, manifest: Manifest): PublishedVersion[] {
+  return Object.entries(manifest.languages).map(([language, l]) => ({
+    language,
+    subject: l.subject,
+    preheader: l.preheader,
+    summary: l.summary,
+    webHtml: readFileSync(path.join(dir, l.folder, WEB_FILE), 'utf8'),
+  }));
 }
 
 /** dist/NNN folders, by number; anything else in dist/ (a screenshot folder, notes) is not a build. */
 function buildFolders(distDir: string): Array<{ number: number; dir: string }> {
   if (!existsSync(distDir) || !statSync(distDir).isDirectory()) return [];
   return readdirSync(distDir)
-    .filter((name) => /^\d+$/.test(name) && Number(name) > 0)
-    .map((name) => ({ number: Number(name), dir: path.join(distDir, name) }))
+    .flatMap((name) => {
+      const number = buildNumberOf(name);
+      return number === null ? [] : [{ number, dir: path.join(distDir, name) }];
+    })
     .filter(({ dir }) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true)
     .sort((a, b) => a.number - b.number);
 }

@@ -7,16 +7,16 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { kb, plural } from '../words.js';
 import {
   type ExtraCheckFlags,
   extraCheckOptions,
-  preflight,
+  extraChecks,
   printFindings,
   printSupport,
-  runExtraChecks,
-} from './check.js';
+  requireTools,
+} from '../findings.js';
 
 interface BuildFlags extends ExtraCheckFlags {
   out?: string;
@@ -36,17 +36,19 @@ export function registerBuild(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Promise<number> {
-  const [{ parseIssueNumber, padded }, { prepareIssue }, { writeBuild }, { findBrowser }] = await Promise.all([
-    import('../../content/issue-number.js'),
-    import('../../build/prepare-issue.js'),
-    import('../../build/write-build.js'),
-    import('../../browser/find-browser.js'),
-  ]);
+  const [{ parseIssueNumber }, { prepareIssue }, { writeBuild }, { buildDir, distDir }, { findBrowser }] =
+    await Promise.all([
+      import('../../content/issue-number.js'),
+      import('../../build/prepare-issue.js'),
+      import('../../build/write-build.js'),
+      import('../../build/build-dir.js'),
+      import('../../browser/find-browser.js'),
+    ]);
   // Fail before building when the screenshots or a check cannot be done anyway.
   if (opts.screenshots) findBrowser(opts.browser ?? ctx.env.CHROMIUM_PATH);
-  await preflight(ctx, opts);
+  await requireTools(ctx, opts);
   const prepared = await prepareIssue(ctx.root, parseIssueNumber(numberArg));
-  const findings = [...prepared.warnings, ...(await runExtraChecks(ctx, prepared, opts))];
+  const findings = [...prepared.warnings, ...(await extraChecks(ctx, prepared, opts))];
   printFindings(ctx, findings);
   const errors = findings.filter((w) => w.severity === 'error').length;
   if (errors > 0) {
@@ -55,16 +57,18 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
     );
     return ExitCode.badInput;
   }
-  const out = opts.out ? path.resolve(ctx.cwd, opts.out) : path.join(ctx.root, 'dist');
-  const dir = path.join(out, padded(prepared.number));
-  const { manifest } = writeBuild(prepared, dir);
+  const dir = buildDir(opts.out ? path.resolve(ctx.cwd, opts.out) : distDir(ctx.root), prepared.number);
+  const { manifest, files } = writeBuild(prepared, dir);
   ctx.output.out(`Built issue ${prepared.number} "${manifest.subject}" into ${ctx.display(dir)}/`);
-  for (const name of ['email.html', 'email.txt', 'message.eml', 'web.html']) {
-    ctx.output.out(`  ${name.padEnd(16)} ${kb(manifest.sizes[name] ?? 0)}`);
+  const forPeople = files.filter((f) => f.forPeople);
+  for (const f of forPeople.filter((f) => f.language === manifest.language)) {
+    ctx.output.out(`  ${f.name.padEnd(16)} ${kb(f.bytes)}`);
   }
-  // The other languages' files are the same, in their folders; one line each.
+  // The other languages' files are the same, in their folders: one line each, with the sizes of the HTML.
   for (const l of prepared.languages.slice(1)) {
-    const sizes = ['email.html', 'web.html'].map((n) => `${n} ${kb(manifest.sizes[`${l.folder}${n}`] ?? 0)}`);
+    const sizes = forPeople
+      .filter((f) => f.language === l.language && f.name.endsWith('.html'))
+      .map((f) => `${f.name.slice(l.folder.length)} ${kb(f.bytes)}`);
     ctx.output.out(`  ${l.folder.padEnd(16)} "${l.rendered.subject}", ${sizes.join(', ')}`);
   }
   if (opts.screenshots) {
@@ -79,7 +83,7 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
     }
   }
   ctx.output.out(
-    `${plural(prepared.items.length, 'item')}, ${plural(findings.length, 'warning')}. ` +
+    `${plural(manifest.items.length, 'item')}, ${plural(findings.length, 'warning')}. ` +
       `Review email.html or message.eml, then send.`,
   );
   printSupport(ctx, prepared, true);

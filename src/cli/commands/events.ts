@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { usage } from '../parse.js';
 import { count } from '../words.js';
 

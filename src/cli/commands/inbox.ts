@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { InboxResult, Unmatched } from '../../inbox/run.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { usage } from '../parse.js';
 import { count, plural } from '../words.js';
 

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { AnswerKey } from '../../project/init-answers.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { usage } from '../parse.js';
 
 // Declared here rather than read from init-answers.ts, so `enews --help` does not load zod and the schemas.

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
 import type { NewIssuePlan } from '../../content/new-issue.js';
 import { isRealDate, formatLongDate, today } from '../../util/dates.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { plural } from '../words.js';
 
 export function registerNew(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -18,12 +18,13 @@ export function registerNew(program: Command, ctx: CliContext, setExit: (code: n
 }
 
 async function newIssue(ctx: CliContext, opts: { date?: string; number?: string }): Promise<number> {
-  const [{ defaultOutDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }] =
+  const [{ defaultBuildDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }, { schemaLine }] =
     await Promise.all([
-      import('../../build/write-build.js'),
+      import('../../build/build-dir.js'),
       import('../../content/load.js'),
       import('../../content/issue-number.js'),
       import('../../content/new-issue.js'),
+      import('../../project/schema-line.js'),
     ]);
   const date = opts.date ?? today();
   if (!isRealDate(date)) {
@@ -33,11 +34,11 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
   }
   const number = opts.number === undefined ? undefined : parseIssueNumber(opts.number);
   const plan = planNewIssue(contentPaths(ctx.root), { date, number });
-  writeNewIssue(plan);
+  writeNewIssue(plan, schemaLine(ctx.root, plan.file, 'issue'));
   const file = ctx.display(plan.file);
   const prev = plan.previous?.number;
   // A second `enews new` before the previous issue went out is usually a slip (run twice, wrong folder).
-  const manifest = prev === undefined ? null : path.join(defaultOutDir(ctx.root, prev), 'manifest.json');
+  const manifest = prev === undefined ? null : path.join(defaultBuildDir(ctx.root, prev), 'manifest.json');
   if (manifest && !existsSync(manifest)) {
     ctx.output.err(
       `warning: issue ${prev} has not been built yet (there is no ${ctx.display(manifest)}). ` +

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
 import type { RenderState } from '../../preview/watch.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { formatWarning } from '../output.js';
 import { plural } from '../words.js';
 

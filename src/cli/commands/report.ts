@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { IssueReport } from '../../report/report.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { count, plural, skipReasons } from '../words.js';
 
 interface ReportFlags {

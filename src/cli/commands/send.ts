@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import { EnewsError, ExitCode, formatProblem } from '../../errors.js';
 import type { SendRequest } from '../../send/prepare.js';
 import type { SendResult } from '../../send/result.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { nonNegativeInt, positiveInt, positiveNumber, usage } from '../parse.js';
 
 interface SendFlags {
@@ -85,7 +85,7 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
   const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { sendTransport }, { deliverSend }, result, report] =
     await Promise.all([
       import('../../content/load.js'),
-      import('../../plan/audience.js'),
+      import('../../util/shard.js'),
       import('../../send/prepare.js'),
       import('../../send/transport.js'),
       import('../../send/deliver.js'),

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { plural } from '../words.js';
 
 interface SiteFlags {
@@ -21,14 +21,15 @@ export function registerSite(program: Command, ctx: CliContext, setExit: (code: 
 }
 
 async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
-  const [{ buildSite }, { languageName }, { issuePagePath }] = await Promise.all([
+  const [{ buildSite }, { languageName }, { issuePagePath }, { distDir }] = await Promise.all([
     import('../../site/build-site.js'),
     import('../../content/languages.js'),
     import('../../render/site-urls.js'),
+    import('../../build/build-dir.js'),
   ]);
   const result = buildSite({
     root: ctx.root,
-    dist: opts.dist === undefined ? path.join(ctx.root, 'dist') : path.resolve(ctx.cwd, opts.dist),
+    dist: opts.dist === undefined ? distDir(ctx.root) : path.resolve(ctx.cwd, opts.dist),
     out: opts.out === undefined ? path.join(ctx.root, 'site') : path.resolve(ctx.cwd, opts.out),
     display: ctx.display,
   });

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { count, plural, skipReasons, sumOf } from '../words.js';
 
 interface StatusFlags {
@@ -29,7 +29,7 @@ export function registerStatus(program: Command, ctx: CliContext, setExit: (code
 async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promise<number> {
   const [{ parseIssueNumber }, { parseShard }, { sendStatus }] = await Promise.all([
     import('../../content/load.js'),
-    import('../../plan/audience.js'),
+    import('../../util/shard.js'),
     import('../../send/status.js'),
   ]);
   const number = parseIssueNumber(numberArg);

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { plural } from '../words.js';
 
 export function registerTemplates(program: Command, ctx: CliContext, setExit: (code: number) => void): void {

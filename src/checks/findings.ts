@@ -4,7 +4,7 @@
  * once, as with one language, in the default language's words. One that only some languages have (a missing translation, a French
  * email over Gmail's 102 KB) names its language, so check, build and the preview can say which.
  */
-import type { Warning } from '../render/warnings.js';
+import type { Warning } from '../errors.js';
 
 export function mergeFindings(perLanguage: Array<{ language: string; findings: Warning[] }>): Warning[] {
   if (perLanguage.length === 1) return perLanguage[0]!.findings;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Warning } from '../render/warnings.js';
+import type { Warning } from '../errors.js';
 import { languagePrefix, mergeFindings } from './findings.js';
 
 const TEMPLATE = '/p/templates/partials/item.mjml';
