@@ -73,9 +73,12 @@ function returnFor(n) {
     ORIGINAL_HEADERS: o.headers,
     ORIGINAL_MESSAGE: o.message,
   };
-  return templates[MIX[n % MIX.length]].replace(/\{\{([A-Z_]+)\}\}\n?/g, (all, key) =>
+  const text = templates[MIX[n % MIX.length]].replace(/\{\{([A-Z_]+)\}\}\n?/g, (all, key) =>
     key === 'ORIGINAL_MESSAGE' ? values[key] : values[key] + (all.endsWith('\n') ? '\n' : ''),
   );
+  // Every real return has its own Message-ID (the fixtures have one each): so have these, in their header block.
+  const end = text.indexOf('\n\n');
+  return text.slice(0, end).replace(/^Message-I[dD]: .*$/m, `Message-ID: <bench-return-${n}@mx.example>`) + text.slice(end);
 }
 
 async function write(file, lines) {

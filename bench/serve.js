@@ -57,7 +57,7 @@ async function pass(kill) {
   let server = await startServer(dir);
   const urls = Array.from(
     { length: N },
-    (_, i) => `?t=${sealToken(SECRET, LIST, `reader${String(i).padStart(6, '0')}@example.org`)}&i=3`,
+    (_, i) => `?t=${sealToken(SECRET, LIST, `reader${String(i).padStart(6, '0')}@example.org`, 3)}`,
   );
   const latencies = [];
   let next = 0;

@@ -40,4 +40,23 @@ describe.skipIf(!installed)(`enews check --spam (SpamAssassin at ${SA}; skipped 
     expect(r.stderr).toMatch(/^warning: SpamAssassin scores the message 1\.7 \(/m);
     expect(r.code).toBe(0);
   });
+
+  it('scores the message as delivered, with its return path: a bounce domain unlike From is explained', async () => {
+    const dir = copyProject();
+    edit(
+      dir,
+      'issues/newsletter.yaml',
+      'bounce_address: coop-enews-bounces@example.org',
+      'bounce_address: bounces@mailer.example.net',
+    );
+    const r = await enews(['check', '3', '--spam'], dir, { SPAMASSASSIN_PATH: SA });
+    expect(r.stdout).toMatch(/^\[en\]\s+-?[\d.]+ HEADER_FROM_DIFFERENT_DOMAINS: /m);
+    expect(r.stderr).toContain(
+      'warning: issues/newsletter.yaml:25:17: bounce_address is at mailer.example.net, which is not example.org ' +
+        "(the From address's domain) or a subdomain of it",
+    );
+    // The example itself (bounces at example.org, like From) scores no such rule.
+    const clean = await enews(['check', '3', '--spam'], copyProject(), { SPAMASSASSIN_PATH: SA });
+    expect(clean.stdout).not.toContain('HEADER_FROM_DIFFERENT_DOMAINS');
+  });
 });

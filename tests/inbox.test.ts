@@ -4,14 +4,14 @@
  * refuses. The IMAP reader is in inbox-imap.test.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appendEvents } from '../src/events/event-log.js';
+import { EventsFile } from '../src/events/events-file.js';
+import { acquireLock } from '../src/journal/lock.js';
 import { write } from './helpers/project.js';
 import {
   EXPECTED_EVENTS,
-  EXPECTED_UNMATCHED,
+  LIST,
   MAILBOX,
   essentials,
   eventsIn,
@@ -43,9 +43,9 @@ describe('enews inbox reads an mbox file', () => {
     expect(byEmail(p('ana'))[0]!.detail).toMatch(/^5\.1\.1 smtp; 550 5\.1\.1 <ana@postfix\.example\.net>: Recipient/);
     expect(byEmail(p('fay')).find((x) => x.type === 'bounced')!.detail).toBe('soft-bounced in issues 1, 2 and 3');
     expect(byEmail(p('hal'))[0]!.detail).toBe('abuse report by Yahoo!-Mail-Feedback/2.0');
-    // Remembered: every message dealt with (the unmatched stay to be shown again), by hash only.
+    // Remembered: every message read, the unproved and unreadable too (listed once, not every run), by hash only.
     const seen = readFileSync(path.join(run, 'inbox-seen.jsonl'), 'utf8').trim().split('\n');
-    expect(seen).toHaveLength(MAILBOX.length - EXPECTED_UNMATCHED.length);
+    expect(seen).toHaveLength(MAILBOX.length);
     expect(seen.join('\n')).not.toMatch(/@/);
 
     const before = readFileSync(events, 'utf8');
@@ -56,20 +56,31 @@ describe('enews inbox reads an mbox file', () => {
       `Read ${MAILBOX.length} messages from ${path.join('runs', 'mbox', 'bounces.mbox')}:`,
     );
     expect(again.stdout).toMatch(/ {2}bounced +0\n/);
-    expect(again.stdout).toMatch(/ {2}unmatched +6\n/);
-    expect(again.stdout).toMatch(/ {2}already processed +19\n/);
+    expect(again.stdout).toMatch(/ {2}unproved +0\n/);
+    expect(again.stdout).toMatch(/ {2}unreadable +0\n/);
+    expect(again.stdout).toMatch(new RegExp(` {2}already processed +${MAILBOX.length}\n`));
     expect(again.stdout).toContain(`Recorded 0 events in ${path.join('runs', 'mbox', 'events.jsonl')}.`);
-    expect(again.stdout).toContain('Not matched (left in the mailbox;');
-    expect(again.stdout).toMatch(
+    expect(again.stdout).not.toContain('Unproved');
+  });
+
+  it('lists the unproved and the unreadable for a person, once, saying what each claims', async () => {
+    const run = runDir('listed');
+    writeMbox(path.join(run, 'bounces.mbox'), world.mailbox);
+    const r = await inbox(['--mbox', path.join(run, 'bounces.mbox'), '--events', path.join(run, 'events.jsonl')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ {2}unproved +3 {3}they do not prove whom they are about: nothing recorded\n/);
+    expect(r.stdout).toMatch(/ {2}unreadable +4\n/);
+    expect(r.stdout).toContain('Unproved (listed once, never applied:');
+    expect(r.stdout).toMatch(/- message 24 <8c4e2a1f-[^>]+> "Please remove me": claims unsubscribed\n/);
+    expect(r.stdout).toContain(`"Returned mail: see transcript for details": claims bounced, naming ${p('mia')}`);
+    expect(r.stdout).toContain('Unreadable (listed once; look at them in the mailbox):');
+    expect(r.stdout).toMatch(
       new RegExp(
-        '- message 22 <20170426071252\\.4VxQ3W1mMhz9sWU@mail\\.example\\.org> "Undelivered Mail Returned to Sender": ' +
+        '- message 25 <20170426071252\\.4VxQ3W1mMhz9sWU@mail\\.example\\.org> "Undelivered Mail Returned to Sender": ' +
           'a delivery report without per-recipient fields',
       ),
     );
-    expect(again.stdout).toMatch(/- message 25 <[^>]+> "Undelivered Mail Returned to Sender": 20\.\d MB, larger than/);
-    expect(again.stdout).toMatch(
-      /- message 21 <8c4e2a1f-[^>]+> "Please remove me": stranger@example\.net is not in any send journal/,
-    );
+    expect(r.stdout).toMatch(/- message 28 <[^>]+> "Undelivered Mail Returned to Sender": 20\.\d MB, larger than/);
   });
 
   it('--dry-run prints what it would record and records nothing', async () => {
@@ -78,9 +89,9 @@ describe('enews inbox reads an mbox file', () => {
     const events = path.join(run, 'events.jsonl');
     const r = await inbox(['--mbox', path.join(run, 'bounces.mbox'), '--events', events, '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Dry run: would record 16 events in');
+    expect(r.stdout).toContain(`Dry run: would record ${EXPECTED_EVENTS.length} events in`);
     expect(r.stdout).toContain(`  bounced       ${p('fay')} — soft-bounced in issues 1, 2 and 3`);
-    expect(r.stdout).toContain(`  unsubscribed  ${p('kim')} — `);
+    expect(r.stdout).toContain(`  unsubscribed  ${p('kim')} (issue 3) — `);
     expect(existsSync(events)).toBe(false);
     expect(existsSync(path.join(run, 'inbox-seen.jsonl'))).toBe(false);
   });
@@ -90,41 +101,45 @@ describe('enews inbox reads an mbox file', () => {
     writeMbox(path.join(run, 'bounces.mbox'), world.mailbox);
     const events = path.join(run, 'events.jsonl');
     const at = '2017-04-26T10:00:00.000Z';
-    await appendEvents(events, [
-      { at, type: 'bounced', email: p('ana'), issue: 3, source: 'import' },
-      { at, type: 'unsubscribed', email: p('lea'), source: 'page' },
+    await new EventsFile(events, LIST).record([
+      { at, list: LIST, type: 'bounced', email: p('ana'), issue: 3, source: 'import' },
+      // An unsubscribe is one per address, whichever issue or path: kim's by mail is the same fact.
+      { at, list: LIST, type: 'unsubscribed', email: p('kim'), source: 'page' },
       // Another issue: not the same event.
-      { at, type: 'bounced', email: p('ben'), issue: 2, source: 'import' },
+      { at, list: LIST, type: 'bounced', email: p('ben'), issue: 2, source: 'import' },
     ]);
     const r = await inbox(['--mbox', path.join(run, 'bounces.mbox'), '--events', events, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.alreadyRecorded).toBe(2);
-    expect(r.json.events).toHaveLength(14);
+    expect(r.json.events).toHaveLength(EXPECTED_EVENTS.length - 2);
     const all = eventsIn(events);
-    expect(all).toHaveLength(17);
+    expect(all).toHaveLength(3 + EXPECTED_EVENTS.length - 2);
     expect(all.filter((e) => e.email === p('ana') && e.type === 'bounced')).toHaveLength(1);
-    expect(all.filter((e) => e.email === p('ben') && e.type === 'bounced')).toHaveLength(2);
+    expect(all.filter((e) => e.email === p('kim') && e.type === 'unsubscribed')).toHaveLength(1);
+    expect(all.filter((e) => e.email === p('ben'))).toHaveLength(2);
   });
 
-  it('without UNSUBSCRIBE_SECRET matches unsubscribe requests by From address only, and says so', async () => {
+  it('without UNSUBSCRIBE_SECRET proves only by journals and authentication, and says so', async () => {
     const run = runDir('nosecret');
     writeMbox(path.join(run, 'bounces.mbox'), world.mailbox);
     const events = path.join(run, 'events.jsonl');
     const r = await inbox(['--mbox', path.join(run, 'bounces.mbox'), '--events', events, '--json'], {});
     expect(r.code, r.stderr).toBe(0);
+    // Without the secret neither tokens nor VERP ids can be checked: what remains is a Message-ID that a send
+    // journal records (the report quotes the returned message's) and a sender the mailbox's server authenticated.
+    const via = (r.json.matched as Array<{ email: string; via: string }>).map((m) => [m.email, m.via]);
+    expect(new Set(via.map(([, v]) => v))).toEqual(new Set(['message-id', 'authenticated-sender']));
+    expect(via).toContainEqual([p('lea'), 'authenticated-sender']);
+    // Amazon SES rewrote the Message-ID of the returned copy: only its VERP id, uncheckable now, names it.
+    expect(via.map(([e]) => e)).not.toContain(p('eve'));
+    // Kim's request has only its token.
+    expect(via.map(([e]) => e)).not.toContain(p('kim'));
+    const unproved = r.json.unproved.length;
+    expect(unproved).toBe(MAILBOX.length - r.json.ignored - r.json.unmatched.length - via.length);
     expect(r.stderr).toContain(
-      'warning: UNSUBSCRIBE_SECRET is not set: 3 unsubscribe requests matched by From address only',
+      'warning: UNSUBSCRIBE_SECRET is not set, so tokens and VERP ids cannot be checked: ' +
+        `${unproved} returns stayed unproved.`,
     );
-    // Kim's request came from another address of hers: only the token could tell, so it is left for a person.
-    expect(r.json.outcomes.unsubscribed).toBe(1);
-    expect(r.json.unmatched).toContainEqual(
-      expect.objectContaining({ why: 'not-on-list', detail: 'kim.lee@mail.example.com' }),
-    );
-    expect(
-      eventsIn(events)
-        .filter((e) => e.type === 'unsubscribed')
-        .map((e) => e.email),
-    ).toEqual([p('lea')]);
   });
 });
 
@@ -138,9 +153,20 @@ describe('enews inbox reads a Maildir', () => {
     expectFullResult(r.json);
     expect(sorted(essentials(eventsIn(events)))).toEqual(sorted(EXPECTED_EVENTS));
     const again = await inbox(['--maildir', path.join(run, 'Maildir'), '--events', events, '--json']);
-    expect(again.json).toMatchObject({ messages: MAILBOX.length, alreadyProcessed: 19, events: [] });
-    expect(again.json.unmatched).toHaveLength(6);
+    expect(again.json).toMatchObject({ messages: MAILBOX.length, alreadyProcessed: MAILBOX.length, events: [] });
+    expect(again.json.unmatched).toHaveLength(0);
     expect(eventsIn(events)).toHaveLength(EXPECTED_EVENTS.length);
+  });
+
+  it('remembers what the mbox reader processed: one memory, however the mailbox is read', async () => {
+    const run = runDir('one-memory');
+    writeMbox(path.join(run, 'bounces.mbox'), world.mailbox);
+    writeMaildir(path.join(run, 'Maildir'), world.mailbox);
+    const events = path.join(run, 'events.jsonl');
+    const first = await inbox(['--mbox', path.join(run, 'bounces.mbox'), '--events', events, '--json']);
+    expect(first.json.alreadyProcessed).toBe(0);
+    const other = await inbox(['--maildir', path.join(run, 'Maildir'), '--events', events, '--dry-run', '--json']);
+    expect(other.json).toMatchObject({ messages: MAILBOX.length, alreadyProcessed: MAILBOX.length, events: [] });
   });
 
   it('refuses a folder that is not a Maildir', async () => {
@@ -175,6 +201,7 @@ describe('enews inbox refuses what it cannot do', () => {
     const r = await inbox(['--mbox', path.join(run, 'ooo.mbox'), '--events', events]);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`${path.join('runs', 'damaged-quiet', 'events.jsonl')} is damaged at line 2`);
+    expect(r.stderr).toContain('Nothing was read or recorded.');
     expect(readFileSync(events, 'utf8')).toBe(`${good}\nnot json at all\n`);
     expect(existsSync(path.join(run, 'inbox-seen.jsonl'))).toBe(false);
   });
@@ -182,11 +209,11 @@ describe('enews inbox refuses what it cannot do', () => {
   it('one run at a time per events file', async () => {
     const run = runDir('locked');
     writeMbox(path.join(run, 'bounces.mbox'), world.mailbox.slice(0, 2));
-    // Held by a live process (this one) on this machine: not stale.
-    const holder = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), procStart: null };
-    write(run, 'inbox-seen.jsonl.lock', JSON.stringify(holder));
+    // Held by a live process (this one).
+    const held = acquireLock(path.join(run, 'inbox-seen.jsonl'), 'test');
     const events = path.join(run, 'events.jsonl');
     const r = await inbox(['--mbox', path.join(run, 'bounces.mbox'), '--events', events]);
+    held.release();
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`Another enews inbox is recording into ${path.join('runs', 'locked', 'events.jsonl')}.`);
     expect(existsSync(events)).toBe(false);

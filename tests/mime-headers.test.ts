@@ -163,7 +163,7 @@ describe('header folding and encoding', () => {
     });
     expectWellFolded(long);
     const lu = headerLines(long).findIndex((l) => l.startsWith('List-Unsubscribe: '));
-    expect(headerLines(long)[lu]).toMatch(/^List-Unsubscribe: <https:\/\/www\.example\.org\/u+\?t=[\w-]+&i=3>,$/);
+    expect(headerLines(long)[lu]).toMatch(/^List-Unsubscribe: <https:\/\/www\.example\.org\/u+\?t=[\w-]+>,$/);
     expect(headerLines(long)[lu + 1]).toMatch(/^ <mailto:unsub@example\.org\?subject=unsubscribe%20[\w-]+>$/);
     expect(long).toContain('\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n');
 

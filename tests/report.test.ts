@@ -162,7 +162,7 @@ describe('enews report', () => {
     row('skipped', '2', 'on the list but never mailed: 1 duplicate, 1 unsubscribed$');
     row('rows in the list', '23', 'subscribers.csv: sent \\+ failed \\+ not sent yet \\+ skipped$');
     row('bounced', '1', '  6.25 % {3}hard bounce');
-    row('soft-bounced', '1', '  6.25 % {3}returned for a passing reason');
+    row('soft-bounced', '1', '  6.25 % {3}not delivered this time');
     row('complained', '1', '  6.25 % {3}marked as spam');
     row('unsubscribed', '1', '  6.25 % {3}left the list');
     expect(lines).toContain('Not attributed (no issue number; addresses that got issue 3, since its send began)');

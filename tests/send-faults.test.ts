@@ -18,19 +18,22 @@ describe('fault handling', () => {
       const bad = new Set(['reader00002@example.org', 'reader00005@example.org']);
       let reject = true;
       const { dir, server, send } = await sendSetup(6, {
-        rcpt: (a) => (reject && bad.has(a) ? { code: 550, message: '5.1.1 No such user' } : undefined),
+        // A refusal that says nothing final about the address (a content filter): retried on request.
+        rcpt: (a) => (reject && bad.has(a) ? { code: 550, message: '5.7.1 Message rejected as spam' } : undefined),
       });
       const r = await send();
       expect(r.code).toBe(3);
       const s = JSON.parse(r.stdout);
       expect(s).toMatchObject({ sent: 4, failed: 2, deferred: 0, notAttempted: 0, rows: 6 });
       expect(s.failures).toEqual(
-        expect.arrayContaining([{ email: 'reader00002@example.org', code: 550, response: '550 5.1.1 No such user' }]),
+        expect.arrayContaining([
+          { email: 'reader00002@example.org', code: 550, response: '550 5.7.1 Message rejected as spam' },
+        ]),
       );
       for (const a of bad) expect(server.rcptAttempts.filter((x) => x === a)).toHaveLength(1);
       const failed = journalRecordsSoFar(dir).filter((x) => x.type === 'failed');
       expect(failed.map((x) => x.email).sort()).toEqual([...bad].sort());
-      expect(failed[0]).toMatchObject({ code: 550, response: '550 5.1.1 No such user' });
+      expect(failed[0]).toMatchObject({ code: 550, response: '550 5.7.1 Message rejected as spam' });
 
       reject = false;
       const again = await send();

@@ -5,10 +5,11 @@
  * replies lost after the final dot counted as possible duplicates.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acquireLock } from '../src/journal/lock.js';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
 import { edit, read, write } from './helpers/project.js';
@@ -42,16 +43,15 @@ describe('one run at a time per journal', () => {
     const { dir, server, send } = await sendSetup(3);
     const lock = path.join(dir, 'journal/003.jsonl.lock');
     mkdirSync(path.join(dir, 'journal'));
-    // This test's own process is alive: its lock must be respected.
-    write(
-      dir,
-      'journal/003.jsonl.lock',
-      JSON.stringify({ pid: process.pid, host: os.hostname(), started: '2026-11-29T10:00:00.000Z', procStart: null }),
-    );
+    // Held by this test's own process, alive: it must be respected.
+    const holding = acquireLock(path.join(dir, 'journal/003.jsonl'));
+    const since = JSON.parse(readFileSync(lock, 'utf8')).started;
     const held = await send();
+    holding.release();
     expect(held.code).toBe(4);
-    expect(held.stderr).toContain(`(process ${process.pid} on ${os.hostname()}, since 2026-11-29T10:00:00.000Z)`);
-    expect(held.stderr).toContain('delete journal/003.jsonl.lock');
+    expect(held.stderr).toContain(`(process ${process.pid} on ${os.hostname()}, since ${since})`);
+    // Nothing to delete by hand: the lock ends with its process.
+    expect(held.stderr).toContain('there is nothing to delete');
     expect(server.received).toHaveLength(0);
 
     const dead = await new Promise<number>((resolve) => {

@@ -3,11 +3,14 @@
  * is recorded once and durably before 200, bad tokens and bad requests get
  * their 4xx, a broken events file gets 503 and nothing recorded.
  */
+import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contentPaths, loadNewsletter } from '../src/content/load.js';
+import { EventsFile } from '../src/events/events-file.js';
 import { sealToken } from '../src/personalize/token.js';
 import { startServe, type RunningServer } from '../src/serve/node.js';
 import { enews } from './helpers/inproc.js';
@@ -22,23 +25,46 @@ afterEach(async () => {
   servers = [];
 });
 
-async function serve(opts: { events?: string; requestTimeoutMs?: number } = {}) {
+async function serve(opts: { events?: string; requestTimeoutMs?: number; log?: (line: string) => void } = {}) {
   const dir = copyProject();
   const eventsFile = opts.events ?? path.join(dir, 'journal/events.jsonl');
   const { newsletter } = loadNewsletter(contentPaths(dir));
-  const s = await startServe({ newsletter, secret: SECRET, eventsFile, host: '127.0.0.1', port: 0, ...opts });
+  const events = new EventsFile(eventsFile, newsletter.list_id);
+  const s = await startServe({
+    newsletter,
+    secret: SECRET,
+    events,
+    host: '127.0.0.1',
+    port: 0,
+    ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   servers.push(s);
   const base = s.url.slice(0, s.url.indexOf(PATH));
-  const events = () =>
+  const recorded = () =>
     readFileSync(eventsFile, 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));
-  return { dir, s, base, eventsFile, events };
+  return { dir, s, base, eventsFile, events: recorded };
 }
 
+const require = createRequire(import.meta.url);
+
+/** A real full disk needs a small filesystem: a tmpfs, which only root (with the right to mount) may mount. */
+const canMount = (() => {
+  const d = emptyDir();
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', d], { stdio: 'ignore' });
+    execFileSync('umount', [d]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 const link = (base: string, email: string, secret = SECRET, list = LIST) =>
-  `${base}${PATH}?t=${sealToken(secret, list, email)}&i=3`;
+  `${base}${PATH}?t=${sealToken(secret, list, email, 3)}`;
 const oneClick = (url: string, init: RequestInit = {}) =>
   fetch(url, {
     method: 'POST',
@@ -72,7 +98,14 @@ describe('enews serve', () => {
     );
     // Answered 200 means recorded: the line is in the file now.
     expect(events()).toEqual([
-      { at: expect.any(String), type: 'unsubscribed', email: 'zoe.martin@example.org', source: 'one-click', issue: 3 },
+      {
+        at: expect.any(String),
+        list: LIST,
+        type: 'unsubscribed',
+        email: 'zoe.martin@example.org',
+        source: 'one-click',
+        issue: 3,
+      },
     ]);
     expect((await oneClick(url)).status).toBe(200);
     expect(events()).toHaveLength(1);
@@ -97,13 +130,13 @@ describe('enews serve', () => {
 
   it('a tampered, truncated or foreign token gets 400 and records nothing', async () => {
     const { base, eventsFile } = await serve();
-    const good = sealToken(SECRET, LIST, 'zoe.martin@example.org');
+    const good = sealToken(SECRET, LIST, 'zoe.martin@example.org', 3);
     const flipped = `${good.slice(0, 20)}${good[20] === 'A' ? 'B' : 'A'}${good.slice(21)}`;
     for (const t of [
       flipped,
       good.slice(0, 50),
-      sealToken('another-secret-entirely', LIST, 'x@example.org'),
-      sealToken(SECRET, 'other.list.org', 'x@example.org'),
+      sealToken('another-secret-entirely', LIST, 'x@example.org', 3),
+      sealToken(SECRET, 'other.list.org', 'x@example.org', 3),
       '',
     ]) {
       const r = await oneClick(`${base}${PATH}?t=${t}`);
@@ -174,5 +207,135 @@ describe('enews serve', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('UNSUBSCRIBE_SECRET is not set, so enews serve cannot read the unsubscribe links.');
     write(dir, 'x', '');
+  });
+
+  it('two servers on one events file record each address once, however often and wherever it is posted', async () => {
+    const a = await serve();
+    const b = await serve({ events: a.eventsFile });
+    const people = Array.from({ length: 20 }, (_, i) => `p${i}@example.org`);
+    // Each address to both servers, twice, all at once.
+    const answers = await Promise.all(
+      people.flatMap((e) => [a.base, b.base, a.base, b.base].map((base) => oneClick(link(base, e)))),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(80).fill(200));
+    const emails = a.events().map((e) => e.email);
+    expect(emails.sort()).toEqual([...people].sort());
+  });
+
+  it('waits for another process that holds the events file, then records each of 10 concurrent POSTs once', async () => {
+    const { base, eventsFile, events } = await serve();
+    mkdirSync(path.dirname(eventsFile), { recursive: true });
+    writeFileSync(eventsFile, '');
+    // Another process takes the file's lock for 600 ms (as an append of enews inbox would, for a moment).
+    const holder = spawn(process.execPath, [
+      '-e',
+      `const fs=require('fs');const f=require(${JSON.stringify(require.resolve('fs-native-extensions'))});` +
+        `const fd=fs.openSync(${JSON.stringify(eventsFile)},'a+');f.tryLock(fd);console.log('held');setTimeout(()=>{},600);`,
+    ]);
+    await new Promise<void>((resolve) => holder.stdout!.on('data', () => resolve()));
+    const started = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => oneClick(link(base, `w${i % 5}@example.org`))),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(Date.now() - started).toBeGreaterThan(300);
+    expect(
+      events()
+        .map((e) => e.email)
+        .sort(),
+    ).toEqual(['w0', 'w1', 'w2', 'w3', 'w4'].map((w) => `${w}@example.org`));
+  });
+
+  it('notices damage written after it started at the next append, and a repair without a restart', async () => {
+    const log: string[] = [];
+    const { base, eventsFile, events } = await serve({ log: (l) => log.push(l) });
+    expect((await oneClick(link(base, 'first@example.org'))).status).toBe(200);
+    const good = readFileSync(eventsFile, 'utf8');
+    // Someone edits the file by hand and leaves a broken line.
+    writeFileSync(eventsFile, `${good}not an event\n`);
+    const refused = await oneClick(link(base, 'second@example.org'));
+    expect(refused.status).toBe(503);
+    expect((await fetch(`${base}/healthz`)).status).toBe(503);
+    expect(readFileSync(eventsFile, 'utf8')).toBe(`${good}not an event\n`);
+    // Repaired: the next request after the re-read limit (a second) is recorded again.
+    writeFileSync(eventsFile, good);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await oneClick(link(base, 'second@example.org'))).status).toBe(200);
+    expect(events().map((e) => e.email)).toEqual(['first@example.org', 'second@example.org']);
+    expect(log).toEqual([
+      expect.stringMatching(/^unsubscribes cannot be recorded: .*events\.jsonl is damaged at line 2/),
+      'unsubscribes are recorded again',
+    ]);
+  });
+
+  it('records only a complete request: a body cut off, or one that trickles past the limit, records nothing', async () => {
+    const { base, eventsFile } = await serve({ requestTimeoutMs: 500 });
+    const { port } = new URL(base);
+    const url = new URL(link(base, 'cut@example.org'));
+    const request = (body: string) =>
+      `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+      `Content-Length: 1000\r\n\r\n${body}`;
+    // A client gone after 10 of 1,000 bytes.
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(request('List-Unsu'));
+        setTimeout(() => socket.destroy(), 100);
+      });
+      socket.on('close', () => resolve());
+    });
+    // A client sending a byte a second, cut off by the server.
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(request('L')));
+      const timer = setInterval(() => socket.write('i'), 1000);
+      socket.on('data', () => {});
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(eventsFile) ? readFileSync(eventsFile, 'utf8') : '').toBe('');
+  });
+
+  it('refuses, by name, an events file of another list', async () => {
+    const dir = emptyDir();
+    const file = path.join(dir, 'events.jsonl');
+    const other = JSON.stringify({
+      at: '2026-11-29T10:00:00Z',
+      list: 'other.newsletter.example',
+      type: 'unsubscribed',
+      email: 'a@b.org',
+      source: 'page',
+    });
+    writeFileSync(file, `${other}\n`);
+    const { base, s } = await serve({ events: file });
+    expect(s.problem).toContain(
+      'holds events of the list other.newsletter.example (line 1), not of enews.coop.example.org',
+    );
+    expect((await oneClick(link(base, 'zoe.martin@example.org'))).status).toBe(503);
+    expect(readFileSync(file, 'utf8')).toBe(`${other}\n`);
+  });
+});
+
+describe('enews serve on a full disk', () => {
+  it.skipIf(!canMount)('says 503 on /healthz before any POST fails, and logs why once', async () => {
+    const disk = emptyDir();
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk]);
+    try {
+      const log: string[] = [];
+      const { base } = await serve({ events: path.join(disk, 'events.jsonl'), log: (l) => log.push(l) });
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      try {
+        execFileSync('dd', ['if=/dev/zero', `of=${path.join(disk, 'fill')}`, 'bs=4k'], { stdio: 'ignore' });
+      } catch {
+        // Full: that is the point.
+      }
+      expect((await fetch(`${base}/healthz`)).status).toBe(503);
+      for (let i = 0; i < 3; i++) expect((await oneClick(link(base, `f${i}@example.org`))).status).toBe(503);
+      expect(log).toEqual(['unsubscribes cannot be recorded: the disk is full']);
+    } finally {
+      execFileSync('umount', [disk]);
+    }
   });
 });

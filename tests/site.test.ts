@@ -298,7 +298,7 @@ describe('enews site: the archive of issues 1-3', () => {
   });
 
   it('holds no personal data: no subscriber name, address or token anywhere under site/', () => {
-    const token = sealToken(SECRET, 'enews.coop.example.org', 'zoe.martin@example.org');
+    const token = sealToken(SECRET, 'enews.coop.example.org', 'zoe.martin@example.org', 3);
     const files = Object.keys(tree(siteDir));
     expect(files).toHaveLength(21);
     for (const f of files) {

@@ -89,7 +89,7 @@ describe('enews build: web.html', () => {
       'Zoë',
       'Martin',
       'zoe.martin',
-      sealToken(SECRET, 'enews.coop.example.org', 'zoe.martin@example.org'),
+      sealToken(SECRET, 'enews.coop.example.org', 'zoe.martin@example.org', 3),
       '/unsubscribe',
       '?t=',
       'mailto:',

@@ -179,6 +179,7 @@ async function render(
         newsletter,
         newsletterFile: nl.input.file,
         newsletterLogo: newsletter.logo ? locate(nl.src, ['logo']) : undefined,
+        newsletterBounce: locate(nl.src, newsletter.bounce_address ? ['bounce_address'] : ['from', 'address']),
         loaded,
         catalog,
         items,

@@ -9,7 +9,9 @@
  */
 import { findBrowser } from '../browser/find-browser.js';
 import type { AxeRun } from '../browser/axe-runner.js';
+import type { Newsletter } from '../content/schema.js';
 import type { Warning } from '../errors.js';
+import { returnPath } from '../personalize/return-path.js';
 import { checkAxe } from './axe.js';
 import { mergeFindings } from './findings.js';
 import type { StaticChecks } from './index.js';
@@ -32,8 +34,20 @@ export interface ExtraCheckRequest {
 /** One language's email as prepareIssue gives it (a PreparedLanguage is one). */
 export interface ExtraCheckSubject {
   language: string;
-  sample: { eml: string };
+  sample: { eml: string; recipient: { key: string } };
+  /** For the envelope sender the message is delivered with (bounce_address, VERP). */
+  newsletter: Newsletter;
   checks: Pick<StaticChecks, 'links' | 'marked'>;
+}
+
+/**
+ * The sample as a receiving server scores it: with the Return-Path the delivery adds (the envelope sender a
+ * send uses), so SpamAssassin compares it with From as it will on delivery (HEADER_FROM_DIFFERENT_DOMAINS).
+ */
+export function asDelivered(l: ExtraCheckSubject): string {
+  const messageId = /^Message-ID: (<[^>\r\n]+>)/im.exec(l.sample.eml)?.[1] ?? '';
+  const from = returnPath(l.newsletter, { secret: null, issue: 0, address: l.sample.recipient.key, messageId });
+  return `Return-Path: <${from}>\r\n${l.sample.eml}`;
 }
 
 /** What one check measured in one language's email. */
@@ -96,7 +110,7 @@ export async function runExtraChecks(
     const { language } = l;
     const findings: Warning[] = [];
     if (req.spam) {
-      const result = await spamScore(l.sample.eml, findSpamAssassin(req.spamassassin));
+      const result = await spamScore(asDelivered(l), findSpamAssassin(req.spamassassin));
       const scored = result.rules.filter((r) => r.score !== 0);
       measured({ language, check: 'spam', result, scored });
       const finding = spamFinding(result);

@@ -7,6 +7,7 @@ import { EnewsError, ExitCode, formatError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { consoleOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
+import { neutralizeKeepLines } from '../util/safe-text.js';
 import { loadEnv, redactor, secretsOf } from '../config/env.js';
 import { transportSecrets } from '../delivery/transports/index.js';
 import {
@@ -78,10 +79,12 @@ export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
   const raw = o.output ?? consoleOutput;
   const relative = relativizerFrom(cwd, root);
   // Everything printed passes through the redactor, errors from libraries included; text also gets relative paths.
+  // And nothing a stranger wrote (a bounce's diagnostic, a subscriber's name, an event's detail) can steer the
+  // terminal: control characters are shown, not obeyed, in every line, data included.
   const output: Output = {
-    out: (l) => raw.out(relative(redact(l))),
-    err: (l) => raw.err(relative(redact(l))),
-    data: (l) => raw.out(redact(l)),
+    out: (l) => raw.out(neutralizeKeepLines(relative(redact(l)))),
+    err: (l) => raw.err(neutralizeKeepLines(relative(redact(l)))),
+    data: (l) => raw.out(neutralizeKeepLines(redact(l))),
     isTTY: raw.isTTY,
   };
   const ctx: CliContext = {

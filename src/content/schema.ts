@@ -203,6 +203,12 @@ const newsletterFields = z.strictObject({
   bounce_address: emailAddress.optional(),
   verp: z.boolean().default(false),
   /**
+   * What `enews inbox` trusts. authserv_id: the name the mailbox's own server writes at the start of the
+   * Authentication-Results field it adds (RFC 8601); with it, an unsubscribe request without a token is
+   * heard when that server authenticated its sender (DMARC, or aligned DKIM or SPF).
+   */
+  inbox: z.strictObject({ authserv_id: line }).optional(),
+  /**
    * "View this issue online" in every message; `{number}` becomes 003. Derived from site.base_url
    * when left out; when both are given they must name the same page (see archiveUrlDisagreement).
    */
@@ -240,7 +246,26 @@ const newsletterFields = z.strictObject({
   checks: z.strictObject({ clients: z.array(text).min(1, 'must name at least one mail client').optional() }).optional(),
 });
 
+/**
+ * The longest local part of bounce_address that VERP can extend: a local part holds 64 characters, and
+ * each message adds `+<issue up to 6 digits>-<20-letter id>` (personalize/return-path.ts).
+ */
+export const MAX_VERP_BASE_LOCAL = 64 - '+999999-'.length - 20;
+
 export const newsletterSchema = newsletterFields.superRefine((n, ctx) => {
+  if (n.verp) {
+    // Room for +<issue>-<id> within the 64 characters of a local part (personalize/return-path.ts).
+    const base = n.bounce_address ?? n.from.address;
+    const local = base.slice(0, base.lastIndexOf('@'));
+    if (local.length > MAX_VERP_BASE_LOCAL)
+      ctx.addIssue({
+        code: 'custom',
+        path: [n.bounce_address ? 'bounce_address' : 'from'],
+        message:
+          `with verp: true the part before the @ may have at most ${MAX_VERP_BASE_LOCAL} characters ` +
+          `(it has ${local.length}): each message adds +<issue>-<id> to it, and a local part holds 64`,
+      });
+  }
   if (!n.archive_url || !n.site) return;
   const problem = archiveUrlDisagreement(n.archive_url, n.site.base_url);
   if (problem) ctx.addIssue({ code: 'custom', path: ['archive_url'], message: problem });

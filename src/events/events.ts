@@ -5,20 +5,27 @@
  * and the preview honour it: an address that unsubscribed, bounced or
  * complained is never mailed again.
  *
- * `{at, type, email, source, issue?, detail?}`; `email` is the address key
- * (lower case, ASCII domain), so every source names a person the same way.
+ * `{at, list, type, email, source, issue?, detail?}`; `email` is the address
+ * key (lower case, ASCII domain), so every source names a person the same
+ * way; `list` is the newsletter's list id, so one list's events are never
+ * applied to another (events written before it was recorded have none, and
+ * count as the list's whose file they are in).
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { EnewsError } from '../errors.js';
 import { KeyMap } from '../util/key-set.js';
 import { readLog, type LogTail } from '../journal/jsonl-log.js';
+import type { EventStore } from './store.js';
 
 export const EVENT_TYPES = ['unsubscribed', 'bounced', 'soft-bounced', 'complained'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const eventSchema = z.strictObject({
   at: z.string(),
+  /** The list id (newsletter.yaml's list_id) the event belongs to. */
+  list: z.string().min(1).optional(),
   type: z.enum(EVENT_TYPES),
   email: z.string().min(3),
   /** Who learnt it: one-click, page, mailto, dsn, arf, reply, import… */
@@ -38,17 +45,57 @@ export function defaultEventsPath(root: string): string {
   return path.join(root, 'journal', 'events.jsonl');
 }
 
-/** Streams every event in order (a missing file has none). */
-export async function readEvents(file: string, each: (e: SubscriberEvent) => void): Promise<LogTail> {
+/**
+ * What makes two events the same fact, recorded once: an unsubscribe is one per address, whichever issue or
+ * path it came by; a bounce, a soft bounce or a complaint is one per address and issue (soft bounces in three
+ * issues make a bounce).
+ */
+export function eventKey(e: Pick<SubscriberEvent, 'type' | 'email' | 'issue'>): string {
+  return e.type === 'unsubscribed' ? `unsubscribed\n${e.email}` : `${e.type}\n${e.email}\n${e.issue ?? ''}`;
+}
+
+/** The error for a file that holds another list's events. */
+export function otherListError(file: string, line: number, theirs: string, ours: string): EnewsError {
+  return new EnewsError(
+    'events-other-list',
+    `${file} holds events of the list ${theirs} (line ${line}), not of ${ours}: it is another newsletter's.`,
+    {
+      problems: [
+        {
+          message:
+            'Give this newsletter its own events file (--events FILE), or check list_id in issues/newsletter.yaml.',
+          location: { file, line },
+        },
+      ],
+    },
+  );
+}
+
+/**
+ * Streams every event in order (a missing file has none). An event of another list refuses the whole file:
+ * applying it would stop mailing (or count) people of this list for what happened on another.
+ */
+export async function readEvents(
+  file: string,
+  listId: string | null,
+  each: (e: SubscriberEvent) => void,
+): Promise<LogTail> {
+  let line = 0;
+  let foreign: EnewsError | null = null;
   const scan = await readLog(
     file,
     (value) => {
+      line++;
       const r = eventSchema.safeParse(value);
-      if (r.success) each(r.data);
-      return r.success;
+      if (!r.success) return false;
+      if (listId !== null && r.data.list !== undefined && r.data.list !== listId)
+        foreign ??= otherListError(file, line, r.data.list, listId);
+      if (!foreign) each(r.data);
+      return true;
     },
     'the subscriber events',
   );
+  if (foreign) throw foreign;
   return scan.tail;
 }
 
@@ -75,9 +122,9 @@ export class OptOuts {
  * The opt-outs an events file holds. A soft bounce alone is not one:
  * `enews inbox` records a `bounced` when they add up.
  */
-export async function readOptOuts(file: string): Promise<OptOuts> {
+export async function readOptOuts(store: Pick<EventStore, 'each'>): Promise<OptOuts> {
   const out = new OptOuts();
-  await readEvents(file, (e) => {
+  await store.each((e) => {
     if (e.type !== 'soft-bounced') out.add(e.email, e.type);
   });
   return out;
@@ -89,14 +136,29 @@ export async function readOptOuts(file: string): Promise<OptOuts> {
  * before it reads a mailbox, and `enews serve`'s health check.
  */
 export function eventsFileProblem(file: string): string | null {
+  let dir = path.dirname(file);
   if (existsSync(file)) {
     if (!statSync(file).isFile()) return 'it is not a regular file';
-    return writable(file) ? null : 'permission denied';
+    if (!writable(file)) return 'permission denied';
+  } else {
+    while (!existsSync(dir)) dir = path.dirname(dir);
+    if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
+    if (!writable(dir)) return `permission denied in ${dir}`;
   }
-  let dir = path.dirname(file);
-  while (!existsSync(dir)) dir = path.dirname(dir);
-  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
-  return writable(dir) ? null : `permission denied in ${dir}`;
+  return spaceProblem(dir);
+}
+
+/** Less free space than this and an append may fail half-way: health says so before a subscriber finds out. */
+export const MIN_FREE_BYTES = 64 * 1024;
+
+function spaceProblem(dir: string): string | null {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize < MIN_FREE_BYTES ? 'the disk is full' : null;
+  } catch {
+    // A file system that cannot say (rare) is judged by its writes.
+    return null;
+  }
 }
 
 function writable(p: string): boolean {

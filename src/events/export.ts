@@ -5,7 +5,8 @@
  * about 64 KB through `write`.
  */
 import { isRealDate } from '../util/dates.js';
-import { readEvents, type EventType, type SubscriberEvent } from './events.js';
+import type { EventType, SubscriberEvent } from './events.js';
+import type { EventStore } from './store.js';
 
 export interface EventFilter {
   /** Only events at or after this time (ms since the epoch). */
@@ -48,6 +49,7 @@ export function parseSince(value: string): number | null {
 /** The event with its fields always in the same order (absent ones left out). */
 export function ordered(e: SubscriberEvent): SubscriberEvent {
   const o: SubscriberEvent = { at: e.at, type: e.type, email: e.email, source: e.source };
+  if (e.list !== undefined) o.list = e.list;
   if (e.issue !== undefined) o.issue = e.issue;
   if (e.detail !== undefined) o.detail = e.detail;
   return o;
@@ -75,7 +77,7 @@ export function csvLine(e: SubscriberEvent): string {
  * gets whole lines joined by newlines and adds the last newline itself (as the CLI's output does).
  */
 export async function exportEvents(
-  file: string,
+  store: Pick<EventStore, 'each'>,
   filter: EventFilter,
   format: ExportFormat,
   writeLines: (text: string) => void,
@@ -85,7 +87,7 @@ export async function exportEvents(
   if (format === 'csv') out.push(CSV_COLUMNS.join(','));
   // The comma goes after an element only once the next one is known.
   let pending: string | null = null;
-  await readEvents(file, (e) => {
+  await store.each((e) => {
     if (!matches(e, filter)) return;
     n++;
     const o = ordered(e);
@@ -103,8 +105,12 @@ export async function exportEvents(
 }
 
 /** Each event as it comes, for callers that format it themselves (the CLI's table). */
-export async function eachEvent(file: string, filter: EventFilter, each: (e: SubscriberEvent) => void): Promise<void> {
-  await readEvents(file, (e) => {
+export async function eachEvent(
+  store: Pick<EventStore, 'each'>,
+  filter: EventFilter,
+  each: (e: SubscriberEvent) => void,
+): Promise<void> {
+  await store.each((e) => {
     if (matches(e, filter)) each(ordered(e));
   });
 }

@@ -1,11 +1,11 @@
 /**
- * Group commit for the events file: requests that arrive while an append
- * is on its way to disk wait for the next one, and go together (one lock,
- * one fsync). Each caller still resolves only once its own event is on
- * disk, and rejects if that write failed.
+ * Group commit for a busy endpoint: events that arrive while a batch is on
+ * its way to the store wait for the next batch, and go together (one lock,
+ * one fsync or one transaction). Each caller still resolves only once its
+ * own event is durable, and rejects if that batch could not be recorded.
  */
-import { appendEvents } from './event-log.js';
 import type { SubscriberEvent } from './events.js';
+import type { EventStore } from './store.js';
 
 interface Waiting {
   event: SubscriberEvent;
@@ -13,7 +13,7 @@ interface Waiting {
   reject(err: unknown): void;
 }
 
-export function groupAppender(file: string): (e: SubscriberEvent) => Promise<void> {
+export function groupRecorder(store: Pick<EventStore, 'record'>): (e: SubscriberEvent) => Promise<void> {
   let queue: Waiting[] = [];
   let writing = false;
   async function drain(): Promise<void> {
@@ -22,10 +22,7 @@ export function groupAppender(file: string): (e: SubscriberEvent) => Promise<voi
       const batch = queue;
       queue = [];
       try {
-        await appendEvents(
-          file,
-          batch.map((w) => w.event),
-        );
+        await store.record(batch.map((w) => w.event));
         for (const w of batch) w.resolve();
       } catch (err) {
         for (const w of batch) w.reject(err);

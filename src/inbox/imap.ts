@@ -1,12 +1,15 @@
 /**
  * A mailbox on an IMAP server (imapflow). Messages are downloaded in small
  * batches, never the whole mailbox; processed ones get the keyword
- * $EnewsProcessed and \Seen, and are not downloaded again. The password is
- * never part of anything this module says.
+ * $EnewsProcessed and \Seen, for people looking at the mailbox and so that
+ * only their headers are downloaded again (enough to ask the memory of
+ * processed messages, which decides, whatever reads the mailbox). The
+ * password is never part of anything this module says.
  */
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import { EnewsError, ExitCode } from '../errors.js';
 import {
+  fingerprintOf,
   HEAD_BYTES,
   largeFingerprint,
   mailboxMessage,
@@ -126,28 +129,38 @@ export async function imapSource(t: ImapTarget, o: { insecureTls: boolean; from:
     }
   };
 
-  async function* messages(): AsyncGenerator<MailboxMessage> {
+  async function* messages(known: (fingerprint: string) => boolean): AsyncGenerator<MailboxMessage> {
     if (!client.mailbox || client.mailbox.exists === 0) return;
     // First only the UIDs, sizes and flags (a few dozen bytes a message), then the messages in batches.
-    const list: Array<{ uid: number; size: number; done: boolean }> = [];
+    const list: Array<{ uid: number; size: number; marked: boolean }> = [];
     await guard('listing the messages', async () => {
       for await (const m of client.fetch('1:*', { uid: true, size: true, flags: true })) {
-        list.push({ uid: m.uid, size: m.size ?? 0, done: Boolean(m.flags?.has(PROCESSED_KEYWORD)) });
+        list.push({ uid: m.uid, size: m.size ?? 0, marked: Boolean(m.flags?.has(PROCESSED_KEYWORD)) });
       }
     });
-    for (const m of list) {
-      if (m.done)
-        yield {
-          ref: `UID ${m.uid}`,
-          raw: null,
-          head: Buffer.alloc(0),
-          size: m.size,
-          fingerprint: '',
-          uid: m.uid,
-          markedAtSource: true,
-        };
+    // Marked ones: only their headers, to ask the memory (the one memory, whatever reads the mailbox); a
+    // message marked but not remembered (the memory was lost, or kept elsewhere) is read again.
+    const marked = list.filter((m) => m.marked);
+    const sizes = new Map(marked.map((m) => [m.uid, m.size]));
+    const remembered = new Set<number>();
+    for (let i = 0; i < marked.length; i += FLAG_BATCH) {
+      const range = marked
+        .slice(i, i + FLAG_BATCH)
+        .map((m) => m.uid)
+        .join(',');
+      const found: MailboxMessage[] = [];
+      await guard('listing the messages', async () => {
+        for await (const m of client.fetch(range, { uid: true, headers: true }, { uid: true })) {
+          const head = m.headers ?? Buffer.alloc(0);
+          const fingerprint = fingerprintOf(head);
+          if (!known(fingerprint)) continue;
+          remembered.add(m.uid);
+          found.push({ ref: `UID ${m.uid}`, raw: null, head, size: sizes.get(m.uid) ?? 0, fingerprint, uid: m.uid });
+        }
+      });
+      yield* found;
     }
-    const todo = list.filter((m) => !m.done);
+    const todo = list.filter((m) => !remembered.has(m.uid));
     for (let i = 0; i < todo.length; i += BATCH) {
       const batch = todo.slice(i, i + BATCH);
       const small = batch.filter((m) => m.size <= MAX_MESSAGE_BYTES).map((m) => m.uid);

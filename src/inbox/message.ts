@@ -21,12 +21,10 @@ export interface MailboxMessage {
   /** The first HEAD_BYTES, for the subject of a message too large to read. */
   head: Buffer;
   size: number;
-  /** The key under which the message is remembered as processed (a hash of its bytes). */
+  /** The key under which the message is remembered as processed (fingerprintOf). */
   fingerprint: string;
   /** The IMAP UID, for marking it processed. */
   uid?: number;
-  /** The source already marks it processed (the IMAP keyword): it is neither read nor counted again. */
-  markedAtSource?: boolean;
 }
 
 export type SourceKind = 'mbox' | 'maildir' | 'imap';
@@ -37,19 +35,45 @@ export interface MailSource {
   readonly label: string;
   /** Notes for people about the source (e.g. a server that cannot keep keywords). */
   readonly notices: string[];
-  messages(): AsyncIterable<MailboxMessage>;
+  /**
+   * Every message, in mailbox order. `known` says whether a fingerprint is remembered as processed: a source may
+   * then skip downloading that message and yield it with `raw` null (IMAP does, for messages it marked).
+   */
+  messages(known: (fingerprint: string) => boolean): AsyncIterable<MailboxMessage>;
   /** Marks processed messages at the source (IMAP keyword and \Seen); files are left as they are. */
   markProcessed(messages: Array<Pick<MailboxMessage, 'uid'>>): Promise<void>;
   close(): Promise<void>;
 }
 
+/**
+ * The key a message is remembered by, the same however the mailbox is read: a SHA-256 of its header block
+ * (every return has its own Message-ID, Date and Received chain), with line ends made LF (IMAP serves CRLF,
+ * Maildir and mbox files hold LF) and without the fields mail stores add to their own copy (mbox's Status,
+ * Dovecot's X-UID and X-Keywords, Thunderbird's X-Mozilla-Status…). It says nothing about anyone.
+ */
 export function fingerprintOf(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  const text = bytes.subarray(0, Math.min(bytes.length, HEAD_BYTES)).toString('latin1').replace(/\r\n?/g, '\n');
+  const end = text.indexOf('\n\n');
+  const kept: string[] = [];
+  let skipping = false;
+  for (const line of (end >= 0 ? text.slice(0, end) : text).split('\n')) {
+    // A folded continuation belongs to the field above it.
+    if (/^[ \t]/.test(line)) {
+      if (!skipping) kept.push(line);
+      continue;
+    }
+    skipping = STORE_FIELDS.test(line);
+    if (!skipping) kept.push(line);
+  }
+  return createHash('sha256').update(kept.join('\n')).digest('hex');
 }
 
-/** A message too large to read is remembered by its head and size. */
-export function largeFingerprint(head: Buffer, size: number): string {
-  return createHash('sha256').update(head).update(`\n${size}`).digest('hex');
+const STORE_FIELDS =
+  /^(status|x-status|x-keywords|x-uid|x-imap|x-imapbase|content-length|lines|x-mozilla-status2?|x-mozilla-keys):/i;
+
+/** A message too large to read is remembered by its head, as any other by its header block. */
+export function largeFingerprint(head: Buffer, _size: number): string {
+  return fingerprintOf(head);
 }
 
 /** Builds the reader's record of a message it holds completely, or only the head of. */

@@ -3,7 +3,7 @@
  * write, and no other run recording into it.
  */
 import { EnewsError, ExitCode } from '../errors.js';
-import { eventsFileProblem } from '../events/events.js';
+import type { EventStore } from '../events/store.js';
 import { acquireLock, type HeldLock } from '../journal/lock.js';
 
 /** One run at a time per events file: two would both find an event missing and both write it. */
@@ -24,13 +24,13 @@ export function lockState(stateFile: string, eventsFile: string): HeldLock {
   }
 }
 
-/** Before anything is read: the events file must be writable, or the run would read the mailbox for nothing. */
-export function checkEventsFile(file: string): void {
-  const why = eventsFileProblem(file);
+/** Before anything is read: events must be recordable, or the run would read the mailbox for nothing. */
+export async function checkEvents(store: EventStore): Promise<void> {
+  const why = await store.problem();
   if (why === null) return;
   throw new EnewsError(
     'inbox-events-unwritable',
-    `Cannot record events in ${file}: ${why}. Nothing was read or recorded.`,
+    `Cannot record events in ${store.where}: ${why}. Nothing was read or recorded.`,
     {
       exitCode: ExitCode.stopped,
       problems: [{ message: 'Fix the path or its permissions (or give another file with --events), then run again.' }],

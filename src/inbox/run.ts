@@ -1,33 +1,37 @@
 /**
- * `enews inbox`: read the mailbox once, look up what it asks about in the
- * send journals once, then record. The order of the writes is what makes a
- * run safe to repeat or to interrupt: events first (durably), then the
- * state file, then the IMAP flags. A run stopped before the events are
- * written recorded nothing; one stopped after reads the messages again
- * next time and finds their events already there.
+ * `enews inbox`: read the mailbox once, turn each message into a return
+ * (classify.ts), and hand them all to the one function that proves and
+ * records returns (returns/record.ts). The order of the writes is what
+ * makes a run safe to repeat or to interrupt: events first (durably), then
+ * the memory of processed messages, then the IMAP flags. A run stopped
+ * before the events are written recorded nothing; one stopped after reads
+ * the messages again next time and finds their events already there.
  */
 import path from 'node:path';
 import libmime from 'libmime';
 import { contentPaths, loadNewsletter } from '../content/load.js';
-import { appendEvents } from '../events/event-log.js';
+import type { EventStore } from '../events/store.js';
 import type { HeldLock } from '../journal/lock.js';
+import { recordReturns } from '../returns/record.js';
+import type { Return } from '../returns/return.js';
+import { journalFiles } from '../returns/sent-index.js';
 import { addressKey } from '../util/email-address.js';
-import { classify, type Classified } from './classify.js';
-import { decideEvents, readExisting } from './decide.js';
+import { neutralize } from '../util/safe-text.js';
+import { classify, type Classified, type ClassifyContext } from './classify.js';
 import { first, oneLine, type Fields } from './fields.js';
-import { journalFiles, scanJournals, type Wanted } from './journal-index.js';
 import type { MailboxMessage, MailSource } from './message.js';
 import { headerFieldsOf, parseReturn } from './parse.js';
-import { checkEventsFile, lockState } from './preflight.js';
-import { emptyResult, tally, type InboxResult, type Pending } from './result.js';
-import { addWanted } from './resolve.js';
+import { checkEvents, lockState } from './preflight.js';
+import { emptyResult, type InboxResult } from './result.js';
 import { appendSeen, readSeen, statePathFor } from './seen.js';
 
-export type { InboxResult, Matched, Unmatched } from './result.js';
+export type { InboxResult, Matched, Unmatched, Unproved } from './result.js';
 
 export interface InboxOptions {
   root: string;
   source: MailSource;
+  /** Where events are recorded; `eventsFile` is its path when it is the events file (the memory goes beside it). */
+  events: EventStore;
   eventsFile: string;
   /** Send journals besides journal/*.jsonl. */
   journals: string[];
@@ -36,55 +40,90 @@ export interface InboxOptions {
   now?: () => Date;
 }
 
+/** What is kept of each message between reading the mailbox and recording: a few hundred bytes. */
+interface Pending {
+  msg: Pick<MailboxMessage, 'ref' | 'fingerprint' | 'uid'>;
+  messageId?: string;
+  subject: string;
+  c: Classified;
+}
+
 export async function runInbox(o: InboxOptions): Promise<InboxResult> {
   const { newsletter } = loadNewsletter(contentPaths(o.root));
-  checkEventsFile(o.eventsFile);
+  await checkEvents(o.events);
   const stateFile = statePathFor(o.eventsFile);
-  const lock: HeldLock | null = o.dryRun ? null : lockState(stateFile, o.eventsFile);
+  const lock: HeldLock | null = o.dryRun ? null : lockState(stateFile, o.events.where);
   try {
     const seen = await readSeen(stateFile);
-    const ctx = {
+    const ctx: ClassifyContext = {
       listId: newsletter.list_id,
       unsubscribeKey: newsletter.unsubscribe.mailto ? addressKey(newsletter.unsubscribe.mailto) : null,
       secret: o.secret,
+      authservId: newsletter.inbox?.authserv_id ?? null,
     };
-    const r = emptyResult(o.source, o.eventsFile, o.dryRun);
+    const r = emptyResult(o.source, o.events.where, o.dryRun, o.secret !== null);
     const pending: Pending[] = [];
-    const wanted: Wanted = { messageIds: new Set(), verpIds: new Set(), addresses: new Set() };
-    for await (const m of o.source.messages()) {
+    for await (const m of o.source.messages((fp) => seen.has(fp))) {
       r.messages++;
-      if (m.markedAtSource || seen.has(m.fingerprint)) {
+      if (seen.has(m.fingerprint)) {
         r.alreadyProcessed++;
         continue;
       }
-      // The same bytes twice in one mailbox (a report delivered twice) count once.
+      // The same message twice in one mailbox (a report delivered twice) counts once.
       seen.add(m.fingerprint);
-      const p = await read(m, ctx);
-      if (p.c.kind === 'unsubscribe' && !o.secret) r.requestsWithoutSecret++;
-      addWanted(p.c, wanted);
-      pending.push(p);
+      pending.push(await read(m, ctx));
     }
     r.notices.push(...o.source.notices);
 
+    const returns: Return[] = [];
+    const returnOf: Pending[] = [];
+    for (const p of pending) {
+      if (p.c.kind === 'ignored') {
+        r.ignored++;
+        r.ignoredBy[p.c.why] = (r.ignoredBy[p.c.why] ?? 0) + 1;
+      } else if (p.c.kind === 'unmatched') {
+        r.unmatched.push({ ...listed(p), why: p.c.why, ...(p.c.detail ? { detail: p.c.detail } : {}) });
+      } else {
+        returns.push({ ref: p.msg.ref, ...p.c.ret });
+        returnOf.push(p);
+      }
+    }
     const exclude = [o.eventsFile, stateFile];
-    const files = [...journalFiles(path.join(o.root, 'journal'), exclude), ...o.journals];
-    const index = await scanJournals(files, wanted);
-    r.journals = index.files;
-
-    const { candidates, done } = tally(pending, index, r);
-    const existing = await readExisting(o.eventsFile, new Set(candidates.map((c) => c.email)));
-    const decision = decideEvents(candidates, existing, (o.now?.() ?? new Date()).toISOString());
-    r.events = decision.events;
-    r.alreadyRecorded = decision.alreadyRecorded;
-    r.fromSoftBounces = decision.fromSoftBounces;
+    const recorded = await recordReturns(returns, {
+      store: o.events,
+      journals: [...journalFiles(path.join(o.root, 'journal'), exclude), ...o.journals],
+      secret: o.secret,
+      listId: newsletter.list_id,
+      dryRun: o.dryRun,
+      at: (o.now?.() ?? new Date()).toISOString(),
+    });
+    recorded.proved.forEach((proved, i) => {
+      const ret = returns[i]!;
+      if (proved) {
+        r.outcomes[proved.type]++;
+        r.matched.push({
+          message: proved.ref,
+          type: proved.type,
+          email: proved.email,
+          via: proved.via,
+          ...issueOf(proved),
+        });
+      } else {
+        r.unproved.push({ ...listed(returnOf[i]!), type: ret.outcome.type, names: ret.evidence.named.slice(0, 5) });
+      }
+    });
+    r.events = recorded.events;
+    r.alreadyRecorded = recorded.alreadyRecorded;
+    r.fromSoftBounces = recorded.fromSoftBounces;
+    r.journals = recorded.journals;
     if (!o.dryRun) {
-      await appendEvents(o.eventsFile, decision.events);
+      // Every message read is remembered, the unproved and unreadable too: they are listed once, not every run.
       await appendSeen(
         stateFile,
-        done.map((p) => p.msg.fingerprint),
+        pending.map((p) => p.msg.fingerprint),
         new Date().toISOString(),
       );
-      await o.source.markProcessed(done.map((p) => p.msg));
+      await o.source.markProcessed(pending.map((p) => p.msg));
     }
     return r;
   } finally {
@@ -92,7 +131,15 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
   }
 }
 
-async function read(m: MailboxMessage, ctx: Parameters<typeof classify>[1]): Promise<Pending> {
+function issueOf(p: { issue?: number }): { issue?: number } {
+  return p.issue !== undefined ? { issue: p.issue } : {};
+}
+
+function listed(p: Pending): { message: string; messageId?: string; subject: string } {
+  return { message: p.msg.ref, ...(p.messageId ? { messageId: p.messageId } : {}), subject: p.subject };
+}
+
+async function read(m: MailboxMessage, ctx: ClassifyContext): Promise<Pending> {
   const msg = { ref: m.ref, fingerprint: m.fingerprint, ...(m.uid !== undefined ? { uid: m.uid } : {}) };
   let c: Classified;
   let headers: Fields;
@@ -108,16 +155,17 @@ async function read(m: MailboxMessage, ctx: Parameters<typeof classify>[1]): Pro
     } catch (err) {
       // A message mailparser cannot read at all: shown to a person, never a reason to stop.
       headers = headerFieldsOf(m.raw);
-      c = { kind: 'unmatched', why: 'unreadable', detail: (err as Error).message };
+      c = { kind: 'unmatched', why: 'unreadable', detail: neutralize((err as Error).message) };
     }
   }
   const messageId = first(headers, 'message-id');
   // Kept until the end of the run: copied through JSON, because V8 keeps the whole text a string was cut
-  // from alive as long as the piece lives, and the pieces here come from each message's headers.
+  // from alive as long as the piece lives, and the pieces here come from each message's headers. What a
+  // stranger wrote is made safe for a terminal here, once.
   return detach({
     msg,
-    ...(messageId ? { messageId: oneLine(messageId, 200) } : {}),
-    subject: oneLine(subject ?? decodedSubject(headers), 200),
+    ...(messageId ? { messageId: neutralize(oneLine(messageId, 200)) } : {}),
+    subject: neutralize(oneLine(subject ?? decodedSubject(headers), 200)),
     c,
   });
 }

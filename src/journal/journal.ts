@@ -89,6 +89,8 @@ export interface JournalState {
   runs: number;
   lastEnd: EndRecord | null;
   tail: LogTail;
+  /** Permanent refusals by the server (5xx), for the events they make (send/refusals.ts). */
+  refusals: Array<{ key: string; code: number | null; response: string }>;
 }
 
 export function emptyJournal(): JournalState {
@@ -102,6 +104,7 @@ export function emptyJournal(): JournalState {
     runs: 0,
     lastEnd: null,
     tail: { tornBytes: 0, missingNewline: false },
+    refusals: [],
   };
 }
 
@@ -152,6 +155,7 @@ function apply(state: JournalState, r: JournalRecord): void {
       break;
     case 'failed':
       state.outcomes.record(r.key, 'failed');
+      if (r.code !== null && r.code >= 500) state.refusals.push({ key: r.key, code: r.code, response: r.response });
       break;
     case 'uncertain':
       state.uncertain.add(r.key);

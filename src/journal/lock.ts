@@ -1,124 +1,142 @@
 /**
- * One run at a time per journal. The lock is a file beside the journal
- * holding the owner's PID, host and start time, created atomically (written
- * under a private name, then hard-linked into place, which fails if the lock
- * exists). A lock whose process is gone (killed, crashed, machine rebooted)
- * is stale and taken over; on Linux a PID reused by another process is told
- * apart by its start time.
+ * One run at a time: the lock of a send journal (one send of an issue and
+ * list) and of `enews inbox`'s memory. The lock is a kernel lock on a file
+ * beside its target (`journal/003.jsonl.lock`, see file-lock.ts), so a
+ * holder that died, however it died, holds nothing, and two processes that
+ * start together on a lock left by a crash cannot both take it. The file
+ * also says who holds it (PID, host, start time), for the refusal message
+ * and for the note that a crashed run's lock was found and taken.
  */
 import {
+  closeSync,
   existsSync,
-  linkSync,
+  ftruncateSync,
   mkdirSync,
-  readFileSync,
+  openSync,
   readdirSync,
+  readSync,
   rmdirSync,
   unlinkSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnewsError, ExitCode } from '../errors.js';
+import { sameFile, tryLockFd } from './file-lock.js';
 
-interface LockInfo {
+export interface LockInfo {
   pid: number;
   host: string;
   started: string;
-  /** Process start time in clock ticks since boot (/proc/<pid>/stat field 22), when known. */
-  procStart: string | null;
 }
 
 export interface HeldLock {
   file: string;
-  /** A stale lock that was taken over, for the run's notices. */
+  /** The holder named by a lock file that a run left behind when it died (its lock was gone with it). */
   tookOver: LockInfo | null;
   release(): void;
 }
 
+type Attempt = { held: HeldLock } | { busy: LockInfo | null };
+
 /** Takes the lock of `target` at once, or refuses (exit 4) naming who holds it; `who` words the refusal. */
 export function acquireLock(target: string, who = 'enews send'): HeldLock {
+  const r = tryAcquire(target, who);
+  if ('held' in r) return r.held;
+  throw lockedError(target, r.busy, who);
+}
+
+/** Waits (without blocking the event loop) for a lock that other runs hold for short moments. */
+export async function acquireLockWaiting(target: string, timeoutMs: number, who: string): Promise<HeldLock> {
+  const until = Date.now() + timeoutMs;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+    const r = tryAcquire(target, who);
+    if ('held' in r) return r.held;
+    if (Date.now() >= until) throw lockedError(target, r.busy, who);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+function tryAcquire(target: string, who: string): Attempt {
   const file = `${target}.lock`;
   const dir = path.dirname(file);
   const createdDir = !existsSync(dir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const me: LockInfo = {
-    pid: process.pid,
-    host: os.hostname(),
-    started: new Date().toISOString(),
-    procStart: procStart(process.pid),
-  };
-  let tookOver: LockInfo | null = null;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (tryCreate(file, me)) {
-      return {
-        file,
-        tookOver,
-        release() {
-          // Only our own lock: a run that found ours stale (it should not) owns the file now.
-          if (readLock(file)?.pid === me.pid && readLock(file)?.started === me.started) unlinkSync(file);
-          if (createdDir && readdirSync(dir).length === 0) rmdirSync(dir);
-        },
-      };
-    }
-    const holder = readLock(file);
-    if (holder && !isStale(holder)) throw lockedError(target, file, holder, who);
-    // Stale (or empty: its creator died between link and write, which link() rules out, but be safe): take it over.
-    tookOver = holder;
+  for (;;) {
+    let fd: number;
     try {
-      unlinkSync(file);
-    } catch {
-      // Someone else took it over first; the next attempt finds their lock.
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fd = openSync(file, 'a+', 0o600);
+    } catch (err) {
+      throw lockFileError(file, err, who);
     }
+    if (!tryLockFd(fd)) {
+      const holder = readInfo(fd);
+      closeSync(fd);
+      return { busy: holder };
+    }
+    // The holder before us may have released (unlinking the file) between our open and our lock: then we
+    // locked a file nobody else will look at, and must lock the one the path names now.
+    if (!sameFile(fd, file)) {
+      closeSync(fd);
+      continue;
+    }
+    const left = readInfo(fd);
+    const me: LockInfo = { pid: process.pid, host: os.hostname(), started: new Date().toISOString() };
+    writeInfo(fd, me);
+    return {
+      held: {
+        file,
+        tookOver: left,
+        release() {
+          // Unlinked while still locked, so nobody can take a file that is about to disappear and keep it.
+          try {
+            unlinkSync(file);
+          } catch {
+            // Already gone (someone deleted it by hand): closing still releases the lock.
+          }
+          closeSync(fd);
+          if (createdDir && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+        },
+      },
+    };
   }
-  throw lockedError(target, file, readLock(file), who);
 }
 
-function tryCreate(file: string, info: LockInfo): boolean {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(info) + '\n', { mode: 0o600 });
+function readInfo(fd: number): LockInfo | null {
   try {
-    linkSync(tmp, file);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  } finally {
-    unlinkSync(tmp);
-  }
-}
-
-function readLock(file: string): LockInfo | null {
-  try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
-    return typeof v.pid === 'number' ? v : null;
+    const buf = Buffer.alloc(1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const v = JSON.parse(buf.subarray(0, n).toString('utf8')) as LockInfo;
+    return typeof v.pid === 'number' && typeof v.host === 'string' ? v : null;
   } catch {
     return null;
   }
 }
 
-function isStale(l: LockInfo): boolean {
-  // On another machine (a shared folder) we cannot look at its processes: never assume it is gone.
-  if (l.host !== os.hostname()) return false;
+function writeInfo(fd: number, info: LockInfo): void {
   try {
-    process.kill(l.pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  const now = procStart(l.pid);
-  return l.procStart !== null && now !== null && now !== l.procStart;
-}
-
-function procStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses; count fields after its closing parenthesis.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    ftruncateSync(fd, 0);
+    writeSync(fd, JSON.stringify(info) + '\n');
   } catch {
-    return null;
+    // Only the refusal message of another run needs it; the lock itself is held (a full disk, say).
   }
 }
 
-function lockedError(target: string, file: string, holder: LockInfo | null, who: string): EnewsError {
+function lockFileError(file: string, err: unknown, who: string): EnewsError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : (code ?? (err as Error).message);
+  return new EnewsError('lock-write', `Cannot take the lock ${file} for ${who}: ${why}. Nothing was done.`, {
+    exitCode: ExitCode.stopped,
+    problems: [{ message: 'Free space (or fix the permission), then run the same command again.' }],
+  });
+}
+
+function lockedError(target: string, holder: LockInfo | null, who: string): EnewsError {
   const holderText = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.started}` : 'another process';
   return new EnewsError('journal-locked', `Another ${who} is using ${target} (${holderText}). Nothing was sent.`, {
     exitCode: ExitCode.stopped,
@@ -127,24 +145,10 @@ function lockedError(target: string, file: string, holder: LockInfo | null, who:
         message:
           'Two runs of one send would mail people twice. Wait for the other run to ' +
           'finish (enews status shows its progress), then run the same command again.',
-        hint: `If you are certain no other send is running (e.g. it ran on a machine that is gone), delete ${file}.`,
+        hint:
+          "The lock is the operating system's: it ends with the process that holds it, however that process " +
+          'ends, so there is nothing to delete.',
       },
     ],
   });
-}
-
-/**
- * Waits (politely, without blocking the event loop) for a lock that other
- * processes take for short moments, such as an append to the events file.
- */
-export async function acquireLockWaiting(target: string, timeoutMs: number, who: string): Promise<HeldLock> {
-  const until = Date.now() + timeoutMs;
-  for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-    try {
-      return acquireLock(target, who);
-    } catch (err) {
-      if (!(err instanceof EnewsError) || err.code !== 'journal-locked' || Date.now() >= until) throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
 }

@@ -54,8 +54,8 @@ export interface PersonalMessage {
 
 /** What is personal in one message: its unsubscribe links and slot values. */
 function personal(ctx: PersonalizeContext, r: Recipient) {
-  const token = ctx.secret ? sealToken(ctx.secret, ctx.newsletter.list_id, r.key) : null;
-  const links = unsubscribeLinks(ctx.newsletter, token, ctx.issue);
+  const token = ctx.secret ? sealToken(ctx.secret, ctx.newsletter.list_id, r.key, ctx.issue) : null;
+  const links = unsubscribeLinks(ctx.newsletter, token);
   return { links, slot: slotLookup(ctx, r, links.footer) };
 }
 

@@ -14,8 +14,13 @@
  * with their own labels. Node has no AES-SIV (OpenSSL's is not exposed),
  * which is why this is GCM with a synthetic IV.
  *
- * Token: base64url(version 1 ‖ IV(12) ‖ ciphertext ‖ tag(16)); plaintext
- * `list_id LF address` (about 100 characters for a usual address).
+ * Token: base64url(version ‖ IV(12) ‖ ciphertext ‖ tag(16)), in that one
+ * spelling (base64url's last character has bits that decoding ignores, so a
+ * token could otherwise be written several ways). Version 2's plaintext is
+ * `list_id LF address LF issue` (the issue whose message carries it, so an
+ * unsubscribe is attributed to it and nobody can move it to another issue);
+ * version 1's, in messages sent before, `list_id LF address`. About 110
+ * characters for a usual address.
  */
 import {
   createCipheriv,
@@ -27,7 +32,8 @@ import {
   type KeyObject,
 } from 'node:crypto';
 
-const VERSION = 1;
+const VERSION = 2;
+const VERSION_WITHOUT_ISSUE = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -50,9 +56,10 @@ function keysFor(secret: string): Keys {
   return k;
 }
 
-export function sealToken(secret: string, listId: string, address: string): string {
+/** The token of `address` on `listId`, in the message of `issue` (null: a message of no issue). */
+export function sealToken(secret: string, listId: string, address: string, issue: number | null): string {
   const { enc, iv: ivKey } = keysFor(secret);
-  const plain = Buffer.from(`${listId}\n${address}`, 'utf8');
+  const plain = Buffer.from(`${listId}\n${address}\n${issue ?? ''}`, 'utf8');
   const iv = createHmac('sha256', ivKey).update(plain).digest().subarray(0, IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', enc, iv);
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -62,13 +69,19 @@ export function sealToken(secret: string, listId: string, address: string): stri
 export interface OpenedToken {
   listId: string;
   address: string;
+  /** The issue the token was made for; null for tokens of no issue and of version 1. */
+  issue: number | null;
 }
 
 /** The list and address a token was made for, or null for anything that is not one of ours, whole and unaltered. */
 export function openToken(secret: string, token: string): OpenedToken | null {
   if (!/^[A-Za-z0-9_-]{40,700}$/.test(token)) return null;
   const raw = Buffer.from(token, 'base64url');
-  if (raw.length < 1 + IV_BYTES + TAG_BYTES + 3 || raw[0] !== VERSION) return null;
+  // One spelling only: the ignored low bits of the last character must be zero, as encoding writes them.
+  if (raw.toString('base64url') !== token) return null;
+  const version = raw[0];
+  if (raw.length < 1 + IV_BYTES + TAG_BYTES + 3 || (version !== VERSION && version !== VERSION_WITHOUT_ISSUE))
+    return null;
   const { enc, iv: ivKey } = keysFor(secret);
   const iv = raw.subarray(1, 1 + IV_BYTES);
   const body = raw.subarray(1 + IV_BYTES, raw.length - TAG_BYTES);
@@ -82,8 +95,10 @@ export function openToken(secret: string, token: string): OpenedToken | null {
   }
   const expected = createHmac('sha256', ivKey).update(plain).digest().subarray(0, IV_BYTES);
   if (!timingSafeEqual(expected, iv)) return null;
-  const text = plain.toString('utf8');
-  const nl = text.indexOf('\n');
-  if (nl <= 0) return null;
-  return { listId: text.slice(0, nl), address: text.slice(nl + 1) };
+  const parts = plain.toString('utf8').split('\n');
+  if (version === VERSION_WITHOUT_ISSUE) {
+    return parts.length === 2 && parts[0] ? { listId: parts[0], address: parts[1]!, issue: null } : null;
+  }
+  if (parts.length !== 3 || !parts[0] || !/^(\d{1,6})?$/.test(parts[2]!)) return null;
+  return { listId: parts[0], address: parts[1]!, issue: parts[2] ? Number(parts[2]) : null };
 }

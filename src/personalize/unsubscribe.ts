@@ -26,19 +26,19 @@ function languageParam(newsletter: Newsletter): string {
  * Builds the links; `token` is null when no secret is configured (a build's
  * sample, a dry run without the secret): the links then carry no token.
  */
-export function unsubscribeLinks(newsletter: Newsletter, token: string | null, issue: number): UnsubscribeLinks {
+export function unsubscribeLinks(newsletter: Newsletter, token: string | null): UnsubscribeLinks {
   const { url, mailto } = newsletter.unsubscribe;
   // Plain concatenation rather than URL/URLSearchParams: this runs once per recipient.
   let https: string | null = null;
   if (url) {
     const hash = url.indexOf('#');
     const base = hash < 0 ? url : url.slice(0, hash);
-    // The issue number is not personal: it only tells which issue an unsubscribe answers.
-    // Nor is the language: the page then speaks the one the subscriber reads (the default needs no mention).
-    const query = token ? `${base.includes('?') ? '&' : '?'}t=${token}&i=${issue}${languageParam(newsletter)}` : '';
+    // The token names the issue too (sealed in: an unsubscribe is counted for the issue that carried it).
+    // The language is not personal: the page then speaks the one the subscriber reads (the default needs no mention).
+    const query = token ? `${base.includes('?') ? '&' : '?'}t=${token}${languageParam(newsletter)}` : '';
     https = `${base}${query}${hash < 0 ? '' : url.slice(hash)}`;
   }
-  // The same token in the subject, where mail programs keep it; `enews inbox` reads it back.
+  // The same token in the subject, where mail programs keep it; `enews inbox` reads it back (issue included).
   const mail = mailto ? `mailto:${mailto}?subject=unsubscribe${token ? `%20${token}` : ''}` : null;
   return {
     footer: https ?? mail ?? '',

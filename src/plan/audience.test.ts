@@ -38,7 +38,7 @@ describe('decide', () => {
     );
   });
 
-  it('gives the first reason in order: opt-out, suppression, shard, journal', () => {
+  it('gives the first reason in order: journal, opt-out, suppression, shard', () => {
     const key = 'karim.benali@example.net'; // shard 4 of 4
     const all = {
       optedOut: new Map([[key, 'bounced' as const]]),
@@ -46,12 +46,22 @@ describe('decide', () => {
       shard: { k: 1, n: 4 },
       done: new Map([[key, 'sent' as const]]),
     };
-    expect(decide(key, rules(all))).toBe('bounced');
-    expect(decide(key, rules({ ...all, optedOut: new Map() }))).toBe('suppressed');
-    expect(decide(key, rules({ ...all, optedOut: new Map(), suppressed: new Set() }))).toBe('other-shard');
-    expect(decide(key, rules({ ...all, optedOut: new Map(), suppressed: new Set(), shard: { k: 4, n: 4 } }))).toBe(
-      'already-sent',
-    );
+    // Whoever got the issue stays "already sent" for it, whatever happened after.
+    expect(decide(key, rules(all))).toBe('already-sent');
+    expect(decide(key, rules({ ...all, done: new Map([[key, 'failed' as const]]) }))).toBe('already-failed');
+    const notDone = { ...all, done: new Map() };
+    expect(decide(key, rules(notDone))).toBe('bounced');
+    expect(decide(key, rules({ ...notDone, optedOut: new Map() }))).toBe('suppressed');
+    expect(decide(key, rules({ ...notDone, optedOut: new Map(), suppressed: new Set() }))).toBe('other-shard');
+    expect(
+      decide(key, rules({ ...notDone, optedOut: new Map(), suppressed: new Set(), shard: { k: 4, n: 4 } })),
+    ).toBeNull();
+  });
+
+  it('does not retry a failed recipient who opted out since, even with --retry-failed', () => {
+    const key = 'a@example.org';
+    const r = rules({ retryFailed: true, done: new Map([[key, 'failed']]), optedOut: new Map([[key, 'bounced']]) });
+    expect(decide(key, r)).toBe('bounced');
   });
 });
 

@@ -40,15 +40,20 @@ export interface AudienceRules {
   retryFailed: boolean;
 }
 
-/** The reason an address (first occurrence in the file) is not mailed, or null to mail it. */
+/**
+ * The reason an address (first occurrence in the file) is not mailed, or null to mail it. What the journal
+ * records comes first: whoever received the issue stays "already sent" for it whatever happens later (an
+ * unsubscribe after it, say), so send, status and report count every row the same way. A failed address that
+ * has opted out since is not retried, even with --retry-failed.
+ */
 export function decide(key: string, rules: AudienceRules): SkipReason | null {
+  const done = rules.done.get(key);
+  if (done === 'sent') return 'already-sent';
+  if (done === 'failed' && !rules.retryFailed) return 'already-failed';
   const out = rules.optedOut.get(key) ?? rules.events.get(key);
   if (out) return out;
   if (rules.suppressed.has(key)) return 'suppressed';
   if (rules.shard && shardOf(key, rules.shard.n) !== rules.shard.k) return 'other-shard';
-  const done = rules.done.get(key);
-  if (done === 'sent') return 'already-sent';
-  if (done === 'failed' && !rules.retryFailed) return 'already-failed';
   return null;
 }
 

@@ -4,7 +4,7 @@
  * and why; nothing is sent until it has finished cleanly. The recipients it
  * chooses go to a spool (spool.ts) that the sending pass streams.
  */
-import type { Problem } from '../errors.js';
+import { EnewsError, ExitCode, type Problem } from '../errors.js';
 import { readSubscribers, type SubscriberFile } from '../subscribers/read.js';
 import { matchLanguage } from '../content/languages.js';
 import { KeyMap } from '../util/key-set.js';
@@ -41,6 +41,7 @@ export async function planAudience(
   rules: PlanRules,
   spool?: SpoolWriter,
   languages: readonly string[] = ['en'],
+  signal?: AbortSignal,
 ): Promise<Plan> {
   const counter = new LanguageCounter(languages);
   const skipped = emptyCounts();
@@ -53,6 +54,13 @@ export async function planAudience(
   let rows = 0;
   let toSend = 0;
   for await (const r of readSubscribers(src)) {
+    if (signal?.aborted) {
+      await spool?.end().catch(() => {});
+      throw new EnewsError('interrupted', 'Stopped while planning (Ctrl-C): nothing was sent.', {
+        exitCode: ExitCode.stopped,
+        problems: [{ message: 'Run the same command again to send.' }],
+      });
+    }
     rows++;
     if (!r.ok) {
       skipped.invalid++;
@@ -77,9 +85,11 @@ export async function planAudience(
     }
   }
   await spool?.end();
-  // An opt-out anywhere in the file outranks every other decision for that address.
+  // An opt-out anywhere in the file outranks every other decision for that address, but what the journal
+  // records (audience.ts, decide): who got the issue, or failed it, is counted as such.
   for (const [key, status] of optedOut) {
     const code = firstSeen.get(key);
+    if (code === ALREADY_SENT || code === ALREADY_FAILED) continue;
     if (code >= SEND) {
       toSend--;
       counter.remove(code);
@@ -91,6 +101,8 @@ export async function planAudience(
 
 /** Codes from here up mean "sent to" (below: 1 + a skip reason), and say in which language (LanguageCounter). */
 const SEND = 128;
+const ALREADY_SENT = SKIP_REASONS.indexOf('already-sent') + 1;
+const ALREADY_FAILED = SKIP_REASONS.indexOf('already-failed') + 1;
 
 /**
  * Counts recipients per language in the one byte per address that the plan keeps: 128 + the

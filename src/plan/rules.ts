@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Newsletter } from '../content/schema.js';
 import { readOptOuts } from '../events/events.js';
+import type { EventStore } from '../events/store.js';
 import { loadSuppressions } from '../subscribers/suppression.js';
 import type { Shard } from '../util/shard.js';
 import type { PlanRules } from './plan.js';
@@ -12,8 +13,8 @@ import type { PlanRules } from './plan.js';
 export interface RuleInputs {
   /** Suppression lists, absolute paths. */
   suppress: string[];
-  /** The subscriber events file (absolute; a missing file has no events). */
-  events: string;
+  /** The subscriber events (a missing events file has none). */
+  events: Pick<EventStore, 'each'>;
   shard: Shard | null;
   /** Final outcomes already recorded (the journal). */
   done: PlanRules['done'];

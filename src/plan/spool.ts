@@ -9,7 +9,6 @@
  * a spool left by a killed run is removed by the next one.
  */
 import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { EnewsError, ExitCode } from '../errors.js';
@@ -18,12 +17,18 @@ import type { Subscriber } from '../subscribers/subscriber.js';
 export class SpoolWriter {
   private readonly out: WriteStream;
   private failure: Error | null = null;
+  /** Ends a wait for 'drain' that an error cut short. */
+  private wake: (() => void) | null = null;
 
   constructor(readonly file: string) {
     rmSync(file, { force: true });
     this.out = createWriteStream(file, { mode: 0o600, flags: 'wx' });
-    // Without a listener a write error (disk full, folder gone) would crash the process.
-    this.out.on('error', (err) => (this.failure ??= err));
+    // One listener for the stream's life (a listener per wait would pile up on a long list). Without one, a
+    // write error (disk full, folder gone) would crash the process.
+    this.out.on('error', (err) => {
+      this.failure ??= err;
+      this.wake?.();
+    });
   }
 
   /**
@@ -32,10 +37,13 @@ export class SpoolWriter {
   write(sub: Subscriber): Promise<void> | undefined {
     if (this.failure) throw spoolError(this.file, this.failure);
     if (this.out.write(JSON.stringify(sub) + '\n')) return undefined;
-    return Promise.race([once(this.out, 'drain'), once(this.out, 'error')]).then(
-      () => undefined,
-      () => undefined,
-    );
+    return new Promise<void>((resolve) => {
+      this.wake = () => {
+        this.wake = null;
+        resolve();
+      };
+      this.out.once('drain', this.wake);
+    });
   }
 
   async end(): Promise<void> {

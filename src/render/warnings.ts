@@ -19,6 +19,8 @@ export interface WarningInput {
   newsletterFile: string;
   /** Where logo: is in newsletter.yaml, when known. */
   newsletterLogo?: Location;
+  /** Where the envelope sender comes from in newsletter.yaml (bounce_address, else from.address). */
+  newsletterBounce?: Location;
   loaded: LoadedIssue;
   catalog: LoadedCatalog;
   /** The items in the email's language (the newsletter's language: it is localized to it). */
@@ -38,6 +40,13 @@ function textIn(value: Translatable | undefined, language: string, defaultLangua
 
 export function collectWarnings(w: WarningInput): Warning[] {
   const out: Warning[] = [];
+  const unaligned = bounceAlignment(w.newsletter);
+  if (unaligned)
+    out.push({
+      code: 'bounce-unaligned',
+      message: unaligned,
+      ...(w.newsletterBounce ? { location: w.newsletterBounce } : {}),
+    });
   const bytes = Buffer.byteLength(w.html, 'utf8');
   if (bytes > GMAIL_CLIP_BYTES) {
     out.push({
@@ -128,4 +137,22 @@ function htmlWarnings(html: string): Warning[] {
     });
   }
   return out;
+}
+
+/**
+ * The envelope sender (where returns go) in a domain unrelated to From's fails DMARC's SPF alignment for every
+ * message, and SpamAssassin scores it (HEADER_FROM_DIFFERENT_DOMAINS). Relaxed alignment: the same domain, or one
+ * a subdomain of the other (without a public-suffix list, only a domain's own parents and children count).
+ */
+export function bounceAlignment(n: Newsletter): string | null {
+  if (!n.bounce_address) return null;
+  const domain = (a: string) => a.slice(a.lastIndexOf('@') + 1).toLowerCase();
+  const from = domain(n.from.address);
+  const bounce = domain(n.bounce_address);
+  if (bounce === from || bounce.endsWith(`.${from}`) || from.endsWith(`.${bounce}`)) return null;
+  return (
+    `bounce_address is at ${bounce}, which is not ${from} (the From address's domain) or a subdomain of it: ` +
+    `receivers' DMARC checks find the return path unaligned, and spam filters score it; use an address at ${from} ` +
+    `or a subdomain such as bounces.${from}`
+  );
 }

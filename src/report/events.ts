@@ -6,7 +6,8 @@
  * Counts are of addresses, not events: three soft bounces of one mailbox
  * are one soft-bounced address.
  */
-import { EVENT_TYPES, readEvents, type EventType } from '../events/events.js';
+import { EVENT_TYPES, type EventType } from '../events/events.js';
+import type { EventStore } from '../events/store.js';
 
 export type EventCounts = Record<EventType, number>;
 
@@ -35,11 +36,11 @@ function keySets(): Record<EventType, Set<string>> {
   return Object.fromEntries(EVENT_TYPES.map((t) => [t, new Set<string>()])) as Record<EventType, Set<string>>;
 }
 
-export async function tallyEvents(file: string, scope: EventScope): Promise<EventTally> {
+export async function tallyEvents(store: Pick<EventStore, 'each'>, scope: EventScope): Promise<EventTally> {
   // Sets only of the addresses in question: a few per cent of a send, not the whole events file.
   const attributed = keySets();
   const notAttributed = keySets();
-  await readEvents(file, (e) => {
+  await store.each((e) => {
     if (e.issue === scope.number) attributed[e.type].add(e.email);
     else if (e.issue === undefined && scope.gotIt(e.email) && after(e.at, scope.since)) {
       notAttributed[e.type].add(e.email);

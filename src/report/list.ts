@@ -1,15 +1,14 @@
 /**
  * "Not sent yet", planned against the subscriber file with the rules of
  * `send` and `status` (suppression lists, events, shard, journal outcomes),
- * so it is what the next send would do. One difference in the counting, not
- * in the decision: an address the journals record is counted as sent (or
- * failed) even if it has opted out since, so that sent + failed + not sent
- * yet + skipped = rows in the file.
+ * so it is what the next send would do, and every row is counted as they
+ * count it: sent + failed + not sent yet + skipped = rows in the file.
  */
 import { existsSync } from 'node:fs';
 import type { SkipReason } from '../plan/audience.js';
 import { parseShard } from '../util/shard.js';
-import { planAudience, type PlanRules } from '../plan/plan.js';
+import { planAudience } from '../plan/plan.js';
+import type { EventStore } from '../events/store.js';
 import { audienceRules } from '../plan/rules.js';
 import { openSubscriberFile } from '../subscribers/read.js';
 import type { JournalSummary } from './journals.js';
@@ -41,7 +40,7 @@ export interface ListInputs {
   journals: JournalSummary[];
   /** --subscribers, absolute. */
   subscribers: string | null;
-  events: string;
+  events: Pick<EventStore, 'each'>;
   done: { outcome(key: string): 'sent' | 'failed' | undefined };
 }
 
@@ -55,29 +54,16 @@ export async function planList(i: ListInputs): Promise<ListCount | ListUnknown> 
   // One shard's journals: that shard, as status counts it. Several, or a mix: the whole list.
   const shard = shards.length === 1 && shards[0] ? parseShard(shards[0]) : null;
   const done = { get: (k: string) => i.done.outcome(k) };
-  const base = await audienceRules({
+  // The very decisions of send and status (plan/audience.ts): the journal first, so who got it counts as sent.
+  const rules = await audienceRules({
     suppress: [...new Set(i.journals.flatMap((j) => j.suppress))].filter((f) => existsSync(f)),
     events: i.events,
     shard,
     done,
     retryFailed: false,
   });
-  // The same decisions; only addresses already done are counted as done before any opt-out.
-  const rules: PlanRules = {
-    ...base,
-    events: { get: (k) => (done.get(k) ? undefined : base.events.get(k)) },
-    suppressed: { has: (k) => !done.get(k) && base.suppressed.has(k) },
-  };
   const plan = await planAudience(openSubscriberFile(file), rules);
-  const skipped = { ...plan.skipped };
-  // planAudience lets an unsubscribed/bounced row anywhere in the file outrank the journal; count it back.
-  for (const [key, status] of plan.optedOut) {
-    const outcome = done.get(key);
-    if (!outcome) continue;
-    skipped[status]--;
-    skipped[outcome === 'sent' ? 'already-sent' : 'already-failed']++;
-  }
-  const { 'already-sent': sent, 'already-failed': failed, ...others } = skipped;
+  const { 'already-sent': sent, 'already-failed': failed, ...others } = plan.skipped;
   return {
     known: true,
     file,

@@ -56,6 +56,7 @@ const request = (root: string) => ({
   events: null,
   subscribers: null,
   withAddresses: false,
+  listId: 'enews.coop.example.org',
 });
 
 describe('gatherReport', () => {

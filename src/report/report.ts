@@ -11,6 +11,7 @@ import { readManifest } from '../build/read-build.js';
 import { defaultBuildDir } from '../build/build-dir.js';
 import { EnewsError } from '../errors.js';
 import { defaultEventsPath, EVENT_TYPES, type EventType } from '../events/events.js';
+import { EventsFile } from '../events/events-file.js';
 import { tallyEvents, type EventAddresses, type EventCounts } from './events.js';
 import {
   DeliveryTally,
@@ -29,6 +30,8 @@ export interface ReportRequest {
   events: string | null;
   subscribers: string | null;
   withAddresses: boolean;
+  /** The newsletter's list id: the events of another list are refused, not counted. */
+  listId: string;
 }
 
 /** Gmail's and Yahoo's bulk sender limits (2024): spam complaints under 0.3 %; bounces kept under 2 %. */
@@ -88,9 +91,10 @@ export async function gatherReport(req: ReportRequest): Promise<IssueReport> {
   for (const f of files) journals.push(await readIssueJournal(f, req.number, tally));
 
   const eventsFile = req.events ?? journals.find((j) => j.events)?.events ?? defaultEventsPath(req.root);
-  const list = await planList({ journals, subscribers: req.subscribers, events: eventsFile, done: tally });
+  const store = new EventsFile(eventsFile, req.listId);
+  const list = await planList({ journals, subscribers: req.subscribers, events: store, done: tally });
   const since = tally.firstRunAt === null ? null : Date.parse(tally.firstRunAt);
-  const ev = await tallyEvents(eventsFile, {
+  const ev = await tallyEvents(store, {
     number: req.number,
     gotIt: (k) => tally.gotIt(k),
     since: Number.isNaN(since) ? null : since,

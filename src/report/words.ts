@@ -32,7 +32,7 @@ export const ROW_MEANINGS = {
 
 export const EVENT_MEANINGS: Record<EventType, string> = {
   bounced: 'hard bounce: returned as undeliverable after it was accepted',
-  'soft-bounced': 'returned for a passing reason (mailbox full, out of office…)',
+  'soft-bounced': 'not delivered this time (mailbox full, refused by a filter, given up after retries…)',
   complained: 'marked as spam by the reader',
   unsubscribed: 'left the list',
 };

@@ -10,6 +10,7 @@ import type { Transport } from '../delivery/transport.js';
 import { openJournalWriter, type JournalRecord, type JournalWriter } from '../journal/journal.js';
 import { newsletterFor } from '../build/read-build.js';
 import { prepareMessages, type OutgoingItem } from './messages.js';
+import { recordRefusals, type Refusal } from './refusals.js';
 import type { SendPlan } from './prepare.js';
 import { finishedResult, type SendResult } from './result.js';
 
@@ -104,6 +105,15 @@ export async function deliverSend(
     await transport.close();
   }
   try {
+    // A recipient refused as unknown must not get the next issue: recorded like a bounce, before the run ends.
+    if (mode === 'send' && journal) {
+      await recordRefusals(recorder.refusals, {
+        issue: plan.request.number,
+        store: journal.store,
+        listId: plan.newsletter.list_id,
+        at: now(),
+      });
+    }
     writer?.append({
       type: 'end',
       at: now(),
@@ -123,6 +133,8 @@ export async function deliverSend(
 /** Turns engine events into journal records and the result's lists. */
 class Recorder {
   readonly failures: SendResult['failures'] = [];
+  /** Every refusal of this run, for the events they make (refusals.ts). */
+  readonly refusals: Refusal[] = [];
   possibleDuplicates = 0;
 
   constructor(
@@ -155,6 +167,7 @@ class Recorder {
       const response = this.redact(o.response);
       w?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response });
       if (this.failures.length < 1000) this.failures.push({ email: sub.email, code: o.code, response });
+      this.refusals.push({ key: sub.key, code: o.code, response });
     } else if (o.type === 'uncertain') {
       w?.append({
         type: 'uncertain',

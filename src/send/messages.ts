@@ -110,6 +110,12 @@ export async function* prepareMessages(job: MessageJob): AsyncGenerator<Outgoing
   for await (const sub of recipients) {
     const { ctx, wire } = composerOf(sub.language);
     const m = personalizeWire(ctx, wire, sub);
-    yield new OutgoingItem(sub, returnPath(ctx.newsletter, m.messageId), ++seq, m.messageId, m.wire);
+    const from = returnPath(ctx.newsletter, {
+      secret: job.secret,
+      issue: job.issue,
+      address: sub.key,
+      messageId: m.messageId,
+    });
+    yield new OutgoingItem(sub, from, ++seq, m.messageId, m.wire);
   }
 }

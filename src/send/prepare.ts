@@ -24,6 +24,9 @@ import {
 import { acquireLock, type HeldLock } from '../journal/lock.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import { defaultEventsPath } from '../events/events.js';
+import { EventsFile } from '../events/events-file.js';
+import type { EventStore } from '../events/store.js';
+import { recordRefusals } from './refusals.js';
 import { matchLanguage } from '../content/languages.js';
 import { emptyCounts } from '../plan/audience.js';
 import { shardLabel, type Shard } from '../util/shard.js';
@@ -89,6 +92,8 @@ export interface SendPlan {
     suppress: string[];
     /** The events file the plan honoured; the run record names it, so status reads the same one. */
     events: string;
+    /** The same events, where the send records the recipients the server refused (refusals.ts). */
+    store: EventStore;
     lock: HeldLock | null;
   } | null;
   audience: Plan;
@@ -98,7 +103,14 @@ export interface SendPlan {
   dispose(): void;
 }
 
-export async function prepareSend(req: SendRequest): Promise<SendPlan> {
+export interface PrepareHooks {
+  /** Stops the planning (Ctrl-C): prepareSend then throws an EnewsError with exit 4, leaving nothing behind. */
+  signal?: AbortSignal;
+  /** Gets the function that removes what planning made so far (lock, spool), for a quit without waiting. */
+  onDispose?(dispose: () => void): void;
+}
+
+export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): Promise<SendPlan> {
   const mode: SendMode = req.test.length ? 'test' : req.dryRun !== null ? 'dry-run' : 'send';
   const built = readBuild(req.root, req.number, req.build ?? defaultBuildDir(req.root, req.number));
   if (mode === 'send' && built.manifest.warnings.some((w) => w.code === 'placeholder')) {
@@ -167,7 +179,10 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
   // A dry run takes no lock (it writes no journal), so its spool goes with its messages, not beside the journal.
   const spool = mode === 'send' ? `${file}.spool` : path.join(req.dryRun!, '.enews-recipients.spool');
   const madeOutDir = mode === 'dry-run' && !existsSync(req.dryRun!);
+  let disposed = false;
   const dispose = () => {
+    if (disposed) return;
+    disposed = true;
     removeSpool(spool);
     lock?.release();
     // A dry run refused while planning leaves no empty folder behind.
@@ -197,16 +212,26 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
 
     const suppress = suppressionFiles(paths.issuesDir, newsletter, req.suppress, req.root);
     const events = req.events ?? defaultEventsPath(req.root);
+    const store = new EventsFile(events, newsletter.list_id);
+    // Refusals an earlier run journaled but did not live to record (killed before its end) are recorded now.
+    if (mode === 'send')
+      await recordRefusals(state.refusals, {
+        issue: req.number,
+        store,
+        listId: newsletter.list_id,
+        at: new Date().toISOString(),
+      });
     const rules = await audienceRules({
       suppress,
-      events,
+      events: store,
       shard: req.shard,
       done: state.outcomes,
       retryFailed: req.retryFailed,
     });
     if (mode === 'dry-run') mkdirSync(req.dryRun!, { recursive: true });
     const languages = built.languages.map((l) => l.language);
-    const audience = await planAudience(src, rules, new SpoolWriter(spool), languages);
+    hooks.onDispose?.(dispose);
+    const audience = await planAudience(src, rules, new SpoolWriter(spool), languages, hooks.signal);
     if (audience.skipped.invalid > 0 && !req.skipInvalid) throw invalidRows(audience, src.file);
     return {
       request: req,
@@ -216,7 +241,7 @@ export async function prepareSend(req: SendRequest): Promise<SendPlan> {
       newsletter,
       secret,
       transport,
-      journal: { file, state, identity, suppress, events, lock },
+      journal: { file, state, identity, suppress, events, store, lock },
       audience,
       recipients: { spool },
       notices,

@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import { EnewsError } from '../errors.js';
 import { readJournal } from '../journal/journal.js';
+import { contentPaths, loadNewsletter } from '../content/load.js';
 import { defaultEventsPath } from '../events/events.js';
+import { EventsFile } from '../events/events-file.js';
 import { defaultJournalPath } from '../journal/paths.js';
 import type { SkipReason } from '../plan/audience.js';
 import { parseShard, shardLabel, type Shard } from '../util/shard.js';
@@ -72,7 +74,10 @@ export async function sendStatus(req: StatusRequest): Promise<SendStatus> {
     const shard = req.shard ?? (id?.shard ? parseShard(id.shard) : null);
     const rules = await audienceRules({
       suppress: state.suppress.filter((f) => existsSync(f)),
-      events: req.events ?? state.events ?? defaultEventsPath(req.root),
+      events: new EventsFile(
+        req.events ?? state.events ?? defaultEventsPath(req.root),
+        loadNewsletter(contentPaths(req.root)).newsletter.list_id,
+      ),
       shard,
       done: state.outcomes,
       retryFailed: false,

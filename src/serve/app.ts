@@ -43,19 +43,28 @@ export interface ServeDeps {
   listId: string;
   /** The path of unsubscribe.url, e.g. /coop/enews/unsubscribe. */
   path: string;
-  /** The address a token was sealed for, or null (foreign, altered, truncated). */
-  open(token: string): { listId: string; address: string } | null;
-  /** Whether this address already unsubscribed (a second POST records nothing). */
-  alreadyUnsubscribed(address: string): boolean;
-  /** Records the unsubscribe; resolves once it is on disk; rejects when it cannot be recorded. */
+  /**
+   * What a token was sealed for, or null (foreign, altered, truncated, not in its one spelling). `issue`: the
+   * issue whose message carried it, when the token says (it is sealed in, so nobody can attribute an
+   * unsubscribe to another issue).
+   */
+  open(token: string): { listId: string; address: string; issue: number | null } | null;
+  /** Whether this address already unsubscribed, as the list state says now (for the page's wording). */
+  alreadyUnsubscribed(address: string): Promise<boolean>;
+  /**
+   * Records the unsubscribe, once however often it is asked for (the store decides, against its current state);
+   * resolves once it is durable; rejects when it cannot be recorded.
+   */
   record(u: { address: string; source: 'one-click' | 'page'; issue: number | null }): Promise<void>;
   /** Largest request body accepted, in bytes. */
   maxBody: number;
   /**
-   * Why unsubscribes cannot be recorded right now (e.g. a damaged events file), or null when all is
+   * Why unsubscribes cannot be recorded right now (damaged, not writable, disk full…), or null when all is
    * well; meanwhile every POST gets 503.
    */
-  problem(): string | null;
+  problem(): Promise<string | null>;
+  /** Says why the endpoint answers 503, once per reason (for the service's log). */
+  log?(line: string): void;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -135,17 +144,29 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     return { identity, words: l.words, language: l.language };
   };
 
-  // For the proxy and monitoring: 503 while unsubscribes cannot be recorded.
-  app.get('/healthz', (c) => (d.problem() ? c.text('cannot record unsubscribes\n', 503) : c.text('ok\n')));
+  // Every 503 says why in the log, once per reason, and once when it is over (a flood logs one line).
+  let logged: string | null = null;
+  const note = (why: string | null) => {
+    if (why === logged) return;
+    if (why) d.log?.(`unsubscribes cannot be recorded: ${why}`);
+    else if (logged) d.log?.('unsubscribes are recorded again');
+    logged = why;
+  };
+  const problemNow = async () => {
+    const why = await d.problem().catch((err: Error) => err.message);
+    note(why);
+    return why;
+  };
+
+  // For the proxy and monitoring: 200 only when an unsubscribe can be recorded now.
+  app.get('/healthz', async (c) =>
+    (await problemNow()) ? c.text('cannot record unsubscribes\n', 503) : c.text('ok\n'),
+  );
 
   const tokenOf = (c: Context) => {
     const t = c.req.query('t') ?? '';
     const opened = t ? d.open(t) : null;
-    return opened && opened.listId === d.listId ? { token: t, address: opened.address } : null;
-  };
-  const issueOf = (c: Context): number | null => {
-    const i = Number(c.req.query('i'));
-    return Number.isInteger(i) && i > 0 && i < 1e6 ? i : null;
+    return opened && opened.listId === d.listId ? { token: t, address: opened.address, issue: opened.issue } : null;
   };
   const html = (c: Context, status: 200 | 400 | 404 | 405 | 413 | 503, body: string) => c.html(body, status);
   /** A page that only says what went wrong: its heading and text are two keys of the words. */
@@ -155,19 +176,17 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
   };
   const invalid = (c: Context<Env>) => problem(c, 400, 'invalid_link_title', 'invalid_link');
 
-  app.get(d.path, (c) => {
+  app.get(d.path, async (c) => {
     const who = tokenOf(c);
     if (!who) return invalid(c);
     const { identity, words, language } = speak(c);
     // The button's POST keeps the language the page was shown in (the same browser would choose it
     // again; a language given by ?l= would otherwise be lost).
     const keep: Record<string, string> = c.req.query('l') || language !== codes[0] ? { l: language } : {};
-    const action = `?${new URLSearchParams({ t: who.token, ...(issueOf(c) ? { i: String(issueOf(c)) } : {}), ...keep })}`;
-    return html(
-      c,
-      200,
-      unsubscribePage(identity, words, maskAddress(who.address), action, d.alreadyUnsubscribed(who.address)),
-    );
+    const action = `?${new URLSearchParams({ t: who.token, ...keep })}`;
+    // A page that cannot look it up still offers the button: the POST says whether it can record.
+    const already = await d.alreadyUnsubscribed(who.address).catch(() => false);
+    return html(c, 200, unsubscribePage(identity, words, maskAddress(who.address), action, already));
   });
 
   app.post(
@@ -179,18 +198,19 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     async (c) => {
       const who = tokenOf(c);
       if (!who) return invalid(c);
-      // While /healthz answers 503 so does every POST: a "done" never rests on a file known to be unusable.
-      if (d.problem()) return problem(c, 503, 'try_later_title', 'try_later');
-      // RFC 8058: the body is List-Unsubscribe=One-Click, urlencoded or multipart; any body is accepted.
-      const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      // While /healthz answers 503 so does every POST: a "done" never rests on a store known to be unusable.
+      if (await problemNow()) return problem(c, 503, 'try_later_title', 'try_later');
+      // RFC 8058: the body is List-Unsubscribe=One-Click, urlencoded or multipart; any complete body is accepted.
+      // A body that never arrived whole (the client went away, or trickled past the server's limit) is no request.
+      const body = await c.req.parseBody().catch(() => null);
+      if (body === null) return problem(c, 400, 'invalid_link_title', 'invalid_link');
       const source = body['List-Unsubscribe'] === 'One-Click' ? 'one-click' : 'page';
-      if (!d.alreadyUnsubscribed(who.address)) {
-        try {
-          await d.record({ address: who.address, source, issue: issueOf(c) });
-        } catch {
-          // Never say "done" for something that is not recorded.
-          return problem(c, 503, 'try_later_title', 'try_later');
-        }
+      try {
+        await d.record({ address: who.address, source, issue: who.issue });
+      } catch (err) {
+        // Never say "done" for something that is not recorded.
+        note((err as Error).message);
+        return problem(c, 503, 'try_later_title', 'try_later');
       }
       const { identity, words } = speak(c);
       return html(c, 200, confirmPage(identity, words, maskAddress(who.address)));

@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { EnewsError, ExitCode } from '../errors.js';
 import type { Newsletter } from '../content/schema.js';
-import { groupAppender } from '../events/group-append.js';
-import { eventsFileProblem, readEvents } from '../events/events.js';
+import { eventKey } from '../events/events.js';
+import type { EventStore } from '../events/store.js';
+import { groupRecorder } from '../events/group-append.js';
 import { openToken } from '../personalize/token.js';
-import { KeySet } from '../util/key-set.js';
 import { newsletterLanguages } from '../content/languages.js';
 import { loadStrings } from '../render/strings.js';
 import { createServeApp, serveLanguages } from './app.js';
@@ -24,7 +24,10 @@ export interface ServeSettings {
    */
   templatesDir?: string;
   secret: string;
-  eventsFile: string;
+  /** Where unsubscribes are recorded (the events file, or the shared database). */
+  events: EventStore;
+  /** The service's log (stderr): why it answers 503, once per reason. */
+  log?(line: string): void;
   host: string;
   port: number;
   /** Slow clients: the whole request must arrive within this (ms). */
@@ -33,7 +36,7 @@ export interface ServeSettings {
 
 export interface RunningServer {
   url: string;
-  /** Why unsubscribes cannot be recorded (a damaged events file), or null. */
+  /** Why unsubscribes cannot be recorded at start (a damaged events file), or null. */
   problem: string | null;
   close(): Promise<void>;
 }
@@ -56,19 +59,11 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     );
   }
   const path = new URL(url).pathname;
-  // Who already unsubscribed: a second POST (a double click, a retry after a lost answer) records nothing new.
-  const unsubscribed = new KeySet();
-  let problem: string | null = null;
-  try {
-    await readEvents(s.eventsFile, (e) => {
-      if (e.type === 'unsubscribed') unsubscribed.add(e.email);
-    });
-  } catch (err) {
-    if (!(err instanceof EnewsError)) throw err;
-    problem = err.message;
-  }
+  const problem = await s.events.problem();
   // Concurrent unsubscribes share one lock and one fsync; each is answered once its own line is on disk.
-  const append = groupAppender(s.eventsFile);
+  // Whether one is new is decided by the store, under its lock: a second POST, to this process or another
+  // serving the same list, records nothing.
+  const record = groupRecorder(s.events);
   // Read (and checked) before the server starts: a strings file with a problem stops serve with file:line.
   const languages = s.templatesDir
     ? serveLanguages(s.newsletter, loadStrings(s.templatesDir, newsletterLanguages(s.newsletter)))
@@ -84,23 +79,21 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     listId: s.newsletter.list_id,
     path,
     open: (token) => openToken(s.secret, token),
-    alreadyUnsubscribed: (address) => unsubscribed.has(address),
-    async record(u) {
-      if (problem) throw new Error(problem);
-      const at = new Date().toISOString();
-      await append({
-        at,
+    alreadyUnsubscribed: (address) => s.events.has(eventKey({ type: 'unsubscribed', email: address })),
+    record: (u) =>
+      record({
+        at: new Date().toISOString(),
+        list: s.newsletter.list_id,
         type: 'unsubscribed',
         email: u.address,
         source: u.source,
         ...(u.issue ? { issue: u.issue } : {}),
-      });
-      unsubscribed.add(u.address);
-    },
+      }),
     maxBody: 16 * 1024,
-    // A damaged file (found at start), or one that cannot be written now (a full or read-only disk,
-    // a changed permission): the proxy and monitoring hear it before a subscriber does.
-    problem: () => problem ?? eventsFileProblem(s.eventsFile),
+    // Damaged (found at any append), not writable, a full disk: the proxy and monitoring hear it before a
+    // subscriber does, and every 503 is logged with its reason.
+    problem: () => s.events.problem(),
+    ...(s.log ? { log: s.log } : {}),
   });
   const timeout = s.requestTimeoutMs ?? 10_000;
   // Slow clients (a request trickling in byte by byte) are cut off; Node checks every

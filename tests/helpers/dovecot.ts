@@ -21,6 +21,8 @@ export const DOVECOT = process.env.DOVECOT_BIN ?? '/usr/sbin/dovecot';
 export interface Dovecot {
   port: number;
   user: string;
+  /** Where the user's mail is kept, as Maildir++ (a folder Foo is `<mailDir>/.Foo`). */
+  mailDir: string;
   password: string;
   /** imap://user:password@127.0.0.1:port/INBOX, the user and password %-encoded. */
   url(password?: string): string;
@@ -156,6 +158,7 @@ export async function startDovecot(user = 'bounces', password = 'p@ss/w%rd?secre
   return {
     port,
     user,
+    mailDir: path.join(dir, 'mail', user),
     password,
     url: (pass = password) => `imap://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@127.0.0.1:${port}/INBOX`,
     log,

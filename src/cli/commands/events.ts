@@ -37,11 +37,13 @@ export function registerEvents(program: Command, ctx: CliContext, setExit: (code
 
 async function events(ctx: CliContext, flags: EventsFlags): Promise<number> {
   const o = { ...flags, type: flags.type ?? [] };
-  const [{ parseIssueNumber }, { EVENT_TYPES, defaultEventsPath }, ex] = await Promise.all([
-    import('../../content/issue-number.js'),
-    import('../../events/events.js'),
-    import('../../events/export.js'),
-  ]);
+  const [{ parseIssueNumber }, { contentPaths, loadNewsletter }, { EVENT_TYPES, defaultEventsPath }, ex] =
+    await Promise.all([
+      import('../../content/issue-number.js'),
+      import('../../content/load.js'),
+      import('../../events/events.js'),
+      import('../../events/export.js'),
+    ]);
   const formats = (['csv', 'json', 'jsonl'] as const).filter((f) => o[f]);
   if (formats.length > 1) throw usage(`Choose one output format: ${formats.map((f) => `--${f}`).join(' or ')}.`);
   const known = new Set<string>(EVENT_TYPES);
@@ -72,15 +74,18 @@ async function events(ctx: CliContext, flags: EventsFlags): Promise<number> {
     ctx.output.err(`note: no events recorded yet (${ctx.display(file)} does not exist).`);
   }
 
+  const { EventsFile } = await import('../../events/events-file.js');
+  // Outside a project there is no list to check the file against: it is exported as it is.
+  const store = new EventsFile(file, ctx.inProject ? loadNewsletter(contentPaths(ctx.root)).newsletter.list_id : null);
   const format = formats[0];
   if (format) {
-    await ex.exportEvents(file, filter, format, ctx.output.data);
+    await ex.exportEvents(store, filter, format, ctx.output.data);
     return ExitCode.ok;
   }
   const out = ex.chunker(ctx.output.out);
   let n = 0;
   out.push(tableRow('at', 'type', 'issue', 'source', 'email', 'detail'));
-  await ex.eachEvent(file, filter, (e) => {
+  await ex.eachEvent(store, filter, (e) => {
     n++;
     out.push(tableRow(e.at, e.type, e.issue === undefined ? '' : String(e.issue), e.source, e.email, e.detail ?? ''));
   });

@@ -49,13 +49,16 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const imapUrl = o.imap ?? (given.length === 0 ? ctx.env.IMAP_URL?.trim() : undefined);
   if (given.length === 0 && !imapUrl)
     throw usage('Say where returned mail is: --mbox FILE, --maildir DIR or --imap URL (or set IMAP_URL).');
-  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, { defaultEventsPath }] = await Promise.all([
-    import('../../inbox/run.js'),
-    import('../../inbox/mbox.js'),
-    import('../../inbox/maildir.js'),
-    import('../../inbox/imap.js'),
-    import('../../events/events.js'),
-  ]);
+  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, { defaultEventsPath }, { EventsFile }, load] =
+    await Promise.all([
+      import('../../inbox/run.js'),
+      import('../../inbox/mbox.js'),
+      import('../../inbox/maildir.js'),
+      import('../../inbox/imap.js'),
+      import('../../events/events.js'),
+      import('../../events/events-file.js'),
+      import('../../content/load.js'),
+    ]);
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
   // A password given with --imap is not in the environment, so the CLI's redactor does not know it yet.
   let password = '';
@@ -71,13 +74,16 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
     );
   }
   const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
+  const eventsFile = o.events ? resolve(o.events) : defaultEventsPath(ctx.root);
+  const listId = load.loadNewsletter(load.contentPaths(ctx.root)).newsletter.list_id;
   let result: InboxResult;
   try {
     result = await withRedaction(password, () =>
       runInbox({
         root: ctx.root,
         source,
-        eventsFile: o.events ? resolve(o.events) : defaultEventsPath(ctx.root),
+        events: new EventsFile(eventsFile, listId),
+        eventsFile,
         journals: (o.journal ?? []).map(resolve),
         dryRun: Boolean(o.dryRun),
         secret,
@@ -109,6 +115,7 @@ const IGNORED: Record<string, [string, string]> = {
   'challenge-response': ['challenge-response', 'challenge-responses'],
   reply: ['reply or other mail', 'replies or other mail'],
   delivered: ['delivery confirmation', 'delivery confirmations'],
+  delayed: ['delay notice (still being tried)', 'delay notices (still being tried)'],
   'other-feedback': ['feedback report that is no complaint', 'feedback reports that are no complaint'],
   'other-report': ['other report (read receipt…)', 'other reports (read receipts…)'],
 };
@@ -124,7 +131,12 @@ function report(r: InboxResult, ctx: CliContext): string[] {
   line('unsubscribed', r.outcomes.unsubscribed);
   const why = Object.entries(r.ignoredBy).map(([k, n]) => `${count(n)} ${IGNORED[k]![n === 1 ? 0 : 1]}`);
   line('ignored', r.ignored, why.join(', '));
-  line('unmatched', r.unmatched.length);
+  line(
+    'unproved',
+    r.unproved.length,
+    r.unproved.length ? 'they do not prove whom they are about: nothing recorded' : '',
+  );
+  line('unreadable', r.unmatched.length);
   line('already processed', r.alreadyProcessed);
   const file = ctx.display(r.eventsFile);
   const extra = [
@@ -142,8 +154,17 @@ function report(r: InboxResult, ctx: CliContext): string[] {
     );
   if (r.events.length > shown.length)
     out.push(`  … and ${count(r.events.length - shown.length)} more (--json lists all)`);
+  if (r.unproved.length) {
+    out.push('Unproved (listed once, never applied: look at them, and record by hand what a person can confirm):');
+    for (const u of r.unproved.slice(0, 100)) {
+      const id = u.messageId ? ` ${u.messageId}` : '';
+      const names = u.names.length ? `, naming ${u.names.join(', ')}` : '';
+      out.push(`  - ${u.message}${id} "${u.subject}": claims ${u.type}${names}`);
+    }
+    if (r.unproved.length > 100) out.push(`  … and ${count(r.unproved.length - 100)} more (--json lists all)`);
+  }
   if (r.unmatched.length) {
-    out.push('Not matched (left in the mailbox; look at them, and record what they say by hand if needed):');
+    out.push('Unreadable (listed once; look at them in the mailbox):');
     for (const u of r.unmatched) {
       const id = u.messageId ? ` ${u.messageId}` : '';
       out.push(`  - ${u.message}${id} "${u.subject}": ${unmatchedWhy(u)}`);
@@ -170,21 +191,17 @@ function unmatchedWhy(u: Unmatched): string {
       return 'looks like returned mail, but is not a standard delivery report (RFC 3464)';
     case 'token-other-list':
       return `an unsubscribe request for another list (${u.detail})`;
-    case 'no-recipient':
-      return 'names no recipient that a send journal knows';
-    case 'not-on-list':
-      return `${u.detail} is not in any send journal`;
   }
 }
 
 function warnings(r: InboxResult): string[] {
   const out = r.notices.map((n) => `note: ${n}`);
-  if (r.requestsWithoutSecret > 0)
+  if (!r.secret && r.unproved.length > 0)
     out.push(
-      `warning: UNSUBSCRIBE_SECRET is not set: ${plural(r.requestsWithoutSecret, 'unsubscribe request')} ` +
-        'matched by From address only (tokens cannot be read). Set it as for enews send.',
+      `warning: UNSUBSCRIBE_SECRET is not set, so tokens and VERP ids cannot be checked: ` +
+        `${plural(r.unproved.length, 'return')} stayed unproved. Set it as for enews send.`,
     );
-  if (r.journals.length === 0 && r.messages > r.alreadyProcessed)
-    out.push('warning: no send journal was found (journal/*.jsonl): returns can only be matched by address.');
+  if (r.journals.length === 0 && r.unproved.length > 0)
+    out.push('note: no send journal was found (journal/*.jsonl) to look up the Message-IDs returns quote.');
   return out;
 }

@@ -31,7 +31,7 @@ export function registerPreview(program: Command, ctx: CliContext, setExit: (cod
 
 async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): Promise<number> {
   const [
-    { contentPaths, listIssueFiles, loadIssue },
+    { contentPaths, listIssueFiles, loadIssue, loadNewsletter },
     { parseIssueNumber },
     { readPickerRows },
     { startPreviewServer },
@@ -51,8 +51,17 @@ async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): 
   // A broken issue file is shown in the page while it is fixed, but a missing one is most likely a mistyped number.
   if (!listIssueFiles(paths).some((f) => f.number === number)) loadIssue(paths, number);
   const subscribers = opts.subscribers ? path.resolve(ctx.cwd, opts.subscribers) : null;
-  const { defaultEventsPath, readOptOuts } = await import('../../events/events.js');
-  const optOuts = await readOptOuts(opts.events ? path.resolve(ctx.cwd, opts.events) : defaultEventsPath(ctx.root));
+  const [{ defaultEventsPath, readOptOuts }, { EventsFile }] = await Promise.all([
+    import('../../events/events.js'),
+    import('../../events/events-file.js'),
+  ]);
+  const eventsFile = opts.events ? path.resolve(ctx.cwd, opts.events) : defaultEventsPath(ctx.root);
+  const optOuts = await readOptOuts(
+    new EventsFile(
+      eventsFile,
+      listIdOf(() => loadNewsletter(paths).newsletter),
+    ),
+  );
   const picker = subscribers ? await readPickerRows(subscribers, ctx.display(subscribers), optOuts) : null;
   const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
 
@@ -117,4 +126,13 @@ function untilStopped(): Promise<void> {
     };
     for (const s of signals) process.on(s, stop);
   });
+}
+
+/** The list id, when newsletter.yaml can be read now (the page shows its problems while they are fixed). */
+function listIdOf(load: () => { list_id: string }): string | null {
+  try {
+    return load().list_id;
+  } catch {
+    return null;
+  }
 }

@@ -35,9 +35,10 @@ export function registerReport(program: Command, ctx: CliContext, setExit: (code
 }
 
 async function report(ctx: CliContext, numberArg: string, o: ReportFlags): Promise<number> {
-  const [{ parseIssueNumber }, { gatherReport }] = await Promise.all([
+  const [{ parseIssueNumber }, { gatherReport }, { contentPaths, loadNewsletter }] = await Promise.all([
     import('../../content/issue-number.js'),
     import('../../report/report.js'),
+    import('../../content/load.js'),
   ]);
   const number = parseIssueNumber(numberArg);
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
@@ -48,6 +49,7 @@ async function report(ctx: CliContext, numberArg: string, o: ReportFlags): Promi
     events: o.events ? resolve(o.events) : null,
     subscribers: o.subscribers ? resolve(o.subscribers) : null,
     withAddresses: Boolean(o.withAddresses),
+    listId: loadNewsletter(contentPaths(ctx.root)).newsletter.list_id,
   });
   if (o.html) {
     const { reportPage } = await import('../../report/html.js');

@@ -82,6 +82,40 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<number> {
+  // Ctrl-C is heard from the first moment: while planning it stops the planning (exit 4, nothing left on disk),
+  // while sending it stops taking new recipients; a second Ctrl-C quits at once.
+  const controller = new AbortController();
+  let interrupts = 0;
+  let dispose: (() => void) | null = null;
+  const onSignal = () => {
+    if (++interrupts === 1) {
+      ctx.output.err(
+        '\nStopping: finishing the messages in flight and writing the journal… (press Ctrl-C again to quit at once)',
+      );
+      controller.abort();
+    } else {
+      // Every outcome is already written to the journal as it happens; quitting now loses nothing recorded.
+      dispose?.();
+      process.exit(ExitCode.stopped);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await sendWithSignals(ctx, numberArg, o, controller.signal, (d) => (dispose = d));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function sendWithSignals(
+  ctx: CliContext,
+  numberArg: string,
+  o: SendFlags,
+  signal: AbortSignal,
+  onDispose: (dispose: () => void) => void,
+): Promise<number> {
   const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { sendTransport }, { deliverSend }, result, report] =
     await Promise.all([
       import('../../content/load.js'),
@@ -130,7 +164,8 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     dataTimeoutMs: positiveNumber(o.dataTimeout, '--data-timeout') * 1000,
     insecureTls: Boolean(o.insecureTls),
   };
-  const plan = await prepareSend(request);
+  if (signal.aborted) throw interrupted();
+  const plan = await prepareSend(request, { signal, onDispose });
   const finish = (r: SendResult, target: string) => {
     if (o.json) ctx.output.data(JSON.stringify(report.jsonSummary(r, target), null, 2));
     else {
@@ -147,22 +182,6 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     return r.exitCode;
   };
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    if (++interrupts === 1) {
-      ctx.output.err(
-        '\nStopping: finishing the messages in flight and writing the journal… (press Ctrl-C again to quit at once)',
-      );
-      controller.abort();
-    } else {
-      // Every outcome is already written to the journal as it happens; quitting now loses nothing recorded.
-      plan.dispose();
-      process.exit(ExitCode.stopped);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const progress = ctx.output.isTTY && !o.json ? report.progressPrinter((s) => process.stderr.write(s)) : undefined;
   try {
     // Made, not opened: the server is first contacted after the confirmation.
@@ -175,9 +194,10 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
     const preapproved = Boolean(o.yes) || plan.mode !== 'send';
     if (!(await confirm(ctx, report.question(plan, target), preapproved)))
       return finish(result.unsentResult(plan, transport.target, true), target);
+    if (signal.aborted) throw interrupted();
     const sent = await deliverSend(plan, transport, engine, {
       progress: progress?.update,
-      signal: controller.signal,
+      signal,
       redact: ctx.redact,
     });
     progress?.clear();
@@ -185,9 +205,14 @@ async function send(ctx: CliContext, numberArg: string, o: SendFlags): Promise<n
   } finally {
     progress?.clear();
     plan.dispose();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
+}
+
+function interrupted(): EnewsError {
+  return new EnewsError('interrupted', 'Stopped before sending (Ctrl-C): nothing was sent.', {
+    exitCode: ExitCode.stopped,
+    problems: [{ message: 'Run the same command again to send.' }],
+  });
 }
 
 async function confirm(ctx: CliContext, question: string, preapproved: boolean): Promise<boolean> {

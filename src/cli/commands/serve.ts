@@ -24,9 +24,10 @@ export function registerServe(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
-  const [{ contentPaths, loadNewsletter }, { defaultEventsPath }, { startServe }] = await Promise.all([
+  const [{ contentPaths, loadNewsletter }, { defaultEventsPath }, { EventsFile }, { startServe }] = await Promise.all([
     import('../../content/load.js'),
     import('../../events/events.js'),
+    import('../../events/events-file.js'),
     import('../../serve/node.js'),
   ]);
   const port = /^\d{1,5}$/.test(o.port) && Number(o.port) <= 65535 ? Number(o.port) : NaN;
@@ -53,12 +54,16 @@ async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
     newsletter,
     templatesDir: paths.templatesDir,
     secret,
-    eventsFile,
+    events: new EventsFile(eventsFile, newsletter.list_id),
+    log: (line) => ctx.output.err(`${new Date().toISOString()} ${line}`),
     host: o.host,
     port,
   });
   if (server.problem)
-    ctx.output.err(`error: ${server.problem}\nUnsubscribes are refused (503) until the events file is repaired.`);
+    ctx.output.err(
+      `error: ${server.problem}\nUnsubscribes are refused (503) until that is fixed; ` +
+        'enews serve notices the fix by itself.',
+    );
   ctx.output.out(`Unsubscribe endpoint of ${newsletter.title}: ${server.url}`);
   ctx.output.err(`Recording to ${eventsFile}. Health check: /healthz. Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {

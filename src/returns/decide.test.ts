@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decideEvents, emptyExisting, type ExistingEvents } from './decide.js';
-import type { Candidate } from './resolve.js';
+import { type Candidate, decideEvents, emptyExisting, type ExistingEvents } from './decide.js';
 
 const at = '2017-04-26T10:00:00.000Z';
+const list = 'enews.coop.example.org';
 const soft = (email: string, issue?: number): Candidate => ({
   type: 'soft-bounced',
   email,
@@ -22,17 +22,17 @@ describe('decideEvents', () => {
   it('writes each (type, address, issue) once, whether the file or this run had it first', () => {
     const hard: Candidate = { type: 'bounced', email: 'a@x.org', issue: 3, source: 'dsn', via: 'verp' };
     const known = existing((e) => e.keys.add('bounced\nb@x.org\n3'));
-    const d = decideEvents([hard, { ...hard }, { ...hard, email: 'b@x.org' }, { ...hard, issue: 2 }], known, at);
+    const d = decideEvents([hard, { ...hard }, { ...hard, email: 'b@x.org' }, { ...hard, issue: 2 }], known, at, list);
     expect(d.events).toEqual([
-      { at, type: 'bounced', email: 'a@x.org', issue: 3, source: 'dsn' },
-      { at, type: 'bounced', email: 'a@x.org', issue: 2, source: 'dsn' },
+      { at, list, type: 'bounced', email: 'a@x.org', issue: 3, source: 'dsn' },
+      { at, list, type: 'bounced', email: 'a@x.org', issue: 2, source: 'dsn' },
     ]);
     expect(d.alreadyRecorded).toBe(2);
   });
 
   it('adds a bounce when soft bounces span three different issues, counting those already recorded', () => {
     const known = existing((e) => e.softIssues.set('a@x.org', new Set([1, 2])));
-    const d = decideEvents([soft('a@x.org', 4)], known, at);
+    const d = decideEvents([soft('a@x.org', 4)], known, at, list);
     expect(d.events.map((e) => [e.type, e.issue, e.detail])).toEqual([
       ['soft-bounced', 4, '4.4.1'],
       ['bounced', undefined, 'soft-bounced in issues 1, 2 and 4'],
@@ -45,6 +45,7 @@ describe('decideEvents', () => {
       [soft('a@x.org', 1), soft('a@x.org', 1), soft('a@x.org', 2), soft('a@x.org')],
       emptyExisting(),
       at,
+      list,
     );
     expect(d.events.filter((e) => e.type === 'bounced')).toEqual([]);
     expect(d.fromSoftBounces).toBe(0);
@@ -55,12 +56,25 @@ describe('decideEvents', () => {
       e.softIssues.set('a@x.org', new Set([1, 2, 3]));
       e.bounced.add('a@x.org');
     });
-    expect(decideEvents([soft('a@x.org', 4)], known, at).events.map((e) => e.type)).toEqual(['soft-bounced']);
+    expect(decideEvents([soft('a@x.org', 4)], known, at, list).events.map((e) => e.type)).toEqual(['soft-bounced']);
     // Nor when this run's soft bounce is itself already recorded (a run repeated after a crash).
     const again = existing((e) => {
       e.softIssues.set('b@x.org', new Set([1, 2, 3]));
       e.keys.add('soft-bounced\nb@x.org\n3');
     });
-    expect(decideEvents([soft('b@x.org', 3)], again, at).events.map((e) => e.type)).toEqual(['bounced']);
+    expect(decideEvents([soft('b@x.org', 3)], again, at, list).events.map((e) => e.type)).toEqual(['bounced']);
+  });
+
+  it('keeps one unsubscribe per address, whichever issue it came from', () => {
+    const u = (issue: number): Candidate => ({
+      type: 'unsubscribed',
+      email: 'a@x.org',
+      issue,
+      source: 'mailto',
+      via: 'token',
+    });
+    const d = decideEvents([u(3), u(4)], emptyExisting(), at, list);
+    expect(d.events).toEqual([{ at, list, type: 'unsubscribed', email: 'a@x.org', issue: 3, source: 'mailto' }]);
+    expect(d.alreadyRecorded).toBe(1);
   });
 });

@@ -1,17 +1,29 @@
 /**
- * Which events to record: each one once (an event the events file already
- * has, by type, address and issue, is not written again), and a `bounced`
- * for an address whose soft bounces span SOFT_BOUNCE_ISSUES different
- * issues: a mailbox that has been full or unreachable for three issues in
- * a row is as good as gone, while one full mailbox is not.
+ * Which events to record: each fact once (an event the list state already
+ * has, by eventKey, is not written again), and a `bounced` for an address
+ * whose soft bounces span SOFT_BOUNCE_ISSUES different issues: a mailbox that
+ * was full or refused the newsletter for three issues in a row is as good as
+ * gone, while one full mailbox is not.
  */
 import { EnewsError, ExitCode } from '../errors.js';
-import { readEvents, type SubscriberEvent } from '../events/events.js';
-import type { Candidate } from './resolve.js';
+import { eventKey, type SubscriberEvent } from '../events/events.js';
+import type { EventStore } from '../events/store.js';
+import type { ReturnSource } from './return.js';
+import type { ProvedBy } from './prove.js';
 
 export const SOFT_BOUNCE_ISSUES = 3;
 
-/** What the events file already says about the addresses of this run. */
+/** A proved return, as the event it asks for. */
+export interface Candidate {
+  type: SubscriberEvent['type'];
+  email: string;
+  issue?: number;
+  source: ReturnSource;
+  detail?: string;
+  via: ProvedBy;
+}
+
+/** What the list state already says about the addresses of this run. */
 export interface ExistingEvents {
   keys: Set<string>;
   /** Issues each address soft-bounced in. */
@@ -24,21 +36,16 @@ export function emptyExisting(): ExistingEvents {
   return { keys: new Set(), softIssues: new Map(), bounced: new Set() };
 }
 
-function keyOf(type: string, email: string, issue: number | undefined): string {
-  return `${type}\n${email}\n${issue ?? ''}`;
-}
-
 /**
- * Keeps the events of `emails` only (the file can name a million people), but reads it all, even
- * for no one: a damaged file stops the run (exit 4) before anything is recorded, appending to it
- * would bury the damage, whether or not this run has anything to add.
+ * Keeps the events of `emails` only (the list can name a million people), but reads them all, even for no
+ * one: a damaged store stops the run (exit 4) before anything is recorded, whether or not it has anything to add.
  */
-export async function readExisting(file: string, emails: Set<string>): Promise<ExistingEvents> {
+export async function readExisting(store: Pick<EventStore, 'each'>, emails: Set<string>): Promise<ExistingEvents> {
   const out = emptyExisting();
   try {
-    await readEvents(file, (e) => {
+    await store.each((e) => {
       if (!emails.has(e.email)) return;
-      out.keys.add(keyOf(e.type, e.email, e.issue));
+      out.keys.add(eventKey(e));
       if (e.type === 'bounced') out.bounced.add(e.email);
       if (e.type === 'soft-bounced' && e.issue !== undefined) {
         let s = out.softIssues.get(e.email);
@@ -59,15 +66,15 @@ export async function readExisting(file: string, emails: Set<string>): Promise<E
 }
 
 export interface Decision {
-  /** New events, in the order of the mailbox. */
+  /** New events, in the order of the returns. */
   events: SubscriberEvent[];
-  /** Candidates the events file (or an earlier message of this run) already had. */
+  /** Candidates the list state (or an earlier return of this run) already had. */
   alreadyRecorded: number;
   /** The `bounced` events added for soft bounces in SOFT_BOUNCE_ISSUES issues. */
   fromSoftBounces: number;
 }
 
-export function decideEvents(candidates: Candidate[], existing: ExistingEvents, at: string): Decision {
+export function decideEvents(candidates: Candidate[], existing: ExistingEvents, at: string, list: string): Decision {
   const keys = new Set(existing.keys);
   const bounced = new Set(existing.bounced);
   const soft = new Map<string, Set<number>>();
@@ -76,7 +83,7 @@ export function decideEvents(candidates: Candidate[], existing: ExistingEvents, 
   let alreadyRecorded = 0;
   const softEmails: string[] = [];
   for (const c of candidates) {
-    const key = keyOf(c.type, c.email, c.issue);
+    const key = eventKey(c);
     if (c.type === 'soft-bounced') softEmails.push(c.email);
     if (keys.has(key)) {
       alreadyRecorded++;
@@ -85,6 +92,7 @@ export function decideEvents(candidates: Candidate[], existing: ExistingEvents, 
     keys.add(key);
     events.push({
       at,
+      list,
       type: c.type,
       email: c.email,
       source: c.source,
@@ -104,7 +112,14 @@ export function decideEvents(candidates: Candidate[], existing: ExistingEvents, 
     if (issues.length < SOFT_BOUNCE_ISSUES || bounced.has(email)) continue;
     bounced.add(email);
     fromSoftBounces++;
-    events.push({ at, type: 'bounced', email, source: 'dsn', detail: `soft-bounced in issues ${listed(issues)}` });
+    events.push({
+      at,
+      list,
+      type: 'bounced',
+      email,
+      source: 'dsn',
+      detail: `soft-bounced in issues ${listed(issues)}`,
+    });
   }
   return { events, alreadyRecorded, fromSoftBounces };
 }

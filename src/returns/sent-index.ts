@@ -1,0 +1,112 @@
+/**
+ * Who got which message: the send journals, read once, line by line, for
+ * only what the returns ask about (their Message-IDs, older VERP ids,
+ * provider ids, and self-proving VERP ids whose address the return does not
+ * name). A journal can hold a million lines; what is kept is the answers (a
+ * few per return), so memory does not grow with the journals.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { readJournalRecords } from '../journal/journal.js';
+import { verpId, verpMac } from '../personalize/return-path.js';
+
+export interface Wanted {
+  messageIds: Set<string>;
+  legacyVerp: Set<string>;
+  providerIds: Set<string>;
+  /** Self-proving VERP ids to match against every recipient of their issue: issue → macs. */
+  verpMacs: Map<number, Set<string>>;
+}
+
+export function emptyWanted(): Wanted {
+  return { messageIds: new Set(), legacyVerp: new Set(), providerIds: new Set(), verpMacs: new Map() };
+}
+
+export interface SentMessage {
+  /** The recipient's address key. */
+  email: string;
+  issue: number;
+}
+
+export interface SentIndex {
+  byMessageId: Map<string, SentMessage>;
+  byLegacyVerp: Map<string, SentMessage>;
+  byProviderId: Map<string, SentMessage>;
+  /** `${issue}-${mac}` → the recipient of that issue whose VERP id it is. */
+  byVerp: Map<string, SentMessage>;
+  /** The journals read. */
+  files: string[];
+}
+
+export function emptyIndex(): SentIndex {
+  return { byMessageId: new Map(), byLegacyVerp: new Map(), byProviderId: new Map(), byVerp: new Map(), files: [] };
+}
+
+/** The send journals of a project: journal/*.jsonl, less the files that are not journals. */
+export function journalFiles(dir: string, exclude: string[]): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const skip = new Set(exclude.map((f) => path.resolve(f)));
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.jsonl'))
+    .map((n) => path.join(dir, n))
+    .filter((f) => !skip.has(path.resolve(f)) && statSync(f).isFile())
+    .sort();
+}
+
+/** `secret` and `listId`: to compute the VERP ids of recipients when `wanted.verpMacs` asks for some. */
+export async function scanJournals(
+  files: string[],
+  wanted: Wanted,
+  verp: { secret: string | null; listId: string },
+): Promise<SentIndex> {
+  const index = emptyIndex();
+  const nothingWanted =
+    wanted.messageIds.size + wanted.legacyVerp.size + wanted.providerIds.size + wanted.verpMacs.size === 0;
+  if (nothingWanted) {
+    index.files = files;
+    return index;
+  }
+  for (const file of [...new Set(files.map((f) => path.resolve(f)))]) {
+    if (await scanOne(file, wanted, verp, index)) index.files.push(file);
+  }
+  return index;
+}
+
+/** Reads one journal; false when the file is not one (its first record is not a run). */
+async function scanOne(
+  file: string,
+  wanted: Wanted,
+  verp: { secret: string | null; listId: string },
+  index: SentIndex,
+): Promise<boolean> {
+  let issue: number | null = null;
+  const wantLegacy = wanted.legacyVerp.size > 0;
+  // Damage is passed over: `send` and `status` report it; this reader only looks things up. Checking each
+  // record with the journal's schema costs little beside JSON.parse: 200,000 sent records scan in about
+  // 0.8 s either way (2026-12-07, within the noise of that machine).
+  await readJournalRecords(
+    file,
+    (r) => {
+      if (r.type === 'run') issue = r.issue;
+      else if (issue === null) return 'stop';
+      else if (r.type === 'sent' || r.type === 'uncertain') {
+        const sent = { email: r.key, issue };
+        const macs = wanted.verpMacs.get(issue);
+        if (macs && verp.secret) {
+          const mac = verpMac(verp.secret, verp.listId, issue, r.key);
+          if (macs.has(mac)) index.byVerp.set(`${issue}-${mac}`, sent);
+        }
+        if (r.type === 'sent' && r.providerId !== undefined && wanted.providerIds.has(r.providerId))
+          index.byProviderId.set(r.providerId, sent);
+        if (wanted.messageIds.has(r.messageId)) index.byMessageId.set(r.messageId, sent);
+        if (wantLegacy) {
+          const id = verpId(r.messageId);
+          if (wanted.legacyVerp.has(id)) index.byLegacyVerp.set(id, sent);
+        }
+      }
+      return undefined;
+    },
+    'skip',
+  );
+  return issue !== null;
+}
