@@ -78,7 +78,9 @@ function returnFor(n) {
   );
   // Every real return has its own Message-ID (the fixtures have one each): so have these, in their header block.
   const end = text.indexOf('\n\n');
-  return text.slice(0, end).replace(/^Message-I[dD]: .*$/m, `Message-ID: <bench-return-${n}@mx.example>`) + text.slice(end);
+  return (
+    text.slice(0, end).replace(/^Message-I[dD]: .*$/m, `Message-ID: <bench-return-${n}@mx.example>`) + text.slice(end)
+  );
 }
 
 async function write(file, lines) {

@@ -31,6 +31,7 @@ import { registerReport } from './commands/report.js';
 import { registerStatus } from './commands/status.js';
 import { registerInit } from './commands/init.js';
 import { registerTemplates } from './commands/templates.js';
+import { registerState } from './commands/state.js';
 
 // Each command declares its options in its own file and imports the core when it runs:
 // `send` then never loads MJML, and every command starts faster.
@@ -57,6 +58,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
   registerReport(p, ctx, setExit);
   registerSite(p, ctx, setExit);
   registerTemplates(p, ctx, setExit);
+  registerState(p, ctx, setExit);
 
   return p;
 }

@@ -20,9 +20,9 @@ export function loadEnv(dir: string, processEnv: NodeJS.ProcessEnv): Env {
 }
 
 /** Variables outside the transports whose values must never be printed (each transport names its own). */
-const SECRET_VARIABLES = ['UNSUBSCRIBE_SECRET', 'IMAP_URL'];
+const SECRET_VARIABLES = ['UNSUBSCRIBE_SECRET', 'IMAP_URL', 'STATE_URL'];
 /** Those of them that hold a URL, whose password is a secret of its own. */
-const SECRET_URLS = ['IMAP_URL'];
+const SECRET_URLS = ['IMAP_URL', 'STATE_URL'];
 
 /**
  * Values that must never be printed, logged or journaled, whatever their length: `transportSecrets`, those every

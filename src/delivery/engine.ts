@@ -48,6 +48,12 @@ export type EngineEvent<R> =
   | { type: 'uncertain'; item: R; response: string; attempts: number };
 
 /**
+ * Keeps what the engine reports (the journal). A promise means the outcome is kept when it resolves (a database
+ * commits in batches): the engine holds that message's connection slot until then (see safeRecord).
+ */
+export type Recorder<R> = (o: EngineEvent<R>) => void | Promise<void>;
+
+/**
  * How the engine reaches the destination: the transport's own send and classification. A `send` that throws an
  * EnewsError stops the run (kind "error") without being classified; see transport.ts.
  */
@@ -122,11 +128,7 @@ export class DeliveryEngine<R> {
     };
   }
 
-  async run(
-    source: AsyncIterable<R>,
-    delivery: Delivery<R>,
-    record: (o: EngineEvent<R>) => void,
-  ): Promise<EngineResult> {
+  async run(source: AsyncIterable<R>, delivery: Delivery<R>, record: Recorder<R>): Promise<EngineResult> {
     const onAbort = () => this.halt({ kind: 'interrupted' });
     if (this.opts.signal?.aborted) onAbort();
     this.opts.signal?.addEventListener('abort', onAbort);
@@ -166,14 +168,14 @@ export class DeliveryEngine<R> {
     return { ...this.stats(), stop: this.stop };
   }
 
-  private launch(job: Job<R>, delivery: Delivery<R>, record: (o: EngineEvent<R>) => void): void {
+  private launch(job: Job<R>, delivery: Delivery<R>, record: Recorder<R>): void {
     const p = (async () => {
       try {
         const { response, providerId } = await delivery.send(job.item);
         this.consecutive = 0;
         this.sent++;
         this.window.note('sent');
-        this.safeRecord(record, {
+        await this.safeRecord(record, {
           type: 'sent',
           item: job.item,
           response,
@@ -187,7 +189,7 @@ export class DeliveryEngine<R> {
           this.halt({ kind: 'error', error: err });
           return;
         }
-        this.handleFailure(job, delivery.classify(err), record);
+        await this.handleFailure(job, delivery.classify(err), record);
       }
     })().finally(() => {
       this.active.delete(p);
@@ -196,11 +198,11 @@ export class DeliveryEngine<R> {
     this.active.add(p);
   }
 
-  private handleFailure(job: Job<R>, c: Classified, record: (o: EngineEvent<R>) => void): void {
+  private async handleFailure(job: Job<R>, c: Classified, record: Recorder<R>): Promise<void> {
     job.last = c;
     if (c.uncertain) {
       job.uncertain = true;
-      this.safeRecord(record, { type: 'uncertain', item: job.item, response: c.response, attempts: job.attempt });
+      await this.safeRecord(record, { type: 'uncertain', item: job.item, response: c.response, attempts: job.attempt });
     }
     if (c.kind === 'fatal') {
       this.finalDeferral(job, record, c.response);
@@ -223,7 +225,7 @@ export class DeliveryEngine<R> {
     if (!throttle) this.consecutive++;
     if (c.kind === 'permanent') {
       this.failed++;
-      this.safeRecord(record, {
+      await this.safeRecord(record, {
         type: 'failed',
         item: job.item,
         code: c.code,
@@ -247,9 +249,9 @@ export class DeliveryEngine<R> {
       this.halt({ kind: 'threshold', failures: this.consecutive, last: c.response });
   }
 
-  private finalDeferral(job: Job<R>, record: (o: EngineEvent<R>) => void, response: string): void {
+  private finalDeferral(job: Job<R>, record: Recorder<R>, response: string): void {
     this.deferred++;
-    this.safeRecord(record, {
+    void this.safeRecord(record, {
       type: 'deferred',
       item: job.item,
       code: job.last?.code ?? null,
@@ -258,12 +260,21 @@ export class DeliveryEngine<R> {
     });
   }
 
-  private safeRecord(record: (o: EngineEvent<R>) => void, o: EngineEvent<R>): void {
-    try {
-      record(o);
-    } catch (err) {
+  /**
+   * Records an outcome; a record that is kept later (a database's batch) is waited for by the caller, which holds
+   * its connection slot meanwhile: so at any moment at most `concurrency` messages are in flight or delivered
+   * without their outcome kept, which bounds what a kill can cause to be sent twice, whatever keeps the journal.
+   */
+  private safeRecord(record: Recorder<R>, o: EngineEvent<R>): Promise<void> | undefined {
+    const stopOn = (err: unknown) => {
       if (!(err instanceof EnewsError)) throw err;
       this.halt({ kind: 'error', error: err });
+    };
+    try {
+      return record(o)?.catch(stopOn);
+    } catch (err) {
+      stopOn(err);
+      return undefined;
     }
   }
 

@@ -11,17 +11,22 @@ export function lockState(stateFile: string, eventsFile: string): HeldLock {
   try {
     return acquireLock(stateFile, 'enews inbox');
   } catch (err) {
-    if (!(err instanceof EnewsError) || err.code !== 'journal-locked') throw err;
-    throw new EnewsError('inbox-locked', `Another enews inbox is recording into ${eventsFile}. Nothing was read.`, {
-      exitCode: ExitCode.stopped,
-      problems: [
-        {
-          message: 'Wait for it to finish, then run the same command again.',
-          hint: `If you are certain no other enews inbox is running, delete ${stateFile}.lock.`,
-        },
-      ],
-    });
+    throw asInboxLocked(err, eventsFile);
   }
+}
+
+/** The refusal of a second enews inbox, whatever lock refused it (a file's, or the database's). */
+export function asInboxLocked(err: unknown, where: string): unknown {
+  if (!(err instanceof EnewsError) || err.code !== 'journal-locked') return err;
+  return new EnewsError('inbox-locked', `Another enews inbox is recording into ${where}. Nothing was read.`, {
+    exitCode: ExitCode.stopped,
+    problems: [
+      {
+        message: 'Wait for it to finish, then run the same command again.',
+        hint: 'The lock ends with the process that holds it, however it ends: there is nothing to delete.',
+      },
+    ],
+  });
 }
 
 /** Before anything is read: events must be recordable, or the run would read the mailbox for nothing. */

@@ -7,33 +7,29 @@
  * before the events are written recorded nothing; one stopped after reads
  * the messages again next time and finds their events already there.
  */
-import path from 'node:path';
 import libmime from 'libmime';
 import { contentPaths, loadNewsletter } from '../content/load.js';
-import type { EventStore } from '../events/store.js';
 import type { HeldLock } from '../journal/lock.js';
 import { recordReturns } from '../returns/record.js';
 import type { Return } from '../returns/return.js';
-import { journalFiles } from '../returns/sent-index.js';
 import { addressKey } from '../util/email-address.js';
 import { neutralize } from '../util/safe-text.js';
 import { classify, type Classified, type ClassifyContext } from './classify.js';
 import { first, oneLine, type Fields } from './fields.js';
 import type { MailboxMessage, MailSource } from './message.js';
 import { headerFieldsOf, parseReturn } from './parse.js';
-import { checkEvents, lockState } from './preflight.js';
+import { checkEvents } from './preflight.js';
+import type { ListState } from '../state/open.js';
 import { emptyResult, type InboxResult } from './result.js';
-import { appendSeen, readSeen, statePathFor } from './seen.js';
 
 export type { InboxResult, Matched, Unmatched, Unproved } from './result.js';
 
 export interface InboxOptions {
   root: string;
   source: MailSource;
-  /** Where events are recorded; `eventsFile` is its path when it is the events file (the memory goes beside it). */
-  events: EventStore;
-  eventsFile: string;
-  /** Send journals besides journal/*.jsonl. */
+  /** Where events are recorded, the journals looked up and the memory of processed messages kept. */
+  state: ListState;
+  /** Send journal files besides those of the state. */
   journals: string[];
   dryRun: boolean;
   secret: string | null;
@@ -50,18 +46,18 @@ interface Pending {
 
 export async function runInbox(o: InboxOptions): Promise<InboxResult> {
   const { newsletter } = loadNewsletter(contentPaths(o.root));
-  await checkEvents(o.events);
-  const stateFile = statePathFor(o.eventsFile);
-  const lock: HeldLock | null = o.dryRun ? null : lockState(stateFile, o.events.where);
+  const { events, seen: memory, journals } = o.state;
+  await checkEvents(events);
+  const lock: HeldLock | null = o.dryRun ? null : await memory.lock();
   try {
-    const seen = await readSeen(stateFile);
+    const seen = await memory.load();
     const ctx: ClassifyContext = {
       listId: newsletter.list_id,
       unsubscribeKey: newsletter.unsubscribe.mailto ? addressKey(newsletter.unsubscribe.mailto) : null,
       secret: o.secret,
       authservId: newsletter.inbox?.authserv_id ?? null,
     };
-    const r = emptyResult(o.source, o.events.where, o.dryRun, o.secret !== null);
+    const r = emptyResult(o.source, events.where, o.dryRun, o.secret !== null);
     const pending: Pending[] = [];
     for await (const m of o.source.messages((fp) => seen.has(fp))) {
       r.messages++;
@@ -88,10 +84,10 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
         returnOf.push(p);
       }
     }
-    const exclude = [o.eventsFile, stateFile];
     const recorded = await recordReturns(returns, {
-      store: o.events,
-      journals: [...journalFiles(path.join(o.root, 'journal'), exclude), ...o.journals],
+      store: events,
+      journals: await journals.allJournals(o.journals),
+      journalStore: journals,
       secret: o.secret,
       listId: newsletter.list_id,
       dryRun: o.dryRun,
@@ -118,8 +114,7 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
     r.journals = recorded.journals;
     if (!o.dryRun) {
       // Every message read is remembered, the unproved and unreadable too: they are listed once, not every run.
-      await appendSeen(
-        stateFile,
+      await memory.add(
         pending.map((p) => p.msg.fingerprint),
         new Date().toISOString(),
       );

@@ -14,6 +14,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EnewsError, ExitCode } from '../errors.js';
 import { LogWriter, readTailOnly } from '../journal/jsonl-log.js';
+import type { HeldLock } from '../journal/lock.js';
+import { lockState } from './preflight.js';
 
 export function statePathFor(eventsFile: string): string {
   return path.join(path.dirname(eventsFile), 'inbox-seen.jsonl');
@@ -55,4 +57,29 @@ export async function appendSeen(file: string, fingerprints: string[], at: strin
   } finally {
     await w.close();
   }
+}
+
+/**
+ * The inbox's memory wherever the list state lives (files beside the events file; the database): which
+ * messages were dealt with, and one run at a time.
+ */
+export interface SeenStore {
+  readonly where: string;
+  load(): Promise<Set<string>>;
+  add(fingerprints: string[], at: string): Promise<void>;
+  /** One enews inbox at a time per list: two would both find an event missing and both write it. */
+  lock(): Promise<HeldLock>;
+}
+
+/** The memory as journal/inbox-seen.jsonl beside the events file. */
+export function fileSeen(eventsFile: string): SeenStore {
+  const file = statePathFor(eventsFile);
+  return {
+    where: file,
+    load: () => readSeen(file),
+    add: (fps, at) => appendSeen(file, fps, at),
+    async lock() {
+      return lockState(file, eventsFile);
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { EnewsError } from '../errors.js';
 import { KeySet } from '../util/key-set.js';
 import { LogWriter, readLog, type LogScan, type LogTail } from './jsonl-log.js';
+import type { JournalRef, JournalStore } from './store.js';
 import { Outcomes } from './outcomes.js';
 
 const runRecord = z.object({
@@ -112,6 +113,17 @@ export async function readJournal(file: string): Promise<JournalState> {
   const state = emptyJournal();
   const scan = await readJournalRecords(file, (r) => {
     apply(state, r);
+  });
+  state.tail = scan.tail;
+  return state;
+}
+
+/** A journal's state, wherever the journal is (journal/store.ts). */
+export async function readJournalState(store: JournalStore, ref: JournalRef): Promise<JournalState> {
+  const state = emptyJournal();
+  const scan = await store.read(ref, (r) => {
+    apply(state, r);
+    return undefined;
   });
   state.tail = scan.tail;
   return state;
@@ -227,8 +239,8 @@ export function checkIdentity(
   return null;
 }
 
-export function openJournalWriter(file: string, state: JournalState): LogWriter {
-  return LogWriter.open(file, state.tail, {
+export function openJournalWriter(file: string, tail: LogTail): LogWriter {
+  return LogWriter.open(file, tail, {
     what: 'the journal',
     onWriteFailure: 'Sending stopped so that no outcome goes unrecorded.',
   });

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeliveryTally, findIssueJournals, readIssueJournal } from './journals.js';
+import { fileJournals } from '../journal/file-journals.js';
+import { DeliveryTally, readIssueJournal } from './journals.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -75,7 +76,8 @@ describe('DeliveryTally', () => {
       ],
     });
     const t = new DeliveryTally(true);
-    const s = await readIssueJournal(path.join(root, 'journal/003.jsonl'), 3, t);
+    const store = fileJournals(root);
+    const s = await readIssueJournal(store, store.journalOf(3, null), 3, t);
     expect(s).toMatchObject({ runs: 2, deferred: 0, finished: true, shard: null, subscribers: '/list.csv' });
     expect(s.lastEnd).toEqual({ at: '2026-05-30T10:01:00.000Z', stopped: 'interrupted' });
     expect({ sent: t.sent, failed: t.failed, possibleDuplicates: t.possibleDuplicates }).toEqual({
@@ -118,15 +120,16 @@ describe('DeliveryTally', () => {
       '033.jsonl': [run('2026-05-30T09:00:00.000Z', null, 33)],
       '003-shard-1-of-2.jsonl.lock': [],
     });
-    const files = findIssueJournals(root, 3);
-    expect(files.map((f) => path.basename(f))).toEqual([
+    const store = fileJournals(root);
+    const files = await store.issueJournals(3);
+    expect(files.map((f) => path.basename(f.name))).toEqual([
       '003-shard-1-of-2.jsonl',
       '003-shard-2-of-2.jsonl',
       '003.jsonl',
     ]);
     const t = new DeliveryTally(false);
     const summaries = [];
-    for (const f of files) summaries.push(await readIssueJournal(f, 3, t));
+    for (const f of files) summaries.push(await readIssueJournal(store, f, 3, t));
     expect(summaries.map((s) => [s.shard, s.deferred, s.finished])).toEqual([
       ['1/2', 0, false],
       // The run after the last end never ended: killed, or still running.
@@ -144,12 +147,13 @@ describe('DeliveryTally', () => {
 
   it('refuses a journal of another issue, and a missing one', async () => {
     const root = project({ 'x.jsonl': [run('2026-05-30T09:00:00.000Z', null, 2)] });
-    await expect(readIssueJournal(path.join(root, 'journal/x.jsonl'), 3, new DeliveryTally(false))).rejects.toThrow(
+    const store = fileJournals(root);
+    const x = store.journalOf(3, null, path.join(root, 'journal/x.jsonl'));
+    await expect(readIssueJournal(store, x, 3, new DeliveryTally(false))).rejects.toThrow(
       'is the journal of issue 2, not issue 3.',
     );
-    await expect(readIssueJournal(path.join(root, 'nope.jsonl'), 3, new DeliveryTally(false))).rejects.toThrow(
-      'No journal at',
-    );
-    expect(findIssueJournals(path.join(root, 'nowhere'), 3)).toEqual([]);
+    const nope = store.journalOf(3, null, path.join(root, 'nope.jsonl'));
+    await expect(readIssueJournal(store, nope, 3, new DeliveryTally(false))).rejects.toThrow('No journal at');
+    expect(await fileJournals(path.join(root, 'nowhere')).issueJournals(3)).toEqual([]);
   });
 });

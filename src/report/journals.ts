@@ -5,11 +5,9 @@
  * as it does within one journal), the permanent failures by reply code,
  * and the first `sent` of each address per minute for the chart.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { padded } from '../content/issue-number.js';
 import { EnewsError } from '../errors.js';
-import { type JournalRecord, readJournalRecords } from '../journal/journal.js';
+import type { JournalRecord } from '../journal/journal.js';
+import type { JournalRef, JournalStore } from '../journal/store.js';
 import { KeyMap } from '../util/key-set.js';
 
 export interface JournalSummary {
@@ -32,17 +30,6 @@ export interface JournalSummary {
 export interface FailedAddress {
   email: string;
   code: number | null;
-}
-
-/** journal/003.jsonl and journal/003-shard-K-of-N.jsonl, in name order. */
-export function findIssueJournals(root: string, number: number): string[] {
-  const dir = path.join(root, 'journal');
-  if (!existsSync(dir)) return [];
-  const name = new RegExp(`^${padded(number)}(-shard-\\d+-of-\\d+)?\\.jsonl$`);
-  return readdirSync(dir)
-    .filter((n) => name.test(n))
-    .sort()
-    .map((n) => path.join(dir, n));
 }
 
 const SENT = 1;
@@ -158,8 +145,14 @@ export class DeliveryTally {
 }
 
 /** Reads one journal into the tally; refuses a journal of another issue. */
-export async function readIssueJournal(file: string, number: number, tally: DeliveryTally): Promise<JournalSummary> {
-  if (!existsSync(file)) throw new EnewsError('no-journal', `No journal at ${file}.`);
+export async function readIssueJournal(
+  store: JournalStore,
+  ref: JournalRef,
+  number: number,
+  tally: DeliveryTally,
+): Promise<JournalSummary> {
+  const file = ref.label;
+  if (!(await store.exists(ref))) throw new EnewsError('no-journal', `No journal at ${file}.`);
   const summary: JournalSummary = {
     file,
     shard: null,
@@ -172,7 +165,7 @@ export async function readIssueJournal(file: string, number: number, tally: Deli
     events: null,
   };
   let otherIssue: number | null = null;
-  await readJournalRecords(file, (rec) => {
+  await store.read(ref, (rec) => {
     if (rec.type === 'run') {
       if (rec.issue !== number) otherIssue ??= rec.issue;
       if (summary.runs++ === 0) {
@@ -188,6 +181,7 @@ export async function readIssueJournal(file: string, number: number, tally: Deli
       summary.finished = true;
     }
     if (otherIssue === null) tally.apply(rec);
+    return undefined;
   });
   if (otherIssue !== null) {
     throw new EnewsError('journal-other-issue', `${file} is the journal of issue ${otherIssue}, not issue ${number}.`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportPage } from './html.js';
 import { gatherReport, percent } from './report.js';
+import { fileState, type ListState } from '../state/open.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -56,8 +57,9 @@ const request = (root: string) => ({
   events: null,
   subscribers: null,
   withAddresses: false,
-  listId: 'enews.coop.example.org',
 });
+/** The list state of a project: its files (the same report from the database is tests/state-*.test.ts's). */
+const files = (root: string): ListState => fileState({ root, listId: 'enews.coop.example.org' });
 
 describe('gatherReport', () => {
   it('two shards of three: the whole list is counted and the missing shard named', async () => {
@@ -65,7 +67,7 @@ describe('gatherReport', () => {
       '003-shard-1-of-3.jsonl': [run('1/3'), sent('r1@x.org'), failed('r2@x.org', 550)],
       '003-shard-2-of-3.jsonl': [run('2/3'), sent('r3@x.org')],
     });
-    const r = await gatherReport(request(root));
+    const r = await gatherReport(request(root), files(root));
     expect(r).toMatchObject({ sent: 2, failed: 1, notSentYet: 7, missingShards: ['3/3'] });
     expect(r.list).toMatchObject({ known: true, shard: null, rows: 10, sent: 2, failed: 1, notSentYet: 7 });
   });
@@ -82,7 +84,7 @@ describe('gatherReport', () => {
       ev('soft-bounced', 'r5@x.org'),
       ev('complained', 'r2@x.org', 2),
     ]);
-    const r = await gatherReport(request(root));
+    const r = await gatherReport(request(root), files(root));
     expect(r.list).toMatchObject({ rows: 6, sent: 2, failed: 1, notSentYet: 2 });
     if (!r.list.known) throw new Error('list expected');
     expect(r.list.skipped).toMatchObject({ unsubscribed: 1, complained: 0, bounced: 0 });
@@ -96,12 +98,12 @@ describe('gatherReport', () => {
     const root = project(3, { '003.jsonl': [run(null), sent('r1@x.org'), failed('r2@x.org', 550)] }, [
       ev('complained', 'r1@x.org', 3),
     ]);
-    const r = await gatherReport({ ...request(root), withAddresses: true });
+    const r = await gatherReport({ ...request(root), withAddresses: true }, files(root));
     expect(r.addresses?.failed).toEqual([{ email: 'r2@x.org', code: 550 }]);
     expect(r.addresses?.events.attributed.complained).toEqual(['r1@x.org']);
     const page = reportPage(r, { generatedAt: T0 });
     expect(page).toContain('r2@x.org (550)');
-    const without = await gatherReport(request(root));
+    const without = await gatherReport(request(root), files(root));
     expect(without.addresses).toBeUndefined();
     expect(reportPage(without, { generatedAt: T0 })).not.toContain('@x.org');
   });
@@ -111,7 +113,7 @@ describe('gatherReport', () => {
       '003.jsonl': [run(null, ['/gone/suppress.csv']), sent('r1@x.org')],
       '003-shard-1-of-2.jsonl': [{ ...run('1/2'), subscribers: '/elsewhere.csv' }],
     });
-    const r = await gatherReport(request(root));
+    const r = await gatherReport(request(root), files(root));
     expect(r.missingSuppressions).toEqual(['/gone/suppress.csv']);
     expect(r.list).toEqual({ known: false, reason: 'several', files: ['/elsewhere.csv', path.join(root, 'list.csv')] });
     expect(r.notSentYet).toBeNull();
@@ -119,7 +121,7 @@ describe('gatherReport', () => {
 
   it('no journal: a clear error', async () => {
     const root = project(1, {});
-    await expect(gatherReport(request(root))).rejects.toThrow('No send journal for issue 3 in');
+    await expect(gatherReport(request(root), files(root))).rejects.toThrow('No send journal for issue 3 in');
   });
 });
 

@@ -10,28 +10,22 @@ import { padded } from '../content/issue-number.js';
 import { readManifest } from '../build/read-build.js';
 import { defaultBuildDir } from '../build/build-dir.js';
 import { EnewsError } from '../errors.js';
-import { defaultEventsPath, EVENT_TYPES, type EventType } from '../events/events.js';
+import { EVENT_TYPES, type EventType } from '../events/events.js';
 import { EventsFile } from '../events/events-file.js';
 import { tallyEvents, type EventAddresses, type EventCounts } from './events.js';
-import {
-  DeliveryTally,
-  findIssueJournals,
-  readIssueJournal,
-  type FailedAddress,
-  type JournalSummary,
-} from './journals.js';
+import { DeliveryTally, readIssueJournal, type FailedAddress, type JournalSummary } from './journals.js';
 import { planList, type ListCount, type ListUnknown } from './list.js';
+import type { ListState } from '../state/open.js';
 
 export interface ReportRequest {
   root: string;
   number: number;
-  /** Journal files given with --journal; null to find the issue's journals in journal/. */
+  /** Journal files given with --journal; null to find the issue's journals (journal/, or the database). */
   journals: string[] | null;
+  /** --events: the events file the state was opened with; null to use the one the send named (files). */
   events: string | null;
   subscribers: string | null;
   withAddresses: boolean;
-  /** The newsletter's list id: the events of another list are refused, not counted. */
-  listId: string;
 }
 
 /** Gmail's and Yahoo's bulk sender limits (2024): spam complaints under 0.3 %; bounces kept under 2 %. */
@@ -73,14 +67,18 @@ export interface IssueReport {
   addresses?: { failed: FailedAddress[]; events: EventAddresses };
 }
 
-export async function gatherReport(req: ReportRequest): Promise<IssueReport> {
-  const files = req.journals ?? findIssueJournals(req.root, req.number);
-  if (files.length === 0) {
+export async function gatherReport(req: ReportRequest, state: ListState): Promise<IssueReport> {
+  const refs = req.journals
+    ? req.journals.map((f) => state.journals.journalOf(req.number, null, f))
+    : await state.journals.issueJournals(req.number);
+  if (refs.length === 0) {
     const name = padded(req.number);
     throw new EnewsError(
       'no-journal',
-      `No send journal for issue ${req.number} in ${path.join(req.root, 'journal')} ` +
-        `(${name}.jsonl or ${name}-shard-K-of-N.jsonl): nothing has been sent for it yet.`,
+      `No send journal for issue ${req.number} in ` +
+        `${state.kind === 'files' ? path.join(req.root, 'journal') : state.where} ` +
+        `(${name}${state.kind === 'files' ? '.jsonl' : ''} or ${name}-shard-K-of-N${state.kind === 'files' ? '.jsonl' : ''}): ` +
+        'nothing has been sent for it yet.',
       {
         problems: [{ message: 'If the send used --journal FILE, give the same file: enews report N --journal FILE.' }],
       },
@@ -88,10 +86,13 @@ export async function gatherReport(req: ReportRequest): Promise<IssueReport> {
   }
   const tally = new DeliveryTally(req.withAddresses);
   const journals: JournalSummary[] = [];
-  for (const f of files) journals.push(await readIssueJournal(f, req.number, tally));
-
-  const eventsFile = req.events ?? journals.find((j) => j.events)?.events ?? defaultEventsPath(req.root);
-  const store = new EventsFile(eventsFile, req.listId);
+  for (const ref of refs) journals.push(await readIssueJournal(state.journals, ref, req.number, tally));
+  // In files, the events file the sends honoured unless another is named; the database has one.
+  const named = journals.find((j) => j.events)?.events;
+  const store = state.kind === 'files' && !req.events && named ? new EventsFile(named, state.listId) : state.events;
+  const eventsFile = store.where;
+  // A journal in the database names its list by its path in the project (send/prepare.ts, listIdentity).
+  for (const j of journals) if (j.subscribers) j.subscribers = path.resolve(req.root, j.subscribers);
   const list = await planList({ journals, subscribers: req.subscribers, events: store, done: tally });
   const since = tally.firstRunAt === null ? null : Date.parse(tally.firstRunAt);
   const ev = await tallyEvents(store, {

@@ -10,12 +10,14 @@ import { neutralize } from '../util/safe-text.js';
 import { decideEvents, readExisting, type Candidate } from './decide.js';
 import { addWanted, prove, type ProofContext, type ProvedBy } from './prove.js';
 import type { Return } from './return.js';
-import { emptyWanted, scanJournals } from './sent-index.js';
+import { emptyIndex, emptyWanted, scanJournals } from './sent-index.js';
+import type { JournalRef, JournalStore } from '../journal/store.js';
 
 export interface RecordOptions extends ProofContext {
   store: EventStore;
-  /** The send journals to look identifiers up in. */
-  journals: string[];
+  /** The send journals to look identifiers up in, and where they are. */
+  journals: JournalRef[];
+  journalStore: JournalStore | null;
   dryRun: boolean;
   /** The time written on the events (ISO). */
   at: string;
@@ -43,7 +45,7 @@ export interface RecordResult {
 export async function recordReturns(returns: Return[], o: RecordOptions): Promise<RecordResult> {
   const wanted = emptyWanted();
   for (const r of returns) addWanted(r, wanted, o);
-  const index = await scanJournals(o.journals, wanted, o);
+  const index = o.journalStore ? await scanJournals(o.journalStore, o.journals, wanted, o) : emptyIndex();
   const candidates: Candidate[] = [];
   const proved = returns.map((r): ProvedReturn | null => {
     const p = prove(r, index, o);

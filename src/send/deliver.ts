@@ -7,7 +7,8 @@
 import { EnewsError } from '../errors.js';
 import { DeliveryEngine, type EngineEvent, type EngineStats, type StopReason } from '../delivery/engine.js';
 import type { Transport } from '../delivery/transport.js';
-import { openJournalWriter, type JournalRecord, type JournalWriter } from '../journal/journal.js';
+import type { JournalRecord } from '../journal/journal.js';
+import type { JournalAppender } from '../journal/store.js';
 import { newsletterFor } from '../build/read-build.js';
 import { prepareMessages, type OutgoingItem } from './messages.js';
 import { recordRefusals, type Refusal } from './refusals.js';
@@ -43,14 +44,14 @@ export async function deliverSend(
 ): Promise<SendResult> {
   const { journal, mode } = plan;
   await transport.open();
-  const writer = journal && mode === 'send' ? openJournalWriter(journal.file, journal.state) : null;
+  const writer = journal && mode === 'send' ? await journal.journals.appender(journal.ref, journal.state.tail) : null;
   const now = () => new Date().toISOString();
-  writer?.append({
+  await writer?.append({
     type: 'run',
     at: now(),
     ...journal!.identity,
     suppress: journal!.suppress,
-    events: journal!.events,
+    ...(journal!.events ? { events: journal!.events } : {}),
   } satisfies JournalRecord);
   const messages = prepareMessages({
     versions: plan.built.languages.map((l) => ({
@@ -114,7 +115,7 @@ export async function deliverSend(
         at: now(),
       });
     }
-    writer?.append({
+    await writer?.append({
       type: 'end',
       at: now(),
       sent: stats.sent,
@@ -138,12 +139,13 @@ class Recorder {
   possibleDuplicates = 0;
 
   constructor(
-    private readonly writer: JournalWriter | null,
+    private readonly writer: JournalAppender | null,
     private readonly plan: SendPlan,
     private readonly redact: (s: string) => string,
   ) {}
 
-  record(o: EngineEvent<OutgoingItem>): void {
+  /** Returns what keeping the record takes, when it is not kept at once (journal/store.ts, JournalAppender). */
+  record(o: EngineEvent<OutgoingItem>): void | Promise<void> {
     const at = new Date().toISOString();
     const { sub, messageId } = o.item;
     const w = this.writer;
@@ -162,14 +164,14 @@ class Recorder {
       // Set only when there is one, last: no object spread per message, and no key for what nobody said.
       if (o.providerId !== undefined) record.providerId = this.redact(o.providerId);
       if (possibleDuplicate) record.possibleDuplicate = true;
-      w?.append(record);
+      return w?.append(record);
     } else if (o.type === 'failed') {
       const response = this.redact(o.response);
-      w?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response });
       if (this.failures.length < 1000) this.failures.push({ email: sub.email, code: o.code, response });
       this.refusals.push({ key: sub.key, code: o.code, response });
+      return w?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response });
     } else if (o.type === 'uncertain') {
-      w?.append({
+      return w?.append({
         type: 'uncertain',
         at,
         key: sub.key,
@@ -178,5 +180,6 @@ class Recorder {
         response: this.redact(o.response),
       });
     }
+    return undefined;
   }
 }

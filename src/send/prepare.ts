@@ -17,15 +17,14 @@ import { configureTransport, type TransportConfig } from '../delivery/transports
 import {
   checkIdentity,
   emptyJournal,
-  readJournal,
+  readJournalState,
   type JournalIdentity,
   type JournalState,
 } from '../journal/journal.js';
-import { acquireLock, type HeldLock } from '../journal/lock.js';
-import { defaultJournalPath } from '../journal/paths.js';
-import { defaultEventsPath } from '../events/events.js';
-import { EventsFile } from '../events/events-file.js';
+import type { HeldLock } from '../journal/lock.js';
+import type { JournalRef, JournalStore } from '../journal/store.js';
 import type { EventStore } from '../events/store.js';
+import type { ListState } from '../state/open.js';
 import { recordRefusals } from './refusals.js';
 import { matchLanguage } from '../content/languages.js';
 import { emptyCounts } from '../plan/audience.js';
@@ -55,8 +54,6 @@ export interface SendRequest {
   language: string | null;
   dryRun: string | null;
   journal: string | null;
-  /** The subscriber events file (default journal/events.jsonl). */
-  events: string | null;
   suppress: string[];
   shard: Shard | null;
   skipInvalid: boolean;
@@ -86,13 +83,15 @@ export interface SendPlan {
   /** Which transport delivers, with its options as read from the environment; made by sendTransport (transport.ts). */
   transport: TransportConfig;
   journal: {
-    file: string;
+    /** Which journal (a file, or a journal in the database), and where the run appends. */
+    ref: JournalRef;
+    journals: JournalStore;
     state: JournalState;
     identity: JournalIdentity;
     suppress: string[];
-    /** The events file the plan honoured; the run record names it, so status reads the same one. */
-    events: string;
-    /** The same events, where the send records the recipients the server refused (refusals.ts). */
+    /** The events file the plan honoured (files only); the run record names it, so status reads the same one. */
+    events: string | null;
+    /** The events, where the send records the recipients the server refused (refusals.ts). */
     store: EventStore;
     lock: HeldLock | null;
   } | null;
@@ -110,7 +109,8 @@ export interface PrepareHooks {
   onDispose?(dispose: () => void): void;
 }
 
-export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): Promise<SendPlan> {
+/** `state`: where the list state is (files or the database, state/open.ts); the caller closes it. */
+export async function prepareSend(req: SendRequest, state: ListState, hooks: PrepareHooks = {}): Promise<SendPlan> {
   const mode: SendMode = req.test.length ? 'test' : req.dryRun !== null ? 'dry-run' : 'send';
   const built = readBuild(req.root, req.number, req.build ?? defaultBuildDir(req.root, req.number));
   if (mode === 'send' && built.manifest.warnings.some((w) => w.code === 'placeholder')) {
@@ -167,17 +167,18 @@ export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): P
     };
   }
 
-  const file = req.journal ?? defaultJournalPath(req.root, req.number, req.shard);
-  // A list reached through a symlink or another relative path is the same list.
+  const journals = state.journals;
+  const ref = journals.journalOf(req.number, req.shard, req.journal);
   const identity: JournalIdentity = {
     issue: req.number,
     inputsHash: built.manifest.inputsHash,
-    subscribers: realpathSync(req.subscribers),
+    subscribers: listIdentity(req.root, req.subscribers, journals.kind),
     shard: shardLabel(req.shard),
   };
-  const lock = mode === 'send' ? acquireLock(file) : null;
+  const lock = mode === 'send' ? await journals.lock(ref) : null;
   // A dry run takes no lock (it writes no journal), so its spool goes with its messages, not beside the journal.
-  const spool = mode === 'send' ? `${file}.spool` : path.join(req.dryRun!, '.enews-recipients.spool');
+  const spool =
+    mode === 'send' ? spoolPath(req.root, ref, journals.kind) : path.join(req.dryRun!, '.enews-recipients.spool');
   const madeOutDir = mode === 'dry-run' && !existsSync(req.dryRun!);
   let disposed = false;
   const dispose = () => {
@@ -196,26 +197,22 @@ export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): P
         host: lock.tookOver.host,
         since: lock.tookOver.started,
       });
-    const state = existsSync(file) || mode === 'send' ? await readJournal(file) : emptyJournal();
-    const foreign = checkIdentity(file, state, identity, req.acceptRebuild);
+    const done =
+      (await journals.exists(ref)) || mode === 'send' ? await readJournalState(journals, ref) : emptyJournal();
+    const foreign = checkIdentity(ref.label, done, identity, req.acceptRebuild);
     // A dry run is for looking: it reads another list's journal with a warning instead of refusing.
     if (foreign && mode === 'send') throw foreign;
     if (foreign) notices.push({ kind: 'foreign-journal', error: foreign });
-    if (mode === 'send' && state.tail.tornBytes > 0)
-      notices.push({ kind: 'torn-journal', file, bytes: state.tail.tornBytes });
-    const others = await otherJournals(
-      [path.dirname(file), path.dirname(defaultJournalPath(req.root, req.number, null))],
-      file,
-      identity,
-    );
+    if (mode === 'send' && done.tail.tornBytes > 0)
+      notices.push({ kind: 'torn-journal', file: ref.label, bytes: done.tail.tornBytes });
+    const others = await otherJournals(journals, ref, identity);
     if (others.length) notices.push({ kind: 'other-journals', journals: others });
 
     const suppress = suppressionFiles(paths.issuesDir, newsletter, req.suppress, req.root);
-    const events = req.events ?? defaultEventsPath(req.root);
-    const store = new EventsFile(events, newsletter.list_id);
+    const store = state.events;
     // Refusals an earlier run journaled but did not live to record (killed before its end) are recorded now.
     if (mode === 'send')
-      await recordRefusals(state.refusals, {
+      await recordRefusals(done.refusals, {
         issue: req.number,
         store,
         listId: newsletter.list_id,
@@ -225,7 +222,7 @@ export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): P
       suppress,
       events: store,
       shard: req.shard,
-      done: state.outcomes,
+      done: done.outcomes,
       retryFailed: req.retryFailed,
     });
     if (mode === 'dry-run') mkdirSync(req.dryRun!, { recursive: true });
@@ -241,7 +238,16 @@ export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): P
       newsletter,
       secret,
       transport,
-      journal: { file, state, identity, suppress, events, store, lock },
+      journal: {
+        ref,
+        journals,
+        state: done,
+        identity,
+        suppress,
+        events: state.kind === 'files' ? store.where : null,
+        store,
+        lock,
+      },
       audience,
       recipients: { spool },
       notices,
@@ -309,4 +315,24 @@ function unsubscribeSecret(newsletter: Newsletter, env: Env, mode: SendMode, not
       exitCode: ExitCode.badInput,
     },
   );
+}
+
+/**
+ * The list a journal was written for. In files, the subscriber file's real path: a list reached through a
+ * symlink or another relative path is the same list. In the database, shared by machines whose project
+ * folders differ, its path in the project (subscribers.csv), so a send begun on one resumes on another.
+ */
+function listIdentity(root: string, subscribers: string, kind: JournalStore['kind']): string {
+  const real = realpathSync(subscribers);
+  if (kind === 'files') return real;
+  const rel = path.relative(realpathSync(root), real);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? real : rel.split(path.sep).join('/');
+}
+
+/** The recipient spool: beside the journal file, or, for a journal in the database, in the project's journal/. */
+function spoolPath(root: string, ref: JournalRef, kind: JournalStore['kind']): string {
+  if (kind === 'files') return `${ref.name}.spool`;
+  const dir = path.join(root, 'journal');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return path.join(dir, `${ref.name}.spool`);
 }

@@ -50,6 +50,7 @@ export async function recordRefusals(
   return recordReturns(returns, {
     store: o.store,
     journals: [],
+    journalStore: null,
     secret: null,
     listId: o.listId,
     dryRun: false,

@@ -90,7 +90,7 @@ function base(plan: SendPlan, target: string): Omit<SendResult, 'exitCode'> {
     failures: [],
     stop: null,
     cancelled: false,
-    journal: plan.mode === 'send' ? (plan.journal?.file ?? null) : null,
+    journal: plan.mode === 'send' ? (plan.journal?.ref.label ?? null) : null,
   };
 }
 

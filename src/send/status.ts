@@ -5,12 +5,11 @@
  * rows add up to the file and "not sent yet" is what the next send would do.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { EnewsError } from '../errors.js';
-import { readJournal } from '../journal/journal.js';
-import { contentPaths, loadNewsletter } from '../content/load.js';
-import { defaultEventsPath } from '../events/events.js';
+import { readJournalState } from '../journal/journal.js';
 import { EventsFile } from '../events/events-file.js';
-import { defaultJournalPath } from '../journal/paths.js';
+import type { ListState } from '../state/open.js';
 import type { SkipReason } from '../plan/audience.js';
 import { parseShard, shardLabel, type Shard } from '../util/shard.js';
 import { planAudience } from '../plan/plan.js';
@@ -24,7 +23,7 @@ export interface StatusRequest {
   shard: Shard | null;
   /** Another subscriber file to count against (default: the one the journal was written for). */
   subscribers: string | null;
-  /** The events file (default: the one the send named, else journal/events.jsonl). */
+  /** --events: the events file the state was opened with (default: the one the send named, else journal/events.jsonl). */
   events: string | null;
 }
 
@@ -48,18 +47,18 @@ export interface SendStatus {
   missingSuppressions: string[];
 }
 
-export async function sendStatus(req: StatusRequest): Promise<SendStatus> {
-  const file = req.journal ?? defaultJournalPath(req.root, req.number, req.shard);
-  if (!existsSync(file)) {
+export async function sendStatus(req: StatusRequest, list: ListState): Promise<SendStatus> {
+  const ref = list.journals.journalOf(req.number, req.shard, req.journal);
+  if (!(await list.journals.exists(ref))) {
     throw new EnewsError(
       'no-journal',
-      `No journal at ${file}: nothing has been sent for issue ` +
-        `${req.number} yet (or it used another --journal or --shard).`,
+      `No ${list.journals.kind === 'files' ? `journal at ${ref.label}` : ref.label}: nothing has been sent for ` +
+        `issue ${req.number} yet (or it used another --journal or --shard).`,
     );
   }
-  const state = await readJournal(file);
+  const state = await readJournalState(list.journals, ref);
   const status: SendStatus = {
-    journal: file,
+    journal: ref.label,
     runs: state.runs,
     sent: state.outcomes.sent,
     failed: state.outcomes.failed,
@@ -69,15 +68,15 @@ export async function sendStatus(req: StatusRequest): Promise<SendStatus> {
     missingSuppressions: state.suppress.filter((f) => !existsSync(f)),
   };
   const id = state.identity;
-  const subscribers = req.subscribers ?? id?.subscribers ?? null;
+  // A journal in the database names its list by its path in the project (prepare.ts, listIdentity).
+  const subscribers = req.subscribers ?? (id ? path.resolve(req.root, id.subscribers) : null);
   if (subscribers && existsSync(subscribers)) {
     const shard = req.shard ?? (id?.shard ? parseShard(id.shard) : null);
     const rules = await audienceRules({
       suppress: state.suppress.filter((f) => existsSync(f)),
-      events: new EventsFile(
-        req.events ?? state.events ?? defaultEventsPath(req.root),
-        loadNewsletter(contentPaths(req.root)).newsletter.list_id,
-      ),
+      // In files, the events file the send honoured unless another is named; the database has one.
+      events:
+        list.kind === 'files' && !req.events && state.events ? new EventsFile(state.events, list.listId) : list.events,
       shard,
       done: state.outcomes,
       retryFailed: false,

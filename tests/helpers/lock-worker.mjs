@@ -35,8 +35,13 @@ if (mode === 'run') {
     process.stdout.write('round\n');
   }
 } else if (mode === 'events') {
+  // With STATE_URL, the database's store; else the events file FILE.
   const { EventsFile } = await import(`${lib}/events/events-file.js`);
-  const store = new EventsFile(a, 'enews.coop.example.org', { lockWaitMs: 60_000 });
+  const { openListState } = await import(`${lib}/state/open.js`);
+  const state = process.env.STATE_URL
+    ? await openListState({ root: path.dirname(a), env: process.env, listId: 'enews.coop.example.org' })
+    : null;
+  const store = state ? state.events : new EventsFile(a, 'enews.coop.example.org', { lockWaitMs: 60_000 });
   for (let i = 0; i < Number(c); i++) {
     // Every worker also records one address every other worker records: it must be there once.
     const email = i % 10 === 0 ? `shared${i}@example.org` : `w${b}-${i}@example.org`;
@@ -50,9 +55,17 @@ if (mode === 'run') {
     await store.record([e]);
     process.stdout.write(`${email}\n`);
   }
+  await state?.close();
 } else if (mode === 'hold') {
-  const { acquireLock } = await import(`${lib}/journal/lock.js`);
-  acquireLock(a, 'test');
+  // With STATE_URL, the lock of journal 003 in the database; else the lock of the file TARGET.
+  if (process.env.STATE_URL) {
+    const { openListState } = await import(`${lib}/state/open.js`);
+    const state = await openListState({ root: path.dirname(a), env: process.env, listId: 'enews.coop.example.org' });
+    await state.journals.lock(state.journals.journalOf(3, null));
+  } else {
+    const { acquireLock } = await import(`${lib}/journal/lock.js`);
+    acquireLock(a, 'test');
+  }
   process.stdout.write('held\n');
   setInterval(() => {}, 1000);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
 import type { CliContext } from '../context.js';
+import { openState } from '../state.js';
 import { usage } from '../parse.js';
 import { count } from '../words.js';
 
@@ -37,13 +38,11 @@ export function registerEvents(program: Command, ctx: CliContext, setExit: (code
 
 async function events(ctx: CliContext, flags: EventsFlags): Promise<number> {
   const o = { ...flags, type: flags.type ?? [] };
-  const [{ parseIssueNumber }, { contentPaths, loadNewsletter }, { EVENT_TYPES, defaultEventsPath }, ex] =
-    await Promise.all([
-      import('../../content/issue-number.js'),
-      import('../../content/load.js'),
-      import('../../events/events.js'),
-      import('../../events/export.js'),
-    ]);
+  const [{ parseIssueNumber }, { EVENT_TYPES }, ex] = await Promise.all([
+    import('../../content/issue-number.js'),
+    import('../../events/events.js'),
+    import('../../events/export.js'),
+  ]);
   const formats = (['csv', 'json', 'jsonl'] as const).filter((f) => o[f]);
   if (formats.length > 1) throw usage(`Choose one output format: ${formats.map((f) => `--${f}`).join(' or ')}.`);
   const known = new Set<string>(EVENT_TYPES);
@@ -66,18 +65,47 @@ async function events(ctx: CliContext, flags: EventsFlags): Promise<number> {
     types: o.type.length ? new Set(o.type as Array<(typeof EVENT_TYPES)[number]>) : null,
     issue: o.issue === undefined ? null : parseIssueNumber(o.issue),
   };
-  // The one command that also works outside a project: an export of an events file needs nothing else.
-  const file = o.events ? path.resolve(ctx.cwd, o.events) : defaultEventsPath(ctx.inProject ? ctx.root : ctx.cwd);
-  if (!existsSync(file)) {
-    // A mistyped --events must not hand a CRM an empty export as if nothing had happened.
-    if (o.events) throw new EnewsError('no-events-file', `No events file at ${file}.`);
-    ctx.output.err(`note: no events recorded yet (${ctx.display(file)} does not exist).`);
+  const state = await eventsToExport(ctx, o.events);
+  try {
+    return await exportFrom(ctx, state.events, formats[0], filter, ex);
+  } finally {
+    await state.close();
   }
+}
 
-  const { EventsFile } = await import('../../events/events-file.js');
-  // Outside a project there is no list to check the file against: it is exported as it is.
-  const store = new EventsFile(file, ctx.inProject ? loadNewsletter(contentPaths(ctx.root)).newsletter.list_id : null);
-  const format = formats[0];
+/**
+ * The events to export: the project's list state (files, or the database), an events file given with --events;
+ * the one command that also works outside a project, where an events file is exported as it is (no list to
+ * check it against).
+ */
+async function eventsToExport(ctx: CliContext, given: string | undefined) {
+  const [{ defaultEventsPath }, { EventsFile }] = await Promise.all([
+    import('../../events/events.js'),
+    import('../../events/events-file.js'),
+  ]);
+  const file = given ? path.resolve(ctx.cwd, given) : null;
+  if (file && !existsSync(file))
+    // A mistyped --events must not hand a CRM an empty export as if nothing had happened.
+    throw new EnewsError('no-events-file', `No events file at ${file}.`);
+  if (ctx.inProject) {
+    const state = await openState(ctx, file);
+    const where = state.kind === 'files' ? state.events.where : null;
+    if (where && !existsSync(where))
+      ctx.output.err(`note: no events recorded yet (${ctx.display(where)} does not exist).`);
+    return state;
+  }
+  const outside = file ?? defaultEventsPath(ctx.cwd);
+  if (!existsSync(outside)) ctx.output.err(`note: no events recorded yet (${ctx.display(outside)} does not exist).`);
+  return { events: new EventsFile(outside, null), close: async () => {} };
+}
+
+async function exportFrom(
+  ctx: CliContext,
+  store: import('../../events/store.js').EventStore,
+  format: 'csv' | 'json' | 'jsonl' | undefined,
+  filter: import('../../events/export.js').EventFilter,
+  ex: typeof import('../../events/export.js'),
+): Promise<number> {
   if (format) {
     await ex.exportEvents(store, filter, format, ctx.output.data);
     return ExitCode.ok;

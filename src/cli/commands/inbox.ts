@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { InboxResult, Unmatched } from '../../inbox/run.js';
 import type { CliContext } from '../context.js';
+import { openState } from '../state.js';
 import { usage } from '../parse.js';
 import { count, plural } from '../words.js';
 
@@ -49,16 +50,32 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const imapUrl = o.imap ?? (given.length === 0 ? ctx.env.IMAP_URL?.trim() : undefined);
   if (given.length === 0 && !imapUrl)
     throw usage('Say where returned mail is: --mbox FILE, --maildir DIR or --imap URL (or set IMAP_URL).');
-  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, { defaultEventsPath }, { EventsFile }, load] =
-    await Promise.all([
-      import('../../inbox/run.js'),
-      import('../../inbox/mbox.js'),
-      import('../../inbox/maildir.js'),
-      import('../../inbox/imap.js'),
-      import('../../events/events.js'),
-      import('../../events/events-file.js'),
-      import('../../content/load.js'),
-    ]);
+  const [{ runInbox }, { mboxSource }, { maildirSource }, imap] = await Promise.all([
+    import('../../inbox/run.js'),
+    import('../../inbox/mbox.js'),
+    import('../../inbox/maildir.js'),
+    import('../../inbox/imap.js'),
+  ]);
+  const resolve = (p: string) => path.resolve(ctx.cwd, p);
+  // The list state first: a database that cannot be reached stops the run before any mailbox is opened.
+  const state = await openState(ctx, o.events ? resolve(o.events) : null);
+  try {
+    return await readInbox(ctx, o, imapUrl, state, runInbox, mboxSource, maildirSource, imap);
+  } finally {
+    await state.close();
+  }
+}
+
+async function readInbox(
+  ctx: CliContext,
+  o: InboxFlags,
+  imapUrl: string | undefined,
+  state: import('../../state/open.js').ListState,
+  runInbox: typeof import('../../inbox/run.js').runInbox,
+  mboxSource: typeof import('../../inbox/mbox.js').mboxSource,
+  maildirSource: typeof import('../../inbox/maildir.js').maildirSource,
+  imap: typeof import('../../inbox/imap.js'),
+): Promise<number> {
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
   // A password given with --imap is not in the environment, so the CLI's redactor does not know it yet.
   let password = '';
@@ -74,16 +91,13 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
     );
   }
   const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
-  const eventsFile = o.events ? resolve(o.events) : defaultEventsPath(ctx.root);
-  const listId = load.loadNewsletter(load.contentPaths(ctx.root)).newsletter.list_id;
   let result: InboxResult;
   try {
     result = await withRedaction(password, () =>
       runInbox({
         root: ctx.root,
         source,
-        events: new EventsFile(eventsFile, listId),
-        eventsFile,
+        state,
         journals: (o.journal ?? []).map(resolve),
         dryRun: Boolean(o.dryRun),
         secret,

@@ -51,16 +51,8 @@ async function preview(ctx: CliContext, numberArg: string, opts: PreviewFlags): 
   // A broken issue file is shown in the page while it is fixed, but a missing one is most likely a mistyped number.
   if (!listIssueFiles(paths).some((f) => f.number === number)) loadIssue(paths, number);
   const subscribers = opts.subscribers ? path.resolve(ctx.cwd, opts.subscribers) : null;
-  const [{ defaultEventsPath, readOptOuts }, { EventsFile }] = await Promise.all([
-    import('../../events/events.js'),
-    import('../../events/events-file.js'),
-  ]);
-  const eventsFile = opts.events ? path.resolve(ctx.cwd, opts.events) : defaultEventsPath(ctx.root);
-  const optOuts = await readOptOuts(
-    new EventsFile(
-      eventsFile,
-      listIdOf(() => loadNewsletter(paths).newsletter),
-    ),
+  const optOuts = await optOutsForPicker(ctx, opts.events ? path.resolve(ctx.cwd, opts.events) : null, () =>
+    loadNewsletter(paths),
   );
   const picker = subscribers ? await readPickerRows(subscribers, ctx.display(subscribers), optOuts) : null;
   const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
@@ -128,11 +120,30 @@ function untilStopped(): Promise<void> {
   });
 }
 
-/** The list id, when newsletter.yaml can be read now (the page shows its problems while they are fixed). */
-function listIdOf(load: () => { list_id: string }): string | null {
+/**
+ * Who the picker marks as opted out, from the list state (files, or the database). While newsletter.yaml has a
+ * problem (the page shows it while it is fixed) the list id is unknown: the events file is read unchecked.
+ */
+async function optOutsForPicker(
+  ctx: CliContext,
+  eventsFile: string | null,
+  load: () => { newsletter: { list_id: string } },
+) {
+  const [{ readOptOuts, defaultEventsPath }, { EventsFile }, { openListState }] = await Promise.all([
+    import('../../events/events.js'),
+    import('../../events/events-file.js'),
+    import('../../state/open.js'),
+  ]);
+  let listId: string;
   try {
-    return load().list_id;
+    listId = load().newsletter.list_id;
   } catch {
-    return null;
+    return readOptOuts(new EventsFile(eventsFile ?? defaultEventsPath(ctx.root), null));
+  }
+  const state = await openListState({ root: ctx.root, env: ctx.env, listId, eventsFile });
+  try {
+    return await readOptOuts(state.events);
+  } finally {
+    await state.close();
   }
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { IssueReport } from '../../report/report.js';
 import type { CliContext } from '../context.js';
+import { openState } from '../state.js';
 import { count, plural, skipReasons } from '../words.js';
 
 interface ReportFlags {
@@ -35,22 +36,30 @@ export function registerReport(program: Command, ctx: CliContext, setExit: (code
 }
 
 async function report(ctx: CliContext, numberArg: string, o: ReportFlags): Promise<number> {
-  const [{ parseIssueNumber }, { gatherReport }, { contentPaths, loadNewsletter }] = await Promise.all([
+  const [{ parseIssueNumber }, { gatherReport }] = await Promise.all([
     import('../../content/issue-number.js'),
     import('../../report/report.js'),
-    import('../../content/load.js'),
   ]);
   const number = parseIssueNumber(numberArg);
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
-  const r = await gatherReport({
-    root: ctx.root,
-    number,
-    journals: o.journal ? o.journal.map(resolve) : null,
-    events: o.events ? resolve(o.events) : null,
-    subscribers: o.subscribers ? resolve(o.subscribers) : null,
-    withAddresses: Boolean(o.withAddresses),
-    listId: loadNewsletter(contentPaths(ctx.root)).newsletter.list_id,
-  });
+  const events = o.events ? resolve(o.events) : null;
+  const state = await openState(ctx, events);
+  let r: import('../../report/report.js').IssueReport;
+  try {
+    r = await gatherReport(
+      {
+        root: ctx.root,
+        number,
+        journals: o.journal ? o.journal.map(resolve) : null,
+        events,
+        subscribers: o.subscribers ? resolve(o.subscribers) : null,
+        withAddresses: Boolean(o.withAddresses),
+      },
+      state,
+    );
+  } finally {
+    await state.close();
+  }
   if (o.html) {
     const { reportPage } = await import('../../report/html.js');
     const file = resolve(o.html);

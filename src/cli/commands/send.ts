@@ -7,9 +7,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { EnewsError, ExitCode, formatProblem } from '../../errors.js';
+import type { EngineSettings } from '../../send/deliver.js';
 import type { SendRequest } from '../../send/prepare.js';
 import type { SendResult } from '../../send/result.js';
+import type { ConnectionSettings } from '../../send/transport.js';
+import type { ListState } from '../../state/open.js';
 import type { CliContext } from '../context.js';
+import { openState } from '../state.js';
 import { nonNegativeInt, positiveInt, positiveNumber, usage } from '../parse.js';
 
 interface SendFlags {
@@ -116,16 +120,10 @@ async function sendWithSignals(
   signal: AbortSignal,
   onDispose: (dispose: () => void) => void,
 ): Promise<number> {
-  const [{ parseIssueNumber }, { parseShard }, { prepareSend }, { sendTransport }, { deliverSend }, result, report] =
-    await Promise.all([
-      import('../../content/load.js'),
-      import('../../util/shard.js'),
-      import('../../send/prepare.js'),
-      import('../../send/transport.js'),
-      import('../../send/deliver.js'),
-      import('../../send/result.js'),
-      import('../send-report.js'),
-    ]);
+  const [{ parseIssueNumber }, { parseShard }] = await Promise.all([
+    import('../../content/load.js'),
+    import('../../util/shard.js'),
+  ]);
   const number = parseIssueNumber(numberArg);
   if (o.as !== undefined && o.test.length === 0)
     throw usage('--as only works with --test: it says whose message the test address gets.');
@@ -150,7 +148,6 @@ async function sendWithSignals(
     language: o.language ?? null,
     dryRun: o.dryRun === undefined ? null : o.dryRun === true ? path.join(ctx.root, 'out') : resolve(o.dryRun),
     journal: o.journal === undefined ? null : resolve(o.journal),
-    events: o.events === undefined ? null : resolve(o.events),
     suppress: o.suppress.map(resolve),
     shard: o.shard ? parseShard(o.shard) : null,
     skipInvalid: Boolean(o.skipInvalid),
@@ -165,7 +162,32 @@ async function sendWithSignals(
     insecureTls: Boolean(o.insecureTls),
   };
   if (signal.aborted) throw interrupted();
-  const plan = await prepareSend(request, { signal, onDispose });
+  const state = await openState(ctx, o.events === undefined ? null : resolve(o.events));
+  try {
+    return await sendPlanned(ctx, o, state, request, connection, engine, signal, onDispose);
+  } finally {
+    await state.close();
+  }
+}
+
+async function sendPlanned(
+  ctx: CliContext,
+  o: SendFlags,
+  state: ListState,
+  request: SendRequest,
+  connection: ConnectionSettings,
+  engine: EngineSettings,
+  signal: AbortSignal,
+  onDispose: (dispose: () => void) => void,
+): Promise<number> {
+  const [{ prepareSend }, { sendTransport }, { deliverSend }, result, report] = await Promise.all([
+    import('../../send/prepare.js'),
+    import('../../send/transport.js'),
+    import('../../send/deliver.js'),
+    import('../../send/result.js'),
+    import('../send-report.js'),
+  ]);
+  const plan = await prepareSend(request, state, { signal, onDispose });
   const finish = (r: SendResult, target: string) => {
     if (o.json) ctx.output.data(JSON.stringify(report.jsonSummary(r, target), null, 2));
     else {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
 import type { CliContext } from '../context.js';
+import { openState } from '../state.js';
 import { usage } from '../parse.js';
 
 interface ServeFlags {
@@ -24,12 +25,7 @@ export function registerServe(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
-  const [{ contentPaths, loadNewsletter }, { defaultEventsPath }, { EventsFile }, { startServe }] = await Promise.all([
-    import('../../content/load.js'),
-    import('../../events/events.js'),
-    import('../../events/events-file.js'),
-    import('../../serve/node.js'),
-  ]);
+  const { startServe } = await import('../../serve/node.js');
   const port = /^\d{1,5}$/.test(o.port) && Number(o.port) <= 65535 ? Number(o.port) : NaN;
   if (Number.isNaN(port)) {
     throw usage(`--port ${o.port} is not a port number; use 1024–65535, or 0 for any free port.`);
@@ -47,14 +43,30 @@ async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
   }
   if (secret.length < 16)
     ctx.output.err('warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; use a long random string.');
+  const state = await openState(ctx, o.events ? path.resolve(ctx.cwd, o.events) : null);
+  try {
+    return await serveUntilStopped(ctx, o, port, secret, state, startServe);
+  } finally {
+    await state.close();
+  }
+}
+
+async function serveUntilStopped(
+  ctx: CliContext,
+  o: ServeFlags,
+  port: number,
+  secret: string,
+  state: import('../../state/open.js').ListState,
+  startServe: typeof import('../../serve/node.js').startServe,
+): Promise<number> {
+  const { contentPaths, loadNewsletter } = await import('../../content/load.js');
   const paths = contentPaths(ctx.root);
   const { newsletter } = loadNewsletter(paths);
-  const eventsFile = o.events ? path.resolve(ctx.cwd, o.events) : defaultEventsPath(ctx.root);
   const server = await startServe({
     newsletter,
     templatesDir: paths.templatesDir,
     secret,
-    events: new EventsFile(eventsFile, newsletter.list_id),
+    events: state.events,
     log: (line) => ctx.output.err(`${new Date().toISOString()} ${line}`),
     host: o.host,
     port,
@@ -65,7 +77,7 @@ async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
         'enews serve notices the fix by itself.',
     );
   ctx.output.out(`Unsubscribe endpoint of ${newsletter.title}: ${server.url}`);
-  ctx.output.err(`Recording to ${eventsFile}. Health check: /healthz. Press Ctrl-C to stop.`);
+  ctx.output.err(`Recording to ${state.events.where}. Health check: /healthz. Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     const stop = () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { CliContext } from '../context.js';
+import { openState } from '../state.js';
 import { count, plural, skipReasons, sumOf } from '../words.js';
 
 interface StatusFlags {
@@ -33,14 +34,24 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
     import('../../send/status.js'),
   ]);
   const number = parseIssueNumber(numberArg);
-  const s = await sendStatus({
-    root: ctx.root,
-    number,
-    journal: o.journal ? path.resolve(ctx.cwd, o.journal) : null,
-    shard: o.shard ? parseShard(o.shard) : null,
-    subscribers: o.subscribers ? path.resolve(ctx.cwd, o.subscribers) : null,
-    events: o.events ? path.resolve(ctx.cwd, o.events) : null,
-  });
+  const events = o.events ? path.resolve(ctx.cwd, o.events) : null;
+  const state = await openState(ctx, events);
+  let s: import('../../send/status.js').SendStatus;
+  try {
+    s = await sendStatus(
+      {
+        root: ctx.root,
+        number,
+        journal: o.journal ? path.resolve(ctx.cwd, o.journal) : null,
+        shard: o.shard ? parseShard(o.shard) : null,
+        subscribers: o.subscribers ? path.resolve(ctx.cwd, o.subscribers) : null,
+        events,
+      },
+      state,
+    );
+  } finally {
+    await state.close();
+  }
   if (o.json) {
     ctx.output.data(JSON.stringify(s, null, 2));
     return ExitCode.ok;

@@ -1,0 +1,83 @@
+/**
+ * The subscriber events in PostgreSQL (an EventStore, events/store.ts): one
+ * row per fact, unique per list and eventKey, so "once" is the database's
+ * own constraint, whichever process or machine records; an INSERT … ON
+ * CONFLICT DO NOTHING is committed before `record` resolves, so an answer
+ * "you are unsubscribed" rests on a committed row.
+ */
+import { eventKey, type SubscriberEvent } from '../../events/events.js';
+import type { EventStore } from '../../events/store.js';
+import { reason, unreachable, type Database } from './db.js';
+
+/** Rows per page when streaming: a million events never sit in memory at once. */
+const PAGE = 5000;
+
+export function pgEvents(db: Database, listId: string): EventStore {
+  return {
+    where: db.where,
+    async each(f) {
+      await db.ready();
+      let after = 0;
+      for (;;) {
+        const r = await db.pool
+          .query<{ id: string; event: SubscriberEvent }>(
+            'SELECT id, event FROM enews_events WHERE list = $1 AND id > $2 ORDER BY id LIMIT $3',
+            [listId, after, PAGE],
+          )
+          .catch((err) => {
+            throw unreachable(db.where, err);
+          });
+        for (const row of r.rows) f(row.event);
+        if (r.rows.length < PAGE) return;
+        after = Number(r.rows[r.rows.length - 1]!.id);
+      }
+    },
+    async has(key) {
+      await db.ready();
+      const r = await db.pool
+        .query('SELECT 1 FROM enews_events WHERE list = $1 AND key = $2', [listId, key])
+        .catch((err) => {
+          throw unreachable(db.where, err);
+        });
+      return r.rowCount !== null && r.rowCount > 0;
+    },
+    async record(events) {
+      if (events.length === 0) return [];
+      await db.ready();
+      const keys = events.map((e) => eventKey(e));
+      const rows = events.map((e) => JSON.stringify({ ...e, list: listId }));
+      // One statement: the first of each key in this batch, and none the table has, in the order given.
+      const r = await db.pool
+        .query<{ key: string }>(
+          `INSERT INTO enews_events (list, key, event)
+           SELECT $1, k, e::jsonb FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(k, e, n)
+           ORDER BY n
+           ON CONFLICT (list, key) DO NOTHING
+           RETURNING key`,
+          [listId, keys, rows],
+        )
+        .catch((err) => {
+          throw unreachable(db.where, err);
+        });
+      const recorded = new Set(r.rows.map((row) => row.key));
+      const out: SubscriberEvent[] = [];
+      for (const [i, e] of events.entries()) {
+        const key = keys[i]!;
+        if (!recorded.delete(key)) continue;
+        out.push({ ...e, list: listId });
+      }
+      return out;
+    },
+    async problem() {
+      try {
+        await db.ready();
+        await db.pool.query('SELECT 1 FROM enews_events LIMIT 0');
+        return null;
+      } catch (err) {
+        return `the database ${db.where} cannot be used: ${reason(err)}`;
+      }
+    },
+    // The database belongs to the whole list state (state/open.ts), which closes it.
+    async close() {},
+  };
+}
