@@ -8,7 +8,10 @@
  * Then every subscriber must be in the events file exactly once: a request
  * answered 200 was on disk, and a retried one is not recorded twice.
  *
- *   node bench/serve.js [--requests 1000] [--clients 50]
+ *   node bench/serve.js [--requests 1000] [--clients 50] [--state files|postgres]
+ *
+ * --state postgres keeps the events in a PostgreSQL cluster started for the run (fsync on; issue 23's
+ * target: ≥ 1,000 POSTs/s on two cores).
  *
  * Needs a build of the CLI (npm run build). Prints a table and one JSON line.
  */
@@ -18,12 +21,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sealToken } from '../lib/personalize/token.js';
+import pg_ from 'pg';
 import { ROOT } from './lib.js';
+import { startPostgres } from './postgres.js';
+
+/** The events a pass recorded in the database, as JSON lines. */
+async function eventsInDatabase(url) {
+  const c = new pg_.Client({ connectionString: url });
+  await c.connect();
+  const r = await c.query('SELECT event FROM enews_events ORDER BY id');
+  await c.end();
+  return r.rows.map((row) => JSON.stringify(row.event));
+}
 
 const SECRET = 'bench-serve-secret-long-enough';
 const LIST = 'enews.coop.example.org';
 const { values: a } = parseArgs({
-  options: { requests: { type: 'string', default: '1000' }, clients: { type: 'string', default: '50' } },
+  options: {
+    requests: { type: 'string', default: '1000' },
+    clients: { type: 'string', default: '50' },
+    state: { type: 'string', default: 'files' },
+  },
 });
 const N = Number(a.requests);
 const C = Number(a.clients);
@@ -35,11 +53,11 @@ function project() {
 }
 
 /** Starts `enews serve --port 0` and resolves with its process and base URL. */
-function startServer(dir) {
+function startServer(dir, stateUrl) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/enews.js'), 'serve', '--port', '0'], {
       cwd: dir,
-      env: { PATH: process.env.PATH, UNSUBSCRIBE_SECRET: SECRET },
+      env: { PATH: process.env.PATH, UNSUBSCRIBE_SECRET: SECRET, ...(stateUrl ? { STATE_URL: stateUrl } : {}) },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     let out = '';
@@ -54,7 +72,8 @@ function startServer(dir) {
 
 async function pass(kill) {
   const dir = project();
-  let server = await startServer(dir);
+  const stateUrl = pg ? await pg.database() : null;
+  let server = await startServer(dir, stateUrl);
   const urls = Array.from(
     { length: N },
     (_, i) => `?t=${sealToken(SECRET, LIST, `reader${String(i).padStart(6, '0')}@example.org`, 3)}`,
@@ -94,7 +113,7 @@ async function pass(kill) {
         server.child.kill('SIGKILL');
         restarting = (async () => {
           await new Promise((res) => server.child.once('exit', res));
-          server = await startServer(dir);
+          server = await startServer(dir, stateUrl);
           restarting = null;
         })();
       }
@@ -103,7 +122,9 @@ async function pass(kill) {
   await Promise.all(Array.from({ length: C }, client));
   const ms = performance.now() - started;
   server.child.kill('SIGTERM');
-  const lines = readFileSync(path.join(dir, 'journal/events.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const lines = stateUrl
+    ? await eventsInDatabase(stateUrl)
+    : readFileSync(path.join(dir, 'journal/events.jsonl'), 'utf8').split('\n').filter(Boolean);
   const perAddress = new Map();
   for (const l of lines) {
     const e = JSON.parse(l);
@@ -125,8 +146,10 @@ async function pass(kill) {
   };
 }
 
+const pg = a.state === 'postgres' ? await startPostgres() : null;
 const clean = await pass(false);
 const killed = await pass(true);
+await pg?.stop();
 for (const r of [clean, killed]) {
   console.log(
     `${r.kill ? 'SIGKILL + restart' : 'undisturbed     '}  ${r.answered}/${N} answered 200, ${r.recorded} recorded, ` +
@@ -134,5 +157,5 @@ for (const r of [clean, killed]) {
       `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.retries} retries`,
   );
 }
-console.log(JSON.stringify({ requests: N, clients: C, clean, killed }));
+console.log(JSON.stringify({ state: a.state, requests: N, clients: C, clean, killed }));
 process.exitCode = clean.everyOneOnce && killed.everyOneOnce ? 0 : 1;

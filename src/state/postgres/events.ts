@@ -12,7 +12,11 @@ import { reason, unreachable, type Database } from './db.js';
 /** Rows per page when streaming: a million events never sit in memory at once. */
 const PAGE = 5000;
 
+/** How long a database that answered is taken to be answering. */
+const HEALTH_MS = 1000;
+
 export function pgEvents(db: Database, listId: string): EventStore {
+  let healthyAt = Number.NEGATIVE_INFINITY;
   return {
     where: db.where,
     async each(f) {
@@ -69,9 +73,13 @@ export function pgEvents(db: Database, listId: string): EventStore {
       return out;
     },
     async problem() {
+      // Asked before every unsubscribe: a database that answered within the last second is taken to answer now
+      // (a failure then still shows, as the recording's own error). Trouble is never remembered: asked again.
+      if (performance.now() - healthyAt < HEALTH_MS) return null;
       try {
         await db.ready();
         await db.pool.query('SELECT 1 FROM enews_events LIMIT 0');
+        healthyAt = performance.now();
         return null;
       } catch (err) {
         return `the database ${db.where} cannot be used: ${reason(err)}`;

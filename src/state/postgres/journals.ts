@@ -18,6 +18,7 @@ import type { JournalAppender, JournalRef, JournalStore } from '../../journal/st
 import { padded } from '../../content/issue-number.js';
 import path from 'node:path';
 import type { Shard } from '../../util/shard.js';
+import type pg from 'pg';
 import { reason, unreachable, type Database } from './db.js';
 import { advisoryLock } from './lock.js';
 
@@ -82,7 +83,15 @@ export function pgJournals(db: Database, list: string, pending: Set<Promise<unkn
     lock: (j, who = 'enews send') => advisoryLock(db, list, `journal ${j.name}`, j.label, who, pending),
     async appender(j) {
       await query('INSERT INTO enews_journals (list, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [list, j.name]);
-      return batchAppender(db, list, j);
+      const c = await db.pool.connect().catch((err) => {
+        throw unreachable(db.where, err);
+      });
+      // The journal's commits are not flushed to disk one by one: a commit is acknowledged once the server
+      // holds it, which a kill of the sending process cannot take back; a crash of the database server itself
+      // may lose its last fraction of a second, as a power cut may lose the files' last group before its fsync
+      // (jsonl-log.ts): at worst, those messages are sent again. Events (unsubscribes) keep synchronous commits.
+      await c.query('SET synchronous_commit TO off');
+      return batchAppender(c, list, j);
     },
   };
 }
@@ -91,7 +100,7 @@ export function pgJournals(db: Database, list: string, pending: Set<Promise<unkn
  * Group commit: a record waits for the INSERT on its way, if any, then goes with every record that came
  * meanwhile, in one INSERT (one commit). The promise each append returns resolves when its record is committed.
  */
-function batchAppender(db: Database, list: string, j: JournalRef): JournalAppender {
+function batchAppender(c: pg.PoolClient, list: string, j: JournalRef): JournalAppender {
   const queue: Array<{ json: string; kept: () => void; lost: (err: EnewsError) => void }> = [];
   let writing = false;
   let failure: EnewsError | null = null;
@@ -103,7 +112,7 @@ function batchAppender(db: Database, list: string, j: JournalRef): JournalAppend
     while (queue.length > 0 && !failure) {
       const batch = queue.splice(0, BATCH);
       try {
-        await db.pool.query(
+        await c.query(
           'INSERT INTO enews_journal_records (list, journal, record) ' +
             'SELECT $1, $2, r::jsonb FROM unnest($3::text[]) WITH ORDINALITY AS t(r, n) ORDER BY n',
           [list, j.name, batch.map((b) => b.json)],
@@ -134,6 +143,14 @@ function batchAppender(db: Database, list: string, j: JournalRef): JournalAppend
     },
     async close() {
       await idle;
+      // Back to the pool as it was found (a broken connection is not returned).
+      if (failure) c.release(true);
+      else {
+        await c.query('RESET synchronous_commit').then(
+          () => c.release(),
+          (err: Error) => c.release(err),
+        );
+      }
       if (failure) throw failure;
     },
   };
