@@ -13,11 +13,15 @@ interface Waiting {
   reject(err: unknown): void;
 }
 
-export function groupRecorder(store: Pick<EventStore, 'record'>): (e: SubscriberEvent) => Promise<void> {
+export function groupRecorder(
+  store: Pick<EventStore, 'record'>,
+  /** Batches on their way at once: 1 for the events file (its lock takes one writer anyway), more for a database. */
+  lanes = 1,
+): (e: SubscriberEvent) => Promise<void> {
   let queue: Waiting[] = [];
-  let writing = false;
+  let writing = 0;
   async function drain(): Promise<void> {
-    writing = true;
+    writing++;
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
@@ -28,11 +32,11 @@ export function groupRecorder(store: Pick<EventStore, 'record'>): (e: Subscriber
         for (const w of batch) w.reject(err);
       }
     }
-    writing = false;
+    writing--;
   }
   return (event) =>
     new Promise<void>((resolve, reject) => {
       queue.push({ event, resolve, reject });
-      if (!writing) void drain();
+      if (writing < lanes) void drain();
     });
 }

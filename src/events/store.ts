@@ -18,6 +18,8 @@ import type { SubscriberEvent } from './events.js';
 export interface EventStore {
   /** Where the events are, for people (a path; a database without its password). */
   readonly where: string;
+  /** How many `record` calls may usefully run at once (a file's lock takes one writer; a database, several). */
+  readonly lanes?: number;
   /** Every event, in the order recorded. */
   each(f: (e: SubscriberEvent) => void): Promise<void>;
   /** Whether an event with this key (eventKey) is recorded, as of now. */

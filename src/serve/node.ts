@@ -63,7 +63,7 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   // Concurrent unsubscribes share one lock and one fsync; each is answered once its own line is on disk.
   // Whether one is new is decided by the store, under its lock: a second POST, to this process or another
   // serving the same list, records nothing.
-  const record = groupRecorder(s.events);
+  const record = groupRecorder(s.events, s.events.lanes ?? 1);
   // Read (and checked) before the server starts: a strings file with a problem stops serve with file:line.
   const languages = s.templatesDir
     ? serveLanguages(s.newsletter, loadStrings(s.templatesDir, newsletterLanguages(s.newsletter)))

@@ -19,6 +19,8 @@ export function pgEvents(db: Database, listId: string): EventStore {
   let healthyAt = Number.NEGATIVE_INFINITY;
   return {
     where: db.where,
+    // Each batch a transaction of its own on a connection of the pool: several at once, each committed in turn.
+    lanes: 4,
     async each(f) {
       await db.ready();
       let after = 0;
