@@ -123,9 +123,9 @@ describe('enews site: the archive of issues 1-3', () => {
     const { page } = await open(urlOf('file', 'index.html'));
     expect(await page.title()).toBe('ILO COOP eNewsUpdate: all issues');
     expect(await page.locator('main li h2').allInnerTexts()).toEqual([
-      'ILO COOP eNewsUpdate No. 3, 26 April 2017',
-      'ILO COOP eNewsUpdate No. 2, 21 March 2017',
-      'ILO COOP eNewsUpdate No. 1, 14 February 2017',
+      'ILO COOP eNewsUpdate No. 3',
+      'ILO COOP eNewsUpdate No. 2',
+      'ILO COOP eNewsUpdate No. 1',
     ]);
     expect(await page.locator('main li time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')))).toEqual([
       '2017-04-26',
@@ -136,6 +136,13 @@ describe('enews site: the archive of issues 1-3', () => {
       '26 April 2017',
       '21 March 2017',
       '14 February 2017',
+    ]);
+    // Each entry says its date once: under the title, not in it as well.
+    const entries = await page.locator('main li').allInnerTexts();
+    expect(entries.map((e) => e.split(/(\d+ \w+ 2017)/).filter((part) => /^\d+ \w+ 2017$/.test(part)))).toEqual([
+      ['26 April 2017'],
+      ['21 March 2017'],
+      ['14 February 2017'],
     ]);
     const summaries = await page.locator('main li .summary').allInnerTexts();
     expect(summaries).toHaveLength(3);
@@ -412,6 +419,24 @@ describe('enews site publishes each issue as it was built: a published issue is 
       'Published as built: issue 2 has changed since its build (build and review again to publish a change).\n',
     );
     expect(tree(path.join(d, 'site'))).toEqual(before);
+  });
+});
+
+describe('enews site: what a summary says', () => {
+  it('a Markdown link in the intro is its words in the listing and the feeds, never its address', async () => {
+    const d = copyProject();
+    const link = '[a number of recent events](https://www.example.org/coop/events)';
+    edit(d, 'issues/003.yaml', 'highlights a number of recent events and', `highlights ${link} and`);
+    expect((await enews(['build', '3'], d)).code).toBe(0);
+    // The text part keeps the address, where a reader can copy it.
+    expect(read(d, 'dist/003/email.txt').replace(/\s+/g, ' ')).toContain(
+      'a number of recent events <https://www.example.org/coop/events>',
+    );
+    expect((await enews(['site'], d)).code).toBe(0);
+    expect(/<p class="summary">([^<]*)<\/p>/.exec(read(d, 'site/index.html'))?.[1]).toBe(SUMMARY_3);
+    expect(JSON.parse(read(d, 'site/feed.json')).items[0].summary).toBe(SUMMARY_3);
+    expect(JSON.parse(read(d, 'dist/003/manifest.json')).summary).toBe(SUMMARY_3);
+    expect(read(d, 'site/feed.xml')).not.toContain('coop/events');
   });
 });
 
