@@ -19,6 +19,7 @@ import { sealToken } from '../src/personalize/token.js';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit, emptyDir, read, REPO, write } from './helpers/project.js';
+import { requireTool } from './helpers/tools.js';
 
 const SECRET = 'site-test-secret-0123456789abcdef';
 const BASE = 'https://www.example.org/coop/enews/';
@@ -94,7 +95,7 @@ beforeAll(async () => {
   siteDir = path.join(dir, 'site');
   server = await startStatic(siteDir, '/coop/enews/');
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser(process.env.CHROMIUM_PATH);
+  browser = await launchBrowser(requireTool('chromium'));
 });
 
 afterAll(async () => {
