@@ -78,7 +78,11 @@ if [ -z "${ENEWS_TEST_NO_ROOT:-}" ]; then
     why="not root"
   else
     probe="$(mktemp -d)"
-    if mount -t tmpfs -o size=64k tmpfs "$probe" 2>/dev/null; then umount "$probe"; else why="root may not mount here"; fi
+    if mount -t tmpfs -o size=64k tmpfs "$probe" 2>/dev/null; then
+      umount "$probe"
+    else
+      why="root may not mount here"
+    fi
     rmdir "$probe"
   fi
   if [ -n "$why" ]; then

@@ -365,7 +365,7 @@ describe('enews site publishes each issue as it was built: a published issue is 
     );
   }
 
-  it('after an ejected footer, a changed footer and a changed title, every past issue is published unchanged', async () => {
+  it('after an ejected footer, a changed footer and a new title, every past issue is published unchanged', async () => {
     const parent = emptyDir();
     const flags = ['--yes', '--title', OLD_TITLE, '--site-url', 'https://coop.example.net/news/'];
     expect((await enews(['init', 'news', ...flags], parent)).code).toBe(0);

@@ -129,7 +129,7 @@ export function toolMissing(name: ToolName): string | null {
   return `${tool.what} ${where.missing}: ${fix} (or run npm run test:fresh)`;
 }
 
-/** The path of `name` (for PostgreSQL, the folder of initdb, pg_ctl and postgres); fails the test when it is not here. */
+/** The path of `name` (PostgreSQL: the folder of initdb, pg_ctl and postgres); fails the test when it is missing. */
 export function requireTool(name: ToolName): string {
   const missing = toolMissing(name);
   if (missing) throw new ToolMissing(missing);
