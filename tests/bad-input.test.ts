@@ -163,6 +163,33 @@ const YAML: ContentCase[] = [
       'Indent the following lines of a quoted text further than the field name, or keep the text on one line.',
     ],
   },
+  {
+    case: 'missing-colon-newsletter',
+    file: 'issues/newsletter.yaml',
+    line: 9,
+    column: 1,
+    says: [
+      'YAML syntax: missing ":" after the key "reply_to"',
+      "Write a colon and a space after the field's name: reply_to: coop@example.org",
+    ],
+  },
+  {
+    case: 'missing-colon-catalog',
+    file: 'issues/items.yaml',
+    line: 44,
+    column: 3,
+    says: [
+      'YAML syntax: missing ":" after the key "date"',
+      "Write a colon and a space after the field's name: date: 2017-04-04",
+    ],
+  },
+  {
+    case: 'missing-colon-intro',
+    file: 'issues/003.yaml',
+    line: 7,
+    column: 1,
+    says: ['YAML syntax: missing ":" after the key "intro"', "Write a colon after the field's name: intro:"],
+  },
   // wrong types
   {
     case: 'number-not-a-number',

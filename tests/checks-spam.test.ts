@@ -1,13 +1,15 @@
-/** enews check --spam: the example scores below 1.0 with SpamAssassin's local rules (CI installs spamassassin). */
-import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+/** enews check --spam: the example scores below 1.0 with SpamAssassin's local rules (Debian's spamassassin). */
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit } from './helpers/project.js';
+import { requireTool } from './helpers/tools.js';
 
-const SA = process.env.SPAMASSASSIN_PATH ?? '/usr/bin/spamassassin';
-const installed = existsSync(SA);
+let SA: string;
+beforeAll(() => {
+  SA = requireTool('spamassassin');
+});
 
-describe.skipIf(!installed)(`enews check --spam (SpamAssassin at ${SA}; skipped when it is not installed)`, () => {
+describe('enews check --spam, with SpamAssassin', () => {
   it('scores the example below 1.0, with local rules and no credit for trusted relays', async () => {
     const r = await enews(['check', '3', '--spam'], copyProject(), { SPAMASSASSIN_PATH: SA });
     expect(r.code).toBe(0);

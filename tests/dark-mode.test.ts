@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/browser/find-browser.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit, read } from './helpers/project.js';
+import { requireTool } from './helpers/tools.js';
 
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await launchBrowser(process.env.CHROMIUM_PATH);
+  browser = await launchBrowser(requireTool('chromium'));
 });
 
 afterAll(async () => {

@@ -22,6 +22,7 @@ import {
   writeMbox,
 } from './helpers/inbox-scenario.js';
 import { enews } from './helpers/inproc.js';
+import { itNeedsRoot, mountTmpfs } from './helpers/tools.js';
 
 beforeAll(prepareScenario, 120_000);
 
@@ -163,26 +164,9 @@ describe('enews inbox records only what a return proves', () => {
   });
 });
 
-/** A real full disk needs a small filesystem: a tmpfs, which only root (with the right to mount) may mount. */
-function tinyDisk(size: string): string | null {
-  const dir = runDir(`disk-${Date.now()}`);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    return null;
-  }
-}
-const canMount = (() => {
-  const d = tinyDisk('64k');
-  if (!d) return false;
-  execFileSync('umount', [d]);
-  return true;
-})();
-
 describe('enews inbox on a full disk', () => {
-  it.skipIf(!canMount)('exits 4, records nothing half-way, and leaves no temporary file', async () => {
-    const disk = tinyDisk('64k')!;
+  itNeedsRoot('exits 4, records nothing half-way, and leaves no temporary file', async () => {
+    const disk = mountTmpfs('64k');
     try {
       const ana = sentTo('ana', 3);
       const run = runDir('full');

@@ -11,6 +11,7 @@ import { parseDocument } from 'yaml';
 import { launchBrowser } from '../src/browser/find-browser.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit, read, REPO, write } from './helpers/project.js';
+import { requireTool } from './helpers/tools.js';
 
 const AR_INTRO =
   'يسلط هذا العدد الجديد من نشرة التعاونيات الصادرة عن منظمة العمل الدولية الضوء على عدد من الأحداث ' +
@@ -37,7 +38,7 @@ beforeAll(async () => {
   const i = (catalog.toJS() as Array<{ id: string }>).findIndex((x) => x.id === 'coop-future-of-work');
   setIn('issues/items.yaml', [i, 'title', 'ar'], AR_TITLE);
   build = await enews(['build', '3'], dir);
-  browser = await launchBrowser(process.env.CHROMIUM_PATH);
+  browser = await launchBrowser(requireTool('chromium'));
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/browser/find-browser.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, read } from './helpers/project.js';
+import { requireTool } from './helpers/tools.js';
 
 let browser: Browser;
 let html: string;
@@ -13,7 +14,7 @@ beforeAll(async () => {
   const dir = copyProject();
   await enews(['build', '3'], dir);
   html = read(dir, path.join('dist', '003', 'email.html'));
-  browser = await launchBrowser(process.env.CHROMIUM_PATH);
+  browser = await launchBrowser(requireTool('chromium'));
 });
 
 afterAll(async () => {

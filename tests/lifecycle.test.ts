@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readOptOuts } from '../src/events/events.js';
 import { EventsFile } from '../src/events/events-file.js';
 import { readPickerRows } from '../src/preview/recipients.js';
@@ -21,6 +21,7 @@ import { enews } from './helpers/inproc.js';
 import { copyProject, REPO, write } from './helpers/project.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
+import { requireTool } from './helpers/tools.js';
 
 const SECRET = 'lifecycle-secret-long-enough';
 let servers: TestSmtp[] = [];
@@ -51,6 +52,11 @@ function runServe(dir: string): Promise<string> {
     child.on('exit', (code) => reject(new Error(`enews serve exited with ${code}`)));
   });
 }
+
+// The returned mail goes through a real IMAP server: say at once when there is none.
+beforeAll(() => {
+  requireTool('dovecot');
+});
 
 describe('after the send', () => {
   it('a one-click unsubscribe, a bounce and a complaint (read by enews inbox over IMAP) are honoured by the next send', async () => {

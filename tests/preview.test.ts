@@ -14,6 +14,7 @@ import { launchBrowser } from '../src/browser/find-browser.js';
 import { sealToken } from '../src/personalize/token.js';
 import { BIN, cleanEnv, runCli } from './helpers/cli.js';
 import { copyProject, edit, read, write } from './helpers/project.js';
+import { requireTool } from './helpers/tools.js';
 
 const SECRET = 'preview-test-secret-0123456789';
 const LIST_ID = 'enews.coop.example.org';
@@ -74,7 +75,7 @@ beforeAll(async () => {
   });
   started.push(preview);
   url = preview.url;
-  browser = await launchBrowser(process.env.CHROMIUM_PATH);
+  browser = await launchBrowser(requireTool('chromium'));
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   // The email's logo lives on example.org; tests never leave 127.0.0.1.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());

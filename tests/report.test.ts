@@ -14,6 +14,7 @@ import { enews } from './helpers/inproc.js';
 import { copyProject, write } from './helpers/project.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
+import { requireTool } from './helpers/tools.js';
 
 const SECRET = 'unsubscribe-secret-for-tests';
 const FAST = ['--retry-delay', '0.05', '--timeout', '1', '--retries', '1'];
@@ -206,7 +207,7 @@ describe('enews report', () => {
   describe('--html', () => {
     let browser: Browser;
     beforeAll(async () => {
-      browser = await launchBrowser(process.env.CHROMIUM_PATH);
+      browser = await launchBrowser(requireTool('chromium'));
     });
     afterAll(async () => {
       await browser?.close();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { copyProject, emptyDir } from './helpers/project.js';
+import { requireTool } from './helpers/tools.js';
 
 /** Width and height from the IHDR chunk, which a PNG must start with. */
 function pngSize(file: string): { width: number; height: number } {
@@ -22,7 +23,7 @@ describe('enews build --screenshots', () => {
     const out = emptyDir();
     const r = await runCli(['build', '3', '--screenshots', '--out', out], {
       cwd: dir,
-      env: { CHROMIUM_PATH: process.env.CHROMIUM_PATH },
+      env: { CHROMIUM_PATH: requireTool('chromium') },
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -7,9 +7,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { emptyDir, read, write } from './helpers/project.js';
+import { read, write } from './helpers/project.js';
 import { journalRecordsSoFar, SECRET, sendSetup, smtpServer } from './helpers/send-setup.js';
 import { people } from './helpers/subscribers.js';
+import { itNeedsRoot, mountTmpfs } from './helpers/tools.js';
 
 describe('fault handling', () => {
   it(
@@ -229,29 +230,10 @@ describe('a rate-limited relay', () => {
   });
 });
 
-/** A real full disk needs a small filesystem: a tmpfs, which only root (with the right to mount) may mount. */
-function mountTinyTmpfs(size = '16k'): string | null {
-  if (process.getuid?.() !== 0) return null;
-  const dir = path.join(emptyDir(), 'tiny');
-  try {
-    execFileSync('mkdir', ['-p', dir]);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    return null;
-  }
-}
-
-const canMount = (() => {
-  const probe = mountTinyTmpfs();
-  if (probe) execFileSync('umount', [probe]);
-  return probe !== null;
-})();
-
 describe('a full disk', () => {
-  it.skipIf(!canMount)('stops the send with exit 4 and "the disk is full", never a silent loss', async () => {
+  itNeedsRoot('stops the send with exit 4 and "the disk is full", never a silent loss', async () => {
     // Room for the recipient spool (about 30 KB for 200 rows), not for the journal as well.
-    const tiny = mountTinyTmpfs('48k')!;
+    const tiny = mountTmpfs('48k');
     try {
       const { server, dir } = await sendSetup(200);
       const journalFile = path.join(tiny, '003.jsonl');
@@ -278,29 +260,26 @@ describe('a full disk', () => {
     }
   });
 
-  it.skipIf(!canMount)(
-    'a recipient spool that cannot be written is a clean exit 4 before anything is sent',
-    async () => {
-      const tiny = mountTinyTmpfs('16k')!;
-      try {
-        const { server, dir } = await sendSetup(200);
-        const journalFile = path.join(tiny, '003.jsonl');
-        const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--journal', journalFile], {
-          cwd: dir,
-          env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
-        });
-        expect(r.code).toBe(4);
-        expect(r.stderr).toContain(
-          `Cannot write the list of recipients to ${journalFile}.spool: the disk is full. Nothing was sent.`,
-        );
-        expect(r.stderr).not.toContain('unexpected failure');
-        expect(server.rcptAttempts).toEqual([]);
-        expect(readdirSync(tiny)).toEqual([]);
-      } finally {
-        execFileSync('umount', [tiny]);
-      }
-    },
-  );
+  itNeedsRoot('a recipient spool that cannot be written is a clean exit 4 before anything is sent', async () => {
+    const tiny = mountTmpfs('16k');
+    try {
+      const { server, dir } = await sendSetup(200);
+      const journalFile = path.join(tiny, '003.jsonl');
+      const r = await runCli(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--journal', journalFile], {
+        cwd: dir,
+        env: { SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET },
+      });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(
+        `Cannot write the list of recipients to ${journalFile}.spool: the disk is full. Nothing was sent.`,
+      );
+      expect(r.stderr).not.toContain('unexpected failure');
+      expect(server.rcptAttempts).toEqual([]);
+      expect(readdirSync(tiny)).toEqual([]);
+    } finally {
+      execFileSync('umount', [tiny]);
+    }
+  });
 });
 
 describe('TLS', () => {

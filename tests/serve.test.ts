@@ -15,6 +15,7 @@ import { sealToken } from '../src/personalize/token.js';
 import { startServe, type RunningServer } from '../src/serve/node.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, emptyDir, write } from './helpers/project.js';
+import { itNeedsRoot, mountTmpfs } from './helpers/tools.js';
 
 const SECRET = 'serve-test-secret-long-enough';
 const LIST = 'enews.coop.example.org';
@@ -50,18 +51,6 @@ async function serve(opts: { events?: string; requestTimeoutMs?: number; log?: (
 }
 
 const require = createRequire(import.meta.url);
-
-/** A real full disk needs a small filesystem: a tmpfs, which only root (with the right to mount) may mount. */
-const canMount = (() => {
-  const d = emptyDir();
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', d], { stdio: 'ignore' });
-    execFileSync('umount', [d]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const link = (base: string, email: string, secret = SECRET, list = LIST) =>
   `${base}${PATH}?t=${sealToken(secret, list, email, 3)}`;
@@ -319,9 +308,8 @@ describe('enews serve', () => {
 });
 
 describe('enews serve on a full disk', () => {
-  it.skipIf(!canMount)('says 503 on /healthz before any POST fails, and logs why once', async () => {
-    const disk = emptyDir();
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk]);
+  itNeedsRoot('says 503 on /healthz before any POST fails, and logs why once', async () => {
+    const disk = mountTmpfs('256k');
     try {
       const log: string[] = [];
       const { base } = await serve({ events: path.join(disk, 'events.jsonl'), log: (l) => log.push(l) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enews } from './helpers/inproc.js';
-import { copyProject, edit, read } from './helpers/project.js';
+import { copyProject, edit, lineOf, read } from './helpers/project.js';
 
 describe('warnings from check and build', () => {
   it('HTML over 102 KB (Gmail clips it)', async () => {
@@ -29,16 +29,35 @@ describe('warnings from check and build', () => {
     );
   });
 
-  it('a link without https', async () => {
+  it('a link without https, at the line that writes it: catalog, intro, newsletter.yaml, template', async () => {
     const dir = copyProject();
+    const item = 'http://www.example.org/coop/news/consorzio-copernico';
+    edit(dir, 'issues/items.yaml', `url: ${item.replace('http:', 'https:')}`, `url: ${item}`);
+    const intro = 'http://www.example.org/coop/events?a=1&b=2';
+    edit(dir, 'issues/003.yaml', 'highlights a number', `highlights [a number](${intro})`);
+    const logo = 'http://www.example.org/coop/enews/ilo-coop-logo.png';
+    edit(dir, 'issues/newsletter.yaml', `src: ${logo.replace('http:', 'https:')}`, `src: ${logo}`);
+    const privacyUrl = 'http://www.example.org/privacy';
+    const privacy = `<a href="${privacyUrl}">Privacy</a>`;
     edit(
       dir,
-      'issues/items.yaml',
-      'url: https://www.example.org/coop/news/consorzio-copernico',
-      'url: http://www.example.org/coop/news/consorzio-copernico',
+      'templates/partials/footer.mjml',
+      '<p>{{#each newsletter',
+      `<p>${privacy}</p>\n      <p>{{#each newsletter`,
     );
+    const at = (file: string, needle: string) => {
+      const line = lineOf(read(dir, file), needle);
+      return `${file}:${line}:${read(dir, file).split('\n')[line - 1]!.indexOf(needle) + 1}`;
+    };
     const r = await enews(['check', '3'], dir);
-    expect(r.stderr).toContain('warning: link without https: http://www.example.org/coop/news/consorzio-copernico');
+    expect(r.code).toBe(0);
+    const fix = 'use https:// so mail clients do not flag it';
+    expect(r.stderr.split('\n').filter((l) => l.includes('link without https'))).toEqual([
+      `warning: [en] ${at('issues/003.yaml', intro)}: link without https: ${intro.replace('&', '&amp;')}; ${fix}`,
+      `warning: ${at('issues/items.yaml', item)}: link without https: ${item}; ${fix}`,
+      `warning: ${at('templates/partials/footer.mjml', privacy)}: link without https: ${privacyUrl}; ${fix}`,
+      `warning: ${at('issues/newsletter.yaml', logo)}: link without https: ${logo}; ${fix}`,
+    ]);
   });
 
   it('an issue with no items, and an item dated after its issue', async () => {

@@ -3,7 +3,8 @@
  * the output files match the manifest (every language's: the manifest hashes
  * them all), and what the render depends on (see inputs.ts: the issue, the
  * items it uses, the newsletter fields, the templates, the strings of each
- * language) still hashes to what the build was made from.
+ * language) still hashes to what the build was made from. The archive asks
+ * the first only (outputProblems), and the second to say what changed since.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -106,7 +107,7 @@ export function readManifest(number: number, dir: string, fix: string): Manifest
 
 /**
  * Why the build in `dir` is no longer what reviewers approved: an output changed after the build,
- * or an input since. Empty when it still is. `send` and `site` both ask this.
+ * or an input since. Empty when it still is: `send` sends nothing else.
  */
 export function buildProblems(
   root: string,
@@ -115,6 +116,15 @@ export function buildProblems(
   manifest: Manifest,
   reader = new SourceReader(root),
 ): Problem[] {
+  return [...outputProblems(number, dir, manifest), ...changedInputs(root, number, manifest, reader)];
+}
+
+/**
+ * Why the files in `dir` are not what the build of issue `number` wrote: a file changed or removed
+ * since (every output is checked against the manifest's hash). `site` asks only this: a published
+ * issue is the record of what was built, whatever its inputs say today.
+ */
+export function outputProblems(number: number, dir: string, manifest: Manifest): Problem[] {
   const problems: Problem[] = [];
   if (manifest.number !== number)
     problems.push({ message: `${dir} holds a build of issue ${manifest.number}, not ${number}` });
@@ -124,7 +134,6 @@ export function buildProblems(
       problems.push({ message: `${name} was changed or removed after the build`, location: { file } });
     }
   }
-  problems.push(...changedInputs(root, number, manifest, reader));
   return problems;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The checks that need neither a browser nor the network, run by
- * prepareIssue for check, build and preview: accessibility, contrast, dark
- * mode and client support, on the email as the sample subscriber gets it.
+ * prepareIssue for check, build and preview: plain-http links, accessibility,
+ * contrast, dark mode and client support, on the email as the sample
+ * subscriber gets it, each finding at the template or content line to change.
  * Loaded lazily (import()), so the send path never loads these libraries.
  */
 import { EnewsError, type Location, type Warning } from '../errors.js';
@@ -16,6 +17,7 @@ import { type CheckInput, checkContext } from './context.js';
 import { checkContrast } from './contrast.js';
 import { checkDarkMode } from './dark-mode.js';
 import { emailDoc } from './email-doc.js';
+import { insecureLinks } from './insecure-links.js';
 import { type LinkTarget, linkTargets } from './links.js';
 import { markHtml, markTemplates } from './source-map.js';
 
@@ -26,7 +28,7 @@ export interface SupportReport {
 }
 
 export interface StaticChecks {
-  /** Accessibility, contrast and dark mode: errors stop a build, warnings are listed. */
+  /** Plain-http links, accessibility, contrast and dark mode: errors stop a build, warnings are listed. */
   findings: Warning[];
   support: SupportReport;
   /** For --links: each distinct link and image, at its content or template line. */
@@ -60,7 +62,12 @@ export async function runStaticChecks(
   const markedHtml = fillSlots(await renderHtml(view, marked.templates), sampleSlots(input), escapeHtml);
   const doc = emailDoc(input.html, markedHtml, marked.sites);
   return {
-    findings: [...checkAccessibility(doc, ctx), ...checkContrast(doc, ctx), ...checkDarkMode(doc, ctx)],
+    findings: [
+      ...insecureLinks(doc, ctx),
+      ...checkAccessibility(doc, ctx),
+      ...checkContrast(doc, ctx),
+      ...checkDarkMode(doc, ctx),
+    ],
     support: { clients, findings: support ? checkClientSupport(doc, ctx, clients) : [] },
     links: linkTargets(doc, ctx),
     marked: { html: markedHtml, sites: marked.sites },

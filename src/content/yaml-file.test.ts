@@ -90,6 +90,66 @@ describe('YAML syntax errors', () => {
   });
 });
 
+describe('a field without its ":"', () => {
+  const colon = (key: string, fixed: string) => [
+    `YAML syntax: missing ":" after the key "${key}"`,
+    `Write a colon and a space after the field's name: ${fixed}`,
+  ];
+
+  it('is named as such at its line, not as an indentation problem', () => {
+    const cases: Array<[string, number, number, string[]]> = [
+      [
+        'title: News\nreply_to coop@example.org\nlist_id: news.example.org\n',
+        2,
+        1,
+        colon('reply_to', 'reply_to: coop@example.org'),
+      ],
+      ['number: 1\nintro |\n  Hello.\nitems: []\n', 2, 1, colon('intro', 'intro: |')],
+      ['title: News\ndate 2017-04-26\n', 2, 1, colon('date', 'date: 2017-04-26')],
+      ['from:\n  name Coop Unit\n  address: news@example.org\n', 2, 3, colon('name', 'name: Coop Unit')],
+      [
+        'from:\n  name: Coop Unit\n  address news@example.org\ntitle: News\n',
+        3,
+        3,
+        colon('address', 'address: news@example.org'),
+      ],
+      ['- id: one\n  type News\n  title: One\n', 2, 3, colon('type', 'type: News')],
+      ['- id: one\n  headline One\n- id: two\n  headline: Two\n', 2, 3, colon('headline', 'headline: One')],
+      [
+        'title: News\nsite\n  base_url: https://example.org/news/\n',
+        2,
+        1,
+        ['YAML syntax: missing ":" after the key "site"', "Write a colon after the field's name: site:"],
+      ],
+      [
+        'title:News\nnumber: 3\n',
+        1,
+        1,
+        ['YAML syntax: missing space after the ":" of the key "title"', 'Write a space after the colon: title: News'],
+      ],
+    ];
+    for (const [text, line, column, [message, hint]] of cases) {
+      expect(
+        problems(() => parseYaml(FILE, text)),
+        text,
+      ).toEqual([[line, column, message, hint]]);
+    }
+  });
+
+  it('a line of text that lost its indentation is told both ways to read it', () => {
+    const text = 'title: Cooperatives provide an alternative\nfor the future of work\nnumber: 3\n';
+    expect(problems(() => parseYaml(FILE, text))).toEqual([
+      [
+        2,
+        1,
+        'YAML syntax: this line is not a field ("name: value")',
+        'If it is a field, write ":" and a space after its name; if it is text that goes on from the line above, ' +
+          'join the two lines.',
+      ],
+    ]);
+  });
+});
+
 describe('locate', () => {
   const TEXT = [
     '# a comment',

@@ -3,10 +3,12 @@
  * fix: an unclosed quote or bracket is reported where it opens (the parser
  * only notices at the end of the file), and the hint depends on what the line
  * looks like, not only on the parser's error code: the parser files a
- * mis-indented field under the same code as a missing closing quote.
+ * mis-indented field under the same code as a missing closing quote, and a
+ * field without its ":" as a line that does not fit the block above it.
  */
 import type { YAMLError } from 'yaml';
 import type { Problem } from '../errors.js';
+import { fieldWithoutColon } from './yaml-missing-colon.js';
 
 export function syntaxProblems(file: string, text: string, errors: YAMLError[]): Problem[] {
   const lines = text.split(/\r?\n/);
@@ -45,6 +47,9 @@ function explain(e: YAMLError, lines: string[]): Explanation {
   const line = e.linePos?.[0].line;
   const at = { line, column: e.linePos?.[0].col };
   const text = lines[(line ?? 1) - 1] ?? '';
+  const keyLike = e.code === 'MULTILINE_IMPLICIT_KEY' || /Implicit map keys need to be followed/.test(e.message);
+  const colon = keyLike && line !== undefined ? missingColon(lines, line) : null;
+  if (colon) return colon;
   if (/Sequence item without - indicator/.test(e.message) && line !== undefined)
     return misaligned(lines, line, at.column ?? 1);
   if (/Implicit map keys need to be followed by map values/.test(e.message) && line !== undefined)
@@ -100,6 +105,45 @@ function misaligned(lines: string[], reported: number, column: number): Explanat
       };
 }
 
+/**
+ * A field without its ":" (`reply_to coop@example.org`, `intro |`, `site` above its fields), or
+ * without the space after it (`title:Hello`), said as such when the line is plainly meant as a field;
+ * a line of text that lost its indentation reads the same, and is told both ways to read it.
+ */
+function missingColon(lines: string[], line: number): Explanation | null {
+  if (blockHeaderAbove(lines, line - 1)) return null;
+  const f = fieldWithoutColon(lines, line);
+  if (!f) return null;
+  const at = { line, column: f.column };
+  if (f.spaceMissing) {
+    return {
+      ...at,
+      message: `missing space after the ":" of the key "${f.key}"`,
+      hint: `Write a space after the colon: ${f.key}: ${f.value}`,
+    };
+  }
+  if (!f.plainlyMeant) return { ...at, message: NOT_A_FIELD, hint: NOT_A_FIELD_HINT };
+  return {
+    ...at,
+    // The lines indented under it are its block (intro's en:, fr:…): the parser finds them out of place too.
+    cascadeThrough: blockEnd(lines, line),
+    message: `missing ":" after the key "${f.key}"`,
+    hint: f.value
+      ? `Write a colon and a space after the field's name: ${f.key}: ${f.value}`
+      : `Write a colon after the field's name: ${f.key}:`,
+  };
+}
+
+/** The number of the last line of the block under line number `line`: the lines indented further. */
+function blockEnd(lines: string[], line: number): number {
+  const indent = indentOf(lines[line - 1]!);
+  let end = line;
+  for (let i = line; i < lines.length && (/^\s*(#.*)?$/.test(lines[i]!) || indentOf(lines[i]!) > indent); i++) {
+    if (!/^\s*(#.*)?$/.test(lines[i]!)) end = i + 1;
+  }
+  return end;
+}
+
 /** "Implicit map keys need to be followed by map values": a line with no "name:" where a field belongs. */
 function notAField(lines: string[], line: number, at: { line?: number; column?: number }): Explanation {
   const header = blockHeaderAbove(lines, line - 1);
@@ -110,14 +154,13 @@ function notAField(lines: string[], line: number, at: { line?: number; column?: 
       hint: `Indent every line of that text further than "${header.field}:" itself.`,
     };
   }
-  return {
-    ...at,
-    message: 'this line is not a field ("name: value")',
-    hint:
-      'If it is a field, write ":" and a space after its name; if ' +
-      'it is text that goes on from the line above, join the two lines.',
-  };
+  return { ...at, message: NOT_A_FIELD, hint: NOT_A_FIELD_HINT };
 }
+
+const NOT_A_FIELD = 'this line is not a field ("name: value")';
+const NOT_A_FIELD_HINT =
+  'If it is a field, write ":" and a space after its name; if it is text that goes on from the line above, ' +
+  'join the two lines.';
 
 /** The `summary: >-` or `intro: |` whose text the line at index `i` was meant to be part of, if any. */
 function blockHeaderAbove(lines: string[], i: number): { field: string; style: string } | null {

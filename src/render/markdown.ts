@@ -14,8 +14,12 @@ export function markdownToHtml(source: string): string {
   return md.render(source).trim();
 }
 
-/** Plain-text rendering for the text/plain part: paragraphs, "- " lists, links as "text <url>". */
-export function markdownToText(source: string): string {
+/**
+ * Plain-text rendering for the text/plain part: paragraphs, "- " lists, links as "text <url>".
+ * `urls: false` leaves a link's text alone, for a summary that is shown as a sentence (the archive's
+ * listing, the feeds, a page's description), where a reader cannot follow an address anyway.
+ */
+export function markdownToText(source: string, opts: { urls?: boolean } = {}): string {
   const tokens = md.parse(source, {});
   const blocks: string[] = [];
   let current = '';
@@ -34,7 +38,7 @@ export function markdownToText(source: string): string {
         current = `${'  '.repeat(listDepth - 1)}- `;
         break;
       case 'inline':
-        current += inlineText(t.children ?? []);
+        current += inlineText(t.children ?? [], opts.urls !== false);
         break;
       case 'paragraph_close':
       case 'heading_close':
@@ -51,13 +55,13 @@ export function markdownToText(source: string): string {
   return blocks.join('\n\n').replace(/\n\n(?=\s*- )/g, '\n');
 }
 
-function inlineText(children: Token[]): string {
+function inlineText(children: Token[], urls: boolean): string {
   let out = '';
   let href: string | null = null;
   for (const c of children) {
     if (c.type === 'link_open') href = String(c.attrGet('href') ?? '');
     else if (c.type === 'link_close') {
-      if (href) out += ` <${href.replace(/^mailto:/i, '')}>`;
+      if (href && urls) out += ` <${href.replace(/^mailto:/i, '')}>`;
       href = null;
     } else if (c.type === 'softbreak') out += ' ';
     else if (c.type === 'hardbreak') out += '\n';

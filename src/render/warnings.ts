@@ -1,9 +1,9 @@
 /**
  * Things that do not stop a build but that a reviewer should know before
- * approving: Gmail clipping, missing alt text, plain-http links, an empty
- * issue, an item dated after its issue. The checks on the built email
- * (src/checks: accessibility, contrast, dark mode) add theirs to the same
- * list through prepareIssue, some of them errors.
+ * approving: Gmail clipping, missing alt text, an empty issue, an item dated
+ * after its issue. The checks on the built email (src/checks: plain-http
+ * links, accessibility, contrast, dark mode) add theirs to the same list
+ * through prepareIssue, some of them errors.
  */
 import type { Location, Warning } from '../errors.js';
 import type { LoadedCatalog, LoadedIssue } from '../content/load.js';
@@ -98,7 +98,6 @@ export function collectWarnings(w: WarningInput): Warning[] {
       location: w.newsletterLogo ?? { file: w.newsletterFile },
     });
   }
-  out.push(...htmlWarnings(w.html));
   return out;
 }
 
@@ -119,24 +118,6 @@ function directionWarnings(html: string, language: string): Warning[] {
         'write <mjml lang="{{newsletter.language}}"> without dir, or dir="{{language.dir}}"',
     },
   ];
-}
-
-/**
- * Checks on the final HTML, so template-authored links are covered too. Template-authored images
- * without alt are the accessibility check's, at their template line (checks/accessibility.ts).
- */
-function htmlWarnings(html: string): Warning[] {
-  const out: Warning[] = [];
-  const insecure = new Set<string>();
-  for (const m of html.matchAll(/\shref="(http:\/\/[^"]*)"/gi)) insecure.add(m[1]!);
-  for (const m of html.matchAll(/\ssrc="(http:\/\/[^"]*)"/gi)) insecure.add(m[1]!);
-  for (const url of insecure) {
-    out.push({
-      code: 'insecure-link',
-      message: `link without https: ${url}; use https:// so mail clients do not flag it`,
-    });
-  }
-  return out;
 }
 
 /**

@@ -75,9 +75,9 @@ function personalSlots(slots: string[], templates: TemplateSet): Warning[] {
   });
 }
 
-/** The intro's first paragraph, as text. */
+/** The intro's first paragraph, as text: a link is its words, without its address. */
 export function issueSummary(issue: LocalIssue): string {
-  return (markdownToText(issue.intro).split('\n\n')[0] ?? '').replace(/\s+/g, ' ').trim();
+  return (markdownToText(issue.intro, { urls: false }).split('\n\n')[0] ?? '').replace(/\s+/g, ' ').trim();
 }
 
 /**

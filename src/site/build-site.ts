@@ -2,7 +2,9 @@
  * `enews site`: the web archive, from the builds reviewers approved. It reads
  * dist/NNN/ (manifest and web.html, proved unchanged), the newsletter's
  * identity and the archive templates; it never renders an issue again (no
- * MJML), so its pages are the reviewed web versions, and it is fast.
+ * MJML), so its pages are the reviewed web versions, whatever today's email
+ * templates say, and it is fast. Today's archive templates (index, issue
+ * page chrome, feeds) apply to every issue.
  */
 import { EnewsError } from '../errors.js';
 import { contentPaths, loadNewsletter, newsletterFile } from '../content/load.js';
@@ -31,6 +33,8 @@ export interface SiteResult {
   out: string;
   baseUrl: string;
   issues: number[];
+  /** Issues whose sources changed since their build: published as they were built. */
+  changedSinceBuild: number[];
   files: string[];
   /** Each language of the archive, the default first, with its folder ('' for the default) and its issues. */
   languages: Array<{ language: string; folder: string; issues: number[] }>;
@@ -86,6 +90,7 @@ export function buildSite(req: SiteRequest): SiteResult {
     out: req.out,
     baseUrl,
     issues: issues.map((i) => i.number),
+    changedSinceBuild: issues.filter((i) => i.changedSinceBuild).map((i) => i.number),
     files: [...files.keys()],
     languages: siteLanguages.map((l) => ({
       language: l.lang.newsletter.language,

@@ -77,23 +77,51 @@ describe('collectIssues', () => {
     expect(err.message).toBe('There are no built issues in dist/, so there is no archive to write.');
   });
 
-  it('refuses the whole archive when any issue is not as built and reviewed, naming each issue and why', () => {
+  it('refuses the whole archive when any issue is not as built, naming each issue and why', () => {
     const dir = copyOfBuilt();
     const web = path.join(dir, 'dist/002/fr/web.html');
     writeFileSync(web, readFileSync(web, 'utf8').replace('</body>', '<p>added</p></body>'));
     mkdirSync(path.join(dir, 'dist/004'));
-    edit(dir, 'issues/001.yaml', 'Cooperatives in Cambodia', 'Co-operatives in Cambodia');
+    rmSync(path.join(dir, 'dist/001/es/web.html'));
     const err = refusal(dir);
     expect(err.code).toBe('site-stale');
     expect(err.message).toBe('The archive was not written: issues 1, 2, 4 are not as built and reviewed (6 problems):');
     const again = (n: number) => `build ${n} again (enews build ${n}), review it, then run enews site.`;
     expect(err.problems.map((p) => p.message)).toEqual([
-      'issue 1: issues/001.yaml was edited since the build',
+      'issue 1: es/web.html was changed or removed after the build',
       `issue 1 is not what was reviewed: ${again(1)}`,
       'issue 2: fr/web.html was changed or removed after the build',
       `issue 2 is not what was reviewed: ${again(2)}`,
       `issue 4: ${path.join(dir, 'dist/004')} has no manifest.json (its build did not finish)`,
       `issue 4 is not what was reviewed: ${again(4)}`,
+    ]);
+  });
+
+  it('publishes a build whose sources changed since as it was built, and says which changed', () => {
+    const dir = copyOfBuilt();
+    const before = collectIssues(dir, path.join(dir, 'dist'), 'dist');
+    edit(dir, 'issues/001.yaml', 'Cooperatives in Cambodia', 'Co-operatives in Cambodia');
+    edit(dir, 'templates/partials/footer.mjml', '</mj-text>', '<p>A new line.</p></mj-text>');
+    edit(dir, 'issues/newsletter.yaml', 'title: ILO COOP eNewsUpdate', 'title: The Cooperatives Digest');
+    const after = collectIssues(dir, path.join(dir, 'dist'), 'dist');
+    expect(after.map((i) => [i.number, i.changedSinceBuild])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
+    expect(after.map(({ changedSinceBuild: _, ...i }) => i)).toEqual(before.map(({ changedSinceBuild: _, ...i }) => i));
+    expect(before.every((i) => !i.changedSinceBuild)).toBe(true);
+  });
+
+  it('refuses a web version its manifest does not hash: nothing proves it is what was built', () => {
+    const dir = copyOfBuilt();
+    const file = path.join(dir, 'dist/003/manifest.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    delete manifest.outputs['fr/web.html'];
+    writeFileSync(file, JSON.stringify(manifest));
+    expect(refusal(dir).problems.map((p) => p.message)).toEqual([
+      'issue 3: fr/web.html is not among the files its manifest.json proves',
+      'issue 3 is not what was reviewed: build 3 again (enews build 3), review it, then run enews site.',
     ]);
   });
 

@@ -1,15 +1,18 @@
 /**
- * The built issues the archive is made of: every dist/NNN/ with a build,
- * each proved unchanged the way `send` proves it (read-build.ts: outputs as
- * hashed in the manifest, inputs as they were). One issue that is not what
- * reviewers approved stops the whole archive, named, so a site is never
- * published with a page nobody reviewed, nor silently without one.
+ * The built issues the archive is made of: every dist/NNN/ with a build. A
+ * published issue is a record: each is published from its own build, as it
+ * was built and reviewed, whatever its issue file, the catalog or the email
+ * templates say today (staleness stops a *send* of a changed issue, never the
+ * archive). What is proved is that the build's files are the ones it wrote
+ * (read-build.ts: every output against the manifest's hash); one issue whose
+ * files were changed or lost stops the whole archive, named, so a site is
+ * never published with a page nobody reviewed, nor silently without one.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { buildNumberOf } from '../build/build-dir.js';
-import { buildProblems, readManifest, SourceReader } from '../build/read-build.js';
+import { changedInputs, outputProblems, readManifest, SourceReader } from '../build/read-build.js';
 import type { Manifest } from '../build/write-build.js';
 
 export const WEB_FILE = 'web.html';
@@ -30,6 +33,8 @@ export interface PublishedIssue extends Omit<PublishedVersion, 'language'> {
   date: string;
   /** Every language it was built in, the default first. */
   versions: PublishedVersion[];
+  /** What it was built from (its issue file, items, templates…) changed since: it is published as built. */
+  changedSinceBuild: boolean;
 }
 
 /** Every build in `distDir`, oldest first; throws, naming each issue, when any of them cannot be published. */
@@ -58,10 +63,11 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
   const refused: number[] = [];
   for (const { number, dir, manifest, error } of read) {
     const changed: Problem[] = error ? [{ message: error }] : [];
-    if (manifest) changed.push(...buildProblems(root, number, dir, manifest, reader));
+    if (manifest) changed.push(...outputProblems(number, dir, manifest), ...unhashedPages(manifest));
     if (manifest && changed.length === 0) {
       const versions = publishedVersions(dir, manifest);
-      issues.push({ number, date: manifest.date, ...versions[0]!, versions });
+      const changedSinceBuild = changedInputs(root, number, manifest, reader).length > 0;
+      issues.push({ number, date: manifest.date, ...versions[0]!, versions, changedSinceBuild });
       continue;
     }
     refused.push(number);
@@ -71,6 +77,14 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
   const which = refused.length === 1 ? `issue ${refused[0]} is` : `issues ${refused.join(', ')} are`;
   throwIfProblems('site-stale', `The archive was not written: ${which} not as built and reviewed`, problems);
   return issues;
+}
+
+/** A web version the manifest does not hash could be anything: it is never published. */
+function unhashedPages(manifest: Manifest): Problem[] {
+  return Object.values(manifest.languages)
+    .map((l) => `${l.folder}${WEB_FILE}`)
+    .filter((name) => manifest.outputs[name] === undefined)
+    .map((name) => ({ message: `${name} is not among the files its manifest.json proves` }));
 }
 
 /** Each language's web version of a verified build (its files are covered by the manifest's hashes). */

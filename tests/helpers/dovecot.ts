@@ -15,8 +15,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer, connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-export const DOVECOT = process.env.DOVECOT_BIN ?? '/usr/sbin/dovecot';
+import { requireTool } from './tools.js';
 
 export interface Dovecot {
   port: number;
@@ -29,12 +28,6 @@ export interface Dovecot {
   /** The server's log, for failure messages. */
   log(): string;
   stop(): Promise<void>;
-}
-
-export function dovecotMissing(): string | null {
-  return existsSync(DOVECOT)
-    ? null
-    : `Dovecot is not installed (${DOVECOT}): install the Debian package dovecot-imapd, or set DOVECOT_BIN.`;
 }
 
 function freePort(): Promise<number> {
@@ -114,8 +107,7 @@ ${root ? '' : '  chroot =\n'}  # Refused logins are part of the tests: without t
 }
 
 export async function startDovecot(user = 'bounces', password = 'p@ss/w%rd?secret'): Promise<Dovecot> {
-  const missing = dovecotMissing();
-  if (missing) throw new Error(missing);
+  const dovecot = requireTool('dovecot');
   // passwd-file fields are separated by colons: the password must not contain one.
   if (password.includes(':')) throw new Error('startDovecot: a password with a colon cannot go into a passwd-file');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'enews-dovecot-'));
@@ -132,7 +124,7 @@ export async function startDovecot(user = 'bounces', password = 'p@ss/w%rd?secre
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     writeFileSync(path.join(dir, 'dovecot.conf'), config(dir, port));
-    const c = spawn(DOVECOT, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(dovecot, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let exited = false;
     c.on('exit', () => (exited = true));
     let stderr = '';

@@ -49,6 +49,14 @@ async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
         `${plural(l.issues.length, 'issue page')} (${first}…)`,
     );
   }
+  const changed = result.changedSinceBuild;
+  if (changed.length > 0) {
+    const which = changed.length === 1 ? `issue ${changed[0]} has` : `issues ${changed.join(', ')} have`;
+    ctx.output.out(
+      `Published as built: ${which} changed since ${changed.length === 1 ? 'its' : 'their'} build ` +
+        '(build and review again to publish a change).',
+    );
+  }
   ctx.output.out(`Publish the folder at ${result.baseUrl} (any static web host).`);
   return ExitCode.ok;
 }
