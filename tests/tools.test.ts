@@ -95,12 +95,13 @@ describe('every test that drives a program asks for it through helpers/tools.ts'
     expect(skips.map(({ f }) => f)).toEqual([]);
   });
 
-  it('each that launches Chromium, starts Dovecot or mounts a disk asks first', () => {
+  it('each that launches Chromium, starts Dovecot or PostgreSQL, or mounts a disk asks first', () => {
     const unasked = files.filter(
       ({ text }) =>
         (/launchBrowser\(/.test(text) && !text.includes("requireTool('chromium')")) ||
         (/spawn\(dovecot|'\/usr\/sbin\/dovecot'/.test(text) && !text.includes("requireTool('dovecot')")) ||
-        (/execFileSync\('mount'/.test(text) && !text.includes('mountTmpfs')),
+        (/execFileSync\('mount'/.test(text) && !text.includes('mountTmpfs')) ||
+        (/'initdb'|'pg_ctl'/.test(text) && !text.includes("requireTool('postgresql')")),
     );
     expect(unasked.map(({ f }) => f)).toEqual([]);
   });

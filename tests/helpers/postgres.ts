@@ -1,6 +1,6 @@
 /**
  * A throwaway PostgreSQL cluster for the tests: Debian's `postgresql`
- * binaries, `initdb` in a temporary folder and the server on 127.0.0.1 and a
+ * binaries (found by requireTool: any version, or PG_BIN), `initdb` in a temporary folder and the server on 127.0.0.1 and a
  * free port, run as a non-root user (PostgreSQL refuses root: as root the
  * cluster belongs to `nobody`). Each test gets a database of its own
  * (`database()`), so tests never see each other's list state.
@@ -10,20 +10,12 @@
  * a fraction of the time.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-
-export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
-
-export function postgresMissing(): string | null {
-  return existsSync(path.join(PG_BIN, 'initdb')) && existsSync(path.join(PG_BIN, 'postgres'))
-    ? null
-    : `PostgreSQL is not installed (${PG_BIN}/initdb): sudo apt-get install postgresql, or set PG_BIN ` +
-        '(or run npm run test:fresh)';
-}
+import { requireTool } from './tools.js';
 
 export interface Postgres {
   port: number;
@@ -46,8 +38,8 @@ function freePort(): Promise<number> {
 const NOBODY = 65534;
 
 export async function startPostgres(): Promise<Postgres> {
-  const missing = postgresMissing();
-  if (missing) throw new Error(missing);
+  // Fails the test with one line naming the package when PostgreSQL is not installed.
+  const PG_BIN = requireTool('postgresql');
   const root = process.getuid?.() === 0;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'enews-pg-'));
   const data = path.join(dir, 'data');
