@@ -278,6 +278,8 @@ describe('enews send refuses, and sends nothing, when', () => {
     });
     expect(noUrl.code).toBe(1);
     expect(noUrl.stderr).toContain('SMTP_URL is not set');
+    // The hint shows the form it asks for: its placeholders are not mistaken for a password.
+    expect(noUrl.stderr).toContain('SMTP_URL=smtp://USER:PASSWORD@smtp.example.org:587');
     const noSecret = await refused(['--yes'], { UNSUBSCRIBE_SECRET: '' }, 1);
     expect(noSecret).toContain('UNSUBSCRIBE_SECRET is not set');
   });

@@ -19,4 +19,15 @@ describe('secretsOf', () => {
     expect(secrets).toEqual(['same']);
     expect(redactor(secrets)('a same b')).toBe('a *** b');
   });
+
+  it("blots out every URL's user:password but the placeholder of enews's own hints", () => {
+    const redact = redactor([]);
+    expect(redact('SMTP_URL=smtp://USER:PASSWORD@smtp.example.org:587')).toBe(
+      'SMTP_URL=smtp://USER:PASSWORD@smtp.example.org:587',
+    );
+    for (const info of ['bob:hunter2', 'USER:PASSWORD2', 'user:password', 'ADMIN:PASSWORD', 'USER:PASS'])
+      expect(redact(`smtp://${info}@smtp.example.org:587`), info).toBe('smtp://***@smtp.example.org:587');
+    // A real password that happens to be the placeholder's word is still a secret of the environment.
+    expect(redactor(['PASSWORD'])('smtp://USER:PASSWORD@host')).toBe('smtp://USER:***@host');
+  });
 });

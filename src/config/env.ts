@@ -70,15 +70,26 @@ function safeDecode(s: string): string {
 }
 
 /**
+ * The user:password part enews writes in the URLs of its own hints (`smtp://USER:PASSWORD@smtp.example.org:587`):
+ * the one userinfo the redactor leaves alone, so a hint shows the form it asks for. Only this exact text: any other
+ * userinfo, in whatever case, is blotted out; and were someone's real password `PASSWORD`, it would still be blotted
+ * out as a secret of the environment.
+ */
+export const PLACEHOLDER_USERINFO = 'USER:PASSWORD';
+
+/**
  * A function that blots secrets out of any text: first the user:password part
- * of any URL, then every occurrence of every secret, longest first. A short
- * password also blots out the same letters in ordinary words; that is the
- * price of the promise that it is never printed.
+ * of any URL (but the placeholder above), then every occurrence of every
+ * secret, longest first. A short password also blots out the same letters in
+ * ordinary words; that is the price of the promise that it is never printed.
  */
 export function redactor(secrets: string[]): (s: string) => string {
   const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
   return (s) => {
-    const noUserinfo = s.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*:[^\s/@]*@/gi, '$1***@');
+    const noUserinfo = s.replace(
+      /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@]*:[^\s/@]*)@/gi,
+      (_, scheme: string, info: string) => (info === PLACEHOLDER_USERINFO ? `${scheme}${info}@` : `${scheme}***@`),
+    );
     return sorted.reduce((acc, secret) => (acc.includes(secret) ? acc.split(secret).join('***') : acc), noUserinfo);
   };
 }

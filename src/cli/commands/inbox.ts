@@ -27,8 +27,7 @@ export function registerInbox(program: Command, ctx: CliContext, setExit: (code:
   program
     .command('inbox')
     .description('read returned mail (bounces, complaints, unsubscribe requests) and record subscriber events')
-    // Written without USER:PASSWORD@, which the output's redactor would blot out.
-    .option('--imap <URL>', 'IMAP folder: imaps://USER@HOST:993/INBOX with :PASSWORD after USER (default: $IMAP_URL)')
+    .option('--imap <URL>', 'IMAP folder: imaps://USER:PASSWORD@HOST:993/INBOX (default: $IMAP_URL)')
     .option('--mbox <FILE>', 'an mbox file (e.g. /var/mail/bounces)')
     .option('--maildir <DIR>', 'a Maildir folder (with cur/ and new/)')
     .option('--dry-run', 'print what would be recorded; record nothing, mark nothing')

@@ -37,7 +37,7 @@ export function smtpSettings(env: Env): SmtpSettings {
           {
             message:
               'Set it in the environment or in a .env file: ' +
-              'SMTP_URL=smtp://user:password@smtp.example.org:587 (smtps://…:465 for TLS from the start).',
+              'SMTP_URL=smtp://USER:PASSWORD@smtp.example.org:587 (smtps://…:465 for TLS from the start).',
           },
         ],
       },
@@ -54,7 +54,7 @@ export function smtpSettings(env: Env): SmtpSettings {
         problems: [
           {
             message:
-              'Use the form smtp://user:password@host:587; write special ' +
+              'Use the form smtp://USER:PASSWORD@host:587; write special ' +
               'characters in the password as %XX (e.g. @ as %40).',
           },
         ],
@@ -68,7 +68,7 @@ export function smtpSettings(env: Env): SmtpSettings {
     );
   }
   if (!url.hostname)
-    throw new EnewsError('smtp-url-invalid', 'SMTP_URL names no server: use smtp://user:password@host:587.');
+    throw new EnewsError('smtp-url-invalid', 'SMTP_URL names no server: use smtp://USER:PASSWORD@host:587.');
   const secure = url.protocol === 'smtps:';
   const port = url.port ? Number(url.port) : secure ? 465 : 587;
   const auth = url.username || url.password ? { user: decode(url.username), pass: decode(url.password) } : null;
