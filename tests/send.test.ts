@@ -254,7 +254,7 @@ describe('enews send refuses, and sends nothing, when', () => {
       env: { SMTP_URL: 'smtp://127.0.0.1:9', UNSUBSCRIBE_SECRET: SECRET },
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Refusing to send without confirmation: stdin is not a terminal. Add --yes');
+    expect(r.stderr).toContain('error: A send without a terminal needs --yes: there is nobody to ask');
   });
 
   it('an input changed since the build', async () => {

@@ -48,11 +48,11 @@ export function noticeLines(n: SendNotice): string[] {
 }
 
 export function question(plan: SendPlan, target: string): string {
-  const { audience, mode, subject } = plan;
+  const { audience, subject } = plan;
   const total = sumOf(audience.skipped);
   const skipped = total ? ` ${count(total)} skipped (${skipReasons(audience.skipped)})` : '';
   const who = plural(audience.toSend, 'subscriber');
-  return mode === 'dry-run'
+  return plan.request.dryRun !== null
     ? `Write '${subject}' for ${who} into ${target}/?${skipped}`
     : `Send '${subject}' to ${who} via ${target}?${skipped}`;
 }
@@ -102,12 +102,12 @@ export function stopMessage(stop: StopReason): string {
 
 /** The end-of-run table; its lines always add up to the rows read. */
 export function printSummary(out: Output, s: SendResult, target: string): void {
-  const verb = s.mode === 'dry-run' ? 'Written' : s.mode === 'test' ? 'Test send of' : 'Send of';
+  const verb = s.dryRun ? 'Written' : s.mode === 'test' ? 'Test send of' : 'Send of';
   out.err(`${verb} '${s.subject}' (${target}):`);
   const row = (label: string, n: number, note = '') =>
     out.err(`  ${label.padEnd(12)}${count(n).padStart(10)}${note ? `   ${note}` : ''}`);
   row(
-    s.mode === 'dry-run' ? 'written' : 'sent',
+    s.dryRun ? 'written' : 'sent',
     s.sent,
     s.possibleDuplicates
       ? `${count(s.possibleDuplicates)} of them possibly twice (a reply lost after the message was handed over)`

@@ -10,6 +10,8 @@ import type { SendMode, SendPlan } from './prepare.js';
 
 export interface SendResult {
   mode: SendMode;
+  /** The messages were written to files (--dry-run), not sent: `sent` counts the files. */
+  dryRun: boolean;
   issue: number;
   subject: string;
   /** Where messages went (host:port, or the dry-run folder). */
@@ -71,6 +73,7 @@ export function finishedResult(
 function base(plan: SendPlan, target: string): Omit<SendResult, 'exitCode'> {
   return {
     mode: plan.mode,
+    dryRun: plan.request.dryRun !== null,
     issue: plan.request.number,
     subject: plan.subject,
     target,
