@@ -14,7 +14,7 @@ import { SECRET, sendSetup } from './helpers/send-setup.js';
 import { csv, people } from './helpers/subscribers.js';
 
 describe('a dry run of a test send', () => {
-  it('--test ADDRESS --dry-run DIR writes the [TEST] message into DIR; the server listening sees no connection', async () => {
+  it('--test A --dry-run DIR writes the [TEST] message into DIR; the listening server sees no connection', async () => {
     let connections = 0;
     const { dir, server, env } = await sendSetup(csv(people(3)), { connect: () => void connections++ });
     const r = await enews(
@@ -48,7 +48,7 @@ describe('a dry run of a test send', () => {
 });
 
 describe('--subscribers', () => {
-  it('is not needed for a --test send without --as: the test address gets the message as someone without a name', async () => {
+  it('is not needed for --test without --as: the message reads as a subscriber without a name', async () => {
     const { dir, server, env } = await sendSetup(2);
     const r = await enews(['send', '3', '--test', 'reviewer@example.net'], dir, env);
     expect(r.code, r.stderr).toBe(0);
