@@ -1,15 +1,18 @@
 /**
- * What a team meets on its first sends (issue 22, items 1, 7, 8, 9, 12): a
- * dry run of a test send contacts no server, a test send needs no list, a
+ * What a team meets on its first sends (issue 22, items 1, 7, 8, 9, 12, 18):
+ * a dry run of a test send contacts no server, a test send needs no list, a
  * mistyped option is named as one, a send without a terminal says it needs
- * --yes, and a send of an issue that does not exist says so.
+ * --yes, a send of an issue that does not exist says so, and the relay is
+ * greeted with a name it can accept.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
+import { edit } from './helpers/project.js';
 import { SECRET, sendSetup } from './helpers/send-setup.js';
 import { csv, people } from './helpers/subscribers.js';
 
@@ -124,5 +127,32 @@ describe('a send of an issue that does not exist', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Issue 2 has not been built');
     expect(r.stderr).toContain('Run: enews build 2, review the result, then send again.');
+  });
+});
+
+describe('the greeting (EHLO)', () => {
+  it("names the machine when it has a full name, else the envelope sender's domain; never [127.0.0.1]", async () => {
+    const { dir, server, env } = await sendSetup(2);
+    edit(
+      dir,
+      'issues/newsletter.yaml',
+      'bounce_address: coop-enews-bounces@example.org',
+      'bounce_address: b@Returns.Example.net',
+    );
+    expect((await enews(['build', '3'], dir)).code).toBe(0);
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, env);
+    expect(r.code, r.stderr).toBe(0);
+    const host = os.hostname().toLowerCase();
+    const named = host.includes('.') && !/^localhost|\.(localdomain|local|internal|lan|home|localhost)$/.test(host);
+    const expected = named ? host : 'returns.example.net';
+    expect(server.mailFroms.map((m) => m.greeting)).toEqual([expected, expected]);
+  });
+
+  it('is the ?name= of SMTP_URL when it has one', async () => {
+    const { dir, server, env } = await sendSetup(2);
+    const url = `${server.url()}?name=relay-client.example.com`;
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, { ...env, SMTP_URL: url });
+    expect(r.code, r.stderr).toBe(0);
+    expect(server.mailFroms.map((m) => m.greeting)).toEqual(['relay-client.example.com', 'relay-client.example.com']);
   });
 });

@@ -6,6 +6,7 @@
  * and handed to `deliverSend`.
  */
 import { createTransport, type DeliverySettings, type TransportName } from '../delivery/transports/index.js';
+import { domainToASCII } from 'node:url';
 import type { Transport } from '../delivery/transport.js';
 import type { SendPlan, SendRequest } from './prepare.js';
 
@@ -17,10 +18,19 @@ export function transportFor(req: Pick<SendRequest, 'dryRun'>): TransportName {
   return req.dryRun !== null ? 'file' : 'smtp';
 }
 
-/** How the transport reaches its destination, from the command line (a dry run's folder comes from the plan). */
-export type ConnectionSettings = Omit<DeliverySettings, 'dir'>;
+/**
+ * How the transport reaches its destination, from the command line (a dry run's folder and the sender's domain
+ * come from the plan).
+ */
+export type ConnectionSettings = Omit<DeliverySettings, 'dir' | 'senderDomain'>;
 
 /** The plan's transport, ready to open. Contacts nobody. */
 export function sendTransport(plan: SendPlan, settings: ConnectionSettings): Promise<Transport> {
-  return createTransport(plan.transport, { ...settings, dir: plan.request.dryRun });
+  const sender = plan.newsletter.bounce_address ?? plan.newsletter.from.address;
+  const domain = sender.slice(sender.lastIndexOf('@') + 1);
+  return createTransport(plan.transport, {
+    ...settings,
+    dir: plan.request.dryRun,
+    senderDomain: domainToASCII(domain) || null,
+  });
 }

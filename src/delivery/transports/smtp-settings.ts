@@ -97,6 +97,22 @@ function decode(s: string): string {
 }
 
 /**
+ * The name enews greets the server with (EHLO) when SMTP_URL gives none (`?name=mail.example.org`): the machine's
+ * own name when it is a full domain name (RFC 5321 asks for the client's), else the domain of the envelope sender.
+ * nodemailer's own fallback, `[127.0.0.1]`, is the address of no machine a relay sees, and relays that check the
+ * greeting (Postfix's reject_non_fqdn_helo_hostname, reject_unknown_helo_hostname, spam filters' HELO rules)
+ * refuse or score it; so do names only a local network knows (`localhost.localdomain`, `mac.local`,
+ * `ip-10-0-0-5.ec2.internal`). The sender's domain is one the relay can look up, and the one MAIL FROM names.
+ * Null: neither is usable, and nodemailer's fallback stays.
+ */
+export function greetingName(hostname: string, senderDomain: string | null): string | null {
+  const host = hostname.trim().toLowerCase();
+  const fqdn = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+  if (fqdn.test(host) && !/^localhost\b|\.(?:localdomain|local|internal|lan|home|localhost)$/.test(host)) return host;
+  return senderDomain && fqdn.test(senderDomain) ? senderDomain.toLowerCase() : null;
+}
+
+/**
  * `?tls.rejectUnauthorized=false&name=mail.example.org` → { tls: { rejectUnauthorized: false }, name: … },
  * as nodemailer reads it.
  */
