@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { sealToken } from '../lib/personalize/token.js';
 import { ROOT } from './lib.js';
 
-const SECRET = 'bench-serve-secret-long-enough';
+const SECRET = 'PuvNoOXMB/29UdUBMsoxjuaq+/MT9FaviU66O9OgISA=';
 const LIST = 'enews.coop.example.org';
 const { values: a } = parseArgs({
   options: { requests: { type: 'string', default: '1000' }, clients: { type: 'string', default: '50' } },

@@ -16,7 +16,7 @@ import { startServe, type RunningServer } from '../src/serve/node.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, emptyDir, write } from './helpers/project.js';
 
-const SECRET = 'serve-test-secret-long-enough';
+const SECRET = 'rjiJb8c75iikzAlQc46i3EKLetIR5ISoGmkkY8bjA6I=';
 const LIST = 'enews.coop.example.org';
 const PATH = '/coop/enews/unsubscribe';
 let servers: RunningServer[] = [];

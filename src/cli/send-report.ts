@@ -16,11 +16,6 @@ export function noticeLines(n: SendNotice): string[] {
   switch (n.kind) {
     case 'column-warning':
       return [`warning: ${formatProblem(n.problem)}`];
-    case 'short-secret':
-      return [
-        'warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; anyone ' +
-          'who guesses it can unsubscribe others. Use a long random string.',
-      ];
     case 'no-secret':
       return ['warning: UNSUBSCRIBE_SECRET is not set, so the unsubscribe links in this dry run carry no token.'];
     case 'stale-lock':

@@ -14,6 +14,12 @@ describe('secretsOf', () => {
     );
   });
 
+  it('adds each secret UNSUBSCRIBE_SECRET_OLD lists, and the whole value', () => {
+    const secrets = secretsOf({ UNSUBSCRIBE_SECRET_OLD: 'first-old, second-old' }, []);
+    expect(new Set(secrets)).toEqual(new Set(['first-old, second-old', 'first-old', 'second-old']));
+    expect(redactor(secrets)('token of first-old or of second-old')).toBe('token of *** or of ***');
+  });
+
   it('gives each value once, so the redactor blots each out', () => {
     const secrets = secretsOf({ UNSUBSCRIBE_SECRET: 'same' }, ['same']);
     expect(secrets).toEqual(['same']);

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { secretList } from './unsubscribe-secret.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -20,7 +21,7 @@ export function loadEnv(dir: string, processEnv: NodeJS.ProcessEnv): Env {
 }
 
 /** Variables outside the transports whose values must never be printed (each transport names its own). */
-const SECRET_VARIABLES = ['UNSUBSCRIBE_SECRET', 'IMAP_URL'];
+const SECRET_VARIABLES = ['UNSUBSCRIBE_SECRET', 'UNSUBSCRIBE_SECRET_OLD', 'IMAP_URL'];
 /** Those of them that hold a URL, whose password is a secret of its own. */
 const SECRET_URLS = ['IMAP_URL'];
 
@@ -29,7 +30,13 @@ const SECRET_URLS = ['IMAP_URL'];
  * transport declares (`transportSecrets` in src/delivery/transports/index.ts), and the rest's.
  */
 export function secretsOf(env: Env, transportSecrets: readonly string[]): string[] {
-  const out = [...transportSecrets, ...secretValues(env, SECRET_VARIABLES), ...urlPasswords(env, SECRET_URLS)];
+  const out = [
+    ...transportSecrets,
+    ...secretValues(env, SECRET_VARIABLES),
+    // Each of the old secrets is one (the variable may list several).
+    ...secretList(env.UNSUBSCRIBE_SECRET_OLD),
+    ...urlPasswords(env, SECRET_URLS),
+  ];
   return [...new Set(out.filter((s) => s !== ''))];
 }
 

@@ -36,7 +36,8 @@ export interface InboxOptions {
   /** Send journals besides journal/*.jsonl. */
   journals: string[];
   dryRun: boolean;
-  secret: string | null;
+  /** UNSUBSCRIBE_SECRET, then UNSUBSCRIBE_SECRET_OLD (config/unsubscribe-secret.ts readingKeys); may be empty. */
+  secrets: readonly string[];
   now?: () => Date;
 }
 
@@ -58,10 +59,10 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
     const ctx: ClassifyContext = {
       listId: newsletter.list_id,
       unsubscribeKey: newsletter.unsubscribe.mailto ? addressKey(newsletter.unsubscribe.mailto) : null,
-      secret: o.secret,
+      secrets: o.secrets,
       authservId: newsletter.inbox?.authserv_id ?? null,
     };
-    const r = emptyResult(o.source, o.events.where, o.dryRun, o.secret !== null);
+    const r = emptyResult(o.source, o.events.where, o.dryRun, o.secrets.length > 0);
     const pending: Pending[] = [];
     for await (const m of o.source.messages((fp) => seen.has(fp))) {
       r.messages++;
@@ -92,7 +93,7 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
     const recorded = await recordReturns(returns, {
       store: o.events,
       journals: [...journalFiles(path.join(o.root, 'journal'), exclude), ...o.journals],
-      secret: o.secret,
+      secrets: o.secrets,
       listId: newsletter.list_id,
       dryRun: o.dryRun,
       at: (o.now?.() ?? new Date()).toISOString(),

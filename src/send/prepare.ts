@@ -13,6 +13,7 @@ import type { Newsletter } from '../content/schema.js';
 import { readBuild, type BuiltIssue } from '../build/read-build.js';
 import { defaultBuildDir } from '../build/build-dir.js';
 import type { Env } from '../config/env.js';
+import { unsubscribeSecrets } from '../config/unsubscribe-secret.js';
 import { configureTransport, type TransportConfig } from '../delivery/transports/index.js';
 import {
   checkIdentity,
@@ -73,7 +74,6 @@ export interface SendRequest {
 /** Facts the person running the send should hear before confirming; worded by the CLI. */
 export type SendNotice =
   | { kind: 'column-warning'; problem: Problem }
-  | { kind: 'short-secret' }
   | { kind: 'no-secret' }
   | { kind: 'stale-lock'; pid: number; host: string; since: string }
   | { kind: 'torn-journal'; file: string; bytes: number }
@@ -295,9 +295,9 @@ function invalidRows(plan: Plan, file: string): EnewsError {
   );
 }
 
+/** The secret new mail is sealed with: refused when weak (unsubscribe-secret.ts), whatever kind of send. */
 function unsubscribeSecret(newsletter: Newsletter, env: Env, dryRun: boolean, notices: SendNotice[]): string | null {
-  const secret = env.UNSUBSCRIBE_SECRET?.trim() || null;
-  if (secret && secret.length < 16) notices.push({ kind: 'short-secret' });
+  const secret = unsubscribeSecrets(env).current;
   if (secret || !newsletter.unsubscribe.url) return secret;
   if (dryRun) {
     notices.push({ kind: 'no-secret' });
@@ -310,7 +310,7 @@ function unsubscribeSecret(newsletter: Newsletter, env: Env, dryRun: boolean, no
       problems: [
         {
           message:
-            'Set UNSUBSCRIBE_SECRET (a long random string, the same one ' +
+            'Set UNSUBSCRIBE_SECRET (make one with: openssl rand -base64 32; the same one ' +
             'your unsubscribe page checks) in the environment or .env.',
         },
       ],

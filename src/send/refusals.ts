@@ -50,7 +50,7 @@ export async function recordRefusals(
   return recordReturns(returns, {
     store: o.store,
     journals: [],
-    secret: null,
+    secrets: [],
     listId: o.listId,
     dryRun: false,
     at: o.at,

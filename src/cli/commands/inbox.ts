@@ -10,6 +10,7 @@ import { ExitCode } from '../../errors.js';
 import type { InboxResult, Unmatched } from '../../inbox/run.js';
 import type { CliContext } from '../context.js';
 import { usage } from '../parse.js';
+import { weakOldWarning } from '../secret-words.js';
 import { count, plural } from '../words.js';
 
 interface InboxFlags {
@@ -48,7 +49,7 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const imapUrl = o.imap ?? (given.length === 0 ? ctx.env.IMAP_URL?.trim() : undefined);
   if (given.length === 0 && !imapUrl)
     throw usage('Say where returned mail is: --mbox FILE, --maildir DIR or --imap URL (or set IMAP_URL).');
-  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, { defaultEventsPath }, { EventsFile }, load] =
+  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, { defaultEventsPath }, { EventsFile }, load, keys] =
     await Promise.all([
       import('../../inbox/run.js'),
       import('../../inbox/mbox.js'),
@@ -57,7 +58,11 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
       import('../../events/events.js'),
       import('../../events/events-file.js'),
       import('../../content/load.js'),
+      import('../../config/unsubscribe-secret.js'),
     ]);
+  // A weak UNSUBSCRIBE_SECRET is refused before the mailbox is opened.
+  const secrets = keys.unsubscribeSecrets(ctx.env);
+  for (const line of weakOldWarning(secrets.weakOld)) ctx.output.err(line);
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
   // A password given with --imap is not in the environment, so the CLI's redactor does not know it yet.
   let password = '';
@@ -72,7 +77,6 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
       imap.imapSource(target, { insecureTls: Boolean(o.insecureTls), from }),
     );
   }
-  const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
   const eventsFile = o.events ? resolve(o.events) : defaultEventsPath(ctx.root);
   const listId = load.loadNewsletter(load.contentPaths(ctx.root)).newsletter.list_id;
   let result: InboxResult;
@@ -85,7 +89,7 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
         eventsFile,
         journals: (o.journal ?? []).map(resolve),
         dryRun: Boolean(o.dryRun),
-        secret,
+        secrets: keys.readingKeys(secrets),
       }),
     );
   } finally {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { usage } from '../parse.js';
+import { weakOldWarning } from '../secret-words.js';
 
 interface ServeFlags {
   port: string;
@@ -24,17 +25,20 @@ export function registerServe(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
-  const [{ contentPaths, loadNewsletter }, { defaultEventsPath }, { EventsFile }, { startServe }] = await Promise.all([
-    import('../../content/load.js'),
-    import('../../events/events.js'),
-    import('../../events/events-file.js'),
-    import('../../serve/node.js'),
-  ]);
+  const [{ contentPaths, loadNewsletter }, { defaultEventsPath }, { EventsFile }, { startServe }, keys] =
+    await Promise.all([
+      import('../../content/load.js'),
+      import('../../events/events.js'),
+      import('../../events/events-file.js'),
+      import('../../serve/node.js'),
+      import('../../config/unsubscribe-secret.js'),
+    ]);
   const port = /^\d{1,5}$/.test(o.port) && Number(o.port) <= 65535 ? Number(o.port) : NaN;
   if (Number.isNaN(port)) {
     throw usage(`--port ${o.port} is not a port number; use 1024–65535, or 0 for any free port.`);
   }
-  const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim();
+  const secrets = keys.unsubscribeSecrets(ctx.env);
+  const secret = secrets.current;
   if (!secret) {
     throw new EnewsError(
       'unsubscribe-secret-missing',
@@ -45,8 +49,7 @@ async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
       },
     );
   }
-  if (secret.length < 16)
-    ctx.output.err('warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; use a long random string.');
+  for (const line of weakOldWarning(secrets.weakOld)) ctx.output.err(line);
   const paths = contentPaths(ctx.root);
   const { newsletter } = loadNewsletter(paths);
   const eventsFile = o.events ? path.resolve(ctx.cwd, o.events) : defaultEventsPath(ctx.root);
@@ -54,6 +57,7 @@ async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
     newsletter,
     templatesDir: paths.templatesDir,
     secret,
+    oldSecrets: secrets.old,
     events: new EventsFile(eventsFile, newsletter.list_id),
     log: (line) => ctx.output.err(`${new Date().toISOString()} ${line}`),
     host: o.host,
