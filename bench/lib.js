@@ -16,7 +16,7 @@ export const SMTP_SINK = '/usr/sbin/smtp-sink';
 export const SMTP_SOURCE = '/usr/sbin/smtp-source';
 export const GNU_TIME = '/usr/bin/time';
 /** Long enough that the CLI's secret redaction cannot mangle paths in its output (see BENCHMARKS.draft.md). */
-export const UNSUBSCRIBE_SECRET = 'bench-unsubscribe-secret-2f7c1d9e4a';
+export const UNSUBSCRIBE_SECRET = '/VcMgwBSZ1zRpLi/WBNsibWkkw9AZGfg62rBLGip6kU=';
 
 // ---------------------------------------------------------------- cleanup
 

@@ -34,7 +34,7 @@ async function eventsInDatabase(url) {
   return r.rows.map((row) => JSON.stringify(row.event));
 }
 
-const SECRET = 'bench-serve-secret-long-enough';
+const SECRET = 'PuvNoOXMB/29UdUBMsoxjuaq+/MT9FaviU66O9OgISA=';
 const LIST = 'enews.coop.example.org';
 const { values: a } = parseArgs({
   options: {

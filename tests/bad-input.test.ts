@@ -24,7 +24,7 @@ import { copyProject, emptyDir, REPO } from './helpers/project.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 
 const BAD = path.join(REPO, 'tests', 'fixtures', 'bad');
-const SECRET = 'unsubscribe-secret-for-bad-input-tests';
+const SECRET = '60epYKRpGvoy3rVfYtd6EO9Fml4UveG6F9mZ4gqtyds=';
 
 // ---------------------------------------------------------------------------
 // Tables
@@ -815,7 +815,7 @@ const USAGE: Array<{ args: string[]; code: number; says: string[] }> = [
     code: 2,
     says: ["unknown option '--screenshot'", 'Did you mean --screenshots?'],
   },
-  { args: ['send', '3', '--yes'], code: 2, says: ["required option '--subscribers <FILE>' not specified"] },
+  { args: ['send', '3', '--yes'], code: 2, says: ['--subscribers FILE is required: the subscriber CSV to send to.'] },
   {
     args: ['send', '3', '--subscribers', 'subscribers.example.csv', '--yes', '--concurrency', '0'],
     code: 2,

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit, read, write } from './helpers/project.js';
 
-const SECRET = 'unsubscribe-secret-for-tests';
+const SECRET = 'A7dyo/jxsGvhbklwyMxh3SXuKlGZcpJe9NcRYLb4H18=';
 const OUTPUTS = ['email.html', 'email.txt', 'send.json', 'message.eml', 'manifest.json'];
 
 async function built() {

@@ -45,7 +45,7 @@ describe('hostile subscriber data', () => {
     server = await startSmtp();
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
       SMTP_URL: server.url(),
-      UNSUBSCRIBE_SECRET: 'x-secret',
+      UNSUBSCRIBE_SECRET: 'sM4TGwkR9vF0eLpZ2xqA7bYc1NuD8hJ3oK6iW5tE+Q0=',
     });
     expect(r.code).toBe(0);
     expect(server.received).toHaveLength(4);

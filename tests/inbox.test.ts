@@ -20,6 +20,7 @@ import {
   p,
   prepareScenario,
   runDir,
+  SECRET,
   sorted,
   world,
   writeMaildir,
@@ -139,6 +140,44 @@ describe('enews inbox reads an mbox file', () => {
     expect(r.stderr).toContain(
       'warning: UNSUBSCRIBE_SECRET is not set, so tokens and VERP ids cannot be checked: ' +
         `${unproved} returns stayed unproved.`,
+    );
+  });
+});
+
+describe('enews inbox after the secret was strengthened', () => {
+  const NEW = 'rjiJb8c75iikzAlQc46i3EKLetIR5ISoGmkkY8bjA6I=';
+
+  it('proves the returns of messages sent with the old secret while UNSUBSCRIBE_SECRET_OLD holds it', async () => {
+    const run = runDir('rotated');
+    writeMbox(path.join(run, 'bounces.mbox'), world.mailbox);
+    const mbox = ['--mbox', path.join(run, 'bounces.mbox'), '--dry-run', '--json'];
+    const r = await inbox([...mbox, '--events', path.join(run, 'events.jsonl')], {
+      UNSUBSCRIBE_SECRET: NEW,
+      UNSUBSCRIBE_SECRET_OLD: SECRET,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    // Every token and VERP id of the mailbox was made with the old secret: all prove as before.
+    expectFullResult(r.json);
+    const without = await inbox([...mbox, '--events', path.join(run, 'events.jsonl')], { UNSUBSCRIBE_SECRET: NEW });
+    expect(without.code, without.stderr).toBe(0);
+    const via = new Set((without.json.matched as Array<{ via: string }>).map((m) => m.via));
+    expect(via).toEqual(new Set(['message-id', 'authenticated-sender']));
+  });
+
+  it('refuses a weak UNSUBSCRIBE_SECRET, and accepts a weak old one with a warning', async () => {
+    const run = runDir('weak');
+    writeMbox(path.join(run, 'bounces.mbox'), world.mailbox.slice(0, 2));
+    const args = ['--mbox', path.join(run, 'bounces.mbox'), '--events', path.join(run, 'events.jsonl'), '--dry-run'];
+    const weak = await inbox(args, { UNSUBSCRIBE_SECRET: 'inbox-test-unsubscribe-secret' });
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toContain('error: UNSUBSCRIBE_SECRET is too weak: about 58 bits of strength');
+    expect(weak.stderr).toContain('Make a strong one with: openssl rand -base64 32');
+    expect(weak.stdout).toBe('');
+    const old = await inbox(args, { UNSUBSCRIBE_SECRET: NEW, UNSUBSCRIBE_SECRET_OLD: 'inbox-test-unsubscribe-secret' });
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stderr).toContain(
+      'warning: UNSUBSCRIBE_SECRET_OLD holds a weak secret of about 58 bits, under the 128 a current one needs.',
     );
   });
 });

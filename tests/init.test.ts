@@ -108,6 +108,11 @@ describe('enews init', () => {
     ]) {
       expect(env).toMatch(new RegExp(`^# ${name}=`, 'm'));
     }
+    // What a strong unsubscribe secret is and how to make one, and where the one it replaces goes.
+    expect(env).toContain(
+      'At least 128 bits of strength, or send,\n# serve and inbox refuse it: make it with  openssl rand -base64 32',
+    );
+    expect(env).toMatch(/^# UNSUBSCRIBE_SECRET_OLD=$/m);
     // Nothing in it is set: copying it to .env changes nothing until someone fills it in.
     expect(env.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([]);
     expect(

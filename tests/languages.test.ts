@@ -11,7 +11,7 @@ import { enews } from './helpers/inproc.js';
 import { startSmtp } from './helpers/smtp.js';
 import { copyProject, read, write } from './helpers/project.js';
 
-const SECRET = 'languages-test-secret-0123456789';
+const SECRET = 'KNwnQtUTO4zSIx2zxuvwxLo1Rbckr1mh67BYTxdnaLc=';
 const env = { UNSUBSCRIBE_SECRET: SECRET };
 
 /** Each language: what its message must say. */

@@ -23,7 +23,7 @@ import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
 import { requireTool } from './helpers/tools.js';
 
-const SECRET = 'lifecycle-secret-long-enough';
+const SECRET = 'IuwKVMJ0V88hALvUupREFjZuh9goWq+9JfpUkl8hEpM=';
 let servers: TestSmtp[] = [];
 let children: ChildProcess[] = [];
 const stops: Array<() => Promise<void>> = [];

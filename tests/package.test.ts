@@ -11,7 +11,7 @@ import { cleanEnv } from './helpers/cli.js';
 import { emptyDir, REPO } from './helpers/project.js';
 
 const VERSION: string = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version;
-const SECRET = 'package-test-secret-0123456789abcdef';
+const SECRET = 'v74bcO9uBjXhvIqoOpebty0tTF6oxOvj/z8wxwaYcrk=';
 
 interface Run {
   code: number | null;

@@ -12,7 +12,7 @@ import { findProjectRoot, projectFlag } from '../src/project/root.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, emptyDir, read, REPO } from './helpers/project.js';
 
-const SECRET = 'project-test-secret-0123456789abcdef';
+const SECRET = 'YSMFEuoVTiFtg2z8O6AlX1y52qPr5LxiZqSbUQMcKsw=';
 /** The default templates (the repository's templates/ folder), as paths inside templates/. */
 const DEFAULTS = defaultTemplates();
 

@@ -16,7 +16,7 @@ import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { csv, people } from './helpers/subscribers.js';
 import { requireTool } from './helpers/tools.js';
 
-const SECRET = 'unsubscribe-secret-for-tests';
+const SECRET = 'sxJfm3c8h07XmIRzz6x5PLVzXhYiwhdjqFIsC4+nvfQ=';
 const FAST = ['--retry-delay', '0.05', '--timeout', '1', '--retries', '1'];
 const REFUSED: Record<string, { code: number; message: string }> = {
   'reader00002@example.org': { code: 550, message: '5.1.1 No such user' },

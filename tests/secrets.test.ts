@@ -27,7 +27,7 @@ describe('secrets', () => {
   it('appear nowhere across failing and succeeding runs', async () => {
     const password = 'pw-S3cr3t-%40-value';
     const decodedPassword = 'pw-S3cr3t-@-value';
-    const unsubscribeSecret = 'unsub-SECRET-4f8a9c';
+    const unsubscribeSecret = 'IkUViTLEElnkxkAp5dgp8kVhRYUcp/I5OcG6jpjGFIA=';
     const dir = copyProject();
     write(dir, 'subscribers.csv', csv(people(3)));
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

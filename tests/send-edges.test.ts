@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, emptyDir, write } from './helpers/project.js';
-import { FAST, SECRET, sendSetup } from './helpers/send-setup.js';
+import { FAST, journalRecords, SECRET, sendSetup } from './helpers/send-setup.js';
 import { csv, people } from './helpers/subscribers.js';
 
 describe('international addresses', () => {
@@ -21,23 +21,45 @@ describe('international addresses', () => {
     'without SMTPUTF8 on the server: domains go out as A-labels, a ' +
       'non-ASCII local part is failed with the reason, never sent raw',
     async () => {
-      const { server, send } = await sendSetup(rows, { noSmtpUtf8: true });
+      const { dir, server, send } = await sendSetup(rows, { noSmtpUtf8: true });
       const r = await send();
       expect(r.code).toBe(3);
       const s = JSON.parse(r.stdout);
-      expect(s).toMatchObject({ sent: 2, failed: 1 });
-      expect(s.failures).toEqual([
-        {
-          email: 'jörg@example.org',
-          code: null,
-          response:
-            'not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8',
-        },
+      expect(s).toMatchObject({ sent: 2, failed: 1, heldBack: { 'no-smtputf8': 1 } });
+      const refusal = {
+        email: 'jörg@example.org',
+        code: null,
+        response: 'not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8',
+        reason: 'no-smtputf8',
+      };
+      expect(s.failures).toEqual([refusal]);
+      expect(journalRecords(dir).filter((x) => x.type === 'failed')).toEqual([
+        { type: 'failed', at: expect.any(String), key: 'jörg@example.org', ...refusal },
       ]);
       expect(server.wireRcpts.sort()).toEqual(['hans@xn--mller-kva.example', 'plain@example.org']);
       expect(server.mailFroms.every((m) => !m.smtpUtf8)).toBe(true);
     },
   );
+
+  it("sums up enews's own refusal apart from a server's 5xx: no server replied to it", async () => {
+    const { dir, server, env } = await sendSetup(rows, {
+      noSmtpUtf8: true,
+      rcpt: (a) => (a === 'plain@example.org' ? { code: 550, message: '5.1.1 User unknown' } : undefined),
+    });
+    const args = ['send', '3', '--subscribers', 'subscribers.csv', '--yes', ...FAST];
+    const r = await enews(args, dir, env);
+    expect(r.code).toBe(3);
+    const held = 'not sent by enews, no server replied: non-ASCII before the @ and the server does not offer SMTPUTF8';
+    expect(r.stderr).toContain(
+      `  failed               2   1 permanently (5xx), not retried; 1 ${held}; --retry-failed sends again\n`,
+    );
+    // plain@ bounced (5.1.1 at RCPT TO) and is not mailed again; jörg@ is tried again and held back again.
+    const again = await enews([...args, '--retry-failed'], dir, env);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain(`  failed               1   ${held}; --retry-failed sends again\n`);
+    expect(again.stderr).not.toContain('5xx');
+    expect(server.received).toHaveLength(1);
+  });
 
   it('with SMTPUTF8: the non-ASCII local part is delivered, asked for with SMTPUTF8', async () => {
     const { server, send } = await sendSetup(rows);

@@ -254,7 +254,7 @@ describe('enews send refuses, and sends nothing, when', () => {
       env: { SMTP_URL: 'smtp://127.0.0.1:9', UNSUBSCRIBE_SECRET: SECRET },
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Refusing to send without confirmation: stdin is not a terminal. Add --yes');
+    expect(r.stderr).toContain('error: A send without a terminal needs --yes: there is nobody to ask');
   });
 
   it('an input changed since the build', async () => {
@@ -278,6 +278,8 @@ describe('enews send refuses, and sends nothing, when', () => {
     });
     expect(noUrl.code).toBe(1);
     expect(noUrl.stderr).toContain('SMTP_URL is not set');
+    // The hint shows the form it asks for: its placeholders are not mistaken for a password.
+    expect(noUrl.stderr).toContain('SMTP_URL=smtp://USER:PASSWORD@smtp.example.org:587');
     const noSecret = await refused(['--yes'], { UNSUBSCRIBE_SECRET: '' }, 1);
     expect(noSecret).toContain('UNSUBSCRIBE_SECRET is not set');
   });

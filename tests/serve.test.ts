@@ -17,7 +17,7 @@ import { enews } from './helpers/inproc.js';
 import { copyProject, emptyDir, write } from './helpers/project.js';
 import { itNeedsRoot, mountTmpfs } from './helpers/tools.js';
 
-const SECRET = 'serve-test-secret-long-enough';
+const SECRET = 'rjiJb8c75iikzAlQc46i3EKLetIR5ISoGmkkY8bjA6I=';
 const LIST = 'enews.coop.example.org';
 const PATH = '/coop/enews/unsubscribe';
 let servers: RunningServer[] = [];

@@ -21,7 +21,7 @@ import { enews } from './helpers/inproc.js';
 import { copyProject, edit, emptyDir, read, REPO, write } from './helpers/project.js';
 import { requireTool } from './helpers/tools.js';
 
-const SECRET = 'site-test-secret-0123456789abcdef';
+const SECRET = 'AjwbAbx/8MR7EGQfHWY/yGuz2nukyRrB04g7n9X8oK4=';
 const BASE = 'https://www.example.org/coop/enews/';
 const LOGO = 'https://www.example.org/coop/enews/ilo-coop-logo.png';
 const PAGES = ['index.html', '003/index.html', '002/index.html', '001/index.html'];

@@ -19,6 +19,7 @@ import { csv, people } from './helpers/subscribers.js';
 const rng = seededRandom;
 
 const N = 5000;
+const SECRET = 'ELaHN6HMG2Z36Voj9sgfa3X5Z1WoT23I9Uv3I1UeAJg=';
 let server: TestSmtp | undefined;
 afterAll(async () => server?.close());
 
@@ -92,7 +93,7 @@ describe('fault soak', () => {
           '--data-timeout',
           '2',
         ],
-        { cwd: dir, env: cleanEnv({ SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: 'soak' }) },
+        { cwd: dir, env: cleanEnv({ SMTP_URL: server.url(), UNSUBSCRIBE_SECRET: SECRET }) },
       );
       let stdout = '';
       let stderr = '';

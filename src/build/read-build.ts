@@ -12,6 +12,7 @@ import { EnewsError, type Problem } from '../errors.js';
 import {
   contentPaths,
   findCatalogItems,
+  issueFile,
   loadIssue,
   loadNewsletter,
   type ContentPaths,
@@ -63,6 +64,8 @@ export function newsletterFor(newsletter: Newsletter, built: BuiltLanguage): New
 
 export function readBuild(root: string, number: number, dir: string): BuiltIssue {
   const rebuild = `Run: enews build ${number}, review the result, then send again.`;
+  // No build of an issue that does not exist: that is what to say, not "build it".
+  if (!existsSync(path.join(dir, 'manifest.json'))) issueFile(contentPaths(root), number);
   const manifest = readManifest(number, dir, rebuild);
   const problems = buildProblems(root, number, dir, manifest);
   if (problems.length > 0) {

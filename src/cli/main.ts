@@ -59,8 +59,20 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
   registerSite(p, ctx, setExit);
   registerTemplates(p, ctx, setExit);
   registerState(p, ctx, setExit);
+  for (const c of p.commands) helpHint(c, 'enews');
 
   return p;
+}
+
+/**
+ * After a usage error, point at the help of the command that was typed (`enews send --help`), which lists its
+ * options; commander copies the program's hint to every command otherwise. A mistyped option gets commander's
+ * "did you mean" (showSuggestionAfterError, on by default).
+ */
+function helpHint(c: Command, parent: string): void {
+  const name = `${parent} ${c.name()}`;
+  c.showHelpAfterError(`(run ${name} --help for usage)`);
+  for (const sub of c.commands) helpHint(sub, name);
 }
 
 export interface RunOptions {

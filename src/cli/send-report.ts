@@ -4,6 +4,7 @@
  */
 import { formatProblem } from '../errors.js';
 import type { StopReason } from '../delivery/engine.js';
+import type { OwnRefusal } from '../delivery/transport.js';
 import type { Progress } from '../send/deliver.js';
 import type { SendNotice, SendPlan } from '../send/prepare.js';
 import type { SendResult } from '../send/result.js';
@@ -15,11 +16,6 @@ export function noticeLines(n: SendNotice): string[] {
   switch (n.kind) {
     case 'column-warning':
       return [`warning: ${formatProblem(n.problem)}`];
-    case 'short-secret':
-      return [
-        'warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; anyone ' +
-          'who guesses it can unsubscribe others. Use a long random string.',
-      ];
     case 'no-secret':
       return ['warning: UNSUBSCRIBE_SECRET is not set, so the unsubscribe links in this dry run carry no token.'];
     case 'stale-lock':
@@ -48,11 +44,11 @@ export function noticeLines(n: SendNotice): string[] {
 }
 
 export function question(plan: SendPlan, target: string): string {
-  const { audience, mode, subject } = plan;
+  const { audience, subject } = plan;
   const total = sumOf(audience.skipped);
   const skipped = total ? ` ${count(total)} skipped (${skipReasons(audience.skipped)})` : '';
   const who = plural(audience.toSend, 'subscriber');
-  return mode === 'dry-run'
+  return plan.request.dryRun !== null
     ? `Write '${subject}' for ${who} into ${target}/?${skipped}`
     : `Send '${subject}' to ${who} via ${target}?${skipped}`;
 }
@@ -102,18 +98,18 @@ export function stopMessage(stop: StopReason): string {
 
 /** The end-of-run table; its lines always add up to the rows read. */
 export function printSummary(out: Output, s: SendResult, target: string): void {
-  const verb = s.mode === 'dry-run' ? 'Written' : s.mode === 'test' ? 'Test send of' : 'Send of';
+  const verb = s.dryRun ? 'Written' : s.mode === 'test' ? 'Test send of' : 'Send of';
   out.err(`${verb} '${s.subject}' (${target}):`);
   const row = (label: string, n: number, note = '') =>
     out.err(`  ${label.padEnd(12)}${count(n).padStart(10)}${note ? `   ${note}` : ''}`);
   row(
-    s.mode === 'dry-run' ? 'written' : 'sent',
+    s.dryRun ? 'written' : 'sent',
     s.sent,
     s.possibleDuplicates
       ? `${count(s.possibleDuplicates)} of them possibly twice (a reply lost after the message was handed over)`
       : '',
   );
-  row('failed', s.failed, s.failed ? 'permanently (5xx), not retried; --retry-failed sends again' : '');
+  row('failed', s.failed, failedNote(s));
   if (s.deferred) row('deferred', s.deferred, 'temporary failures outlasted the retries; run again');
   if (s.notAttempted) row('not sent yet', s.notAttempted, 'run the same command again to continue');
   row('skipped', sumOf(s.skipped), skipReasons(s.skipped));
@@ -128,6 +124,23 @@ export function printSummary(out: Output, s: SendResult, target: string): void {
   }
   if (s.stop) out.err(stopMessage(s.stop));
   if (s.journal) out.err(`Journal: ${s.journal}`);
+}
+
+/** Why enews itself refused a message (no server replied), by OwnRefusal (delivery/transport.ts). */
+const HELD_BACK: Record<OwnRefusal, string> = {
+  'no-smtputf8': 'not sent by enews, no server replied: non-ASCII before the @ and the server does not offer SMTPUTF8',
+};
+
+/** "permanently (5xx), not retried", and enews's own refusals apart: no server is to blame for those. */
+function failedNote(s: SendResult): string {
+  if (s.failed === 0) return '';
+  const own = Object.entries(s.heldBack) as Array<[OwnRefusal, number]>;
+  const byServer = s.failed - own.reduce((a, [, n]) => a + n, 0);
+  const parts = [
+    ...(byServer > 0 ? [`${own.length ? `${count(byServer)} ` : ''}permanently (5xx), not retried`] : []),
+    ...own.map(([reason, n]) => `${byServer > 0 || own.length > 1 ? `${count(n)} ` : ''}${HELD_BACK[reason]}`),
+  ];
+  return `${parts.join('; ')}; --retry-failed sends again`;
 }
 
 /** The live progress line; a terminal-only \r line, so it bypasses the line-based Output. */

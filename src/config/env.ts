@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { secretList } from './unsubscribe-secret.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -20,7 +21,7 @@ export function loadEnv(dir: string, processEnv: NodeJS.ProcessEnv): Env {
 }
 
 /** Variables outside the transports whose values must never be printed (each transport names its own). */
-const SECRET_VARIABLES = ['UNSUBSCRIBE_SECRET', 'IMAP_URL', 'STATE_URL'];
+const SECRET_VARIABLES = ['UNSUBSCRIBE_SECRET', 'UNSUBSCRIBE_SECRET_OLD', 'IMAP_URL', 'STATE_URL'];
 /** Those of them that hold a URL, whose password is a secret of its own. */
 const SECRET_URLS = ['IMAP_URL', 'STATE_URL'];
 
@@ -29,7 +30,13 @@ const SECRET_URLS = ['IMAP_URL', 'STATE_URL'];
  * transport declares (`transportSecrets` in src/delivery/transports/index.ts), and the rest's.
  */
 export function secretsOf(env: Env, transportSecrets: readonly string[]): string[] {
-  const out = [...transportSecrets, ...secretValues(env, SECRET_VARIABLES), ...urlPasswords(env, SECRET_URLS)];
+  const out = [
+    ...transportSecrets,
+    ...secretValues(env, SECRET_VARIABLES),
+    // Each of the old secrets is one (the variable may list several).
+    ...secretList(env.UNSUBSCRIBE_SECRET_OLD),
+    ...urlPasswords(env, SECRET_URLS),
+  ];
   return [...new Set(out.filter((s) => s !== ''))];
 }
 
@@ -70,15 +77,26 @@ function safeDecode(s: string): string {
 }
 
 /**
+ * The user:password part enews writes in the URLs of its own hints (`smtp://USER:PASSWORD@smtp.example.org:587`):
+ * the one userinfo the redactor leaves alone, so a hint shows the form it asks for. Only this exact text: any other
+ * userinfo, in whatever case, is blotted out; and were someone's real password `PASSWORD`, it would still be blotted
+ * out as a secret of the environment.
+ */
+export const PLACEHOLDER_USERINFO = 'USER:PASSWORD';
+
+/**
  * A function that blots secrets out of any text: first the user:password part
- * of any URL, then every occurrence of every secret, longest first. A short
- * password also blots out the same letters in ordinary words; that is the
- * price of the promise that it is never printed.
+ * of any URL (but the placeholder above), then every occurrence of every
+ * secret, longest first. A short password also blots out the same letters in
+ * ordinary words; that is the price of the promise that it is never printed.
  */
 export function redactor(secrets: string[]): (s: string) => string {
   const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
   return (s) => {
-    const noUserinfo = s.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*:[^\s/@]*@/gi, '$1***@');
+    const noUserinfo = s.replace(
+      /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@]*:[^\s/@]*)@/gi,
+      (_, scheme: string, info: string) => (info === PLACEHOLDER_USERINFO ? `${scheme}${info}@` : `${scheme}***@`),
+    );
     return sorted.reduce((acc, secret) => (acc.includes(secret) ? acc.split(secret).join('***') : acc), noUserinfo);
   };
 }

@@ -179,7 +179,8 @@ export interface LoadedIssue {
   input: InputFile;
 }
 
-export function loadIssue(paths: ContentPaths, number: number): LoadedIssue {
+/** The file of issue `number`; refuses, naming the issues there are and how to make this one, when there is none. */
+export function issueFile(paths: ContentPaths, number: number): string {
   const files = listIssueFiles(paths);
   const entry = files.find((f) => f.number === number);
   if (!entry) {
@@ -191,8 +192,13 @@ export function loadIssue(paths: ContentPaths, number: number): LoadedIssue {
       { problems: [{ message: `Create it with: enews new --number ${number}` }] },
     );
   }
-  const text = readText(entry.file, `issue ${number}`);
-  const src = parseYaml(entry.file, text);
+  return entry.file;
+}
+
+export function loadIssue(paths: ContentPaths, number: number): LoadedIssue {
+  const file = issueFile(paths, number);
+  const text = readText(file, `issue ${number}`);
+  const src = parseYaml(file, text);
   const issue = validate(src, issueSchema, 'issue file');
   if (issue.number !== number) {
     throw new EnewsError('issue-number-mismatch', `${src.file} is not a valid issue file (1 problem):`, {
@@ -206,7 +212,7 @@ export function loadIssue(paths: ContentPaths, number: number): LoadedIssue {
       ],
     });
   }
-  return { issue, src, input: { file: entry.file, text } };
+  return { issue, src, input: { file, text } };
 }
 
 /**

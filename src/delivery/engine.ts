@@ -8,7 +8,7 @@
  */
 import { EnewsError } from '../errors.js';
 import { RateLimiter, realClock, type Clock } from './rate-limiter.js';
-import type { Classified, Delivered } from './transport.js';
+import type { Classified, Delivered, OwnRefusal } from './transport.js';
 import { ReplyWindow } from './reply-window.js';
 
 /** "Slow down" is a pattern when it is a tenth of the last second's replies… */
@@ -41,7 +41,8 @@ export type EngineEvent<R> =
    * message, when it gave one (absent otherwise).
    */
   | { type: 'sent'; item: R; response: string; providerId?: string; attempts: number; uncertain: boolean }
-  | { type: 'failed'; item: R; code: number | null; response: string; attempts: number }
+  /** `reason`: the transport refused it itself (no reply code), and why. */
+  | { type: 'failed'; item: R; code: number | null; response: string; attempts: number; reason?: OwnRefusal }
   /** Not delivered, not failed: temporary trouble outlasted the retries, or the run stopped. Sent again next run. */
   | { type: 'deferred'; item: R; code: number | null; response: string; attempts: number }
   /** An attempt failed after the final dot (no reply): the message may have arrived. It will be retried. */
@@ -231,6 +232,7 @@ export class DeliveryEngine<R> {
         code: c.code,
         response: c.response,
         attempts: job.attempt,
+        ...(c.reason ? { reason: c.reason } : {}),
       });
     } else if (job.attempt < this.opts.maxAttempts && !this.stop) {
       this.retries.push({

@@ -51,8 +51,17 @@ export type FailureKind =
    */
   | 'fatal';
 
+/**
+ * Why a transport refused a message itself, before any server could answer for it: a reason of enews's own, to be
+ * told apart from a server's refusal (a 5xx) in the summary and the journal. `no-smtputf8`: the address has
+ * non-ASCII characters before the @ and the server does not offer SMTPUTF8, so it cannot be sent as written.
+ */
+export type OwnRefusal = 'no-smtputf8';
+
 export interface Classified {
   kind: FailureKind;
+  /** Set when the transport itself refused the message (kind permanent, no reply code): why. */
+  reason?: OwnRefusal;
   /** The server's reply code, when it gave one. */
   code: number | null;
   /** One line for people and the journal. */

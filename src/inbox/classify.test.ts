@@ -9,7 +9,7 @@ const LIST = 'enews.coop.example.org';
 const ctx: ClassifyContext = {
   listId: LIST,
   unsubscribeKey: 'coop-enews-unsubscribe@example.org',
-  secret: SECRET,
+  secrets: [SECRET],
   authservId: 'mx.example.org',
 };
 const token = sealToken(SECRET, LIST, 'kim@example.org', 3);
@@ -72,7 +72,7 @@ describe('classify: unsubscribe requests', () => {
       named: [],
     });
     expect(evidence(await kind(`${toUnsub}\nSubject: unsubscribe`)).token).toBeUndefined();
-    const noSecret = await kind(`${toUnsub}\nSubject: unsubscribe ${token}`, '', { ...ctx, secret: null });
+    const noSecret = await kind(`${toUnsub}\nSubject: unsubscribe ${token}`, '', { ...ctx, secrets: [] });
     expect(evidence(noSecret).token).toBeUndefined();
   });
 

@@ -11,7 +11,7 @@
  * mail auto-generated (the token is the proof); any other automatic reply
  * to the unsubscribe address is not a request.
  */
-import { openToken } from '../personalize/token.js';
+import { openTokenWithAny } from '../personalize/token.js';
 import { verpOf } from '../personalize/return-path.js';
 import type { Outcome, Return } from '../returns/return.js';
 import { noEvidence, type Evidence } from '../returns/return.js';
@@ -59,7 +59,8 @@ export interface ClassifyContext {
   listId: string;
   /** The unsubscribe.mailto address key, if the newsletter has one. */
   unsubscribeKey: string | null;
-  secret: string | null;
+  /** UNSUBSCRIBE_SECRET, then UNSUBSCRIBE_SECRET_OLD: the keys tokens are opened with. Empty: none is read. */
+  secrets: readonly string[];
   /** newsletter.yaml's inbox.authserv_id: whose Authentication-Results to believe. */
   authservId: string | null;
 }
@@ -71,7 +72,7 @@ export function classify(f: ReturnFacts, ctx: ClassifyContext): Classified {
   // A token counts in the subject (where the mailto link puts it), or in the body of mail sent to the unsubscribe
   // address: a reply to the newsletter quotes the subscriber's own link, and that is no request.
   const toUnsubscribe = ctx.unsubscribeKey !== null && addressedTo(f, ctx.unsubscribeKey);
-  const token = ctx.secret ? findToken(toUnsubscribe ? [f.subject, f.body] : [f.subject], ctx) : null;
+  const token = ctx.secrets.length > 0 ? findToken(toUnsubscribe ? [f.subject, f.body] : [f.subject], ctx) : null;
   if (token && 'otherList' in token) return { kind: 'unmatched', why: 'token-other-list', detail: token.otherList };
   if (token || (toUnsubscribe && !auto)) {
     const evidence = noEvidence();
@@ -214,7 +215,7 @@ function evidenceOf(f: ReturnFacts, ctx: ClassifyContext): Evidence {
       ]),
     ),
   ];
-  if (ctx.secret) {
+  if (ctx.secrets.length > 0) {
     const t = findToken(all(f.original, 'list-unsubscribe'), ctx);
     if (t && !('otherList' in t)) e.token = t;
   }
@@ -244,7 +245,7 @@ function findToken(texts: string[], ctx: ClassifyContext): FoundToken | null {
     // At most a few candidates per text: a long message of random letters must not cost a decryption each.
     const candidates = [...text.matchAll(/[A-Za-z0-9_-]{40,700}/g)].slice(0, 10);
     for (const c of candidates) {
-      const opened = openToken(ctx.secret!, c[0]);
+      const opened = openTokenWithAny(ctx.secrets, c[0]);
       if (!opened) continue;
       if (opened.listId === ctx.listId) return { address: addressKey(opened.address), issue: opened.issue };
       other ??= opened.listId;

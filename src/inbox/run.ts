@@ -32,7 +32,8 @@ export interface InboxOptions {
   /** Send journal files besides those of the state. */
   journals: string[];
   dryRun: boolean;
-  secret: string | null;
+  /** UNSUBSCRIBE_SECRET, then UNSUBSCRIBE_SECRET_OLD (config/unsubscribe-secret.ts readingKeys); may be empty. */
+  secrets: readonly string[];
   now?: () => Date;
 }
 
@@ -54,10 +55,10 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
     const ctx: ClassifyContext = {
       listId: newsletter.list_id,
       unsubscribeKey: newsletter.unsubscribe.mailto ? addressKey(newsletter.unsubscribe.mailto) : null,
-      secret: o.secret,
+      secrets: o.secrets,
       authservId: newsletter.inbox?.authserv_id ?? null,
     };
-    const r = emptyResult(o.source, events.where, o.dryRun, o.secret !== null);
+    const r = emptyResult(o.source, events.where, o.dryRun, o.secrets.length > 0);
     const pending: Pending[] = [];
     for await (const m of o.source.messages((fp) => seen.has(fp))) {
       r.messages++;
@@ -88,7 +89,7 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
       store: events,
       journals: await journals.allJournals(o.journals),
       journalStore: journals,
-      secret: o.secret,
+      secrets: o.secrets,
       listId: newsletter.list_id,
       dryRun: o.dryRun,
       at: (o.now?.() ?? new Date()).toISOString(),

@@ -46,6 +46,12 @@ const failedRecord = z.object({
   email: z.string(),
   code: z.number().nullable(),
   response: z.string(),
+  /**
+   * Set when enews refused the message itself and no server replied (`no-smtputf8`, see OwnRefusal in
+   * delivery/transport.ts); absent for a server's refusal. Any text is read, so a later reason does not make
+   * the journal unreadable.
+   */
+  reason: z.string().optional(),
 });
 const uncertainRecord = z.object({
   type: z.literal('uncertain'),

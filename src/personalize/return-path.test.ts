@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Newsletter } from '../content/schema.js';
-import { returnPath, verpId, verpMac, verpMatches, verpOf } from './return-path.js';
+import { returnPath, verpId, verpMac, verpMatches, verpMatchesAny, verpOf } from './return-path.js';
 
 const SECRET = 'a-long-random-secret-for-the-verp-tests';
 const LIST = 'enews.coop.example.org';
@@ -8,6 +8,13 @@ const newsletter = (o: Partial<Newsletter>) =>
   ({ list_id: LIST, from: { name: 'X', address: 'news@example.org' }, verp: true, ...o }) as Newsletter;
 
 describe('VERP return paths', () => {
+  it('prove their recipient with any of several secrets (the current one and those it replaced)', () => {
+    const parts = { issue: 3, mac: verpMac('the-old-secret', LIST, 3, 'zoe@example.org') };
+    expect(verpMatchesAny([SECRET, 'the-old-secret'], LIST, parts, 'zoe@example.org')).toBe(true);
+    expect(verpMatchesAny([SECRET, 'the-old-secret'], LIST, parts, 'ana@example.org')).toBe(false);
+    expect(verpMatchesAny([SECRET], LIST, parts, 'zoe@example.org')).toBe(false);
+  });
+
   it('prove their recipient and issue: 20 lower-case letters of an HMAC, within 64 characters', () => {
     const n = newsletter({ bounce_address: 'coop-enews-bounces@example.org' });
     const rp = returnPath(n, { secret: SECRET, issue: 3, address: 'zoe@example.org', messageId: '<m@x>' });

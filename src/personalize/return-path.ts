@@ -68,6 +68,14 @@ export function verpMatches(secret: string, listId: string, parts: VerpParts, ad
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * Whether `mac` is the one `address` gets with any of `secrets` (the current one, then those it replaced): each
+ * key adds one chance in 2^100 for a forger, which is none.
+ */
+export function verpMatchesAny(secrets: readonly string[], listId: string, parts: VerpParts, address: string): boolean {
+  return secrets.some((secret) => verpMatches(secret, listId, parts, address));
+}
+
 export interface ReturnPathOptions {
   /** UNSUBSCRIBE_SECRET: with it, ids prove themselves; without, the older journal-bound form. */
   secret: string | null;

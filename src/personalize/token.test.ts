@@ -1,6 +1,6 @@
 import { createCipheriv, createHmac, createSecretKey, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openToken, sealToken } from './token.js';
+import { openToken, openTokenWithAny, sealToken } from './token.js';
 
 const SECRET = 'a-long-random-secret-for-the-token-tests';
 const LIST = 'enews.coop.example.org';
@@ -17,6 +17,23 @@ function versionOneToken(secret: string, listId: string, address: string): strin
 }
 
 describe('unsubscribe tokens', () => {
+  it('open with any of several secrets (the current one and those it replaced), and with no other', () => {
+    const old = sealToken('the-old-secret', LIST, 'zoe@example.org', 2);
+    const now = sealToken(SECRET, LIST, 'zoe@example.org', 3);
+    expect(openTokenWithAny([SECRET, 'the-old-secret'], old)).toEqual({
+      listId: LIST,
+      address: 'zoe@example.org',
+      issue: 2,
+    });
+    expect(openTokenWithAny([SECRET, 'the-old-secret'], now)).toEqual({
+      listId: LIST,
+      address: 'zoe@example.org',
+      issue: 3,
+    });
+    expect(openTokenWithAny([SECRET], old)).toBeNull();
+    expect(openTokenWithAny([], now)).toBeNull();
+  });
+
   it('open to the list, address and issue they were sealed for, and are the same every time', () => {
     const t = sealToken(SECRET, LIST, 'zoe.martin@example.org', 3);
     expect(sealToken(SECRET, LIST, 'zoe.martin@example.org', 3)).toBe(t);

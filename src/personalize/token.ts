@@ -73,6 +73,19 @@ export interface OpenedToken {
   issue: number | null;
 }
 
+/**
+ * `openToken` with each secret in turn, the current one first, then those it replaced (UNSUBSCRIBE_SECRET_OLD):
+ * what the first that opens it says. Only a token made with one of them opens (the tag is checked), so trying
+ * more keys accepts no other token.
+ */
+export function openTokenWithAny(secrets: readonly string[], token: string): OpenedToken | null {
+  for (const secret of secrets) {
+    const opened = openToken(secret, token);
+    if (opened) return opened;
+  }
+  return null;
+}
+
 /** The list and address a token was made for, or null for anything that is not one of ours, whole and unaltered. */
 export function openToken(secret: string, token: string): OpenedToken | null {
   if (!/^[A-Za-z0-9_-]{40,700}$/.test(token)) return null;

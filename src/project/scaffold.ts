@@ -128,8 +128,12 @@ const ENV_EXAMPLE = `# Copy this file to .env (never commit .env) and fill in wh
 # SMTP_URL=smtp://user:password@smtp.example.org:587
 
 # Encrypts each subscriber's unsubscribe token. enews serve needs the same value; keep it:
-# the links in every message ever sent need it. A long random string.
+# the links in every message ever sent need it. At least 128 bits of strength, or send,
+# serve and inbox refuse it: make it with  openssl rand -base64 32
 # UNSUBSCRIBE_SECRET=
+# When you replace it, keep the old one here (several: comma-separated): enews serve and
+# enews inbox still accept the links of the messages sent with it.
+# UNSUBSCRIBE_SECRET_OLD=
 
 # DKIM signing (optional): all three or none.
 # DKIM_DOMAIN=example.org

@@ -6,7 +6,7 @@ import { emptyIndex, emptyWanted } from './sent-index.js';
 
 const SECRET = 'a-long-random-secret-for-the-proof-tests';
 const LIST = 'enews.coop.example.org';
-const ctx = { secret: SECRET, listId: LIST };
+const ctx = { secrets: [SECRET], listId: LIST };
 const bounce = (evidence: Partial<Return['evidence']>, perAddress?: Return['perAddress']): Return => ({
   ref: 'message 1',
   source: 'dsn',
@@ -37,7 +37,10 @@ describe('prove', () => {
       outcome: { type: 'soft-bounced', detail: '5.2.2' },
     });
     // Without the secret the id cannot be checked.
-    expect(prove(r, emptyIndex(), { ...ctx, secret: null })).toBeNull();
+    expect(prove(r, emptyIndex(), { ...ctx, secrets: [] })).toBeNull();
+    // Made with a secret since replaced: proved while that one is among the old secrets, not otherwise.
+    expect(prove(r, emptyIndex(), { ...ctx, secrets: ['the-new-secret', SECRET] })).toMatchObject({ via: 'verp' });
+    expect(prove(r, emptyIndex(), { ...ctx, secrets: ['the-new-secret'] })).toBeNull();
   });
 
   it('asks the journals only for what the return itself cannot prove', () => {
@@ -74,7 +77,7 @@ describe('prove', () => {
 
   it('takes the sender’s own reply, a token, and an authenticated sender as proof', () => {
     expect(
-      prove(bounce({ sender: { address: 's@x.org', issue: 3 } }), emptyIndex(), { secret: null, listId: LIST }),
+      prove(bounce({ sender: { address: 's@x.org', issue: 3 } }), emptyIndex(), { secrets: [], listId: LIST }),
     ).toMatchObject({ email: 's@x.org', issue: 3, via: 'smtp-reply' });
     expect(prove(bounce({ token: { address: 't@x.org', issue: null } }), emptyIndex(), ctx)).toEqual({
       email: 't@x.org',

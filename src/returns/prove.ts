@@ -18,7 +18,7 @@
  * An address the return merely names proves nothing: anyone can write a
  * report naming anyone.
  */
-import { verpMatches } from '../personalize/return-path.js';
+import { verpMatchesAny } from '../personalize/return-path.js';
 import type { Outcome, Return } from './return.js';
 import type { SentIndex, SentMessage, Wanted } from './sent-index.js';
 
@@ -41,8 +41,11 @@ export interface Proven {
 }
 
 export interface ProofContext {
-  /** UNSUBSCRIBE_SECRET, which keys tokens and VERP ids; without it only journal-bound proofs work. */
-  secret: string | null;
+  /**
+   * The keys of tokens and VERP ids: UNSUBSCRIBE_SECRET, then the ones it replaced (UNSUBSCRIBE_SECRET_OLD).
+   * Empty: only journal-bound proofs work.
+   */
+  secrets: readonly string[];
   listId: string;
 }
 
@@ -53,9 +56,9 @@ export function addWanted(r: Return, w: Wanted, ctx: ProofContext): void {
   for (const id of e.messageIds) w.messageIds.add(id);
   for (const id of e.legacyVerp) w.legacyVerp.add(id);
   for (const id of e.providerIds) w.providerIds.add(id);
-  if (!ctx.secret) return;
+  if (ctx.secrets.length === 0) return;
   for (const v of e.verp) {
-    if (e.named.some((a) => verpMatches(ctx.secret!, ctx.listId, v, a))) continue;
+    if (e.named.some((a) => verpMatchesAny(ctx.secrets, ctx.listId, v, a))) continue;
     let macs = w.verpMacs.get(v.issue);
     if (!macs) w.verpMacs.set(v.issue, (macs = new Set()));
     macs.add(v.mac);
@@ -71,14 +74,14 @@ export function prove(r: Return, index: SentIndex, ctx: ProofContext): Proven | 
     outcome: r.perAddress?.[email] ?? r.outcome,
   });
   if (e.sender) return found(e.sender.address, e.sender.issue, 'smtp-reply');
-  if (ctx.secret) {
+  if (ctx.secrets.length > 0) {
     for (const v of e.verp) {
-      const email = e.named.find((a) => verpMatches(ctx.secret!, ctx.listId, v, a));
+      const email = e.named.find((a) => verpMatchesAny(ctx.secrets, ctx.listId, v, a));
       if (email) return found(email, v.issue, 'verp');
     }
   }
   if (e.token) return found(e.token.address, e.token.issue, 'token');
-  if (ctx.secret) {
+  if (ctx.secrets.length > 0) {
     for (const v of e.verp) {
       const s = index.byVerp.get(`${v.issue}-${v.mac}`);
       if (s) return fromJournal(s, 'verp+journal');

@@ -40,12 +40,15 @@ export function emptyIndex(): SentIndex {
   return { byMessageId: new Map(), byLegacyVerp: new Map(), byProviderId: new Map(), byVerp: new Map(), files: [] };
 }
 
-/** `secret` and `listId`: to compute the VERP ids of recipients when `wanted.verpMacs` asks for some. */
+/**
+ * `secrets` (the current one first, then those it replaced) and `listId`: to compute the VERP ids of recipients
+ * when `wanted.verpMacs` asks for some.
+ */
 export async function scanJournals(
   store: JournalStore,
   journals: JournalRef[],
   wanted: Wanted,
-  verp: { secret: string | null; listId: string },
+  verp: { secrets: readonly string[]; listId: string },
 ): Promise<SentIndex> {
   const index = emptyIndex();
   const nothingWanted =
@@ -65,7 +68,7 @@ async function scanOne(
   store: JournalStore,
   ref: JournalRef,
   wanted: Wanted,
-  verp: { secret: string | null; listId: string },
+  verp: { secrets: readonly string[]; listId: string },
   index: SentIndex,
 ): Promise<boolean> {
   let issue: number | null = null;
@@ -81,9 +84,12 @@ async function scanOne(
       else if (r.type === 'sent' || r.type === 'uncertain') {
         const sent = { email: r.key, issue };
         const macs = wanted.verpMacs.get(issue);
-        if (macs && verp.secret) {
-          const mac = verpMac(verp.secret, verp.listId, issue, r.key);
-          if (macs.has(mac)) index.byVerp.set(`${issue}-${mac}`, sent);
+        if (macs) {
+          // The message was sent with one of the secrets, whichever was current then.
+          for (const secret of verp.secrets) {
+            const mac = verpMac(secret, verp.listId, issue, r.key);
+            if (macs.has(mac)) index.byVerp.set(`${issue}-${mac}`, sent);
+          }
         }
         if (r.type === 'sent' && r.providerId !== undefined && wanted.providerIds.has(r.providerId))
           index.byProviderId.set(r.providerId, sent);

@@ -128,7 +128,7 @@ export async function deliverSend(
     if (!(err instanceof EnewsError)) throw err;
     stop ??= { kind: 'error', error: err };
   }
-  return finishedResult(plan, transport.target, stats, stop, recorder.failures, recorder.possibleDuplicates);
+  return finishedResult(plan, transport.target, stats, stop, recorder);
 }
 
 /** Turns engine events into journal records and the result's lists. */
@@ -136,6 +136,8 @@ class Recorder {
   readonly failures: SendResult['failures'] = [];
   /** Every refusal of this run, for the events they make (refusals.ts). */
   readonly refusals: Refusal[] = [];
+  /** Of the failures, those enews refused itself, by reason. */
+  readonly heldBack: SendResult['heldBack'] = {};
   possibleDuplicates = 0;
 
   constructor(
@@ -167,9 +169,11 @@ class Recorder {
       return w?.append(record);
     } else if (o.type === 'failed') {
       const response = this.redact(o.response);
-      if (this.failures.length < 1000) this.failures.push({ email: sub.email, code: o.code, response });
+      const reason = o.reason ? { reason: o.reason } : {};
+      if (this.failures.length < 1000) this.failures.push({ email: sub.email, code: o.code, response, ...reason });
+      if (o.reason) this.heldBack[o.reason] = (this.heldBack[o.reason] ?? 0) + 1;
       this.refusals.push({ key: sub.key, code: o.code, response });
-      return w?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response });
+      return w?.append({ type: 'failed', at, key: sub.key, email: sub.email, code: o.code, response, ...reason });
     } else if (o.type === 'uncertain') {
       return w?.append({
         type: 'uncertain',

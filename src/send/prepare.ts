@@ -13,6 +13,7 @@ import type { Newsletter } from '../content/schema.js';
 import { readBuild, type BuiltIssue } from '../build/read-build.js';
 import { defaultBuildDir } from '../build/build-dir.js';
 import type { Env } from '../config/env.js';
+import { unsubscribeSecrets } from '../config/unsubscribe-secret.js';
 import { configureTransport, type TransportConfig } from '../delivery/transports/index.js';
 import {
   checkIdentity,
@@ -38,6 +39,10 @@ import { otherJournals, type OtherJournal } from './other-journals.js';
 import { testRecipients } from './test-recipients.js';
 import { transportFor } from './transport.js';
 
+/**
+ * Whom a run is for: the list (`send`), the list written to files (`dry-run`), or --test addresses (`test`,
+ * written to files too with --dry-run: see `request.dryRun`).
+ */
 export type SendMode = 'send' | 'test' | 'dry-run';
 
 export interface SendRequest {
@@ -45,8 +50,8 @@ export interface SendRequest {
   number: number;
   /** The build folder (default dist/NNN). */
   build: string | null;
-  /** Absolute paths from here on. */
-  subscribers: string;
+  /** Absolute paths from here on. The subscriber file; null only for a --test send (without --as). */
+  subscribers: string | null;
   test: string[];
   /** --as: render test messages as this subscriber of the list. */
   as: string | null;
@@ -66,8 +71,7 @@ export interface SendRequest {
 /** Facts the person running the send should hear before confirming; worded by the CLI. */
 export type SendNotice =
   | { kind: 'column-warning'; problem: Problem }
-  | { kind: 'short-secret' }
-  | { kind: 'no-secret'; mode: SendMode }
+  | { kind: 'no-secret' }
   | { kind: 'stale-lock'; pid: number; host: string; since: string }
   | { kind: 'torn-journal'; file: string; bytes: number }
   | { kind: 'other-journals'; journals: OtherJournal[] }
@@ -131,10 +135,10 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
   const paths = contentPaths(req.root);
   const { newsletter } = loadNewsletter(paths);
   const notices: SendNotice[] = [];
-  const secret = unsubscribeSecret(newsletter, req.env, mode, notices);
-  const transport = configureTransport(transportFor(mode), req.env);
-  const src = openSubscriberFile(req.subscribers);
-  for (const problem of src.columns.warnings) notices.push({ kind: 'column-warning', problem });
+  const secret = unsubscribeSecret(newsletter, req.env, req.dryRun !== null, notices);
+  const transport = configureTransport(transportFor(req), req.env);
+  const src = req.subscribers === null ? null : openSubscriberFile(req.subscribers);
+  for (const problem of src?.columns.warnings ?? []) notices.push({ kind: 'column-warning', problem });
   const subject = (mode === 'test' ? '[TEST] ' : '') + built.rendered.subject;
 
   if (mode === 'test') {
@@ -167,12 +171,16 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
     };
   }
 
+  if (src === null)
+    throw new EnewsError('usage', 'Only a --test send can go without the subscriber file (--subscribers).', {
+      exitCode: ExitCode.usage,
+    });
   const journals = state.journals;
   const ref = journals.journalOf(req.number, req.shard, req.journal);
   const identity: JournalIdentity = {
     issue: req.number,
     inputsHash: built.manifest.inputsHash,
-    subscribers: listIdentity(req.root, req.subscribers, journals.kind),
+    subscribers: listIdentity(req.root, src.file, journals.kind),
     shard: shardLabel(req.shard),
   };
   const lock = mode === 'send' ? await journals.lock(ref) : null;
@@ -293,12 +301,12 @@ function invalidRows(plan: Plan, file: string): EnewsError {
   );
 }
 
-function unsubscribeSecret(newsletter: Newsletter, env: Env, mode: SendMode, notices: SendNotice[]): string | null {
-  const secret = env.UNSUBSCRIBE_SECRET?.trim() || null;
-  if (secret && secret.length < 16) notices.push({ kind: 'short-secret' });
+/** The secret new mail is sealed with: refused when weak (unsubscribe-secret.ts), whatever kind of send. */
+function unsubscribeSecret(newsletter: Newsletter, env: Env, dryRun: boolean, notices: SendNotice[]): string | null {
+  const secret = unsubscribeSecrets(env).current;
   if (secret || !newsletter.unsubscribe.url) return secret;
-  if (mode === 'dry-run') {
-    notices.push({ kind: 'no-secret', mode });
+  if (dryRun) {
+    notices.push({ kind: 'no-secret' });
     return null;
   }
   throw new EnewsError(
@@ -308,7 +316,7 @@ function unsubscribeSecret(newsletter: Newsletter, env: Env, mode: SendMode, not
       problems: [
         {
           message:
-            'Set UNSUBSCRIBE_SECRET (a long random string, the same one ' +
+            'Set UNSUBSCRIBE_SECRET (make one with: openssl rand -base64 32; the same one ' +
             'your unsubscribe page checks) in the environment or .env.',
         },
       ],

@@ -51,7 +51,7 @@ export async function recordRefusals(
     store: o.store,
     journals: [],
     journalStore: null,
-    secret: null,
+    secrets: [],
     listId: o.listId,
     dryRun: false,
     at: o.at,

@@ -4,12 +4,15 @@
  */
 import { ExitCode, type Problem } from '../errors.js';
 import type { EngineStats, StopReason } from '../delivery/engine.js';
+import type { OwnRefusal } from '../delivery/transport.js';
 import type { SkipReason } from '../plan/audience.js';
 import type { Plan } from '../plan/plan.js';
 import type { SendMode, SendPlan } from './prepare.js';
 
 export interface SendResult {
   mode: SendMode;
+  /** The messages were written to files (--dry-run), not sent: `sent` counts the files. */
+  dryRun: boolean;
   issue: number;
   subject: string;
   /** Where messages went (host:port, or the dry-run folder). */
@@ -31,7 +34,10 @@ export interface SendResult {
   languages: Plan['languages'];
   fallbacks: Plan['fallbacks'];
   invalid: Problem[];
-  failures: Array<{ email: string; code: number | null; response: string }>;
+  /** The first 1,000 failures; `reason` when enews refused the message itself (no server replied). */
+  failures: Array<{ email: string; code: number | null; response: string; reason?: OwnRefusal }>;
+  /** Of `failed`, how many enews refused itself, by reason: no server replied, so no 5xx is to blame. */
+  heldBack: Partial<Record<OwnRefusal, number>>;
   stop: StopReason | null;
   cancelled: boolean;
   journal: string | null;
@@ -52,8 +58,7 @@ export function finishedResult(
   target: string,
   stats: EngineStats,
   stop: StopReason | null,
-  failures: SendResult['failures'],
-  possibleDuplicates: number,
+  recorded: Pick<SendResult, 'failures' | 'heldBack' | 'possibleDuplicates'>,
 ): SendResult {
   return withExitCode({
     ...base(plan, target),
@@ -62,8 +67,9 @@ export function finishedResult(
     deferred: stats.deferred,
     notAttempted: plan.audience.toSend - stats.sent - stats.failed - stats.deferred,
     slowDowns: stats.slowDowns,
-    possibleDuplicates,
-    failures,
+    possibleDuplicates: recorded.possibleDuplicates,
+    failures: recorded.failures,
+    heldBack: recorded.heldBack,
     stop,
   });
 }
@@ -71,6 +77,7 @@ export function finishedResult(
 function base(plan: SendPlan, target: string): Omit<SendResult, 'exitCode'> {
   return {
     mode: plan.mode,
+    dryRun: plan.request.dryRun !== null,
     issue: plan.request.number,
     subject: plan.subject,
     target,
@@ -88,6 +95,7 @@ function base(plan: SendPlan, target: string): Omit<SendResult, 'exitCode'> {
     fallbacks: plan.audience.fallbacks,
     invalid: plan.audience.invalid,
     failures: [],
+    heldBack: {},
     stop: null,
     cancelled: false,
     journal: plan.mode === 'send' ? (plan.journal?.ref.label ?? null) : null,

@@ -6,18 +6,31 @@
  * and handed to `deliverSend`.
  */
 import { createTransport, type DeliverySettings, type TransportName } from '../delivery/transports/index.js';
+import { domainToASCII } from 'node:url';
 import type { Transport } from '../delivery/transport.js';
-import type { SendMode, SendPlan } from './prepare.js';
+import type { SendPlan, SendRequest } from './prepare.js';
 
-/** The one place that says which transport each kind of send goes through. */
-export function transportFor(mode: SendMode): TransportName {
-  return mode === 'dry-run' ? 'file' : 'smtp';
+/**
+ * The one place that says which transport each kind of send goes through: a dry run writes files, whoever the
+ * messages are for (the list, or --test addresses), and contacts no server; everything else goes over SMTP.
+ */
+export function transportFor(req: Pick<SendRequest, 'dryRun'>): TransportName {
+  return req.dryRun !== null ? 'file' : 'smtp';
 }
 
-/** How the transport reaches its destination, from the command line (a dry run's folder comes from the plan). */
-export type ConnectionSettings = Omit<DeliverySettings, 'dir'>;
+/**
+ * How the transport reaches its destination, from the command line (a dry run's folder and the sender's domain
+ * come from the plan).
+ */
+export type ConnectionSettings = Omit<DeliverySettings, 'dir' | 'senderDomain'>;
 
 /** The plan's transport, ready to open. Contacts nobody. */
 export function sendTransport(plan: SendPlan, settings: ConnectionSettings): Promise<Transport> {
-  return createTransport(plan.transport, { ...settings, dir: plan.request.dryRun });
+  const sender = plan.newsletter.bounce_address ?? plan.newsletter.from.address;
+  const domain = sender.slice(sender.lastIndexOf('@') + 1);
+  return createTransport(plan.transport, {
+    ...settings,
+    dir: plan.request.dryRun,
+    senderDomain: domainToASCII(domain) || null,
+  });
 }

@@ -4,6 +4,7 @@
  * with fsync), on a plain HTTP server meant to sit behind the
  * organisation's HTTPS reverse proxy.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { EnewsError, ExitCode } from '../errors.js';
@@ -11,7 +12,7 @@ import type { Newsletter } from '../content/schema.js';
 import { eventKey } from '../events/events.js';
 import type { EventStore } from '../events/store.js';
 import { groupRecorder } from '../events/group-append.js';
-import { openToken } from '../personalize/token.js';
+import { openTokenWithAny } from '../personalize/token.js';
 import { newsletterLanguages } from '../content/languages.js';
 import { loadStrings } from '../render/strings.js';
 import { createServeApp, serveLanguages } from './app.js';
@@ -23,7 +24,10 @@ export interface ServeSettings {
    * of its strings file (unsubscribe_page:). Left out: the default language, in English words.
    */
   templatesDir?: string;
+  /** UNSUBSCRIBE_SECRET. */
   secret: string;
+  /** UNSUBSCRIBE_SECRET_OLD: the links of messages sent with these open too. */
+  oldSecrets?: readonly string[];
   /** Where unsubscribes are recorded (the events file, or the shared database). */
   events: EventStore;
   /** The service's log (stderr): why it answers 503, once per reason. */
@@ -68,6 +72,7 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   const languages = s.templatesDir
     ? serveLanguages(s.newsletter, loadStrings(s.templatesDir, newsletterLanguages(s.newsletter)))
     : undefined;
+  const keys = [s.secret, ...(s.oldSecrets ?? [])];
   const app = createServeApp({
     ...(languages ? { languages } : {}),
     identity: {
@@ -78,7 +83,7 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     },
     listId: s.newsletter.list_id,
     path,
-    open: (token) => openToken(s.secret, token),
+    open: (token) => openTokenWithAny(keys, token),
     alreadyUnsubscribed: (address) => s.events.has(eventKey({ type: 'unsubscribed', email: address })),
     record: (u) =>
       record({
@@ -129,8 +134,19 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     problem,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        // A service manager's stop (SIGTERM) must not cut an unsubscribe off between its fsync and its 200: no
+        // new connection is taken, requests in flight are answered, and each connection is closed as soon as it
+        // is idle. One that is still busy after the longest a request may take is cut off.
+        // createAdaptorServer makes a node:http server when not given another createServer.
+        const http = server as Server;
+        const idle = setInterval(() => http.closeIdleConnections(), 50);
+        const cut = setTimeout(() => http.closeAllConnections(), timeout);
+        http.close(() => {
+          clearInterval(idle);
+          clearTimeout(cut);
+          resolve();
+        });
+        http.closeIdleConnections();
       }),
   };
 }

@@ -17,7 +17,7 @@ import { copyProject, edit, read, write } from './project.js';
 import { startSmtp } from './smtp.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/inbox');
-export const SECRET = 'inbox-test-unsubscribe-secret';
+export const SECRET = 'bkgtWDWvSuOanLYJj/PG9kAHMZC0OkzkP2ufeuxYPwo=';
 
 export const PEOPLE: Record<string, string> = {
   ana: 'ana@postfix.example.net',

@@ -11,7 +11,7 @@ import { copyProject, read, write } from './project.js';
 import { startSmtp, type Behaviour, type TestSmtp } from './smtp.js';
 import { csv, people } from './subscribers.js';
 
-export const SECRET = 'unsubscribe-secret-for-tests';
+export const SECRET = 'gst/2uHwaQ+T5klVARumAqrVD52aqEhYTxT2YKwIx6w=';
 /** Retries and timeouts short enough for a test. */
 export const FAST = ['--retry-delay', '0.05', '--timeout', '1'];
 

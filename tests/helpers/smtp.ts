@@ -45,8 +45,8 @@ export interface Behaviour {
 
 export interface TestSmtp {
   port: number;
-  /** Every MAIL FROM, with whether it asked for SMTPUTF8. */
-  mailFroms: Array<{ from: string; smtpUtf8: boolean }>;
+  /** Every MAIL FROM, with whether it asked for SMTPUTF8 and the name the client greeted with (EHLO/HELO). */
+  mailFroms: Array<{ from: string; smtpUtf8: boolean; greeting: string }>;
   /** RCPT TO addresses exactly as they came over the wire (smtp-server itself turns xn-- domains into Unicode). */
   wireRcpts: string[];
   url(user?: string, pass?: string): string;
@@ -99,11 +99,12 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
         }),
       );
     },
-    onMailFrom(address, _session, cb) {
+    onMailFrom(address, session, cb) {
       if (stalled) return; // never answer: the client must time out
       mailFroms.push({
         from: address.address,
         smtpUtf8: Boolean(address.args && (address.args as Record<string, unknown>).SMTPUTF8),
+        greeting: session.hostNameAppearsAs,
       });
       const reply = b.mail?.(address.address, ++mails);
       if (reply) return cb(err(reply));

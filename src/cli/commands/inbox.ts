@@ -11,6 +11,7 @@ import type { InboxResult, Unmatched } from '../../inbox/run.js';
 import type { CliContext } from '../context.js';
 import { openState } from '../state.js';
 import { usage } from '../parse.js';
+import { weakOldWarning } from '../secret-words.js';
 import { count, plural } from '../words.js';
 
 interface InboxFlags {
@@ -28,8 +29,7 @@ export function registerInbox(program: Command, ctx: CliContext, setExit: (code:
   program
     .command('inbox')
     .description('read returned mail (bounces, complaints, unsubscribe requests) and record subscriber events')
-    // Written without USER:PASSWORD@, which the output's redactor would blot out.
-    .option('--imap <URL>', 'IMAP folder: imaps://USER@HOST:993/INBOX with :PASSWORD after USER (default: $IMAP_URL)')
+    .option('--imap <URL>', 'IMAP folder: imaps://USER:PASSWORD@HOST:993/INBOX (default: $IMAP_URL)')
     .option('--mbox <FILE>', 'an mbox file (e.g. /var/mail/bounces)')
     .option('--maildir <DIR>', 'a Maildir folder (with cur/ and new/)')
     .option('--dry-run', 'print what would be recorded; record nothing, mark nothing')
@@ -50,17 +50,22 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const imapUrl = o.imap ?? (given.length === 0 ? ctx.env.IMAP_URL?.trim() : undefined);
   if (given.length === 0 && !imapUrl)
     throw usage('Say where returned mail is: --mbox FILE, --maildir DIR or --imap URL (or set IMAP_URL).');
-  const [{ runInbox }, { mboxSource }, { maildirSource }, imap] = await Promise.all([
+  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, keys] = await Promise.all([
     import('../../inbox/run.js'),
     import('../../inbox/mbox.js'),
     import('../../inbox/maildir.js'),
     import('../../inbox/imap.js'),
+    import('../../config/unsubscribe-secret.js'),
   ]);
+  // A weak UNSUBSCRIBE_SECRET is refused before the mailbox is opened.
+  const secrets = keys.unsubscribeSecrets(ctx.env);
+  for (const line of weakOldWarning(secrets.weakOld)) ctx.output.err(line);
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
   // The list state first: a database that cannot be reached stops the run before any mailbox is opened.
   const state = await openState(ctx, o.events ? resolve(o.events) : null);
   try {
-    return await readInbox(ctx, o, imapUrl, state, runInbox, mboxSource, maildirSource, imap);
+    const reading = keys.readingKeys(secrets);
+    return await readInbox(ctx, o, imapUrl, state, reading, runInbox, mboxSource, maildirSource, imap);
   } finally {
     await state.close();
   }
@@ -71,6 +76,7 @@ async function readInbox(
   o: InboxFlags,
   imapUrl: string | undefined,
   state: import('../../state/open.js').ListState,
+  secrets: ReturnType<typeof import('../../config/unsubscribe-secret.js').readingKeys>,
   runInbox: typeof import('../../inbox/run.js').runInbox,
   mboxSource: typeof import('../../inbox/mbox.js').mboxSource,
   maildirSource: typeof import('../../inbox/maildir.js').maildirSource,
@@ -90,7 +96,6 @@ async function readInbox(
       imap.imapSource(target, { insecureTls: Boolean(o.insecureTls), from }),
     );
   }
-  const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim() || null;
   let result: InboxResult;
   try {
     result = await withRedaction(password, () =>
@@ -100,7 +105,7 @@ async function readInbox(
         state,
         journals: (o.journal ?? []).map(resolve),
         dryRun: Boolean(o.dryRun),
-        secret,
+        secrets,
       }),
     );
   } finally {

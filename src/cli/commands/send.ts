@@ -17,7 +17,7 @@ import { openState } from '../state.js';
 import { nonNegativeInt, positiveInt, positiveNumber, usage } from '../parse.js';
 
 interface SendFlags {
-  subscribers: string;
+  subscribers?: string;
   test: string[];
   as?: string;
   language?: string;
@@ -47,7 +47,9 @@ export function registerSend(program: Command, ctx: CliContext, setExit: (code: 
     .command('send')
     .description('deliver issue N (as built) to a subscriber list over SMTP ($SMTP_URL)')
     .argument('<number>', 'issue number')
-    .requiredOption('--subscribers <FILE>', 'subscribers CSV (header row; email required)')
+    // Not commander's requiredOption: it is checked before unknown options, so `--subscriber` would be reported
+    // as a missing --subscribers instead of a typo with its "did you mean". Checked in send() instead.
+    .option('--subscribers <FILE>', 'subscribers CSV (header row; email required; optional with --test)')
     .option('--test <ADDRESS>', 'send only to this address, subject marked [TEST] (repeatable)', collect, [])
     .option('--as <EMAIL>', 'with --test: render the test message as this subscriber of the list')
     .option(
@@ -125,6 +127,10 @@ async function sendWithSignals(
     import('../../util/shard.js'),
   ]);
   const number = parseIssueNumber(numberArg);
+  if (o.subscribers === undefined && o.test.length === 0)
+    throw usage(
+      '--subscribers FILE is required: the subscriber CSV to send to. Only a --test send can go without one.',
+    );
   if (o.as !== undefined && o.test.length === 0)
     throw usage('--as only works with --test: it says whose message the test address gets.');
   if (o.language !== undefined && o.test.length === 0)
@@ -142,7 +148,7 @@ async function sendWithSignals(
     root: ctx.root,
     number,
     build: o.build === undefined ? null : resolve(o.build),
-    subscribers: resolve(o.subscribers),
+    subscribers: o.subscribers === undefined ? null : resolve(o.subscribers),
     test: o.test,
     as: o.as ?? null,
     language: o.language ?? null,
@@ -208,7 +214,7 @@ async function sendPlanned(
   try {
     // Made, not opened: the server is first contacted after the confirmation.
     const transport = await sendTransport(plan, connection);
-    const target = plan.mode === 'dry-run' ? ctx.display(transport.target) : transport.target;
+    const target = plan.request.dryRun !== null ? ctx.display(transport.target) : transport.target;
     for (const n of plan.notices) for (const line of report.noticeLines(n)) ctx.output.err(line);
     if (plan.audience.toSend === 0) return finish(result.unsentResult(plan, transport.target, false), target);
     const languages = report.languageLine(plan.audience);
@@ -245,9 +251,11 @@ async function confirm(ctx: CliContext, question: string, preapproved: boolean):
   if (!process.stdin.isTTY) {
     throw new EnewsError(
       'needs-confirmation',
-      `${question}\nRefusing to send without confirmation: stdin is not a terminal. Add --yes to send from a script.`,
+      `A send without a terminal needs --yes: there is nobody to ask "${question}" ` +
+        '(stdin is not a terminal). Nothing was sent.',
       {
         exitCode: ExitCode.usage,
+        problems: [{ message: 'Add --yes to send from a script, cron or CI.' }],
       },
     );
   }

@@ -5,6 +5,7 @@ import { EnewsError, ExitCode } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { openState } from '../state.js';
 import { usage } from '../parse.js';
+import { weakOldWarning } from '../secret-words.js';
 
 interface ServeFlags {
   port: string;
@@ -25,12 +26,16 @@ export function registerServe(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
-  const { startServe } = await import('../../serve/node.js');
+  const [{ startServe }, keys] = await Promise.all([
+    import('../../serve/node.js'),
+    import('../../config/unsubscribe-secret.js'),
+  ]);
   const port = /^\d{1,5}$/.test(o.port) && Number(o.port) <= 65535 ? Number(o.port) : NaN;
   if (Number.isNaN(port)) {
     throw usage(`--port ${o.port} is not a port number; use 1024–65535, or 0 for any free port.`);
   }
-  const secret = ctx.env.UNSUBSCRIBE_SECRET?.trim();
+  const secrets = keys.unsubscribeSecrets(ctx.env);
+  const secret = secrets.current;
   if (!secret) {
     throw new EnewsError(
       'unsubscribe-secret-missing',
@@ -41,11 +46,10 @@ async function serve(ctx: CliContext, o: ServeFlags): Promise<number> {
       },
     );
   }
-  if (secret.length < 16)
-    ctx.output.err('warning: UNSUBSCRIBE_SECRET is shorter than 16 characters; use a long random string.');
+  for (const line of weakOldWarning(secrets.weakOld)) ctx.output.err(line);
   const state = await openState(ctx, o.events ? path.resolve(ctx.cwd, o.events) : null);
   try {
-    return await serveUntilStopped(ctx, o, port, secret, state, startServe);
+    return await serveUntilStopped(ctx, o, port, { current: secret, old: secrets.old }, state, startServe);
   } finally {
     await state.close();
   }
@@ -55,7 +59,7 @@ async function serveUntilStopped(
   ctx: CliContext,
   o: ServeFlags,
   port: number,
-  secret: string,
+  secrets: { current: string; old: string[] },
   state: import('../../state/open.js').ListState,
   startServe: typeof import('../../serve/node.js').startServe,
 ): Promise<number> {
@@ -65,7 +69,8 @@ async function serveUntilStopped(
   const server = await startServe({
     newsletter,
     templatesDir: paths.templatesDir,
-    secret,
+    secret: secrets.current,
+    oldSecrets: secrets.old,
     events: state.events,
     log: (line) => ctx.output.err(`${new Date().toISOString()} ${line}`),
     host: o.host,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EnewsError } from '../../errors.js';
 import { configureTransport, createTransport, transportSecrets, transportVariables } from './index.js';
 
-const settings = { dir: null, timeoutMs: 1000, dataTimeoutMs: 1000, insecureTls: false };
+const settings = { dir: null, timeoutMs: 1000, dataTimeoutMs: 1000, insecureTls: false, senderDomain: null };
 
 describe('the transport registry', () => {
   it("documents every variable a transport reads in the README's Configuration section", () => {

@@ -28,6 +28,8 @@ export interface DeliverySettings {
   dataTimeoutMs: number;
   /** Accept any TLS certificate. */
   insecureTls: boolean;
+  /** The envelope sender's domain, in ASCII: what SMTP greets with when nothing better is known (greetingName). */
+  senderDomain: string | null;
 }
 
 export interface TransportEntry<N extends string, O> {
@@ -56,6 +58,7 @@ const smtp: TransportEntry<'smtp', { smtp: SmtpSettings; dkim: DkimSettings | nu
       timeoutMs: s.timeoutMs,
       dataTimeoutMs: s.dataTimeoutMs,
       insecureTls: s.insecureTls,
+      senderDomain: s.senderDomain,
     });
   },
 };

@@ -91,11 +91,12 @@ describe('classifySmtpError', () => {
   });
 
   it("a refusal the transport made before sending (no SMTPUTF8) is the recipient's, permanent, with its reason", () => {
-    expect(classifySmtpError({ refusal: 'permanent', message: 'not sent: no SMTPUTF8' })).toEqual({
+    expect(classifySmtpError({ refusal: 'no-smtputf8', message: 'not sent: no SMTPUTF8' })).toEqual({
       kind: 'permanent',
       code: null,
       response: 'not sent: no SMTPUTF8',
       uncertain: false,
+      reason: 'no-smtputf8',
     });
   });
 });

@@ -15,7 +15,7 @@
  * rejected: Access denied" (that recipient's) with 554 5.7.1, and only the
  * words tell them apart.
  */
-import type { Classified } from '../transport.js';
+import type { Classified, OwnRefusal } from '../transport.js';
 
 /** The README's "slow down" codes; the engine cuts the rate when they pile up. */
 export const THROTTLE_CODES: ReadonlySet<number> = new Set([421, 450, 451, 452]);
@@ -40,8 +40,8 @@ export interface SmtpFailure {
   originalCode?: string;
   /** Set by the transport: the failure came after the whole message was handed over. */
   afterData?: boolean;
-  /** Set by the transport: a refusal decided before anything was sent (e.g. no SMTPUTF8). */
-  refusal?: 'permanent';
+  /** Set by the transport: a refusal decided before anything was sent, and why (permanent). */
+  refusal?: OwnRefusal;
 }
 
 export function classifySmtpError(err: unknown): Classified {
@@ -49,7 +49,7 @@ export function classifySmtpError(err: unknown): Classified {
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
   const response = oneLine(e.response ?? e.message ?? String(err));
   const result = (kind: Classified['kind'], uncertain = false): Classified => ({ kind, code, response, uncertain });
-  if (e.refusal) return result('permanent');
+  if (e.refusal) return { ...result('permanent'), reason: e.refusal };
   if (code !== null) {
     if (THROTTLE_CODES.has(code)) return result('throttle');
     if (code >= 400 && code < 500) return result('temporary');

@@ -25,7 +25,7 @@ function explain(target: string, e: SmtpFailure, reply: string): [string, string
     return [
       `the SMTP server ${target} wants a login or encryption first (${reply})`,
       'Put the user name and password in SMTP_URL ' +
-        '(smtp://user:password@host:587), and use port 587 or smtps://…:465.',
+        '(smtp://USER:PASSWORD@host:587), and use port 587 or smtps://…:465.',
     ];
   }
   if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(text)) {

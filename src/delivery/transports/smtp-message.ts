@@ -80,7 +80,7 @@ export function sendOn(
           new Error(
             'not sent: the address has non-ASCII characters before the @ and the server does not offer SMTPUTF8',
           ),
-          { refusal: 'permanent' },
+          { refusal: 'no-smtputf8' },
         ),
       );
       return;

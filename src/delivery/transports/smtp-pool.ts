@@ -7,9 +7,10 @@
  * set (`?maxMessages=N` in SMTP_URL, as nodemailer's pool reads it; unset:
  * no limit). What goes over a connection is smtp-message.ts's business.
  */
+import { hostname } from 'node:os';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpFailure } from './smtp-classify.js';
-import type { SmtpSettings } from './smtp-settings.js';
+import { greetingName, type SmtpSettings } from './smtp-settings.js';
 
 export interface PoolOptions {
   settings: SmtpSettings;
@@ -18,6 +19,8 @@ export interface PoolOptions {
   /** The longest wait for a reply (the one to the final dot): the socket's inactivity limit. */
   dataTimeoutMs: number;
   insecureTls: boolean;
+  /** The envelope sender's domain (ASCII), the greeting's fallback name (see greetingName). */
+  senderDomain?: string | null;
 }
 
 /** One connection and what the pool knows of it. */
@@ -39,7 +42,9 @@ export class SmtpPool {
   constructor(private readonly o: PoolOptions) {
     // nodemailer's pool option, when SMTP_URL names it; not an SMTPConnection option, so not passed on.
     const { maxMessages, ...connectionOptions } = o.settings.extra;
-    this.connectionOptions = connectionOptions;
+    // `?name=` in SMTP_URL says what to greet with (EHLO); else greetingName decides.
+    const name = connectionOptions.name ?? greetingName(safeHostname(), o.senderDomain ?? null);
+    this.connectionOptions = name === null ? connectionOptions : { ...connectionOptions, name };
     this.maxMessages = typeof maxMessages === 'number' && maxMessages >= 1 ? Math.floor(maxMessages) : null;
   }
 
@@ -155,5 +160,14 @@ export class SmtpPool {
     this.forget(conn);
     conn.c.quit();
     setTimeout(() => conn.c.close(), 1000).unref();
+  }
+}
+
+/** The machine's name; '' where the system will not say (nodemailer guards the same call). */
+function safeHostname(): string {
+  try {
+    return hostname();
+  } catch {
+    return '';
   }
 }

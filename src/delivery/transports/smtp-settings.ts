@@ -37,7 +37,7 @@ export function smtpSettings(env: Env): SmtpSettings {
           {
             message:
               'Set it in the environment or in a .env file: ' +
-              'SMTP_URL=smtp://user:password@smtp.example.org:587 (smtps://…:465 for TLS from the start).',
+              'SMTP_URL=smtp://USER:PASSWORD@smtp.example.org:587 (smtps://…:465 for TLS from the start).',
           },
         ],
       },
@@ -54,7 +54,7 @@ export function smtpSettings(env: Env): SmtpSettings {
         problems: [
           {
             message:
-              'Use the form smtp://user:password@host:587; write special ' +
+              'Use the form smtp://USER:PASSWORD@host:587; write special ' +
               'characters in the password as %XX (e.g. @ as %40).',
           },
         ],
@@ -68,7 +68,7 @@ export function smtpSettings(env: Env): SmtpSettings {
     );
   }
   if (!url.hostname)
-    throw new EnewsError('smtp-url-invalid', 'SMTP_URL names no server: use smtp://user:password@host:587.');
+    throw new EnewsError('smtp-url-invalid', 'SMTP_URL names no server: use smtp://USER:PASSWORD@host:587.');
   const secure = url.protocol === 'smtps:';
   const port = url.port ? Number(url.port) : secure ? 465 : 587;
   const auth = url.username || url.password ? { user: decode(url.username), pass: decode(url.password) } : null;
@@ -94,6 +94,22 @@ function decode(s: string): string {
       },
     );
   }
+}
+
+/**
+ * The name enews greets the server with (EHLO) when SMTP_URL gives none (`?name=mail.example.org`): the machine's
+ * own name when it is a full domain name (RFC 5321 asks for the client's), else the domain of the envelope sender.
+ * nodemailer's own fallback, `[127.0.0.1]`, is the address of no machine a relay sees, and relays that check the
+ * greeting (Postfix's reject_non_fqdn_helo_hostname, reject_unknown_helo_hostname, spam filters' HELO rules)
+ * refuse or score it; so do names only a local network knows (`localhost.localdomain`, `mac.local`,
+ * `ip-10-0-0-5.ec2.internal`). The sender's domain is one the relay can look up, and the one MAIL FROM names.
+ * Null: neither is usable, and nodemailer's fallback stays.
+ */
+export function greetingName(hostname: string, senderDomain: string | null): string | null {
+  const host = hostname.trim().toLowerCase();
+  const fqdn = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+  if (fqdn.test(host) && !/^localhost\b|\.(?:localdomain|local|internal|lan|home|localhost)$/.test(host)) return host;
+  return senderDomain && fqdn.test(senderDomain) ? senderDomain.toLowerCase() : null;
 }
 
 /**
