@@ -53,8 +53,11 @@ export function checkGiven(given: Partial<Record<AnswerKey, string>>): void {
 }
 
 export interface Prompter {
-  /** Asks one question showing its default; resolves to the line typed (empty for the default). */
-  ask(label: string, fallback: string): Promise<string>;
+  /**
+   * Asks one question showing its default; resolves to the line typed (empty for the default), or
+   * with `lines`, to the lines typed up to an empty one, joined by line breaks.
+   */
+  ask(label: string, fallback: string, lines: boolean): Promise<string>;
   /** Says why an answer was refused before asking again. */
   refuse(why: string): void;
 }
@@ -84,7 +87,7 @@ export async function gatherAnswers(
 
 async function askUntilValid(q: Question, fallback: string, prompter: Prompter): Promise<string> {
   for (;;) {
-    const answer = (await prompter.ask(q.label, fallback)).trim() || fallback;
+    const answer = (await prompter.ask(q.label, fallback, q.lines === true)).trim() || fallback;
     const why = answerProblem(q, answer);
     if (!why) return answer;
     prompter.refuse(`"${answer}" ${why}. For example: ${q.example}`);

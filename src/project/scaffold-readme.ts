@@ -17,6 +17,10 @@ npx enews build 1           # renders issue 1 into dist/001/
 
 Every command works from any folder of the project (\`npx enews …\` finds it, as git does).
 
+Before the first send, write what \`enews init\` left as a placeholder: texts marked TODO and
+addresses at your-organisation.example. \`npx enews check 1\` lists each one with its line;
+\`npx enews send\` refuses while any is left (\`--test\` and \`--dry-run\` work meanwhile).
+
 ## The weekly routine
 
 1. \`npx enews new --date YYYY-MM-DD\` writes the next \`issues/NNN.yaml\`, with the catalog

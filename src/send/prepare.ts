@@ -113,15 +113,17 @@ export interface PrepareHooks {
 export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): Promise<SendPlan> {
   const mode: SendMode = req.test.length ? 'test' : req.dryRun !== null ? 'dry-run' : 'send';
   const built = readBuild(req.root, req.number, req.build ?? defaultBuildDir(req.root, req.number));
-  if (mode === 'send' && built.manifest.warnings.some((w) => w.code === 'placeholder')) {
+  const placeholders = built.manifest.warnings.filter((w) => w.code === 'placeholder');
+  if (mode === 'send' && placeholders.length) {
     throw new EnewsError(
       'placeholder',
-      `Issue ${req.number} still contains TODO placeholder text; it is not ready to go to subscribers.`,
+      `Issue ${req.number} still holds placeholders (${placeholders.length}); it is not ready to go to subscribers:`,
       {
         problems: [
+          ...placeholders.map((w) => ({ message: w.location ? `${w.location}: ${w.message}` : w.message })),
           {
             message:
-              `Write the missing text, run enews build ${req.number}, ` +
+              `Write them, run enews build ${req.number}, ` +
               `review, then send. (--test and --dry-run work meanwhile.)`,
           },
         ],
@@ -135,7 +137,7 @@ export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): P
   const transport = configureTransport(transportFor(mode), req.env);
   const src = openSubscriberFile(req.subscribers);
   for (const problem of src.columns.warnings) notices.push({ kind: 'column-warning', problem });
-  const subject = (mode === 'test' ? '[TEST] ' : '') + built.rendered.subject;
+  const subjectFor = (audience: Plan) => (mode === 'test' ? '[TEST] ' : '') + sentSubject(built, audience.languages);
 
   if (mode === 'test') {
     const languages = built.languages.map((l) => l.language);
@@ -154,7 +156,7 @@ export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): P
     return {
       request: req,
       mode,
-      subject,
+      subject: subjectFor(audience),
       built,
       newsletter,
       secret,
@@ -236,7 +238,7 @@ export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): P
     return {
       request: req,
       mode,
-      subject,
+      subject: subjectFor(audience),
       built,
       newsletter,
       secret,
@@ -251,6 +253,12 @@ export async function prepareSend(req: SendRequest, hooks: PrepareHooks = {}): P
     dispose();
     throw err;
   }
+}
+
+/** The subject as sent: that of the one language everyone gets, else the default language's (the plan lists the rest). */
+function sentSubject(built: BuiltIssue, languages: Plan['languages']): string {
+  const used = built.languages.filter((l) => (languages[l.language] ?? 0) > 0);
+  return (used.length === 1 ? used[0]! : built.languages[0]!).rendered.subject;
 }
 
 /** --language as one of the build's languages (fr-CH finds fr); a language the build does not have is refused. */

@@ -1,11 +1,11 @@
 /** `enews init`: a new newsletter project in an empty or new folder, from flags or questions on a terminal. */
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { ExitCode } from '../../errors.js';
+import { EnewsError, ExitCode } from '../../errors.js';
 import type { AnswerKey } from '../../project/init-answers.js';
 import type { CliContext } from '../context.js';
 import { usage } from '../parse.js';
+import { LinePrompter } from '../prompt.js';
 
 // Declared here rather than read from init-answers.ts, so `enews --help` does not load zod and the schemas.
 const FLAGS: Array<[AnswerKey, string, string]> = [
@@ -41,10 +41,10 @@ export function registerInit(program: Command, ctx: CliContext, setExit: (code: 
 }
 
 async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<number> {
-  const [project, { POSTAL_PLACEHOLDER }, { scaffoldFiles }, { enewsSpec }, { schemaLine }, { today }] =
+  const [project, { PLACEHOLDER_DOMAIN }, { scaffoldFiles }, { enewsSpec }, { schemaLine }, { today }] =
     await Promise.all([
       import('../../project/init.js'),
-      import('../../project/init-answers.js'),
+      import('../../content/placeholders.js'),
       import('../../project/scaffold.js'),
       import('../../project/dependency.js'),
       import('../../project/schema-line.js'),
@@ -87,8 +87,11 @@ async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<num
   if (cd) ctx.output.out(`  cd ${/\s/.test(cd) ? `"${cd}"` : cd}`);
   ctx.output.out('  npm install');
   ctx.output.out('  npx enews build 1');
-  if (answers.postalAddress === POSTAL_PLACEHOLDER)
-    ctx.output.out('Then write your postal address in issues/newsletter.yaml (it is a placeholder now).');
+  const madeUp = Object.values(answers).some((v) => v.includes(PLACEHOLDER_DOMAIN));
+  ctx.output.out(
+    `Then write what is still a placeholder (texts marked TODO${madeUp ? `, addresses at ${PLACEHOLDER_DOMAIN}` : ''}):`,
+  );
+  ctx.output.out('  npx enews check 1 lists each one; enews send refuses until they are written.');
   ctx.output.out('Copy .env.example to .env for sending; README.md has the weekly routine.');
   return ExitCode.ok;
 }
@@ -97,14 +100,29 @@ async function withPrompter<T>(
   ctx: CliContext,
   f: (p: import('../../project/init.js').Prompter) => Promise<T>,
 ): Promise<T> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const terminal = new LinePrompter(process.stdin, process.stderr);
+  const line = async (prompt: string) => {
+    const typed = await terminal.line(prompt);
+    if (typed === null)
+      throw new EnewsError(
+        'init-stopped',
+        'Stopped before the last question (Ctrl-D or Ctrl-C): enews init wrote nothing.',
+      );
+    return typed;
+  };
   try {
-    ctx.output.err('Press Enter to take the value in [brackets].');
+    ctx.output.err('Press Enter to take the value in [brackets]; Ctrl-D stops without writing anything.');
     return await f({
-      ask: (label, fallback) => rl.question(`${label} [${fallback}]: `),
+      ask: async (label, fallback, lines) => {
+        const first = await line(`${label} [${fallback}]: `);
+        if (!lines || !first.trim()) return first;
+        const all = [first];
+        for (let more = await line('  '); more.trim(); more = await line('  ')) all.push(more);
+        return all.map((l) => l.trim()).join('\n');
+      },
       refuse: (why) => ctx.output.err(`  Not valid: ${why}`),
     });
   } finally {
-    rl.close();
+    terminal.close();
   }
 }
