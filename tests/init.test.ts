@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { newsletterSchema } from '../src/content/schema.js';
-import { enewsSpec } from '../src/project/dependency.js';
+import { dependencyFor, installedSource, sourceOf } from '../src/project/dependency.js';
 import { titleFromFolder } from '../src/project/init-answers.js';
 import { today } from '../src/util/dates.js';
 import { BIN } from './helpers/cli.js';
@@ -87,9 +87,15 @@ describe('enews init', () => {
     const r = await enews(['init', 'my-newsletter', '--yes'], parent);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
+    // This enews is a checkout, not an install: the project names it by path, and init says what that means.
+    const spec = JSON.parse(read(path.join(parent, 'my-newsletter'), 'package.json')).dependencies.enews;
+    expect(spec).toMatch(/^file:(\.\.\/)+/);
     expect(r.stdout).toBe(
       'Created the project of "My Newsletter" in my-newsletter:\n' +
         FILES.map((f) => `  ${f}\n`).join('') +
+        `package.json names enews as "${spec}", a path on this computer: npm install works only here.\n` +
+        '  For a project others clone, run enews init with --enews and a version, a git URL or a tarball\n' +
+        '  (a tarball is copied into the project).\n' +
         'Next:\n  cd my-newsletter\n  npm install\n  npx enews build 1\n' +
         'Then write what is still a placeholder (texts marked TODO, addresses at your-organisation.example):\n' +
         '  npx enews check 1 lists each one; enews send refuses until they are written.\n' +
@@ -145,8 +151,6 @@ describe('enews init', () => {
     const pkg = JSON.parse(read(dir, 'package.json'));
     expect(pkg.name).toBe('my-newsletter');
     expect(pkg.private).toBe(true);
-    // This enews is a checkout, not an install: the project names it by path.
-    expect(pkg.dependencies.enews).toMatch(/^file:(\.\.\/)+/);
     const readme = read(dir, 'README.md');
     for (const step of ['enews new', 'enews check N', 'enews build N', 'enews preview N', '--test', 'enews serve'])
       expect(readme).toContain(step);
@@ -461,26 +465,51 @@ describe('enews init on a terminal', () => {
 });
 
 describe("the new project's enews dependency", () => {
-  it('is the source the installing project named, or where npm got it, or this checkout', () => {
+  it('is a spec that installs elsewhere: what the installing project named, or where npm got it', () => {
     const home = emptyDir();
     const installed = path.join(home, 'team/node_modules/enews');
     mkdirSync(installed, { recursive: true });
     const pkg = (deps: object) => writeFileSync(path.join(home, 'team/package.json'), JSON.stringify(deps));
-    // A tarball named relative to the installing project is named relative to the new one.
-    pkg({ dependencies: { enews: 'file:../enews-0.1.0.tgz' } });
-    expect(enewsSpec(path.join(home, 'team/demo'), installed)).toBe('file:../../enews-0.1.0.tgz');
-    pkg({ devDependencies: { enews: 'git+https://git.example.org/tools/enews.git#v0.1.0' } });
-    expect(enewsSpec(path.join(home, 'elsewhere/demo'), installed)).toBe(
-      'git+https://git.example.org/tools/enews.git#v0.1.0',
-    );
-    // Installed with --no-save: npm's own record of what it fetched.
+    const target = path.join(home, 'elsewhere/demo');
+    const dep = () => dependencyFor(installedSource(installed, '0.3.1'), target);
+    // A tarball named relative to the installing project is copied into the new one, named relative to it.
+    writeFileSync(path.join(home, 'enews-0.3.1.tgz'), 'tarball');
+    pkg({ dependencies: { enews: 'file:../enews-0.3.1.tgz' } });
+    expect(dep()).toEqual({
+      spec: 'file:vendor/enews-0.3.1.tgz',
+      vendor: { from: path.join(home, 'enews-0.3.1.tgz'), to: 'vendor/enews-0.3.1.tgz' },
+    });
+    pkg({ devDependencies: { enews: 'git+https://git.example.org/tools/enews.git#v0.3.1' } });
+    expect(dep()).toEqual({ spec: 'git+https://git.example.org/tools/enews.git#v0.3.1', vendor: null });
+    pkg({ dependencies: { enews: '^0.3.0' } });
+    expect(dep()).toEqual({ spec: '^0.3.0', vendor: null });
+    // Installed with --no-save: npm's own record of what it fetched; from a registry, a version range.
     pkg({});
-    writeFileSync(
-      path.join(home, 'team/node_modules/.package-lock.json'),
-      JSON.stringify({ packages: { 'node_modules/enews': { resolved: 'file:enews-0.1.0.tgz' } } }),
-    );
-    expect(enewsSpec(path.join(home, 'team/demo'), installed)).toBe('file:../enews-0.1.0.tgz');
-    // A checkout (like this repository) is linked by its folder.
-    expect(enewsSpec(path.join(home, 'demo'), path.join(home, 'src/enews'))).toBe('file:../src/enews');
+    const lock = (resolved: string) =>
+      writeFileSync(
+        path.join(home, 'team/node_modules/.package-lock.json'),
+        JSON.stringify({ packages: { 'node_modules/enews': { resolved } } }),
+      );
+    lock('https://registry.npmjs.org/enews/-/enews-0.3.1.tgz');
+    expect(dep()).toEqual({ spec: '^0.3.1', vendor: null });
+    lock('file:../enews-0.3.1.tgz');
+    expect(dep().spec).toBe('file:vendor/enews-0.3.1.tgz');
+    lock('git+ssh://git@git.example.org/tools/enews.git#0123abc');
+    expect(dep().spec).toBe('git+ssh://git@git.example.org/tools/enews.git#0123abc');
+    // A checkout (like this repository) can only be linked by its folder, relative to the project.
+    expect(dependencyFor(installedSource(path.join(home, 'src/enews')), target)).toEqual({
+      spec: 'file:../../src/enews',
+      vendor: null,
+    });
+    // --enews: a tarball path is copied too; anything else is taken as it is.
+    expect(sourceOf('../enews-0.3.1.tgz', path.join(home, 'team'))).toEqual({
+      kind: 'tarball',
+      file: path.join(home, 'enews-0.3.1.tgz'),
+    });
+    expect(sourceOf('enews-0.3.1.tgz', home)).toEqual({ kind: 'tarball', file: path.join(home, 'enews-0.3.1.tgz') });
+    expect(sourceOf('https://example.org/enews-0.3.1.tgz', home)).toEqual({
+      kind: 'spec',
+      spec: 'https://example.org/enews-0.3.1.tgz',
+    });
   });
 });

@@ -4,7 +4,7 @@
  * own). Slow (two npm installs, from the npm cache where it can): about a minute.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from './helpers/cli.js';
@@ -34,12 +34,12 @@ function ok(r: Run, what: string): Run {
   return r;
 }
 
-/** From the npm cache alone when it holds everything; else the registry fills in what it lacks. */
-function npmInstall(cwd: string, ...args: string[]): void {
+/** From the npm cache alone when it holds everything; else the registry fills in what it lacks. What npm said. */
+function npmInstall(cwd: string, ...args: string[]): string {
   const offline = run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...args], cwd);
-  if (offline.code === 0) return;
+  if (offline.code === 0) return offline.stderr;
   expect(offline.stderr, offline.stderr).toContain('ENOTCACHED');
-  ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], cwd), 'npm install');
+  return ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], cwd), 'npm install').stderr;
 }
 
 let tarball: string;
@@ -90,11 +90,21 @@ describe('the package', () => {
     npmInstall(home, tarball);
     expect(ok(run('npx', ['enews', '--version'], home), 'enews --version').stdout).toBe(`${VERSION}\n`);
 
-    ok(run('npx', ['enews', 'init', 'demo', '--yes', '--title', 'Demo News'], home), 'enews init');
+    const init = ok(run('npx', ['enews', 'init', 'demo', '--yes', '--title', 'Demo News'], home), 'enews init');
     const demo = path.join(home, 'demo');
-    // The project names the enews it was made with, so npm install there gets the same one.
+    // The project holds the enews it was made with and names it relative to itself, so a clone elsewhere
+    // (a colleague's, CI's) installs the same one; init says so.
     const spec = JSON.parse(readFileSync(path.join(demo, 'package.json'), 'utf8')).dependencies.enews;
-    expect(path.resolve(demo, spec.replace(/^file:/, ''))).toBe(tarball);
+    expect(spec).toBe(`file:vendor/enews-${VERSION}.tgz`);
+    expect(readFileSync(path.join(demo, `vendor/enews-${VERSION}.tgz`))).toEqual(readFileSync(tarball));
+    expect(init.stdout).toContain(`  vendor/enews-${VERSION}.tgz\n`);
+    expect(init.stdout).toContain(`package.json names enews as "${spec}", a copy of ${tarball}:\n`);
+    const clone = path.join(emptyDir(), 'elsewhere', 'team-newsletter');
+    cpSync(demo, clone, { recursive: true });
+    npmInstall(clone);
+    expect(ok(run('npx', ['enews', 'build', '1'], clone), 'enews build 1 in a clone').stdout).toContain(
+      'Built issue 1 "Demo News No. 1" into dist/001/',
+    );
     npmInstall(demo);
     // The schema each content file names is there once the project is installed.
     const line = readFileSync(path.join(demo, 'issues/newsletter.yaml'), 'utf8').split('\n')[0]!;

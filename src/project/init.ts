@@ -4,7 +4,7 @@
  * overwritten: a folder with anything in it (but a fresh clone's .git) is
  * refused with what it holds.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { answerProblem, type AnswerKey, type Answers, QUESTIONS, type Question } from './init-answers.js';
@@ -94,13 +94,31 @@ async function askUntilValid(q: Question, fallback: string, prompter: Prompter):
   }
 }
 
-/** Writes the files; `wx` so that even a file that appeared meanwhile is never overwritten. */
-export function writeScaffold(target: string, files: ReadonlyArray<[string, string]>): string[] {
+/**
+ * Writes the files, and copies others in (`copies`: the file, and where in the project); `wx` and
+ * COPYFILE_EXCL so that even a file that appeared meanwhile is never overwritten.
+ */
+export function writeScaffold(
+  target: string,
+  files: ReadonlyArray<[string, string]>,
+  copies: ReadonlyArray<{ from: string; to: string }> = [],
+): string[] {
   mkdirSync(target, { recursive: true });
-  return files.map(([rel, text]) => {
+  const place = (rel: string) => {
     const file = path.join(target, rel);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text, { flag: 'wx' });
     return file;
-  });
+  };
+  return [
+    ...files.map(([rel, text]) => {
+      const file = place(rel);
+      writeFileSync(file, text, { flag: 'wx' });
+      return file;
+    }),
+    ...copies.map(({ from, to }) => {
+      const file = place(to);
+      copyFileSync(from, file, constants.COPYFILE_EXCL);
+      return file;
+    }),
+  ];
 }

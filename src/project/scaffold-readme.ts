@@ -61,8 +61,9 @@ yours with \`node_modules/enews/templates/\` and merge what you want.
 
 ## Upgrading enews
 
-\`npm install\` with the new tarball or git tag of enews (see its CHANGELOG.md), then
-\`npx enews check N\` and \`npx enews build N\`. A build made before the upgrade whose templates
+\`npm install\` with the new version, git tag or tarball of enews (see its CHANGELOG.md); a
+tarball goes into \`vendor/\` first (\`npm install ./vendor/enews-X.Y.Z.tgz\`, and commit it), so
+everyone installs the same one. Then \`npx enews check N\` and \`npx enews build N\`. A build made before the upgrade whose templates
 changed is refused by \`send\` until it is built (and reviewed) again.
 `;
 }

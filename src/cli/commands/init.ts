@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
+import type { Dependency, EnewsSource } from '../../project/dependency.js';
 import type { AnswerKey } from '../../project/init-answers.js';
 import type { CliContext } from '../context.js';
 import { usage } from '../parse.js';
@@ -41,15 +42,16 @@ export function registerInit(program: Command, ctx: CliContext, setExit: (code: 
 }
 
 async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<number> {
-  const [project, { PLACEHOLDER_DOMAIN }, { scaffoldFiles }, { enewsSpec }, { schemaLine }, { today }] =
-    await Promise.all([
+  const [project, { PLACEHOLDER_DOMAIN }, { scaffoldFiles }, dependency, { schemaLine }, { today }] = await Promise.all(
+    [
       import('../../project/init.js'),
       import('../../content/placeholders.js'),
       import('../../project/scaffold.js'),
       import('../../project/dependency.js'),
       import('../../project/schema-line.js'),
       import('../../util/dates.js'),
-    ]);
+    ],
+  );
   const target = path.resolve(ctx.cwd, dir);
   const shown = dir === '.' ? `This folder (${target})` : ctx.display(target);
   project.checkTarget(target, shown);
@@ -68,6 +70,8 @@ async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<num
   const answers = onTerminal
     ? await withPrompter(ctx, (p) => project.gatherAnswers(given, path.basename(target), p))
     : await project.gatherAnswers(given, path.basename(target), null);
+  const source = flags.enews ? dependency.sourceOf(flags.enews, ctx.cwd) : dependency.installedSource();
+  const enews = dependency.dependencyFor(source, target);
   const files = scaffoldFiles(answers, {
     name:
       path
@@ -75,13 +79,15 @@ async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<num
         .toLowerCase()
         .replace(/[^a-z0-9._-]+/g, '-') || 'newsletter',
     date: today(),
-    enews: flags.enews ?? enewsSpec(target),
+    enews: enews.spec,
     schemaLine: (file, schema) => schemaLine(target, path.join(target, file), schema),
     ci: flags.ci ?? null,
   });
-  project.writeScaffold(target, files);
+  const copies = enews.vendor ? [enews.vendor] : [];
+  project.writeScaffold(target, files, copies);
   ctx.output.out(`Created the project of "${answers.title}" in ${ctx.display(target)}:`);
-  for (const [rel] of files) ctx.output.out(`  ${rel}`);
+  for (const rel of [...files.map(([f]) => f), ...copies.map((c) => c.to)]) ctx.output.out(`  ${rel}`);
+  for (const line of dependencyLines(ctx, source, enews)) ctx.output.out(line);
   const cd = path.relative(ctx.cwd, target);
   ctx.output.out('Next:');
   if (cd) ctx.output.out(`  cd ${/\s/.test(cd) ? `"${cd}"` : cd}`);
@@ -94,6 +100,25 @@ async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<num
   ctx.output.out('  npx enews check 1 lists each one; enews send refuses until they are written.');
   ctx.output.out('Copy .env.example to .env for sending; README.md has the weekly routine.');
   return ExitCode.ok;
+}
+
+/** What package.json names as enews, and whether that installs elsewhere: a team clones the project. */
+function dependencyLines(ctx: CliContext, source: EnewsSource, enews: Dependency): string[] {
+  switch (source.kind) {
+    case 'spec':
+      return [`package.json names enews as "${enews.spec}".`];
+    case 'tarball':
+      return [
+        `package.json names enews as "${enews.spec}", a copy of ${ctx.display(source.file)}:`,
+        "  commit it, so that a colleague's clone and CI install the same enews.",
+      ];
+    case 'local':
+      return [
+        `package.json names enews as "${enews.spec}", a path on this computer: npm install works only here.`,
+        '  For a project others clone, run enews init with --enews and a version, a git URL or a tarball',
+        '  (a tarball is copied into the project).',
+      ];
+  }
 }
 
 async function withPrompter<T>(
