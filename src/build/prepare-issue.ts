@@ -223,7 +223,11 @@ async function render(
     number,
     inputs,
     inputsHash,
-    warnings: mergeFindings(languages.map((l) => ({ language: l.language, findings: l.warnings }))),
+    // Acknowledgements are about the default language's email, where client support is worked out, and about no language.
+    warnings: [
+      ...mergeFindings(languages.map((l) => ({ language: l.language, findings: l.warnings }))),
+      ...languages[0]!.checks.support.unused,
+    ],
     languages,
   };
 }
