@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Answers } from '../src/project/init-answers.js';
+import { teamReadme } from '../src/project/scaffold-readme.js';
 import { cleanEnv } from './helpers/cli.js';
 import { emptyDir, REPO } from './helpers/project.js';
 
@@ -84,10 +86,24 @@ describe('the package', () => {
     expect(readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
   });
 
+  it('says one supported Node everywhere: engines, the README, the README init writes, the changelog', () => {
+    const engines = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).engines.node;
+    expect(engines).toMatch(/^>=\d+\.\d+$/);
+    const supported = `Node.js ${engines.slice(2)} or later`;
+    const team = teamReadme({ title: 'Demo News' } as Answers);
+    for (const [name, text] of [
+      ['README.md', readFileSync(path.join(REPO, 'README.md'), 'utf8')],
+      ["init's README.md", team],
+    ] as const) {
+      expect(text.match(/Node\.js \d[\d.]*(?: or (?:later|newer|\d[\d.]*))?/g), name).toEqual([supported]);
+    }
+    expect(readFileSync(path.join(REPO, 'CHANGELOG.md'), 'utf8')).toContain(supported);
+  });
+
   it('installs into a fresh folder, where npx enews init, npm install, new, build and send --dry-run work', () => {
     const home = emptyDir();
     writeFileSync(path.join(home, 'package.json'), '{ "name": "team", "private": true }\n');
-    npmInstall(home, tarball);
+    const installed = npmInstall(home, tarball);
     expect(ok(run('npx', ['enews', '--version'], home), 'enews --version').stdout).toBe(`${VERSION}\n`);
 
     const init = ok(run('npx', ['enews', 'init', 'demo', '--yes', '--title', 'Demo News'], home), 'enews init');
@@ -101,7 +117,7 @@ describe('the package', () => {
     expect(init.stdout).toContain(`package.json names enews as "${spec}", a copy of ${tarball}:\n`);
     const clone = path.join(emptyDir(), 'elsewhere', 'team-newsletter');
     cpSync(demo, clone, { recursive: true });
-    npmInstall(clone);
+    const cloned = npmInstall(clone);
     expect(ok(run('npx', ['enews', 'build', '1'], clone), 'enews build 1 in a clone').stdout).toContain(
       'Built issue 1 "Demo News No. 1" into dist/001/',
     );
@@ -139,6 +155,10 @@ describe('the package', () => {
     expect(inputs).toContain('templates/partials/footer.mjml');
     expect(inputs).toContain('enews:templates/email.mjml');
     expect(inputs).not.toContain('enews:templates/partials/footer.mjml');
+
+    // On a supported Node (package.json's engines), no dependency of enews says it wants another one.
+    expect(installed).not.toContain('EBADENGINE');
+    expect(cloned).not.toContain('EBADENGINE');
   }, 300_000);
 });
 

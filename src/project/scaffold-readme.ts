@@ -1,11 +1,12 @@
 /** The README of a new project: for the team that writes and sends the newsletter, not for enews developers. */
+import { SUPPORTED_NODE } from '../version.js';
 import type { Answers } from './init-answers.js';
 
 export function teamReadme(a: Answers): string {
   return `# ${a.title}
 
 The content of ${a.title}, built and sent with enews (installed from the source that
-\`package.json\` names). Needs Node.js 22 or 24 and npm.
+\`package.json\` names). Needs ${SUPPORTED_NODE} and npm.
 
 ## Setup (once per computer)
 
