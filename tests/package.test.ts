@@ -86,6 +86,27 @@ describe('the package', () => {
     expect(readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
   });
 
+  it("README opens with a quickstart for a team that installed the package, then this repository's", () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const quickstarts = [...readme.matchAll(/^## (.+)\n[^#]*?```sh\n([^`]*)```/gm)].slice(0, 2);
+    expect(quickstarts.map((q) => q[1])).toEqual(['Quickstart: your own newsletter', 'Quickstart: this repository']);
+    const [team, repo] = quickstarts.map((q) => q[2]!.split('\n').map((l) => l.replace(/\s+#.*$/, '')));
+    expect(team).toEqual([
+      'npm install /path/to/enews-0.1.0.tgz',
+      'npx enews init my-newsletter',
+      'cd my-newsletter && npm install',
+      'npx enews check 1',
+      'npx enews build 1',
+      '',
+    ]);
+    expect(repo).toContain('npx enews build 3');
+    // Both on the first screen: before anything else the README explains.
+    expect(readme.indexOf('\n## ', readme.indexOf('## Quickstart: this repository') + 1)).toBeLessThan(
+      readme.indexOf('## Using enews for your own newsletter') + 1,
+    );
+    expect(readme.slice(0, readme.indexOf('## Quickstart: this repository')).split('\n').length).toBeLessThan(30);
+  });
+
   it('says one supported Node everywhere: engines, the README, the README init writes, the changelog', () => {
     const engines = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).engines.node;
     expect(engines).toMatch(/^>=\d+\.\d+$/);
