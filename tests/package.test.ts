@@ -1,10 +1,11 @@
 /**
  * enews as a team gets it: `npm pack`, the tarball installed into a fresh folder with npm, and the
  * first week there (`enews init`, `npm install`, `new`, `build`, `send --dry-run`, a footer of its
- * own). Slow (two npm installs, from the npm cache where it can): about a minute.
+ * own), and the project cloned elsewhere installing the same enews. Slow (three npm installs, from
+ * the npm cache where it can): one to three minutes.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../src/project/init-answers.js';
@@ -142,6 +143,8 @@ describe('the package', () => {
     expect(ok(run('npx', ['enews', 'build', '1'], clone), 'enews build 1 in a clone').stdout).toContain(
       'Built issue 1 "Demo News No. 1" into dist/001/',
     );
+    // Its node_modules goes now, within this test's time, not in the cleanup after all tests.
+    rmSync(clone, { recursive: true, force: true });
     npmInstall(demo);
     // The schema each content file names is there once the project is installed.
     const line = readFileSync(path.join(demo, 'issues/newsletter.yaml'), 'utf8').split('\n')[0]!;
