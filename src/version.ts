@@ -6,4 +6,4 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 export const VERSION: string = pkg.version;
 
 /** The Node.js enews supports, in words, from package.json's engines (`>=20.19`): "Node.js 20.19 or later". */
-export const SUPPORTED_NODE: string = `Node.js ${String(pkg.engines.node).replace(/^>=\s*/, '')} or later`;
+export const SUPPORTED_NODE: string = `Node.js ${String(pkg.engines?.node ?? '').replace(/^>=\s*/, '')} or later`;

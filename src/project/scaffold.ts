@@ -25,12 +25,12 @@ export interface ScaffoldOptions {
 /** One YAML scalar, quoted only when it has to be. */
 const y = (v: string): string => stringify(v, { lineWidth: 0 }).trimEnd();
 
-/** A text of several lines as a literal block under its key (indented two more spaces), else as `y`. */
-const block = (v: string, indent = ''): string =>
+/** A text of several lines as a literal block under a top-level key, else as `y`. */
+const block = (v: string): string =>
   v.includes('\n')
     ? `|-\n${v
         .split('\n')
-        .map((l) => `${indent}  ${l}`)
+        .map((l) => `  ${l}`)
         .join('\n')}`
     : y(v);
 
