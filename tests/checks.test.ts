@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { enews } from './helpers/inproc.js';
-import { copyProject, edit, lineOf, read } from './helpers/project.js';
+import { copyProject, edit, emptyDir, lineOf, REPO, read, write } from './helpers/project.js';
 
 describe('enews check: the built email', () => {
   it('passes the example with no warning and lists client support at template lines', async () => {
@@ -145,5 +145,122 @@ describe('enews check --axe and --spam without their tools', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--spam needs SpamAssassin, and it is not installed.');
     expect(r.stderr).toContain('sudo apt-get install spamassassin');
+  });
+});
+
+describe("enews check of a project made by enews init: enews's default templates, acknowledged findings", () => {
+  const FEATURES = [
+    'color-scheme CSS property',
+    '@media',
+    '@media (prefers-color-scheme)',
+    'Child combinator',
+    'Chaining selectors',
+    'overflow',
+    'Attribute selector',
+    'color-scheme meta tag',
+    'aria-hidden attribute',
+    'aria-label attribute',
+  ];
+
+  /** A project from init with every value given and its TODO texts written: nothing left to fix. */
+  async function written(): Promise<string> {
+    const dir = path.join(emptyDir(), 'coop');
+    const flags = ['--from', 'news@coop.example.net', '--postal-address', '1 Rue de la Paix, 75002 Paris'];
+    expect((await enews(['init', dir, '--yes', '--title', 'Coop News', ...flags], process.cwd())).code).toBe(0);
+    edit(dir, 'issues/items.yaml', /summary: >-\n( {4}.*\n)+/, 'summary: Our first news.\n');
+    edit(dir, 'issues/001.yaml', /preheader: .*/, 'preheader: The first issue.');
+    edit(dir, 'issues/001.yaml', /intro: \|\n( {2}.*\n)+/, 'intro: Welcome to the first issue.\n');
+    return dir;
+  }
+
+  const acknowledge = (dir: string, features: string[]) =>
+    write(
+      dir,
+      'issues/newsletter.yaml',
+      `${read(dir, 'issues/newsletter.yaml')}checks:\n  acknowledged:\n` +
+        features
+          .map((f) => `    - feature: "${f}"\n      reason: Reviewed; the email reads well without it.\n`)
+          .join(''),
+    );
+
+  it("names each finding in a default template as enews's (enews:templates/…), not by where enews is installed", async () => {
+    const dir = await written();
+    const r = await enews(['check', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(
+      'Client support (caniemail data, 10 clients): 10 features the templates use are ignored by some:\n',
+    );
+    expect(r.stdout).toContain(
+      '  enews:templates/partials/item.mjml:11:27: aria-label attribute: not supported in Yahoo web; ' +
+        'they ignore it, so check the email still reads well without it\n',
+    );
+    const listed = r.stdout.split('\n').filter((l) => l.startsWith('  '));
+    expect(listed).toHaveLength(10);
+    for (const l of listed) expect(l).toMatch(/^ {2}enews:templates\/partials\/[a-z-]+\.mjml:\d+:\d+: /);
+    expect(r.stdout).toContain(
+      "(enews:templates/… is enews's default template; enews templates eject NAME copies it to change it.)\n",
+    );
+    expect(r.stdout).not.toContain(REPO);
+  });
+
+  it('acknowledged in newsletter.yaml with a reason, findings are counted, not listed: a clean check', async () => {
+    const dir = await written();
+    acknowledge(dir, FEATURES.slice(0, 3));
+    const some = await enews(['check', '1'], dir);
+    expect(some.code, some.stderr).toBe(0);
+    expect(some.stdout).toContain(
+      'Client support (caniemail data, 10 clients): 7 features the templates use are ignored by some, 3 acknowledged:\n',
+    );
+    const listed = some.stdout.split('\n').filter((l) => l.startsWith('  '));
+    expect(listed.map((l) => l.replace(/^ {2}\S+: ([^:]+):.*$/, '$1'))).toEqual(FEATURES.slice(3));
+
+    write(dir, 'issues/newsletter.yaml', read(dir, 'issues/newsletter.yaml').replace(/checks:\n[\s\S]*$/, ''));
+    acknowledge(dir, FEATURES);
+    const all = await enews(['check', '1'], dir);
+    expect(all).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: expect.stringMatching(/^Issue 1 is valid: "Coop News No\. 1", 1 item, HTML [\d.]+ KB, 0 warnings\.\n/),
+    });
+    expect(all.stdout.split('\n').slice(1)).toEqual([
+      'Client support (caniemail data, 10 clients): every feature some of them ignore is acknowledged in ' +
+        'newsletter.yaml (10 acknowledged).',
+      '',
+    ]);
+  });
+
+  it('an acknowledgement nothing needs is a warning at its line; an unknown feature or key, or no reason, an error', async () => {
+    const dir = await written();
+    acknowledge(dir, [...FEATURES, 'display:grid']);
+    const stale = await enews(['check', '1'], dir);
+    expect(stale.code).toBe(0);
+    const line = lineOf(read(dir, 'issues/newsletter.yaml'), 'display:grid');
+    expect(stale.stderr).toBe(
+      `warning: issues/newsletter.yaml:${line}:16: checks.acknowledged: "display:grid" is not a finding of this email ` +
+        '(its templates do not use it, or the checked clients support it); remove it, so the list says what is true\n',
+    );
+
+    edit(dir, 'issues/newsletter.yaml', 'feature: "display:grid"', 'feature: "aria-labl attribute"');
+    const unknown = await enews(['check', '1'], dir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(
+      `issues/newsletter.yaml:${line}:16: checks.acknowledged: "aria-labl attribute" is not a feature in the caniemail data\n` +
+        '    Did you mean "aria-label attribute"?',
+    );
+
+    edit(dir, 'issues/newsletter.yaml', /\n {4}- feature: "aria-labl attribute"\n.*/, '\n    - feature: overflow\n');
+    const noReason = await enews(['check', '1'], dir);
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toMatch(
+      new RegExp(`issues/newsletter\\.yaml:${line}:\\d+: checks\\.acknowledged\\.10[.:]`),
+    );
+    expect(noReason.stderr).toContain('reason');
+
+    edit(dir, 'issues/newsletter.yaml', '    - feature: overflow\n', '    - feature: overflow\n      reasons: none\n');
+    const unknownKey = await enews(['check', '1'], dir);
+    expect(unknownKey.code).toBe(1);
+    expect(unknownKey.stderr).toContain(`issues/newsletter.yaml:${line + 1}:7: `);
+    expect(unknownKey.stderr).toContain('unknown field "reasons"');
   });
 });

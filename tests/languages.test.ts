@@ -158,6 +158,8 @@ describe('enews send to a list in several languages (dry run)', () => {
       expect(server.received.length).toBe(1);
       const mail = await simpleParser(server.received[0]!.raw);
       expect(mail.subject).toBe(`[TEST] ${EXPECT.fr.subject}`);
+      // What it says it sent is what went out.
+      expect(r.stderr).toContain(`Test send of '[TEST] ${EXPECT.fr.subject}' (`);
       expect(mail.headers.get('content-language')).toBe('fr');
       expect(mail.text).toContain(EXPECT.fr.date);
 

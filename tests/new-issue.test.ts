@@ -61,7 +61,13 @@ describe('enews new', () => {
       SMTP_URL: 'smtp://127.0.0.1:9',
     });
     expect(s.code).toBe(1);
-    expect(s.stderr).toContain('Issue 4 still contains TODO placeholder text');
+    expect(s.stderr).toMatch(
+      new RegExp(
+        '^error: Issue 4 still holds placeholders \\(2\\); it is not ready to go to subscribers:\\n' +
+          '  - issues/004\\.yaml:\\d+: preheader still holds TODO placeholder text; enews send refuses until it is written\\n' +
+          '  - issues/004\\.yaml:\\d+: intro still holds TODO placeholder text; enews send refuses until it is written\\n',
+      ),
+    );
   });
 
   it('with nothing to preselect and no previous issue, says which dates it searched', async () => {

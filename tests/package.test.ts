@@ -1,12 +1,15 @@
 /**
  * enews as a team gets it: `npm pack`, the tarball installed into a fresh folder with npm, and the
  * first week there (`enews init`, `npm install`, `new`, `build`, `send --dry-run`, a footer of its
- * own). Slow (two npm installs, from the npm cache where it can): about a minute.
+ * own), and the project cloned elsewhere installing the same enews. Slow (three npm installs, from
+ * the npm cache where it can): one to three minutes.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Answers } from '../src/project/init-answers.js';
+import { teamReadme } from '../src/project/scaffold-readme.js';
 import { cleanEnv } from './helpers/cli.js';
 import { emptyDir, REPO } from './helpers/project.js';
 
@@ -34,12 +37,12 @@ function ok(r: Run, what: string): Run {
   return r;
 }
 
-/** From the npm cache alone when it holds everything; else the registry fills in what it lacks. */
-function npmInstall(cwd: string, ...args: string[]): void {
+/** From the npm cache alone when it holds everything; else the registry fills in what it lacks. What npm said. */
+function npmInstall(cwd: string, ...args: string[]): string {
   const offline = run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...args], cwd);
-  if (offline.code === 0) return;
+  if (offline.code === 0) return offline.stderr;
   expect(offline.stderr, offline.stderr).toContain('ENOTCACHED');
-  ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], cwd), 'npm install');
+  return ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], cwd), 'npm install').stderr;
 }
 
 let tarball: string;
@@ -84,17 +87,64 @@ describe('the package', () => {
     expect(readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
   });
 
+  it("README opens with a quickstart for a team that installed the package, then this repository's", () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const quickstarts = [...readme.matchAll(/^## (.+)\n[^#]*?```sh\n([^`]*)```/gm)].slice(0, 2);
+    expect(quickstarts.map((q) => q[1])).toEqual(['Quickstart: your own newsletter', 'Quickstart: this repository']);
+    const [team, repo] = quickstarts.map((q) => q[2]!.split('\n').map((l) => l.replace(/\s+#.*$/, '')));
+    expect(team).toEqual([
+      'npm install /path/to/enews-0.1.0.tgz',
+      'npx enews init my-newsletter',
+      'cd my-newsletter && npm install',
+      'npx enews check 1',
+      'npx enews build 1',
+      '',
+    ]);
+    expect(repo).toContain('npx enews build 3');
+    // Both on the first screen: before anything else the README explains.
+    expect(readme.indexOf('\n## ', readme.indexOf('## Quickstart: this repository') + 1)).toBeLessThan(
+      readme.indexOf('## Using enews for your own newsletter') + 1,
+    );
+    expect(readme.slice(0, readme.indexOf('## Quickstart: this repository')).split('\n').length).toBeLessThan(30);
+  });
+
+  it('says one supported Node everywhere: engines, the README, the README init writes, the changelog', () => {
+    const engines = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).engines.node;
+    expect(engines).toMatch(/^>=\d+\.\d+$/);
+    const supported = `Node.js ${engines.slice(2)} or later`;
+    const team = teamReadme({ title: 'Demo News' } as Answers);
+    for (const [name, text] of [
+      ['README.md', readFileSync(path.join(REPO, 'README.md'), 'utf8')],
+      ["init's README.md", team],
+    ] as const) {
+      expect(text.match(/Node\.js \d[\d.]*(?: or (?:later|newer|\d[\d.]*))?/g), name).toEqual([supported]);
+    }
+    expect(readFileSync(path.join(REPO, 'CHANGELOG.md'), 'utf8')).toContain(supported);
+  });
+
   it('installs into a fresh folder, where npx enews init, npm install, new, build and send --dry-run work', () => {
     const home = emptyDir();
     writeFileSync(path.join(home, 'package.json'), '{ "name": "team", "private": true }\n');
-    npmInstall(home, tarball);
+    const installed = npmInstall(home, tarball);
     expect(ok(run('npx', ['enews', '--version'], home), 'enews --version').stdout).toBe(`${VERSION}\n`);
 
-    ok(run('npx', ['enews', 'init', 'demo', '--yes', '--title', 'Demo News'], home), 'enews init');
+    const init = ok(run('npx', ['enews', 'init', 'demo', '--yes', '--title', 'Demo News'], home), 'enews init');
     const demo = path.join(home, 'demo');
-    // The project names the enews it was made with, so npm install there gets the same one.
+    // The project holds the enews it was made with and names it relative to itself, so a clone elsewhere
+    // (a colleague's, CI's) installs the same one; init says so.
     const spec = JSON.parse(readFileSync(path.join(demo, 'package.json'), 'utf8')).dependencies.enews;
-    expect(path.resolve(demo, spec.replace(/^file:/, ''))).toBe(tarball);
+    expect(spec).toBe(`file:vendor/enews-${VERSION}.tgz`);
+    expect(readFileSync(path.join(demo, `vendor/enews-${VERSION}.tgz`))).toEqual(readFileSync(tarball));
+    expect(init.stdout).toContain(`  vendor/enews-${VERSION}.tgz\n`);
+    expect(init.stdout).toContain(`package.json names enews as "${spec}", a copy of ${tarball}:\n`);
+    const clone = path.join(emptyDir(), 'elsewhere', 'team-newsletter');
+    cpSync(demo, clone, { recursive: true });
+    const cloned = npmInstall(clone);
+    expect(ok(run('npx', ['enews', 'build', '1'], clone), 'enews build 1 in a clone').stdout).toContain(
+      'Built issue 1 "Demo News No. 1" into dist/001/',
+    );
+    // Its node_modules goes now, within this test's time, not in the cleanup after all tests.
+    rmSync(clone, { recursive: true, force: true });
     npmInstall(demo);
     // The schema each content file names is there once the project is installed.
     const line = readFileSync(path.join(demo, 'issues/newsletter.yaml'), 'utf8').split('\n')[0]!;
@@ -129,6 +179,10 @@ describe('the package', () => {
     expect(inputs).toContain('templates/partials/footer.mjml');
     expect(inputs).toContain('enews:templates/email.mjml');
     expect(inputs).not.toContain('enews:templates/partials/footer.mjml');
+
+    // On a supported Node (package.json's engines), no dependency of enews says it wants another one.
+    expect(installed).not.toContain('EBADENGINE');
+    expect(cloned).not.toContain('EBADENGINE');
   }, 300_000);
 });
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_TEMPLATES } from '../src/project/package.js';
 import { defaultTemplates } from '../src/project/templates.js';
-import { findProjectRoot, projectFlag } from '../src/project/root.js';
+import { displayFrom, findProjectRoot, projectFlag, relativizerFrom } from '../src/project/root.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, emptyDir, read, REPO } from './helpers/project.js';
 
@@ -125,6 +125,19 @@ describe('finding the project', () => {
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('--project <DIR>');
     expect(h.stdout).toMatch(/init \[options\] \[DIR\]/);
+  });
+});
+
+describe('files as people read them', () => {
+  it("names enews's default templates enews:templates/…, but in this repository, where they are the project's own", () => {
+    const item = path.join(PACKAGE_TEMPLATES, 'partials/item.mjml');
+    const elsewhere = emptyDir();
+    expect(displayFrom(elsewhere, elsewhere)(`${item}:11:27`)).toBe('enews:templates/partials/item.mjml:11:27');
+    expect(relativizerFrom(elsewhere, elsewhere)(`warning: ${item}:3: x; see ${elsewhere}/issues/001.yaml:2`)).toBe(
+      'warning: enews:templates/partials/item.mjml:3: x; see issues/001.yaml:2',
+    );
+    expect(displayFrom(REPO, REPO)(item)).toBe('templates/partials/item.mjml');
+    expect(relativizerFrom(REPO, REPO)(`${item}:3`)).toBe('templates/partials/item.mjml:3');
   });
 });
 

@@ -19,6 +19,7 @@ import {
 import type { Item, LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
 import { languageName, textDirection } from '../content/languages.js';
 import { localizeContent, translationProblems, type ContentSources } from '../content/translations.js';
+import { placeholderWarnings } from '../content/placeholders.js';
 import { locate } from '../content/yaml-file.js';
 import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
 import { languageFolder } from '../render/site-urls.js';
@@ -162,6 +163,8 @@ async function render(
   const inputsHash = hashOf(inputs);
   // The checks' libraries (caniemail data, CSS parser) load only here, never on the send path.
   const { runStaticChecks } = await import('../checks/index.js');
+  // The same in every language (they are about the files, not a language's text), so listed once.
+  const placeholders = placeholderWarnings(content);
   const languages: PreparedLanguage[] = [];
   for (const language of nl.languages) {
     const tr = new Translator(strings.get(language)!);
@@ -174,6 +177,7 @@ async function render(
     const standIn = strings.get(language)!.standIn;
     const warnings: Warning[] = [
       ...(standIn ? [standInWarning(language, standIn, languageLine(nl))] : []),
+      ...placeholders,
       ...local.gaps,
       ...collectWarnings({
         newsletter,
@@ -219,7 +223,11 @@ async function render(
     number,
     inputs,
     inputsHash,
-    warnings: mergeFindings(languages.map((l) => ({ language: l.language, findings: l.warnings }))),
+    // Acknowledgements are about the default language's email, where client support is worked out, and about no language.
+    warnings: [
+      ...mergeFindings(languages.map((l) => ({ language: l.language, findings: l.warnings }))),
+      ...languages[0]!.checks.support.unused,
+    ],
     languages,
   };
 }

@@ -38,6 +38,14 @@ export function knownClients(): string[] {
   return [...new DoIUseEmail({ emailClients: ['*'] }).emailClients, ...MISSING_FROM_LIST];
 }
 
+/** Every feature the caniemail data has, by the name findings give it ("aria-label attribute", "@media"). */
+export function knownFeatures(): string[] {
+  const checker = new DoIUseEmail({ emailClients: ['*'] });
+  // Asked for no client, it counts every feature as supported, so it lists them all.
+  checker.emailClients = [];
+  return checker.getSupportedFeatures().map((f) => f.name);
+}
+
 const FAMILY: Record<string, string> = {
   'apple-mail': 'Apple Mail',
   gmail: 'Gmail',

@@ -11,6 +11,7 @@ import { renderHtml } from '../render/render-issue.js';
 import { escapeHtml, fillSlots } from '../render/slots.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { ViewModel } from '../render/view-model.js';
+import { type AcknowledgedFinding, applyAcknowledged, resolveAcknowledged } from './acknowledged.js';
 import { checkAccessibility } from './accessibility.js';
 import { checkClientSupport, resolveClients, type SupportFinding } from './client-support.js';
 import { type CheckInput, checkContext } from './context.js';
@@ -24,7 +25,12 @@ import { markHtml, markTemplates } from './source-map.js';
 export interface SupportReport {
   /** The caniemail client ids checked against. */
   clients: string[];
+  /** The findings to list: those not acknowledged in newsletter.yaml. */
   findings: SupportFinding[];
+  /** The findings newsletter.yaml acknowledges, with the reason it gives. */
+  acknowledged: AcknowledgedFinding[];
+  /** A warning for each acknowledgement that no finding needs. */
+  unused: Warning[];
 }
 
 export interface StaticChecks {
@@ -48,6 +54,8 @@ export async function runStaticChecks(
   const ctx = checkContext(input);
   const support = input.clientSupport !== false;
   const { clients, problems } = support ? resolveClients(ctx) : { clients: [], problems: [] };
+  const acks = support ? resolveAcknowledged(ctx) : { acknowledged: [], problems: [] };
+  problems.push(...acks.problems);
   if (problems.length > 0) {
     throw new EnewsError('invalid-content', `${input.newsletterFile} is not valid`, { problems });
   }
@@ -68,7 +76,7 @@ export async function runStaticChecks(
       ...checkContrast(doc, ctx),
       ...checkDarkMode(doc, ctx),
     ],
-    support: { clients, findings: support ? checkClientSupport(doc, ctx, clients) : [] },
+    support: { clients, ...applyAcknowledged(support ? checkClientSupport(doc, ctx, clients) : [], acks.acknowledged) },
     links: linkTargets(doc, ctx),
     marked: { html: markedHtml, sites: marked.sites },
   };

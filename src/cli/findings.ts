@@ -7,6 +7,7 @@ import type { PreparedIssue } from '../build/prepare-issue.js';
 import type { ExtraCheckRequest, ExtraMeasure } from '../checks/extra.js';
 import { languagePrefix } from '../checks/findings.js';
 import { languageName } from '../content/languages.js';
+import { PACKAGE_TEMPLATE_PREFIX } from '../project/package.js';
 import { formatLocation, type Warning } from '../errors.js';
 import type { CliContext } from './context.js';
 import { formatWarning } from './output.js';
@@ -115,22 +116,43 @@ export function printLanguages(ctx: CliContext, prepared: PreparedIssue): void {
   }
 }
 
-/** The features some of the newsletter's mail clients ignore: for the reviewer to know, not to fix. */
+/**
+ * The features some of the newsletter's mail clients ignore: for the reviewer to know, not to fix.
+ * Those newsletter.yaml acknowledges are counted, not listed.
+ */
 export function printSupport(ctx: CliContext, prepared: PreparedIssue, brief = false): void {
   // Worked out for the default language only: it depends on the templates' markup, not the words.
-  const { findings, clients } = prepared.languages[0]!.checks.support;
+  const { findings, clients, acknowledged } = prepared.languages[0]!.checks.support;
+  const acks = acknowledged.length ? `${acknowledged.length} acknowledged` : '';
   if (findings.length === 0) {
-    ctx.output.out(`Client support: every feature the templates use works in all ${clients.length} checked clients.`);
+    ctx.output.out(
+      acks
+        ? `Client support (caniemail data, ${clients.length} clients): every feature some of them ignore is ` +
+            `acknowledged in newsletter.yaml (${acks}).`
+        : `Client support: every feature the templates use works in all ${clients.length} checked clients.`,
+    );
     return;
   }
   ctx.output.out(
     `Client support (caniemail data, ${clients.length} clients): ` +
       `${plural(findings.length, 'feature')} the templates use ${findings.length === 1 ? 'is' : 'are'} ignored by some` +
+      (acks ? `, ${acks}` : '') +
       (brief ? `; enews check ${prepared.number} lists them.` : ':'),
   );
   if (brief) return;
+  let defaults = false;
   for (const f of findings) {
-    const where = f.location ? `${ctx.display(formatLocation(f.location))}: ` : '';
-    ctx.output.out(`  ${where}${f.message}`);
+    const where = f.location ? ctx.display(formatLocation(f.location)) : '';
+    defaults ||= where.startsWith(PACKAGE_TEMPLATE_PREFIX);
+    ctx.output.out(`  ${where ? `${where}: ` : ''}${f.message}`);
   }
+  if (defaults) {
+    ctx.output.out(
+      `(${PACKAGE_TEMPLATE_PREFIX}… is enews's default template; enews templates eject NAME copies it to change it.)`,
+    );
+  }
+  ctx.output.out(
+    'To accept a finding as it is, acknowledge it in newsletter.yaml with why: ' +
+      `checks: { acknowledged: [{ feature: "${findings[0]!.feature}", reason: "…" }] }`,
+  );
 }

@@ -242,8 +242,15 @@ const newsletterFields = z.strictObject({
    * What `enews check` checks the email against. clients: the mail clients whose support of the
    * email's HTML and CSS to report (caniemail names such as gmail.android or outlook.*); the names
    * are checked against the caniemail data by the check itself, which only check and build load.
+   * acknowledged: client-support findings the team knows and accepts, each with why, by the
+   * feature's name as check prints it; check counts them instead of listing them.
    */
-  checks: z.strictObject({ clients: z.array(text).min(1, 'must name at least one mail client').optional() }).optional(),
+  checks: z
+    .strictObject({
+      clients: z.array(text).min(1, 'must name at least one mail client').optional(),
+      acknowledged: z.array(z.strictObject({ feature: text, reason: text })).optional(),
+    })
+    .optional(),
 });
 
 /**

@@ -7,7 +7,7 @@ import type { PreparedIssue, PreparedLanguage } from '../build/prepare-issue.js'
 import { languagePrefix } from '../checks/findings.js';
 import { matchLanguage, nativeLanguageName } from '../content/languages.js';
 import { formatLocation } from '../errors.js';
-import { relativizer } from '../util/paths.js';
+import { relativizerFrom } from '../project/root.js';
 import type { HeaderLine } from '../mime/read-headers.js';
 import { messageFor, samplePicker, type PickerEntry, type PickerList, type PreviewMessage } from './recipients.js';
 import type { RenderState } from './watch.js';
@@ -105,7 +105,10 @@ export function pageModel(
     language: lang?.language ?? null,
     headers: message?.headers ?? [],
     warnings: (p?.warnings ?? []).map((w) =>
-      relativizer(settings.root)(
+      relativizerFrom(
+        settings.root,
+        settings.root,
+      )(
         `${w.severity === 'error' ? 'Error: ' : ''}${languagePrefix(w)}` +
           `${w.location ? `${formatLocation(w.location)}: ` : ''}${w.message}`,
       ),

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { prepareIssue, type PreparedIssue } from '../build/prepare-issue.js';
 import { EnewsError, formatError } from '../errors.js';
-import { relativizer } from '../util/paths.js';
+import { relativizerFrom } from '../project/root.js';
 
 export interface RenderState {
   /** Goes up by one after every render, good or broken. */
@@ -39,7 +39,7 @@ const MAX_DEPTH = 4;
 
 export async function watchIssue(root: string, number: number, opts: WatchOptions = {}): Promise<IssueWatch> {
   // The page names files as staff know them: relative to the project.
-  const relative = relativizer(root);
+  const relative = relativizerFrom(root, root);
   const debounceMs = opts.debounceMs ?? 100;
   const listeners = new Set<(s: RenderState) => void>();
   const watchers = new Map<string, FSWatcher>();

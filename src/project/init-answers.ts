@@ -5,7 +5,9 @@
  * starts with a file `enews check` would refuse.
  */
 import type { z } from 'zod';
+import { PLACEHOLDER_DOMAIN } from '../content/placeholders.js';
 import { newsletterSchema } from '../content/schema.js';
+import { starterTexts } from './starter-texts.js';
 
 export interface Answers {
   title: string;
@@ -32,13 +34,15 @@ export interface Question {
   example: string;
   default: (a: Partial<Answers>, folder: string) => string;
   schema: z.ZodType;
+  /** The answer may take several lines (asked until an empty line). */
+  lines?: true;
 }
 
 const shape = newsletterSchema.shape;
 
-/** The postal address a project starts with when none is given: plainly a placeholder in every footer. */
-export const POSTAL_PLACEHOLDER = 'Your organisation, street and number, postcode and city, country';
-const domainOf = (address: string | undefined) => /@([^@\s]+)$/.exec(address ?? '')?.[1] ?? 'example.org';
+/** The sender a project starts with when none is given: a placeholder, as everything made from its domain. */
+const PLACEHOLDER_FROM = `newsletter@${PLACEHOLDER_DOMAIN}`;
+const domainOf = (address: string | undefined) => /@([^@\s]+)$/.exec(address ?? '')?.[1] ?? PLACEHOLDER_DOMAIN;
 const localOf = (address: string | undefined) => /^([^@\s]+)@/.exec(address ?? '')?.[1] ?? 'newsletter';
 
 /** `my-newsletter` → `My Newsletter`. */
@@ -68,6 +72,15 @@ export const QUESTIONS: readonly Question[] = [
     default: (_a, folder) => titleFromFolder(folder),
     schema: shape.title,
   },
+  // Second: the starter texts (the postal address placeholder…) are in the newsletter's language.
+  {
+    key: 'language',
+    flag: '--language',
+    label: 'Language of the newsletter (a tag such as en, fr, es)',
+    example: 'en',
+    default: () => 'en',
+    schema: shape.language.unwrap(),
+  },
   {
     key: 'fromName',
     flag: '--from-name',
@@ -81,7 +94,7 @@ export const QUESTIONS: readonly Question[] = [
     flag: '--from',
     label: 'Sender address (From)',
     example: 'news@your-organisation.org',
-    default: () => 'newsletter@example.org',
+    default: () => PLACEHOLDER_FROM,
     schema: shape.from.shape.address,
   },
   {
@@ -89,7 +102,7 @@ export const QUESTIONS: readonly Question[] = [
     flag: '--reply-to',
     label: 'Reply-To address (where replies go)',
     example: 'team@your-organisation.org',
-    default: (a) => a.from ?? 'newsletter@example.org',
+    default: (a) => a.from ?? PLACEHOLDER_FROM,
     schema: shape.from.shape.address,
   },
   {
@@ -103,10 +116,13 @@ export const QUESTIONS: readonly Question[] = [
   {
     key: 'postalAddress',
     flag: '--postal-address',
-    label: 'Postal address (shown in every footer; the law asks for it in many countries)',
+    label:
+      'Postal address (shown in every footer; the law asks for it in many countries); ' +
+      'one or more lines, then an empty line',
     example: 'Cooperatives Unit, 4 route des Morillons, 1211 Geneva, Switzerland',
-    default: () => POSTAL_PLACEHOLDER,
+    default: (a) => starterTexts(a.language ?? 'en').postalAddress,
     schema: shape.postal_address,
+    lines: true,
   },
   {
     key: 'siteUrl',
@@ -121,7 +137,7 @@ export const QUESTIONS: readonly Question[] = [
     flag: '--unsubscribe-url',
     label: 'Unsubscribe link (answered by enews serve)',
     example: 'https://www.your-organisation.org/news/unsubscribe',
-    default: (a) => `${(a.siteUrl ?? 'https://www.example.org/').replace(/\/?$/, '/')}unsubscribe`,
+    default: (a) => `${(a.siteUrl ?? `https://www.${PLACEHOLDER_DOMAIN}/`).replace(/\/?$/, '/')}unsubscribe`,
     schema: shape.unsubscribe.shape.url.unwrap(),
   },
   {
@@ -131,14 +147,6 @@ export const QUESTIONS: readonly Question[] = [
     example: 'news-unsubscribe@your-organisation.org',
     default: (a) => `${localOf(a.from)}-unsubscribe@${domainOf(a.from)}`,
     schema: shape.unsubscribe.shape.mailto.unwrap(),
-  },
-  {
-    key: 'language',
-    flag: '--language',
-    label: 'Language of the newsletter (a tag such as en, fr, es)',
-    example: 'en',
-    default: () => 'en',
-    schema: shape.language.unwrap(),
   },
 ];
 

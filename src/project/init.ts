@@ -4,7 +4,7 @@
  * overwritten: a folder with anything in it (but a fresh clone's .git) is
  * refused with what it holds.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { answerProblem, type AnswerKey, type Answers, QUESTIONS, type Question } from './init-answers.js';
@@ -53,8 +53,11 @@ export function checkGiven(given: Partial<Record<AnswerKey, string>>): void {
 }
 
 export interface Prompter {
-  /** Asks one question showing its default; resolves to the line typed (empty for the default). */
-  ask(label: string, fallback: string): Promise<string>;
+  /**
+   * Asks one question showing its default; resolves to the line typed (empty for the default), or
+   * with `lines`, to the lines typed up to an empty one, joined by line breaks.
+   */
+  ask(label: string, fallback: string, lines: boolean): Promise<string>;
   /** Says why an answer was refused before asking again. */
   refuse(why: string): void;
 }
@@ -84,20 +87,38 @@ export async function gatherAnswers(
 
 async function askUntilValid(q: Question, fallback: string, prompter: Prompter): Promise<string> {
   for (;;) {
-    const answer = (await prompter.ask(q.label, fallback)).trim() || fallback;
+    const answer = (await prompter.ask(q.label, fallback, q.lines === true)).trim() || fallback;
     const why = answerProblem(q, answer);
     if (!why) return answer;
     prompter.refuse(`"${answer}" ${why}. For example: ${q.example}`);
   }
 }
 
-/** Writes the files; `wx` so that even a file that appeared meanwhile is never overwritten. */
-export function writeScaffold(target: string, files: ReadonlyArray<[string, string]>): string[] {
+/**
+ * Writes the files, and copies others in (`copies`: the file, and where in the project); `wx` and
+ * COPYFILE_EXCL so that even a file that appeared meanwhile is never overwritten.
+ */
+export function writeScaffold(
+  target: string,
+  files: ReadonlyArray<[string, string]>,
+  copies: ReadonlyArray<{ from: string; to: string }> = [],
+): string[] {
   mkdirSync(target, { recursive: true });
-  return files.map(([rel, text]) => {
+  const place = (rel: string) => {
     const file = path.join(target, rel);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text, { flag: 'wx' });
     return file;
-  });
+  };
+  return [
+    ...files.map(([rel, text]) => {
+      const file = place(rel);
+      writeFileSync(file, text, { flag: 'wx' });
+      return file;
+    }),
+    ...copies.map(({ from, to }) => {
+      const file = place(to);
+      copyFileSync(from, file, constants.COPYFILE_EXCL);
+      return file;
+    }),
+  ];
 }

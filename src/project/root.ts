@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError } from '../errors.js';
+import { PACKAGE_TEMPLATE_PREFIX, PACKAGE_TEMPLATES } from './package.js';
 
 /** The file that makes a folder an enews project. */
 export const PROJECT_MARKER = 'issues/newsletter.yaml';
@@ -73,10 +74,15 @@ export function projectFlag(argv: readonly string[]): string | undefined {
 
 /**
  * Paths as shown from a subfolder of the project: relative to where the command runs, with `../`
- * for the project's other files, as git shows them. Elsewhere, as they are.
+ * for the project's other files, as git shows them. enews's default templates by their name,
+ * `enews:templates/partials/item.mjml`, wherever enews is installed. Elsewhere, as they are.
  */
 export function displayFrom(cwd: string, root: string | null): (file: string) => string {
+  const defaults = defaultTemplatesOf(root);
   return (file) => {
+    if (defaults && isInside(defaults, file) && file !== defaults) {
+      return PACKAGE_TEMPLATE_PREFIX + path.relative(defaults, file).split(path.sep).join('/');
+    }
     const rel = path.relative(cwd, file);
     if (rel === '') return file;
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel;
@@ -91,14 +97,24 @@ export function isInside(dir: string, file: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Rewrites absolute paths inside the project in printed text, as displayFrom shows them. */
+/** Rewrites absolute paths inside the project and of default templates in printed text, as displayFrom shows them. */
 export function relativizerFrom(cwd: string, root: string | null): (text: string) => string {
-  const prefixes: Array<[string, string]> = [[withSep(cwd), '']];
+  const defaults = defaultTemplatesOf(root);
+  // The default templates first: they may be inside the project (node_modules/enews/templates/).
+  const prefixes: Array<[string, string]> = defaults ? [[withSep(defaults), PACKAGE_TEMPLATE_PREFIX]] : [];
+  prefixes.push([withSep(cwd), '']);
   if (root && root !== cwd && isInside(root, cwd)) {
     prefixes.push([withSep(root), path.relative(cwd, root) + path.sep]);
   }
   const live = prefixes.filter(([p]) => p !== path.sep);
   return (text) => live.reduce((t, [p, to]) => (t.includes(p) ? t.split(p).join(to) : t), text);
+}
+
+/** enews's default templates, unless they are the project's own (this repository, the example project). */
+function defaultTemplatesOf(root: string | null): string | null {
+  return root !== null && path.resolve(root, 'templates') === path.resolve(PACKAGE_TEMPLATES)
+    ? null
+    : PACKAGE_TEMPLATES;
 }
 
 function withSep(dir: string): string {

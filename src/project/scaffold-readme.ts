@@ -1,11 +1,12 @@
 /** The README of a new project: for the team that writes and sends the newsletter, not for enews developers. */
+import { SUPPORTED_NODE } from '../version.js';
 import type { Answers } from './init-answers.js';
 
 export function teamReadme(a: Answers): string {
   return `# ${a.title}
 
 The content of ${a.title}, built and sent with enews (installed from the source that
-\`package.json\` names). Needs Node.js 22 or 24 and npm.
+\`package.json\` names). Needs ${SUPPORTED_NODE} and npm.
 
 ## Setup (once per computer)
 
@@ -16,6 +17,10 @@ npx enews build 1           # renders issue 1 into dist/001/
 \`\`\`
 
 Every command works from any folder of the project (\`npx enews …\` finds it, as git does).
+
+Before the first send, write what \`enews init\` left as a placeholder: texts marked TODO and
+addresses at your-organisation.example. \`npx enews check 1\` lists each one with its line;
+\`npx enews send\` refuses while any is left (\`--test\` and \`--dry-run\` work meanwhile).
 
 ## The weekly routine
 
@@ -57,8 +62,9 @@ yours with \`node_modules/enews/templates/\` and merge what you want.
 
 ## Upgrading enews
 
-\`npm install\` with the new tarball or git tag of enews (see its CHANGELOG.md), then
-\`npx enews check N\` and \`npx enews build N\`. A build made before the upgrade whose templates
+\`npm install\` with the new version, git tag or tarball of enews (see its CHANGELOG.md); a
+tarball goes into \`vendor/\` first (\`npm install ./vendor/enews-X.Y.Z.tgz\`, and commit it), so
+everyone installs the same one. Then \`npx enews check N\` and \`npx enews build N\`. A build made before the upgrade whose templates
 changed is refused by \`send\` until it is built (and reviewed) again.
 `;
 }

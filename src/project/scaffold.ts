@@ -8,6 +8,7 @@ import { ITEM_TYPES } from '../content/schema.js';
 import type { Answers } from './init-answers.js';
 import { githubWorkflow } from './scaffold-ci.js';
 import { teamReadme } from './scaffold-readme.js';
+import { starterTexts } from './starter-texts.js';
 
 export interface ScaffoldOptions {
   /** The project's folder name (package name, README title). */
@@ -23,6 +24,26 @@ export interface ScaffoldOptions {
 
 /** One YAML scalar, quoted only when it has to be. */
 const y = (v: string): string => stringify(v, { lineWidth: 0 }).trimEnd();
+
+/** A text of several lines as a literal block under a top-level key, else as `y`. */
+const block = (v: string): string =>
+  v.includes('\n')
+    ? `|-\n${v
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}`
+    : y(v);
+
+/** A long text as a folded block, wrapped before 100 columns, each line indented by `indent`. */
+const folded = (v: string, indent: string): string => {
+  const lines: string[] = [];
+  for (const word of v.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && indent.length + lines[last]!.length + 1 + word.length <= 100) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return `>-\n${lines.map((l) => indent + l).join('\n')}`;
+};
 
 export function scaffoldFiles(a: Answers, o: ScaffoldOptions): Array<[string, string]> {
   const files: Array<[string, string]> = [
@@ -51,9 +72,9 @@ from:
 reply_to: ${y(a.replyTo)}
 # Shown by mail clients as the list's identity (List-Id header).
 list_id: ${y(a.listId)}
-# In every message's footer; the law asks for it in many countries.
-postal_address: ${y(a.postalAddress)}
-why_you_get_this: ${y(`You receive ${a.title} because you subscribed to it.`)}
+# In every message's footer; the law asks for it in many countries. Several lines are fine.
+postal_address: ${block(a.postalAddress)}
+why_you_get_this: ${y(starterTexts(a.language).whyYouGetThis(a.title))}
 unsubscribe:
   # Each subscriber's link gets ?t=TOKEN (their address and this list, encrypted with
   # UNSUBSCRIBE_SECRET). \`enews serve\` answers this path, behind your HTTPS server.
@@ -70,31 +91,35 @@ site:
 }
 
 function itemsYaml(a: Answers, o: ScaffoldOptions): string {
+  const t = starterTexts(a.language);
   return `${o.schemaLine('issues/items.yaml', 'items')}
 # The catalog of news items. Each issue picks items from here by id.
 # type is one of: ${ITEM_TYPES.join(', ')}.
 
 - id: welcome
   type: News
-  title: ${y(`Welcome to ${a.title}`)}
+  title: ${y(t.itemTitle(a.title))}
   date: ${o.date}
-  summary: >-
-    An example item: replace it with your own news. Each item has an id, a type, a title, a date,
-    a summary and a link; an image (src, alt, width) is optional.
+  summary: ${folded(t.itemSummary, '    ')}
   url: ${y(a.siteUrl)}
 `;
 }
 
 function firstIssueYaml(a: Answers, o: ScaffoldOptions): string {
+  const t = starterTexts(a.language);
   return `${o.schemaLine('issues/001.yaml', 'issue')}
 # Issue 1. List catalog items by id under items:, write the intro, then: npx enews check 1
+# Without a subject: line, the subject is the title and the number in the newsletter's language.
 number: 1
 date: ${o.date}
-subject: ${y(`${a.title} No. 1`)}
-preheader: ${y(`The first issue of ${a.title}.`)}
+preheader: ${y(t.preheader)}
 intro: |
-  Welcome to the first issue of ${a.title}. This introduction is Markdown: **bold**, *italics*,
-  [links](${a.siteUrl}) and lists work.
+${t
+  .intro(a.title, a.siteUrl)
+  .trimEnd()
+  .split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}
 items:
   - welcome
 `;

@@ -8,13 +8,13 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_TEMPLATES } from './package.js';
+import { PACKAGE_TEMPLATE_PREFIX, PACKAGE_TEMPLATES } from './package.js';
 import { isInside } from './root.js';
 
 export const EMAIL_LAYOUTS = ['email.mjml', 'email.txt'] as const;
 
-/** Manifest names of package templates start with this, so a build records where its templates came from. */
-export const PACKAGE_TEMPLATE_PREFIX = 'enews:templates/';
+// Manifest names of package templates start with it, so a build records where its templates came from.
+export { PACKAGE_TEMPLATE_PREFIX };
 
 function isFile(p: string): boolean {
   return existsSync(p) && statSync(p).isFile();

@@ -10,6 +10,7 @@ import type { LoadedCatalog, LoadedIssue } from '../content/load.js';
 import type { Item, Newsletter, Translatable } from '../content/schema.js';
 import { canonicalLanguage, newsletterLanguages, textDirection } from '../content/languages.js';
 import { locate } from '../content/yaml-file.js';
+import { TODO } from '../content/placeholders.js';
 
 /** Gmail clips messages whose HTML is larger than this and hides the rest (including the unsubscribe link). */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -60,7 +61,7 @@ export function collectWarnings(w: WarningInput): Warning[] {
   const defaultLanguage = newsletterLanguages(w.newsletter)[0]!;
   for (const field of ['subject', 'preheader', 'intro'] as const) {
     const { text, key } = textIn(w.loaded.issue[field], language, defaultLanguage);
-    if (/\bTODO\b/.test(text)) {
+    if (TODO.test(text)) {
       out.push({
         code: 'placeholder',
         message: `${field} still holds TODO placeholder text; enews send refuses until it is written`,

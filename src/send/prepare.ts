@@ -117,15 +117,17 @@ export interface PrepareHooks {
 export async function prepareSend(req: SendRequest, state: ListState, hooks: PrepareHooks = {}): Promise<SendPlan> {
   const mode: SendMode = req.test.length ? 'test' : req.dryRun !== null ? 'dry-run' : 'send';
   const built = readBuild(req.root, req.number, req.build ?? defaultBuildDir(req.root, req.number));
-  if (mode === 'send' && built.manifest.warnings.some((w) => w.code === 'placeholder')) {
+  const placeholders = built.manifest.warnings.filter((w) => w.code === 'placeholder');
+  if (mode === 'send' && placeholders.length) {
     throw new EnewsError(
       'placeholder',
-      `Issue ${req.number} still contains TODO placeholder text; it is not ready to go to subscribers.`,
+      `Issue ${req.number} still holds placeholders (${placeholders.length}); it is not ready to go to subscribers:`,
       {
         problems: [
+          ...placeholders.map((w) => ({ message: w.location ? `${w.location}: ${w.message}` : w.message })),
           {
             message:
-              `Write the missing text, run enews build ${req.number}, ` +
+              `Write them, run enews build ${req.number}, ` +
               `review, then send. (--test and --dry-run work meanwhile.)`,
           },
         ],
@@ -139,7 +141,7 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
   const transport = configureTransport(transportFor(req), req.env);
   const src = req.subscribers === null ? null : openSubscriberFile(req.subscribers);
   for (const problem of src?.columns.warnings ?? []) notices.push({ kind: 'column-warning', problem });
-  const subject = (mode === 'test' ? '[TEST] ' : '') + built.rendered.subject;
+  const subjectFor = (audience: Plan) => (mode === 'test' ? '[TEST] ' : '') + sentSubject(built, audience.languages);
 
   if (mode === 'test') {
     const languages = built.languages.map((l) => l.language);
@@ -158,7 +160,7 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
     return {
       request: req,
       mode,
-      subject,
+      subject: subjectFor(audience),
       built,
       newsletter,
       secret,
@@ -241,7 +243,7 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
     return {
       request: req,
       mode,
-      subject,
+      subject: subjectFor(audience),
       built,
       newsletter,
       secret,
@@ -265,6 +267,12 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
     dispose();
     throw err;
   }
+}
+
+/** The subject as sent: that of the one language everyone gets, else the default language's (the plan lists the rest). */
+function sentSubject(built: BuiltIssue, languages: Plan['languages']): string {
+  const used = built.languages.filter((l) => (languages[l.language] ?? 0) > 0);
+  return (used.length === 1 ? used[0]! : built.languages[0]!).rendered.subject;
 }
 
 /** --language as one of the build's languages (fr-CH finds fr); a language the build does not have is refused. */

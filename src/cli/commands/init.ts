@@ -1,11 +1,12 @@
 /** `enews init`: a new newsletter project in an empty or new folder, from flags or questions on a terminal. */
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { ExitCode } from '../../errors.js';
+import { EnewsError, ExitCode } from '../../errors.js';
+import type { Dependency, EnewsSource } from '../../project/dependency.js';
 import type { AnswerKey } from '../../project/init-answers.js';
 import type { CliContext } from '../context.js';
 import { usage } from '../parse.js';
+import { LinePrompter } from '../prompt.js';
 
 // Declared here rather than read from init-answers.ts, so `enews --help` does not load zod and the schemas.
 const FLAGS: Array<[AnswerKey, string, string]> = [
@@ -41,15 +42,16 @@ export function registerInit(program: Command, ctx: CliContext, setExit: (code: 
 }
 
 async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<number> {
-  const [project, { POSTAL_PLACEHOLDER }, { scaffoldFiles }, { enewsSpec }, { schemaLine }, { today }] =
-    await Promise.all([
+  const [project, { PLACEHOLDER_DOMAIN }, { scaffoldFiles }, dependency, { schemaLine }, { today }] = await Promise.all(
+    [
       import('../../project/init.js'),
-      import('../../project/init-answers.js'),
+      import('../../content/placeholders.js'),
       import('../../project/scaffold.js'),
       import('../../project/dependency.js'),
       import('../../project/schema-line.js'),
       import('../../util/dates.js'),
-    ]);
+    ],
+  );
   const target = path.resolve(ctx.cwd, dir);
   const shown = dir === '.' ? `This folder (${target})` : ctx.display(target);
   project.checkTarget(target, shown);
@@ -68,6 +70,8 @@ async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<num
   const answers = onTerminal
     ? await withPrompter(ctx, (p) => project.gatherAnswers(given, path.basename(target), p))
     : await project.gatherAnswers(given, path.basename(target), null);
+  const source = flags.enews ? dependency.sourceOf(flags.enews, ctx.cwd) : dependency.installedSource();
+  const enews = dependency.dependencyFor(source, target);
   const files = scaffoldFiles(answers, {
     name:
       path
@@ -75,36 +79,75 @@ async function init(ctx: CliContext, dir: string, flags: InitFlags): Promise<num
         .toLowerCase()
         .replace(/[^a-z0-9._-]+/g, '-') || 'newsletter',
     date: today(),
-    enews: flags.enews ?? enewsSpec(target),
+    enews: enews.spec,
     schemaLine: (file, schema) => schemaLine(target, path.join(target, file), schema),
     ci: flags.ci ?? null,
   });
-  project.writeScaffold(target, files);
+  const copies = enews.vendor ? [enews.vendor] : [];
+  project.writeScaffold(target, files, copies);
   ctx.output.out(`Created the project of "${answers.title}" in ${ctx.display(target)}:`);
-  for (const [rel] of files) ctx.output.out(`  ${rel}`);
+  for (const rel of [...files.map(([f]) => f), ...copies.map((c) => c.to)]) ctx.output.out(`  ${rel}`);
+  for (const line of dependencyLines(ctx, source, enews)) ctx.output.out(line);
   const cd = path.relative(ctx.cwd, target);
   ctx.output.out('Next:');
   if (cd) ctx.output.out(`  cd ${/\s/.test(cd) ? `"${cd}"` : cd}`);
   ctx.output.out('  npm install');
   ctx.output.out('  npx enews build 1');
-  if (answers.postalAddress === POSTAL_PLACEHOLDER)
-    ctx.output.out('Then write your postal address in issues/newsletter.yaml (it is a placeholder now).');
+  const madeUp = Object.values(answers).some((v) => v.includes(PLACEHOLDER_DOMAIN));
+  ctx.output.out(
+    `Then write what is still a placeholder (texts marked TODO${madeUp ? `, addresses at ${PLACEHOLDER_DOMAIN}` : ''}):`,
+  );
+  ctx.output.out('  npx enews check 1 lists each one; enews send refuses until they are written.');
   ctx.output.out('Copy .env.example to .env for sending; README.md has the weekly routine.');
   return ExitCode.ok;
+}
+
+/** What package.json names as enews, and whether that installs elsewhere: a team clones the project. */
+function dependencyLines(ctx: CliContext, source: EnewsSource, enews: Dependency): string[] {
+  switch (source.kind) {
+    case 'spec':
+      return [`package.json names enews as "${enews.spec}".`];
+    case 'tarball':
+      return [
+        `package.json names enews as "${enews.spec}", a copy of ${ctx.display(source.file)}:`,
+        "  commit it, so that a colleague's clone and CI install the same enews.",
+      ];
+    case 'local':
+      return [
+        `package.json names enews as "${enews.spec}", a path on this computer: npm install works only here.`,
+        '  For a project others clone, run enews init with --enews and a version, a git URL or a tarball',
+        '  (a tarball is copied into the project).',
+      ];
+  }
 }
 
 async function withPrompter<T>(
   ctx: CliContext,
   f: (p: import('../../project/init.js').Prompter) => Promise<T>,
 ): Promise<T> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const terminal = new LinePrompter(process.stdin, process.stderr);
+  const line = async (prompt: string) => {
+    const typed = await terminal.line(prompt);
+    if (typed === null)
+      throw new EnewsError(
+        'init-stopped',
+        'Stopped before the last question (Ctrl-D or Ctrl-C): enews init wrote nothing.',
+      );
+    return typed;
+  };
   try {
-    ctx.output.err('Press Enter to take the value in [brackets].');
+    ctx.output.err('Press Enter to take the value in [brackets]; Ctrl-D stops without writing anything.');
     return await f({
-      ask: (label, fallback) => rl.question(`${label} [${fallback}]: `),
+      ask: async (label, fallback, lines) => {
+        const first = await line(`${label} [${fallback}]: `);
+        if (!lines || !first.trim()) return first;
+        const all = [first];
+        for (let more = await line('  '); more.trim(); more = await line('  ')) all.push(more);
+        return all.map((l) => l.trim()).join('\n');
+      },
       refuse: (why) => ctx.output.err(`  Not valid: ${why}`),
     });
   } finally {
-    rl.close();
+    terminal.close();
   }
 }
