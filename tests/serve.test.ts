@@ -150,6 +150,25 @@ describe('enews serve', () => {
     expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
   });
 
+  it('reads a body sent without a length (chunked) within the same limit: 200 for one-click, 413 past it', async () => {
+    const { base, events } = await serve();
+    const chunked = (parts: string[]) =>
+      oneClick(link(base, `${parts.length}@example.org`), {
+        body: new ReadableStream({
+          start(c) {
+            for (const p of parts) c.enqueue(new TextEncoder().encode(p));
+            c.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+    const small = await chunked(['List-Unsub', 'scribe=One-', 'Click']);
+    expect(small.status).toBe(200);
+    const big = await chunked(['List-Unsubscribe=One-Click&x=', ...Array.from({ length: 20 }, () => 'a'.repeat(1000))]);
+    expect(big.status).toBe(413);
+    expect(events().map((e) => [e.email, e.source])).toEqual([['3@example.org', 'one-click']]);
+  });
+
   it('with a damaged events file: 503, nothing recorded, /healthz says so', async () => {
     const dir = emptyDir();
     const file = path.join(dir, 'events.jsonl');

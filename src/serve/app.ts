@@ -9,7 +9,6 @@
  * Node (serve/node.ts) or on a serverless platform.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { languageDetector } from 'hono/language';
 import { matchLanguage, textDirection } from '../content/languages.js';
 import { localizeNewsletter } from '../content/newsletter-languages.js';
@@ -25,6 +24,7 @@ import {
   pageWords,
   unsubscribePage,
 } from './pages.js';
+import { readFormBody } from './form-body.js';
 
 /** One language the pages speak: the newsletter's title in it and its words (the strings' unsubscribe_page). */
 export interface ServeLanguage {
@@ -132,9 +132,8 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     c.res.headers.set('Content-Language', c.get('language'));
     c.res.headers.append('Vary', 'Accept-Language');
   });
-  /** The identity and words of the request's language. */
-  const speak = (c: Context<Env>) => {
-    const l = languages.find((x) => x.language === c.get('language')) ?? languages[0]!;
+  // Each language's identity and words, made once (not per request: this is on every POST's path).
+  const spoken = languages.map((l) => {
     const identity: PageIdentity = {
       ...d.identity,
       title: l.title,
@@ -142,7 +141,9 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
       dir: textDirection(l.language),
     };
     return { identity, words: l.words, language: l.language };
-  };
+  });
+  /** The identity and words of the request's language. */
+  const speak = (c: Context<Env>) => spoken.find((x) => x.language === c.get('language')) ?? spoken[0]!;
 
   // Every 503 says why in the log, once per reason, and once when it is over (a flood logs one line).
   let logged: string | null = null;
@@ -189,33 +190,27 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     return html(c, 200, unsubscribePage(identity, words, maskAddress(who.address), action, already));
   });
 
-  app.post(
-    d.path,
-    bodyLimit({
-      maxSize: d.maxBody,
-      onError: (c) => problem(c as Context<Env>, 413, 'too_large_title', 'too_large'),
-    }),
-    async (c) => {
-      const who = tokenOf(c);
-      if (!who) return invalid(c);
-      // While /healthz answers 503 so does every POST: a "done" never rests on a store known to be unusable.
-      if (await problemNow()) return problem(c, 503, 'try_later_title', 'try_later');
-      // RFC 8058: the body is List-Unsubscribe=One-Click, urlencoded or multipart; any complete body is accepted.
-      // A body that never arrived whole (the client went away, or trickled past the server's limit) is no request.
-      const body = await c.req.parseBody().catch(() => null);
-      if (body === null) return problem(c, 400, 'invalid_link_title', 'invalid_link');
-      const source = body['List-Unsubscribe'] === 'One-Click' ? 'one-click' : 'page';
-      try {
-        await d.record({ address: who.address, source, issue: who.issue });
-      } catch (err) {
-        // Never say "done" for something that is not recorded.
-        note((err as Error).message);
-        return problem(c, 503, 'try_later_title', 'try_later');
-      }
-      const { identity, words } = speak(c);
-      return html(c, 200, confirmPage(identity, words, maskAddress(who.address)));
-    },
-  );
+  app.post(d.path, async (c) => {
+    const body = await readFormBody(c, d.maxBody);
+    if (body.kind === 'too-large') return problem(c, 413, 'too_large_title', 'too_large');
+    const who = tokenOf(c);
+    if (!who) return invalid(c);
+    // While /healthz answers 503 so does every POST: a "done" never rests on a store known to be unusable.
+    if (await problemNow()) return problem(c, 503, 'try_later_title', 'try_later');
+    // RFC 8058: the body is List-Unsubscribe=One-Click, urlencoded or multipart; any complete body is accepted.
+    // A body that never arrived whole (the client went away, or trickled past the server's limit) is no request.
+    if (body.kind === 'invalid') return problem(c, 400, 'invalid_link_title', 'invalid_link');
+    const source = body.fields.get('List-Unsubscribe') === 'One-Click' ? 'one-click' : 'page';
+    try {
+      await d.record({ address: who.address, source, issue: who.issue });
+    } catch (err) {
+      // Never say "done" for something that is not recorded.
+      note((err as Error).message);
+      return problem(c, 503, 'try_later_title', 'try_later');
+    }
+    const { identity, words } = speak(c);
+    return html(c, 200, confirmPage(identity, words, maskAddress(who.address)));
+  });
 
   app.all(d.path, (c) => {
     c.header('Allow', 'GET, POST');
