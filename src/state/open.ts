@@ -16,10 +16,6 @@ import type { EventStore } from '../events/store.js';
 import { fileSeen, type SeenStore } from '../inbox/seen.js';
 import { fileJournals } from '../journal/file-journals.js';
 import type { JournalStore } from '../journal/store.js';
-import { connect } from './postgres/db.js';
-import { pgEvents } from './postgres/events.js';
-import { pgJournals } from './postgres/journals.js';
-import { pgSeen } from './postgres/seen.js';
 import { EnewsError, ExitCode } from '../errors.js';
 
 export interface ListState {
@@ -51,22 +47,9 @@ export async function openListState(o: StateOptions): Promise<ListState> {
       exitCode: ExitCode.usage,
       problems: [{ message: 'Leave out --events, or unset STATE_URL to use the files under journal/.' }],
     });
-  // Connected and migrated on first use (db.ts, ready): enews serve starts while the database is away.
-  const db = connect(url);
-  // Locks being released when the command ends: closing waits for them (see postgres/lock.ts).
-  const pending = new Set<Promise<unknown>>();
-  return {
-    kind: 'postgres',
-    listId: o.listId,
-    where: db.where,
-    events: pgEvents(db, o.listId),
-    journals: pgJournals(db, o.listId, pending),
-    seen: pgSeen(db, o.listId, pending),
-    async close() {
-      await Promise.allSettled([...pending]);
-      await db.close();
-    },
-  };
+  // Loaded only here: a command on the files never loads the PostgreSQL client.
+  const { pgState } = await import('./postgres/state.js');
+  return pgState(url, o.listId);
 }
 
 /** The list state as files under the project's journal/ (the events file may be another, with --events). */
