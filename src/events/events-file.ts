@@ -104,13 +104,21 @@ export class EventsFile implements EventStore {
         fresh.push(e);
       }
       if (fresh.length === 0) return [];
-      const text = fresh.map((e) => JSON.stringify(e) + '\n').join('');
-      writeAll(fd, Buffer.from(text, 'utf8'));
-      // On the thread pool: an endpoint keeps reading requests meanwhile, and they form the next batch.
-      await fsyncAsync(fd);
+      const bytes = Buffer.from(fresh.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
+      writeAll(fd, bytes);
+      // Counted as read at once, before the fsync below lets anything else run: a look at the file meanwhile
+      // (serve asks problem() on every POST) must not read these lines as new and then have them counted twice.
       for (const e of fresh) this.keys.add(eventKey(e));
-      this.offset += Buffer.byteLength(text, 'utf8');
+      this.offset += bytes.length;
       this.lines += fresh.length;
+      // On the thread pool: an endpoint keeps reading requests meanwhile, and they form the next batch.
+      try {
+        await fsyncAsync(fd);
+      } catch (err) {
+        // Whether the lines are on disk is unknown: read the file again from the start at the next look.
+        this.identity = null;
+        throw err;
+      }
       return fresh;
     } catch (err) {
       if (err instanceof EnewsError) throw err;
