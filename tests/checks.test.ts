@@ -132,6 +132,27 @@ describe('enews check: the built email', () => {
   });
 });
 
+describe('enews check --axe in Chromium', () => {
+  it('checks every language in all four views: a dark-only contrast failure is an error at its template line', async () => {
+    const dir = copyProject();
+    // The dates and the footer's text, in dark mode only: grey on the dark card and page.
+    edit(dir, 'templates/partials/dark-mode.mjml', '.dm-footer p { color: #d1d5db', '.dm-footer p { color: #4b5563');
+    const r = await enews(['check', '3', '--axe'], dir);
+    expect(r.code).toBe(1);
+    const views = '375 px light, 700 px light, 375 px dark, 700 px dark';
+    for (const l of ['en', 'fr', 'es'])
+      expect(r.stdout).toContain(`[${l}] axe-core (${views}): 3 serious or critical violations.`);
+    const errors = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors.map((l) => /^error: (\S+): axe serious color-contrast: .* \(at ([^)]*)\)/.exec(l)?.slice(1))).toEqual(
+      [
+        ['templates/partials/item.mjml:9:5', '375 px dark, 700 px dark'],
+        ['templates/partials/footer.mjml:13:7', '375 px dark, 700 px dark'],
+        ['templates/partials/footer.mjml:19:7', '375 px dark, 700 px dark'],
+      ],
+    );
+  });
+});
+
 describe('enews check --axe and --spam without their tools', () => {
   it('--axe without Chromium stops before checking, with the same words as --screenshots', async () => {
     const r = await enews(['check', '3', '--axe', '--browser', '/nonexistent/chromium'], copyProject());

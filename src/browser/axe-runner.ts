@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { launchBrowser } from './find-browser.js';
+import { type BrowserSession, browserSession, withSession } from './session.js';
 
 export const AXE_WIDTHS = [375, 700] as const;
 export type Scheme = 'light' | 'dark';
@@ -42,47 +42,61 @@ interface RawResult {
   }>;
 }
 
-export async function runAxe(html: string, opts: { executablePath?: string }): Promise<AxeRun[]> {
+const AXE_RUN = `axe.run(document, {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+  resultTypes: ['violations'],
+})`;
+
+/**
+ * One page, axe loaded once; each view is the same page resized and switched to its colour scheme (a new
+ * page and a new copy of axe per view took most of the time).
+ */
+export async function runAxe(
+  html: string,
+  opts: { executablePath?: string; session?: BrowserSession },
+): Promise<AxeRun[]> {
   const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  const browser = await launchBrowser(opts.executablePath, '--axe');
-  try {
-    const runs: AxeRun[] = [];
-    for (const scheme of ['light', 'dark'] as const) {
-      for (const width of AXE_WIDTHS) {
-        const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
-        await page.route(/^https?:/, (route) => route.abort());
+  return withSession(
+    opts.session,
+    () => browserSession(opts.executablePath, '--axe'),
+    async (session) => {
+      const page = await session.page({ width: AXE_WIDTHS[0], height: 900, colorScheme: 'light' });
+      try {
         await page.setContent(html, { waitUntil: 'load' });
         await page.addScriptTag({ content: axeSource });
-        const raw = (await page.evaluate(`axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-          resultTypes: ['violations'],
-        })`)) as RawResult;
-        const violations: AxeViolation[] = [];
-        for (const v of raw.violations) {
-          const targets = v.nodes.map((n) => String(n.target[0] ?? ''));
-          const markers = (await page.evaluate(`(${MARKERS_OF})(${JSON.stringify(targets)})`)) as Array<
-            AxeNode['marker']
-          >;
-          violations.push({
-            id: v.id,
-            impact: v.impact,
-            help: v.help,
-            helpUrl: v.helpUrl,
-            nodes: v.nodes.map((n, i) => ({
-              html: n.html,
-              marker: markers[i] ?? null,
-              summary: n.failureSummary ?? '',
-            })),
-          });
+        const runs: AxeRun[] = [];
+        for (const scheme of ['light', 'dark'] as const) {
+          for (const width of AXE_WIDTHS) {
+            await page.emulateMedia({ colorScheme: scheme });
+            await page.setViewportSize({ width, height: 900 });
+            const raw = (await page.evaluate(AXE_RUN)) as RawResult;
+            const violations: AxeViolation[] = [];
+            for (const v of raw.violations) {
+              const targets = v.nodes.map((n) => String(n.target[0] ?? ''));
+              const markers = (await page.evaluate(`(${MARKERS_OF})(${JSON.stringify(targets)})`)) as Array<
+                AxeNode['marker']
+              >;
+              violations.push({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                helpUrl: v.helpUrl,
+                nodes: v.nodes.map((n, i) => ({
+                  html: n.html,
+                  marker: markers[i] ?? null,
+                  summary: n.failureSummary ?? '',
+                })),
+              });
+            }
+            runs.push({ width, scheme, violations });
+          }
         }
-        runs.push({ width, scheme, violations });
+        return runs;
+      } finally {
         await page.close();
       }
-    }
-    return runs;
-  } finally {
-    await browser.close();
-  }
+    },
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
  * email's own dark styles shows it).
  */
 import path from 'node:path';
-import { launchBrowser } from './find-browser.js';
+import { type BrowserSession, browserSession, withSession } from './session.js';
 
 export const SCREENSHOT_WIDTHS = { desktop: 800, mobile: 375 } as const;
 
@@ -23,31 +23,32 @@ export interface Screenshot {
 export async function takeScreenshots(
   html: string,
   dir: string,
-  opts: { executablePath?: string },
+  opts: { executablePath?: string; session?: BrowserSession },
 ): Promise<Screenshot[]> {
-  const browser = await launchBrowser(opts.executablePath);
-  try {
-    const shots: Screenshot[] = [];
-    const runs = (['light', 'dark'] as const).flatMap((scheme) =>
-      Object.entries(SCREENSHOT_WIDTHS).map(([name, width]) => ({ scheme, width, name: screenshotName(name, scheme) })),
-    );
-    for (const { scheme, width, name } of runs) {
-      const page = await browser.newPage({
-        viewport: { width, height: 800 },
-        deviceScaleFactor: 1,
-        colorScheme: scheme,
-      });
-      // Remote images (logo) may not load offline; do not wait for them forever.
-      await page.route(/^https?:/, (route) => route.abort());
-      await page.setContent(html, { waitUntil: 'load' });
-      const file = path.join(dir, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
-      shots.push({ file, width, height });
-      await page.close();
-    }
-    return shots;
-  } finally {
-    await browser.close();
-  }
+  const runs = (['light', 'dark'] as const).flatMap((scheme) =>
+    Object.entries(SCREENSHOT_WIDTHS).map(([name, width]) => ({ scheme, width, name: screenshotName(name, scheme) })),
+  );
+  return withSession(
+    opts.session,
+    () => browserSession(opts.executablePath),
+    async (session) => {
+      // One page, loaded once; each picture is the same page resized and in its colour scheme.
+      const page = await session.page({ width: runs[0]!.width, height: 800, colorScheme: runs[0]!.scheme });
+      try {
+        await page.setContent(html, { waitUntil: 'load' });
+        const shots: Screenshot[] = [];
+        for (const { scheme, width, name } of runs) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.setViewportSize({ width, height: 800 });
+          const file = path.join(dir, `${name}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+          shots.push({ file, width, height });
+        }
+        return shots;
+      } finally {
+        await page.close();
+      }
+    },
+  );
 }

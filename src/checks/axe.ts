@@ -6,10 +6,11 @@
  */
 import type { Location, Warning } from '../errors.js';
 import type { AxeRun } from '../browser/axe-runner.js';
+import type { BrowserSession } from '../browser/session.js';
 
 export async function checkAxe(
   marked: { html: string; sites: Location[] },
-  opts: { executablePath?: string },
+  opts: { executablePath?: string; session?: BrowserSession },
 ): Promise<{ runs: AxeRun[]; findings: Warning[] }> {
   const { runAxe } = await import('../browser/axe-runner.js');
   const runs = await runAxe(marked.html, opts);

@@ -13,6 +13,7 @@ import type { Newsletter } from '../content/schema.js';
 import type { Warning } from '../errors.js';
 import { returnPath } from '../personalize/return-path.js';
 import { checkAxe } from './axe.js';
+import { type BrowserSession, browserSession } from '../browser/session.js';
 import { mergeFindings } from './findings.js';
 import type { StaticChecks } from './index.js';
 import { checkLinks, type LinkResult, linkFindings } from './links.js';
@@ -27,6 +28,8 @@ export interface ExtraCheckRequest {
   axe?: boolean;
   /** The Chromium for --axe; else the usual places (browser/find-browser.ts). */
   browser?: string;
+  /** A Chromium the caller already has (build's screenshots use it too); else one is started for all languages. */
+  session?: BrowserSession;
   /** The SpamAssassin for --spam; else the usual places (spam.ts). */
   spamassassin?: string;
 }
@@ -106,7 +109,16 @@ export async function runExtraChecks(
   // An issue in several languages links to mostly the same addresses: each is requested once (links.ts).
   const linkCache = new Map<string, Promise<LinkResult>>();
   const perLanguage: Array<{ language: string; findings: Warning[] }> = [];
-  for (const l of languages) {
+  const own = req.axe && !req.session ? browserSession(req.browser, '--axe') : null;
+  const session = req.session ?? own ?? undefined;
+  try {
+    for (const l of languages) await checkLanguage(l);
+  } finally {
+    await own?.close();
+  }
+  return { findings: mergeFindings(perLanguage), measures };
+
+  async function checkLanguage(l: ExtraCheckSubject): Promise<void> {
     const { language } = l;
     const findings: Warning[] = [];
     if (req.spam) {
@@ -124,14 +136,13 @@ export async function runExtraChecks(
       findings.push(...broken);
     }
     if (req.axe) {
-      const { runs, findings: axe } = await checkAxe(l.checks.marked, { executablePath: req.browser });
+      const { runs, findings: axe } = await checkAxe(l.checks.marked, { session });
       const serious = axe.filter((f) => f.severity === 'error').length;
       measured({ language, check: 'axe', runs: runs.map(({ width, scheme }) => ({ width, scheme })), serious });
       findings.push(...axe);
     }
     perLanguage.push({ language, findings });
   }
-  return { findings: mergeFindings(perLanguage), measures };
 }
 
 /** A score from SPAM_WARNING_SCORE is a warning; from SpamAssassin's threshold for spam, an error. */

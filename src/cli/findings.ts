@@ -9,6 +9,7 @@ import { languagePrefix } from '../checks/findings.js';
 import { languageName } from '../content/languages.js';
 import { PACKAGE_TEMPLATE_PREFIX } from '../project/package.js';
 import { formatLocation, type Warning } from '../errors.js';
+import type { BrowserSession } from '../browser/session.js';
 import type { CliContext } from './context.js';
 import { formatWarning } from './output.js';
 import { kb, plural } from './words.js';
@@ -40,8 +41,9 @@ export async function requireTools(ctx: CliContext, flags: ExtraCheckFlags): Pro
 }
 
 /** The flags as the core takes them, with the tools the environment names. */
-function extraCheckRequest(ctx: CliContext, flags: ExtraCheckFlags): ExtraCheckRequest {
+function extraCheckRequest(ctx: CliContext, flags: ExtraCheckFlags, session?: BrowserSession): ExtraCheckRequest {
   return {
+    ...(session ? { session } : {}),
     spam: flags.spam,
     links: flags.links,
     axe: flags.axe,
@@ -58,11 +60,13 @@ export async function extraChecks(
   ctx: CliContext,
   prepared: PreparedIssue,
   flags: ExtraCheckFlags,
+  /** The command's Chromium, when it has one for more than --axe (build --screenshots). */
+  session?: BrowserSession,
 ): Promise<Warning[]> {
   if (!flags.spam && !flags.links && !flags.axe) return [];
   const { runExtraChecks } = await import('../checks/extra.js');
   const several = prepared.languages.length > 1;
-  const { findings } = await runExtraChecks(prepared.languages, extraCheckRequest(ctx, flags), (m) => {
+  const { findings } = await runExtraChecks(prepared.languages, extraCheckRequest(ctx, flags, session), (m) => {
     for (const line of measureLines(ctx, m)) ctx.output.out(several ? `[${m.language}] ${line}` : line);
   });
   return findings;

@@ -7,6 +7,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
+import type { BrowserSession } from '../../browser/session.js';
+import type { PreparedIssue } from '../../build/prepare-issue.js';
 import type { CliContext } from '../context.js';
 import { kb, plural } from '../words.js';
 import {
@@ -36,19 +38,36 @@ export function registerBuild(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Promise<number> {
-  const [{ parseIssueNumber }, { prepareIssue }, { writeBuild }, { buildDir, distDir }, { findBrowser }] =
-    await Promise.all([
-      import('../../content/issue-number.js'),
-      import('../../build/prepare-issue.js'),
-      import('../../build/write-build.js'),
-      import('../../build/build-dir.js'),
-      import('../../browser/find-browser.js'),
-    ]);
+  const [{ parseIssueNumber }, { prepareIssue }, { findBrowser }] = await Promise.all([
+    import('../../content/issue-number.js'),
+    import('../../build/prepare-issue.js'),
+    import('../../browser/find-browser.js'),
+  ]);
   // Fail before building when the screenshots or a check cannot be done anyway.
   if (opts.screenshots) findBrowser(opts.browser ?? ctx.env.CHROMIUM_PATH);
   await requireTools(ctx, opts);
   const prepared = await prepareIssue(ctx.root, parseIssueNumber(numberArg));
-  const findings = [...prepared.warnings, ...(await extraChecks(ctx, prepared, opts))];
+  // One Chromium for --axe and --screenshots in every language, started when first needed.
+  const { browserSession } = await import('../../browser/session.js');
+  const session = browserSession(opts.browser ?? ctx.env.CHROMIUM_PATH);
+  try {
+    return await buildPrepared(ctx, prepared, opts, session);
+  } finally {
+    await session.close();
+  }
+}
+
+async function buildPrepared(
+  ctx: CliContext,
+  prepared: PreparedIssue,
+  opts: BuildFlags,
+  session: BrowserSession,
+): Promise<number> {
+  const [{ writeBuild }, { buildDir, distDir }] = await Promise.all([
+    import('../../build/write-build.js'),
+    import('../../build/build-dir.js'),
+  ]);
+  const findings = [...prepared.warnings, ...(await extraChecks(ctx, prepared, opts, session))];
   printFindings(ctx, findings);
   const errors = findings.filter((w) => w.severity === 'error').length;
   if (errors > 0) {
@@ -74,9 +93,7 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
   if (opts.screenshots) {
     const { takeScreenshots } = await import('../../browser/screenshots.js');
     for (const l of prepared.languages) {
-      const shots = await takeScreenshots(l.sample.html, path.join(dir, l.folder), {
-        executablePath: opts.browser ?? ctx.env.CHROMIUM_PATH,
-      });
+      const shots = await takeScreenshots(l.sample.html, path.join(dir, l.folder), { session });
       for (const s of shots) {
         ctx.output.out(`  ${`${l.folder}${path.basename(s.file)}`.padEnd(16)} ${s.width}×${s.height} px`);
       }

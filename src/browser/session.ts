@@ -1,0 +1,47 @@
+/**
+ * One Chromium for a whole command: `check --axe` in three languages and
+ * `build --axe --screenshots` launched it once per language and per feature
+ * (six launches), and a launch costs more than the work it is for. The
+ * browser starts on first use, so a command that turns out not to need it
+ * never starts it; whoever made the session closes it.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './find-browser.js';
+
+export interface BrowserSession {
+  /** A fresh page (its own context) with remote requests refused: offline and fast, the logo included. */
+  page(o: { width: number; height: number; colorScheme: 'light' | 'dark' }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** `executablePath`: CHROMIUM_PATH or --browser; `purpose`: the option named in a "not found" error. */
+export function browserSession(executablePath?: string, purpose?: string): BrowserSession {
+  let browser: Promise<Browser> | null = null;
+  return {
+    async page({ width, height, colorScheme }) {
+      browser ??= launchBrowser(executablePath, purpose);
+      const page = await (await browser).newPage({ viewport: { width, height }, deviceScaleFactor: 1, colorScheme });
+      await page.route(/^https?:/, (route) => route.abort());
+      return page;
+    },
+    async close() {
+      const b = await browser?.catch(() => null);
+      browser = null;
+      await b?.close();
+    },
+  };
+}
+
+/** Runs `f` with a session of its own unless one is given, and closes only the one it made. */
+export async function withSession<T>(
+  given: BrowserSession | undefined,
+  make: () => BrowserSession,
+  f: (s: BrowserSession) => Promise<T>,
+): Promise<T> {
+  const session = given ?? make();
+  try {
+    return await f(session);
+  } finally {
+    if (!given) await session.close();
+  }
+}
