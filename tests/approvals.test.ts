@@ -69,7 +69,7 @@ describe('approval: { required: 1 }', () => {
     expect(server.received.length - before).toBe(SUBSCRIBED);
   });
 
-  it('an edit to the intro after the approval makes the send refuse as stale, until a rebuild and a new approval', async () => {
+  it('an edit to the intro after the approval makes the send refuse as stale, until rebuilt and approved', async () => {
     const dir = await project('  required: 1');
     expect((await enews(['approve', '3', '--by', JANE, '--note', 'Good to go'], dir)).code).toBe(0);
     const approvedHash = hashOf(dir);
@@ -139,7 +139,7 @@ describe('named approvers per language', () => {
     expect(server.received.length - before).toBe(SUBSCRIBED);
   });
 
-  it('a language that is not the newsletter’s, an empty approval: and a person without an address are errors at their line', async () => {
+  it('an unknown language, an empty approval: and a person without an address are errors at their line', async () => {
     const dir = copyProject();
     edit(
       dir,
@@ -151,14 +151,16 @@ describe('named approvers per language', () => {
     const r = await enews(['check', '3'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `issues/newsletter.yaml:${lineOf(text, 'fr: [Marie')}:10: approval.approvers.fr.0: is not "Name <address>" nor an address`,
+      `issues/newsletter.yaml:${lineOf(text, 'fr: [Marie')}:10: approval.approvers.fr.0: ` +
+        'is not "Name <address>" nor an address',
     );
     edit(dir, 'issues/newsletter.yaml', 'fr: [Marie Dupont]', 'fr: ["Marie Dupont <marie@example.org>"]');
     const de = await enews(['check', '3'], dir);
     expect(de.stderr).toContain(
-      `issues/newsletter.yaml:${lineOf(text, 'de:')}:5: approvers: de is not one of the newsletter's languages (en, fr, es)`,
+      `issues/newsletter.yaml:${lineOf(text, 'de:')}:5: ` +
+        "approvers: de is not one of the newsletter's languages (en, fr, es)",
     );
-    edit(dir, 'issues/newsletter.yaml', /approval:\n[^]*?suppress/, 'approval: {}\nsuppress');
+    edit(dir, 'issues/newsletter.yaml', /approval:\n[\s\S]*?suppress/, 'approval: {}\nsuppress');
     const empty = await enews(['check', '3'], dir);
     expect(empty.stderr).toContain(
       'approval: needs required: N (how many people approve each language), approvers: (who), or both',
@@ -167,7 +169,7 @@ describe('named approvers per language', () => {
 });
 
 describe('enews approve', () => {
-  it('keeps what people wrote in the approvals file, comments included, and records a person once per build', async () => {
+  it('keeps what people wrote in the approvals file, comments too, and records a person once per build', async () => {
     const dir = await project('  required: 1');
     write(
       dir,
@@ -194,7 +196,7 @@ describe('enews approve', () => {
     expect(read(dir, APPROVALS)).toBe(text);
   });
 
-  it('refuses, writing nothing: a broken approvals file, a build that changed, another build quoted, bad options', async () => {
+  it('refuses, writing nothing: a broken file, a changed build, another build quoted, bad options', async () => {
     const dir = await project('  required: 1');
     const file = path.join(dir, APPROVALS);
     write(dir, APPROVALS, `approvals:\n  - by: ${JANE}\n    build: abc1234\n    at: yesterday\n    languages: [en]\n`);
@@ -243,7 +245,8 @@ describe('enews status', () => {
       'Issue 3: not sent yet. No journal at journal/003.jsonl: nothing has been sent for issue 3 yet ' +
         '(or it used another --journal or --shard).\n' +
         `Approvals of build ${hashOf(dir).slice(0, 12)} (newsletter.yaml asks for 1 person per language):\n` +
-        '  none yet\n  Still missing before it can be sent to subscribers:\n    Every language: 1 more approval (0 of 1)\n',
+        '  none yet\n  Still missing before it can be sent to subscribers:\n' +
+        '    Every language: 1 more approval (0 of 1)\n',
     );
     expect((await enews(['approve', '3', '--by', JANE, '--language', 'fr'], dir)).code).toBe(0);
     const old = hashOf(dir);

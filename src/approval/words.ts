@@ -38,7 +38,7 @@ export function approvalLine(a: Approval, state: ApprovalState): string {
     : `${person(a.by)} approved build ${shortHash(a.build)} ${when}: another build, so stale and not counted`;
 }
 
-/** What is still lacking: a line per language short of people (one for all when alike), per named person not heard from. */
+/** What is lacking: a line per language short of people (one for all when alike), per named person not heard from. */
 export function missingLines(state: ApprovalState): string[] {
   const lines: string[] = [];
   const counts = state.missing.filter((m) => m.kind === 'count');
