@@ -405,7 +405,8 @@ describe('enews preview', () => {
       .toMatch(
         new RegExp(
           `^What you see is build ${hash}; newsletter.yaml asks for no approval\\.\\n` +
-            'Jane Doe <jane@example\\.org> approved every language of this build on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$',
+            'Jane Doe <jane@example\\.org> approved every language of this build ' +
+            'on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$',
         ),
       );
     edit(dir, 'issues/003.yaml', 'This latest issue', 'This edited issue');
