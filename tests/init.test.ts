@@ -157,8 +157,8 @@ describe('enews init', () => {
     expect(pkg.name).toBe('my-newsletter');
     expect(pkg.private).toBe(true);
     const readme = read(dir, 'README.md');
-    for (const step of ['enews new', 'enews check N', 'enews build N', 'enews preview N', '--test', 'enews serve'])
-      expect(readme).toContain(step);
+    const steps = ['enews new', 'enews check N', 'enews build N', 'enews preview N', 'enews approve N', '--test'];
+    for (const step of [...steps, 'review.html', 'enews serve']) expect(readme).toContain(step);
     expect(readme).toContain('npx enews templates eject partials/footer.mjml');
 
     // Everything init could not know is a placeholder, and check says so at its line.
