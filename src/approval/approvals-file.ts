@@ -4,16 +4,16 @@
  * to it (`enews approve`) and keeps whatever else people wrote there, comments included. A file
  * that is not valid is refused at its line, and nothing is appended to it.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Document, isSeq, type YAMLMap } from 'yaml';
 import { z } from 'zod';
-import type { Location } from '../errors.js';
+import { EnewsError, type Location } from '../errors.js';
 import { namedAddress } from '../content/approval-config.js';
 import { padded } from '../content/issue-number.js';
 import { canonicalLanguage } from '../content/languages.js';
 import { languageTag } from '../content/schema.js';
-import { locate, parseYaml, readText, validate } from '../content/yaml-file.js';
+import { locate, parseYaml, readText, validate, type YamlSource } from '../content/yaml-file.js';
 import { parseNamedAddress, type NamedAddress } from '../util/named-address.js';
 
 /** How long a note may be: a sentence or two, not a review. */
@@ -60,10 +60,22 @@ const HEADER =
   ' Each names the build it approves (its hash, as review.html shows it). A change to anything\n' +
   ' the build depends on makes a new build, for which these approvals are stale and never count.';
 
+/** Thousands of approvals fit in it; anything larger is not an approvals file (and is not read into memory). */
+const MAX_BYTES = 1024 * 1024;
+
+function readSource(file: string, number: number): YamlSource {
+  if (statSync(file).size > MAX_BYTES) {
+    throw new EnewsError('approvals-too-large', `${file} is larger than 1 MB: it is not an approvals file.`, {
+      problems: [{ message: 'Restore it from git (git checkout -- the file), or remove it and approve again.' }],
+    });
+  }
+  return parseYaml(file, readText(file, `the approvals of issue ${number}`));
+}
+
 export function readApprovals(root: string, number: number): ApprovalsFile {
   const file = approvalsFile(root, number);
   if (!existsSync(file)) return { file, exists: false, approvals: [] };
-  const src = parseYaml(file, readText(file, `the approvals of issue ${number}`));
+  const src = readSource(file, number);
   const { approvals } = validate(src, fileSchema, 'approvals file');
   return {
     file,
@@ -84,7 +96,7 @@ export function appendApproval(root: string, number: number, entry: ApprovalEntr
   const file = approvalsFile(root, number);
   let doc: Document;
   if (existsSync(file)) {
-    const src = parseYaml(file, readText(file, `the approvals of issue ${number}`));
+    const src = readSource(file, number);
     validate(src, fileSchema, 'approvals file');
     doc = src.doc;
   } else {

@@ -5,10 +5,7 @@
  * issues/NNN.approvals.yaml (approval/approvals-file.ts), never here.
  */
 import { z } from 'zod';
-import type { Problem } from '../errors.js';
 import { parseNamedAddress } from '../util/named-address.js';
-import { canonicalLanguage } from './languages.js';
-import { locate, type YamlSource } from './yaml-file.js';
 
 /** `Jane Doe <jane@example.org>` or an address. */
 export const namedAddress = z.string().superRefine((value, ctx) => {
@@ -37,30 +34,3 @@ export const approvalConfigSchema = z
   });
 
 export type ApprovalConfig = z.infer<typeof approvalConfigSchema>;
-
-/**
- * The approvers' languages in their canonical spelling; a key that is not one of the newsletter's
- * languages is a problem at its line, as in translations:.
- */
-export function normaliseApprovers(
-  src: YamlSource,
-  config: ApprovalConfig | undefined,
-  languages: readonly string[],
-): { config: ApprovalConfig | undefined; problems: Problem[] } {
-  if (!config?.approvers) return { config, problems: [] };
-  const problems: Problem[] = [];
-  const approvers: Record<string, string[]> = {};
-  for (const [key, people] of Object.entries(config.approvers)) {
-    const tag = canonicalLanguage(key);
-    if (tag === null || !languages.includes(tag)) {
-      problems.push({
-        message: `approvers: ${key} is not one of the newsletter's languages (${languages.join(', ')})`,
-        location: locate(src, ['approval', 'approvers', key], true),
-        hint: 'Name the people under the language they approve, e.g. fr: ["Marie Dupont <marie@example.org>"].',
-      });
-      continue;
-    }
-    approvers[tag] = [...(approvers[tag] ?? []), ...people];
-  }
-  return { config: { ...config, approvers }, problems };
-}

@@ -6,7 +6,7 @@
  * of the default's, everything else (addresses, list id, colours) the same.
  */
 import { type Problem, throwIfProblems } from '../errors.js';
-import { normaliseApprovers } from './approval-config.js';
+import { normaliseApprovers } from './approvers.js';
 import { canonicalLanguage, newsletterLanguages } from './languages.js';
 import type { Newsletter } from './schema.js';
 import { locate, type YamlSource } from './yaml-file.js';
