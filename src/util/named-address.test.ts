@@ -9,7 +9,8 @@ describe('parseNamedAddress', () => {
       address: 'Jane@Example.org',
       key: 'jane@example.org',
     });
-    expect(parseNamedAddress('"O\'Brien, Seán" <sean@example.org>')).toMatchObject({ ok: true, name: "O'Brien, Seán" });
+    const quoted = parseNamedAddress('"O\'Brien, Seán" <sean@example.org>');
+    expect(quoted).toMatchObject({ ok: true, name: "O'Brien, Seán" });
     expect(parseNamedAddress('marie@example.org')).toMatchObject({ ok: true, name: '', address: 'marie@example.org' });
     expect(formatNamedAddress({ name: '', address: 'marie@example.org' })).toBe('marie@example.org');
     expect(formatNamedAddress({ name: 'Jane Doe', address: 'jane@example.org' })).toBe('Jane Doe <jane@example.org>');

@@ -23,7 +23,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u20
 export function parseNamedAddress(raw: string): NamedAddressCheck {
   const text = raw.trim();
   const m = /^(.*?)\s*<([^<>]*)>$/su.exec(text);
-  // A quoted name, as mail programs write one with a comma ("O'Brien, Seán" <sean@…>), is the name without its quotes.
+  // A quoted name, as mail programs write one with a comma ("O'Brien, Seán" <…>), is the name without its quotes.
   const name = m ? m[1]!.trim().replace(/^"(.*)"$/su, '$1') : '';
   const address = m ? m[2]! : text;
   if (UNSAFE.test(name)) return { ok: false, reason: 'has a name with a character that does not belong in a name' };
