@@ -4,7 +4,8 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
-import { copyProject, read } from './helpers/project.js';
+import { sha256 } from '../src/build/hash.js';
+import { copyProject, edit, read } from './helpers/project.js';
 
 const TITLES_NO3 = [
   'Cooperatives provide an alternative model for the future of work',
@@ -28,6 +29,7 @@ describe('enews build (as staff run it)', () => {
       'fr',
       'manifest.json',
       'message.eml',
+      'review.html',
       'send.json',
       'web.html',
     ]);
@@ -56,9 +58,17 @@ describe('enews build (as staff run it)', () => {
     const dir = copyProject();
     await enews(['build', '3', '--out', 'a'], dir);
     await enews(['build', '3', '--out', 'b'], dir);
-    for (const f of ['email.html', 'email.txt', 'message.eml', 'manifest.json', 'send.json', 'web.html']) {
-      expect(read(dir, `b/003/${f}`), f).toBe(read(dir, `a/003/${f}`));
-    }
+    const files = ['email.html', 'email.txt', 'message.eml', 'manifest.json', 'send.json', 'web.html', 'review.html'];
+    for (const f of files) expect(read(dir, `b/003/${f}`), f).toBe(read(dir, `a/003/${f}`));
+    // Nor does it depend on where the project is: review.html names files relative to it (a warning's place here).
+    const elsewhere = copyProject();
+    edit(elsewhere, 'issues/003.yaml', 'This latest issue', 'TODO: this latest issue');
+    edit(dir, 'issues/003.yaml', 'This latest issue', 'TODO: this latest issue');
+    await enews(['build', '3', '--out', 'c'], dir);
+    await enews(['build', '3', '--out', 'c'], elsewhere);
+    expect(read(dir, 'c/003/review.html')).toContain('issues/003.yaml:');
+    for (const f of ['review.html', 'manifest.json'])
+      expect(read(elsewhere, `c/003/${f}`), f).toBe(read(dir, `c/003/${f}`));
   });
 
   it(
@@ -70,6 +80,9 @@ describe('enews build (as staff run it)', () => {
       expect(m).toMatchObject({ number: 3, date: '2017-04-26', subject: 'ILO COOP eNewsUpdate No. 3' });
       expect(m.items).toEqual(['coop-future-of-work', 'coop-champions-karim-toumi', 'consorzio-copernico']);
       expect(m.sizes['email.html']).toBe(Buffer.byteLength(read(dir, 'dist/003/email.html')));
+      // The page for reviewers is an output like the others: listed, sized and hashed.
+      expect(m.sizes['review.html']).toBe(Buffer.byteLength(read(dir, 'dist/003/review.html')));
+      expect(m.outputs['review.html']).toBe(sha256(readFileSync(path.join(dir, 'dist/003/review.html'))));
       // The catalog is hashed per item the issue uses, not as a whole file.
       expect(Object.keys(m.inputs)).toEqual([
         'issues/003.yaml',

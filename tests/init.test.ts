@@ -157,8 +157,8 @@ describe('enews init', () => {
     expect(pkg.name).toBe('my-newsletter');
     expect(pkg.private).toBe(true);
     const readme = read(dir, 'README.md');
-    for (const step of ['enews new', 'enews check N', 'enews build N', 'enews preview N', '--test', 'enews serve'])
-      expect(readme).toContain(step);
+    const steps = ['enews new', 'enews check N', 'enews build N', 'enews preview N', 'enews approve N', '--test'];
+    for (const step of [...steps, 'review.html', 'enews serve']) expect(readme).toContain(step);
     expect(readme).toContain('npx enews templates eject partials/footer.mjml');
 
     // Everything init could not know is a placeholder, and check says so at its line.
@@ -241,8 +241,15 @@ describe('enews init', () => {
     expect(workflow).toContain('path: dist/**/*.png');
     expect(workflow).toContain('npx enews build "$n" --screenshots');
     expect(workflow).toContain('actions/upload-artifact');
-    expect(parse(workflow).jobs['check-and-build'].steps).toHaveLength(5);
+    // review.html beside the screenshots, as an artifact of its own.
+    expect(parse(workflow).jobs['check-and-build'].steps.slice(-2)).toEqual([
+      { uses: 'actions/upload-artifact@v4', with: { name: 'screenshots', path: 'dist/**/*.png' } },
+      { uses: 'actions/upload-artifact@v4', with: { name: 'review', path: 'dist/*/review.html' } },
+    ]);
+    expect(parse(workflow).jobs['check-and-build'].steps).toHaveLength(6);
     expect((await enews(['build', '1'], dir)).code).toBe(0);
+    // What the upload's path names is there after the build.
+    expect(existsSync(path.join(dir, 'dist/001/review.html'))).toBe(true);
   });
 
   it('--language fr writes French starter text, and the French test send says the subject it sends', async () => {

@@ -392,6 +392,30 @@ describe('enews preview', () => {
     expect(preview.stderr()).toMatch(/error: Issue 3 cannot be built/);
   });
 
+  test('shows who approved what it shows; an edit makes their approval stale', async () => {
+    const approvals = () => page.locator('#approvals').innerText();
+    expect(await page.locator('#approvals-box').isVisible()).toBe(false);
+    // The files are as at the start again: built and approved as a reviewer would.
+    expect((await runCli(['build', '3'], { cwd: dir })).code).toBe(0);
+    const approved = await runCli(['approve', '3', '--by', 'Jane Doe <jane@example.org>'], { cwd: dir });
+    expect(approved.code, approved.stderr).toBe(0);
+    const hash = JSON.parse(read(dir, 'dist/003/manifest.json')).inputsHash.slice(0, 12);
+    await expect
+      .poll(approvals, { timeout: 5000 })
+      .toMatch(
+        new RegExp(
+          `^What you see is build ${hash}; newsletter.yaml asks for no approval\\.\\n` +
+            'Jane Doe <jane@example\\.org> approved every language of this build ' +
+            'on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$',
+        ),
+      );
+    edit(dir, 'issues/003.yaml', 'This latest issue', 'This edited issue');
+    await expect
+      .poll(approvals, { timeout: 5000 })
+      .toMatch(new RegExp(`Jane Doe <jane@example\\.org> approved build ${hash} on .+: another build, so stale`));
+    write(dir, 'issues/003.yaml', original003);
+  });
+
   test('stops cleanly on SIGTERM', async () => {
     preview.child.kill('SIGTERM');
     expect(await preview.exited).toBe(0);

@@ -61,6 +61,15 @@ describe('what a build depends on', () => {
       // Who is mailed, not what they get.
       edit(dir, 'issues/newsletter.yaml', 'suppress: []', 'suppress: [never.csv]');
       write(dir, 'issues/never.csv', 'email\nnobody@example.org\n');
+      // When it may go, not what it is: asking for approvals leaves the build approvable.
+      edit(
+        dir,
+        'issues/newsletter.yaml',
+        'suppress:',
+        'approval:\n  required: 2\n  approvers: { fr: [m@x.org] }\nsuppress:',
+      );
+      // Who approved, beside the issue.
+      write(dir, 'issues/003.approvals.yaml', 'approvals: []\n');
       // The archive's and the unsubscribe page's words, which no build reads.
       edit(dir, 'templates/strings/fr.yaml', 'not_found_title: Page introuvable', 'not_found_title: Introuvable');
       edit(dir, 'templates/strings/en.yaml', 'site:', '# The archive.\nsite:');

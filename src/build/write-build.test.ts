@@ -44,8 +44,19 @@ describe('writeBuild', () => {
     // What the build says it wrote is what is there.
     const perLanguage = (folder: string) =>
       built.result.files.filter((f) => f.language === 'en').map((f) => `${folder}${f.name}`);
+    // The issue's own files (review.html: every language on one page) beside them.
+    const ofIssue = built.result.files.filter((f) => f.language === null && f.name !== 'manifest.json');
+    expect(ofIssue.map((f) => f.name)).toEqual(['review.html']);
     expect(files).toEqual(
-      ['es', 'fr', 'manifest.json', ...perLanguage(''), ...perLanguage('es/'), ...perLanguage('fr/')].sort(),
+      [
+        'es',
+        'fr',
+        'manifest.json',
+        'review.html',
+        ...perLanguage(''),
+        ...perLanguage('es/'),
+        ...perLanguage('fr/'),
+      ].sort(),
     );
     const { manifest } = built.result;
     expect(Object.keys(manifest.outputs).sort()).toEqual(files.filter((f) => f.includes('.') && f !== 'manifest.json'));

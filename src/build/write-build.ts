@@ -1,6 +1,7 @@
 /**
  * Writes dist/NNN/: what reviewers look at (email.html, email.txt,
- * message.eml, and web.html, the public web version), the manifest, and
+ * message.eml, web.html, the public web version, and review.html, all of
+ * it in every language on one page), the manifest, and
  * send.json, the pre-split render that `enews send` personalises, so what is
  * sent (and what `enews site` publishes) is what was built and reviewed.
  * The default language's files are at the top of the build, every other
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import type { Warning } from '../errors.js';
 import { relative, sha256 } from './hash.js';
 import type { PreparedIssue, PreparedLanguage } from './prepare-issue.js';
+import { reviewPage } from './review-page.js';
 
 /** Raised whenever the manifest's shape changes: a build of an older shape is refused, saying what to do (read-build.ts). */
 export const MANIFEST_VERSION = 2;
@@ -70,6 +72,14 @@ const LANGUAGE_FILES: ReadonlyArray<{ name: string; forPeople: boolean; content:
   { name: 'web.html', forPeople: true, content: (l) => l.web.html },
 ];
 
+/** The page for reviewers anywhere: every language of the issue in one file (review-page.ts). */
+export const REVIEW_FILE = 'review.html';
+
+/** The files of the whole issue, after every language's: their content, and whether people open them. */
+const ISSUE_FILES: ReadonlyArray<{ name: string; forPeople: boolean; content: (p: PreparedIssue) => string }> = [
+  { name: REVIEW_FILE, forPeople: true, content: reviewPage },
+];
+
 export const sendFileSchema = z.object({
   subject: z.string(),
   preheader: z.string().nullable(),
@@ -81,7 +91,7 @@ export const sendFileSchema = z.object({
 export interface BuiltFile {
   /** Its path in the build folder: `email.html`, `fr/email.html`, `manifest.json`. */
   name: string;
-  /** The language whose file it is; null for the manifest. */
+  /** The language whose file it is; null for the manifest and the files of the whole issue (review.html). */
   language: string | null;
   bytes: number;
   /** For people to open (the email, its text, the sample message, the web version), not for enews only. */
@@ -91,7 +101,10 @@ export interface BuiltFile {
 export interface BuildResult {
   dir: string;
   manifest: Manifest;
-  /** Every file written, each language's in LANGUAGE_FILES order (the default language first), the manifest last. */
+  /**
+   * Every file written: each language's in LANGUAGE_FILES order (the default language first), then the issue's
+   * (ISSUE_FILES), the manifest last.
+   */
   files: BuiltFile[];
 }
 
@@ -105,6 +118,11 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
       files[name] = text;
       written.push({ name, language: l.language, bytes: Buffer.byteLength(text, 'utf8'), forPeople: f.forPeople });
     }
+  }
+  for (const f of ISSUE_FILES) {
+    const text = f.content(p);
+    files[f.name] = text;
+    written.push({ name: f.name, language: null, bytes: Buffer.byteLength(text, 'utf8'), forPeople: f.forPeople });
   }
   const main = p.languages[0]!;
   const manifest: Manifest = {

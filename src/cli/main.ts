@@ -18,6 +18,7 @@ import {
   projectFromFlag,
   relativizerFrom,
 } from '../project/root.js';
+import { registerApprove } from './commands/approve.js';
 import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerNew } from './commands/new.js';
@@ -50,6 +51,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
   registerBuild(p, ctx, setExit);
   registerCheck(p, ctx, setExit);
   registerPreview(p, ctx, setExit);
+  registerApprove(p, ctx, setExit);
   registerSend(p, ctx, setExit);
   registerStatus(p, ctx, setExit);
   registerServe(p, ctx, setExit);

@@ -6,6 +6,7 @@
  * of the default's, everything else (addresses, list id, colours) the same.
  */
 import { type Problem, throwIfProblems } from '../errors.js';
+import { normaliseApprovers } from './approvers.js';
 import { canonicalLanguage, newsletterLanguages } from './languages.js';
 import type { Newsletter } from './schema.js';
 import { locate, type YamlSource } from './yaml-file.js';
@@ -61,9 +62,12 @@ export function normaliseLanguages(src: YamlSource, n: Newsletter): { newsletter
       translations[tag] = fields;
     }
   }
+  const approval = normaliseApprovers(src, n.approval, languages);
+  problems.push(...approval.problems);
   throwIfProblems('schema', `${src.file} is not a valid newsletter.yaml`, problems);
   const newsletter: Newsletter = {
     ...n,
+    ...(approval.config ? { approval: approval.config } : {}),
     language: languages[0]!,
     ...(listed ? { languages } : {}),
     ...(n.translations ? { translations } : {}),

@@ -9,6 +9,7 @@ import { checkEmailAddress } from '../util/email-address.js';
 import { isRealDate } from '../util/dates.js';
 import { padded } from './issue-number.js';
 import { languageTagProblem } from './languages.js';
+import { approvalConfigSchema } from './approval-config.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 /** Text that may end up in a mail header: one line, or it could forge headers. */
@@ -251,6 +252,8 @@ const newsletterFields = z.strictObject({
       acknowledged: z.array(z.strictObject({ feature: text, reason: text })).optional(),
     })
     .optional(),
+  /** What a build needs before `enews send` mails it to subscribers (approval-config.ts). */
+  approval: approvalConfigSchema.optional(),
 });
 
 /**

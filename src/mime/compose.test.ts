@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { newsletterSchema, type Newsletter } from '../content/schema.js';
@@ -87,5 +88,37 @@ describe('composeWire', () => {
     const a = composeWire(wire, recipients[0]!).toString('utf8');
     composeWire(wire, recipients[1]!);
     expect(composeWire(wire, recipients[0]!).toString('utf8')).toBe(a);
+  });
+});
+
+describe('an attachment (send --test --review)', () => {
+  const content = Buffer.from(`<!doctype html>\n<p>Review · ${'é'.repeat(200)}</p>\n.\n`, 'utf8');
+  const mixed = buildSkeleton(
+    newsletter,
+    { subject: 'Issue 3', preheader: null, html: splitSlots(html), text: splitSlots(text) },
+    {
+      contentHash: 'c'.repeat(64),
+      attachment: { filename: 'review.html', contentType: 'text/html; charset=utf-8', content },
+    },
+  );
+
+  it('wraps the alternative in multipart/mixed, the file after it in base64, the same in both forms', async () => {
+    const r = recipients[1]!;
+    const message = composeMessage(mixed, r);
+    expect(unstuff(composeWire(wireTemplate(mixed), r)).toString('utf8')).toBe(message);
+    const mail = await simpleParser(message);
+    expect((mail.headers.get('content-type') as { value: string }).value).toBe('multipart/mixed');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType, a.contentDisposition])).toEqual([
+      ['review.html', 'text/html', 'attachment'],
+    ]);
+    expect(mail.attachments[0]!.content.equals(content)).toBe(true);
+    // The issue itself reads as without the attachment.
+    const plain = await simpleParser(composeMessage(skeleton, r));
+    expect(mail.text).toBe(plain.text);
+    expect(mail.html).toBe(plain.html);
+    // base64 in lines of 76, as RFC 2045 asks.
+    const base64 = /base64\r\n\r\n([^-]*)\r\n--/.exec(message)![1]!.split('\r\n');
+    expect(base64.slice(0, -1).every((l) => l.length === 76)).toBe(true);
+    expect(Buffer.from(base64.join(''), 'base64').equals(content)).toBe(true);
   });
 });

@@ -46,11 +46,23 @@ export interface SkeletonOptions {
   subjectPrefix?: string;
   /** Distinguishes Message-IDs and boundaries of different builds. */
   contentHash: string;
+  /** A file the message carries after the issue itself (multipart/mixed around the alternative). */
+  attachment?: Attachment | null;
+}
+
+/** A file a message carries: `send --test --review` attaches the build's review.html. */
+export interface Attachment {
+  filename: string;
+  /** Its media type with parameters, e.g. `text/html; charset=utf-8`. */
+  contentType: string;
+  content: Buffer;
 }
 
 export function buildSkeleton(newsletter: Newsletter, rendered: RenderedIssue, opts: SkeletonOptions): MessageSkeleton {
   const subject = (opts.subjectPrefix ?? '') + rendered.subject;
   const boundary = `enews-${opts.contentHash.slice(0, 32)}`;
+  // Not a prefix of the other boundary, nor it of this one ("m" is no hex digit), as RFC 2046 asks.
+  const mixed = opts.attachment ? `enews-mixed-${opts.contentHash.slice(0, 32)}` : null;
   const headers = [
     addressField('From', newsletter.from.name, newsletter.from.address),
     newsletter.reply_to ? addressField('Reply-To', '', newsletter.reply_to) : '',
@@ -59,20 +71,37 @@ export function buildSkeleton(newsletter: Newsletter, rendered: RenderedIssue, o
     // RFC 3282: the language of the whole message (the newsletter's, or the version this subscriber gets).
     header('Content-Language', newsletter.language),
     header('MIME-Version', '1.0'),
-    header('Content-Type', `multipart/alternative; boundary="${boundary}"`),
+    header(
+      'Content-Type',
+      mixed ? `multipart/mixed; boundary="${mixed}"` : `multipart/alternative; boundary="${boundary}"`,
+    ),
   ].join('');
+  const opening = mixed ? `--${mixed}\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n` : '';
   const partHead = (type: string) =>
     `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   const idDomain = domainToASCII(newsletter.from.address.slice(newsletter.from.address.lastIndexOf('@') + 1));
   return {
     sharedHeaders: headers,
-    textHead: '\r\n' + partHead('text/plain'),
+    textHead: '\r\n' + opening + partHead('text/plain'),
     text: encodePart(rendered.text),
     htmlHead: '\r\n' + partHead('text/html'),
     html: encodePart(rendered.html),
-    tail: `\r\n--${boundary}--\r\n`,
+    tail: `\r\n--${boundary}--\r\n` + (mixed && opts.attachment ? attachmentPart(mixed, opts.attachment) : ''),
     idDomain,
   };
+}
+
+/** The attachment as the second part of multipart/mixed, base64 in lines of 76, and the closing boundary. */
+function attachmentPart(boundary: string, a: Attachment): string {
+  const name = a.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+  const lines = a.content.toString('base64').match(/.{1,76}/g) ?? [];
+  return (
+    `\r\n--${boundary}\r\n` +
+    header('Content-Type', `${a.contentType}; name="${name}"`) +
+    header('Content-Disposition', `attachment; filename="${name}"`) +
+    header('Content-Transfer-Encoding', 'base64') +
+    `\r\n${lines.join('\r\n')}\r\n--${boundary}--\r\n`
+  );
 }
 
 function encodePart(t: SlotTemplate): EncodedPart {

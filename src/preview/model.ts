@@ -4,11 +4,14 @@
  * HTTP so it reads like the page does.
  */
 import type { PreparedIssue, PreparedLanguage } from '../build/prepare-issue.js';
-import { languagePrefix } from '../checks/findings.js';
-import { matchLanguage, nativeLanguageName } from '../content/languages.js';
-import { formatLocation } from '../errors.js';
-import { relativizerFrom } from '../project/root.js';
+import { languageChoices, warningLines } from '../build/review-model.js';
+import { matchLanguage } from '../content/languages.js';
 import type { HeaderLine } from '../mime/read-headers.js';
+import { approvalStateOf } from '../approval/gate.js';
+import type { ApprovalState } from '../approval/evaluate.js';
+import { approvalLine, missingLines, policyText, shortHash } from '../approval/words.js';
+import { EnewsError, formatError } from '../errors.js';
+import { relativizerFrom } from '../project/root.js';
 import { messageFor, samplePicker, type PickerEntry, type PickerList, type PreviewMessage } from './recipients.js';
 import type { RenderState } from './watch.js';
 
@@ -45,6 +48,8 @@ export interface PageModel {
   emlUrl: string | null;
   /** The public web version (web.html), the fourth view. */
   webUrl: string | null;
+  /** Who approved which build, and what is missing, when newsletter.yaml asks for approvals or someone gave one. */
+  approvals: string[];
 }
 
 export function pickerFor(settings: PreviewSettings, state: RenderState): PickerList {
@@ -98,27 +103,40 @@ export function pageModel(
     recipients: picker.entries.map((e) => ({ id: e.id, label: e.label })),
     recipientsNote: picker.note,
     recipient: entry?.id ?? null,
-    languages: (p?.languages ?? []).map((x) => ({
-      code: x.language,
-      label: `${nativeLanguageName(x.language)} (${x.language})`,
-    })),
+    languages: p ? languageChoices(p) : [],
     language: lang?.language ?? null,
     headers: message?.headers ?? [],
-    warnings: (p?.warnings ?? []).map((w) =>
-      relativizerFrom(
-        settings.root,
-        settings.root,
-      )(
-        `${w.severity === 'error' ? 'Error: ' : ''}${languagePrefix(w)}` +
-          `${w.location ? `${formatLocation(w.location)}: ` : ''}${w.message}`,
-      ),
-    ),
+    warnings: p ? warningLines(p, settings.root) : [],
     notices: p ? notices(settings, p.languages[0]!.newsletter.unsubscribe.url) : [],
     text: message?.text ?? '',
     htmlUrl: message ? `/email.html?${q}&v=${state.version}` : null,
     emlUrl: message ? `/message.eml?${q}` : null,
     webUrl: p ? `/web.html?v=${state.version}${l}` : null,
+    approvals: p ? approvalLines(settings, p) : [],
   };
+}
+
+/** The approvals weighed against what the page shows: the render of the files as they are now. */
+function approvalLines(settings: PreviewSettings, p: PreparedIssue): string[] {
+  const newsletter = p.languages[0]!.newsletter;
+  let state: ApprovalState;
+  try {
+    state = approvalStateOf(settings.root, settings.number, newsletter, {
+      hash: p.inputsHash,
+      languages: p.languages.map((l) => l.language),
+    });
+  } catch (err) {
+    if (!(err instanceof EnewsError)) throw err;
+    return [relativizerFrom(settings.root, settings.root)(formatError(err))];
+  }
+  if (!state.policy && state.current.length + state.stale.length === 0) return [];
+  const missing = missingLines(state);
+  return [
+    `What you see is build ${shortHash(state.build)}; ${policyText(state)}.`,
+    ...[...state.current, ...state.stale].map((a) => approvalLine(a, state)),
+    ...(state.policy && missing.length === 0 ? ['Complete: this build has the approvals it needs.'] : []),
+    ...missing.map((m) => `Missing: ${m}`),
+  ];
 }
 
 function notices(settings: PreviewSettings, unsubscribeUrl: string | undefined): string[] {

@@ -135,6 +135,8 @@ export const PAGE_SCRIPT = `
     showHeaders(s.headers);
     fillList($('warnings'), s.warnings, 'No warnings.');
     fillList($('notices'), s.notices, null);
+    fillList($('approvals'), s.approvals, null);
+    $('approvals-box').hidden = s.approvals.length === 0;
     $('text').textContent = s.text;
     $('download').hidden = !s.emlUrl;
     if (s.emlUrl) $('download').setAttribute('href', s.emlUrl);

@@ -14,6 +14,7 @@ import { PAGE_SCRIPT } from './page-script.js';
 import { messageFor } from './recipients.js';
 import type { IssueWatch, RenderState } from './watch.js';
 import { padded } from '../content/issue-number.js';
+import { forceDark } from '../build/review-model.js';
 
 export const PREVIEW_HOST = '127.0.0.1';
 
@@ -162,14 +163,6 @@ export async function startPreviewServer(
         server.closeAllConnections();
       }),
   };
-}
-
-/**
- * The email as a mail app in dark mode shows it: its dark styles applied whatever the reviewer's
- * own system setting (a frame cannot be told its own prefers-color-scheme in every browser).
- */
-export function forceDark(html: string): string {
-  return html.replace(/@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)/g, '@media all');
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<AddressInfo> {

@@ -1,12 +1,14 @@
 /**
  * `enews init --ci github`: a GitHub Actions workflow that checks and builds
- * the newest issue on every pull request and attaches its screenshots, so
- * reviewers see the email in the pull request without installing anything.
- * GitHub's Ubuntu runners come with Google Chrome, which the screenshots use.
+ * the newest issue on every pull request and attaches its screenshots and its
+ * review.html (every language and view on one page), so reviewers see the
+ * email in the pull request without installing anything. GitHub's Ubuntu
+ * runners come with Google Chrome, which the screenshots use.
  */
 export function githubWorkflow(): string {
-  return `# Checks and builds the newest issue on every pull request; the screenshots are attached
-# to the run (Summary → Artifacts). Written by enews init --ci github.
+  return `# Checks and builds the newest issue on every pull request; its screenshots and review.html
+# (every language and view on one page, with the build hash to approve) are attached to the run
+# (Summary → Artifacts). Written by enews init --ci github.
 name: enews
 on: pull_request
 jobs:
@@ -28,5 +30,9 @@ jobs:
         with:
           name: screenshots
           path: dist/**/*.png
+      - uses: actions/upload-artifact@v4
+        with:
+          name: review
+          path: dist/*/review.html
 `;
 }

@@ -28,9 +28,12 @@ addresses at your-organisation.example. \`npx enews check 1\` lists each one wit
    items (\`issues/items.yaml\`) dated since the previous issue preselected. Add the week's
    news to the catalog first; write the intro; reorder or drop items.
 2. \`npx enews check N\` validates everything and prints warnings; it writes nothing.
-3. \`npx enews build N\` renders \`dist/NNN/\` (\`email.html\`, \`message.eml\`, …).
+3. \`npx enews build N\` renders \`dist/NNN/\` (\`email.html\`, \`message.eml\`, \`review.html\`, …).
 4. \`npx enews preview N\` shows it as subscribers will see it, desktop and phone, and
-   reloads as you edit. Reviewers approve what they see there.
+   reloads as you edit. Reviewers elsewhere open \`dist/NNN/review.html\` (every language and
+   view on one page; mail it, or send it with a test: \`--test them@example.org --review\`).
+   Record each approval with \`npx enews approve N --by "Name <address>"\` and commit
+   \`issues/NNN.approvals.yaml\`; with \`approval:\` in newsletter.yaml the send waits for them.
 5. \`npx enews send N --subscribers list.csv --test you@example.org\` sends a \`[TEST]\` copy.
 6. \`npx enews send N --subscribers list.csv\` sends: it shows who gets it and asks first,
    sends exactly what was built, and can be run again after any interruption.

@@ -64,6 +64,7 @@ export async function deliverSend(
     contentHash: plan.built.manifest.inputsHash,
     secret: plan.secret,
     variant: mode === 'test' ? 'test' : '',
+    attachment: plan.attachment,
     audience:
       'list' in plan.recipients
         ? { list: plan.recipients.list }

@@ -12,7 +12,7 @@
 import type { Newsletter } from '../content/schema.js';
 import type { StuffedMessage } from '../delivery/transports/wire.js';
 import { languageFor } from '../content/languages.js';
-import { buildSkeleton, wireTemplate, type WireTemplate } from '../mime/compose.js';
+import { buildSkeleton, wireTemplate, type Attachment, type WireTemplate } from '../mime/compose.js';
 import { unstuff } from '../mime/dot-stuff.js';
 import { personalizeWire, type PersonalizeContext } from '../personalize/recipient.js';
 import { readSpool } from '../plan/spool.js';
@@ -66,6 +66,8 @@ export interface MessageJob {
   variant: string;
   /** Either the plan's spool of recipients, or a fixed list (--test). */
   audience: { spool: string; optedOut: ReadonlyMap<string, string> } | { list: Subscriber[] };
+  /** A file every message carries (--test --review: review.html). */
+  attachment?: Attachment | null;
 }
 
 /** What composing one language's messages needs, made once per language before the first message. */
@@ -78,7 +80,7 @@ function composerFor(job: MessageJob, v: MessageVersion): Composer {
   const skeleton = buildSkeleton(
     v.newsletter,
     { ...v.rendered, subject: job.subjectPrefix + v.rendered.subject },
-    { contentHash: job.contentHash },
+    { contentHash: job.contentHash, attachment: job.attachment ?? null },
   );
   const ctx: PersonalizeContext = {
     newsletter: v.newsletter,

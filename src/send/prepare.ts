@@ -38,6 +38,9 @@ import type { Subscriber } from '../subscribers/subscriber.js';
 import { otherJournals, type OtherJournal } from './other-journals.js';
 import { testRecipients } from './test-recipients.js';
 import { transportFor } from './transport.js';
+import { requireApprovals, withApprovalNote } from '../approval/gate.js';
+import type { Attachment } from '../mime/compose.js';
+import { reviewAttachment } from './review-attachment.js';
 
 /**
  * Whom a run is for: the list (`send`), the list written to files (`dry-run`), or --test addresses (`test`,
@@ -64,6 +67,8 @@ export interface SendRequest {
   skipInvalid: boolean;
   retryFailed: boolean;
   acceptRebuild: boolean;
+  /** --review: attach the build's review.html to the --test messages. */
+  review: boolean;
   concurrency: number;
   env: Env;
 }
@@ -101,6 +106,8 @@ export interface SendPlan {
   } | null;
   audience: Plan;
   recipients: { spool: string } | { list: Subscriber[] };
+  /** What every message carries besides the issue (--review: the build's review.html). */
+  attachment: Attachment | null;
   notices: SendNotice[];
   /** Releases the lock and removes the spool; the plan is unusable afterwards. */
   dispose(): void;
@@ -116,7 +123,12 @@ export interface PrepareHooks {
 /** `state`: where the list state is (files or the database, state/open.ts); the caller closes it. */
 export async function prepareSend(req: SendRequest, state: ListState, hooks: PrepareHooks = {}): Promise<SendPlan> {
   const mode: SendMode = req.test.length ? 'test' : req.dryRun !== null ? 'dry-run' : 'send';
-  const built = readBuild(req.root, req.number, req.build ?? defaultBuildDir(req.root, req.number));
+  let built: BuiltIssue;
+  try {
+    built = readBuild(req.root, req.number, req.build ?? defaultBuildDir(req.root, req.number));
+  } catch (err) {
+    throw mode === 'send' ? withApprovalNote(err, req.root, req.number) : err;
+  }
   const placeholders = built.manifest.warnings.filter((w) => w.code === 'placeholder');
   if (mode === 'send' && placeholders.length) {
     throw new EnewsError(
@@ -136,6 +148,10 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
   }
   const paths = contentPaths(req.root);
   const { newsletter } = loadNewsletter(paths);
+  if (mode === 'send') {
+    const languages = built.languages.map((l) => l.language);
+    requireApprovals(req.root, req.number, newsletter, { dir: built.dir, hash: built.manifest.inputsHash, languages });
+  }
   const notices: SendNotice[] = [];
   const secret = unsubscribeSecret(newsletter, req.env, req.dryRun !== null, notices);
   const transport = configureTransport(transportFor(req), req.env);
@@ -168,6 +184,7 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
       journal: null,
       audience,
       recipients: { list },
+      attachment: req.review ? reviewAttachment(built) : null,
       notices,
       dispose() {},
     };
@@ -260,6 +277,7 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
       },
       audience,
       recipients: { spool },
+      attachment: null,
       notices,
       dispose,
     };

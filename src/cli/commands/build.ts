@@ -28,7 +28,9 @@ interface BuildFlags extends ExtraCheckFlags {
 export function registerBuild(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   const command = program
     .command('build')
-    .description('render issue N into DIR/NNN/ (email.html, email.txt, message.eml, web.html, manifest.json)')
+    .description(
+      'render issue N into DIR/NNN/ (email.html, email.txt, message.eml, web.html, review.html, manifest.json)',
+    )
     .argument('<number>', 'issue number, e.g. 3 or 003')
     .option('--out <DIR>', 'output folder (default: dist/ in the project)')
     .option('--screenshots', 'also write desktop.png and mobile.png, and their -dark versions (needs Chromium)');
@@ -90,6 +92,10 @@ async function buildPrepared(
       .map((f) => `${f.name.slice(l.folder.length)} ${kb(f.bytes)}`);
     ctx.output.out(`  ${l.folder.padEnd(16)} "${l.rendered.subject}", ${sizes.join(', ')}`);
   }
+  // The files of the whole issue: review.html, every language and view on one page.
+  for (const f of forPeople.filter((f) => f.language === null)) {
+    ctx.output.out(`  ${f.name.padEnd(16)} ${kb(f.bytes)}, every language and view, for reviewers anywhere`);
+  }
   if (opts.screenshots) {
     const { takeScreenshots } = await import('../../browser/screenshots.js');
     for (const l of prepared.languages) {
@@ -101,7 +107,7 @@ async function buildPrepared(
   }
   ctx.output.out(
     `${plural(manifest.items.length, 'item')}, ${plural(findings.length, 'warning')}. ` +
-      `Review email.html or message.eml, then send.`,
+      `Review review.html (or email.html, message.eml), approve, then send.`,
   );
   printSupport(ctx, prepared, true);
   return ExitCode.ok;

@@ -40,6 +40,7 @@ interface SendFlags {
   dataTimeout: string;
   insecureTls?: boolean;
   json?: boolean;
+  review?: boolean;
 }
 
 export function registerSend(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -52,6 +53,7 @@ export function registerSend(program: Command, ctx: CliContext, setExit: (code: 
     .option('--subscribers <FILE>', 'subscribers CSV (header row; email required; optional with --test)')
     .option('--test <ADDRESS>', 'send only to this address, subject marked [TEST] (repeatable)', collect, [])
     .option('--as <EMAIL>', 'with --test: render the test message as this subscriber of the list')
+    .option('--review', "with --test: attach the build's review.html (every language and view) to the test message")
     .option(
       '--language <LANG>',
       "with --test: send this language's version (default: the subscriber's, else the first)",
@@ -137,6 +139,8 @@ async function sendWithSignals(
     throw usage(
       '--language only works with --test: a send gives each subscriber the language of their language column.',
     );
+  if (o.review && o.test.length === 0)
+    throw usage('--review only works with --test: it attaches review.html to the test messages for a reviewer.');
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
   const engine = {
     rate: o.rate === undefined ? null : positiveNumber(o.rate.replace(/\/s$/, ''), '--rate'),
@@ -159,6 +163,7 @@ async function sendWithSignals(
     skipInvalid: Boolean(o.skipInvalid),
     retryFailed: Boolean(o.retryFailed),
     acceptRebuild: Boolean(o.acceptRebuild),
+    review: Boolean(o.review),
     concurrency: positiveInt(o.concurrency, '--concurrency'),
     env: ctx.env,
   };
