@@ -5,10 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { SubscriberEvent } from '../src/events/events.js';
 import type { JournalRecord } from '../src/journal/journal.js';
 import { openListState, type ListState } from '../src/state/open.js';
+import { MIGRATIONS } from '../src/state/postgres/db.js';
 import { BACKENDS, type Backend, stateEnv } from './helpers/backends.js';
 import { emptyDir } from './helpers/project.js';
 
@@ -200,6 +202,56 @@ describe.each(BACKENDS)('the list state in %s', (backend) => {
     } finally {
       await state.close();
       await other.close();
+    }
+  });
+});
+
+describe('the database schema (PostgreSQL)', () => {
+  it('is made once when six processes open a new database at the same moment, and each then works', async () => {
+    const env = await stateEnv('postgres');
+    const opened = await Promise.all(
+      Array.from({ length: 6 }, () => openListState({ root: emptyDir(), env, listId: LIST })),
+    );
+    try {
+      // Each open migrates on first use; all six at once race for the schema.
+      const news = await Promise.all(opened.map((s, i) => s.events.record([ev(`p${i}@example.org`)])));
+      expect(news.map((n) => n.length)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect((await all(opened[0]!)).length).toBe(6);
+      const client = new pg.Client({ connectionString: env.STATE_URL });
+      await client.connect();
+      try {
+        const rows = (await client.query('SELECT version FROM enews_migrations ORDER BY version')).rows;
+        expect(rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((_, i) => i + 1));
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await Promise.all(opened.map((s) => s.close()));
+    }
+  });
+
+  it('made by a newer enews is refused with what to do, and left as it was', async () => {
+    const env = await stateEnv('postgres');
+    const first = await openListState({ root: emptyDir(), env, listId: LIST });
+    await first.events.record([ev('a@example.org')]);
+    await first.close();
+    const client = new pg.Client({ connectionString: env.STATE_URL });
+    await client.connect();
+    try {
+      await client.query('INSERT INTO enews_migrations (version) VALUES ($1)', [MIGRATIONS.length + 1]);
+      const state = await openListState({ root: emptyDir(), env, listId: LIST });
+      try {
+        await expect(state.events.record([ev('b@example.org')])).rejects.toMatchObject({
+          code: 'state-newer',
+          exitCode: 1,
+          message: expect.stringContaining(`schema version ${MIGRATIONS.length + 1}`),
+        });
+      } finally {
+        await state.close();
+      }
+      expect((await client.query('SELECT count(*)::int AS n FROM enews_events')).rows[0].n).toBe(1);
+    } finally {
+      await client.end();
     }
   });
 });

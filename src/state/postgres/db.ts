@@ -26,7 +26,7 @@ export interface Database {
 /** Which class of advisory lock is enews's: the first key of pg_advisory_lock(int, int). */
 export const LOCK_CLASS = 0x656e6577; // "enew"
 
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   // 1: the subscriber events (one row per fact: unique per list and key), the send journals (their records in
   // order), the inbox's memory of processed messages, and who holds which run lock.
   `CREATE TABLE enews_events (
