@@ -26,6 +26,8 @@ export interface ReportRequest {
   events: string | null;
   subscribers: string | null;
   withAddresses: boolean;
+  /** The keys of erased addresses' hashes (config/unsubscribe-secret.ts, hashKeys). */
+  secrets?: readonly string[];
 }
 
 /** Gmail's and Yahoo's bulk sender limits (2024): spam complaints under 0.3 %; bounces kept under 2 %. */
@@ -93,7 +95,14 @@ export async function gatherReport(req: ReportRequest, state: ListState): Promis
   const eventsFile = store.where;
   // A journal in the database names its list by its path in the project (send/prepare.ts, listIdentity).
   for (const j of journals) if (j.subscribers) j.subscribers = path.resolve(req.root, j.subscribers);
-  const list = await planList({ journals, subscribers: req.subscribers, events: store, done: tally });
+  const list = await planList({
+    journals,
+    subscribers: req.subscribers,
+    events: store,
+    done: tally,
+    secrets: req.secrets ?? [],
+    listId: state.listId,
+  });
   const since = tally.firstRunAt === null ? null : Date.parse(tally.firstRunAt);
   const ev = await tallyEvents(store, {
     number: req.number,

@@ -36,9 +36,10 @@ export function registerReport(program: Command, ctx: CliContext, setExit: (code
 }
 
 async function report(ctx: CliContext, numberArg: string, o: ReportFlags): Promise<number> {
-  const [{ parseIssueNumber }, { gatherReport }] = await Promise.all([
+  const [{ parseIssueNumber }, { gatherReport }, { hashKeys }] = await Promise.all([
     import('../../content/issue-number.js'),
     import('../../report/report.js'),
+    import('../../config/unsubscribe-secret.js'),
   ]);
   const number = parseIssueNumber(numberArg);
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
@@ -54,6 +55,7 @@ async function report(ctx: CliContext, numberArg: string, o: ReportFlags): Promi
         events,
         subscribers: o.subscribers ? resolve(o.subscribers) : null,
         withAddresses: Boolean(o.withAddresses),
+        secrets: hashKeys(ctx.env),
       },
       state,
     );

@@ -28,10 +28,11 @@ export function registerStatus(program: Command, ctx: CliContext, setExit: (code
 }
 
 async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promise<number> {
-  const [{ parseIssueNumber }, { parseShard }, { sendStatus }] = await Promise.all([
+  const [{ parseIssueNumber }, { parseShard }, { sendStatus }, { hashKeys }] = await Promise.all([
     import('../../content/load.js'),
     import('../../util/shard.js'),
     import('../../send/status.js'),
+    import('../../config/unsubscribe-secret.js'),
   ]);
   const number = parseIssueNumber(numberArg);
   const events = o.events ? path.resolve(ctx.cwd, o.events) : null;
@@ -46,6 +47,7 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
         shard: o.shard ? parseShard(o.shard) : null,
         subscribers: o.subscribers ? path.resolve(ctx.cwd, o.subscribers) : null,
         events,
+        secrets: hashKeys(ctx.env),
       },
       state,
     );
@@ -76,7 +78,12 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
     line('failed', skipped['already-failed']);
     line('not sent yet', s.list.remaining);
     line('skipped', sumOf(skipped, done), skipReasons(skipped, done));
-    line('total rows', s.list.rows);
+    const { signups } = s.list;
+    line(
+      'total rows',
+      s.list.rows,
+      signups.rows ? `${count(s.list.rows - signups.rows)} in the file, ${count(signups.rows)} sign-ups` : '',
+    );
   }
   for (const f of s.missingSuppressions)
     ctx.output.err(
