@@ -38,7 +38,7 @@ export async function renderWebVersion(
 ): Promise<WebVersion> {
   const view = buildViewModel(newsletter, issue, items, tr, {
     archive_url: INDEX_FROM_ISSUE,
-    subscribe_url: newsletter.site?.subscribe_url ?? null,
+    subscribe_url: newsletter.site?.subscribe_url ?? newsletter.subscribe?.url ?? null,
     page_url: issuePageUrl(newsletter, issue.number),
   });
   const rendered = await renderHtml(view, templates);

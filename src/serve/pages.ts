@@ -39,6 +39,8 @@ export const DEFAULT_PAGE_WORDS = {
   unsubscribed_done: '{address} will not get {title} any more.',
   unsubscribed_already: '{address} no longer gets {title}.',
   unsubscribed_mistake: 'Unsubscribed by mistake? Reply to any issue and we will add you back.',
+  manage_instead: 'Rather keep {title} and change your name or language?',
+  manage_link: 'Manage your subscription',
   invalid_link_title: 'This unsubscribe link is not valid',
   invalid_link:
     'It may have been cut short or changed. Use the link in the newsletter itself, or reply to it and ask to be removed.',

@@ -77,7 +77,7 @@ export function siteView(newsletter: Newsletter, baseUrl: string): SiteView {
     dir,
     rtl: dir === 'rtl',
     url: siteIndexUrl(newsletter) ?? baseUrl,
-    subscribe_url: newsletter.site?.subscribe_url ?? null,
+    subscribe_url: newsletter.site?.subscribe_url ?? newsletter.subscribe?.url ?? null,
     logo: logo ? { src: logo.src, alt: logo.alt ?? newsletter.title, width: logo.width ?? null } : null,
     brand: newsletter.brand,
     postal_address_lines: newsletter.postal_address.trim().split(/\r?\n/),
