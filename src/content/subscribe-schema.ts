@@ -36,7 +36,12 @@ export const subscribeSchema = z.strictObject({
   /** How long a confirmation link works. */
   confirm_days: z.number().int().min(1).max(30).default(7),
   /** At most one confirmation mail per address in this time, whoever asks, on every serve of the list. */
-  cooldown_hours: z.number().int().min(1).max(24 * 30).default(24),
+  cooldown_hours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   /** Sign-up requests one client (IP address) may make per hour, per serve process. */
   per_client_per_hour: z.number().int().min(1).max(10_000).default(20),
   /** Keep a keyed hash of the client's IP address in the consent record (off: no IP address is kept). */

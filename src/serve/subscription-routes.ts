@@ -66,7 +66,11 @@ export interface Shared {
   languages: readonly string[];
 }
 
-export function subscriptionRoutes(app: Hono<any>, d: SubscriptionDeps, s: Shared): void {
+export function subscriptionRoutes(
+  app: Hono<{ Variables: { language: string } }>,
+  d: SubscriptionDeps,
+  s: Shared,
+): void {
   const limit = bodyLimit({ maxSize: s.maxBody, onError: (c) => s.problem(c, 413, 'too_large') });
   const html = (c: Context, status: 200 | 400 | 429, body: string) => c.html(body, status);
   const words = (c: Context) => {
