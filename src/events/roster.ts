@@ -62,14 +62,17 @@ export async function readOptOuts(store: Pick<EventStore, 'each'>): Promise<OptO
 }
 
 function applyEvent(r: Roster, e: SubscriberEvent, adds: boolean): void {
+  if (e.type === 'forgotten') {
+    r.erased.add(e.email);
+    return;
+  }
+  // An erased address's events name its keyed hash (h:…): nobody to mail, and its suppression says so.
+  if (!e.email.includes('@')) return;
   switch (e.type) {
     case 'unsubscribed':
     case 'bounced':
     case 'complained':
       r.optOuts.add(e.email, e.type);
-      return;
-    case 'forgotten':
-      r.erased.add(e.email);
       return;
     case 'subscribed':
       if (!adds) return;

@@ -21,6 +21,9 @@ import { pgEvents } from './postgres/events.js';
 import { pgJournals } from './postgres/journals.js';
 import { pgSeen } from './postgres/seen.js';
 import { EnewsError, ExitCode } from '../errors.js';
+import { eraseFiles, type ErasureResult } from './erase-files.js';
+import { erasePostgres } from './postgres/erase.js';
+import { erasure } from './scrub.js';
 
 export interface ListState {
   readonly kind: 'files' | 'postgres';
@@ -31,6 +34,12 @@ export interface ListState {
   events: EventStore;
   journals: JournalStore;
   seen: SeenStore;
+  /**
+   * Erases an address (enews subscriber forget): records its suppression (its keyed hash `hash`, so it is never
+   * mailed again), then writes every event and journal record that holds it again with the hash in its place.
+   * Refuses (exit 4) while a send of the list is running; crash-safe (erase-files.ts, postgres/erase.ts).
+   */
+  erase(key: string, hash: string, at: string): Promise<ErasureResult>;
   /** Ends connections and waits for locks to be released. */
   close(): Promise<void>;
 }
@@ -62,6 +71,7 @@ export async function openListState(o: StateOptions): Promise<ListState> {
     events: pgEvents(db, o.listId),
     journals: pgJournals(db, o.listId, pending),
     seen: pgSeen(db, o.listId, pending),
+    erase: (key, hash, at) => erasePostgres(db, o.listId, erasure(key, hash), at, o.root),
     async close() {
       await Promise.allSettled([...pending]);
       await db.close();
@@ -72,13 +82,16 @@ export async function openListState(o: StateOptions): Promise<ListState> {
 /** The list state as files under the project's journal/ (the events file may be another, with --events). */
 export function fileState(o: Omit<StateOptions, 'env'>): ListState {
   const eventsFile = o.eventsFile ?? defaultEventsPath(o.root);
+  const events = new EventsFile(eventsFile, o.listId);
   return {
     kind: 'files',
     listId: o.listId,
     where: path.dirname(eventsFile),
-    events: new EventsFile(eventsFile, o.listId),
+    events,
     journals: fileJournals(o.root),
     seen: fileSeen(eventsFile),
+    erase: (key, hash, at) =>
+      eraseFiles({ root: o.root, eventsFile, events, listId: o.listId }, erasure(key, hash), at),
     async close() {},
   };
 }
