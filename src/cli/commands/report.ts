@@ -135,6 +135,13 @@ async function printReport(ctx: CliContext, r: IssueReport): Promise<void> {
     for (const t of unattributed) line(t, r.events.notAttributed[t]);
   }
 
+  const s = r.subscriptions;
+  if (s.joined || s.preferences || s.resubscribed) {
+    out(`Subscriptions: joining with issue ${r.issue}, and changes made from its links`);
+    line('signed up', s.joined, 'confirmed since the previous issue went out; this issue was their first');
+    line('changed preferences', s.preferences, 'a new name or language, on the preferences page');
+    line('came back', s.resubscribed, 'subscribed again after unsubscribing');
+  }
   for (const a of r.alerts)
     ctx.output.err(`warning: ${w.alertText(a.type, w.formatPercent(a.ratePercent), w.formatPercent(a.limitPercent))}`);
   if (r.missingShards.length)
