@@ -158,7 +158,8 @@ describe('a footer written before web versions', () => {
       read(d, 'templates/partials/footer.mjml')
         .replace(/ *\{\{!--.*--\}\}\n/, '')
         .replace(/ *\{\{#if web\}\}[\s\S]*?\{\{else\}\}\n/, '')
-        .replace(/ *\{\{\/if\}\}\n(?= *<p>\{\{#each)/, ''),
+        .replace(/ *\{\{\/if\}\}\n(?= *<p>\{\{#each)/, '')
+        .replace(/ *\{\{#if newsletter\.preferences\}\}.*\n/, ''),
     );
     const line =
       read(d, 'templates/partials/footer.mjml')
