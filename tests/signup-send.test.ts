@@ -42,9 +42,13 @@ describe.each(BACKENDS)('sign-ups in a send, list state in %s', (backend) => {
     const first = await send();
     expect(first.code).toBe(4);
     expect(JSON.parse(first.stdout)).toMatchObject({ sent: 2, deferred: 1, signups: { rows: 1, toSend: 1 } });
+    // Before it asks, the send says how many of its recipients signed up (not in the subscriber file).
+    expect(first.stderr).toContain('\n  1 of them signed up and confirmed (enews serve), beside the subscriber file\n');
     await state.events.record([joined('late@example.org', 'en', '2026-12-08T10:00:00.000Z')]);
     const status = JSON.parse((await enews(['status', '3', '--json'], dir, env)).stdout);
     expect(status.list).toMatchObject({ rows: 3, remaining: 1, signups: { rows: 1, toSend: 0 } });
+    const said = (await enews(['status', '3'], dir, env)).stdout;
+    expect(said).toMatch(/^ {2}total rows {13}3 {3}2 in the file, 1 sign-up$/m);
     refuse = false;
     const resumed = await send();
     expect(resumed.code).toBe(0);

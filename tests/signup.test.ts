@@ -218,6 +218,24 @@ describe.each(BACKENDS)('joining on enews serve, list state in %s', (backend) =>
     expect(await events()).toEqual(before);
   });
 
+  it('takes an international address as the send does, and refuses with a 400 what the send refuses', async () => {
+    const { smtp, serve, events } = await setup(backend);
+    const { origin } = await serve();
+    expect((await signUp(origin, 'Zoë@Bücher.Example', '192.0.2.1')).status).toBe(200);
+    const [mail] = await mails(smtp, 1);
+    expect(mail!.to).toEqual(['zoë@bücher.example']);
+    // A non-ASCII mailbox name goes out with SMTPUTF8, as a send's message to it does.
+    expect(smtp.mailFroms.map((m) => m.smtpUtf8)).toEqual([true]);
+    const refused = ['"zoe m"@example.org', 'zoe@[192.0.2.1]', 'zoe@bücher..example', 'zo\u202ee@example.org', ''];
+    for (const [i, email] of refused.entries()) {
+      const r = await signUp(origin, email, `192.0.2.${10 + i}`);
+      expect({ email, status: r.status }).toEqual({ email, status: 400 });
+      expect(await r.text()).toContain('This is not an address we can send to');
+    }
+    expect(await mails(smtp, 2)).toHaveLength(1);
+    expect((await events()).map((e) => e.type)).toEqual(['signup-requested']);
+  });
+
   it('limits the sign-ups of one client, and refuses a malformed address with its own page', async () => {
     const { smtp, serve } = await setup(backend);
     const { origin } = await serve();

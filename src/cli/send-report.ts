@@ -77,7 +77,7 @@ export function languageLine(p: {
   return `  in ${parts.join(' · ')}`;
 }
 
-/** "  2 of them signed up on the sign-up page (not in the subscriber file)", when any did. */
+/** "  2 of them signed up and confirmed (enews serve), beside the subscriber file", when any did. */
 export function signupLine(signups: SendPlan['audience']['signups']): string {
   if (signups.toSend === 0) return '';
   return `  ${count(signups.toSend)} of them signed up and confirmed (enews serve), beside the subscriber file`;
@@ -122,7 +122,7 @@ export function printSummary(out: Output, s: SendResult, target: string): void {
   row(
     'total rows',
     s.rows,
-    s.signups.rows ? `${count(s.rows - s.signups.rows)} in the file, ${count(s.signups.rows)} sign-ups` : '',
+    s.signups.rows ? `${count(s.rows - s.signups.rows)} in the file, ${plural(s.signups.rows, 'sign-up')}` : '',
   );
   for (const f of s.failures.slice(0, 20)) out.err(`  failed: ${f.email}  ${f.response}`);
   if (s.failures.length > 20) out.err(`  … ${s.failures.length - 20} more failures in the journal`);

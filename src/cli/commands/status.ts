@@ -82,7 +82,7 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
     line(
       'total rows',
       s.list.rows,
-      signups.rows ? `${count(s.list.rows - signups.rows)} in the file, ${count(signups.rows)} sign-ups` : '',
+      signups.rows ? `${count(s.list.rows - signups.rows)} in the file, ${plural(signups.rows, 'sign-up')}` : '',
     );
   }
   for (const f of s.missingSuppressions)
