@@ -106,8 +106,14 @@ async function forget(ctx: CliContext, address: string, o: Flags): Promise<numbe
       (r.backend === 'files' ? 'journal/' : 'the database') +
       ' made before now, and copies of them: restore none without running this forget again',
   );
-  if (r.backend === 'postgres')
+  if (r.backend === 'postgres') {
     ctx.output.out('  recipient spools of sends killed on other machines (their journal/ folders)');
+    // PostgreSQL keeps a rewritten row's old version in the table's files until a vacuum, and in its WAL.
+    ctx.output.out(
+      '  the old versions of the rewritten rows, in the database files until PostgreSQL vacuums them ' +
+        '(VACUUM FULL enews_events, enews_journal_records: at once), and in its WAL archives',
+    );
+  }
   ctx.output.out(
     "  what left enews: messages in mailboxes and mail servers' logs, returned mail in the bounce mailbox, " +
       'dry-run folders, events exported with enews events, reports written with --with-addresses',
