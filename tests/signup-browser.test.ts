@@ -124,24 +124,50 @@ describe.each(BACKENDS)('joining from the archive in Chromium, list state in %s'
         language: c.language,
         consent: { language: c.language, source: 'form', form: 'site', wording: { version: '1' } },
       });
+
+      const sent = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST], dir, env);
+      expect(sent.code).toBe(0);
+      expect(JSON.parse(sent.stdout)).toMatchObject({ sent: 2, signups: { rows: 1, toSend: 1 } });
+      expect(smtp.countFor('nia.okafor@example.org')).toBe(2); // the confirmation, then the issue
+      const issue = smtp.received.filter((m) => m.to.includes('nia.okafor@example.org'))[1]!.raw.toString('latin1');
+      expect(issue).toContain(`Content-Language: ${c.language}`);
+      expect(issue).toMatch(/^To: "Nia Okafor" <nia\.okafor@example\.org>/m);
+      // Sent again, nobody gets it twice; the report counts her as joining with this issue.
+      const again = await enews(
+        ['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST],
+        dir,
+        env,
+      );
+      expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0 });
+      expect(smtp.countFor('nia.okafor@example.org')).toBe(2);
+      const report = JSON.parse((await enews(['report', '3', '--json'], dir, env)).stdout);
+      expect(report.subscriptions).toEqual({ joined: 1, preferences: 0, resubscribed: 0 });
+
+      // The issue's footer links to her preferences page, by the unsubscribe link's token; List-Unsubscribe is as
+      // it was. There she changes her language: one event, and the report counts it.
+      expect(issue).toMatch(
+        /^List-Unsubscribe: <https:\/\/www\.example\.org\/coop\/enews\/unsubscribe\?t=[^>]+>,\s+<mailto:[^>]+>\r?\n\S/m,
+      );
+      const issueText = textOf(smtp.received.filter((m) => m.to.includes('nia.okafor@example.org'))[1]!.raw);
+      const prefs = /https?:\/\/\S+\/preferences\?t=[A-Za-z0-9_-]+(?:&l=[a-z]+)?/.exec(issueText)?.[0];
+      expect(prefs?.startsWith(`${origin}/coop/enews/preferences?t=`)).toBe(true);
+      await page.goto(prefs!);
+      await page.selectOption('select[name="language"]', 'es');
+      // The server records the change before it answers the POST.
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/preferences')),
+        page.click('button[name="action"][value="save"]'),
+      ]);
+      const changed = (await events()).slice(1);
+      expect(changed).toEqual([
+        expect.objectContaining({ type: 'preferences', email: 'nia.okafor@example.org', language: 'es', issue: 3 }),
+      ]);
+      const after = JSON.parse((await enews(['report', '3', '--json'], dir, env)).stdout);
+      expect(after.subscriptions).toEqual({ joined: 1, preferences: 1, resubscribed: 0 });
     } finally {
       await page.close();
       await server.close();
       await state.close();
     }
-
-    const sent = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST], dir, env);
-    expect(sent.code).toBe(0);
-    expect(JSON.parse(sent.stdout)).toMatchObject({ sent: 2, signups: { rows: 1, toSend: 1 } });
-    expect(smtp.countFor('nia.okafor@example.org')).toBe(2); // the confirmation, then the issue
-    const issue = smtp.received.filter((m) => m.to.includes('nia.okafor@example.org'))[1]!.raw.toString('latin1');
-    expect(issue).toContain(`Content-Language: ${c.language}`);
-    expect(issue).toMatch(/^To: "Nia Okafor" <nia\.okafor@example\.org>/m);
-    // Sent again, nobody gets it twice; the report counts her as joining with this issue.
-    const again = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--json', ...FAST], dir, env);
-    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0 });
-    expect(smtp.countFor('nia.okafor@example.org')).toBe(2);
-    const report = JSON.parse((await enews(['report', '3', '--json'], dir, env)).stdout);
-    expect(report.subscriptions).toEqual({ joined: 1, preferences: 0, resubscribed: 0 });
   });
 });
