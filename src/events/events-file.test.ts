@@ -44,6 +44,26 @@ describe('EventsFile', () => {
     expect(lines(file).map((l) => JSON.parse(l).email)).toEqual(['a@x.org', 'b@x.org', 'c@x.org']);
   });
 
+  it('keeps its place when asked while its own append waits for fsync (as serve asks problem() on every POST)', async () => {
+    const { file, store } = setup();
+    // Each record resolves only after its fsync, on the thread pool; the questions asked meanwhile read the file.
+    for (let i = 0; i < 60; i++) {
+      let done = false;
+      const recorded = store.record([ev(`r${i}@x.org`)]).then(() => (done = true));
+      while (!done) {
+        expect(await store.problem()).toBeNull();
+        await new Promise((r) => setImmediate(r));
+      }
+      await recorded;
+    }
+    expect(lines(file)).toHaveLength(60);
+    // A second writer's line of the same length as this store's last is read, not skipped as if it were its own.
+    await new EventsFile(file, LIST).record([ev('o60@x.org')]);
+    expect(await store.record([ev('o60@x.org'), ev('last@x.org')])).toEqual([ev('last@x.org')]);
+    expect(lines(file)).toHaveLength(62);
+    expect(await store.problem()).toBeNull();
+  });
+
   it('cuts a line a dead writer left torn, and keeps a whole last line that lacks its newline', async () => {
     const { file, store } = setup();
     await store.record([ev('a@x.org')]);

@@ -164,13 +164,21 @@ export class EventsFile implements EventStore {
   /** Appends `events` (already known to be new) durably and indexes them. */
   private async append(fd: number, events: SubscriberEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const text = events.map((e) => JSON.stringify(e) + '\n').join('');
-    writeAll(fd, Buffer.from(text, 'utf8'));
-    // On the thread pool: an endpoint keeps reading requests meanwhile, and they form the next batch.
-    await fsyncAsync(fd);
+    const bytes = Buffer.from(events.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
+    writeAll(fd, bytes);
+    // Counted as read at once, before the fsync below lets anything else run: a look at the file meanwhile
+    // (serve asks problem() on every POST) must not read these lines as new and then have them counted twice.
     for (const e of events) this.indexEvent(e);
-    this.offset += Buffer.byteLength(text, 'utf8');
+    this.offset += bytes.length;
     this.lines += events.length;
+    // On the thread pool: an endpoint keeps reading requests meanwhile, and they form the next batch.
+    try {
+      await fsyncAsync(fd);
+    } catch (err) {
+      // Whether the lines are on disk is unknown: read the file again from the start at the next look.
+      this.identity = null;
+      throw err;
+    }
   }
 
   private indexEvent(e: SubscriberEvent): void {
