@@ -84,6 +84,18 @@ describe('enews build: web.html', () => {
     expect(email).toContain('<a href="https://www.example.org/coop/enews/003" style="color: #1e2dbe;">');
   });
 
+  it("links to enews serve's sign-up page (newsletter.yaml's subscribe:) in its own language", () => {
+    expect(tags(web, /<a href="[^"]*"[^>]*>Subscribe<\/a>/g)).toEqual([
+      '<a href="https://www.example.org/coop/enews/subscribe" style="color: #1e2dbe;">Subscribe</a>',
+    ]);
+    // Handlebars writes the = of ?l=fr as &#x3D;, which a browser reads as =.
+    expect(tags(read(dir, 'dist/003/fr/web.html'), /<a href="[^"]*\/subscribe[^"]*"/g)).toEqual([
+      '<a href="https://www.example.org/coop/enews/subscribe?l&#x3D;fr"',
+    ]);
+    // The preferences link needs a subscriber's token: only messages carry it.
+    expect(web).not.toContain('/preferences');
+  });
+
   it('holds nothing personal: no name, no address, no token, no unsubscribe link', () => {
     for (const personal of [
       'Zoë',

@@ -5,6 +5,7 @@
  * unsubscribe page.
  */
 import { z } from 'zod';
+import { newsletterLanguages } from './languages.js';
 
 /** An http(s) address of a page of enews serve, without ?query or #fragment (enews adds its own). */
 const pageUrl = z
@@ -52,6 +53,17 @@ export type SubscribeSettings = z.infer<typeof subscribeSchema>;
 /** The preferences page: preferences_url, or `preferences` in the sign-up page's folder. */
 export function preferencesUrl(s: SubscribeSettings): string {
   return s.preferences_url ?? new URL('preferences', s.url).toString();
+}
+
+/** The sign-up page in a newsletter's language (localized): ?l=fr but for the default language. */
+export function signupPageUrl(newsletter: {
+  language: string;
+  languages?: string[] | undefined;
+  subscribe?: SubscribeSettings | undefined;
+}): string | null {
+  if (!newsletter.subscribe) return null;
+  const own = newsletter.language === newsletterLanguages(newsletter)[0];
+  return `${newsletter.subscribe.url}${own ? '' : `?l=${encodeURIComponent(newsletter.language)}`}`;
 }
 
 /** Where a confirmation link leads: <url>/confirm. */

@@ -7,6 +7,7 @@
  */
 import type { Newsletter } from '../content/schema.js';
 import { padded } from '../content/issue-number.js';
+import { signupPageUrl } from '../content/subscribe-schema.js';
 import { nativeLanguageName, newsletterLanguages, textDirection } from '../content/languages.js';
 import { signupFields } from '../serve/signup-pages.js';
 import { formatLongDate } from '../util/dates.js';
@@ -83,7 +84,7 @@ export function siteView(newsletter: Newsletter, baseUrl: string, signup: Transl
     dir,
     rtl: dir === 'rtl',
     url: siteIndexUrl(newsletter) ?? baseUrl,
-    subscribe_url: newsletter.site?.subscribe_url ?? (newsletter.subscribe ? signupAddress(newsletter) : null),
+    subscribe_url: newsletter.site?.subscribe_url ?? signupPageUrl(newsletter),
     logo: logo ? { src: logo.src, alt: logo.alt ?? newsletter.title, width: logo.width ?? null } : null,
     brand: newsletter.brand,
     postal_address_lines: newsletter.postal_address.trim().split(/\r?\n/),
@@ -91,12 +92,6 @@ export function siteView(newsletter: Newsletter, baseUrl: string, signup: Transl
     feed_json: FEED_JSON,
     signup: signup && newsletter.subscribe?.on_site ? signupForm(newsletter, signup) : null,
   };
-}
-
-/** The sign-up page in the archive's language (?l=fr but for the default language). */
-function signupAddress(newsletter: Newsletter): string {
-  const own = newsletter.language === newsletterLanguages(newsletter)[0];
-  return `${newsletter.subscribe!.url}${own ? '' : `?l=${encodeURIComponent(newsletter.language)}`}`;
 }
 
 /**
@@ -110,7 +105,7 @@ function signupForm(newsletter: Newsletter, tr: Translator): SiteView['signup'] 
   return {
     title: tr.t('title', { title: newsletter.title }),
     intro: tr.t('intro', { title: newsletter.title }),
-    action: signupAddress(newsletter),
+    action: signupPageUrl(newsletter)!,
     fields: signupFields(tr, { title: newsletter.title, color: newsletter.brand.color }, languages, values, 'site'),
   };
 }
