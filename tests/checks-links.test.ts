@@ -69,7 +69,8 @@ describe('enews check --links', () => {
       `error: [en] templates/partials/footer.mjml:${lineOf(footer, 'issue.view_online_url}}">')}:`,
     );
     expect(r.stderr).toContain(`link ${base}coop/enews/003 answers 500`);
-    expect(r.stdout).toMatch(/Links: 6 addresses requested, 2 broken, 1 redirected:/);
+    // 7: the items, the logo, the issue's page, the unsubscribe page and the preferences page (subscribe:).
+    expect(r.stdout).toMatch(/Links: 7 addresses requested, 2 broken, 1 redirected:/);
     expect(r.stdout).toContain(`${base}coop/news/coop-champions-karim-toumi → 301 ${base}coop/news/moved`);
     expect(r.stderr).not.toContain('coop-future-of-work answers');
     // Each distinct address once: HEAD, and GET only where HEAD was refused or failed.

@@ -126,7 +126,7 @@ describe('enews events: mistakes', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'error: Unknown event type "spam" in --type: use one of unsubscribed, bounced, soft-bounced, complained.\n',
+      'error: Unknown event type "spam" in --type: use one of unsubscribed, bounced, soft-bounced, complained, signup-requested, subscribed, resubscribed, preferences, forgotten.\n',
     );
   });
 

@@ -12,7 +12,7 @@ import { ImapFlow } from 'imapflow';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readOptOuts } from '../src/events/events.js';
+import { readOptOuts } from '../src/events/roster.js';
 import { EventsFile } from '../src/events/events-file.js';
 import { readPickerRows } from '../src/preview/recipients.js';
 import { BIN, cleanEnv, runCli } from './helpers/cli.js';

@@ -85,6 +85,55 @@ describe.each(BACKENDS)('the list state in %s', (backend) => {
     }
   });
 
+  it('claims an address once per cooldown, across stores and restarts, however many ask at once', async () => {
+    const { state, again } = await fresh(backend);
+    const other = await again();
+    try {
+      const ask = (at: string) => ev('h:x', { type: 'signup-requested', source: 'form', at });
+      const day = 24 * 3600_000;
+      const first = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          (i % 2 ? state : other).events.claim(ask(`2026-12-07T10:00:${String(i).padStart(2, '0')}.000Z`), day),
+        ),
+      );
+      expect(first.filter(Boolean)).toHaveLength(1);
+      // A process started later (a restart, another machine) sees the claim.
+      const third = await again();
+      expect(await third.events.claim(ask('2026-12-08T09:59:59.000Z'), day)).toBe(false);
+      expect(await third.events.claim(ev('h:y', { type: 'signup-requested', source: 'form' }), day)).toBe(true);
+      expect(await third.events.claim(ask('2026-12-08T10:01:00.000Z'), day)).toBe(true);
+      await third.close();
+      expect((await all(state)).filter((e) => e.email === 'h:x')).toHaveLength(2);
+    } finally {
+      await state.close();
+      await other.close();
+    }
+  });
+
+  it('finds the events of one address in the order recorded', async () => {
+    const { state } = await fresh(backend);
+    try {
+      await state.events.record([
+        ev('a@x.org', { type: 'subscribed', source: 'form', name: 'Ann', language: 'fr' }),
+        ev('b@x.org'),
+        ev('a@x.org'),
+        ev('a@x.org', { type: 'resubscribed', source: 'preferences', round: 1 }),
+      ]);
+      expect((await state.events.about('a@x.org')).map((e) => e.type)).toEqual([
+        'subscribed',
+        'unsubscribed',
+        'resubscribed',
+      ]);
+      expect(await state.events.about('c@x.org')).toEqual([]);
+      // A second unsubscribe of the same round is the same fact; of the next round, a new one.
+      expect(await state.events.record([ev('a@x.org'), ev('a@x.org', { round: 1 })])).toEqual([
+        ev('a@x.org', { round: 1 }),
+      ]);
+    } finally {
+      await state.close();
+    }
+  });
+
   it('keeps every acknowledged event of 4 processes appending at once, one of them killed mid-run', async () => {
     const { root, env, again } = await fresh(backend);
     const file = path.join(root, 'journal', 'events.jsonl');

@@ -52,7 +52,8 @@ describe('enews build: web.html', () => {
     // The example is in English, French and Spanish: each other language's files are in its folder.
     const files = ['email.html', 'email.txt', 'message.eml', 'send.json', 'web.html'];
     expect(Object.keys(m.outputs).sort()).toEqual(
-      [...files, ...files.map((f) => `es/${f}`), ...files.map((f) => `fr/${f}`)].sort(),
+      // …and the issue's one review page for every language.
+      [...files, ...files.map((f) => `es/${f}`), ...files.map((f) => `fr/${f}`), 'review.html'].sort(),
     );
     expect(m.outputs['web.html']).toBe(sha256(readFileSync(path.join(dir, 'dist/003/web.html'))));
     expect(m.sizes['web.html']).toBe(Buffer.byteLength(web));
@@ -82,6 +83,18 @@ describe('enews build: web.html', () => {
     // The email keeps both links.
     expect(tags(email, />Unsubscribe<|>View this issue online</g)).toHaveLength(2);
     expect(email).toContain('<a href="https://www.example.org/coop/enews/003" style="color: #1e2dbe;">');
+  });
+
+  it("links to enews serve's sign-up page (newsletter.yaml's subscribe:) in its own language", () => {
+    expect(tags(web, /<a href="[^"]*"[^>]*>Subscribe<\/a>/g)).toEqual([
+      '<a href="https://www.example.org/coop/enews/subscribe" style="color: #1e2dbe;">Subscribe</a>',
+    ]);
+    // Handlebars writes the = of ?l=fr as &#x3D;, which a browser reads as =.
+    expect(tags(read(dir, 'dist/003/fr/web.html'), /<a href="[^"]*\/subscribe[^"]*"/g)).toEqual([
+      '<a href="https://www.example.org/coop/enews/subscribe?l&#x3D;fr"',
+    ]);
+    // The preferences link needs a subscriber's token: only messages carry it.
+    expect(web).not.toContain('/preferences');
   });
 
   it('holds nothing personal: no name, no address, no token, no unsubscribe link', () => {
@@ -158,7 +171,8 @@ describe('a footer written before web versions', () => {
       read(d, 'templates/partials/footer.mjml')
         .replace(/ *\{\{!--.*--\}\}\n/, '')
         .replace(/ *\{\{#if web\}\}[\s\S]*?\{\{else\}\}\n/, '')
-        .replace(/ *\{\{\/if\}\}\n(?= *<p>\{\{#each)/, ''),
+        .replace(/ *\{\{\/if\}\}\n(?= *<p>\{\{#each)/, '')
+        .replace(/ *\{\{#if newsletter\.preferences\}\}.*\n/, ''),
     );
     const line =
       read(d, 'templates/partials/footer.mjml')

@@ -16,6 +16,7 @@
 import { parse } from 'yaml';
 import type { Issue, Item, Newsletter } from '../content/schema.js';
 import { SECTIONS } from '../render/strings.js';
+import { preferencesUrl } from '../content/subscribe-schema.js';
 import type { TemplateSet } from '../render/templates.js';
 import { templateInputName } from '../project/templates.js';
 import { relative, sha256 } from './hash.js';
@@ -39,9 +40,11 @@ export interface BuildSources {
 export type BuildInputs = Record<string, string>;
 
 export function buildInputs(s: BuildSources): BuildInputs {
-  // `suppress` decides who is mailed, and `approval` when, not what they get: asking for approvals
-  // must not make the builds already approved (or sent) stale.
-  const { suppress: _suppress, approval: _approval, ...rendered } = s.newsletter.value;
+  // `suppress` decides who is mailed, and `approval` when, not what they get: asking for approvals must not make
+  // the builds already approved (or sent) stale. Of `subscribe`, only where messages link (the footer's
+  // preferences page) is rendered, so the sign-up page's settings never make a build stale.
+  const { suppress: _suppress, approval: _approval, subscribe, ...others } = s.newsletter.value;
+  const rendered = subscribe ? { ...others, subscribe: { preferences_url: preferencesUrl(subscribe) } } : others;
   const entries: Array<[string, string]> = [
     [relative(s.root, s.newsletter.file), sha256(canonicalJson(rendered))],
     [relative(s.root, s.issue.file), sha256(canonicalJson(s.issue.value))],

@@ -132,6 +132,17 @@ function standInWarning(language: string, standIn: string, location: Location): 
   };
 }
 
+/** A project's own strings file written before enews had these keys: enews's own words stand in for them. */
+function laterKeysWarning(keys: string[], file: string): Warning {
+  return {
+    code: 'strings-from-enews',
+    message:
+      `${keys.join(', ')} ${keys.length === 1 ? 'is' : 'are'} not in this strings file (enews added ${keys.length === 1 ? 'it' : 'them'} ` +
+      "later), so the email uses enews's words for it; add them in this file's language",
+    location: { file },
+  };
+}
+
 /** Where newsletter.yaml names its default language. */
 function languageLine(nl: LoadedNewsletter): Location {
   if (nl.src.doc.has('languages')) return locate(nl.src, ['languages', 0]);
@@ -174,9 +185,11 @@ async function render(
     const rendered = await renderIssue(view, templates);
     const web = await renderWebVersion(newsletter, issue, items, templates, tr);
     const sample = renderSample(newsletter, issue, rendered, inputsHash);
-    const standIn = strings.get(language)!.standIn;
+    const { standIn, fromEnews, file: stringsFile } = strings.get(language)!;
+    const emailKeys = (fromEnews ?? []).filter((k) => !k.includes('.'));
     const warnings: Warning[] = [
       ...(standIn ? [standInWarning(language, standIn, languageLine(nl))] : []),
+      ...(emailKeys.length ? [laterKeysWarning(emailKeys, stringsFile)] : []),
       ...placeholders,
       ...local.gaps,
       ...collectWarnings({

@@ -33,6 +33,7 @@ import { registerStatus } from './commands/status.js';
 import { registerInit } from './commands/init.js';
 import { registerTemplates } from './commands/templates.js';
 import { registerState } from './commands/state.js';
+import { registerSubscriber } from './commands/subscriber.js';
 
 // Each command declares its options in its own file and imports the core when it runs:
 // `send` then never loads MJML, and every command starts faster.
@@ -61,6 +62,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
   registerSite(p, ctx, setExit);
   registerTemplates(p, ctx, setExit);
   registerState(p, ctx, setExit);
+  registerSubscriber(p, ctx, setExit);
   for (const c of p.commands) helpHint(c, 'enews');
 
   return p;

@@ -77,6 +77,12 @@ export function languageLine(p: {
   return `  in ${parts.join(' · ')}`;
 }
 
+/** "  2 of them signed up and confirmed (enews serve), beside the subscriber file", when any did. */
+export function signupLine(signups: SendPlan['audience']['signups']): string {
+  if (signups.toSend === 0) return '';
+  return `  ${count(signups.toSend)} of them signed up and confirmed (enews serve), beside the subscriber file`;
+}
+
 export function stopMessage(stop: StopReason): string {
   switch (stop.kind) {
     case 'interrupted':
@@ -113,7 +119,11 @@ export function printSummary(out: Output, s: SendResult, target: string): void {
   if (s.deferred) row('deferred', s.deferred, 'temporary failures outlasted the retries; run again');
   if (s.notAttempted) row('not sent yet', s.notAttempted, 'run the same command again to continue');
   row('skipped', sumOf(s.skipped), skipReasons(s.skipped));
-  row('total rows', s.rows);
+  row(
+    'total rows',
+    s.rows,
+    s.signups.rows ? `${count(s.rows - s.signups.rows)} in the file, ${plural(s.signups.rows, 'sign-up')}` : '',
+  );
   for (const f of s.failures.slice(0, 20)) out.err(`  failed: ${f.email}  ${f.response}`);
   if (s.failures.length > 20) out.err(`  … ${s.failures.length - 20} more failures in the journal`);
   if (s.failedBefore && !s.stop) {

@@ -91,6 +91,16 @@ export function readingKeys(s: UnsubscribeSecrets): string[] {
   return s.current === null ? s.old : [s.current, ...s.old];
 }
 
+/**
+ * The keys of the keyed hashes the list state holds (personalize/address-hash.ts), unchecked: recognising a hash
+ * made with a weak secret is no risk, and commands that only count (status, report) must not refuse for it.
+ */
+export function hashKeys(env: Env): string[] {
+  const current = env.UNSUBSCRIBE_SECRET?.trim() || null;
+  const old = secretList(env.UNSUBSCRIBE_SECRET_OLD).filter((s) => s !== current);
+  return current === null ? old : [current, ...old];
+}
+
 function weakSecret(bits: number): EnewsError {
   return new EnewsError(
     'unsubscribe-secret-weak',

@@ -10,6 +10,7 @@ import { isRealDate } from '../util/dates.js';
 import { padded } from './issue-number.js';
 import { languageTagProblem } from './languages.js';
 import { approvalConfigSchema } from './approval-config.js';
+import { subscribeSchema } from './subscribe-schema.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 /** Text that may end up in a mail header: one line, or it could forge headers. */
@@ -221,6 +222,8 @@ const newsletterFields = z.strictObject({
       subscribe_url: webUrl.pipe(atMost(900)).optional(),
     })
     .optional(),
+  /** Sign-up, confirmation and preferences pages on enews serve (subscribe-schema.ts). */
+  subscribe: subscribeSchema.optional(),
   logo: logo.optional(),
   brand: z
     .strictObject({

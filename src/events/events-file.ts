@@ -18,6 +18,7 @@
  */
 import {
   closeSync,
+  createReadStream,
   existsSync,
   fstatSync,
   fsyncSync,
@@ -28,6 +29,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { fsync } from 'node:fs';
 import { EnewsError, ExitCode } from '../errors.js';
@@ -54,8 +56,13 @@ const fsyncAsync = promisify(fsync);
 const CHUNK = 1 << 20;
 const DAMAGED_REREAD_MS = 1000;
 
+/** Types recorded by `claim`, whose latest time per address the index keeps. */
+const CLAIMED = new Set<string>(['signup-requested']);
+
 export class EventsFile implements EventStore {
   private keys = new KeySet();
+  /** type LF address → the latest `at` (ms) of the claimed types. */
+  private latest = new Map<string, number>();
   /** Bytes of complete lines read so far. */
   private offset = 0;
   /** Lines read so far (for the line number of damage). */
@@ -89,12 +96,7 @@ export class EventsFile implements EventStore {
   async record(events: SubscriberEvent[]): Promise<SubscriberEvent[]> {
     if (events.length === 0) return [];
     for (const e of events) eventSchema.parse(e);
-    const fd = await this.lockedAppender();
-    try {
-      const tornBytes = this.catchUp(fd);
-      if (this.damage) throw stopped(this.damage);
-      // Only now, under the lock, is a fragment at the end known to be torn: no writer is half-way through it.
-      if (tornBytes > 0) this.repairTail(fd, tornBytes);
+    return this.locked(async (fd) => {
       const fresh: SubscriberEvent[] = [];
       const seen = new Set<string>();
       for (const e of events) {
@@ -103,29 +105,88 @@ export class EventsFile implements EventStore {
         seen.add(key);
         fresh.push(e);
       }
-      if (fresh.length === 0) return [];
-      const bytes = Buffer.from(fresh.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
-      writeAll(fd, bytes);
-      // Counted as read at once, before the fsync below lets anything else run: a look at the file meanwhile
-      // (serve asks problem() on every POST) must not read these lines as new and then have them counted twice.
-      for (const e of fresh) this.keys.add(eventKey(e));
-      this.offset += bytes.length;
-      this.lines += fresh.length;
-      // On the thread pool: an endpoint keeps reading requests meanwhile, and they form the next batch.
-      try {
-        await fsyncAsync(fd);
-      } catch (err) {
-        // Whether the lines are on disk is unknown: read the file again from the start at the next look.
-        this.identity = null;
-        throw err;
-      }
+      await this.append(fd, fresh);
       return fresh;
+    });
+  }
+
+  async claim(event: SubscriberEvent, windowMs: number): Promise<boolean> {
+    eventSchema.parse(event);
+    return this.locked(async (fd) => {
+      const last = this.latest.get(`${event.type}\n${event.email}`);
+      const at = Date.parse(event.at);
+      if (last !== undefined && at - last < windowMs) return false;
+      if (this.keys.has(eventKey(event))) return false;
+      await this.append(fd, [event]);
+      return true;
+    });
+  }
+
+  async about(email: string): Promise<SubscriberEvent[]> {
+    this.catchUp(null);
+    if (this.damage) throw this.damage;
+    const out: SubscriberEvent[] = [];
+    if (!existsSync(this.where)) return out;
+    // Only lines that hold the address are parsed: a page view costs one read of the file, not a parse of it.
+    const needle = JSON.stringify(email).slice(1, -1);
+    const lines = createInterface({ input: createReadStream(this.where, 'utf8'), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (!line.includes(needle)) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      const r = eventSchema.safeParse(value);
+      if (r.success && r.data.email === email) out.push(r.data);
+    }
+    return out;
+  }
+
+  /** Runs `f` with the file locked for appending, caught up and its torn tail repaired. */
+  private async locked<T>(f: (fd: number) => Promise<T>): Promise<T> {
+    const fd = await this.lockedAppender();
+    try {
+      const tornBytes = this.catchUp(fd);
+      if (this.damage) throw stopped(this.damage);
+      // Only now, under the lock, is a fragment at the end known to be torn: no writer is half-way through it.
+      if (tornBytes > 0) this.repairTail(fd, tornBytes);
+      return await f(fd);
     } catch (err) {
       if (err instanceof EnewsError) throw err;
       throw writeError(this.where, err);
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** Appends `events` (already known to be new) durably and indexes them. */
+  private async append(fd: number, events: SubscriberEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const bytes = Buffer.from(events.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
+    writeAll(fd, bytes);
+    // Counted as read at once, before the fsync below lets anything else run: a look at the file meanwhile
+    // (serve asks problem() on every POST) must not read these lines as new and then have them counted twice.
+    for (const e of events) this.indexEvent(e);
+    this.offset += bytes.length;
+    this.lines += events.length;
+    // On the thread pool: an endpoint keeps reading requests meanwhile, and they form the next batch.
+    try {
+      await fsyncAsync(fd);
+    } catch (err) {
+      // Whether the lines are on disk is unknown: read the file again from the start at the next look.
+      this.identity = null;
+      throw err;
+    }
+  }
+
+  private indexEvent(e: SubscriberEvent): void {
+    this.keys.add(eventKey(e));
+    if (!CLAIMED.has(e.type)) return;
+    const k = `${e.type}\n${e.email}`;
+    const at = Date.parse(e.at);
+    if (!Number.isNaN(at) && at > (this.latest.get(k) ?? Number.NEGATIVE_INFINITY)) this.latest.set(k, at);
   }
 
   async close(): Promise<void> {}
@@ -202,6 +263,7 @@ export class EventsFile implements EventStore {
 
   private reset(identity: { ino: number; dev: number } | null): void {
     this.keys = new KeySet();
+    this.latest = new Map();
     this.offset = 0;
     this.lines = 0;
     this.damage = null;
@@ -246,7 +308,7 @@ export class EventsFile implements EventStore {
       this.damage = otherListError(this.where, this.lines, r.data.list, this.listId);
       return false;
     }
-    this.keys.add(eventKey(r.data));
+    this.indexEvent(r.data);
     return true;
   }
 }

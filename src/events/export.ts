@@ -5,14 +5,14 @@
  * about 64 KB through `write`.
  */
 import { isRealDate } from '../util/dates.js';
-import type { EventType, SubscriberEvent } from './events.js';
+import type { AnyEventType, SubscriberEvent } from './events.js';
 import type { EventStore } from './store.js';
 
 export interface EventFilter {
   /** Only events at or after this time (ms since the epoch). */
   since: number | null;
   /** Only these types; null for all. */
-  types: ReadonlySet<EventType> | null;
+  types: ReadonlySet<AnyEventType> | null;
   issue: number | null;
 }
 
@@ -52,6 +52,10 @@ export function ordered(e: SubscriberEvent): SubscriberEvent {
   if (e.list !== undefined) o.list = e.list;
   if (e.issue !== undefined) o.issue = e.issue;
   if (e.detail !== undefined) o.detail = e.detail;
+  if (e.round !== undefined) o.round = e.round;
+  if (e.name !== undefined) o.name = e.name;
+  if (e.language !== undefined) o.language = e.language;
+  if (e.consent !== undefined) o.consent = e.consent;
   return o;
 }
 

@@ -30,6 +30,14 @@ export interface EventStore {
    * recording them again records nothing twice.
    */
   record(events: SubscriberEvent[]): Promise<SubscriberEvent[]>;
+  /**
+   * Records `event` unless an event of its type and address was recorded within `windowMs` before its `at`,
+   * decided under the store's lock like `record`: a cooldown that holds across restarts, processes and machines.
+   * Resolves true when this call recorded it.
+   */
+  claim(event: SubscriberEvent, windowMs: number): Promise<boolean>;
+  /** The events of one address (its key, or its keyed hash), in the order recorded. */
+  about(email: string): Promise<SubscriberEvent[]>;
   /** Why events cannot be recorded right now (damaged, not writable, no space, unreachable), or null. */
   problem(): Promise<string | null>;
   close(): Promise<void>;

@@ -23,6 +23,11 @@ const runRecord = z.object({
   suppress: z.array(z.string()).optional(),
   /** The subscriber events file the run honoured. */
   events: z.string().optional(),
+  /**
+   * How many subscriber events the first run's plan found: only those add sign-ups (events/roster.ts), so a
+   * resumed send mails exactly its plan. Absent in journals begun before sign-ups: none are added to them.
+   */
+  eventsUpTo: z.number().int().min(0).optional(),
 });
 const sentRecord = z.object({
   type: z.literal('sent'),
@@ -79,7 +84,7 @@ export const journalRecordSchema = z.discriminatedUnion('type', [
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 export type RunRecord = z.infer<typeof runRecord>;
 export type EndRecord = z.infer<typeof endRecord>;
-export type JournalIdentity = Omit<RunRecord, 'type' | 'at' | 'suppress' | 'events'>;
+export type JournalIdentity = Omit<RunRecord, 'type' | 'at' | 'suppress' | 'events' | 'eventsUpTo'>;
 
 export interface JournalState {
   /** Final outcome per address key. A later `sent` overrides an earlier `failed`. */
@@ -94,6 +99,8 @@ export interface JournalState {
   /** The events file of the last run, when it named one. */
   events: string | null;
   runs: number;
+  /** The events the first run took sign-ups from (0 for a journal begun before sign-ups); null before any run. */
+  eventsUpTo: number | null;
   lastEnd: EndRecord | null;
   tail: LogTail;
   /** Permanent refusals by the server (5xx), for the events they make (send/refusals.ts). */
@@ -109,6 +116,7 @@ export function emptyJournal(): JournalState {
     suppress: [],
     events: null,
     runs: 0,
+    eventsUpTo: null,
     lastEnd: null,
     tail: { tornBytes: 0, missingNewline: false },
     refusals: [],
@@ -163,6 +171,7 @@ function apply(state: JournalState, r: JournalRecord): void {
   switch (r.type) {
     case 'run':
       state.runs++;
+      if (state.runs === 1) state.eventsUpTo = r.eventsUpTo ?? 0;
       state.identity ??= { issue: r.issue, inputsHash: r.inputsHash, subscribers: r.subscribers, shard: r.shard };
       state.suppress = r.suppress ?? [];
       state.events = r.events ?? null;

@@ -14,7 +14,7 @@ import {
 import { escapeHtml, escapeText, fillSlots, type SlotTemplate } from '../render/slots.js';
 import type { Recipient } from '../subscribers/subscriber.js';
 import { sealToken } from './token.js';
-import { unsubscribeLinks } from './unsubscribe.js';
+import { preferencesLink, unsubscribeLinks } from './unsubscribe.js';
 
 export type { Recipient } from '../subscribers/subscriber.js';
 
@@ -32,7 +32,12 @@ export interface PersonalizeContext {
 }
 
 /** A recipient's slot values, looked up on demand: no object built per recipient. */
-function slotLookup(ctx: PersonalizeContext, r: Recipient, unsubscribeUrl: string): (name: string) => string {
+function slotLookup(
+  ctx: PersonalizeContext,
+  r: Recipient,
+  unsubscribeUrl: string,
+  token: string | null,
+): (name: string) => string {
   return (name) => {
     switch (name) {
       case 'name':
@@ -41,6 +46,8 @@ function slotLookup(ctx: PersonalizeContext, r: Recipient, unsubscribeUrl: strin
         return r.email;
       case 'unsubscribe_url':
         return unsubscribeUrl;
+      case 'preferences_url':
+        return preferencesLink(ctx.newsletter, token);
       default:
         return r.fields[name] ?? '';
     }
@@ -56,7 +63,7 @@ export interface PersonalMessage {
 function personal(ctx: PersonalizeContext, r: Recipient) {
   const token = ctx.secret ? sealToken(ctx.secret, ctx.newsletter.list_id, r.key, ctx.issue) : null;
   const links = unsubscribeLinks(ctx.newsletter, token);
-  return { links, slot: slotLookup(ctx, r, links.footer) };
+  return { links, slot: slotLookup(ctx, r, links.footer, token) };
 }
 
 /** Everything composing needs to know about one recipient. */

@@ -5,6 +5,7 @@
  */
 import { newsletterLanguages } from '../content/languages.js';
 import type { Newsletter } from '../content/schema.js';
+import { preferencesUrl } from '../content/subscribe-schema.js';
 
 export interface UnsubscribeLinks {
   /** The link in the footer: the https link if configured, else the mailto. */
@@ -48,4 +49,15 @@ export function unsubscribeLinks(newsletter: Newsletter, token: string | null): 
       .join(', '),
     oneClick: https !== null,
   };
+}
+
+/**
+ * The link to the preferences page (newsletter.yaml's subscribe:), with the same token as the unsubscribe link:
+ * whoever holds the message may change that subscriber's name and language, as they may unsubscribe them. Empty
+ * when the newsletter has no such page; without a token (a sample), the page's address alone.
+ */
+export function preferencesLink(newsletter: Newsletter, token: string | null): string {
+  if (!newsletter.subscribe) return '';
+  const url = preferencesUrl(newsletter.subscribe);
+  return token ? `${url}?t=${token}${languageParam(newsletter)}` : url;
 }

@@ -147,4 +147,39 @@ describe('planAudience', () => {
     expect(p.skipped['already-failed']).toBe(0);
     expect(p.mailed).toEqual(mine);
   });
+
+  it('adds the confirmed sign-ups after the file, each once, by the same rules, with the language they chose', async () => {
+    const file = csv(['ann@example.org,Ann,', 'bob@example.org,Bob,unsubscribed']);
+    const signups = new Map([
+      ['new@example.org', { email: 'new@example.org', name: 'Nia', language: 'fr' }],
+      ['ann@example.org', { email: 'ann@example.org', name: '', language: 'es' }],
+      ['bob@example.org', { email: 'bob@example.org', name: '', language: '' }],
+      ['gone@example.org', { email: 'gone@example.org', name: '', language: '' }],
+      ['sent@example.org', { email: 'sent@example.org', name: '', language: '' }],
+    ]);
+    const spool = new SpoolWriter(path.join(dir, `spool-signups.jsonl`));
+    const p = await planAudience(
+      openSubscriberFile(file),
+      rules({
+        signups,
+        preferences: new Map([['ann@example.org', { language: 'es' }]]),
+        events: new Map([['gone@example.org', 'unsubscribed' as const]]),
+        done: new Map([['sent@example.org', 'sent' as const]]),
+      }),
+      spool,
+      ['en', 'fr', 'es'],
+    );
+    const mailed: Array<[string, string, string]> = [];
+    for await (const sub of readSpool(spool.file, p.optedOut)) mailed.push([sub.email, sub.name, sub.language]);
+    // The file's two rows, then the three sign-ups it does not have.
+    expect(p.rows).toBe(5);
+    expect(p.signups).toEqual({ rows: 3, toSend: 1 });
+    expect(p.toSend + sum(p.skipped)).toBe(p.rows);
+    expect(p.skipped).toMatchObject({ unsubscribed: 2, 'already-sent': 1 });
+    expect(mailed).toEqual([
+      ['ann@example.org', 'Ann', 'es'],
+      ['new@example.org', 'Nia', 'fr'],
+    ]);
+    expect(p.languages).toEqual({ en: 0, fr: 1, es: 1 });
+  });
 });

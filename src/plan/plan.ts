@@ -3,6 +3,12 @@
  * validates every row and counts who will get the issue and who is skipped
  * and why; nothing is sent until it has finished cleanly. The recipients it
  * chooses go to a spool (spool.ts) that the sending pass streams.
+ *
+ * The confirmed sign-ups of the subscriber events (events/roster.ts) follow
+ * the file's rows, in the order they confirmed, each one row more, decided by
+ * the same rules; an address the file already has is the file's row. The
+ * name and language a subscriber chose (sign-up or preferences page) beat the
+ * file's columns.
  */
 import { EnewsError, ExitCode, type Problem } from '../errors.js';
 import { readSubscribers, type SubscriberFile } from '../subscribers/read.js';
@@ -10,6 +16,8 @@ import { matchLanguage } from '../content/languages.js';
 import { KeyMap } from '../util/key-set.js';
 import { decide, emptyCounts, SKIP_REASONS, type AudienceRules, type SkipReason } from './audience.js';
 import type { SpoolWriter } from './spool.js';
+import type { SignedUp } from '../events/roster.js';
+import type { Subscriber } from '../subscribers/subscriber.js';
 
 export interface Plan {
   /** Data rows read (header and blank lines not counted). */
@@ -26,11 +34,18 @@ export interface Plan {
    * build does not have, by what they asked for (as written, e.g. "de", "xx"). Never an error.
    */
   fallbacks: { total: number; asked: Record<string, number> };
+  /** Of `rows`, the confirmed sign-ups the file does not have; of `toSend`, those mailed. */
+  signups: { rows: number; toSend: number };
 }
 
 const MAX_LISTED_INVALID = 200;
 
-export type PlanRules = Omit<AudienceRules, 'optedOut'>;
+export type PlanRules = Omit<AudienceRules, 'optedOut'> & {
+  /** Confirmed sign-ups (events/roster.ts), in the order they confirmed. */
+  signups?: ReadonlyMap<string, SignedUp>;
+  /** The name and language each subscriber chose: they beat the file's columns. */
+  preferences?: ReadonlyMap<string, { name?: string; language?: string }>;
+};
 
 /**
  * `languages`: the build's, the default first (one, the default `en`, when left out). Nothing
@@ -53,14 +68,31 @@ export async function planAudience(
   const noOptOuts: AudienceRules = { ...rules, optedOut: new Map() };
   let rows = 0;
   let toSend = 0;
-  for await (const r of readSubscribers(src)) {
-    if (signal?.aborted) {
-      await spool?.end().catch(() => {});
-      throw new EnewsError('interrupted', 'Stopped while planning (Ctrl-C): nothing was sent.', {
-        exitCode: ExitCode.stopped,
-        problems: [{ message: 'Run the same command again to send.' }],
-      });
+  const signups = { rows: 0, toSend: 0 };
+  const stopIfAsked = async () => {
+    if (!signal?.aborted) return;
+    await spool?.end().catch(() => {});
+    throw new EnewsError('interrupted', 'Stopped while planning (Ctrl-C): nothing was sent.', {
+      exitCode: ExitCode.stopped,
+      problems: [{ message: 'Run the same command again to send.' }],
+    });
+  };
+  /** One address at its first row: skipped with its reason, or spooled. */
+  const take = async (sub: Subscriber): Promise<boolean> => {
+    const reason = decide(sub.key, noOptOuts);
+    if (reason) {
+      firstSeen.set(sub.key, SKIP_REASONS.indexOf(reason) + 1);
+      skipped[reason]++;
+      return false;
     }
+    firstSeen.set(sub.key, counter.add(sub.language));
+    toSend++;
+    const wait = spool?.write(sub);
+    if (wait) await wait;
+    return true;
+  };
+  for await (const r of readSubscribers(src)) {
+    await stopIfAsked();
     rows++;
     if (!r.ok) {
       skipped.invalid++;
@@ -73,16 +105,24 @@ export async function planAudience(
       skipped.duplicate++;
       continue;
     }
-    const reason = decide(key, noOptOuts);
-    if (reason) {
-      firstSeen.set(key, SKIP_REASONS.indexOf(reason) + 1);
-      skipped[reason]++;
-    } else {
-      firstSeen.set(key, counter.add(r.subscriber.language));
-      toSend++;
-      const wait = spool?.write(r.subscriber);
-      if (wait) await wait;
-    }
+    const chose = rules.preferences?.get(key);
+    await take(chose ? { ...r.subscriber, ...chosen(chose) } : r.subscriber);
+  }
+  for (const [key, s] of rules.signups ?? []) {
+    await stopIfAsked();
+    if (firstSeen.has(key)) continue;
+    rows++;
+    signups.rows++;
+    const sub: Subscriber = {
+      line: 0,
+      email: s.email,
+      key,
+      name: s.name,
+      language: s.language,
+      status: 'subscribed',
+      fields: {},
+    };
+    if (await take(sub)) signups.toSend++;
   }
   await spool?.end();
   // An opt-out anywhere in the file outranks every other decision for that address, but what the journal
@@ -96,7 +136,12 @@ export async function planAudience(
     } else skipped[SKIP_REASONS[code - 1]!]--;
     skipped[status]++;
   }
-  return { rows, toSend, skipped, invalid, optedOut, ...counter.counts() };
+  return { rows, toSend, skipped, invalid, optedOut, ...counter.counts(), signups };
+}
+
+/** The fields a subscriber's own choice replaces (a name left empty on a form keeps the file's). */
+function chosen(p: { name?: string; language?: string }): Partial<Subscriber> {
+  return { ...(p.name ? { name: p.name } : {}), ...(p.language ? { language: p.language } : {}) };
 }
 
 /** Codes from here up mean "sent to" (below: 1 + a skip reason), and say in which language (LanguageCounter). */

@@ -8,7 +8,7 @@ import { constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError } from '../errors.js';
 import { PACKAGE_TEMPLATES } from './package.js';
-import { defaultTemplates, EMAIL_LAYOUTS } from './templates.js';
+import { defaultTemplates, LAYOUT_PAIRS } from './templates.js';
 
 export interface EjectResult {
   /** Paths inside templates/ that were copied. */
@@ -34,8 +34,9 @@ export function templatesNamed(name: string): string[] {
       problems: [{ message: `The defaults are: ${all.join(', ')}` }],
     });
   }
-  const layouts = EMAIL_LAYOUTS as readonly string[];
-  if (matches.some((m) => layouts.includes(m)) && matches.every((m) => layouts.includes(m))) return [...layouts];
+  for (const layouts of LAYOUT_PAIRS) {
+    if (matches.some((m) => layouts.includes(m)) && matches.every((m) => layouts.includes(m))) return [...layouts];
+  }
   if (matches.length > 1) {
     throw new EnewsError('ambiguous-template', `"${name}" names ${matches.length} templates: ${matches.join(', ')}.`, {
       problems: [{ message: `Give the path inside templates/, e.g. enews templates eject ${matches[0]}` }],

@@ -12,6 +12,10 @@ import { PACKAGE_TEMPLATE_PREFIX, PACKAGE_TEMPLATES } from './package.js';
 import { isInside } from './root.js';
 
 export const EMAIL_LAYOUTS = ['email.mjml', 'email.txt'] as const;
+/** The confirmation message of a sign-up (signup/confirm-mail.ts): its two parts go together too. */
+export const CONFIRM_LAYOUTS = ['signup/confirm.mjml', 'signup/confirm.txt'] as const;
+/** Every pair of layouts that go together (an HTML layout and its text part). */
+export const LAYOUT_PAIRS: ReadonlyArray<readonly string[]> = [EMAIL_LAYOUTS, CONFIRM_LAYOUTS];
 
 // Manifest names of package templates start with it, so a build records where its templates came from.
 export { PACKAGE_TEMPLATE_PREFIX };
@@ -24,10 +28,8 @@ function isFile(p: string): boolean {
 export function templateFile(projectTemplates: string, rel: string): string {
   const own = path.join(projectTemplates, rel);
   if (isFile(own)) return own;
-  if (
-    (EMAIL_LAYOUTS as readonly string[]).includes(rel) &&
-    EMAIL_LAYOUTS.some((l) => isFile(path.join(projectTemplates, l)))
-  ) {
+  const pair = LAYOUT_PAIRS.find((p) => p.includes(rel));
+  if (pair?.some((l) => isFile(path.join(projectTemplates, l)))) {
     // The other layout is the project's: this one must be too (see above); reading it names the missing file.
     return own;
   }

@@ -35,6 +35,20 @@ export async function renderIssue(view: ViewModel, templates: TemplateSet): Prom
 }
 
 /**
+ * Another message in the email's way (the confirmation of a sign-up, signup/confirm-mail.ts): its own layouts
+ * (`templates` without partials), its own view, which gives at least the `language` of the markup; HTML and text,
+ * slots still open. Rendered once per language; each message only fills the slots.
+ */
+export async function renderLayout(
+  view: Pick<ViewModel, 'language'> & object,
+  templates: TemplateSet,
+): Promise<{ html: SlotTemplate; text: SlotTemplate }> {
+  const v = view as ViewModel;
+  const html = await mjmlToHtml(withDirection(runTemplate(templates, 'html', v), v), templates);
+  return { html: splitSlots(html), text: splitSlots(rightToLeftLines(tidyText(runTemplate(templates, 'text', v)), v)) };
+}
+
+/**
  * The HTML alone, slots still open: the web version (web-version.ts) is this
  * same layout rendered with `web` set in the view, and needs no text part.
  */

@@ -18,6 +18,9 @@ import { isMap, isScalar, type Node } from 'yaml';
 import { EnewsError, type Location, type Problem, throwIfProblems } from '../errors.js';
 import { languageName } from '../content/languages.js';
 import { locate, parseYaml, readText, type YamlSource } from '../content/yaml-file.js';
+import path from 'node:path';
+import { PACKAGE_TEMPLATES } from '../project/package.js';
+import { isInside } from '../project/root.js';
 import { templateFile } from '../project/templates.js';
 import { closest } from '../util/closest.js';
 
@@ -25,8 +28,21 @@ export const STRINGS_DIR = 'strings';
 /** Where a view (the email's, an archive page's) carries its language's translator, out of the templates' sight. */
 export const TRANSLATOR: unique symbol = Symbol('enews translator');
 /** Sections read by enews site and enews serve only: not build inputs. */
-export const SECTIONS = ['site', 'unsubscribe_page'] as const;
+export const SECTIONS = ['site', 'unsubscribe_page', 'signup_page', 'preferences_page', 'confirm_email'] as const;
 export type Section = (typeof SECTIONS)[number];
+
+/**
+ * Keys enews added after strings files could be ejected (for the sign-up and preferences pages, and the footer's
+ * link to the latter): a project's own file that lacks them takes them from enews's file of its language (else
+ * the English one), and `fromEnews` names them, so an upgrade never turns a working strings file into an error.
+ */
+const LATER_SECTIONS: readonly string[] = ['signup_page', 'preferences_page', 'confirm_email'];
+const LATER_KEYS: readonly string[] = [
+  'manage_subscription',
+  'manage_subscription_at',
+  'unsubscribe_page.manage_instead',
+  'unsubscribe_page.manage_link',
+];
 
 export interface StringsFile {
   language: string;
@@ -35,6 +51,8 @@ export interface StringsFile {
   text: string;
   /** Set when the language has no strings file and this one's words stand in (`en`): a warning. */
   standIn?: string;
+  /** Keys added to enews after this file was written, taken from enews's own file (LATER_KEYS): a warning. */
+  fromEnews?: string[];
   /** `read_more`, `site.all_issues` → its text and where it is written. */
   values: Map<string, { text: string; location: Location; args: Set<string> }>;
 }
@@ -86,12 +104,37 @@ export function loadStrings(templatesDir: string, languages: readonly string[]):
     // The tag, not the language's name: Intl.DisplayNames costs tens of milliseconds to load.
     const text = readText(file, `the words of the templates in the language ${language}`);
     const values = readValues(parseYaml(file, text), problems);
-    strings.set(language, { language, file, text, values, ...(standIn ? { standIn } : {}) });
+    const fromEnews = addLaterKeys(values, language, file, problems);
+    strings.set(language, {
+      language,
+      file,
+      text,
+      values,
+      ...(standIn ? { standIn } : {}),
+      ...(fromEnews.length ? { fromEnews } : {}),
+    });
   }
   const def = strings.get(languages[0]!);
   if (def) for (const other of strings.values()) if (other !== def) problems.push(...compare(def, other));
   throwIfProblems('strings', 'The strings files of the templates have problems', problems);
   return strings;
+}
+
+/** Fills in the LATER_KEYS a project's own file lacks from enews's file of its language, else the English one. */
+function addLaterKeys(values: StringsFile['values'], language: string, file: string, problems: Problem[]): string[] {
+  const later = (key: string) => LATER_KEYS.includes(key) || LATER_SECTIONS.includes(key.split('.')[0]!);
+  if (isInside(PACKAGE_TEMPLATES, file)) return [];
+  const own = path.join(PACKAGE_TEMPLATES, STRINGS_DIR, `${language.split('-')[0]}.yaml`);
+  const source = existsSync(own) ? own : path.join(PACKAGE_TEMPLATES, STRINGS_DIR, `${STAND_IN}.yaml`);
+  const missing = (k: string) => later(k) && !values.has(k);
+  const theirs = readValues(parseYaml(source, readText(source, 'the words of enews')), problems);
+  const added: string[] = [];
+  for (const [key, v] of theirs) {
+    if (!missing(key)) continue;
+    values.set(key, v);
+    added.push(key);
+  }
+  return added;
 }
 
 /** Whose words a default language without a strings file is given. */

@@ -51,6 +51,8 @@ export interface ViewModel {
     /** dark_src: a version of the logo drawn for dark backgrounds (dark mode), or null. */
     logo: { src: string; alt: string; width: number | null; dark_src: string | null } | null;
     brand: { color: string; text_color: string };
+    /** Whether messages link a preferences page (newsletter.yaml's subscribe:): {{slot "preferences_url"}}. */
+    preferences: boolean;
   };
   language: LanguageView;
   issue: {
@@ -123,6 +125,7 @@ export function buildViewModel(
       why_you_get_this: newsletter.why_you_get_this.trim(),
       logo: newsletter.logo ? { ...image(newsletter.logo)!, dark_src: newsletter.logo.dark_src ?? null } : null,
       brand: newsletter.brand,
+      preferences: newsletter.subscribe !== undefined,
     },
     language: languageView(lang),
     issue: {

@@ -9,6 +9,7 @@
  * header, intro and items.
  */
 import type { LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
+import { signupPageUrl } from '../content/subscribe-schema.js';
 import { markdownToText } from './markdown.js';
 import { renderHtml } from './render-issue.js';
 import { INDEX_FROM_ISSUE, issuePageUrl } from './site-urls.js';
@@ -38,7 +39,7 @@ export async function renderWebVersion(
 ): Promise<WebVersion> {
   const view = buildViewModel(newsletter, issue, items, tr, {
     archive_url: INDEX_FROM_ISSUE,
-    subscribe_url: newsletter.site?.subscribe_url ?? null,
+    subscribe_url: newsletter.site?.subscribe_url ?? signupPageUrl(newsletter),
     page_url: issuePageUrl(newsletter, issue.number),
   });
   const rendered = await renderHtml(view, templates);

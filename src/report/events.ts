@@ -6,7 +6,7 @@
  * Counts are of addresses, not events: three soft bounces of one mailbox
  * are one soft-bounced address.
  */
-import { EVENT_TYPES, type EventType } from '../events/events.js';
+import { EVENT_TYPES, type AnyEventType, type EventType } from '../events/events.js';
 import type { EventStore } from '../events/store.js';
 
 export type EventCounts = Record<EventType, number>;
@@ -41,6 +41,8 @@ export async function tallyEvents(store: Pick<EventStore, 'each'>, scope: EventS
   const attributed = keySets();
   const notAttributed = keySets();
   await store.each((e) => {
+    // Only what came back from messages is rated per issue; sign-ups and changes are counted by subscriptions.ts.
+    if (!isReturnType(e.type)) return;
     if (e.issue === scope.number) attributed[e.type].add(e.email);
     else if (e.issue === undefined && scope.gotIt(e.email) && after(e.at, scope.since)) {
       notAttributed[e.type].add(e.email);
@@ -62,4 +64,8 @@ function after(at: string, since: number | null): boolean {
   const t = Date.parse(at);
   // An event without a readable time cannot be placed: better counted than lost.
   return Number.isNaN(t) || t >= since;
+}
+
+function isReturnType(t: AnyEventType): t is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(t);
 }

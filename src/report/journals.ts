@@ -25,6 +25,8 @@ export interface JournalSummary {
   /** Suppression lists and events file of the last run. */
   suppress: string[];
   events: string | null;
+  /** The subscriber events the first run took sign-ups from (plan/rules.ts); 0 for journals begun before them. */
+  eventsUpTo: number;
 }
 
 export interface FailedAddress {
@@ -163,6 +165,7 @@ export async function readIssueJournal(
     finished: false,
     suppress: [],
     events: null,
+    eventsUpTo: 0,
   };
   let otherIssue: number | null = null;
   await store.read(ref, (rec) => {
@@ -171,6 +174,7 @@ export async function readIssueJournal(
       if (summary.runs++ === 0) {
         summary.shard = rec.shard;
         summary.subscribers = rec.subscribers;
+        summary.eventsUpTo = rec.eventsUpTo ?? 0;
       }
       summary.suppress = rec.suppress ?? [];
       summary.events = rec.events ?? null;

@@ -42,6 +42,9 @@ export interface ListInputs {
   subscribers: string | null;
   events: Pick<EventStore, 'each'>;
   done: { outcome(key: string): 'sent' | 'failed' | undefined };
+  /** The keys of erased addresses' hashes (plan/rules.ts), and the list. */
+  secrets: readonly string[];
+  listId: string;
 }
 
 export async function planList(i: ListInputs): Promise<ListCount | ListUnknown> {
@@ -58,6 +61,10 @@ export async function planList(i: ListInputs): Promise<ListCount | ListUnknown> 
   const rules = await audienceRules({
     suppress: [...new Set(i.journals.flatMap((j) => j.suppress))].filter((f) => existsSync(f)),
     events: i.events,
+    // The sign-ups the sends took: of a split, every shard's (the one that started last found the most).
+    upTo: Math.max(0, ...i.journals.map((j) => j.eventsUpTo)),
+    secrets: i.secrets,
+    listId: i.listId,
     shard,
     done,
     retryFailed: false,

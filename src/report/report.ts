@@ -16,6 +16,7 @@ import { tallyEvents, type EventAddresses, type EventCounts } from './events.js'
 import { DeliveryTally, readIssueJournal, type FailedAddress, type JournalSummary } from './journals.js';
 import { planList, type ListCount, type ListUnknown } from './list.js';
 import type { ListState } from '../state/open.js';
+import { type SubscriptionCounts, tallySubscriptions } from './subscriptions.js';
 
 export interface ReportRequest {
   root: string;
@@ -26,6 +27,8 @@ export interface ReportRequest {
   events: string | null;
   subscribers: string | null;
   withAddresses: boolean;
+  /** The keys of erased addresses' hashes (config/unsubscribe-secret.ts, hashKeys). */
+  secrets?: readonly string[];
 }
 
 /** Gmail's and Yahoo's bulk sender limits (2024): spam complaints under 0.3 %; bounces kept under 2 %. */
@@ -57,6 +60,8 @@ export interface IssueReport {
     /** Addresses that got the issue and have events without an issue number since its send began. */
     notAttributed: EventCounts;
   };
+  /** Sign-ups that joined with this issue, and changes made from its links (subscriptions.ts). */
+  subscriptions: SubscriptionCounts;
   /** Rates above the bulk sender limits. */
   alerts: Array<{ type: keyof typeof LIMITS; ratePercent: number; limitPercent: number }>;
   perMinute: Array<{ minute: string; sent: number }>;
@@ -93,7 +98,14 @@ export async function gatherReport(req: ReportRequest, state: ListState): Promis
   const eventsFile = store.where;
   // A journal in the database names its list by its path in the project (send/prepare.ts, listIdentity).
   for (const j of journals) if (j.subscribers) j.subscribers = path.resolve(req.root, j.subscribers);
-  const list = await planList({ journals, subscribers: req.subscribers, events: store, done: tally });
+  const list = await planList({
+    journals,
+    subscribers: req.subscribers,
+    events: store,
+    done: tally,
+    secrets: req.secrets ?? [],
+    listId: state.listId,
+  });
   const since = tally.firstRunAt === null ? null : Date.parse(tally.firstRunAt);
   const ev = await tallyEvents(store, {
     number: req.number,
@@ -101,6 +113,8 @@ export async function gatherReport(req: ReportRequest, state: ListState): Promis
     since: Number.isNaN(since) ? null : since,
     keepAddresses: req.withAddresses,
   });
+  const upTo = Math.max(0, ...journals.map((j) => j.eventsUpTo));
+  const subscriptions = await tallySubscriptions(store, state.journals, req.number, upTo);
   const rates = EVENT_TYPES.map((t) => [t, percent(ev.attributed[t], tally.sent)]);
   const ratePercent = Object.fromEntries(rates) as Record<EventType, number | null>;
   const alerts: IssueReport['alerts'] = [];
@@ -125,6 +139,7 @@ export async function gatherReport(req: ReportRequest, state: ListState): Promis
     list,
     notSentYet: list.known ? list.notSentYet : null,
     events: { file: eventsFile, attributed: ev.attributed, ratePercent, notAttributed: ev.notAttributed },
+    subscriptions,
     alerts,
     perMinute: tally.perMinute(),
     missingSuppressions: [...new Set(journals.flatMap((j) => j.suppress))].filter((f) => !existsSync(f)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Candidate, decideEvents, emptyExisting, type ExistingEvents } from './decide.js';
+import { type Candidate, decideEvents, emptyExisting, type ExistingEvents, readExisting } from './decide.js';
 
 const at = '2017-04-26T10:00:00.000Z';
 const list = 'enews.coop.example.org';
@@ -76,5 +76,25 @@ describe('decideEvents', () => {
     const d = decideEvents([u(3), u(4)], emptyExisting(), at, list);
     expect(d.events).toEqual([{ at, list, type: 'unsubscribed', email: 'a@x.org', issue: 3, source: 'mailto' }]);
     expect(d.alreadyRecorded).toBe(1);
+  });
+});
+
+describe('decideEvents after a subscriber came back', () => {
+  it('records a mailto unsubscribe of an address that re-subscribed since its first unsubscribe', async () => {
+    const past = [
+      { at: 'a', type: 'unsubscribed' as const, email: 'x@y.org', source: 'page' },
+      { at: 'b', type: 'resubscribed' as const, email: 'x@y.org', source: 'preferences', round: 1 },
+    ];
+    const existing = await readExisting({ each: async (f) => past.forEach(f) }, new Set(['x@y.org']));
+    const d = decideEvents(
+      [{ type: 'unsubscribed', email: 'x@y.org', source: 'mailto', via: 'token' }],
+      existing,
+      'c',
+      'l',
+    );
+    expect(d.events).toEqual([
+      { at: 'c', list: 'l', type: 'unsubscribed', email: 'x@y.org', source: 'mailto', round: 1 },
+    ]);
+    expect(d.alreadyRecorded).toBe(0);
   });
 });

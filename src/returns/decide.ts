@@ -6,7 +6,7 @@
  * gone, while one full mailbox is not.
  */
 import { EnewsError, ExitCode } from '../errors.js';
-import { eventKey, type SubscriberEvent } from '../events/events.js';
+import { eventKey, type EventType, type SubscriberEvent } from '../events/events.js';
 import type { EventStore } from '../events/store.js';
 import type { ReturnSource } from './return.js';
 import type { ProvedBy } from './prove.js';
@@ -15,7 +15,7 @@ export const SOFT_BOUNCE_ISSUES = 3;
 
 /** A proved return, as the event it asks for. */
 export interface Candidate {
-  type: SubscriberEvent['type'];
+  type: EventType;
   email: string;
   issue?: number;
   source: ReturnSource;
@@ -30,10 +30,12 @@ export interface ExistingEvents {
   softIssues: Map<string, Set<number>>;
   /** Addresses with a `bounced` event. */
   bounced: Set<string>;
+  /** How many times each address came back after unsubscribing (events/roster.ts): the round of its next unsubscribe. */
+  rounds: Map<string, number>;
 }
 
 export function emptyExisting(): ExistingEvents {
-  return { keys: new Set(), softIssues: new Map(), bounced: new Set() };
+  return { keys: new Set(), softIssues: new Map(), bounced: new Set(), rounds: new Map() };
 }
 
 /**
@@ -46,6 +48,8 @@ export async function readExisting(store: Pick<EventStore, 'each'>, emails: Set<
     await store.each((e) => {
       if (!emails.has(e.email)) return;
       out.keys.add(eventKey(e));
+      if ((e.type === 'subscribed' || e.type === 'resubscribed') && (e.round ?? 0) > (out.rounds.get(e.email) ?? 0))
+        out.rounds.set(e.email, e.round!);
       if (e.type === 'bounced') out.bounced.add(e.email);
       if (e.type === 'soft-bounced' && e.issue !== undefined) {
         let s = out.softIssues.get(e.email);
@@ -83,7 +87,9 @@ export function decideEvents(candidates: Candidate[], existing: ExistingEvents, 
   let alreadyRecorded = 0;
   const softEmails: string[] = [];
   for (const c of candidates) {
-    const key = eventKey(c);
+    // An unsubscribe after the subscriber came back is a new fact: it belongs to their current round.
+    const round = c.type === 'unsubscribed' ? (existing.rounds.get(c.email) ?? 0) : 0;
+    const key = eventKey({ ...c, round });
     if (c.type === 'soft-bounced') softEmails.push(c.email);
     if (keys.has(key)) {
       alreadyRecorded++;
@@ -98,6 +104,7 @@ export function decideEvents(candidates: Candidate[], existing: ExistingEvents, 
       source: c.source,
       ...(c.issue !== undefined ? { issue: c.issue } : {}),
       ...(c.detail ? { detail: c.detail } : {}),
+      ...(round ? { round } : {}),
     });
     if (c.type === 'bounced') bounced.add(c.email);
     if (c.type === 'soft-bounced' && c.issue !== undefined) {

@@ -5,7 +5,7 @@
  * up (decide.ts), and record the rest through the store, durably, once.
  */
 import type { EventStore } from '../events/store.js';
-import type { SubscriberEvent } from '../events/events.js';
+import type { EventType, SubscriberEvent } from '../events/events.js';
 import { neutralize } from '../util/safe-text.js';
 import { decideEvents, readExisting, type Candidate } from './decide.js';
 import { addWanted, prove, type ProofContext, type ProvedBy } from './prove.js';
@@ -25,7 +25,7 @@ export interface RecordOptions extends ProofContext {
 
 export interface ProvedReturn {
   ref: string;
-  type: SubscriberEvent['type'];
+  type: EventType;
   email: string;
   issue?: number;
   via: ProvedBy;

@@ -52,6 +52,7 @@ export async function deliverSend(
     ...journal!.identity,
     suppress: journal!.suppress,
     ...(journal!.events ? { events: journal!.events } : {}),
+    eventsUpTo: journal!.eventsUpTo,
   } satisfies JournalRecord);
   const messages = prepareMessages({
     versions: plan.built.languages.map((l) => ({

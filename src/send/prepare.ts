@@ -13,7 +13,7 @@ import type { Newsletter } from '../content/schema.js';
 import { readBuild, type BuiltIssue } from '../build/read-build.js';
 import { defaultBuildDir } from '../build/build-dir.js';
 import type { Env } from '../config/env.js';
-import { unsubscribeSecrets } from '../config/unsubscribe-secret.js';
+import { readingKeys, unsubscribeSecrets } from '../config/unsubscribe-secret.js';
 import { configureTransport, type TransportConfig } from '../delivery/transports/index.js';
 import {
   checkIdentity,
@@ -100,6 +100,8 @@ export interface SendPlan {
     suppress: string[];
     /** The events file the plan honoured (files only); the run record names it, so status reads the same one. */
     events: string | null;
+    /** The events the plan took sign-ups from (plan/rules.ts); the run record keeps it for resumptions. */
+    eventsUpTo: number;
     /** The events, where the send records the recipients the server refused (refusals.ts). */
     store: EventStore;
     lock: HeldLock | null;
@@ -172,6 +174,7 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
       invalid: [],
       optedOut: new Map(),
       ...counter.counts(),
+      signups: { rows: 0, toSend: 0 },
     };
     return {
       request: req,
@@ -248,6 +251,10 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
     const rules = await audienceRules({
       suppress,
       events: store,
+      // A send resumed takes the sign-ups its first run took (rules.ts); a new one, all there are now.
+      upTo: done.eventsUpTo,
+      secrets: readingKeys(unsubscribeSecrets(req.env)),
+      listId: newsletter.list_id,
       shard: req.shard,
       done: done.outcomes,
       retryFailed: req.retryFailed,
@@ -272,6 +279,7 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
         identity,
         suppress,
         events: state.kind === 'files' ? store.where : null,
+        eventsUpTo: rules.eventsUpTo,
         store,
         lock,
       },

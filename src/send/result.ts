@@ -30,6 +30,8 @@ export interface SendResult {
   /** Recipients the journal records as permanently failed in earlier runs, not retried (see --retry-failed). */
   failedBefore: number;
   skipped: Record<SkipReason, number>;
+  /** Of `rows`, the confirmed sign-ups the subscriber file does not have; of `toSend`, those to be mailed. */
+  signups: Plan['signups'];
   /** Of toSend, how many were to get each language, and how many of the default's asked for another (plan.ts). */
   languages: Plan['languages'];
   fallbacks: Plan['fallbacks'];
@@ -91,6 +93,7 @@ function base(plan: SendPlan, target: string): Omit<SendResult, 'exitCode'> {
     possibleDuplicates: 0,
     failedBefore: plan.audience.skipped['already-failed'],
     skipped: plan.audience.skipped,
+    signups: plan.audience.signups,
     languages: plan.audience.languages,
     fallbacks: plan.audience.fallbacks,
     invalid: plan.audience.invalid,

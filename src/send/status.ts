@@ -25,6 +25,8 @@ export interface StatusRequest {
   subscribers: string | null;
   /** --events: the events file the state was opened with (default: the one the send named, else journal/events.jsonl). */
   events: string | null;
+  /** The keys of erased addresses' hashes (config/unsubscribe-secret.ts, hashKeys). */
+  secrets?: readonly string[];
 }
 
 export interface SendStatus {
@@ -39,6 +41,8 @@ export interface SendStatus {
   list: {
     file: string;
     rows: number;
+    /** Of the rows, the confirmed sign-ups the file does not have; of `remaining`, those not mailed yet. */
+    signups: { rows: number; toSend: number };
     remaining: number;
     skipped: Record<SkipReason, number>;
     shard: string | null;
@@ -77,6 +81,9 @@ export async function sendStatus(req: StatusRequest, list: ListState): Promise<S
       // In files, the events file the send honoured unless another is named; the database has one.
       events:
         list.kind === 'files' && !req.events && state.events ? new EventsFile(state.events, list.listId) : list.events,
+      upTo: state.eventsUpTo,
+      secrets: req.secrets ?? [],
+      listId: list.listId,
       shard,
       done: state.outcomes,
       retryFailed: false,
@@ -85,6 +92,7 @@ export async function sendStatus(req: StatusRequest, list: ListState): Promise<S
     status.list = {
       file: subscribers,
       rows: plan.rows,
+      signups: plan.signups,
       remaining: plan.toSend,
       skipped: plan.skipped,
       shard: shardLabel(shard),

@@ -6,7 +6,9 @@
  * link in a message); a POST records the unsubscribe durably before it
  * answers 200. Everything the handler needs from its platform (opening a
  * token, recording an event) is passed in, so the same app can run behind
- * Node (serve/node.ts) or on a serverless platform.
+ * Node (serve/node.ts) or on a serverless platform. With newsletter.yaml's
+ * `subscribe:`, the sign-up and preferences pages answer beside it
+ * (subscription-routes.ts).
  */
 import { Hono, type Context } from 'hono';
 import { languageDetector } from 'hono/language';
@@ -25,6 +27,8 @@ import {
   unsubscribePage,
 } from './pages.js';
 import { readFormBody } from './form-body.js';
+import { maskAddress } from './mask.js';
+import { type SubscriptionDeps, subscriptionRoutes } from './subscription-routes.js';
 
 /** One language the pages speak: the newsletter's title in it and its words (the strings' unsubscribe_page). */
 export interface ServeLanguage {
@@ -65,6 +69,8 @@ export interface ServeDeps {
   problem(): Promise<string | null>;
   /** Says why the endpoint answers 503, once per reason (for the service's log). */
   log?(line: string): void;
+  /** The sign-up, confirmation and preferences pages, when the newsletter has them. */
+  subscription?: SubscriptionDeps;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -187,7 +193,8 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     const action = `?${new URLSearchParams({ t: who.token, ...keep })}`;
     // A page that cannot look it up still offers the button: the POST says whether it can record.
     const already = await d.alreadyUnsubscribed(who.address).catch(() => false);
-    return html(c, 200, unsubscribePage(identity, words, maskAddress(who.address), action, already));
+    const manage = d.subscription ? `${d.subscription.paths.preferences}${action}` : null;
+    return html(c, 200, unsubscribePage(identity, words, maskAddress(who.address), action, already, manage));
   });
 
   app.post(d.path, async (c) => {
@@ -216,15 +223,16 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     c.header('Allow', 'GET, POST');
     return problem(c, 405, 'method_title', 'method');
   });
+  if (d.subscription) {
+    subscriptionRoutes(app, d.subscription, {
+      speak: (c) => speak(c as Context<Env>),
+      problemNow,
+      tokenOf,
+      problem: (c, status, kind) => problem(c as Context<Env>, status, `${kind}_title`, kind),
+      maxBody: d.maxBody,
+      languages: codes,
+    });
+  }
   app.notFound((c) => problem(c as Context<Env>, 404, 'not_found_title', 'not_found'));
   return app;
-}
-
-/** z***n@example.org: enough for a person to recognise, not enough to harvest. */
-export function maskAddress(address: string): string {
-  const at = address.lastIndexOf('@');
-  const local = address.slice(0, at);
-  const chars = [...local];
-  const shown = chars.length <= 2 ? `${chars[0] ?? ''}***` : `${chars[0]}***${chars[chars.length - 1]}`;
-  return `${shown}${address.slice(at)}`;
 }

@@ -9,13 +9,16 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { EnewsError, ExitCode } from '../errors.js';
 import type { Newsletter } from '../content/schema.js';
-import { eventKey } from '../events/events.js';
+import { currentRound, unsubscribeKey } from '../events/events.js';
 import type { EventStore } from '../events/store.js';
 import { groupRecorder } from '../events/group-append.js';
 import { openTokenWithAny } from '../personalize/token.js';
 import { newsletterLanguages } from '../content/languages.js';
 import { loadStrings } from '../render/strings.js';
 import { createServeApp, serveLanguages } from './app.js';
+import { PACKAGE_TEMPLATES } from '../project/package.js';
+import type { TransportConfig } from '../delivery/transports/index.js';
+import { subscriptionDeps } from './subscription-node.js';
 
 export interface ServeSettings {
   newsletter: Newsletter;
@@ -36,10 +39,19 @@ export interface ServeSettings {
   port: number;
   /** Slow clients: the whole request must arrive within this (ms). */
   requestTimeoutMs?: number;
+  /**
+   * How confirmation messages go out (the transport `enews send` uses, configured from the environment); needed
+   * when newsletter.yaml has `subscribe:`.
+   */
+  transport?: TransportConfig;
+  /** Time source of the sign-up pages (tests). */
+  now?: () => number;
 }
 
 export interface RunningServer {
   url: string;
+  /** The sign-up page's address on this server, when the newsletter has one. */
+  subscribeUrl: string | null;
   /** Why unsubscribes cannot be recorded at start (a damaged events file), or null. */
   problem: string | null;
   close(): Promise<void>;
@@ -69,10 +81,13 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   // serving the same list, records nothing.
   const record = groupRecorder(s.events, s.events.lanes ?? 1);
   // Read (and checked) before the server starts: a strings file with a problem stops serve with file:line.
-  const languages = s.templatesDir
-    ? serveLanguages(s.newsletter, loadStrings(s.templatesDir, newsletterLanguages(s.newsletter)))
-    : undefined;
+  const strings =
+    s.templatesDir || s.newsletter.subscribe
+      ? loadStrings(s.templatesDir ?? PACKAGE_TEMPLATES, newsletterLanguages(s.newsletter))
+      : null;
+  const languages = strings && s.templatesDir ? serveLanguages(s.newsletter, strings) : undefined;
   const keys = [s.secret, ...(s.oldSecrets ?? [])];
+  const subscription = strings ? await subscriptionDeps(s, strings, keys) : null;
   const app = createServeApp({
     ...(languages ? { languages } : {}),
     identity: {
@@ -84,21 +99,27 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     listId: s.newsletter.list_id,
     path,
     open: (token) => openTokenWithAny(keys, token),
-    alreadyUnsubscribed: (address) => s.events.has(eventKey({ type: 'unsubscribed', email: address })),
-    record: (u) =>
-      record({
+    // After a subscriber came back, their unsubscribe is a new fact: it belongs to their current round.
+    alreadyUnsubscribed: async (address) =>
+      s.events.has(unsubscribeKey(address, await currentRound(s.events, address))),
+    record: async (u) => {
+      const round = await currentRound(s.events, u.address);
+      await record({
         at: new Date().toISOString(),
         list: s.newsletter.list_id,
         type: 'unsubscribed',
         email: u.address,
         source: u.source,
         ...(u.issue ? { issue: u.issue } : {}),
-      }),
+        ...(round ? { round } : {}),
+      });
+    },
     maxBody: 16 * 1024,
     // Damaged (found at any append), not writable, a full disk: the proxy and monitoring hear it before a
     // subscriber does, and every 503 is logged with its reason.
     problem: () => s.events.problem(),
     ...(s.log ? { log: s.log } : {}),
+    ...(subscription ? { subscription: subscription.deps } : {}),
   });
   const timeout = s.requestTimeoutMs ?? 10_000;
   // Slow clients (a request trickling in byte by byte) are cut off; Node checks every
@@ -129,24 +150,32 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const host = s.host.includes(':') ? `[${s.host}]` : s.host;
+  const origin = `http://${host}:${port}`;
   return {
-    url: `http://${host}:${port}${path}`,
+    url: `${origin}${path}`,
+    subscribeUrl: subscription ? `${origin}${subscription.deps.paths.subscribe}` : null,
     problem,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // A service manager's stop (SIGTERM) must not cut an unsubscribe off between its fsync and its 200: no
-        // new connection is taken, requests in flight are answered, and each connection is closed as soon as it
-        // is idle. One that is still busy after the longest a request may take is cut off.
-        // createAdaptorServer makes a node:http server when not given another createServer.
-        const http = server as Server;
-        const idle = setInterval(() => http.closeIdleConnections(), 50);
-        const cut = setTimeout(() => http.closeAllConnections(), timeout);
-        http.close(() => {
-          clearInterval(idle);
-          clearTimeout(cut);
-          resolve();
-        });
-        http.closeIdleConnections();
-      }),
+    close: async () => {
+      await closeServer();
+      await subscription?.mailer.close();
+    },
   };
+
+  function closeServer() {
+    return new Promise<void>((resolve) => {
+      // A service manager's stop (SIGTERM) must not cut an unsubscribe off between its fsync and its 200: no
+      // new connection is taken, requests in flight are answered, and each connection is closed as soon as it
+      // is idle. One that is still busy after the longest a request may take is cut off.
+      // createAdaptorServer makes a node:http server when not given another createServer.
+      const http = server as Server;
+      const idle = setInterval(() => http.closeIdleConnections(), 50);
+      const cut = setTimeout(() => http.closeAllConnections(), timeout);
+      http.close(() => {
+        clearInterval(idle);
+        clearTimeout(cut);
+        resolve();
+      });
+      http.closeIdleConnections();
+    });
+  }
 }

@@ -39,6 +39,8 @@ export const DEFAULT_PAGE_WORDS = {
   unsubscribed_done: '{address} will not get {title} any more.',
   unsubscribed_already: '{address} no longer gets {title}.',
   unsubscribed_mistake: 'Unsubscribed by mistake? Reply to any issue and we will add you back.',
+  manage_instead: 'Rather keep {title} and change your name or language?',
+  manage_link: 'Manage your subscription',
   invalid_link_title: 'This unsubscribe link is not valid',
   invalid_link:
     'It may have been cut short or changed. Use the link in the newsletter itself, or reply to it and ask to be removed.',
@@ -72,17 +74,26 @@ const MARKS = ['\uE010', '\uE011'];
  * A text whose `strong` values are shown in bold: the message is escaped as a whole, each value on
  * its own; `plain` values are text like the rest.
  */
-function rich(words: PageWords, key: PageKey, plain: Record<string, string>, strong: Record<string, string>): string {
+export function rich(words: PageWords, key: PageKey, plain: Record<string, string>, strong: Record<string, string>) {
+  return emphasize((values) => words(key, values), plain, strong);
+}
+
+/** `rich` for any words: `format` fills a message's placeholders. */
+export function emphasize(
+  format: (values: Record<string, string>) => string,
+  plain: Record<string, string>,
+  strong: Record<string, string>,
+): string {
   const names = Object.keys(strong);
   const marked = Object.fromEntries(names.map((n, i) => [n, MARKS[i]!]));
-  let html = e(words(key, { ...plain, ...marked }));
+  let html = e(format({ ...plain, ...marked }));
   names.forEach((n, i) => {
     html = html.split(MARKS[i]!).join(`<strong>${e(strong[n]!)}</strong>`);
   });
   return html;
 }
 
-function page(id: PageIdentity, heading: string, body: string): string {
+export function page(id: PageIdentity, heading: string, body: string): string {
   const dir = id.dir === 'rtl' ? ' dir="rtl"' : '';
   return `<!doctype html>
 <html lang="${e(id.language)}"${dir}>
@@ -106,7 +117,7 @@ ${e(id.postalAddress).replace(/\n/g, '<br>')}
 `;
 }
 
-const BUTTON = 'font-size:17px;padding:10px 20px;border:0;border-radius:4px;color:#ffffff;cursor:pointer';
+export const BUTTON = 'font-size:17px;padding:10px 20px;border:0;border-radius:4px;color:#ffffff;cursor:pointer';
 
 export function unsubscribePage(
   id: PageIdentity,
@@ -114,10 +125,15 @@ export function unsubscribePage(
   masked: string,
   action: string,
   already: boolean,
+  /** The preferences page of this subscriber, when the newsletter has one: offered instead of leaving. */
+  manage: string | null = null,
 ): string {
+  const instead = manage
+    ? `\n<p>${e(words('manage_instead', { title: id.title }))} <a href="${e(manage)}">${e(words('manage_link'))}</a></p>`
+    : '';
   if (already) {
     const text = rich(words, 'unsubscribed_already', { title: id.title }, { address: masked });
-    return page(id, words('unsubscribed_title'), `<p>${text}</p>`);
+    return page(id, words('unsubscribed_title'), `<p>${text}</p>${instead}`);
   }
   return page(
     id,
@@ -127,7 +143,7 @@ export function unsubscribePage(
 <input type="hidden" name="confirm" value="yes">
 <button type="submit" style="${BUTTON};background:${e(id.brandColor)}">${e(words('unsubscribe_button'))}</button>
 </form>
-<p style="font-size:14px;color:#555555">${e(words('unsubscribe_note'))}</p>`,
+<p style="font-size:14px;color:#555555">${e(words('unsubscribe_note'))}</p>${instead}`,
   );
 }
 

@@ -58,6 +58,7 @@ export function buildSite(req: SiteRequest): SiteResult {
       const lang: SiteLanguage = {
         newsletter: localizeNewsletter(newsletter, language, fallback),
         tr: new Translator(strings.get(language)!, 'site'),
+        signup: new Translator(strings.get(language)!, 'signup_page'),
         folder: languageFolder(language, languages[0]!),
       };
       return { lang, issues: issues.flatMap((i) => versionIn(i, language) ?? []) };
@@ -66,7 +67,7 @@ export function buildSite(req: SiteRequest): SiteResult {
 
   const files = new Map<string, string>();
   for (const { lang, issues: own } of siteLanguages) {
-    const site = siteView(lang.newsletter, baseUrl);
+    const site = siteView(lang.newsletter, baseUrl, lang.signup);
     const indexes = siteLanguages.map((l) => ({ lang: l.lang, absolute: siteIndexUrl(l.lang.newsletter)! }));
     files.set(
       `${lang.folder}index.html`,

@@ -23,6 +23,7 @@ const BASE = 'https://www.example.org/coop/enews/';
 let issues: PublishedIssue[];
 let langs: Record<'en' | 'fr' | 'es', SiteLanguage>;
 let newsletter: Newsletter;
+let signupFr: Translator;
 beforeAll(async () => {
   const dir = await builtCopy([2, 3]);
   issues = collectIssues(dir, path.join(dir, 'dist'), 'dist');
@@ -35,6 +36,7 @@ beforeAll(async () => {
     folder,
   });
   langs = { en: lang('en', ''), fr: lang('fr', 'fr/'), es: lang('es', 'es/') };
+  signupFr = new Translator(strings.get('fr')!, 'signup_page');
 });
 
 const versions = (language: string) => issues.flatMap((i) => versionIn(i, language) ?? []);
@@ -48,7 +50,8 @@ describe('siteView', () => {
       dir: 'ltr',
       rtl: false,
       url: BASE,
-      subscribe_url: null,
+      // newsletter.yaml has subscribe: its sign-up page is where the archive sends readers to join.
+      subscribe_url: 'https://www.example.org/coop/enews/subscribe',
       logo: { src: `${BASE}ilo-coop-logo.png`, alt: 'ILO COOP', width: 160 },
       brand: { color: '#1e2dbe', text_color: '#222222' },
       postal_address_lines: [
@@ -58,6 +61,7 @@ describe('siteView', () => {
       ],
       feed_atom: 'feed.xml',
       feed_json: 'feed.json',
+      signup: null,
     });
     expect(siteView(langs.fr.newsletter, BASE)).toMatchObject({
       language: 'fr',
@@ -66,6 +70,11 @@ describe('siteView', () => {
         'Actualités sur les coopératives et l’économie sociale et solidaire, ' +
         'par le Service des coopératives de l’OIT.',
     });
+    // With the sign-up page's words (subscribe.on_site), the form, posting to the page in the archive's language.
+    const fr = siteView(langs.fr.newsletter, BASE, signupFr);
+    expect(fr.subscribe_url).toBe('https://www.example.org/coop/enews/subscribe?l=fr');
+    expect(fr.signup?.action).toBe('https://www.example.org/coop/enews/subscribe?l=fr');
+    expect(fr.signup?.fields).toContain('name="website"');
     const ar = siteView({ ...newsletter, language: 'ar', languages: ['en', 'ar'] }, BASE);
     expect([ar.dir, ar.rtl, ar.url]).toEqual(['rtl', true, `${BASE}ar/`]);
   });

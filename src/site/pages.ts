@@ -7,7 +7,9 @@
  */
 import type { Newsletter } from '../content/schema.js';
 import { padded } from '../content/issue-number.js';
-import { nativeLanguageName, textDirection } from '../content/languages.js';
+import { signupPageUrl } from '../content/subscribe-schema.js';
+import { nativeLanguageName, newsletterLanguages, textDirection } from '../content/languages.js';
+import { signupFields } from '../serve/signup-pages.js';
 import { formatLongDate } from '../util/dates.js';
 import { issuePagePath, issuePageUrl, siteIndexUrl } from '../render/site-urls.js';
 import { TRANSLATOR, type Translator } from '../render/strings.js';
@@ -31,6 +33,8 @@ export interface SiteView {
   postal_address_lines: string[];
   feed_atom: string;
   feed_json: string;
+  /** The sign-up form (newsletter.yaml's subscribe.on_site), or null: its words, and its fields as HTML. */
+  signup: { title: string; intro: string; action: string; fields: string } | null;
 }
 
 export interface IssueEntry {
@@ -63,11 +67,14 @@ export interface LanguageLink {
 export interface SiteLanguage {
   newsletter: Newsletter;
   tr: Translator;
+  /** The sign-up form's words (the strings' signup_page section). */
+  signup?: Translator;
   /** '' for the default language, `fr/`… */
   folder: string;
 }
 
-export function siteView(newsletter: Newsletter, baseUrl: string): SiteView {
+/** `signup`: the sign-up form's words (the strings' signup_page), when the archive shows the form. */
+export function siteView(newsletter: Newsletter, baseUrl: string, signup: Translator | null = null): SiteView {
   const logo = newsletter.logo;
   const dir = textDirection(newsletter.language);
   return {
@@ -77,12 +84,29 @@ export function siteView(newsletter: Newsletter, baseUrl: string): SiteView {
     dir,
     rtl: dir === 'rtl',
     url: siteIndexUrl(newsletter) ?? baseUrl,
-    subscribe_url: newsletter.site?.subscribe_url ?? null,
+    subscribe_url: newsletter.site?.subscribe_url ?? signupPageUrl(newsletter),
     logo: logo ? { src: logo.src, alt: logo.alt ?? newsletter.title, width: logo.width ?? null } : null,
     brand: newsletter.brand,
     postal_address_lines: newsletter.postal_address.trim().split(/\r?\n/),
     feed_atom: FEED_ATOM,
     feed_json: FEED_JSON,
+    signup: signup && newsletter.subscribe?.on_site ? signupForm(newsletter, signup) : null,
+  };
+}
+
+/**
+ * The archive's sign-up form: the fields and words of enews serve's own sign-up page (serve/signup-pages.ts), so
+ * the consent record names the same wording whichever form was used; it posts to the sign-up page, in the
+ * archive's language. Plain HTML: it works without JavaScript.
+ */
+function signupForm(newsletter: Newsletter, tr: Translator): SiteView['signup'] {
+  const languages = newsletterLanguages(newsletter);
+  const values = { email: '', name: '', language: newsletter.language };
+  return {
+    title: tr.t('title', { title: newsletter.title }),
+    intro: tr.t('intro', { title: newsletter.title }),
+    action: signupPageUrl(newsletter)!,
+    fields: signupFields(tr, { title: newsletter.title, color: newsletter.brand.color }, languages, values, 'site'),
   };
 }
 

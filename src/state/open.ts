@@ -17,6 +17,8 @@ import { fileSeen, type SeenStore } from '../inbox/seen.js';
 import { fileJournals } from '../journal/file-journals.js';
 import type { JournalStore } from '../journal/store.js';
 import { EnewsError, ExitCode } from '../errors.js';
+import { eraseFiles, type ErasureResult } from './erase-files.js';
+import { erasure } from './scrub.js';
 
 export interface ListState {
   readonly kind: 'files' | 'postgres';
@@ -27,6 +29,12 @@ export interface ListState {
   events: EventStore;
   journals: JournalStore;
   seen: SeenStore;
+  /**
+   * Erases an address (enews subscriber forget): records its suppression (its keyed hash `hash`, so it is never
+   * mailed again), then writes every event and journal record that holds it again with the hash in its place.
+   * Refuses (exit 4) while a send of the list is running; crash-safe (erase-files.ts, postgres/erase.ts).
+   */
+  erase(key: string, hash: string, at: string): Promise<ErasureResult>;
   /** Ends connections and waits for locks to be released. */
   close(): Promise<void>;
 }
@@ -49,19 +57,22 @@ export async function openListState(o: StateOptions): Promise<ListState> {
     });
   // Loaded only here: a command on the files never loads the PostgreSQL client.
   const { pgState } = await import('./postgres/state.js');
-  return pgState(url, o.listId);
+  return pgState(url, o.listId, o.root);
 }
 
 /** The list state as files under the project's journal/ (the events file may be another, with --events). */
 export function fileState(o: Omit<StateOptions, 'env'>): ListState {
   const eventsFile = o.eventsFile ?? defaultEventsPath(o.root);
+  const events = new EventsFile(eventsFile, o.listId);
   return {
     kind: 'files',
     listId: o.listId,
     where: path.dirname(eventsFile),
-    events: new EventsFile(eventsFile, o.listId),
+    events,
     journals: fileJournals(o.root),
     seen: fileSeen(eventsFile),
+    erase: (key, hash, at) =>
+      eraseFiles({ root: o.root, eventsFile, events, listId: o.listId }, erasure(key, hash), at),
     async close() {},
   };
 }

@@ -38,19 +38,19 @@ export function registerEvents(program: Command, ctx: CliContext, setExit: (code
 
 async function events(ctx: CliContext, flags: EventsFlags): Promise<number> {
   const o = { ...flags, type: flags.type ?? [] };
-  const [{ parseIssueNumber }, { EVENT_TYPES }, ex] = await Promise.all([
+  const [{ parseIssueNumber }, { ALL_EVENT_TYPES }, ex] = await Promise.all([
     import('../../content/issue-number.js'),
     import('../../events/events.js'),
     import('../../events/export.js'),
   ]);
   const formats = (['csv', 'json', 'jsonl'] as const).filter((f) => o[f]);
   if (formats.length > 1) throw usage(`Choose one output format: ${formats.map((f) => `--${f}`).join(' or ')}.`);
-  const known = new Set<string>(EVENT_TYPES);
+  const known = new Set<string>(ALL_EVENT_TYPES);
   const unknown = o.type.filter((t) => !known.has(t));
   if (unknown.length) {
     throw usage(
       `Unknown event type ${unknown.map((t) => `"${t}"`).join(', ')} in --type: ` +
-        `use one of ${EVENT_TYPES.join(', ')}.`,
+        `use one of ${ALL_EVENT_TYPES.join(', ')}.`,
     );
   }
   const since = o.since === undefined ? null : ex.parseSince(o.since);
@@ -62,7 +62,7 @@ async function events(ctx: CliContext, flags: EventsFlags): Promise<number> {
   }
   const filter = {
     since,
-    types: o.type.length ? new Set(o.type as Array<(typeof EVENT_TYPES)[number]>) : null,
+    types: o.type.length ? new Set(o.type as Array<(typeof ALL_EVENT_TYPES)[number]>) : null,
     issue: o.issue === undefined ? null : parseIssueNumber(o.issue),
   };
   const state = await eventsToExport(ctx, o.events);

@@ -129,7 +129,8 @@ async function optOutsForPicker(
   eventsFile: string | null,
   load: () => { newsletter: { list_id: string } },
 ) {
-  const [{ readOptOuts, defaultEventsPath }, { EventsFile }, { openListState }] = await Promise.all([
+  const [{ readOptOuts }, { defaultEventsPath }, { EventsFile }, { openListState }] = await Promise.all([
+    import('../../events/roster.js'),
     import('../../events/events.js'),
     import('../../events/events-file.js'),
     import('../../state/open.js'),

@@ -36,9 +36,10 @@ export function registerReport(program: Command, ctx: CliContext, setExit: (code
 }
 
 async function report(ctx: CliContext, numberArg: string, o: ReportFlags): Promise<number> {
-  const [{ parseIssueNumber }, { gatherReport }] = await Promise.all([
+  const [{ parseIssueNumber }, { gatherReport }, { hashKeys }] = await Promise.all([
     import('../../content/issue-number.js'),
     import('../../report/report.js'),
+    import('../../config/unsubscribe-secret.js'),
   ]);
   const number = parseIssueNumber(numberArg);
   const resolve = (p: string) => path.resolve(ctx.cwd, p);
@@ -54,6 +55,7 @@ async function report(ctx: CliContext, numberArg: string, o: ReportFlags): Promi
         events,
         subscribers: o.subscribers ? resolve(o.subscribers) : null,
         withAddresses: Boolean(o.withAddresses),
+        secrets: hashKeys(ctx.env),
       },
       state,
     );
@@ -133,6 +135,13 @@ async function printReport(ctx: CliContext, r: IssueReport): Promise<void> {
     for (const t of unattributed) line(t, r.events.notAttributed[t]);
   }
 
+  const s = r.subscriptions;
+  if (s.joined || s.preferences || s.resubscribed) {
+    out(`Subscriptions: joining with issue ${r.issue}, and changes made from its links`);
+    line('signed up', s.joined, 'confirmed since the previous issue went out; this issue was their first');
+    line('changed preferences', s.preferences, 'a new name or language, on the preferences page');
+    line('came back', s.resubscribed, 'subscribed again after unsubscribing');
+  }
   for (const a of r.alerts)
     ctx.output.err(`warning: ${w.alertText(a.type, w.formatPercent(a.ratePercent), w.formatPercent(a.limitPercent))}`);
   if (r.missingShards.length)

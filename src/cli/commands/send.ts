@@ -224,6 +224,8 @@ async function sendPlanned(
     if (plan.audience.toSend === 0) return finish(result.unsentResult(plan, transport.target, false), target);
     const languages = report.languageLine(plan.audience);
     if (languages) ctx.output.err(languages);
+    const signups = report.signupLine(plan.audience.signups);
+    if (signups) ctx.output.err(signups);
     const preapproved = Boolean(o.yes) || plan.mode !== 'send';
     if (!(await confirm(ctx, report.question(plan, target), preapproved)))
       return finish(result.unsentResult(plan, transport.target, true), target);

@@ -1,4 +1,7 @@
-/** `enews serve`: the subscriber endpoint (unsubscribe page and RFC 8058 one-click), behind a reverse proxy. */
+/**
+ * `enews serve`: the subscriber endpoint (unsubscribe page and RFC 8058 one-click; sign-up and preferences pages
+ * when newsletter.yaml has subscribe:), behind a reverse proxy.
+ */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EnewsError, ExitCode } from '../../errors.js';
@@ -17,7 +20,8 @@ export function registerServe(program: Command, ctx: CliContext, setExit: (code:
   program
     .command('serve')
     .description(
-      'subscriber endpoint: unsubscribe page and one-click unsubscribe on the path of unsubscribe.url, /healthz',
+      'subscriber endpoint: unsubscribe page and one-click unsubscribe on the path of unsubscribe.url, /healthz; ' +
+        'with subscribe: in newsletter.yaml, the sign-up, confirmation and preferences pages',
     )
     .option('--port <P>', 'port (0 picks a free one)', '4290')
     .option('--host <H>', 'address to listen on (keep 127.0.0.1 behind a reverse proxy)', '127.0.0.1')
@@ -66,6 +70,21 @@ async function serveUntilStopped(
   const { contentPaths, loadNewsletter } = await import('../../content/load.js');
   const paths = contentPaths(ctx.root);
   const { newsletter } = loadNewsletter(paths);
+  // Confirmations of sign-ups go out the way enews send's messages do: SMTP_URL is read (and checked) now. Without
+  // it the unsubscribe page still works (it must), and sign-ups are refused until it is set.
+  let transport: import('../../delivery/transports/index.js').TransportConfig | undefined;
+  if (newsletter.subscribe) {
+    const { configureTransport } = await import('../../delivery/transports/index.js');
+    try {
+      transport = configureTransport('smtp', ctx.env);
+    } catch (err) {
+      if (!(err instanceof EnewsError)) throw err;
+      ctx.output.err(
+        `warning: ${err.message} The sign-up page refuses sign-ups (503) until it is set: it could not send ` +
+          'their confirmations. Unsubscribes work.',
+      );
+    }
+  }
   const server = await startServe({
     newsletter,
     templatesDir: paths.templatesDir,
@@ -75,6 +94,7 @@ async function serveUntilStopped(
     log: (line) => ctx.output.err(`${new Date().toISOString()} ${line}`),
     host: o.host,
     port,
+    ...(transport ? { transport } : {}),
   });
   if (server.problem)
     ctx.output.err(
@@ -82,6 +102,7 @@ async function serveUntilStopped(
         'enews serve notices the fix by itself.',
     );
   ctx.output.out(`Unsubscribe endpoint of ${newsletter.title}: ${server.url}`);
+  if (server.subscribeUrl) ctx.output.out(`Sign-up page: ${server.subscribeUrl}`);
   ctx.output.err(`Recording to ${state.events.where}. Health check: /healthz. Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -34,13 +34,14 @@ export function registerStatus(program: Command, ctx: CliContext, setExit: (code
 }
 
 async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promise<number> {
-  const [{ parseIssueNumber }, { parseShard }, { sendStatus }, { approvalReport }, { defaultBuildDir }] =
+  const [{ parseIssueNumber }, { parseShard }, { sendStatus }, { approvalReport }, { defaultBuildDir }, { hashKeys }] =
     await Promise.all([
       import('../../content/load.js'),
       import('../../util/shard.js'),
       import('../../send/status.js'),
       import('../../approval/gate.js'),
       import('../../build/build-dir.js'),
+      import('../../config/unsubscribe-secret.js'),
     ]);
   const number = parseIssueNumber(numberArg);
   const events = o.events ? path.resolve(ctx.cwd, o.events) : null;
@@ -65,6 +66,7 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
         shard: o.shard ? parseShard(o.shard) : null,
         subscribers: o.subscribers ? path.resolve(ctx.cwd, o.subscribers) : null,
         events,
+        secrets: hashKeys(ctx.env),
       },
       state,
     );
@@ -104,7 +106,12 @@ async function status(ctx: CliContext, numberArg: string, o: StatusFlags): Promi
     line('failed', skipped['already-failed']);
     line('not sent yet', s.list.remaining);
     line('skipped', sumOf(skipped, done), skipReasons(skipped, done));
-    line('total rows', s.list.rows);
+    const { signups } = s.list;
+    line(
+      'total rows',
+      s.list.rows,
+      signups.rows ? `${count(s.list.rows - signups.rows)} in the file, ${plural(signups.rows, 'sign-up')}` : '',
+    );
   }
   for (const f of s.missingSuppressions)
     ctx.output.err(

@@ -60,6 +60,8 @@ export const MIGRATIONS: string[] = [
      holder jsonb NOT NULL,
      PRIMARY KEY (list, name)
    );`,
+  // 2: the events of one address, found without reading the list's (the preferences page, a cooldown, forget).
+  `CREATE INDEX enews_events_by_address ON enews_events (list, (event->>'email'), id);`,
 ];
 
 /** STATE_URL as people may see it: postgres://user@host:port/db. */

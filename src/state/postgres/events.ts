@@ -7,7 +7,7 @@
  */
 import { eventKey, type SubscriberEvent } from '../../events/events.js';
 import type { EventStore } from '../../events/store.js';
-import { reason, unreachable, type Database } from './db.js';
+import { LOCK_CLASS, reason, unreachable, type Database } from './db.js';
 
 /** Rows per page when streaming: a million events never sit in memory at once. */
 const PAGE = 5000;
@@ -73,6 +73,58 @@ export function pgEvents(db: Database, listId: string): EventStore {
         out.push({ ...e, list: listId });
       }
       return out;
+    },
+    async claim(event, windowMs) {
+      await db.ready();
+      const since = new Date(Date.parse(event.at) - windowMs).toISOString();
+      const recentSql = `SELECT 1 FROM enews_events WHERE list = $1 AND event->>'email' = $2 AND event->>'type' = $3
+             AND (event->>'at')::timestamptz > $4::timestamptz LIMIT 1`;
+      const args = [listId, event.email, event.type, since];
+      // A claim already made is seen without a lock (a flood of requests for one address costs a read each);
+      // only one that finds none takes the lock, and decides again under it.
+      const seen = await db.pool.query(recentSql, args).catch((err) => {
+        throw unreachable(db.where, err);
+      });
+      if ((seen.rowCount ?? 0) > 0) return false;
+      const c = await db.pool.connect().catch((err) => {
+        throw unreachable(db.where, err);
+      });
+      try {
+        await c.query('BEGIN');
+        // One claim of an address at a time, on any machine: the second waits, then sees the first.
+        await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+          LOCK_CLASS,
+          `${listId}\nclaim\n${event.type}\n${event.email}`,
+        ]);
+        const recent = await c.query(recentSql, args);
+        let recorded = false;
+        if (recent.rowCount === 0) {
+          const r = await c.query(
+            `INSERT INTO enews_events (list, key, event) VALUES ($1, $2, $3::jsonb) ON CONFLICT (list, key) DO NOTHING`,
+            [listId, eventKey(event), JSON.stringify({ ...event, list: listId })],
+          );
+          recorded = (r.rowCount ?? 0) > 0;
+        }
+        await c.query('COMMIT');
+        return recorded;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw unreachable(db.where, err);
+      } finally {
+        c.release();
+      }
+    },
+    async about(email) {
+      await db.ready();
+      const r = await db.pool
+        .query<{ event: SubscriberEvent }>(
+          `SELECT event FROM enews_events WHERE list = $1 AND event->>'email' = $2 ORDER BY id`,
+          [listId, email],
+        )
+        .catch((err) => {
+          throw unreachable(db.where, err);
+        });
+      return r.rows.map((row) => row.event);
     },
     async problem() {
       // Asked before every unsubscribe: a database that answered within the last second is taken to answer now
