@@ -39,8 +39,8 @@ export interface BuildSources {
 export type BuildInputs = Record<string, string>;
 
 export function buildInputs(s: BuildSources): BuildInputs {
-  // `suppress` decides who is mailed, not what they get.
-  const { suppress: _suppress, ...rendered } = s.newsletter.value;
+  // `suppress` decides who is mailed, not what they get; `feeds` what the catalog gets.
+  const { suppress: _suppress, feeds: _feeds, ...rendered } = s.newsletter.value;
   const entries: Array<[string, string]> = [
     [relative(s.root, s.newsletter.file), sha256(canonicalJson(rendered))],
     [relative(s.root, s.issue.file), sha256(canonicalJson(s.issue.value))],

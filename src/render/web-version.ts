@@ -36,7 +36,7 @@ export async function renderWebVersion(
   templates: TemplateSet,
   tr: Translator,
 ): Promise<WebVersion> {
-  const view = buildViewModel(newsletter, issue, items, tr, {
+  const view = buildViewModel(newsletter, issue, items, tr, templates.partials, {
     archive_url: INDEX_FROM_ISSUE,
     subscribe_url: newsletter.site?.subscribe_url ?? null,
     page_url: issuePageUrl(newsletter, issue.number),

@@ -18,14 +18,23 @@ export function registerNew(program: Command, ctx: CliContext, setExit: (code: n
 }
 
 async function newIssue(ctx: CliContext, opts: { date?: string; number?: string }): Promise<number> {
-  const [{ defaultBuildDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }, { schemaLine }] =
-    await Promise.all([
-      import('../../build/build-dir.js'),
-      import('../../content/load.js'),
-      import('../../content/issue-number.js'),
-      import('../../content/new-issue.js'),
-      import('../../project/schema-line.js'),
-    ]);
+  const [
+    { defaultBuildDir },
+    { contentPaths, loadNewsletter },
+    { itemTypeNames },
+    { parseIssueNumber },
+    { planNewIssue, writeNewIssue },
+    { schemaLine },
+    { writeProjectItemsSchema },
+  ] = await Promise.all([
+    import('../../build/build-dir.js'),
+    import('../../content/load.js'),
+    import('../../content/item-types.js'),
+    import('../../content/issue-number.js'),
+    import('../../content/new-issue.js'),
+    import('../../project/schema-line.js'),
+    import('../../project/project-schemas.js'),
+  ]);
   const date = opts.date ?? today();
   if (!isRealDate(date)) {
     throw new EnewsError('usage', `--date "${date}" is not a date; write it as YYYY-MM-DD, e.g. 2017-04-26.`, {
@@ -33,7 +42,10 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
     });
   }
   const number = opts.number === undefined ? undefined : parseIssueNumber(opts.number);
-  const plan = planNewIssue(contentPaths(ctx.root), { date, number });
+  const paths = contentPaths(ctx.root);
+  const types = itemTypeNames(loadNewsletter(paths).newsletter);
+  const plan = planNewIssue(paths, { date, number, types });
+  writeProjectItemsSchema(ctx.root, types);
   writeNewIssue(plan, schemaLine(ctx.root, plan.file, 'issue'));
   const file = ctx.display(plan.file);
   const prev = plan.previous?.number;
