@@ -32,6 +32,7 @@ import { registerStatus } from './commands/status.js';
 import { registerInit } from './commands/init.js';
 import { registerTemplates } from './commands/templates.js';
 import { registerState } from './commands/state.js';
+import { registerItems } from './commands/items.js';
 
 // Each command declares its options in its own file and imports the core when it runs:
 // `send` then never loads MJML, and every command starts faster.
@@ -47,6 +48,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
 
   registerInit(p, ctx, setExit);
   registerNew(p, ctx, setExit);
+  registerItems(p, ctx, setExit);
   registerBuild(p, ctx, setExit);
   registerCheck(p, ctx, setExit);
   registerPreview(p, ctx, setExit);

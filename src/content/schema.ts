@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { checkEmailAddress } from '../util/email-address.js';
 import { isRealDate } from '../util/dates.js';
 import { padded } from './issue-number.js';
-import { feedSchema } from './feed-config.js';
+import { feedSchema } from './feed-schema.js';
 import { languageTagProblem } from './languages.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
@@ -277,7 +277,7 @@ const newsletterFields = z.strictObject({
   suppress: z.array(text).default([]),
   /** The newsletter's own item types (see itemType); left out: ITEM_TYPES. */
   item_types: z.array(itemType).min(1, 'must list at least one item type').optional(),
-  /** The website's feeds that `enews items pull` reads into the catalog (content/feed-config.ts). */
+  /** The website's feeds that `enews items pull` reads into the catalog (content/feed-schema.ts, feed-config.ts). */
   feeds: z.array(feedSchema).optional(),
   /**
    * What `enews check` checks the email against. clients: the mail clients whose support of the

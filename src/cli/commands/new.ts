@@ -6,6 +6,8 @@ import { EnewsError, ExitCode } from '../../errors.js';
 import type { NewIssuePlan } from '../../content/new-issue.js';
 import { isRealDate, formatLongDate, today } from '../../util/dates.js';
 import type { CliContext } from '../context.js';
+import { positiveNumber } from '../parse.js';
+import { printPull } from '../pull-report.js';
 import { plural } from '../words.js';
 
 export function registerNew(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -14,10 +16,19 @@ export function registerNew(program: Command, ctx: CliContext, setExit: (code: n
     .description('write issues/NNN.yaml for the next issue, preselecting catalog items dated since the previous issue')
     .option('--date <YYYY-MM-DD>', 'date of the new issue (default: today)')
     .option('--number <N>', 'issue number (default: the next one)')
-    .action(async (flags: { date?: string; number?: string }) => setExit(await newIssue(ctx, flags)));
+    .option('--pull', "first add the new entries of the website's feeds to the catalog (enews items pull)")
+    .option('--timeout <SECONDS>', 'with --pull: the longest wait for each feed', '30')
+    .action(async (flags: NewFlags) => setExit(await newIssue(ctx, flags)));
 }
 
-async function newIssue(ctx: CliContext, opts: { date?: string; number?: string }): Promise<number> {
+interface NewFlags {
+  date?: string;
+  number?: string;
+  pull?: boolean;
+  timeout: string;
+}
+
+async function newIssue(ctx: CliContext, opts: NewFlags): Promise<number> {
   const [
     { defaultBuildDir },
     { contentPaths, loadNewsletter },
@@ -44,7 +55,14 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
   const number = opts.number === undefined ? undefined : parseIssueNumber(opts.number);
   const paths = contentPaths(ctx.root);
   const types = itemTypeNames(loadNewsletter(paths).newsletter);
-  const plan = planNewIssue(paths, { date, number, types });
+  let plan = planNewIssue(paths, { date, number, types });
+  if (opts.pull) {
+    // Planned once before: an issue that cannot be made (it exists, a date too early) is refused before the pull.
+    const timeoutMs = positiveNumber(opts.timeout, '--timeout') * 1000;
+    const { pullItems } = await import('../../feeds/pull.js');
+    printPull(ctx, await pullItems({ root: ctx.root, sources: [], timeoutMs, dryRun: false }), false);
+    plan = planNewIssue(paths, { date, number, types });
+  }
   writeProjectItemsSchema(ctx.root, types);
   writeNewIssue(plan, schemaLine(ctx.root, plan.file, 'issue'));
   const file = ctx.display(plan.file);
