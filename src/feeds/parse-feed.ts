@@ -23,7 +23,7 @@ import { parseDocument } from 'yaml';
 import { EnewsError, type Location } from '../errors.js';
 import { entryDate } from './entry-date.js';
 import { htmlLine, htmlSummary } from './html-text.js';
-import { xmlProblem } from './xml-check.js';
+import { position, xmlProblem } from './xml-check.js';
 
 export const FORMATS = { rss: 'RSS 2.0', rdf: 'RSS 1.0', atom: 'Atom 1.0', json: 'JSON Feed' } as const;
 export type FeedFormat = (typeof FORMATS)[keyof typeof FORMATS];
@@ -88,13 +88,19 @@ function parseJson(text: string, where: string, base: string | null): ParsedFeed
   try {
     value = JSON.parse(text);
   } catch (err) {
-    // JSON.parse names no line; YAML, a superset of JSON, finds where most mistakes are.
-    const yamlError = parseDocument(text).errors[0];
-    const location: Location = yamlError?.linePos
-      ? { file: where, line: yamlError.linePos[0].line, column: yamlError.linePos[0].col }
-      : { file: where };
+    // JSON.parse names a position at best; YAML, a superset of JSON, finds most other mistakes.
+    const at = /at position (\d+)/.exec((err as Error).message)?.[1];
+    const yamlError = at === undefined ? parseDocument(text).errors[0] : undefined;
+    const location: Location =
+      at !== undefined
+        ? { file: where, ...position(text, Number(at)) }
+        : yamlError?.linePos
+          ? { file: where, line: yamlError.linePos[0].line, column: yamlError.linePos[0].col }
+          : { file: where };
     throw new EnewsError('feed-malformed', `${where} is not valid JSON, so enews reads nothing of it:`, {
-      problems: [{ message: (err as Error).message.split('\n')[0]!, location }],
+      problems: [
+        { message: (err as Error).message.split('\n')[0]!.replace(/ in JSON at position \d+.*$/, ''), location },
+      ],
     });
   }
   if (!detectJsonFeed(value)) throw notAFeed(text, where, base);
