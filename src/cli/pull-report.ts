@@ -9,7 +9,8 @@ const WHY: Record<Exclude<SkipReason, 'skip-title'>, (detail?: string) => string
   'no-title': () => 'it has no title',
   'no-date': (d) => (d ? `its date "${d}" cannot be read` : 'it has no date'),
   'no-type': (d) =>
-    `no item type for it (categories: ${d ?? 'none'}): map one in feeds: (by_category, by_url) or give the feed a type:`,
+    `no item type for it (categories: ${d ?? 'none'}): ` +
+    'map one in feeds: (by_category, by_url) or give the feed a type:',
   invalid: (d) => `it would not be a valid item (${d})`,
 };
 

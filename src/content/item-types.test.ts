@@ -50,7 +50,7 @@ describe('item types', () => {
     expect(labelIn(story, 'fr', 'en')).toBeNull();
   });
 
-  it('refuse two names for one type, a name without a letter a–z, and a label in another language, each at its line', () => {
+  it('refuse two names for one type, a name without a letter a–z, labels in other languages, at their lines', () => {
     const { problems } = load(
       'item_types:\n  - Event\n  - EVENT\n  - 新闻\n  - name: Story\n    label: { en: Story, de: Geschichte }\n',
     );

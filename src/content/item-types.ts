@@ -56,7 +56,7 @@ export function typeRank(names: readonly string[]): (type: string) => number {
   };
 }
 
-/** The label of `type` in `language`, when newsletter.yaml gives one for it (a plain label is the default language's). */
+/** The label of a type in `language`, when newsletter.yaml gives one (a plain label is the default language's). */
 export function labelIn(info: ItemTypeInfo | undefined, language: string, defaultLanguage: string): string | null {
   const label = info?.label;
   if (label === undefined) return null;

@@ -151,7 +151,7 @@ export function findCatalogItems(
   return found;
 }
 
-/** The send re-reads items the build checked: their type was one of the newsletter's then, and the hash says if it changed. */
+/** A send re-reads items a build checked: their type was one of the newsletter's then, and the hash tells a change. */
 const anyTypeItem = itemSchemaFor(null);
 
 export interface IssueFile {

@@ -87,6 +87,8 @@ export const ITEM_TYPES = ['News', 'Article', 'Spotlight on Cooperatives'] as co
  * one-line text when they are not known (newsletter.yaml itself is broken, or a send re-reads
  * items a build already checked).
  */
+const NL = 'newsletter.yaml';
+
 export function itemSchemaFor(types: readonly string[] | null) {
   const own = types !== null && types.join('\0') !== ITEM_TYPES.join('\0');
   return z.strictObject({
@@ -97,7 +99,7 @@ export function itemSchemaFor(types: readonly string[] | null) {
       types === null
         ? line
         : z.enum(types as [string, ...string[]], {
-            error: `must be one of: ${types.join(', ')} (${own ? 'the item_types of' : 'or add item_types to'} newsletter.yaml)`,
+            error: `must be one of: ${types.join(', ')} (${own ? 'the item_types of' : 'or add item_types to'} ${NL})`,
           }),
     title: translatable(line),
     date: isoDate,

@@ -56,7 +56,7 @@ describe('feeds as sites write them', () => {
     ]);
   });
 
-  it('a WordPress feed: the summary without its trailer, cut at a sentence, the media:content image with its text', () => {
+  it('a WordPress feed: the summary without its trailer, cut at a sentence, media:content with its text', () => {
     const [first, second] = parseFeedText(fixture('wordpress.rss.xml'), 'f', null).entries;
     expect(first!.title).toBe('Riders’ assembly elects a new board');
     expect(first!.summary).toBe(
@@ -76,7 +76,7 @@ describe('feeds as sites write them', () => {
     expect(second!.image).toEqual({ src: 'https://blog.example.net/wp-content/uploads/2024/05/lina.jpg' });
   });
 
-  it('an Atom feed from Jekyll: html titles and summaries as text, the date on the site’s calendar, its picture', () => {
+  it('an Atom feed from Jekyll: html texts as text, the date on the site’s calendar, its picture', () => {
     const feed = parseFeedText(fixture('jekyll.atom.xml'), 'f', null);
     expect(feed.format).toBe('Atom 1.0');
     expect(feed.entries[0]).toMatchObject({
@@ -143,7 +143,8 @@ describe('what is not a feed, or not a sound one', () => {
   it('malformed JSON, at its line and column', () => {
     const err = refusal('{\n  "version": "https://jsonfeed.org/version/1.1",\n  "items": [ { "id": "1", } \n');
     expect(formatError(err)).toBe(
-      'feed.xml is not valid JSON, so enews reads nothing of it:\n  - feed.xml:3:27: Expected double-quoted property name',
+      'feed.xml is not valid JSON, so enews reads nothing of it:\n' +
+        '  - feed.xml:3:27: Expected double-quoted property name',
     );
   });
 });
@@ -169,7 +170,8 @@ describe('entities: no XXE, no billion laughs', () => {
     expect(formatError(err)).toBe(
       'feed.xml is not well-formed XML, so enews reads nothing of it:\n' +
         '  - feed.xml:2:17: declares an entity (<!ENTITY …>), which enews never reads\n' +
-        '    A feed needs no entities of its own; entities can read files on the reader’s computer or expand without end.',
+        '    A feed needs no entities of its own; entities can read files on the reader’s computer ' +
+        'or expand without end.',
     );
     expect(formatError(refusal(laughs()))).toContain('feed.xml:3:1: declares an entity');
   });

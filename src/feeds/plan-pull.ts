@@ -135,7 +135,10 @@ export function planPull(feeds: readonly ReadFeed[], ctx: PullContext): PullPlan
   return plan;
 }
 
-/** By category (the first of the feed's list that the entry has), by address, by a category named like a type, else the feed's type. */
+/**
+ * By category (the first of the feed's list that the entry has), by address, by a category named
+ * like a type, else the feed's type.
+ */
 export function entryType(e: FeedEntry, feed: FeedConfig | null, types: readonly string[]): string | null {
   const categories = e.categories.map((c) => c.trim().toLowerCase());
   for (const [category, type] of Object.entries(feed?.by_category ?? {})) {
@@ -199,7 +202,10 @@ export function urlKey(link: string): string {
   }
 }
 
-/** The entry `x` of another language's feed is `e` translated: same guid, named by e's alternates, or the same address but for the language. */
+/**
+ * The entry `x` of another language's feed is `e` translated: the same guid, the page e's alternates
+ * name for that language, or the same address but for the language in it.
+ */
 function sameEntry(e: FeedEntry, x: FeedEntry, language: string, languages: readonly string[]): boolean {
   if (e.guid && x.guid && e.guid === x.guid) return true;
   if (!e.link || !x.link) return false;

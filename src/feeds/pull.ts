@@ -100,7 +100,7 @@ export async function pullItems(req: PullRequest): Promise<PullResult> {
   return result;
 }
 
-/** The feeds to read: newsletter.yaml's, or the sources typed after pull (with the settings of the feed each is, if any). */
+/** The feeds to read: newsletter.yaml's, or the sources typed after pull (with their feed's settings, if any). */
 function chooseFeeds(
   req: PullRequest,
   configured: readonly FeedConfig[],

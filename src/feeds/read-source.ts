@@ -97,7 +97,8 @@ export async function readUrlSource(url: string, opts: ReadOptions): Promise<Sou
       'feed-unreachable',
       timedOut
         ? `${url} did not answer within ${seconds} s; nothing was changed.`
-        : `${url} could not be reached (${cause?.code ?? cause?.message ?? (err as Error)?.message}); nothing was changed.`,
+        : `${url} could not be reached (${cause?.code ?? cause?.message ?? (err as Error)?.message}); ` +
+            'nothing was changed.',
       {
         exitCode: ExitCode.stopped,
         problems: [{ message: 'Check the address and the network, then run the same command again.' }],

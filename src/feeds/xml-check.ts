@@ -10,6 +10,9 @@
  */
 import { Tokenizer } from 'htmlparser2';
 
+const ENTITY_HINT =
+  'A feed needs no entities of its own; entities can read files on the reader’s computer or expand without end.';
+
 export interface XmlProblem {
   message: string;
   line: number;
@@ -58,7 +61,8 @@ export function xmlProblem(text: string): XmlProblem | null {
         }
         found({
           message: top
-            ? `</${closing}> closes nothing open here: <${top.name}> (line ${position(text, top.at).line}) is still open`
+            ? `</${closing}> closes nothing open here: ` +
+              `<${top.name}> (line ${position(text, top.at).line}) is still open`
             : `</${closing}> closes nothing open`,
           at: start - 2,
         });
@@ -71,7 +75,7 @@ export function xmlProblem(text: string): XmlProblem | null {
           found({
             message: 'declares an entity (<!ENTITY …>), which enews never reads',
             at: inside >= 0 ? start + inside : start - 2,
-            hint: 'A feed needs no entities of its own; entities can read files on the reader’s computer or expand without end.',
+            hint: ENTITY_HINT,
           });
         }
       },
