@@ -7,6 +7,18 @@ describe('what is wrong with a feed’s XML', () => {
     expect(xmlProblem('<rss><d><![CDATA[<p>an <!ENTITY x "y"> in text</b>]]></d><!-- </x> --></rss>')).toBeNull();
   });
 
+  it('nothing in HTML written unescaped into a description, which the parser reads as text', () => {
+    expect(xmlProblem('<rss><item><description><p>One<br>two</p></description></item></rss>')).toBeNull();
+    expect(xmlProblem('<rss><item><description><p>One<br>two</p></item></rss>')).toEqual({
+      message: '</item> closes nothing open here: <description> (line 1) is still open',
+      line: 1,
+      column: 42,
+    });
+    expect(xmlProblem('<rss>\n<item><description><p>One<br>two</p>')).toMatchObject({
+      message: 'the document ends before <description> (line 2) is closed',
+    });
+  });
+
   it('a closing tag that closes nothing open, at its line and column', () => {
     expect(xmlProblem('<rss>\n  <item>\n    <title>x</titel>\n</rss>')).toEqual({
       message: '</titel> closes nothing open here: <title> (line 3) is still open',

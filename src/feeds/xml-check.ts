@@ -31,13 +31,36 @@ export function position(text: string, offset: number): { line: number; column: 
   return { line, column: offset - start + 1 };
 }
 
+/**
+ * Elements whose content the parser reads as text whatever it holds (feedsmith's "stop nodes"): HTML
+ * written into them unescaped (`<description><p>…<br></p></description>`) is not XML, but it is
+ * read, so inside them only a closing tag of an element open around them is a mistake; it is
+ * reported at the first closing tag inside that closes nothing (`<title>x</titel>`), if any.
+ */
+const TEXT_ELEMENTS = new Set(['title', 'description', 'content:encoded', 'summary', 'content', 'subtitle']);
+
 export function xmlProblem(text: string): XmlProblem | null {
   const open: Array<{ name: string; at: number }> = [];
+  /** Inside an element of TEXT_ELEMENTS: its name, the tags opened in it, the first closing tag that closed nothing. */
+  let inText: { name: string; opened: Map<string, number>; stray: { name: string; at: number } | null } | null = null;
   let problem: { message: string; at: number; hint?: string } | null = null;
   let nameStart = 0;
   let name = '';
   const found = (p: NonNullable<typeof problem>) => {
     if (!problem) problem = p;
+  };
+  const close = (closing: string, at: number) => {
+    const top = open[open.length - 1];
+    if (top && top.name === closing) {
+      open.pop();
+      return;
+    }
+    found({
+      message: top
+        ? `</${closing}> closes nothing open here: <${top.name}> (line ${position(text, top.at).line}) is still open`
+        : `</${closing}> closes nothing open`,
+      at,
+    });
   };
   const tokenizer = new Tokenizer(
     { xmlMode: true, decodeEntities: false },
@@ -47,25 +70,33 @@ export function xmlProblem(text: string): XmlProblem | null {
         name = text.slice(start, end);
       },
       onopentagend() {
+        if (inText) {
+          inText.opened.set(name, (inText.opened.get(name) ?? 0) + 1);
+          return;
+        }
         open.push({ name, at: nameStart - 1 });
+        if (TEXT_ELEMENTS.has(name.toLowerCase())) inText = { name, opened: new Map(), stray: null };
       },
       onselfclosingtag() {
         // Opened and closed at once: nothing stays open.
       },
       onclosetag(start, end) {
         const closing = text.slice(start, end);
-        const top = open[open.length - 1];
-        if (top && top.name === closing) {
-          open.pop();
-          return;
+        const at = start - 2;
+        if (inText && closing !== inText.name) {
+          const inner = inText.opened.get(closing) ?? 0;
+          if (inner > 0) return void inText.opened.set(closing, inner - 1);
+          if (!open.some((o) => o.name === closing)) {
+            inText.stray ??= { name: closing, at };
+            return;
+          }
+          // A tag open around the text element closes: the element was not closed, likely at its first stray tag.
+          const stray = inText.stray;
+          inText = null;
+          return close(stray?.name ?? closing, stray?.at ?? at);
         }
-        found({
-          message: top
-            ? `</${closing}> closes nothing open here: ` +
-              `<${top.name}> (line ${position(text, top.at).line}) is still open`
-            : `</${closing}> closes nothing open`,
-          at: start - 2,
-        });
+        inText = null;
+        close(closing, at);
       },
       ondeclaration(start, end) {
         // An internal DTD subset ends the DOCTYPE's declaration at its first ">", so the first entity is inside it.
@@ -93,6 +124,8 @@ export function xmlProblem(text: string): XmlProblem | null {
   );
   tokenizer.write(text);
   tokenizer.end();
+  const stray = (inText as { stray: { name: string; at: number } | null } | null)?.stray;
+  if (stray) close(stray.name, stray.at);
   const unclosed = open[open.length - 1];
   if (!problem && unclosed) {
     found({
