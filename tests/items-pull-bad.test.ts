@@ -3,7 +3,7 @@
  * code, and the catalog byte for byte as it was (and no memory of a pull written). The feeds come
  * from a real HTTP server on 127.0.0.1, or from files.
  */
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, ftruncateSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, ftruncateSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { feedServer, type Handler } from './helpers/feed-server.js';
@@ -125,6 +125,17 @@ describe('bad feeds: a clear error, and the catalog byte for byte as it was', ()
     expect(broken.r.code).toBe(4);
     expect(broken.r.stderr).toContain(`error: ${broken.url} answered 500 Internal Server Error; nothing was changed.`);
     unchanged(broken.dir, broken.catalog);
+  });
+
+  it('enews new --pull with a feed that fails writes no issue (exit 4)', async () => {
+    const { r, dir, catalog } = await pullFrom((_, res) => res.writeHead(503).end('busy'));
+    expect(r.code).toBe(4);
+    rmSync(path.join(dir, 'issues/003.yaml'));
+    const n = await enews(['new', '--date', '2017-04-26', '--pull'], dir);
+    expect(n.code).toBe(4);
+    expect(n.stderr).toContain('answered 503 Service Unavailable; nothing was changed.');
+    expect(existsSync(path.join(dir, 'issues/003.yaml'))).toBe(false);
+    unchanged(dir, catalog);
   });
 
   it('one feed of two failing leaves the catalog as it was: the other’s entries are not added either', async () => {

@@ -190,6 +190,15 @@ describe('enews items pull: the seed’s listing as the website’s feed', () =>
     expect(catalogOf(dir)[0]!.id).toBe('coop-week');
   });
 
+  it('feeds: in newsletter.yaml is not an input of a build: adding it leaves a build as it was', async () => {
+    const dir = copyProject();
+    expect((await enews(['build', '3'], dir)).code).toBe(0);
+    const before = read(dir, 'dist/003/manifest.json');
+    appendFileSync(path.join(dir, 'issues/newsletter.yaml'), feedsYaml('https://www.example.org/coop/news/rss.xml'));
+    expect((await enews(['build', '3'], dir)).code).toBe(0);
+    expect(read(dir, 'dist/003/manifest.json')).toBe(before);
+  });
+
   it('--dry-run says what it would add and writes nothing', async () => {
     const { url } = await seedServer();
     const dir = seedProject(url);
