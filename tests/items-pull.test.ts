@@ -2,7 +2,7 @@
  * enews items pull and enews new --pull, as staff run them, against a real HTTP server on 127.0.0.1
  * serving the seed's listing as a website's RSS feed (tests/fixtures/feeds/ilo-coop-drupal.rss.xml).
  */
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -210,7 +210,35 @@ describe('enews items pull: the seed’s listing as the website’s feed', () =>
   });
 });
 
-describe('enews items pull: other feeds', () => {
+describe('enews items pull: other catalogs and feeds', () => {
+  it('a catalog of one file per item (issues/items/) gets one new file per item, never over another', async () => {
+    const { url } = await seedServer();
+    const dir = seedProject(url);
+    rmSync(path.join(dir, 'issues/items.yaml'));
+    mkdirSync(path.join(dir, 'issues/items'));
+    const mine =
+      'id: my-own-news\ntype: News\ntitle: Mine\ndate: 2017-01-01\nsummary: Mine.\nurl: https://a.example/m\n';
+    write(dir, 'issues/items/coop-future-of-work.yaml', mine);
+    const r = await enews(['items', 'pull'], dir);
+    expect(r.code).toBe(0);
+    expect(read(dir, 'issues/items/coop-future-of-work.yaml')).toBe(mine);
+    expect(readdirSync(path.join(dir, 'issues/items')).sort()).toEqual([
+      'cambodia-entrepreneurship-skills.yaml',
+      'consorzio-copernico.yaml',
+      'coop-champions-karim-toumi.yaml',
+      'coop-future-of-work-2.yaml',
+      'coop-future-of-work.yaml',
+      'greece-cooperative-journalism.yaml',
+      'viet-nam-agricultural-cooperatives.yaml',
+      'waste-pickers-argentina.yaml',
+    ]);
+    expect(parse(read(dir, 'issues/items/coop-future-of-work-2.yaml'))).toMatchObject({
+      id: 'coop-future-of-work-2',
+      url: 'https://www.example.org/coop/news/coop-future-of-work',
+    });
+    expect((await enews(['check', '2'], dir)).code).toBe(0);
+  });
+
   it('a feed per language gives each item its texts in those languages', async () => {
     const dir = copyProject();
     write(dir, 'issues/items.yaml', EMPTY_CATALOG);

@@ -27,6 +27,8 @@ export interface PullContext {
   languages: readonly string[];
   catalog: ReadonlyArray<{ id: string; url: string }>;
   memory: PullMemory;
+  /** Ids no new item may take (with issues/items/, the names of the files there). */
+  reserved?: readonly string[];
 }
 
 export type SkipReason = 'no-link' | 'no-date' | 'no-title' | 'no-type' | 'skip-title' | 'invalid';
@@ -66,8 +68,9 @@ export function planPull(feeds: readonly ReadFeed[], ctx: PullContext): PullPlan
   };
   const inCatalog = new Map(ctx.catalog.map((c) => [urlKey(c.url), c.id]));
   const ids = new Set(ctx.catalog.map((c) => c.id));
+  const reserved = new Set(ctx.reserved ?? []);
   const remembered = new Set(Object.values(ctx.memory.entries).map((e) => e.id));
-  const taken = (id: string) => ids.has(id) || remembered.has(id);
+  const taken = (id: string) => ids.has(id) || remembered.has(id) || reserved.has(id);
   const schema = itemSchemaFor(ctx.types);
   const defaultLanguage = ctx.languages[0]!;
   for (const { feed, parts } of feeds) {

@@ -83,6 +83,7 @@ export async function pullItems(req: PullRequest): Promise<PullResult> {
     languages: nl.languages,
     catalog: [...(catalog?.items.values() ?? [])].map(({ item }) => ({ id: item.id, url: item.url })),
     memory,
+    reserved: single ? [] : files.map((f) => path.basename(f).replace(/\.ya?ml$/, '')),
   });
   const change = catalogChange(
     req.root,
