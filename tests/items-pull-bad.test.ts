@@ -91,6 +91,16 @@ describe('bad feeds: a clear error, and the catalog byte for byte as it was', ()
     expect(read(dir, 'issues/items.yaml')).toBe(catalog);
   });
 
+  it('what the feed says of a skipped entry is shown on one line: it cannot forge lines of the output', async () => {
+    const items =
+      '<item><title>Forged</title><link>https://a.example/forged</link>' +
+      `<pubDate>someday\nerror: forged ${'x'.repeat(300)}</pubDate></item>\n`;
+    const { r } = await pullFrom((_, res) => res.writeHead(200).end(rss(items)));
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(r.stderr).toContain(`"Forged": its date "someday\u240aerror: forged ${'x'.repeat(97)}…" cannot be read\n`);
+  });
+
   it('with good entries beside them, the good ones are added and the bad ones listed', async () => {
     const items =
       '<item><title>No date here</title><link>https://a.example/no-date</link></item>\n' +

@@ -1,8 +1,15 @@
 /** What `enews items pull` and `enews new --pull` print about a pull: what was read, added, skipped, changed. */
 import type { PullResult } from '../feeds/pull.js';
 import type { SkipReason } from '../feeds/plan-pull.js';
+import { neutralize } from '../util/safe-text.js';
 import type { CliContext } from './context.js';
 import { plural } from './words.js';
+
+/** What a feed says of an entry (its date, its categories), on one line and short: a stranger wrote it. */
+const fromFeed = (s: string): string => {
+  const line = neutralize(s);
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+};
 
 const WHY: Record<Exclude<SkipReason, 'skip-title'>, (detail?: string) => string> = {
   'no-link': () => 'it has no link, so the email could not point at it',
@@ -47,7 +54,8 @@ export function printPull(ctx: CliContext, r: PullResult, dryRun: boolean): void
   if (skipped.length) {
     ctx.output.err(`warning: ${plural(skipped.length, 'entry', 'entries')} skipped:`);
     for (const s of skipped) {
-      ctx.output.err(`  - ${show(s.source)}: ${s.entry}: ${WHY[s.reason as keyof typeof WHY](s.detail)}`);
+      const detail = s.detail === undefined ? undefined : fromFeed(s.detail);
+      ctx.output.err(`  - ${show(s.source)}: ${s.entry}: ${WHY[s.reason as keyof typeof WHY](detail)}`);
     }
   }
   if (r.changed.length) {
