@@ -48,7 +48,24 @@ describe('item types of the newsletter’s own', () => {
     const dir = await initProject();
     edit(dir, 'issues/newsletter.yaml', /$/, 'item_types: [Event, Story]\n');
     edit(dir, 'issues/items.yaml', '  type: News\n', '  type: Story\n');
+    const before = read(dir, 'issues/items.yaml');
+    const r = await enews(['new', '--date', '2999-01-01'], dir);
+    expect(r.code).toBe(0);
+    // The catalog's first line names the project's schema, which an editor then checks it with; no other byte changes.
+    const line = '# yaml-language-server: $schema=../.enews/items.schema.json';
+    expect(before.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../node_modules/enews/schemas/items.schema.json',
+    );
+    expect(read(dir, 'issues/items.yaml')).toBe(`${line}${before.slice(before.indexOf('\n'))}`);
+    expect(r.stdout).toContain('issues/items.yaml: its first line now names the JSON Schema of the item_types.\n');
+    // Back to the default types, back to enews's schema.
+    edit(dir, 'issues/newsletter.yaml', 'item_types: [Event, Story]\n', '');
+    edit(dir, 'issues/items.yaml', '  type: Story\n', '  type: News\n');
+    rmSync(path.join(dir, 'issues/002.yaml'));
     expect((await enews(['new', '--date', '2999-01-01'], dir)).code).toBe(0);
+    expect(read(dir, 'issues/items.yaml').split('\n')[0]).toBe(before.split('\n')[0]);
+    edit(dir, 'issues/newsletter.yaml', /$/, 'item_types: [Event, Story]\n');
+    edit(dir, 'issues/items.yaml', '  type: News\n', '  type: Story\n');
     const schema = JSON.parse(read(dir, '.enews/items.schema.json'));
     const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
     const catalog = parse(read(dir, 'issues/items.yaml')) as Array<Record<string, unknown>>;

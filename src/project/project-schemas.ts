@@ -2,9 +2,9 @@
  * A newsletter with item types of its own (`item_types:` in newsletter.yaml) has a catalog that
  * the package's items.schema.json (the default three types) would flag: its own JSON Schema,
  * `.enews/items.schema.json`, names its types, and items.yaml's first line names that file.
- * `enews new` and `enews items pull` keep it in step with newsletter.yaml.
+ * `enews new` and `enews items pull` keep both in step with newsletter.yaml.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { catalogSchemaFor, ITEM_TYPES } from '../content/schema.js';
 import { jsonSchemaOf } from './json-schemas.js';
@@ -35,6 +35,22 @@ export function itemsSchemaLine(root: string, file: string, types: readonly stri
   if (!ownTypes(types)) return schemaLine(root, file, 'items');
   const rel = path.relative(path.dirname(file), path.join(root, PROJECT_ITEMS_SCHEMA)).split(path.sep).join('/');
   return `# yaml-language-server: $schema=${rel}`;
+}
+
+/**
+ * Points items.yaml's first line at the schema its types need, when that line names an items schema
+ * and another one (item_types added or removed since): an editor would otherwise flag every item of
+ * a type of the newsletter's own. Only that line changes; the file, or null when nothing changed.
+ */
+export function syncCatalogSchemaLine(root: string, catalog: string, types: readonly string[]): string | null {
+  if (!existsSync(catalog)) return null;
+  const text = readFileSync(catalog, 'utf8');
+  const next = withItemsSchemaLine(text, itemsSchemaLine(root, catalog, types));
+  if (next === text) return null;
+  const tmp = `${catalog}.${process.pid}.tmp`;
+  writeFileSync(tmp, next, { mode: statSync(catalog).mode & 0o777 });
+  renameSync(tmp, catalog);
+  return catalog;
 }
 
 /**

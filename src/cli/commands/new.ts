@@ -31,12 +31,12 @@ interface NewFlags {
 async function newIssue(ctx: CliContext, opts: NewFlags): Promise<number> {
   const [
     { defaultBuildDir },
-    { contentPaths, loadNewsletter },
+    { catalogFiles, contentPaths, loadNewsletter },
     { itemTypeNames },
     { parseIssueNumber },
     { planNewIssue, writeNewIssue },
     { schemaLine },
-    { writeProjectItemsSchema },
+    { syncCatalogSchemaLine, writeProjectItemsSchema },
   ] = await Promise.all([
     import('../../build/build-dir.js'),
     import('../../content/load.js'),
@@ -66,6 +66,13 @@ async function newIssue(ctx: CliContext, opts: NewFlags): Promise<number> {
   writeProjectItemsSchema(ctx.root, types);
   writeNewIssue(plan, schemaLine(ctx.root, plan.file, 'issue'));
   const file = ctx.display(plan.file);
+  const [catalog, ...more] = catalogFiles(paths);
+  const single = more.length === 0 && path.basename(catalog!) === 'items.yaml' ? catalog! : null;
+  const repointed = single ? syncCatalogSchemaLine(ctx.root, single, types) : null;
+  const saySchema = () => {
+    if (!repointed) return;
+    ctx.output.out(`${ctx.display(repointed)}: its first line now names the JSON Schema of the item_types.`);
+  };
   const prev = plan.previous?.number;
   // A second `enews new` before the previous issue went out is usually a slip (run twice, wrong folder).
   const manifest = prev === undefined ? null : path.join(defaultBuildDir(ctx.root, prev), 'manifest.json');
@@ -81,6 +88,7 @@ async function newIssue(ctx: CliContext, opts: NewFlags): Promise<number> {
       `Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, no ` +
         `items preselected: the catalog has no item dated ${searched(plan)}.`,
     );
+    saySchema();
     ctx.output.out(
       `Next: add the news to the catalog and list their ids under "items:" ` +
         `in ${file}, write the intro, then run: enews check ${plan.number}`,
@@ -92,6 +100,7 @@ async function newIssue(ctx: CliContext, opts: NewFlags): Promise<number> {
       `${plural(plan.items.length, 'item')} preselected:`,
   );
   for (const item of plan.items) ctx.output.out(`  - ${item.id}  (${item.type}, ${item.date})`);
+  saySchema();
   ctx.output.out(`Next: write the intro, reorder the items, then run: enews check ${plan.number}`);
   return ExitCode.ok;
 }
