@@ -83,4 +83,13 @@ describe('new items into items.yaml', () => {
     expect((parse(text) as Item[]).map((i) => i.id)).toEqual(['b', 'a']);
     expect((parse(addToCatalogText('# Nothing yet.\n', [item('a', '2024-01-01')])) as Item[])[0]!.id).toBe('a');
   });
+
+  it('take time in proportion to their number: 20,000 at once (a 10 MB feed) in seconds, not minutes', () => {
+    const many = Array.from({ length: 20000 }, (_, i) => item(`n${i}`, '2017-05-02'));
+    const started = performance.now();
+    const text = addToCatalogText(EXAMPLE, many);
+    // Grouping the new items copied the group at each one: 20,000 took 23 s, now about 1 s.
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(text.match(/^- id: n\d+$/gm)).toHaveLength(20000);
+  });
 });

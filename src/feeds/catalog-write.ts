@@ -91,8 +91,12 @@ export function addToCatalogText(text: string, items: readonly Item[]): string {
       : b.date.localeCompare(a.date) || a.id.localeCompare(b.id),
   );
   const groups = new Map<number, Item[]>();
-  for (const item of order === 'none' ? items : sorted)
-    groups.set(place(item), [...(groups.get(place(item)) ?? []), item]);
+  for (const item of order === 'none' ? items : sorted) {
+    const at = place(item);
+    const group = groups.get(at);
+    if (group) group.push(item);
+    else groups.set(at, [item]);
+  }
   const gap = spaced ? '\n' : '';
   const block = (list: Item[]) => entries(list).map((e) => e.replace(/^(?=.)/gm, indent));
   let out = '';
