@@ -74,8 +74,12 @@ export function planPull(feeds: readonly ReadFeed[], ctx: PullContext): PullPlan
   const schema = itemSchemaFor(ctx.types);
   const defaultLanguage = ctx.languages[0]!;
   for (const { feed, parts } of feeds) {
-    const [main, ...others] = parts;
+    const [main, ...rest] = parts;
     if (!main?.parsed) continue;
+    const others = rest.map((o) => ({
+      language: o.language,
+      find: translationsOf(o.parsed, o.language, ctx.languages),
+    }));
     for (const e of main.parsed.entries) {
       const source = main.source;
       const label = e.title ? `"${e.title}"` : `entry ${e.position}`;
@@ -103,7 +107,7 @@ export function planPull(feeds: readonly ReadFeed[], ctx: PullContext): PullPlan
         continue;
       }
       const translations = others.flatMap((o) => {
-        const t = o.parsed?.entries.find((x) => sameEntry(e, x, o.language, ctx.languages));
+        const t = o.find(e);
         return t ? [{ language: o.language, entry: t }] : [];
       });
       const seen = seenItem(e, type, translations, defaultLanguage);
@@ -206,15 +210,33 @@ export function urlKey(link: string): string {
 }
 
 /**
- * The entry `x` of another language's feed is `e` translated: the same guid, the page e's alternates
- * name for that language, or the same address but for the language in it.
+ * The entry of another language's feed that translates an entry: the one with the same guid, else
+ * the page the entry's alternates name for that language, else the one at the same address but for
+ * the language in it. Indexed once per feed: a feed of a whole archive has thousands of entries.
  */
-function sameEntry(e: FeedEntry, x: FeedEntry, language: string, languages: readonly string[]): boolean {
-  if (e.guid && x.guid && e.guid === x.guid) return true;
-  if (!e.link || !x.link) return false;
-  const alternate = Object.entries(e.alternates).find(([tag]) => canonicalLanguage(tag) === language)?.[1];
-  if (alternate && urlKey(alternate) === urlKey(x.link)) return true;
-  return withoutLanguage(e.link, languages) === withoutLanguage(x.link, languages);
+function translationsOf(
+  parsed: ParsedFeed | null,
+  language: string,
+  languages: readonly string[],
+): (e: FeedEntry) => FeedEntry | undefined {
+  const byGuid = new Map<string, FeedEntry>();
+  const byLink = new Map<string, FeedEntry>();
+  const byPage = new Map<string, FeedEntry>();
+  const first = (map: Map<string, FeedEntry>, key: string, x: FeedEntry) => {
+    if (!map.has(key)) map.set(key, x);
+  };
+  for (const x of parsed?.entries ?? []) {
+    if (x.guid) first(byGuid, x.guid, x);
+    if (!x.link) continue;
+    first(byLink, urlKey(x.link), x);
+    first(byPage, withoutLanguage(x.link, languages), x);
+  }
+  return (e) => {
+    const same = e.guid ? byGuid.get(e.guid) : undefined;
+    if (same || !e.link) return same;
+    const alternate = Object.entries(e.alternates).find(([tag]) => canonicalLanguage(tag) === language)?.[1];
+    return (alternate && byLink.get(urlKey(alternate))) || byPage.get(withoutLanguage(e.link, languages));
+  };
 }
 
 function withoutLanguage(link: string, languages: readonly string[]): string {
