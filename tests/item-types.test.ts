@@ -76,6 +76,27 @@ describe('item types of the newsletter’s own', () => {
     ]);
   });
 
+  it('enews items pull points the catalog at that schema too, also when it adds nothing', async () => {
+    const dir = await initProject();
+    edit(dir, 'issues/newsletter.yaml', /$/, 'item_types: [News, Event]\n');
+    write(dir, 'empty.xml', '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title></channel></rss>\n');
+    const before = read(dir, 'issues/items.yaml');
+    const r = await enews(['items', 'pull', 'empty.xml'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'No new items.\nissues/items.yaml: its first line now names the JSON Schema of the item_types.\n',
+    );
+    expect(read(dir, 'issues/items.yaml')).toBe(
+      `# yaml-language-server: $schema=../.enews/items.schema.json${before.slice(before.indexOf('\n'))}`,
+    );
+    expect(existsSync(path.join(dir, '.enews/items.schema.json'))).toBe(true);
+    // Once it names the right one, a pull leaves the file as it is.
+    const after = read(dir, 'issues/items.yaml');
+    const again = await enews(['items', 'pull', 'empty.xml'], dir);
+    expect(again.stdout).not.toContain('first line');
+    expect(read(dir, 'issues/items.yaml')).toBe(after);
+  });
+
   it('enews new puts the items in the order of item_types, newest first within a type', async () => {
     const dir = copyProject();
     rmSync(path.join(dir, 'issues/003.yaml'));

@@ -65,5 +65,11 @@ export function printPull(ctx: CliContext, r: PullResult, dryRun: boolean): void
     );
     for (const c of r.changed) ctx.output.err(`  ~ ${c.id}: ${c.fields.join(', ')} (${show(c.source)})`);
   }
+  if (r.repointed) ctx.output.out(schemaLineNote(ctx, r.repointed));
   if (dryRun) ctx.output.out('Nothing was written (--dry-run).');
+}
+
+/** Said when items.yaml's first line was pointed at the JSON Schema of the newsletter's item types. */
+export function schemaLineNote(ctx: CliContext, file: string): string {
+  return `${ctx.display(file)}: its first line now names the JSON Schema of the item_types.`;
 }

@@ -16,7 +16,12 @@ import { itemTypeNames } from '../content/item-types.js';
 import { catalogFiles, contentPaths, loadCatalog, loadNewsletter } from '../content/load.js';
 import { catalogSchemaFor, type Item } from '../content/schema.js';
 import { parseYaml, validate } from '../content/yaml-file.js';
-import { itemsSchemaLine, withItemsSchemaLine, writeProjectItemsSchema } from '../project/project-schemas.js';
+import {
+  itemsSchemaLine,
+  syncCatalogSchemaLine,
+  withItemsSchemaLine,
+  writeProjectItemsSchema,
+} from '../project/project-schemas.js';
 import { addToCatalogText, itemYaml, writeCatalogChange, type CatalogChange } from './catalog-write.js';
 import { parseFeedText, type FeedFormat } from './parse-feed.js';
 import { planPull, type PullPlan, type ReadFeed } from './plan-pull.js';
@@ -44,6 +49,8 @@ export interface PullResult extends Omit<PullPlan, 'entries'> {
   sources: SourceReport[];
   /** The catalog files written (or that would be, with dryRun). */
   written: string[];
+  /** items.yaml when only its schema line changed (item_types added or removed since): it names the right schema. */
+  repointed: string | null;
 }
 
 export async function pullItems(req: PullRequest): Promise<PullResult> {
@@ -93,10 +100,17 @@ export async function pullItems(req: PullRequest): Promise<PullResult> {
     types,
   );
   const { entries: _entries, ...rest } = plan;
-  const result: PullResult = { ...rest, sources: reports, written: change.files.map((f) => f.file) };
+  const result: PullResult = {
+    ...rest,
+    sources: reports,
+    written: change.files.map((f) => f.file),
+    repointed: null,
+  };
   if (req.dryRun) return result;
   writeProjectItemsSchema(req.root, types);
   writeCatalogChange(change);
+  // With items added, the new text already names the right schema; without, only that line may change.
+  if (single && change.files.length === 0) result.repointed = syncCatalogSchemaLine(req.root, single, types);
   writeMemory(req.root, { version: 1, sources, entries: plan.entries });
   return result;
 }

@@ -7,7 +7,7 @@ import type { NewIssuePlan } from '../../content/new-issue.js';
 import { isRealDate, formatLongDate, today } from '../../util/dates.js';
 import type { CliContext } from '../context.js';
 import { positiveNumber } from '../parse.js';
-import { printPull } from '../pull-report.js';
+import { printPull, schemaLineNote } from '../pull-report.js';
 import { plural } from '../words.js';
 
 export function registerNew(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -71,7 +71,7 @@ async function newIssue(ctx: CliContext, opts: NewFlags): Promise<number> {
   const repointed = single ? syncCatalogSchemaLine(ctx.root, single, types) : null;
   const saySchema = () => {
     if (!repointed) return;
-    ctx.output.out(`${ctx.display(repointed)}: its first line now names the JSON Schema of the item_types.`);
+    ctx.output.out(schemaLineNote(ctx, repointed));
   };
   const prev = plan.previous?.number;
   // A second `enews new` before the previous issue went out is usually a slip (run twice, wrong folder).
