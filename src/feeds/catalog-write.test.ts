@@ -88,8 +88,9 @@ describe('new items into items.yaml', () => {
     const many = Array.from({ length: 20000 }, (_, i) => item(`n${i}`, '2017-05-02'));
     const started = performance.now();
     const text = addToCatalogText(EXAMPLE, many);
-    // Grouping the new items copied the group at each one: 20,000 took 23 s, now about 1 s.
-    expect(performance.now() - started).toBeLessThan(5000);
+    // Grouping the new items copied the group at each one: 20,000 took 23 s, now about 1 s
+    // (the bound leaves room for a busy machine).
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(text.match(/^- id: n\d+$/gm)).toHaveLength(20000);
   });
 });

@@ -184,7 +184,7 @@ describe('a pull’s plan', () => {
     const started = performance.now();
     const items = planPull([read], ctx({ languages: ['en', 'fr'] })).add.map((a) => a.item);
     // Each entry searched the other feed, parsing two addresses per entry there: 3,000 took 119 s.
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(items).toHaveLength(n);
     expect(
       items.filter((item, i) => JSON.stringify(item.title) === JSON.stringify({ en: `Item ${i}`, fr: `Article ${i}` })),
