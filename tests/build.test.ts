@@ -92,7 +92,9 @@ describe('enews build (as staff run it)', () => {
         'issues/newsletter.yaml',
         'templates/email.mjml',
         'templates/email.txt',
+        // item-default.mjml is read only for an item type without a partial of its own; No. 3 has none.
         ...readdirSync(path.join(dir, 'templates/partials'))
+          .filter((f) => f !== 'item-default.mjml')
           .sort()
           .map((f) => `templates/partials/${f}`),
         'templates/strings/en.yaml',

@@ -41,9 +41,9 @@ export type BuildInputs = Record<string, string>;
 
 export function buildInputs(s: BuildSources): BuildInputs {
   // `suppress` decides who is mailed, and `approval` when, not what they get: asking for approvals must not make
-  // the builds already approved (or sent) stale. Of `subscribe`, only where messages link (the footer's
-  // preferences page) is rendered, so the sign-up page's settings never make a build stale.
-  const { suppress: _suppress, approval: _approval, subscribe, ...others } = s.newsletter.value;
+  // the builds already approved (or sent) stale. `feeds` decides what the catalog gets. Of `subscribe`, only where
+  // messages link (the footer's preferences page) is rendered, so the sign-up page's settings never make a build stale.
+  const { suppress: _suppress, approval: _approval, feeds: _feeds, subscribe, ...others } = s.newsletter.value;
   const rendered = subscribe ? { ...others, subscribe: { preferences_url: preferencesUrl(subscribe) } } : others;
   const entries: Array<[string, string]> = [
     [relative(s.root, s.newsletter.file), sha256(canonicalJson(rendered))],

@@ -13,10 +13,10 @@ import {
   loadIssue,
   loadNewsletter,
   resolveItems,
-  type LoadedIssue,
   type LoadedNewsletter,
 } from '../content/load.js';
-import type { Item, LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
+import { itemTypeNames, itemTypesOf } from '../content/item-types.js';
+import type { LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
 import { languageName, textDirection } from '../content/languages.js';
 import { localizeContent, translationProblems, type ContentSources } from '../content/translations.js';
 import { placeholderWarnings } from '../content/placeholders.js';
@@ -25,7 +25,7 @@ import { renderIssue, type RenderedIssue } from '../render/render-issue.js';
 import { languageFolder } from '../render/site-urls.js';
 import { loadStrings, Translator, type Strings } from '../render/strings.js';
 import { loadTemplates, type TemplateSet } from '../render/templates.js';
-import { buildViewModel, typeSlug } from '../render/view-model.js';
+import { buildViewModel } from '../render/view-model.js';
 import { renderWebVersion, type WebVersion } from '../render/web-version.js';
 import { collectWarnings } from '../render/warnings.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
@@ -89,12 +89,14 @@ export async function prepareIssue(root: string, number: number): Promise<Prepar
     }
   };
   const nl = attempt(() => loadNewsletter(paths));
-  const catalog = attempt(() => loadCatalog(paths));
+  // Without a valid newsletter.yaml its types are unknown: its own error says why, not every item's type.
+  const catalog = attempt(() => loadCatalog(paths, nl ? itemTypeNames(nl.newsletter) : null));
   const loaded = attempt(() => loadIssue(paths, number));
-  const templates = attempt(() => loadTemplates(paths.templatesDir));
+  const types = itemTypesOf(nl?.newsletter ?? {});
+  const templates = attempt(() => loadTemplates(paths.templatesDir, types));
   const strings = nl && attempt(() => loadStrings(paths.templatesDir, nl.languages));
   const items = catalog && loaded ? attempt(() => resolveItems(loaded, catalog)) : undefined;
-  if (items && loaded && templates) problems.push(...missingItemPartials(items, loaded, templates));
+  if (nl && templates) problems.push(...missingItemPartials(nl, templates));
   if (nl && catalog && loaded && items) problems.push(...translationProblems({ nl, loaded, catalog, items }));
   if (problems.length > 0 || !nl || !catalog || !loaded || !templates || !items || !strings) {
     throw new EnewsError('invalid-content', `Issue ${number} cannot be built`, { problems });
@@ -102,19 +104,20 @@ export async function prepareIssue(root: string, number: number): Promise<Prepar
   return render(root, number, { nl, catalog, loaded, items }, templates, strings);
 }
 
-/** Each item type needs its partial; say which item needs which file, at the item's line. */
-function missingItemPartials(items: Item[], loaded: LoadedIssue, templates: TemplateSet): Problem[] {
-  return items.flatMap((item, i) => {
-    const file = `item-${typeSlug(item.type)}.mjml`;
-    if (templates.partials.has(file)) return [];
+/** A partial that newsletter.yaml names for an item type must exist; say which, at its line. */
+function missingItemPartials(nl: LoadedNewsletter, templates: TemplateSet): Problem[] {
+  return itemTypesOf(nl.newsletter).flatMap((t, i) => {
+    if (t.partial === undefined || templates.partials.has(`${t.partial}.mjml`)) return [];
     return [
       {
         message:
-          `item "${item.id}" is of type ${item.type}, and there is ` +
-          `no template for that type: templates/partials/${file} is missing`,
-        path: `items.${i}`,
-        location: locate(loaded.src, ['items', i]),
-        hint: 'Add that partial (start from a copy of item-news.mjml), or give the item another type in the catalog.',
+          `item type ${t.name} is rendered by the partial ${t.partial}, ` +
+          `and there is no such template: templates/partials/${t.partial}.mjml is missing`,
+        path: `item_types.${i}.partial`,
+        location: locate(nl.src, ['item_types', i, 'partial']),
+        hint:
+          'Add that partial (start from enews templates eject partials/item-default.mjml), or remove partial: ' +
+          `to use item-${t.slug}.mjml or item-default.mjml.`,
       },
     ];
   });
@@ -181,7 +184,7 @@ async function render(
     const tr = new Translator(strings.get(language)!);
     const local = localizeContent(content, language, tr.has('fallback_name') ? tr.t('fallback_name') : undefined);
     const { newsletter, issue, items } = local;
-    const view = buildViewModel(newsletter, issue, items, tr);
+    const view = buildViewModel(newsletter, issue, items, tr, templates.partials);
     const rendered = await renderIssue(view, templates);
     const web = await renderWebVersion(newsletter, issue, items, templates, tr);
     const sample = renderSample(newsletter, issue, rendered, inputsHash);

@@ -18,6 +18,7 @@ import {
   type ContentPaths,
   type LoadedNewsletter,
 } from '../content/load.js';
+import { itemTypesOf, type ItemTypeInfo } from '../content/item-types.js';
 import { newsletterLanguages } from '../content/languages.js';
 import type { Item, Newsletter } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
@@ -251,7 +252,7 @@ export class SourceReader {
   }
 
   templates(): TemplateSet {
-    this.texts ??= rawTemplates(this.paths.templatesDir);
+    this.texts ??= rawTemplates(this.paths.templatesDir, itemTypesOf(this.newsletter().newsletter));
     return this.texts;
   }
 
@@ -271,8 +272,8 @@ export class SourceReader {
 }
 
 /** Template texts as they are, without the syntax check: a change is a change, whatever it broke. */
-function rawTemplates(dir: string): TemplateSet {
-  const files = templateFiles(dir);
+function rawTemplates(dir: string, types: readonly ItemTypeInfo[]): TemplateSet {
+  const files = templateFiles(dir, types);
   const read = (file: string): TemplateFile[] =>
     existsSync(file) ? [{ file, source: readFileSync(file, 'utf8') }] : [];
   const partials = new Map(files.partials.flatMap(read).map((t) => [path.basename(t.file), t]));

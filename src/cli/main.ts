@@ -34,6 +34,7 @@ import { registerInit } from './commands/init.js';
 import { registerTemplates } from './commands/templates.js';
 import { registerState } from './commands/state.js';
 import { registerSubscriber } from './commands/subscriber.js';
+import { registerItems } from './commands/items.js';
 
 // Each command declares its options in its own file and imports the core when it runs:
 // `send` then never loads MJML, and every command starts faster.
@@ -49,6 +50,7 @@ function program(ctx: CliContext, setExit: (code: number) => void): Command {
 
   registerInit(p, ctx, setExit);
   registerNew(p, ctx, setExit);
+  registerItems(p, ctx, setExit);
   registerBuild(p, ctx, setExit);
   registerCheck(p, ctx, setExit);
   registerPreview(p, ctx, setExit);

@@ -10,14 +10,16 @@ import { issueFileName } from './issue-number.js';
 
 export { issueFileName, parseIssueNumber } from './issue-number.js';
 import {
-  catalogSchema,
+  catalogSchemaFor,
   issueSchema,
-  itemSchema,
+  itemSchemaFor,
   newsletterSchema,
   type Issue,
   type Item,
   type Newsletter,
 } from './schema.js';
+import { feedConfigProblems } from './feed-config.js';
+import { itemTypeNames, itemTypeProblems } from './item-types.js';
 import { normaliseLanguages } from './newsletter-languages.js';
 import { locate, parseYaml, readText, validate, type YamlSource } from './yaml-file.js';
 
@@ -51,6 +53,10 @@ export function loadNewsletter(paths: ContentPaths): LoadedNewsletter {
   const text = readText(file, 'the identity of the newsletter (title, from, list id, postal address…)');
   const src = parseYaml(file, text);
   const { newsletter, languages } = normaliseLanguages(src, validate(src, newsletterSchema, 'newsletter.yaml'));
+  throwIfProblems('schema', `${src.file} is not a valid newsletter.yaml`, [
+    ...itemTypeProblems(src, newsletter, languages),
+    ...feedConfigProblems(src, newsletter, languages, itemTypeNames(newsletter)),
+  ]);
   return { newsletter, languages, input: { file, text }, src };
 }
 
@@ -80,7 +86,12 @@ export function newsletterFile(paths: ContentPaths): string {
   return path.join(paths.issuesDir, 'newsletter.yaml');
 }
 
-export function loadCatalog(paths: ContentPaths): LoadedCatalog {
+/**
+ * The catalog, each item's type checked against `types` (the newsletter's, item-types.ts), or
+ * only as text when they are not known (newsletter.yaml is itself broken: its own error says so).
+ */
+export function loadCatalog(paths: ContentPaths, types: readonly string[] | null): LoadedCatalog {
+  const catalogSchema = catalogSchemaFor(types);
   const files = catalogFiles(paths);
   const items = new Map<string, CatalogItem>();
   const inputs: InputFile[] = [];
@@ -133,12 +144,15 @@ export function findCatalogItems(
     for (const entry of Array.isArray(data) ? data : [data]) {
       const id = (entry as { id?: unknown } | null)?.id;
       if (typeof id !== 'string' || !wanted.has(id) || found.has(id)) continue;
-      const parsed = itemSchema.safeParse(entry);
+      const parsed = anyTypeItem.safeParse(entry);
       found.set(id, { item: parsed.success ? parsed.data : null, file });
     }
   }
   return found;
 }
+
+/** A send re-reads items a build checked: their type was one of the newsletter's then, and the hash tells a change. */
+const anyTypeItem = itemSchemaFor(null);
 
 export interface IssueFile {
   number: number;

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EnewsError } from '../errors.js';
 import { contentPaths, loadIssue, type ContentPaths } from './load.js';
 import { newIssueYaml, planNewIssue, writeNewIssue } from './new-issue.js';
+import { ITEM_TYPES } from './schema.js';
 
 const folders: string[] = [];
 afterAll(() => {
@@ -62,7 +63,7 @@ function refusal(fn: () => unknown): EnewsError {
 describe('planNewIssue', () => {
   it('numbers the issue after the last one, preselects the items dated after the previous issue up to its date', () => {
     const paths = project();
-    const plan = planNewIssue(paths, { date: '2024-02-20' });
+    const plan = planNewIssue(paths, { date: '2024-02-20', types: ITEM_TYPES });
     expect(plan.number).toBe(2);
     expect(plan.file).toBe(path.join(paths.issuesDir, '002.yaml'));
     expect(plan.previous).toEqual({ number: 1, date: '2024-01-15' });
@@ -78,7 +79,7 @@ describe('planNewIssue', () => {
   });
 
   it('with no issue before it, preselects everything up to its date except the announcements', () => {
-    const plan = planNewIssue(project({}), { date: '2024-02-10' });
+    const plan = planNewIssue(project({}), { date: '2024-02-10', types: ITEM_TYPES });
     expect(plan.number).toBe(1);
     expect(plan.previous).toBeNull();
     expect(plan.items.map((i) => i.id)).toEqual([
@@ -94,16 +95,16 @@ describe('planNewIssue', () => {
 
   it('with --number, counts from the issue just below it, not the last one', () => {
     const paths = project({ '001.yaml': issueFile(1, '2024-01-15'), '005.yaml': issueFile(5, '2024-03-15') });
-    const plan = planNewIssue(paths, { date: '2024-02-05', number: 3 });
+    const plan = planNewIssue(paths, { date: '2024-02-05', number: 3, types: ITEM_TYPES });
     expect(plan.number).toBe(3);
     expect(plan.previous).toEqual({ number: 1, date: '2024-01-15' });
     expect(plan.items.map((i) => i.id)).toEqual(['news-early', 'spotlight']);
-    expect(planNewIssue(paths, { date: '2024-04-01' }).number).toBe(6);
+    expect(planNewIssue(paths, { date: '2024-04-01', types: ITEM_TYPES }).number).toBe(6);
   });
 
   it('never overwrites an issue', () => {
     const paths = project();
-    const err = refusal(() => planNewIssue(paths, { date: '2024-02-20', number: 1 }));
+    const err = refusal(() => planNewIssue(paths, { date: '2024-02-20', number: 1, types: ITEM_TYPES }));
     expect(err.code).toBe('issue-exists');
     expect(err.message).toBe(
       `Issue 1 already exists (${path.join(paths.issuesDir, '001.yaml')}); enews new never overwrites an issue.`,
@@ -112,25 +113,25 @@ describe('planNewIssue', () => {
 
   it('refuses a date before the previous issue, and the same date, each saying what to give instead', () => {
     const paths = project();
-    const before = refusal(() => planNewIssue(paths, { date: '2024-01-14' }));
+    const before = refusal(() => planNewIssue(paths, { date: '2024-01-14', types: ITEM_TYPES }));
     expect(before.code).toBe('date-before-previous');
     expect(before.message).toBe('--date 2024-01-14 is before issue 1 (2024-01-15).');
     expect(before.problems[0]!.message).toBe('Give a date after the previous issue, e.g. --date 2024-01-16');
-    const same = refusal(() => planNewIssue(paths, { date: '2024-01-15' }));
+    const same = refusal(() => planNewIssue(paths, { date: '2024-01-15', types: ITEM_TYPES }));
     expect(same.code).toBe('date-of-previous');
     expect(same.problems[0]!.message).toContain('enews new --date 2024-01-16 (or later)');
     // The day after the last day of a month is the first of the next.
     const endOfMonth = project({ '001.yaml': issueFile(1, '2024-02-29') });
-    expect(refusal(() => planNewIssue(endOfMonth, { date: '2024-02-29' })).problems[0]!.message).toContain(
-      '--date 2024-03-01',
-    );
+    expect(
+      refusal(() => planNewIssue(endOfMonth, { date: '2024-02-29', types: ITEM_TYPES })).problems[0]!.message,
+    ).toContain('--date 2024-03-01');
   });
 });
 
 describe('newIssueYaml / writeNewIssue', () => {
   it('writes the preselected ids in order, with type and date, under a header that says where they came from', () => {
     const paths = project();
-    const plan = planNewIssue(paths, { date: '2024-02-20' });
+    const plan = planNewIssue(paths, { date: '2024-02-20', types: ITEM_TYPES });
     const schema = '# yaml-language-server: $schema=../node_modules/enews/schemas/issue.schema.json';
     const text = newIssueYaml(plan, schema);
     const [first, ...rest] = text.split('\n');
@@ -164,7 +165,7 @@ describe('newIssueYaml / writeNewIssue', () => {
 
   it('refuses to write over a file that appeared after the plan was made', () => {
     const paths = project();
-    const plan = planNewIssue(paths, { date: '2024-02-20' });
+    const plan = planNewIssue(paths, { date: '2024-02-20', types: ITEM_TYPES });
     writeFileSync(plan.file, 'written meanwhile\n');
     expect(() => writeNewIssue(plan, '# schema')).toThrow(expect.objectContaining({ code: 'EEXIST' }));
     expect(readFileSync(plan.file, 'utf8')).toBe('written meanwhile\n');

@@ -9,7 +9,8 @@ import { Document } from 'yaml';
 import { EnewsError } from '../errors.js';
 import { formatLongDate } from '../util/dates.js';
 import { type ContentPaths, issueFileName, listIssueFiles, loadCatalog, loadIssue } from './load.js';
-import { ITEM_TYPES, type Item } from './schema.js';
+import { typeRank } from './item-types.js';
+import type { Item } from './schema.js';
 
 export interface NewIssuePlan {
   number: number;
@@ -19,7 +20,11 @@ export interface NewIssuePlan {
   items: Item[];
 }
 
-export function planNewIssue(paths: ContentPaths, opts: { date: string; number?: number }): NewIssuePlan {
+/** `types`: the newsletter's item types, in the order the issue shows them (item-types.ts). */
+export function planNewIssue(
+  paths: ContentPaths,
+  opts: { date: string; number?: number; types: readonly string[] },
+): NewIssuePlan {
   const existing = listIssueFiles(paths);
   const number = opts.number ?? (existing.length ? existing[existing.length - 1]!.number + 1 : 1);
   const file = path.join(paths.issuesDir, issueFileName(number));
@@ -62,11 +67,12 @@ export function planNewIssue(paths: ContentPaths, opts: { date: string; number?:
       },
     );
   }
-  const catalog = loadCatalog(paths);
+  const catalog = loadCatalog(paths, opts.types);
+  const rank = typeRank(opts.types);
   const items = [...catalog.items.values()]
     .map((c) => c.item)
     .filter((i) => i.announces === undefined && i.date <= opts.date && (!previous || i.date > previous.date))
-    .sort(byTypeThenNewest);
+    .sort((a, b) => rank(a.type) - rank(b.type) || b.date.localeCompare(a.date) || a.id.localeCompare(b.id));
   return { number, date: opts.date, file, previous, items };
 }
 
@@ -75,13 +81,6 @@ function dayAfter(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
-}
-
-/** News first, then articles, then the spotlight, as the eNewsUpdate is laid out; newest first within each. */
-function byTypeThenNewest(a: Item, b: Item): number {
-  return (
-    ITEM_TYPES.indexOf(a.type) - ITEM_TYPES.indexOf(b.type) || b.date.localeCompare(a.date) || a.id.localeCompare(b.id)
-  );
 }
 
 /**

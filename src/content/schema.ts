@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { checkEmailAddress } from '../util/email-address.js';
 import { isRealDate } from '../util/dates.js';
 import { padded } from './issue-number.js';
+import { feedSchema } from './feed-schema.js';
 import { languageTagProblem } from './languages.js';
 import { approvalConfigSchema } from './approval-config.js';
 import { subscribeSchema } from './subscribe-schema.js';
@@ -15,6 +16,8 @@ import { subscribeSchema } from './subscribe-schema.js';
 const text = z.string().trim().min(1, 'must not be empty');
 /** Text that may end up in a mail header: one line, or it could forge headers. */
 const line = text.refine((s) => !/[\r\n\u2028\u2029]/.test(s), 'must be a single line (no line breaks)');
+/** At most `n` characters: headers fold, but an absurd length is a mistake worth stopping for. */
+const atMost = (n: number) => z.string().max(n, `must be at most ${n} characters`);
 
 /** A calendar date written as YYYY-MM-DD that exists (no 30 February). */
 export const isoDate = z
@@ -78,25 +81,64 @@ const logo = z.strictObject({
   dark_src: webUrl.optional(),
 });
 
+/** The item types of a newsletter whose newsletter.yaml lists none (`item_types:`): the eNewsUpdate's. */
 export const ITEM_TYPES = ['News', 'Article', 'Spotlight on Cooperatives'] as const;
 
-export const itemSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes, e.g. coop-future-of-work'),
-  type: z.enum(ITEM_TYPES, { error: `must be one of: ${ITEM_TYPES.join(', ')}` }),
-  title: translatable(line),
-  date: isoDate,
-  summary: translatable(text),
-  url: webUrl,
-  image: image.optional(),
-  /** Set on the catalog entry that announces issue N itself; `enews new` never preselects it. */
-  announces: z.number().int().positive().optional(),
-});
+/**
+ * A catalog item whose type is one of `types` (the newsletter's, content/item-types.ts), or any
+ * one-line text when they are not known (newsletter.yaml itself is broken, or a send re-reads
+ * items a build already checked).
+ */
+const NL = 'newsletter.yaml';
 
-export const catalogSchema = z.array(itemSchema, {
-  error: 'must be a list of news items (each line starting with "- id: …")',
-});
+export function itemSchemaFor(types: readonly string[] | null) {
+  const own = types !== null && types.join('\0') !== ITEM_TYPES.join('\0');
+  return z.strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes, e.g. coop-future-of-work'),
+    type:
+      types === null
+        ? line
+        : z.enum(types as [string, ...string[]], {
+            error: `must be one of: ${types.join(', ')} (${own ? 'the item_types of' : 'or add item_types to'} ${NL})`,
+          }),
+    title: translatable(line),
+    date: isoDate,
+    summary: translatable(text),
+    url: webUrl,
+    image: image.optional(),
+    /** Set on the catalog entry that announces issue N itself; `enews new` never preselects it. */
+    announces: z.number().int().positive().optional(),
+  });
+}
+
+export function catalogSchemaFor(types: readonly string[] | null) {
+  return z.array(itemSchemaFor(types), {
+    error: 'must be a list of news items (each line starting with "- id: …")',
+  });
+}
+
+/** The catalog of a newsletter with the default item types: what the package's items.schema.json describes. */
+export const itemSchema = itemSchemaFor(ITEM_TYPES);
+export const catalogSchema = catalogSchemaFor(ITEM_TYPES);
+
+/**
+ * An item type of the newsletter: a name (`Event`), or a name with its label in each language
+ * and the partial that renders it (default: templates/partials/item-<name in lowercase, dashed>.mjml
+ * when there is one, else item-default.mjml). Listed in the order `enews new` puts items in.
+ */
+const itemType = z.union([
+  line.pipe(atMost(60)),
+  z.strictObject({
+    name: line.pipe(atMost(60)),
+    label: translatable(line.pipe(atMost(60))).optional(),
+    partial: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be the name of a partial in templates/partials/, e.g. item-event')
+      .optional(),
+  }),
+]);
 
 /** Per-issue wording of an item; the catalog entry stays as it is. */
 const itemOverride = z.strictObject({
@@ -117,9 +159,6 @@ export const issueSchema = z.strictObject({
     error: 'must be a list of item ids from the catalog',
   }),
 });
-
-/** At most `n` characters: headers fold, but an absurd length is a mistake worth stopping for. */
-const atMost = (n: number) => z.string().max(n, `must be at most ${n} characters`);
 
 /**
  * The address the archive is published at: a folder, so it always ends with "/" (added when left
@@ -242,6 +281,10 @@ const newsletterFields = z.strictObject({
     .default({ name: 'Sample Reader', email: 'reader@example.org' }),
   /** CSV files (relative to issues/) of addresses that must never receive mail. */
   suppress: z.array(text).default([]),
+  /** The newsletter's own item types (see itemType); left out: ITEM_TYPES. */
+  item_types: z.array(itemType).min(1, 'must list at least one item type').optional(),
+  /** The website's feeds that `enews items pull` reads into the catalog (content/feed-schema.ts, feed-config.ts). */
+  feeds: z.array(feedSchema).optional(),
   /**
    * What `enews check` checks the email against. clients: the mail clients whose support of the
    * email's HTML and CSS to report (caniemail names such as gmail.android or outlook.*); the names
@@ -286,15 +329,15 @@ export const newsletterSchema = newsletterFields.superRefine((n, ctx) => {
 
 /** One text or one per language, as the content files hold it. */
 export type Translatable = string | Record<string, string>;
-/** A catalog item as written: its texts may be given per language. */
-export type Item = z.infer<typeof itemSchema>;
+/** A catalog item as written: its texts may be given per language; its type is one of the newsletter's. */
+export type Item = Omit<z.infer<typeof itemSchema>, 'type'> & { type: string };
 /** A catalog item in one language (translations.ts): every text is one text. */
 export type LocalItem = Omit<Item, 'title' | 'summary' | 'image'> & {
   title: string;
   summary: string;
   image?: { src: string; alt?: string; width?: number };
 };
-export type ItemType = Item['type'];
+export type ItemTypeEntry = z.infer<typeof itemType>;
 /** An issue file as written. */
 export type Issue = z.infer<typeof issueSchema>;
 /** An issue in one language. */

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lineOf } from '../../tests/helpers/project.js';
 import { contentPaths, loadCatalog, loadIssue, loadNewsletter, resolveItems } from './load.js';
 import { localizeContent, translationProblems, type ContentSources } from './translations.js';
+import { ITEM_TYPES } from './schema.js';
 
 const NEWSLETTER = `title: Test News
 description: News of the test cooperative.
@@ -75,7 +76,7 @@ function sources(files: { newsletter?: string; items?: string; issue?: string } 
   writeFileSync(path.join(root, 'issues/001.yaml'), files.issue ?? ISSUE);
   const paths = contentPaths(root);
   const nl = loadNewsletter(paths);
-  const catalog = loadCatalog(paths);
+  const catalog = loadCatalog(paths, ITEM_TYPES);
   const loaded = loadIssue(paths, 1);
   return { nl, catalog, loaded, items: resolveItems(loaded, catalog) };
 }

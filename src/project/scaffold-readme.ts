@@ -26,7 +26,9 @@ addresses at your-organisation.example. \`npx enews check 1\` lists each one wit
 
 1. \`npx enews new --date YYYY-MM-DD\` writes the next \`issues/NNN.yaml\`, with the catalog
    items (\`issues/items.yaml\`) dated since the previous issue preselected. Add the week's
-   news to the catalog first; write the intro; reorder or drop items.
+   news to the catalog first; write the intro; reorder or drop items. With your website's
+   feeds under \`feeds:\` in \`issues/newsletter.yaml\`, \`npx enews new --date YYYY-MM-DD --pull\`
+   adds what the website published to the catalog first (\`npx enews items pull\` alone, too).
 2. \`npx enews check N\` validates everything and prints warnings; it writes nothing.
 3. \`npx enews build N\` renders \`dist/NNN/\` (\`email.html\`, \`message.eml\`, \`review.html\`, …).
 4. \`npx enews preview N\` shows it as subscribers will see it, desktop and phone, and

@@ -87,6 +87,8 @@ site:
   base_url: ${y(a.siteUrl)}
 # Optional fields (logo, brand colour, bounce_address, verp, fallback_name, sample_recipient,
 # suppress): see the enews README, "Content files". Your editor completes them (see README.md).
+# Item types of your own (item_types:) and your website's feeds (feeds:, for enews items pull):
+# see the enews README, "Item types and items from your website".
 `;
 }
 
@@ -94,7 +96,7 @@ function itemsYaml(a: Answers, o: ScaffoldOptions): string {
   const t = starterTexts(a.language);
   return `${o.schemaLine('issues/items.yaml', 'items')}
 # The catalog of news items. Each issue picks items from here by id.
-# type is one of: ${ITEM_TYPES.join(', ')}.
+# type is one of: ${ITEM_TYPES.join(', ')}; or of your own, listed as item_types: in newsletter.yaml.
 
 - id: welcome
   type: News

@@ -14,6 +14,8 @@ import { wrapText } from './wrap-text.js';
 import { scanMustaches } from './template-syntax.js';
 import { templateFile, templateFolder } from '../project/templates.js';
 import { TRANSLATOR, type Translator } from './strings.js';
+import type { ItemTypeInfo } from '../content/item-types.js';
+import { DEFAULT_ITEM_PARTIAL, needsDefaultItemPartial } from './item-partials.js';
 
 export interface TemplateFile {
   file: string;
@@ -34,18 +36,29 @@ export const TEXT_TEMPLATE = 'email.txt';
 
 const PARTIAL = /\.(mjml|txt|hbs)$/;
 
-/** Every template file a build reads for the project templates folder `dir`: its own, else the defaults. */
-export function templateFiles(dir: string): { html: string; text: string; partials: string[] } {
+/**
+ * Every template file a build reads for the project templates folder `dir`: its own, else the
+ * defaults; item-default.mjml only when one of the newsletter's item `types` needs it (item-partials.ts).
+ */
+export function templateFiles(
+  dir: string,
+  types: readonly ItemTypeInfo[],
+): { html: string; text: string; partials: string[] } {
+  const all = templateFolder(dir, 'partials', PARTIAL);
+  const names = new Set(all.map((f) => path.basename(f)));
+  const has = (name: string) => names.has(`${name}.mjml`);
+  const fallback = `${DEFAULT_ITEM_PARTIAL}.mjml`;
+  const keep = needsDefaultItemPartial(types, has);
   return {
     html: templateFile(dir, HTML_TEMPLATE),
     text: templateFile(dir, TEXT_TEMPLATE),
-    partials: templateFolder(dir, 'partials', PARTIAL),
+    partials: all.filter((f) => keep || path.basename(f) !== fallback),
   };
 }
 
-export function loadTemplates(dir: string): TemplateSet {
+export function loadTemplates(dir: string, types: readonly ItemTypeInfo[]): TemplateSet {
   const read = (file: string, what: string): TemplateFile => ({ file, source: readText(file, what) });
-  const files = templateFiles(dir);
+  const files = templateFiles(dir, types);
   const html = read(files.html, 'the MJML layout of the email');
   const text = read(files.text, 'the plain-text version of the email');
   const partials = new Map<string, TemplateFile>();

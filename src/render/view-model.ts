@@ -7,10 +7,12 @@
  */
 import type { LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
 import { padded } from '../content/issue-number.js';
+import { itemTypesOf, labelIn, typeSlug, type ItemTypeInfo } from '../content/item-types.js';
 import { textDirection } from '../content/languages.js';
 import { formatLongDate } from '../util/dates.js';
 import { markdownToHtml, markdownToText } from './markdown.js';
 import { issueArchiveUrl } from './site-urls.js';
+import { itemPartial } from './item-partials.js';
 import { TRANSLATOR, type Translator } from './strings.js';
 
 /** The language of this render, for the markup: `<mj-text align="{{language.align}}">`. */
@@ -81,13 +83,6 @@ export interface WebView {
   page_url: string | null;
 }
 
-export function typeSlug(type: string): string {
-  return type
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
-
 /** The subject when the issue gives none: "ILO COOP eNewsUpdate No. 3", in the strings' words. */
 export function defaultSubject(newsletter: Newsletter, issue: LocalIssue, tr: Translator): string {
   return issue.subject ?? tr.t('default_subject', { title: newsletter.title, number: issue.number });
@@ -98,22 +93,36 @@ export function languageView(code: string): LanguageView {
   return { code, dir, rtl: dir === 'rtl', align: dir === 'rtl' ? 'right' : 'left' };
 }
 
-/** The item type's name in the strings (type_news…), or the catalog's name when the strings have none. */
-function typeLabel(type: string, tr: Translator): string {
+/**
+ * The item type's words in this language: its label in newsletter.yaml, else the strings' (type_news…),
+ * else the default language's label, else the type's name.
+ */
+function typeLabel(type: string, info: ItemTypeInfo | undefined, tr: Translator, newsletter: Newsletter): string {
+  const defaultLanguage = newsletter.languages?.[0] ?? newsletter.language;
+  const own = labelIn(info, tr.language, defaultLanguage);
+  if (own !== null) return own;
   const key = `type_${typeSlug(type).replace(/-/g, '_')}`;
-  return tr.has(key) ? tr.t(key) : type;
+  if (tr.has(key)) return tr.t(key);
+  return labelIn(info, defaultLanguage, defaultLanguage) ?? type;
 }
 
-/** The view of `newsletter`, `issue` and `items`, all in the language of `tr` (the newsletter localized to it). */
+/**
+ * The view of `newsletter`, `issue` and `items`, all in the language of `tr` (the newsletter localized
+ * to it); `partials` are the templates' partials by file name, for each item's (item-partials.ts).
+ */
 export function buildViewModel(
   newsletter: Newsletter,
   issue: LocalIssue,
   items: LocalItem[],
   tr: Translator,
+  partials: ReadonlyMap<string, unknown>,
   web: WebView | null = null,
 ): ViewModel {
   const image = (i: LocalItem['image']) => (i ? { src: i.src, alt: i.alt ?? '', width: i.width ?? null } : null);
   const lang = tr.language;
+  const types = new Map(itemTypesOf(newsletter).map((t) => [t.name, t]));
+  const has = (name: string) => partials.has(`${name}.mjml`);
+  const partialOf = (type: string) => itemPartial(types.get(type) ?? { name: type, slug: typeSlug(type) }, has);
   return {
     newsletter: {
       title: newsletter.title,
@@ -142,9 +151,9 @@ export function buildViewModel(
     items: items.map((item, i) => ({
       id: item.id,
       type: item.type,
-      type_label: typeLabel(item.type, tr),
+      type_label: typeLabel(item.type, types.get(item.type), tr, newsletter),
       type_slug: typeSlug(item.type),
-      partial: `item-${typeSlug(item.type)}`,
+      partial: partialOf(item.type),
       title: item.title,
       date: item.date,
       date_long: formatLongDate(item.date, lang),

@@ -37,7 +37,7 @@ export async function renderWebVersion(
   templates: TemplateSet,
   tr: Translator,
 ): Promise<WebVersion> {
-  const view = buildViewModel(newsletter, issue, items, tr, {
+  const view = buildViewModel(newsletter, issue, items, tr, templates.partials, {
     archive_url: INDEX_FROM_ISSUE,
     subscribe_url: newsletter.site?.subscribe_url ?? signupPageUrl(newsletter),
     page_url: issuePageUrl(newsletter, issue.number),

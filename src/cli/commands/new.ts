@@ -6,6 +6,8 @@ import { EnewsError, ExitCode } from '../../errors.js';
 import type { NewIssuePlan } from '../../content/new-issue.js';
 import { isRealDate, formatLongDate, today } from '../../util/dates.js';
 import type { CliContext } from '../context.js';
+import { positiveNumber } from '../parse.js';
+import { printPull, schemaLineNote } from '../pull-report.js';
 import { plural } from '../words.js';
 
 export function registerNew(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -14,18 +16,36 @@ export function registerNew(program: Command, ctx: CliContext, setExit: (code: n
     .description('write issues/NNN.yaml for the next issue, preselecting catalog items dated since the previous issue')
     .option('--date <YYYY-MM-DD>', 'date of the new issue (default: today)')
     .option('--number <N>', 'issue number (default: the next one)')
-    .action(async (flags: { date?: string; number?: string }) => setExit(await newIssue(ctx, flags)));
+    .option('--pull', "first add the new entries of the website's feeds to the catalog (enews items pull)")
+    .option('--timeout <SECONDS>', 'with --pull: the longest wait for each feed', '30')
+    .action(async (flags: NewFlags) => setExit(await newIssue(ctx, flags)));
 }
 
-async function newIssue(ctx: CliContext, opts: { date?: string; number?: string }): Promise<number> {
-  const [{ defaultBuildDir }, { contentPaths }, { parseIssueNumber }, { planNewIssue, writeNewIssue }, { schemaLine }] =
-    await Promise.all([
-      import('../../build/build-dir.js'),
-      import('../../content/load.js'),
-      import('../../content/issue-number.js'),
-      import('../../content/new-issue.js'),
-      import('../../project/schema-line.js'),
-    ]);
+interface NewFlags {
+  date?: string;
+  number?: string;
+  pull?: boolean;
+  timeout: string;
+}
+
+async function newIssue(ctx: CliContext, opts: NewFlags): Promise<number> {
+  const [
+    { defaultBuildDir },
+    { catalogFiles, contentPaths, loadNewsletter },
+    { itemTypeNames },
+    { parseIssueNumber },
+    { planNewIssue, writeNewIssue },
+    { schemaLine },
+    { syncCatalogSchemaLine, writeProjectItemsSchema },
+  ] = await Promise.all([
+    import('../../build/build-dir.js'),
+    import('../../content/load.js'),
+    import('../../content/item-types.js'),
+    import('../../content/issue-number.js'),
+    import('../../content/new-issue.js'),
+    import('../../project/schema-line.js'),
+    import('../../project/project-schemas.js'),
+  ]);
   const date = opts.date ?? today();
   if (!isRealDate(date)) {
     throw new EnewsError('usage', `--date "${date}" is not a date; write it as YYYY-MM-DD, e.g. 2017-04-26.`, {
@@ -33,9 +53,26 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
     });
   }
   const number = opts.number === undefined ? undefined : parseIssueNumber(opts.number);
-  const plan = planNewIssue(contentPaths(ctx.root), { date, number });
+  const paths = contentPaths(ctx.root);
+  const types = itemTypeNames(loadNewsletter(paths).newsletter);
+  let plan = planNewIssue(paths, { date, number, types });
+  if (opts.pull) {
+    // Planned once before: an issue that cannot be made (it exists, a date too early) is refused before the pull.
+    const timeoutMs = positiveNumber(opts.timeout, '--timeout') * 1000;
+    const { pullItems } = await import('../../feeds/pull.js');
+    printPull(ctx, await pullItems({ root: ctx.root, sources: [], timeoutMs, dryRun: false }), false);
+    plan = planNewIssue(paths, { date, number, types });
+  }
+  writeProjectItemsSchema(ctx.root, types);
   writeNewIssue(plan, schemaLine(ctx.root, plan.file, 'issue'));
   const file = ctx.display(plan.file);
+  const [catalog, ...more] = catalogFiles(paths);
+  const single = more.length === 0 && path.basename(catalog!) === 'items.yaml' ? catalog! : null;
+  const repointed = single ? syncCatalogSchemaLine(ctx.root, single, types) : null;
+  const saySchema = () => {
+    if (!repointed) return;
+    ctx.output.out(schemaLineNote(ctx, repointed));
+  };
   const prev = plan.previous?.number;
   // A second `enews new` before the previous issue went out is usually a slip (run twice, wrong folder).
   const manifest = prev === undefined ? null : path.join(defaultBuildDir(ctx.root, prev), 'manifest.json');
@@ -51,6 +88,7 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
       `Wrote ${file}: issue ${plan.number}, ${formatLongDate(plan.date)}, no ` +
         `items preselected: the catalog has no item dated ${searched(plan)}.`,
     );
+    saySchema();
     ctx.output.out(
       `Next: add the news to the catalog and list their ids under "items:" ` +
         `in ${file}, write the intro, then run: enews check ${plan.number}`,
@@ -62,6 +100,7 @@ async function newIssue(ctx: CliContext, opts: { date?: string; number?: string 
       `${plural(plan.items.length, 'item')} preselected:`,
   );
   for (const item of plan.items) ctx.output.out(`  - ${item.id}  (${item.type}, ${item.date})`);
+  saySchema();
   ctx.output.out(`Next: write the intro, reorder the items, then run: enews check ${plan.number}`);
   return ExitCode.ok;
 }
