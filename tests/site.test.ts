@@ -23,7 +23,22 @@ import { requireTool } from './helpers/tools.js';
 
 const SECRET = 'AjwbAbx/8MR7EGQfHWY/yGuz2nukyRrB04g7n9X8oK4=';
 const BASE = 'https://www.example.org/coop/enews/';
-const LOGO = 'https://www.example.org/coop/enews/ilo-coop-logo.png';
+/** The pictures each page loads (the logo, and issue 3's picture of Consorzio Copernico), from the site's assets/. */
+const PICTURES: Record<string, RegExp[]> = {
+  'index.html': [/^logo-320w-[0-9a-f]{12}\.png$/],
+  // An issue page is its web version: 1× files at this density (srcset), the photograph in WebP.
+  '003/index.html': [/^logo-160w-[0-9a-f]{12}\.png$/, /^copernico-552w-[0-9a-f]{12}\.webp$/],
+  '002/index.html': [/^logo-160w-[0-9a-f]{12}\.png$/],
+  '001/index.html': [/^logo-160w-[0-9a-f]{12}\.png$/],
+};
+const ASSETS = [
+  /^assets\/copernico-1104w-[0-9a-f]{12}\.jpg$/,
+  /^assets\/copernico-1104w-[0-9a-f]{12}\.webp$/,
+  /^assets\/copernico-552w-[0-9a-f]{12}\.webp$/,
+  /^assets\/copernico-552w-[0-9a-f]{12}\.jpg$/,
+  /^assets\/logo-160w-[0-9a-f]{12}\.png$/,
+  /^assets\/logo-320w-[0-9a-f]{12}\.png$/,
+].map((p) => expect.stringMatching(p));
 const PAGES = ['index.html', '003/index.html', '002/index.html', '001/index.html'];
 const SUMMARY_3 =
   'This latest issue of the ILO COOP Newsletter highlights a number of recent events and developments on ' +
@@ -87,6 +102,7 @@ beforeAll(async () => {
   expect(r.stdout).toBe(
     'Wrote the archive of 3 issues (No. 1 to No. 3) to site/\n' +
       '  index.html, feed.xml, feed.json, sitemap.xml, robots.txt and 3 issue pages (001/index.html…)\n' +
+      '  assets/: 6 picture files the emails show\n' +
       '  fr/ (French): index.html, feed.xml, feed.json and 3 issue pages (fr/001/index.html…)\n' +
       '  es/ (Spanish): index.html, feed.xml, feed.json and 3 issue pages (es/001/index.html…)\n' +
       `Publish the folder at ${BASE} (any static web host).\n`,
@@ -162,6 +178,7 @@ describe('enews site: the archive of issues 1-3', () => {
       '001/index.html',
       '002/index.html',
       '003/index.html',
+      ...ASSETS,
       'es/001/index.html',
       'es/002/index.html',
       'es/003/index.html',
@@ -231,7 +248,10 @@ describe('enews site: the archive of issues 1-3', () => {
         }
         expect(refs.filter((r) => r.tag === 'a' && !/^https?:/.test(r.raw)).length).toBeGreaterThanOrEqual(3);
         expect(refs.filter((r) => r.tag === 'script' || r.tag === 'iframe')).toEqual([]);
-        expect(left, rel).toEqual([`image ${LOGO}`]);
+        // Only pictures at the site's address, which the site holds: they load once it is published there.
+        const pictures = left.map((l) => l.replace(`image ${BASE}assets/`, ''));
+        expect(pictures, rel).toEqual(PICTURES[rel]!.map((p) => expect.stringMatching(p)));
+        for (const p of pictures) expect(existsSync(path.join(siteDir, 'assets', p)), p).toBe(true);
         await page.close();
       }
       expect(served404).toEqual([]);
@@ -308,8 +328,8 @@ describe('enews site: the archive of issues 1-3', () => {
   it('holds no personal data: no subscriber name, address or token anywhere under site/', () => {
     const token = sealToken(SECRET, 'enews.coop.example.org', 'zoe.martin@example.org', 3);
     const files = Object.keys(tree(siteDir));
-    expect(files).toHaveLength(21);
-    for (const f of files) {
+    expect(files).toHaveLength(27);
+    for (const f of files.filter((name) => !name.startsWith('assets/'))) {
       const text = read(siteDir, f);
       for (const personal of ['Zoë', 'Martin', 'zoe.martin', token, '?t=', '/unsubscribe', 'mailto:']) {
         expect(text, `${f}: ${personal}`).not.toContain(personal);

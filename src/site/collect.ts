@@ -14,6 +14,7 @@ import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { buildNumberOf } from '../build/build-dir.js';
 import { changedInputs, outputProblems, readManifest, SourceReader } from '../build/read-build.js';
 import type { Manifest } from '../build/write-build.js';
+import { ASSETS_FOLDER } from '../images/publish.js';
 
 export const WEB_FILE = 'web.html';
 
@@ -35,6 +36,8 @@ export interface PublishedIssue extends Omit<PublishedVersion, 'language'> {
   versions: PublishedVersion[];
   /** What it was built from (its issue file, items, templates…) changed since: it is published as built. */
   changedSinceBuild: boolean;
+  /** Its pictures (images/publish.ts): each one's path in the build and the site, and its file in the build. */
+  assets: Array<{ path: string; file: string }>;
 }
 
 /** Every build in `distDir`, oldest first; throws, naming each issue, when any of them cannot be published. */
@@ -67,7 +70,10 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
     if (manifest && changed.length === 0) {
       const versions = publishedVersions(dir, manifest);
       const changedSinceBuild = changedInputs(root, number, manifest, reader).length > 0;
-      issues.push({ number, date: manifest.date, ...versions[0]!, versions, changedSinceBuild });
+      const assets = Object.keys(manifest.outputs)
+        .filter((name) => name.startsWith(ASSETS_FOLDER))
+        .map((name) => ({ path: name, file: path.join(dir, name) }));
+      issues.push({ number, date: manifest.date, ...versions[0]!, versions, changedSinceBuild, assets });
       continue;
     }
     refused.push(number);

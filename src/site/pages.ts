@@ -26,7 +26,8 @@ export interface SiteView {
   rtl: boolean;
   url: string;
   subscribe_url: string | null;
-  logo: { src: string; alt: string; width: number | null } | null;
+  /** height: known for a logo enews made from a file of the project (images/publish.ts). */
+  logo: { src: string; alt: string; width: number | null; height: number | null } | null;
   brand: { color: string; text_color: string };
   postal_address_lines: string[];
   feed_atom: string;
@@ -67,7 +68,12 @@ export interface SiteLanguage {
   folder: string;
 }
 
-export function siteView(newsletter: Newsletter, baseUrl: string): SiteView {
+/** `logoSize`: the size the logo is shown at, when enews made it (it knows its height then). */
+export function siteView(
+  newsletter: Newsletter,
+  baseUrl: string,
+  logoSize: { width: number; height: number } | null = null,
+): SiteView {
   const logo = newsletter.logo;
   const dir = textDirection(newsletter.language);
   return {
@@ -78,7 +84,14 @@ export function siteView(newsletter: Newsletter, baseUrl: string): SiteView {
     rtl: dir === 'rtl',
     url: siteIndexUrl(newsletter) ?? baseUrl,
     subscribe_url: newsletter.site?.subscribe_url ?? null,
-    logo: logo ? { src: logo.src, alt: logo.alt ?? newsletter.title, width: logo.width ?? null } : null,
+    logo: logo
+      ? {
+          src: logo.src,
+          alt: logo.alt ?? newsletter.title,
+          width: logo.width ?? logoSize?.width ?? null,
+          height: logoSize?.height ?? null,
+        }
+      : null,
     brand: newsletter.brand,
     postal_address_lines: newsletter.postal_address.trim().split(/\r?\n/),
     feed_atom: FEED_ATOM,
