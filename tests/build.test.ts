@@ -22,6 +22,7 @@ describe('enews build (as staff run it)', () => {
     const out = path.join(dir, 'dist', '003');
     // The example is in English, French and Spanish: English (the default) here, the others in es/ and fr/.
     expect(readdirSync(out).sort()).toEqual([
+      'assets',
       'email.html',
       'email.txt',
       'es',
@@ -52,12 +53,17 @@ describe('enews build (as staff run it)', () => {
     expect(bad.stderr).toContain('"three" is not an issue number');
   });
 
-  it('gives byte-identical output when built twice from the same inputs', async () => {
+  it('gives byte-identical output when built twice from the same inputs, pictures included', async () => {
     const dir = copyProject();
     await enews(['build', '3', '--out', 'a'], dir);
     await enews(['build', '3', '--out', 'b'], dir);
-    for (const f of ['email.html', 'email.txt', 'message.eml', 'manifest.json', 'send.json', 'web.html']) {
-      expect(read(dir, `b/003/${f}`), f).toBe(read(dir, `a/003/${f}`));
+    const files = (readdirSync(path.join(dir, 'a/003'), { recursive: true, encoding: 'utf8' }) as string[])
+      .filter((f) => f.includes('.'))
+      .sort();
+    expect(files.filter((f) => f.startsWith('assets/'))).toHaveLength(6);
+    expect(files).toHaveLength(6 + 3 * 5 + 1);
+    for (const f of files) {
+      expect(readFileSync(path.join(dir, 'b/003', f)).equals(readFileSync(path.join(dir, 'a/003', f))), f).toBe(true);
     }
   });
 
@@ -70,8 +76,10 @@ describe('enews build (as staff run it)', () => {
       expect(m).toMatchObject({ number: 3, date: '2017-04-26', subject: 'ILO COOP eNewsUpdate No. 3' });
       expect(m.items).toEqual(['coop-future-of-work', 'coop-champions-karim-toumi', 'consorzio-copernico']);
       expect(m.sizes['email.html']).toBe(Buffer.byteLength(read(dir, 'dist/003/email.html')));
-      // The catalog is hashed per item the issue uses, not as a whole file.
+      // The catalog is hashed per item the issue uses, not as a whole file; a picture by its bytes.
       expect(Object.keys(m.inputs)).toEqual([
+        'images/copernico.jpg',
+        'images/logo.png',
         'issues/003.yaml',
         'issues/items.yaml#consorzio-copernico',
         'issues/items.yaml#coop-champions-karim-toumi',
