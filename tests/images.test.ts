@@ -223,3 +223,35 @@ describe('rebuilding', () => {
     expect(read(dir, 'after/003/email.html')).not.toBe(read(dir, 'before/003/email.html'));
   });
 });
+
+describe('dark logo and alt text', () => {
+  it('logo.dark_src may be a local file too; alt: "" marks a picture as decoration, with no warning', async () => {
+    const dir = copyProject();
+    // A version of the logo for dark backgrounds: the same drawing, its colours turned round.
+    await sharp(readFileSync(path.join(dir, 'images/logo.png')))
+      .negate({ alpha: false })
+      .png()
+      .toFile(path.join(dir, 'images/logo-dark.png'));
+    edit(dir, 'issues/newsletter.yaml', '  alt: COOP\n', '  alt: COOP\n  dark_src: images/logo-dark.png\n');
+    edit(dir, 'issues/items.yaml', /(src: images\/copernico\.jpg)\n {4}alt:\n( {6}.*\n){3}/, '$1\n    alt: ""\n');
+    const r = await enews(['build', '3'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('warning');
+    const email = read(dir, 'dist/003/email.html');
+    const imgs = email.match(/<img\b[^>]*>/g) ?? [];
+    expect(imgs.map((i) => /src="([^"]+)"/.exec(i)![1]!.replace(/-[0-9a-f]{12}\./, '-HASH.'))).toEqual([
+      `${BASE}assets/logo-320w-HASH.png`,
+      `${BASE}assets/logo-dark-320w-HASH.png`,
+      `${BASE}assets/copernico-1104w-HASH.jpg`,
+    ]);
+    for (const img of imgs) {
+      expect(img).toMatch(/ width="[1-9]\d*"/);
+      expect(img).toMatch(/ height="[1-9]\d*"/);
+    }
+    // An empty alt (written bare, as HTML allows): screen readers pass the picture by.
+    expect(imgs[2]).toMatch(/^<img alt src="/);
+    const manifest = JSON.parse(read(dir, 'dist/003/manifest.json'));
+    expect(Object.keys(manifest.inputs)).toContain('images/logo-dark.png');
+    expect(readdirSync(path.join(dir, 'dist/003/assets')).filter((f) => f.startsWith('logo-dark-'))).toHaveLength(2);
+  });
+});
