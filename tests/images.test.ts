@@ -4,7 +4,7 @@
  * missing or broken file an error at its line, an oversized one a warning; a changed picture a new
  * name and a new manifest.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/browser/find-browser.js';
 import { enews } from './helpers/inproc.js';
-import { copyProject, edit, lineOf, read } from './helpers/project.js';
+import { copyProject, edit, emptyDir, lineOf, read } from './helpers/project.js';
 import { requireTool } from './helpers/tools.js';
 
 const BASE = 'https://www.example.org/coop/enews/';
@@ -160,6 +160,26 @@ describe('a local picture that cannot be used', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`  - ${at}: images/copernicus\\.jpg: it is a damaged JPEG file \\(.+\\)\\n`));
     expect(existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+
+  it('outside the project, by .. or through a link: an error at its line', async () => {
+    const dir = copyProject();
+    const line = lineOf(read(dir, 'issues/items.yaml'), 'src: images/copernico.jpg');
+    edit(dir, 'issues/items.yaml', 'src: images/copernico.jpg', 'src: ../copernico.jpg');
+    let r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `  - issues/items.yaml:${line}:10: item "consorzio-copernico": image.src: must stay inside the project folder (no ..)\n`,
+    );
+    const outside = path.join(emptyDir(), 'copernico.jpg');
+    writeFileSync(outside, readFileSync(path.join(dir, 'images/copernico.jpg')));
+    symlinkSync(outside, path.join(dir, 'images/linked.jpg'));
+    edit(dir, 'issues/items.yaml', 'src: ../copernico.jpg', 'src: images/linked.jpg');
+    r = await enews(['check', '3'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `  - issues/items.yaml:${line}:10: images/linked.jpg is a link to ${realpathSync(outside)}, outside the project folder\n`,
+    );
   });
 
   it('oversized: a warning with its size and the budget, per picture and per issue', async () => {
