@@ -182,6 +182,20 @@ describe('a local picture that cannot be used', () => {
     );
   });
 
+  it('with no site.base_url to publish it at: an error at its line, saying what to add', async () => {
+    const dir = copyProject();
+    edit(dir, 'issues/newsletter.yaml', /site:\n {2}base_url: [^\n]*\n/, '');
+    const line = lineOf(read(dir, 'issues/newsletter.yaml'), 'src: images/logo.png');
+    const r = await enews(['build', '3'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `  - issues/newsletter.yaml:${line}:8: images/logo.png is a file of the project, and an email can only show ` +
+        'a picture from the web: newsletter.yaml does not say where enews publishes it (site.base_url)\n',
+    );
+    expect(r.stderr).toContain('      site:\n        base_url: https://www.example.org/enews/\n');
+    expect(existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+
   it('oversized: a warning with its size and the budget, per picture and per issue', async () => {
     const dir = copyProject();
     const line = lineOf(read(dir, 'issues/items.yaml'), 'src: images/copernico.jpg');
