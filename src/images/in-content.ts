@@ -74,6 +74,16 @@ export function localImageUrls(
   return html.replace(pattern, (url) => local(byUrl.get(url)!));
 }
 
+/** `html` with every published picture inlined as a data: URL: for a page made without the network (screenshots). */
+export function withInlineImages(html: string, assets: ReadonlyMap<string, ImageAsset>): string {
+  return localImageUrls(html, assets, (a) => `data:${mimeType(a.path)};base64,${a.bytes.toString('base64')}`);
+}
+
+function mimeType(file: string): string {
+  if (file.endsWith('.png')) return 'image/png';
+  return file.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -73,8 +73,11 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
   }
   if (opts.screenshots) {
     const { takeScreenshots } = await import('../../browser/screenshots.js');
+    const { withInlineImages } = await import('../../images/in-content.js');
     for (const l of prepared.languages) {
-      const shots = await takeScreenshots(l.sample.html, path.join(dir, l.folder), {
+      // The pictures as built, not from site.base_url: they are not published before the review.
+      const html = withInlineImages(l.sample.html, prepared.images.assets);
+      const shots = await takeScreenshots(html, path.join(dir, l.folder), {
         executablePath: opts.browser ?? ctx.env.CHROMIUM_PATH,
       });
       for (const s of shots) {
