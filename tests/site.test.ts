@@ -493,6 +493,23 @@ describe('enews site refuses, and says why', () => {
     expect(existsSync(path.join(d, 'site'))).toBe(false);
   });
 
+  it('when a manifest names a picture file enews does not make: nothing written, the name said', async () => {
+    const d = await built(['3']);
+    // A hand-edited manifest that would publish a page of its own over the site's index, its hash right.
+    const page = '<!doctype html><title>Not the archive</title>';
+    write(d, 'dist/003/index.html', page);
+    const m = JSON.parse(read(d, 'dist/003/manifest.json'));
+    m.outputs['assets/../index.html'] = createHash('sha256').update(page).digest('hex');
+    write(d, 'dist/003/manifest.json', JSON.stringify(m, null, 2));
+    const r = await enews(['site'], d);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      'error: The archive was not written: issue 3 is not as built and reviewed (2 problems):',
+      '  - issue 3: manifest.json names assets/../index.html, which is not a picture file enews makes',
+    ]);
+    expect(existsSync(path.join(d, 'site'))).toBe(false);
+  });
+
   it('a gap in the numbers is fine: the issues are listed as they are', async () => {
     const d = await built(['1', '3']);
     const r = await enews(['site'], d);

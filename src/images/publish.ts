@@ -23,6 +23,9 @@ import { type ImageSrcUse, readLocalImage } from './local-image.js';
 /** Where the pictures are, in a build (dist/NNN/assets/) and in the site (site/assets/). */
 export const ASSETS_FOLDER = 'assets/';
 
+/** The path of every file made here (toAsset): a plain name, its width, its content hash, its format. */
+export const ASSET_NAME = /^assets\/[a-z0-9]+(?:-[a-z0-9]+)*-[1-9][0-9]*w-[0-9a-f]{12}\.(?:png|jpg|webp)$/;
+
 /**
  * The width a picture is shown at when the content gives none: the default templates' (the logo
  * 180 px in header.mjml; an item's picture the width of the 600 px email less its 24 px margins).
