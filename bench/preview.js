@@ -23,7 +23,8 @@ const { values: a } = parseArgs({ options: { edits: { type: 'string', default: '
 const EDITS = Number(a.edits);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'enews-bench-preview-'));
-for (const part of ['issues', 'templates']) cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
+for (const part of ['issues', 'images', 'templates'])
+  cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
 const issueFile = path.join(dir, 'issues', '003.yaml');
 const original = readFileSync(issueFile, 'utf8');
 

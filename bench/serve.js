@@ -49,7 +49,8 @@ const C = Number(a.clients);
 
 function project() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'enews-bench-serve-'));
-  for (const part of ['issues', 'templates']) cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
+  for (const part of ['issues', 'images', 'templates'])
+    cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
   return dir;
 }
 

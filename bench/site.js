@@ -93,7 +93,8 @@ function treeHash(dir) {
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'enews-bench-site-'));
 try {
-  for (const part of ['issues', 'templates']) cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
+  for (const part of ['issues', 'images', 'templates'])
+    cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
   writeIssues(dir);
   process.stderr.write(`Building issues 1–${LAST} in ${dir}…\n`);
   const buildMs = await buildAll(dir);

@@ -23,6 +23,7 @@ describe('enews build (as staff run it)', () => {
     const out = path.join(dir, 'dist', '003');
     // The example is in English, French and Spanish: English (the default) here, the others in es/ and fr/.
     expect(readdirSync(out).sort()).toEqual([
+      'assets',
       'email.html',
       'email.txt',
       'es',
@@ -54,12 +55,19 @@ describe('enews build (as staff run it)', () => {
     expect(bad.stderr).toContain('"three" is not an issue number');
   });
 
-  it('gives byte-identical output when built twice from the same inputs', async () => {
+  it('gives byte-identical output when built twice from the same inputs, pictures included', async () => {
     const dir = copyProject();
     await enews(['build', '3', '--out', 'a'], dir);
     await enews(['build', '3', '--out', 'b'], dir);
-    const files = ['email.html', 'email.txt', 'message.eml', 'manifest.json', 'send.json', 'web.html', 'review.html'];
-    for (const f of files) expect(read(dir, `b/003/${f}`), f).toBe(read(dir, `a/003/${f}`));
+    const files = (readdirSync(path.join(dir, 'a/003'), { recursive: true, encoding: 'utf8' }) as string[])
+      .filter((f) => f.includes('.'))
+      .sort();
+    expect(files.filter((f) => f.startsWith('assets/'))).toHaveLength(6);
+    // 6 pictures, 5 files per language, review.html and the manifest.
+    expect(files).toHaveLength(6 + 3 * 5 + 2);
+    for (const f of files) {
+      expect(readFileSync(path.join(dir, 'b/003', f)).equals(readFileSync(path.join(dir, 'a/003', f))), f).toBe(true);
+    }
     // Nor does it depend on where the project is: review.html names files relative to it (a warning's place here).
     const elsewhere = copyProject();
     edit(elsewhere, 'issues/003.yaml', 'This latest issue', 'TODO: this latest issue');
@@ -83,8 +91,10 @@ describe('enews build (as staff run it)', () => {
       // The page for reviewers is an output like the others: listed, sized and hashed.
       expect(m.sizes['review.html']).toBe(Buffer.byteLength(read(dir, 'dist/003/review.html')));
       expect(m.outputs['review.html']).toBe(sha256(readFileSync(path.join(dir, 'dist/003/review.html'))));
-      // The catalog is hashed per item the issue uses, not as a whole file.
+      // The catalog is hashed per item the issue uses, not as a whole file; a picture by its bytes.
       expect(Object.keys(m.inputs)).toEqual([
+        'images/copernico.jpg',
+        'images/logo.png',
         'issues/003.yaml',
         'issues/items.yaml#consorzio-copernico',
         'issues/items.yaml#coop-champions-karim-toumi',

@@ -124,7 +124,7 @@ describe('content errors', () => {
         'issues/items.yaml:37:7: item "Consorzio Copernico": id: must be lowercase letters, digits and dashes',
       );
       expect(r.stderr).toContain(
-        'issues/items.yaml:77:8: item "coop-champions-karim-toumi": url: must start with https:// (got "javascript:")',
+        'issues/items.yaml:83:8: item "coop-champions-karim-toumi": url: must start with https:// (got "javascript:")',
       );
       expect(r.stderr.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(3);
 

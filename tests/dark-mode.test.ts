@@ -88,8 +88,8 @@ describe('the example email in dark mode (Chromium, prefers-color-scheme: dark)'
       edit(
         dir,
         'issues/newsletter.yaml',
-        '  alt: ILO COOP\n',
-        '  alt: ILO COOP\n  dark_src: https://www.example.org/coop/enews/ilo-coop-logo-dark.png\n',
+        '  alt: COOP\n',
+        '  alt: COOP\n  dark_src: https://www.example.org/coop/enews/ilo-coop-logo-dark.png\n',
       ),
     );
     const visible = async (scheme: 'light' | 'dark') => {
@@ -100,7 +100,13 @@ describe('the example email in dark mode (Chromium, prefers-color-scheme: dark)'
       await page.close();
       return shown;
     };
-    expect(await visible('light')).toEqual(['https://www.example.org/coop/enews/ilo-coop-logo.png']);
-    expect(await visible('dark')).toEqual(['https://www.example.org/coop/enews/ilo-coop-logo-dark.png']);
+    // The logo as enews made it from images/logo.png, at the site's address; the dark one as written.
+    // Consorzio Copernico's picture shows in both.
+    const picture = expect.stringMatching(/\/assets\/copernico-1104w-[0-9a-f]{12}\.jpg$/);
+    expect(await visible('light')).toEqual([
+      expect.stringMatching(/^https:\/\/www\.example\.org\/coop\/enews\/assets\/logo-320w-[0-9a-f]{12}\.png$/),
+      picture,
+    ]);
+    expect(await visible('dark')).toEqual(['https://www.example.org/coop/enews/ilo-coop-logo-dark.png', picture]);
   });
 });

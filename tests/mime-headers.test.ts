@@ -227,6 +227,9 @@ describe('length limits in newsletter.yaml', () => {
       'archive_url: https://www.example.org/coop/enews/{number}',
       `archive_url: https://www.example.org/${'a'.repeat(876)}`,
     );
+    // Without site.base_url there is nowhere to publish the project's own pictures: they are on the web.
+    edit(dir, 'issues/newsletter.yaml', 'src: images/logo.png', 'src: https://www.example.org/logo.png');
+    edit(dir, 'issues/items.yaml', 'src: images/copernico.jpg', 'src: https://www.example.org/copernico.jpg');
     const r = await enews(['check', '3'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

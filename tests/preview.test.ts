@@ -3,6 +3,7 @@
  * copy of the example project, driven by real headless Chromium.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -158,6 +159,10 @@ describe('enews preview', () => {
       '/..%2f..%2fetc%2fpasswd',
       '/issues/003.yaml',
       '/subscribers.example.csv',
+      '/assets/../issues/003.yaml',
+      '/assets/%2e%2e/images/logo.png',
+      '/assets/logo.png',
+      '/images/logo.png',
     ]) {
       const res = await rawGet(url, path);
       expect(res.status, path).toBe(404);
@@ -294,6 +299,49 @@ describe('enews preview', () => {
     await page.getByRole('button', { name: 'Both' }).click();
     expect(await web.isVisible()).toBe(false);
     for (const frame of FRAMES) expect(await page.locator(frame).isVisible()).toBe(true);
+  });
+
+  test('shows the pictures from the preview itself, no network: every image of the email and the web version loads', async () => {
+    const images = (frame: string) =>
+      page
+        .frameLocator(frame)
+        .locator('img')
+        .evaluateAll((imgs) =>
+          (imgs as HTMLImageElement[]).map((i) => ({ src: i.currentSrc, width: i.naturalWidth, done: i.complete })),
+        );
+    const shown = async (frame: string) => {
+      await expect
+        .poll(
+          async () => {
+            const all = await images(frame);
+            return all.length > 0 && all.every((i) => i.done && i.width > 0);
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
+      return images(frame);
+    };
+    // The logo and Consorzio Copernico's picture, from /assets/ of the preview (other hosts are cut off above).
+    for (const frame of FRAMES) {
+      const all = await shown(frame);
+      expect(all.map((i) => i.src.replace(url, '/').replace(/-[0-9a-f]{12}\./, '-HASH.'))).toEqual([
+        '/assets/logo-320w-HASH.png',
+        '/assets/copernico-1104w-HASH.jpg',
+      ]);
+    }
+    await page.getByRole('button', { name: 'Web version' }).click();
+    const web = await shown('#frame-web');
+    // The web version offers 1× and 2× (the browser may take the 2× it already has) and the photograph in WebP.
+    expect(web.map((i) => i.src.replace(url, '/').replace(/-[0-9a-f]{12}\./, '-HASH.'))).toEqual([
+      expect.stringMatching(/^\/assets\/logo-(160|320)w-HASH\.png$/),
+      '/assets/copernico-552w-HASH.webp',
+    ]);
+    await page.getByRole('button', { name: 'Both' }).click();
+    // Each file is the one its name says: its name carries its content's hash.
+    for (const { src } of web) {
+      const body = Buffer.from(await (await fetch(src)).arrayBuffer());
+      expect(createHash('sha256').update(body).digest('hex').slice(0, 12)).toBe(/-([0-9a-f]{12})\./.exec(src)![1]);
+    }
   });
 
   test('picking a subscriber fills their name and their own unsubscribe link', async () => {

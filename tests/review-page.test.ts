@@ -192,7 +192,7 @@ describe('review.html keeps the email inert', () => {
     }
   });
 
-  test('images load only when the reviewer asks for them', async () => {
+  test('remote images load only when the reviewer asks for them; the pictures enews made show at once', async () => {
     const hits: string[] = [];
     const png = Buffer.from(
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -206,12 +206,18 @@ describe('review.html keeps the email inert', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const logo = `http://127.0.0.1:${(server.address() as AddressInfo).port}/logo.png`;
     const dir = copyProject();
-    edit(dir, 'issues/newsletter.yaml', 'src: https://www.example.org/coop/enews/ilo-coop-logo.png', `src: ${logo}`);
+    edit(dir, 'issues/newsletter.yaml', 'src: images/logo.png', `src: ${logo}`);
     expect((await enews(['build', '3'], dir)).code).toBe(0);
     const o = await open(path.join(dir, 'dist/003/review.html'));
     try {
-      const logoIn = (frame: string) => o.page.frameLocator(frame).getByRole('img', { name: 'ILO COOP' });
+      const logoIn = (frame: string) => o.page.frameLocator(frame).getByRole('img', { name: 'COOP', exact: true });
       await logoIn('#frame-desktop').waitFor({ timeout: 5000 });
+      // The item's picture, made by the build from images/copernico.jpg (2× for 552 px), is in the page: shown already.
+      const picture = o.page.frameLocator('#frame-desktop').getByRole('img', { name: /^Six coloured circles/ });
+      expect(await picture.getAttribute('src')).toMatch(/^data:image\/jpeg;base64,/);
+      await expect
+        .poll(() => picture.evaluate((i) => (i as HTMLImageElement).naturalWidth), { timeout: 5000 })
+        .toBe(1104);
       // Off: the image is not even asked for; its alt text stands in for it.
       expect(await logoIn('#frame-desktop').getAttribute('src')).toBeNull();
       expect(await o.page.locator('#images-note').isVisible()).toBe(true);

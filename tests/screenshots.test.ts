@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { copyProject, emptyDir } from './helpers/project.js';
 import { requireTool } from './helpers/tools.js';
+import sharp from 'sharp';
 
 /** Width and height from the IHDR chunk, which a PNG must start with. */
 function pngSize(file: string): { width: number; height: number } {
@@ -17,8 +18,18 @@ function pngSize(file: string): { width: number; height: number } {
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
+/** Pixels of a clear red (the picture's red circle; nothing else in the example is red). */
+async function redPixels(file: string): Promise<number> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let n = 0;
+  for (let i = 0; i < data.length; i += info.channels) {
+    if (data[i]! > 200 && data[i + 1]! < 120 && data[i + 2]! < 100) n++;
+  }
+  return n;
+}
+
 describe('enews build --screenshots', () => {
-  test('writes desktop.png (800 px) and mobile.png (375 px) next to the build', async () => {
+  test('writes desktop.png (800 px) and mobile.png (375 px) next to the build, with its own pictures', async () => {
     const dir = copyProject();
     const out = emptyDir();
     const r = await runCli(['build', '3', '--screenshots', '--out', out], {
@@ -36,6 +47,8 @@ describe('enews build --screenshots', () => {
     expect(mobile.height).toBeGreaterThan(desktop.height);
     expect(r.stdout).toMatch(/desktop\.png\s+800×\d+ px/);
     expect(r.stdout).toMatch(/mobile\.png\s+375×\d+ px/);
+    // The pictures are the build's own (no network): Consorzio Copernico's red circle is in the shot.
+    expect(await redPixels(path.join(out, '003', 'desktop.png'))).toBeGreaterThan(1000);
     // The same two in the dark colour scheme, as a mail app in dark mode shows them.
     const desktopDark = pngSize(path.join(out, '003', 'desktop-dark.png'));
     const mobileDark = pngSize(path.join(out, '003', 'mobile-dark.png'));

@@ -23,7 +23,7 @@ afterAll(async () => (await cluster).stop());
 /** A second folder with the same content as `dir` (its own dist/ and journal/ stay its own). */
 function twin(dir: string): string {
   const other = emptyDir();
-  for (const part of ['issues', 'templates', 'subscribers.csv'])
+  for (const part of ['issues', 'images', 'templates', 'subscribers.csv'])
     cpSync(path.join(dir, part), path.join(other, part), { recursive: true });
   return other;
 }

@@ -23,7 +23,22 @@ import { requireTool } from './helpers/tools.js';
 
 const SECRET = 'AjwbAbx/8MR7EGQfHWY/yGuz2nukyRrB04g7n9X8oK4=';
 const BASE = 'https://www.example.org/coop/enews/';
-const LOGO = 'https://www.example.org/coop/enews/ilo-coop-logo.png';
+/** The pictures each page loads (the logo, and issue 3's picture of Consorzio Copernico), from the site's assets/. */
+const PICTURES: Record<string, RegExp[]> = {
+  'index.html': [/^logo-320w-[0-9a-f]{12}\.png$/],
+  // An issue page is its web version: 1× files at this density (srcset), the photograph in WebP.
+  '003/index.html': [/^logo-160w-[0-9a-f]{12}\.png$/, /^copernico-552w-[0-9a-f]{12}\.webp$/],
+  '002/index.html': [/^logo-160w-[0-9a-f]{12}\.png$/],
+  '001/index.html': [/^logo-160w-[0-9a-f]{12}\.png$/],
+};
+const ASSETS = [
+  /^assets\/copernico-1104w-[0-9a-f]{12}\.jpg$/,
+  /^assets\/copernico-1104w-[0-9a-f]{12}\.webp$/,
+  /^assets\/copernico-552w-[0-9a-f]{12}\.webp$/,
+  /^assets\/copernico-552w-[0-9a-f]{12}\.jpg$/,
+  /^assets\/logo-160w-[0-9a-f]{12}\.png$/,
+  /^assets\/logo-320w-[0-9a-f]{12}\.png$/,
+].map((p) => expect.stringMatching(p));
 const PAGES = ['index.html', '003/index.html', '002/index.html', '001/index.html'];
 const SUMMARY_3 =
   'This latest issue of the ILO COOP Newsletter highlights a number of recent events and developments on ' +
@@ -87,6 +102,7 @@ beforeAll(async () => {
   expect(r.stdout).toBe(
     'Wrote the archive of 3 issues (No. 1 to No. 3) to site/\n' +
       '  index.html, feed.xml, feed.json, sitemap.xml, robots.txt and 3 issue pages (001/index.html…)\n' +
+      '  assets/: 6 picture files the emails show\n' +
       '  fr/ (French): index.html, feed.xml, feed.json and 3 issue pages (fr/001/index.html…)\n' +
       '  es/ (Spanish): index.html, feed.xml, feed.json and 3 issue pages (es/001/index.html…)\n' +
       `Publish the folder at ${BASE} (any static web host).\n`,
@@ -162,6 +178,7 @@ describe('enews site: the archive of issues 1-3', () => {
       '001/index.html',
       '002/index.html',
       '003/index.html',
+      ...ASSETS,
       'es/001/index.html',
       'es/002/index.html',
       'es/003/index.html',
@@ -233,7 +250,10 @@ describe('enews site: the archive of issues 1-3', () => {
         }
         expect(refs.filter((r) => r.tag === 'a' && !/^https?:/.test(r.raw)).length).toBeGreaterThanOrEqual(3);
         expect(refs.filter((r) => r.tag === 'script' || r.tag === 'iframe')).toEqual([]);
-        expect(left, rel).toEqual([`image ${LOGO}`]);
+        // Only pictures at the site's address, which the site holds: they load once it is published there.
+        const pictures = left.map((l) => l.replace(`image ${BASE}assets/`, ''));
+        expect(pictures, rel).toEqual(PICTURES[rel]!.map((p) => expect.stringMatching(p)));
+        for (const p of pictures) expect(existsSync(path.join(siteDir, 'assets', p)), p).toBe(true);
         await page.close();
       }
       expect(served404).toEqual([]);
@@ -310,8 +330,8 @@ describe('enews site: the archive of issues 1-3', () => {
   it('holds no personal data: no subscriber name, address or token anywhere under site/', () => {
     const token = sealToken(SECRET, 'enews.coop.example.org', 'zoe.martin@example.org', 3);
     const files = Object.keys(tree(siteDir));
-    expect(files).toHaveLength(21);
-    for (const f of files) {
+    expect(files).toHaveLength(27);
+    for (const f of files.filter((name) => !name.startsWith('assets/'))) {
       const text = read(siteDir, f);
       for (const personal of ['Zoë', 'Martin', 'zoe.martin', token, '?t=', '/unsubscribe', 'mailto:']) {
         expect(text, `${f}: ${personal}`).not.toContain(personal);
@@ -472,6 +492,23 @@ describe('enews site refuses, and says why', () => {
       '  - issue 3 is not what was reviewed: build 3 again (enews build 3), review it, then run enews site.',
     );
     expect(lines[3]).toMatch(/^ {2}- issue 4: .*dist\/004 has no manifest\.json \(its build did not finish\)$/);
+    expect(existsSync(path.join(d, 'site'))).toBe(false);
+  });
+
+  it('when a manifest names a picture file enews does not make: nothing written, the name said', async () => {
+    const d = await built(['3']);
+    // A hand-edited manifest that would publish a page of its own over the site's index, its hash right.
+    const page = '<!doctype html><title>Not the archive</title>';
+    write(d, 'dist/003/index.html', page);
+    const m = JSON.parse(read(d, 'dist/003/manifest.json'));
+    m.outputs['assets/../index.html'] = createHash('sha256').update(page).digest('hex');
+    write(d, 'dist/003/manifest.json', JSON.stringify(m, null, 2));
+    const r = await enews(['site'], d);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      'error: The archive was not written: issue 3 is not as built and reviewed (2 problems):',
+      '  - issue 3: manifest.json names assets/../index.html, which is not a picture file enews makes',
+    ]);
     expect(existsSync(path.join(d, 'site'))).toBe(false);
   });
 

@@ -51,9 +51,11 @@ describe('enews build: web.html', () => {
     const m = JSON.parse(read(dir, 'dist/003/manifest.json'));
     // The example is in English, French and Spanish: each other language's files are in its folder.
     const files = ['email.html', 'email.txt', 'message.eml', 'send.json', 'web.html'];
+    const pictures = Object.keys(m.outputs).filter((f) => f.startsWith('assets/'));
+    expect(pictures).toHaveLength(6);
     expect(Object.keys(m.outputs).sort()).toEqual(
-      // …and the issue's one review page for every language.
-      [...files, ...files.map((f) => `es/${f}`), ...files.map((f) => `fr/${f}`), 'review.html'].sort(),
+      // …the pictures, and the issue's one review page for every language.
+      [...pictures, ...files, ...files.map((f) => `es/${f}`), ...files.map((f) => `fr/${f}`), 'review.html'].sort(),
     );
     expect(m.outputs['web.html']).toBe(sha256(readFileSync(path.join(dir, 'dist/003/web.html'))));
     expect(m.sizes['web.html']).toBe(Buffer.byteLength(web));
@@ -115,6 +117,9 @@ describe('enews build: web.html', () => {
     expect(web.startsWith('<!doctype html>\n<html lang="en" ')).toBe(true);
     const head = web.slice(0, web.indexOf('</head>'));
     const preheader = 'The future of work and cooperatives, COOP Champion Karim Toumi, and Consorzio Copernico.';
+    // The logo as the email shows it: the file enews made from images/logo.png, at the site's address.
+    const logo = /<img alt="COOP" src="([^"]+)"/.exec(email)![1]!;
+    expect(logo).toMatch(/^https:\/\/www\.example\.org\/coop\/enews\/assets\/logo-320w-[0-9a-f]{12}\.png$/);
     expect(tags(head, /<title>[^<]*<\/title>/g)).toEqual(['<title>ILO COOP eNewsUpdate No. 3</title>']);
     expect(
       tags(head, /<(meta|link) (name|property|rel)="(description|canonical|og:[a-z:_]+|twitter:[a-z]+)"[^>]*>/g),
@@ -126,12 +131,12 @@ describe('enews build: web.html', () => {
       '<meta property="og:title" content="ILO COOP eNewsUpdate No. 3">',
       `<meta property="og:description" content="${preheader}">`,
       '<meta property="og:url" content="https://www.example.org/coop/enews/003/">',
-      '<meta property="og:image" content="https://www.example.org/coop/enews/ilo-coop-logo.png">',
-      '<meta property="og:image:alt" content="ILO COOP">',
+      `<meta property="og:image" content="${logo}">`,
+      '<meta property="og:image:alt" content="COOP">',
       '<meta name="twitter:card" content="summary">',
       '<meta name="twitter:title" content="ILO COOP eNewsUpdate No. 3">',
       `<meta name="twitter:description" content="${preheader}">`,
-      '<meta name="twitter:image" content="https://www.example.org/coop/enews/ilo-coop-logo.png">',
+      `<meta name="twitter:image" content="${logo}">`,
     ]);
     expect(head).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
   });

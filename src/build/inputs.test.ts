@@ -21,8 +21,10 @@ async function inputsAfter(change: (dir: string) => void) {
 }
 
 describe('what a build depends on', () => {
-  it('is issue 3, the catalog entries it uses, newsletter.yaml, every template and every strings file', () => {
+  it('is issue 3, the catalog entries it uses, newsletter.yaml, every template, every strings file and its pictures', () => {
     expect(Object.keys(before.inputs)).toEqual([
+      'images/copernico.jpg',
+      'images/logo.png',
       'issues/003.yaml',
       'issues/items.yaml#consorzio-copernico',
       'issues/items.yaml#coop-champions-karim-toumi',

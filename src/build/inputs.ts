@@ -1,8 +1,9 @@
 /**
  * What a build depends on, decided in one place for `build` (which records
  * it in the manifest) and `send` (which checks it before sending): the
- * issue, the catalog items it uses, the newsletter fields, the templates and
- * the strings file of each language. Content is hashed as its parsed value,
+ * issue, the catalog items it uses, the newsletter fields, the templates,
+ * the strings file of each language and the picture files it shows (their bytes: a
+ * changed picture is a changed email). Content is hashed as its parsed value,
  * not as file text, so a comment, a reordered catalog or next month's items
  * never block the send of an approved issue, while any change that could
  * alter a byte of what subscribers get still does; the issue and the items
@@ -31,6 +32,8 @@ export interface BuildSources {
   templates: TemplateSet;
   /** The strings file of each language (render/strings.ts), as text; empty when it is missing. */
   strings: Array<{ file: string; text: string }>;
+  /** The picture files the issue shows (images/local-image.ts), each with the sha256 of its bytes. */
+  images: Array<{ file: string; hash: string }>;
 }
 
 /**
@@ -57,6 +60,7 @@ export function buildInputs(s: BuildSources): BuildInputs {
       sha256(t.source),
     ]),
     ...s.strings.map(({ file, text }): [string, string] => [templateInputName(s.root, file), stringsHash(text)]),
+    ...s.images.map(({ file, hash }): [string, string] => [relative(s.root, file), hash]),
   ];
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

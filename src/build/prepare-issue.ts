@@ -29,10 +29,15 @@ import { buildViewModel } from '../render/view-model.js';
 import { renderWebVersion, type WebVersion } from '../render/web-version.js';
 import { collectWarnings } from '../render/warnings.js';
 import { buildSkeleton, type MessageSkeleton } from '../mime/compose.js';
+import { imageUses, withPublishedImages } from '../images/in-content.js';
+import { localImageInputs } from '../images/local-image.js';
+import { type ImageUse, imageFiles, type PublishedImages, publishImages } from '../images/publish.js';
 import { personalizeForReview, type PersonalizeContext, type Recipient } from '../personalize/recipient.js';
 import { addressKey } from '../util/email-address.js';
 import type { StaticChecks } from '../checks/index.js';
 import { mergeFindings } from '../checks/findings.js';
+import { withImageTargets } from '../checks/links.js';
+import { sha256 } from './hash.js';
 import { buildInputs, inputsHash as hashOf, type BuildInputs } from './inputs.js';
 
 /** One language's render of the issue. */
@@ -71,6 +76,12 @@ export interface PreparedIssue {
    * is the manifest's, and only it has client support worked out (checks.support).
    */
   languages: PreparedLanguage[];
+  /**
+   * The pictures made from the project's own files (images/publish.ts), the same in every language:
+   * `assets` holds each file by its path in the build (`assets/…`), for the build to write and a
+   * page that must work offline to embed; empty when the issue shows none.
+   */
+  images: PublishedImages;
 }
 
 export async function prepareIssue(root: string, number: number): Promise<PreparedIssue> {
@@ -98,10 +109,17 @@ export async function prepareIssue(root: string, number: number): Promise<Prepar
   const items = catalog && loaded ? attempt(() => resolveItems(loaded, catalog)) : undefined;
   if (nl && templates) problems.push(...missingItemPartials(nl, templates));
   if (nl && catalog && loaded && items) problems.push(...translationProblems({ nl, loaded, catalog, items }));
-  if (problems.length > 0 || !nl || !catalog || !loaded || !templates || !items || !strings) {
+  // The pictures are checked even when something else is wrong, so one run names every problem.
+  const uses = nl && catalog && loaded && items ? imageUses(nl, loaded, catalog) : [];
+  const images = nl ? await publishImages(root, uses, nl.newsletter.site?.base_url ?? null) : null;
+  problems.push(...(images?.problems ?? []));
+  if (problems.length > 0 || !nl || !catalog || !loaded || !templates || !items || !strings || !images) {
     throw new EnewsError('invalid-content', `Issue ${number} cannot be built`, { problems });
   }
-  return render(root, number, { nl, catalog, loaded, items }, templates, strings);
+  return render(root, number, { nl, catalog, loaded, items }, templates, strings, {
+    uses,
+    published: images.published,
+  });
 }
 
 /** A partial that newsletter.yaml names for an item type must exist; say which, at its line. */
@@ -163,8 +181,10 @@ async function render(
   content: ContentSources,
   templates: TemplateSet,
   strings: Strings,
+  images: { uses: ImageUse[]; published: PublishedImages },
 ): Promise<PreparedIssue> {
   const { nl, loaded, catalog } = content;
+  const { published } = images;
   const used = loaded.issue.items.map((ref) => catalog.items.get(typeof ref === 'string' ? ref : ref.id)!);
   const inputs = buildInputs({
     root,
@@ -173,6 +193,7 @@ async function render(
     items: used.map((c) => ({ file: c.location.file, item: c.item })),
     templates,
     strings: [...strings.values()].map((s) => ({ file: s.file, text: s.text })),
+    images: localImageInputs(root, images.uses),
   });
   const inputsHash = hashOf(inputs);
   // The checks' libraries (caniemail data, CSS parser) load only here, never on the send path.
@@ -182,11 +203,13 @@ async function render(
   const languages: PreparedLanguage[] = [];
   for (const language of nl.languages) {
     const tr = new Translator(strings.get(language)!);
-    const local = localizeContent(content, language, tr.has('fallback_name') ? tr.t('fallback_name') : undefined);
+    const fallback = tr.has('fallback_name') ? tr.t('fallback_name') : undefined;
+    // From here on each local picture is named by its published address, as subscribers get it.
+    const local = withPublishedImages(localizeContent(content, language, fallback), published);
     const { newsletter, issue, items } = local;
     const view = buildViewModel(newsletter, issue, items, tr, templates.partials);
-    const rendered = await renderIssue(view, templates);
-    const web = await renderWebVersion(newsletter, issue, items, templates, tr);
+    const rendered = await renderIssue(view, templates, published.tags);
+    const web = await renderWebVersion(newsletter, issue, items, templates, tr, published.tags);
     const sample = renderSample(newsletter, issue, rendered, inputsHash);
     const { standIn, fromEnews, file: stringsFile } = strings.get(language)!;
     const emailKeys = (fromEnews ?? []).filter((k) => !k.includes('.'));
@@ -231,7 +254,11 @@ async function render(
       sample,
       web,
       warnings,
-      checks: { support: checks.support, links: checks.links, marked: checks.marked },
+      checks: {
+        support: checks.support,
+        links: withImageTargets(checks.links, imageTargets(images.uses, published)),
+        marked: checks.marked,
+      },
     });
   }
   return {
@@ -243,9 +270,23 @@ async function render(
     warnings: [
       ...mergeFindings(languages.map((l) => ({ language: l.language, findings: l.warnings }))),
       ...languages[0]!.checks.support.unused,
+      ...published.warnings,
     ],
     languages,
+    images: published,
   };
+}
+
+/** Every file made from the issue's pictures, with its bytes' hash and the line that names its picture: for --links. */
+function imageTargets(uses: ImageUse[], published: PublishedImages) {
+  const where = new Map(uses.map((u) => [u.src, u.location]));
+  return [...published.images.values()].flatMap((image) =>
+    imageFiles(image).map((a) => ({
+      url: a.url,
+      sha256: sha256(a.bytes),
+      location: where.get(image.src),
+    })),
+  );
 }
 
 /**

@@ -20,6 +20,7 @@ import {
 } from '../content/load.js';
 import { itemTypesOf, type ItemTypeInfo } from '../content/item-types.js';
 import { newsletterLanguages } from '../content/languages.js';
+import { issueImageSrcs, localImageInputs } from '../images/local-image.js';
 import type { Item, Newsletter } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
 import { stringsFileFor, stringsSource } from '../render/strings.js';
@@ -200,6 +201,7 @@ function currentSources(
     const f = found.get(id);
     return f?.item ? [{ file: f.file, item: f.item }] : [];
   });
+  const catalog = new Map(ids.map((id) => [id, found.get(id)?.item ?? undefined]));
   const sources: BuildSources = {
     root,
     newsletter: { file: nl.input.file, value: nl.newsletter },
@@ -207,6 +209,7 @@ function currentSources(
     items,
     templates: reader.templates(),
     strings: reader.strings(newsletterLanguages(nl.newsletter)),
+    images: localImageInputs(root, issueImageSrcs(nl.newsletter, issue.issue, catalog)),
   };
   return { sources, invalidItems: new Set(ids.filter((id) => found.get(id) && !found.get(id)!.item)) };
 }

@@ -13,6 +13,7 @@ import { escapeHtml } from '../render/slots.js';
 import { formatNamedAddress } from '../util/named-address.js';
 import type { PreparedIssue } from './prepare-issue.js';
 import { languageChoices, sampleView, warningLines, type SampleView } from './review-model.js';
+import { inlinePictures } from '../images/in-content.js';
 import { REVIEW_SCRIPT } from './review-script.js';
 import { REVIEW_CSS } from './review-style.js';
 
@@ -28,6 +29,8 @@ export interface ReviewData {
   warnings: string[];
   notices: string[];
   languages: Array<SampleView & { label: string }>;
+  /** The pictures enews made, by the address the email names them at (site.base_url): shown from here. */
+  pictures: Record<string, string>;
 }
 
 export function reviewData(p: PreparedIssue): ReviewData {
@@ -48,6 +51,7 @@ export function reviewData(p: PreparedIssue): ReviewData {
         ]
       : [],
     languages: p.languages.map((l, i) => ({ ...sampleView(l), label: labels[i]!.label })),
+    pictures: inlinePictures(p.images.assets),
   };
 }
 

@@ -74,6 +74,8 @@ export const REVIEW_SCRIPT = `
 
   // The frame's own policy, and links that open in a new tab rather than in the sandboxed frame.
   function framed(html) {
+    // The pictures as built: they are not published yet when the issue is reviewed.
+    Object.keys(data.pictures).forEach(function (url) { html = html.split(url).join(data.pictures[url]); });
     if (state.dark) html = html.replace(DARK, '@media all');
     if (!state.images) html = withoutRemote(html);
     var head = '<meta http-equiv="Content-Security-Policy" content="' + (state.images ? CSP_ON : CSP_OFF) + '">' +

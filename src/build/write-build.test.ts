@@ -38,21 +38,36 @@ function staleProblems(dir: string, number = 3): string[] {
 const REBUILD = 'Run: enews build 3, review the result, then send again.';
 
 describe('writeBuild', () => {
-  it("writes every language's files, the default's at the top, the others in their folder, and the manifest", () => {
+  it("writes every language's files, the default's at the top, the others in their folder, the pictures, and the manifest", () => {
     const out = built.result.dir;
     const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).sort();
     // What the build says it wrote is what is there.
     const perLanguage = (folder: string) =>
       built.result.files.filter((f) => f.language === 'en').map((f) => `${folder}${f.name}`);
+    const pictures = built.result.files.filter((f) => f.name.startsWith('assets/')).map((f) => f.name);
+    expect(pictures).toEqual([...built.prepared.images.assets.keys()]);
+    // The logo's email copy and its 1×, and the item picture's in JPEG and WebP (smaller for a photograph).
+    expect(pictures.map((p) => p.replace(/-[0-9a-f]{12}\./, '-HASH.'))).toEqual([
+      'assets/logo-320w-HASH.png',
+      'assets/logo-160w-HASH.png',
+      'assets/copernico-1104w-HASH.jpg',
+      'assets/copernico-552w-HASH.jpg',
+      'assets/copernico-552w-HASH.webp',
+      'assets/copernico-1104w-HASH.webp',
+    ]);
     // The issue's own files (review.html: every language on one page) beside them.
-    const ofIssue = built.result.files.filter((f) => f.language === null && f.name !== 'manifest.json');
+    const ofIssue = built.result.files.filter(
+      (f) => f.language === null && f.name !== 'manifest.json' && !f.name.startsWith('assets/'),
+    );
     expect(ofIssue.map((f) => f.name)).toEqual(['review.html']);
     expect(files).toEqual(
       [
+        'assets',
         'es',
         'fr',
         'manifest.json',
         'review.html',
+        ...pictures,
         ...perLanguage(''),
         ...perLanguage('es/'),
         ...perLanguage('fr/'),

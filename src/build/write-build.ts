@@ -7,13 +7,16 @@
  * The default language's files are at the top of the build, every other
  * language's the same files in dist/NNN/<lang>/. One manifest covers
  * them all: its `outputs` hash every file (`fr/email.html` too), so whatever
- * verifies a build verifies every language.
+ * verifies a build verifies every language. The issue's pictures, made from
+ * the project's own files, are in dist/NNN/assets/, shared by all languages
+ * and hashed like every other output (what was reviewed is what is published).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Warning } from '../errors.js';
 import { relative, sha256 } from './hash.js';
+import { ASSETS_FOLDER } from '../images/publish.js';
 import type { PreparedIssue, PreparedLanguage } from './prepare-issue.js';
 import { reviewPage } from './review-page.js';
 
@@ -89,9 +92,9 @@ export const sendFileSchema = z.object({
 
 /** A file a build wrote. */
 export interface BuiltFile {
-  /** Its path in the build folder: `email.html`, `fr/email.html`, `manifest.json`. */
+  /** Its path in the build folder: `email.html`, `fr/email.html`, `manifest.json`, `assets/logo-320w-….png`. */
   name: string;
-  /** The language whose file it is; null for the manifest and the files of the whole issue (review.html). */
+  /** The language whose file it is; null for the manifest, the pictures and the files of the whole issue (review.html). */
   language: string | null;
   bytes: number;
   /** For people to open (the email, its text, the sample message, the web version), not for enews only. */
@@ -102,15 +105,19 @@ export interface BuildResult {
   dir: string;
   manifest: Manifest;
   /**
-   * Every file written: each language's in LANGUAGE_FILES order (the default language first), then the issue's
-   * (ISSUE_FILES), the manifest last.
+   * Every file written: the pictures, then each language's in LANGUAGE_FILES order (the default language first),
+   * then the issue's (ISSUE_FILES), the manifest last.
    */
   files: BuiltFile[];
 }
 
 export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
-  const files: Record<string, string> = {};
+  const files: Record<string, string | Buffer> = {};
   const written: BuiltFile[] = [];
+  for (const [name, asset] of p.images.assets) {
+    files[name] = asset.bytes;
+    written.push({ name, language: null, bytes: asset.bytes.length, forPeople: false });
+  }
   for (const l of p.languages) {
     for (const f of LANGUAGE_FILES) {
       const name = `${l.folder}${f.name}`;
@@ -137,7 +144,7 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
     warnings: p.warnings.map((w) => plainWarning(p.root, w)),
     inputs: p.inputs,
     inputsHash: p.inputsHash,
-    outputs: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256(text)])),
+    outputs: Object.fromEntries(Object.entries(files).map(([name, content]) => [name, sha256(content)])),
     language: main.language,
     languages: Object.fromEntries(
       p.languages.map((l): [string, ManifestLanguage] => [
@@ -163,13 +170,23 @@ export function writeBuild(p: PreparedIssue, dir: string): BuildResult {
   });
   // Write each file beside its target and rename, so a reviewer never opens a half-written file;
   // the manifest goes last, so a build interrupted midway cannot be sent.
-  for (const [name, text] of Object.entries(files)) {
+  for (const [name, content] of Object.entries(files)) {
     const target = path.join(dir, name);
     mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(`${target}.tmp`, text);
+    writeFileSync(`${target}.tmp`, content);
     renameSync(`${target}.tmp`, target);
   }
+  removeOldAssets(dir, files);
   return { dir, manifest, files: written };
+}
+
+/** Pictures of an earlier build that this one no longer shows: nothing names them any more. */
+function removeOldAssets(dir: string, files: Record<string, unknown>): void {
+  const folder = path.join(dir, ASSETS_FOLDER);
+  if (!existsSync(folder)) return;
+  for (const name of readdirSync(folder)) {
+    if (!(`${ASSETS_FOLDER}${name}` in files)) rmSync(path.join(folder, name), { recursive: true, force: true });
+  }
 }
 
 /**

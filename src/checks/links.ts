@@ -4,7 +4,12 @@
  * body to fetch); a server that refuses HEAD (or errs on it) is asked again
  * with GET, whose body is dropped unread. Redirects are followed one hop at
  * a time so each is reported. Off by default: it needs the network.
+ *
+ * A picture enews made and publishes (images/publish.ts) must answer with the very bytes the build
+ * made: it is fetched whole (GET) and its hash compared, so a site that was not published again after
+ * a changed picture is caught before the send, not by subscribers.
  */
+import { createHash } from 'node:crypto';
 import type { Location, Warning } from '../errors.js';
 import type { CheckContext } from './context.js';
 import type { EmailDoc } from './email-doc.js';
@@ -13,6 +18,8 @@ export interface LinkTarget {
   url: string;
   kind: 'link' | 'image';
   location?: Location;
+  /** For a picture enews published: the sha256 of the bytes it must answer with. */
+  sha256?: string;
 }
 
 export interface LinkResult extends LinkTarget {
@@ -21,7 +28,12 @@ export interface LinkResult extends LinkTarget {
   /** Each hop: "301 https://…". */
   redirects: string[];
   error?: string;
+  /** A published picture that answered with other bytes: how many it sent. */
+  otherBytes?: number;
 }
+
+/** The most a published picture may send before it is taken as the wrong file (enews makes far smaller ones). */
+const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
 
 export interface LinkOptions {
   concurrency?: number;
@@ -49,6 +61,28 @@ export function linkTargets(doc: EmailDoc, ctx: CheckContext): LinkTarget[] {
   return [...seen.values()];
 }
 
+/**
+ * `targets` with each published picture's expected hash, and the published pictures the email does not
+ * show itself (the web version's 1× and WebP files) added, each at the line that names its picture.
+ */
+export function withImageTargets(
+  targets: LinkTarget[],
+  images: ReadonlyArray<{ url: string; sha256: string; location?: Location }>,
+): LinkTarget[] {
+  const byUrl = new Map(images.map((i) => [i.url, i]));
+  const out = targets.map((t) => {
+    const image = byUrl.get(t.url);
+    return image ? { ...t, sha256: image.sha256, ...(image.location ? { location: image.location } : {}) } : t;
+  });
+  const seen = new Set(out.map((t) => t.url));
+  for (const i of images) {
+    if (seen.has(i.url)) continue;
+    seen.add(i.url);
+    out.push({ url: i.url, kind: 'image', sha256: i.sha256, ...(i.location ? { location: i.location } : {}) });
+  }
+  return out;
+}
+
 export async function checkLinks(targets: LinkTarget[], opts: LinkOptions = {}): Promise<LinkResult[]> {
   const results: LinkResult[] = new Array(targets.length);
   let next = 0;
@@ -73,11 +107,16 @@ async function checkOne(target: LinkTarget, opts: LinkOptions): Promise<LinkResu
   let url = target.url;
   for (let hop = 0; hop <= (opts.maxRedirects ?? 10); hop++) {
     let res: Response;
+    let body: { bytes: number; sha256: string } | null = null;
     try {
-      res = await request(url, 'HEAD', opts.timeoutMs ?? 10_000);
-      // Some servers refuse HEAD (405, 501) or answer it wrongly: ask as a browser would.
-      if (res.status >= 400 && res.status !== 404 && res.status !== 410) {
-        res = await request(url, 'GET', opts.timeoutMs ?? 10_000);
+      if (target.sha256) {
+        ({ res, body } = await download(url, opts.timeoutMs ?? 10_000));
+      } else {
+        res = await request(url, 'HEAD', opts.timeoutMs ?? 10_000);
+        // Some servers refuse HEAD (405, 501) or answer it wrongly: ask as a browser would.
+        if (res.status >= 400 && res.status !== 404 && res.status !== 410) {
+          res = await request(url, 'GET', opts.timeoutMs ?? 10_000);
+        }
       }
     } catch (err) {
       const e = err as Error;
@@ -90,7 +129,8 @@ async function checkOne(target: LinkTarget, opts: LinkOptions): Promise<LinkResu
       redirects.push(`${res.status} ${url}`);
       continue;
     }
-    return { ...target, status: res.status, redirects };
+    const otherBytes = body && res.status < 300 && body.sha256 !== target.sha256 ? { otherBytes: body.bytes } : {};
+    return { ...target, status: res.status, redirects, ...otherBytes };
   }
   return { ...target, redirects, error: `more than ${opts.maxRedirects ?? 10} redirects` };
 }
@@ -104,6 +144,31 @@ async function request(url: string, method: 'HEAD' | 'GET', timeoutMs: number): 
   });
   await res.body?.cancel();
   return res;
+}
+
+/** GET with the body read and hashed, up to MAX_IMAGE_BYTES (more is the wrong file anyway). */
+async function download(
+  url: string,
+  timeoutMs: number,
+): Promise<{ res: Response; body: { bytes: number; sha256: string } | null }> {
+  const res = await fetch(url, {
+    method: 'GET',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { 'User-Agent': 'enews-link-check', Accept: 'image/*' },
+  });
+  if (res.status >= 300 || !res.body) {
+    await res.body?.cancel();
+    return { res, body: null };
+  }
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (bytes > MAX_IMAGE_BYTES) break;
+    hash.update(chunk);
+  }
+  return { res, body: { bytes, sha256: hash.digest('hex') } };
 }
 
 function cause(e: Error): string {
@@ -122,6 +187,30 @@ export function linkFindings(results: LinkResult[]): Warning[] {
           code: 'broken-link',
           severity: 'error',
           message: `${what} ${r.url}: ${r.error}${via}; check the address, or that the site is up`,
+          location: r.location,
+        },
+      ];
+    }
+    if (r.sha256 && r.status !== undefined && (r.status === 404 || r.status === 410)) {
+      return [
+        {
+          code: 'broken-link',
+          severity: 'error',
+          message:
+            `picture ${r.url} answers ${r.status}: it is not published yet; run enews site and publish the ` +
+            'site/ folder at site.base_url, then check again',
+          location: r.location,
+        },
+      ];
+    }
+    if (r.otherBytes !== undefined) {
+      return [
+        {
+          code: 'broken-link',
+          severity: 'error',
+          message:
+            `picture ${r.url} answers with other bytes than the build made (${r.otherBytes} bytes${via}); ` +
+            'publish the site/ folder again (enews site) so subscribers see the picture that was reviewed',
           location: r.location,
         },
       ];

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { checkEmailAddress } from '../util/email-address.js';
 import { isRealDate } from '../util/dates.js';
+import { isWebAddress, localPathProblem } from './image-src.js';
 import { padded } from './issue-number.js';
 import { feedSchema } from './feed-schema.js';
 import { languageTagProblem } from './languages.js';
@@ -61,8 +62,22 @@ export const languageTag = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/**
+ * Where a picture is: a web address, or a file of the project relative to its folder (images/logo.png),
+ * which enews makes for email and publishes with the archive (content/image-src.ts).
+ */
+export const imageSrc = z.string().superRefine((value, ctx) => {
+  if (isWebAddress(value)) {
+    const url = webUrl.safeParse(value);
+    if (!url.success) for (const issue of url.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    return;
+  }
+  const problem = localPathProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const imageFields = {
-  src: webUrl,
+  src: imageSrc,
   width: z.number().int().positive().max(600).optional(),
 };
 
@@ -78,7 +93,7 @@ const logo = z.strictObject({
   src: imageFields.src,
   alt: z.string().optional(),
   width: imageFields.width,
-  dark_src: webUrl.optional(),
+  dark_src: imageSrc.optional(),
 });
 
 /** The item types of a newsletter whose newsletter.yaml lists none (`item_types:`): the eNewsUpdate's. */

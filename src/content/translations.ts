@@ -175,7 +175,10 @@ export function localizeContent(s: ContentSources, language: string, genericFall
     if (v === undefined) return undefined;
     const where = () => locate(f.src, f.at, true);
     if (typeof v === 'string') {
-      if (language !== def) gap(f.name, where(), `write it per language, with ${def}: and ${language}: under it`);
+      // An empty text (alt: "" for a decorative picture) says the same in every language.
+      if (language !== def && v !== '') {
+        gap(f.name, where(), `write it per language, with ${def}: and ${language}: under it`);
+      }
       return v;
     }
     const own = keyFor(v, language);

@@ -1,7 +1,9 @@
 /**
  * The preview's HTTP side. It answers a fixed list of routes on 127.0.0.1
  * and nothing else: no file is ever served from disk by its URL, so no path
- * can reach outside. It shows subscriber data, so it refuses requests whose
+ * can reach outside. The issue's pictures are served from what the render
+ * made (in memory, by their exact names), and the email and web version name
+ * them here rather than at the site, so a preview needs no network. It shows subscriber data, so it refuses requests whose
  * Host is not its own (a web page on another site could otherwise read it
  * through DNS rebinding).
  */
@@ -15,6 +17,9 @@ import { messageFor } from './recipients.js';
 import type { IssueWatch, RenderState } from './watch.js';
 import { padded } from '../content/issue-number.js';
 import { forceDark } from '../build/review-model.js';
+import { localImageUrls } from '../images/in-content.js';
+import { ASSETS_FOLDER } from '../images/publish.js';
+import type { PreparedIssue } from '../build/prepare-issue.js';
 
 export const PREVIEW_HOST = '127.0.0.1';
 
@@ -68,14 +73,14 @@ export async function startPreviewServer(
     '/email.html': (req, res, q) => {
       const m = pick(watch.state(), q);
       if (!m) return notFound(req, res);
-      const html = q.get('scheme') === 'dark' ? forceDark(m.message.html) : m.message.html;
+      const html = localImages(m.prepared, q.get('scheme') === 'dark' ? forceDark(m.message.html) : m.message.html);
       send(req, res, 200, 'text/html; charset=utf-8', html, { 'Content-Security-Policy': EMAIL_CSP });
     },
     // The web version is the same for everyone: no subscriber to pick, only its language.
     '/web.html': (req, res, q) => {
       const prepared = watch.state().prepared;
       if (!prepared) return notFound(req, res);
-      const html = languageOf(prepared, q.get('l'), undefined).web.html;
+      const html = localImages(prepared, languageOf(prepared, q.get('l'), undefined).web.html);
       send(req, res, 200, 'text/html; charset=utf-8', html, { 'Content-Security-Policy': EMAIL_CSP });
     },
     '/message.eml': (req, res, q) => {
@@ -98,9 +103,18 @@ export async function startPreviewServer(
     if (!state.prepared || !entry) return null;
     const lang = languageOf(state.prepared, q.get('l'), entry);
     return {
+      prepared: state.prepared,
       email: entry.recipient.email,
       message: messageFor(state.prepared, lang, entry.recipient, settings.secret),
     };
+  }
+
+  /** A picture the render made, by its exact name: nothing else is served under /assets/. */
+  function asset(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    const file = watch.state().prepared?.images.assets.get(pathname.slice(1));
+    if (!file) return notFound(req, res);
+    const type = IMAGE_TYPES[pathname.slice(pathname.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
+    send(req, res, 200, type, file.bytes);
   }
 
   const allowedHosts = new Set<string>();
@@ -130,10 +144,12 @@ export async function startPreviewServer(
     const qmark = raw.indexOf('?');
     const pathname = qmark < 0 ? raw : raw.slice(0, qmark);
     const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
-    if (!route) return notFound(req, res);
+    const picture = pathname.startsWith(ASSETS_ROUTE);
+    if (!route && !picture) return notFound(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(req, res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { Allow: 'GET, HEAD' });
     }
+    if (!route) return asset(req, res, pathname);
     route(req, res, new URLSearchParams(qmark < 0 ? '' : raw.slice(qmark + 1)));
   }
 
@@ -163,6 +179,15 @@ export async function startPreviewServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Where the preview serves the issue's pictures: /assets/<name>, the path they have in a build and the site. */
+const ASSETS_ROUTE = `/${ASSETS_FOLDER}`;
+const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
+
+/** The email or web version with its pictures named at the preview instead of at the site. */
+function localImages(prepared: PreparedIssue, html: string): string {
+  return localImageUrls(html, prepared.images.assets, (a) => `/${a.path}`);
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<AddressInfo> {
@@ -204,10 +229,10 @@ function send(
   res: ServerResponse,
   status: number,
   type: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ): void {
-  const bytes = Buffer.from(body, 'utf8');
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, { ...COMMON, ...headers, 'Content-Type': type, 'Content-Length': String(bytes.length) });
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }

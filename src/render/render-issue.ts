@@ -12,6 +12,7 @@ import {
   type TemplateFile,
   type TemplateSet,
 } from './templates.js';
+import { type ImageTags, withImageTags } from './image-tags.js';
 import { splitSlots, type SlotTemplate } from './slots.js';
 import type { ViewModel } from './view-model.js';
 
@@ -22,10 +23,11 @@ export interface RenderedIssue {
   text: SlotTemplate;
 }
 
-export async function renderIssue(view: ViewModel, templates: TemplateSet): Promise<RenderedIssue> {
+/** `images`: the pictures enews made for this issue (images/publish.ts), whose tags it completes. */
+export async function renderIssue(view: ViewModel, templates: TemplateSet, images?: ImageTags): Promise<RenderedIssue> {
   const mjml = withDirection(runTemplate(templates, 'html', view), view);
   const text = runTemplate(templates, 'text', view);
-  const html = await mjmlToHtml(mjml, templates);
+  const html = withImageTags(await mjmlToHtml(mjml, templates), images, view.web !== null);
   return {
     subject: view.subject,
     preheader: view.preheader,
@@ -52,8 +54,9 @@ export async function renderLayout(
  * The HTML alone, slots still open: the web version (web-version.ts) is this
  * same layout rendered with `web` set in the view, and needs no text part.
  */
-export async function renderHtml(view: ViewModel, templates: TemplateSet): Promise<SlotTemplate> {
-  return splitSlots(await mjmlToHtml(withDirection(runTemplate(templates, 'html', view), view), templates));
+export async function renderHtml(view: ViewModel, templates: TemplateSet, images?: ImageTags): Promise<SlotTemplate> {
+  const html = await mjmlToHtml(withDirection(runTemplate(templates, 'html', view), view), templates);
+  return splitSlots(withImageTags(html, images, view.web !== null));
 }
 
 /**

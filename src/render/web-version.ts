@@ -10,6 +10,7 @@
  */
 import type { LocalIssue, LocalItem, Newsletter } from '../content/schema.js';
 import { signupPageUrl } from '../content/subscribe-schema.js';
+import type { ImageTags } from './image-tags.js';
 import { markdownToText } from './markdown.js';
 import { renderHtml } from './render-issue.js';
 import { INDEX_FROM_ISSUE, issuePageUrl } from './site-urls.js';
@@ -29,20 +30,24 @@ export interface WebVersion {
   warnings: Warning[];
 }
 
-/** `newsletter`, `issue` and `items` in the language of `tr` (content/translations.ts). */
+/**
+ * `newsletter`, `issue` and `items` in the language of `tr` (content/translations.ts); `images`, the
+ * pictures enews made, get their 1×/2× and WebP versions here (render/image-tags.ts).
+ */
 export async function renderWebVersion(
   newsletter: Newsletter,
   issue: LocalIssue,
   items: LocalItem[],
   templates: TemplateSet,
   tr: Translator,
+  images?: ImageTags,
 ): Promise<WebVersion> {
   const view = buildViewModel(newsletter, issue, items, tr, templates.partials, {
     archive_url: INDEX_FROM_ISSUE,
     subscribe_url: newsletter.site?.subscribe_url ?? signupPageUrl(newsletter),
     page_url: issuePageUrl(newsletter, issue.number),
   });
-  const rendered = await renderHtml(view, templates);
+  const rendered = await renderHtml(view, templates, images);
   const html = fillSlots(rendered, forNobody(newsletter), escapeHtml);
   const summary = issueSummary(issue);
   const meta = pageMeta(newsletter, {

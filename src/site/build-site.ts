@@ -4,13 +4,19 @@
  * identity and the archive templates; it never renders an issue again (no
  * MJML), so its pages are the reviewed web versions, whatever today's email
  * templates say, and it is fast. Today's archive templates (index, issue
- * page chrome, feeds) apply to every issue.
+ * page chrome, feeds) apply to every issue. Each build's pictures go to
+ * assets/ at the top of the site, where the emails name them (shared by all
+ * issues: a file's name is its content's hash, so one name is one picture),
+ * with today's logo for the index, made like the builds make theirs.
  */
+import { readFileSync } from 'node:fs';
 import { EnewsError } from '../errors.js';
-import { contentPaths, loadNewsletter, newsletterFile } from '../content/load.js';
+import { contentPaths, type LoadedNewsletter, loadNewsletter, newsletterFile } from '../content/load.js';
 import { localizeNewsletter } from '../content/newsletter-languages.js';
 import type { Newsletter } from '../content/schema.js';
 import { locate, parseYaml, readText } from '../content/yaml-file.js';
+import { withPublishedImages } from '../images/in-content.js';
+import { imageFiles, publishImages, shownWidth, useKey } from '../images/publish.js';
 import { issuePagePath, issuePageUrl, languageFolder, siteIndexUrl } from '../render/site-urls.js';
 import { escapeHtml } from '../render/slots.js';
 import { loadStrings, Translator } from '../render/strings.js';
@@ -38,17 +44,21 @@ export interface SiteResult {
   files: string[];
   /** Each language of the archive, the default first, with its folder ('' for the default) and its issues. */
   languages: Array<{ language: string; folder: string; issues: number[] }>;
+  /** How many picture files it publishes in assets/. */
+  assets: number;
 }
 
 /**
  * One archive per language, from each issue's version in it: the default language's at the top
  * of the site, every other one in its folder (fr/), with its own index and feeds. Each page names its versions in the other languages (hreflang).
  */
-export function buildSite(req: SiteRequest): SiteResult {
+export async function buildSite(req: SiteRequest): Promise<SiteResult> {
   const paths = contentPaths(req.root);
-  const { newsletter, languages } = loadNewsletter(paths);
+  const loaded = loadNewsletter(paths);
+  const { newsletter, languages } = loaded;
   const baseUrl = requireBaseUrl(newsletter, newsletterFile(paths));
   const issues = collectIssues(req.root, req.dist, req.display(req.dist));
+  const logo = await siteLogo(req.root, loaded, baseUrl);
   const templates = loadSiteTemplates(paths.templatesDir);
   const strings = loadStrings(paths.templatesDir, languages);
   const siteLanguages = languages
@@ -56,7 +66,7 @@ export function buildSite(req: SiteRequest): SiteResult {
       const all = new Translator(strings.get(language)!);
       const fallback = all.has('fallback_name') ? all.t('fallback_name') : undefined;
       const lang: SiteLanguage = {
-        newsletter: localizeNewsletter(newsletter, language, fallback),
+        newsletter: logo.withUrl(localizeNewsletter(newsletter, language, fallback)),
         tr: new Translator(strings.get(language)!, 'site'),
         signup: new Translator(strings.get(language)!, 'signup_page'),
         folder: languageFolder(language, languages[0]!),
@@ -65,9 +75,9 @@ export function buildSite(req: SiteRequest): SiteResult {
     })
     .filter((l) => l.issues.length > 0);
 
-  const files = new Map<string, string>();
+  const files = new Map<string, string | Buffer>();
   for (const { lang, issues: own } of siteLanguages) {
-    const site = siteView(lang.newsletter, baseUrl, lang.signup);
+    const site = siteView(lang.newsletter, baseUrl, lang.signup, logo.size);
     const indexes = siteLanguages.map((l) => ({ lang: l.lang, absolute: siteIndexUrl(l.lang.newsletter)! }));
     files.set(
       `${lang.folder}index.html`,
@@ -86,6 +96,11 @@ export function buildSite(req: SiteRequest): SiteResult {
   }
   files.set('sitemap.xml', sitemap(siteLanguages.map((l) => ({ newsletter: l.lang.newsletter, issues: l.issues }))));
   files.set('robots.txt', `User-agent: *\nAllow: /\n\nSitemap: ${baseUrl}sitemap.xml\n`);
+  const assets = new Map<string, Buffer>(logo.assets);
+  for (const issue of issues) {
+    for (const a of issue.assets) if (!assets.has(a.path)) assets.set(a.path, readFileSync(a.file));
+  }
+  for (const [name, bytes] of [...assets].sort(([a], [b]) => (a < b ? -1 : 1))) files.set(name, bytes);
   writeSite(req.out, req.display(req.out), files);
   return {
     out: req.out,
@@ -98,6 +113,35 @@ export function buildSite(req: SiteRequest): SiteResult {
       folder: l.lang.folder,
       issues: l.issues.map((i) => i.number),
     })),
+    assets: assets.size,
+  };
+}
+
+/**
+ * Today's logo, for the index, the issue pages' chrome and the feeds: a file of the project is made
+ * as a build makes it and published with the rest; a web address is used as it is.
+ */
+async function siteLogo(root: string, nl: LoadedNewsletter, baseUrl: string) {
+  const logo = nl.newsletter.logo;
+  const uses = logo
+    ? [
+        {
+          src: logo.src,
+          role: 'logo' as const,
+          ...(logo.width ? { width: logo.width } : {}),
+          location: locate(nl.src, ['logo', 'src']),
+        },
+      ]
+    : [];
+  const { published, problems } = await publishImages(root, uses, baseUrl);
+  if (problems.length > 0) {
+    throw new EnewsError('site-logo', `${nl.input.file} names a logo the archive cannot show:`, { problems });
+  }
+  const image = logo ? published.images.get(useKey(logo.src, shownWidth(uses[0]!))) : undefined;
+  return {
+    withUrl: (n: Newsletter) => withPublishedImages({ newsletter: n, items: [] }, published).newsletter,
+    size: image ? { width: image.width, height: image.height } : null,
+    assets: image ? imageFiles(image).map((a): [string, Buffer] => [a.path, a.bytes]) : [],
   };
 }
 

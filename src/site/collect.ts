@@ -14,6 +14,7 @@ import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { buildNumberOf } from '../build/build-dir.js';
 import { changedInputs, outputProblems, readManifest, SourceReader } from '../build/read-build.js';
 import type { Manifest } from '../build/write-build.js';
+import { ASSET_NAME, ASSETS_FOLDER } from '../images/publish.js';
 
 export const WEB_FILE = 'web.html';
 
@@ -35,6 +36,8 @@ export interface PublishedIssue extends Omit<PublishedVersion, 'language'> {
   versions: PublishedVersion[];
   /** What it was built from (its issue file, items, templates…) changed since: it is published as built. */
   changedSinceBuild: boolean;
+  /** Its pictures (images/publish.ts): each one's path in the build and the site, and its file in the build. */
+  assets: Array<{ path: string; file: string }>;
 }
 
 /** Every build in `distDir`, oldest first; throws, naming each issue, when any of them cannot be published. */
@@ -63,11 +66,16 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
   const refused: number[] = [];
   for (const { number, dir, manifest, error } of read) {
     const changed: Problem[] = error ? [{ message: error }] : [];
-    if (manifest) changed.push(...outputProblems(number, dir, manifest), ...unhashedPages(manifest));
+    if (manifest) {
+      changed.push(...outputProblems(number, dir, manifest), ...unhashedPages(manifest), ...foreignAssets(manifest));
+    }
     if (manifest && changed.length === 0) {
       const versions = publishedVersions(dir, manifest);
       const changedSinceBuild = changedInputs(root, number, manifest, reader).length > 0;
-      issues.push({ number, date: manifest.date, ...versions[0]!, versions, changedSinceBuild });
+      const assets = Object.keys(manifest.outputs)
+        .filter((name) => name.startsWith(ASSETS_FOLDER))
+        .map((name) => ({ path: name, file: path.join(dir, name) }));
+      issues.push({ number, date: manifest.date, ...versions[0]!, versions, changedSinceBuild, assets });
       continue;
     }
     refused.push(number);
@@ -77,6 +85,17 @@ export function collectIssues(root: string, distDir: string, shownDist: string):
   const which = refused.length === 1 ? `issue ${refused[0]} is` : `issues ${refused.join(', ')} are`;
   throwIfProblems('site-stale', `The archive was not written: ${which} not as built and reviewed`, problems);
   return issues;
+}
+
+/**
+ * A picture file is published at the top of the site under its own name, so a manifest may only name
+ * the ones enews makes (`assets/copernico-552w-3f2a9c1b7d4e.jpg`): anything else, such as
+ * `assets/../index.html`, would be written over another page or outside the site.
+ */
+function foreignAssets(manifest: Manifest): Problem[] {
+  return Object.keys(manifest.outputs)
+    .filter((name) => name.startsWith(ASSETS_FOLDER) && !ASSET_NAME.test(name))
+    .map((name) => ({ message: `manifest.json names ${name}, which is not a picture file enews makes` }));
 }
 
 /** A web version the manifest does not hash could be anything: it is never published. */

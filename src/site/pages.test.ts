@@ -52,7 +52,8 @@ describe('siteView', () => {
       url: BASE,
       // newsletter.yaml has subscribe: its sign-up page is where the archive sends readers to join.
       subscribe_url: 'https://www.example.org/coop/enews/subscribe',
-      logo: { src: `${BASE}ilo-coop-logo.png`, alt: 'ILO COOP', width: 160 },
+      // As newsletter.yaml names it: enews site puts the published address in (build-site.ts).
+      logo: { src: 'images/logo.png', alt: 'COOP', width: 160, height: null },
       brand: { color: '#1e2dbe', text_color: '#222222' },
       postal_address_lines: [
         'International Labour Office, Cooperatives Unit',
@@ -75,6 +76,8 @@ describe('siteView', () => {
     expect(fr.subscribe_url).toBe('https://www.example.org/coop/enews/subscribe?l=fr');
     expect(fr.signup?.action).toBe('https://www.example.org/coop/enews/subscribe?l=fr');
     expect(fr.signup?.fields).toContain('name="website"');
+    // The size enews made the logo at, when it made it: the index's <img> gets its height.
+    expect(siteView(newsletter, BASE, null, { width: 160, height: 54 }).logo).toMatchObject({ width: 160, height: 54 });
     const ar = siteView({ ...newsletter, language: 'ar', languages: ['en', 'ar'] }, BASE);
     expect([ar.dir, ar.rtl, ar.url]).toEqual(['rtl', true, `${BASE}ar/`]);
   });

@@ -28,7 +28,8 @@ export interface SiteView {
   rtl: boolean;
   url: string;
   subscribe_url: string | null;
-  logo: { src: string; alt: string; width: number | null } | null;
+  /** height: known for a logo enews made from a file of the project (images/publish.ts). */
+  logo: { src: string; alt: string; width: number | null; height: number | null } | null;
   brand: { color: string; text_color: string };
   postal_address_lines: string[];
   feed_atom: string;
@@ -73,8 +74,16 @@ export interface SiteLanguage {
   folder: string;
 }
 
-/** `signup`: the sign-up form's words (the strings' signup_page), when the archive shows the form. */
-export function siteView(newsletter: Newsletter, baseUrl: string, signup: Translator | null = null): SiteView {
+/**
+ * `signup`: the sign-up form's words (the strings' signup_page), when the archive shows the form. `logoSize`: the
+ * size the logo is shown at, when enews made it (it knows its height then).
+ */
+export function siteView(
+  newsletter: Newsletter,
+  baseUrl: string,
+  signup: Translator | null = null,
+  logoSize: { width: number; height: number } | null = null,
+): SiteView {
   const logo = newsletter.logo;
   const dir = textDirection(newsletter.language);
   return {
@@ -85,7 +94,14 @@ export function siteView(newsletter: Newsletter, baseUrl: string, signup: Transl
     rtl: dir === 'rtl',
     url: siteIndexUrl(newsletter) ?? baseUrl,
     subscribe_url: newsletter.site?.subscribe_url ?? signupPageUrl(newsletter),
-    logo: logo ? { src: logo.src, alt: logo.alt ?? newsletter.title, width: logo.width ?? null } : null,
+    logo: logo
+      ? {
+          src: logo.src,
+          alt: logo.alt ?? newsletter.title,
+          width: logo.width ?? logoSize?.width ?? null,
+          height: logoSize?.height ?? null,
+        }
+      : null,
     brand: newsletter.brand,
     postal_address_lines: newsletter.postal_address.trim().split(/\r?\n/),
     feed_atom: FEED_ATOM,

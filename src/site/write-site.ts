@@ -14,7 +14,7 @@ export const SITE_MARKER = '.enews-site';
 const MARKER_TEXT = 'Written by enews site. The whole folder is replaced each time enews site runs.\n';
 
 /** `files`: path inside the site (with / separators) → content. */
-export function writeSite(out: string, shown: string, files: Map<string, string>): void {
+export function writeSite(out: string, shown: string, files: Map<string, string | Buffer>): void {
   const existing = existingSite(out, shown);
   let tmp: string | null = null;
   try {

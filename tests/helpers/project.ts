@@ -11,11 +11,11 @@ afterAll(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh folder with issues/, templates/ and subscribers.example.csv copied from the repository. */
+/** A fresh folder with issues/, images/, templates/ and subscribers.example.csv copied from the repository. */
 export function copyProject(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'enews-test-'));
   made.push(dir);
-  for (const part of ['issues', 'templates', 'subscribers.example.csv']) {
+  for (const part of ['issues', 'images', 'templates', 'subscribers.example.csv']) {
     cpSync(path.join(REPO, part), path.join(dir, part), { recursive: true });
   }
   return dir;

@@ -98,8 +98,11 @@ async function buildPrepared(
   }
   if (opts.screenshots) {
     const { takeScreenshots } = await import('../../browser/screenshots.js');
+    const { withInlineImages } = await import('../../images/in-content.js');
     for (const l of prepared.languages) {
-      const shots = await takeScreenshots(l.sample.html, path.join(dir, l.folder), { session });
+      // The pictures as built, not from site.base_url: they are not published before the review.
+      const html = withInlineImages(l.sample.html, prepared.images.assets);
+      const shots = await takeScreenshots(html, path.join(dir, l.folder), { session });
       for (const s of shots) {
         ctx.output.out(`  ${`${l.folder}${path.basename(s.file)}`.padEnd(16)} ${s.width}×${s.height} px`);
       }

@@ -20,6 +20,8 @@ export function registerSite(program: Command, ctx: CliContext, setExit: (code: 
     .action(async (flags: SiteFlags) => setExit(await site(ctx, flags)));
 }
 
+const isAsset = (file: string) => file.startsWith('assets/');
+
 async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
   const [{ buildSite }, { languageName }, { issuePagePath }, { distDir }] = await Promise.all([
     import('../../site/build-site.js'),
@@ -27,7 +29,7 @@ async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
     import('../../render/site-urls.js'),
     import('../../build/build-dir.js'),
   ]);
-  const result = buildSite({
+  const result = await buildSite({
     root: ctx.root,
     dist: opts.dist === undefined ? distDir(ctx.root) : path.resolve(ctx.cwd, opts.dist),
     out: opts.out === undefined ? path.join(ctx.root, 'site') : path.resolve(ctx.cwd, opts.out),
@@ -37,10 +39,11 @@ async function site(ctx: CliContext, opts: SiteFlags): Promise<number> {
   const range = numbers.length === 1 ? `No. ${numbers[0]}` : `No. ${numbers[0]} to No. ${numbers[numbers.length - 1]}`;
   ctx.output.out(`Wrote the archive of ${plural(numbers.length, 'issue')} (${range}) to ${ctx.display(result.out)}/`);
   const folders = result.languages.map((l) => l.folder).filter((f) => f !== '');
-  const top = result.files.filter((f) => !folders.some((folder) => f.startsWith(folder)));
+  const top = result.files.filter((f) => !folders.some((folder) => f.startsWith(folder)) && !isAsset(f));
   const pages = top.filter((f) => /^\d+\/index\.html$/.test(f));
   const others = top.filter((f) => !pages.includes(f));
   ctx.output.out(`  ${others.join(', ')} and ${plural(pages.length, 'issue page')} (${pages[0]}…)`);
+  if (result.assets > 0) ctx.output.out(`  assets/: ${plural(result.assets, 'picture file')} the emails show`);
   // Every other language: the same pages and feeds in its folder.
   for (const l of result.languages.slice(1)) {
     const first = `${l.folder}${issuePagePath(l.issues[0]!)}`;
