@@ -16,6 +16,7 @@ import { eventKey, type SubscriberEvent } from '../events/events.js';
 import type { EventStore } from '../events/store.js';
 import type { JournalRef } from '../journal/store.js';
 import { addressKey } from '../util/email-address.js';
+import { collectGarbage } from '../util/collect-garbage.js';
 import { neutralize } from '../util/safe-text.js';
 import { classify, type Classified, type ClassifyContext } from './classify.js';
 import { first, oneLine, type Fields } from './fields.js';
@@ -47,6 +48,8 @@ export interface InboxOptions {
  * mailbox, and each batch scans the send journals once (100,000 lines: ~0.4 s), so a batch is large.
  */
 export const BATCH = 10_000;
+/** Messages parsed between two full collections (util/collect-garbage.ts): each costs ~20 ms. */
+const GC_EVERY = 1_000;
 
 /** What is kept of each message between reading the mailbox and recording: a few hundred bytes. */
 interface Pending {
@@ -84,6 +87,8 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
       // The same message twice in one mailbox (a report delivered twice) counts once.
       seen.add(m.fingerprint);
       pending.push(await read(m, ctx));
+      // What parsing leaves behind is collected as it goes, so the run's memory stays that of a few messages.
+      if (pending.length % GC_EVERY === 0) collectGarbage();
       if (pending.length >= batch) {
         await recordBatch(pending, r, o, store, journalRefs, newsletter.list_id);
         pending = [];
