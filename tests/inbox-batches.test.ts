@@ -16,7 +16,6 @@ import {
   EXPECTED_EVENTS,
   essentials,
   LIST,
-  MAILBOX,
   prepareScenario,
   runDir,
   SECRET,
