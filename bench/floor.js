@@ -11,13 +11,19 @@
  *   messages queued so every connection has its next message ready, and no
  *   periodic reconnect.
  *
+ * - with `--dkim KEYFILE`, the pool signs every message with nodemailer's own
+ *   DKIM option (relaxed/relaxed, the key given as a parsed KeyObject, so the
+ *   PEM is not parsed again for every message): what the DKIM-signed send is
+ *   compared with.
+ *
  *   node bench/floor.js --port P [--host 127.0.0.1] --concurrency C --count N
  *                       [--queued Q] [--max-messages M (0: never reconnect)]
- *                       [--message dist/003/message.eml] [--raw string|buffer]
+ *                       [--message dist/003/message.eml] [--raw string|buffer] [--dkim KEYFILE]
  *
  * Prints one JSON line: { sent, failed, sendMs, rate, rssPeakBytes, cpuUs }
  * (cpuUs: this process's CPU time during the send phase, µs).
  */
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
@@ -32,6 +38,7 @@ const { values: a } = parseArgs({
     raw: { type: 'string', default: 'string' },
     queued: { type: 'string' },
     'max-messages': { type: 'string', default: '1000' },
+    dkim: { type: 'string' },
   },
 });
 if (!a.port) {
@@ -61,6 +68,15 @@ const transport = nodemailer.createTransport({
   socketTimeout: 60_000,
   logger: false,
   debug: false,
+  ...(a.dkim
+    ? {
+        dkim: {
+          domainName: 'example.org',
+          keySelector: 'enews',
+          privateKey: createPrivateKey(readFileSync(a.dkim, 'utf8')),
+        },
+      }
+    : {}),
 });
 
 await transport.verify(); // enews verifies before its send phase too

@@ -19,11 +19,13 @@
  *   BENCH_SWEEP=2,4,8      concurrencies tried at 10k for each contender
  *   BENCH_REPS=3           runs per measurement (the median is reported)
  *   BENCH_KEEP=1           keep the send journals in bench/results/tmp/
+ *   BENCH_ONLY=dkim,…      only these phases (startup, sweep, headline, scaling, dkim, languages)
  *
  * Output: a table with PASS/FAIL per target, bench/results/latest.json.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensure } from './gen-subscribers.js';
 import {
@@ -55,6 +57,9 @@ const SWEEP = QUICK
       .map(Number)
       .filter((n) => n > 0);
 const KEEP = env.BENCH_KEEP === '1';
+const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',').map((p) => p.trim())) : null;
+/** Whether a phase runs (all of them unless BENCH_ONLY names some). */
+const runs = (phase) => !ONLY || ONLY.has(phase);
 const HEADLINE = QUICK ? 10_000 : 100_000;
 const SWEEP_SIZE = 10_000;
 /** Start-up (process start → first message answered) is measured on a list this small, so planning is negligible. */
@@ -72,6 +77,8 @@ const TARGETS = {
   buildS: 2.0, // enews build 3, cold process, in the example's three languages (issue 13; 1.5 s with one)
   flat: 1.2, // µs/recipient: largest size ≤ 1.2 × smallest
   languages: 0.95, // a mixed-language list sends within 5 % of the same list in one language (issue 13)
+  dkimVsUnsigned: 0.6, // the DKIM-signed whole send ≥ 0.60 × the same send unsigned (issue 28)
+  dkimVsFloor: 1.5, // … and ≥ 1.5 × a bare nodemailer pool signing the pre-built message with its DKIM option
 };
 
 const DATA = path.join(RESULTS, 'data');
@@ -211,7 +218,14 @@ async function main() {
 
   // 4. Subscriber lists.
   const lists = {};
-  for (const n of new Set([STARTUP_SIZE, ...SIZES, HEADLINE, ...(SWEEP.length ? [SWEEP_SIZE] : []), DKIM_SIZE])) {
+  const wanted = [
+    ...(runs('startup') ? [STARTUP_SIZE] : []),
+    ...(runs('scaling') ? SIZES : []),
+    ...(runs('headline') || runs('languages') ? [HEADLINE] : []),
+    ...(SWEEP.length && runs('sweep') ? [SWEEP_SIZE] : []),
+    ...(runs('dkim') ? [DKIM_SIZE] : []),
+  ];
+  for (const n of new Set(wanted)) {
     const file = path.join(DATA, `subscribers-${k(n)}.csv`);
     const t = performance.now();
     const made = await ensure(n, file);
@@ -240,7 +254,7 @@ async function main() {
       results.warnings.push(msg);
       log(`  warning: ${msg}`);
     }
-    const extra = run.peakRssKB ? `, peak RSS ${fmt(MB(run.peakRssKB))} MB` : '';
+    const extra = (run.peakRssKB ? `, peak RSS ${fmt(MB(run.peakRssKB))} MB` : '') + `, load ${fmt(run.loadBefore, 1)}`;
     log(
       `  ${run.contender.padEnd(11)} ${k(run.size).padStart(4)} C=${run.concurrency} ${run.phase.padEnd(8)} ` +
         (run.error
@@ -260,38 +274,47 @@ async function main() {
   };
 
   // 5b. Start-up: `enews send` from process start to the first message answered, on a small list.
-  log(`Start-up (enews send, ${k(STARTUP_SIZE)} subscribers, C=${C}):`);
-  for (let i = 0; i < REPS; i++) record(await enewsRun(STARTUP_SIZE, C, 'startup', lists[STARTUP_SIZE]));
+  if (runs('startup')) {
+    log(`Start-up (enews send, ${k(STARTUP_SIZE)} subscribers, C=${C}):`);
+    for (let i = 0; i < REPS; i++) record(await enewsRun(STARTUP_SIZE, C, 'startup', lists[STARTUP_SIZE]));
+  }
 
   // 6. Concurrency sweep (one run each at 10k).
-  if (SWEEP.length) {
+  if (SWEEP.length && runs('sweep')) {
     log(`Concurrency sweep at ${k(SWEEP_SIZE)}:`);
     for (const c of SWEEP) for (const name of CONTENDERS) record(await contenders[name](SWEEP_SIZE, c, 'sweep'));
   }
 
   // 7. Headline: the contenders interleaved, so load from elsewhere hits them alike.
-  log(`\nHeadline at ${k(HEADLINE)}, C=${C}, ${REPS} run(s) each:`);
-  for (let i = 0; i < REPS; i++) for (const name of CONTENDERS) record(await contenders[name](HEADLINE, C, 'headline'));
-
-  // 8. Time per recipient by size (the headline runs count for their size), 1M with a memory timeline.
-  log(`\nScaling (enews, C=${C}):`);
-  for (const n of SIZES) {
-    if (n === HEADLINE) continue;
-    const reps = n >= 1_000_000 ? 1 : REPS;
-    for (let i = 0; i < reps; i++) record(await enewsRun(n, C, 'scaling', lists[n], { memTimeline: n >= 1_000_000 }));
+  if (runs('headline')) {
+    log(`\nHeadline at ${k(HEADLINE)}, C=${C}, ${REPS} run(s) each:`);
+    for (let i = 0; i < REPS; i++)
+      for (const name of CONTENDERS) record(await contenders[name](HEADLINE, C, 'headline'));
   }
 
-  // 9. The cost of DKIM (RSA-2048, nodemailer's signer): the same send signed, alternating with unsigned.
-  if (!QUICK) {
+  // 8. Time per recipient by size (the headline runs count for their size), 1M with a memory timeline.
+  if (runs('scaling')) {
+    log(`\nScaling (enews, C=${C}):`);
+    for (const n of SIZES) {
+      if (n === HEADLINE && runs('headline')) continue;
+      const reps = n >= 1_000_000 ? 1 : REPS;
+      for (let i = 0; i < reps; i++) record(await enewsRun(n, C, 'scaling', lists[n], { memTimeline: n >= 1_000_000 }));
+    }
+  }
+
+  // 9. DKIM (RSA-2048): the same send signed and unsigned, and a bare nodemailer pool (floor2's settings) signing
+  // the pre-built message with its own DKIM option, in alternating rounds.
+  if (!QUICK && runs('dkim')) {
     const key = path.join(RESULTS, 'dkim-bench.pem');
     if (!existsSync(key)) {
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       writeFileSync(key, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     }
-    log(`\nDKIM (RSA-2048) at ${k(DKIM_SIZE)}, C=${C}, signed and unsigned alternating:`);
+    log(`\nDKIM (RSA-2048) at ${k(DKIM_SIZE)}, C=${C}: signed, unsigned and nodemailer signing, alternating:`);
     for (let i = 0; i < REPS; i++) {
       record(await enewsRun(DKIM_SIZE, C, 'dkim', lists[DKIM_SIZE], { dkim: key }));
       record(await enewsRun(DKIM_SIZE, C, 'unsigned', lists[DKIM_SIZE]));
+      record(await floorRun(DKIM_SIZE, C, 'dkim-floor', 'floor2', { dkim: key }));
     }
   }
 
@@ -300,7 +323,7 @@ async function main() {
   // row in English, alternating with the mixed one, at the headline size: at 10k the fixed start-up
   // and the run-to-run spread (±10 %) hide a 5 % difference. Compared run by run (each mixed run
   // with the one-language run after it), which cancels the machine's drift during the phase.
-  if (!QUICK) {
+  if (!QUICK && runs('languages')) {
     const single = path.join(DATA, `subscribers-${k(HEADLINE)}-en.csv`);
     await ensure(HEADLINE, single, { language: 'en' });
     log(
@@ -329,6 +352,7 @@ async function enewsRun(n, c, phase, file, { memTimeline = false, dkim = null } 
   const memLog = memTimeline ? path.join(RESULTS, `mem-${k(n)}.jsonl`) : null;
   if (memLog) rmSync(memLog, { force: true });
   const before = await sink.settle();
+  const loadBefore = os.loadavg()[0];
   const cpu0 = cpuSnapshot(sink.pid);
   const args = [
     ...(memLog ? ['--import', './bench/mem-sampler.js'] : []),
@@ -361,6 +385,7 @@ async function enewsRun(n, c, phase, file, { memTimeline = false, dkim = null } 
     size: n,
     concurrency: c,
     phase,
+    loadBefore,
     wallMs: r.wallMs,
     peakRssKB: r.peakRssKB,
     cpuS: r.cpuS,
@@ -395,9 +420,13 @@ async function enewsRun(n, c, phase, file, { memTimeline = false, dkim = null } 
   return run;
 }
 
-/** floor: C in flight, reconnect every 1000 (enews's old pool); floor2: 2C queued, never reconnect. */
-async function floorRun(n, c, phase, which) {
+/**
+ * floor: C in flight, reconnect every 1000 (enews's old pool); floor2: 2C queued, never reconnect; with `dkim` (a
+ * key file) the pool signs every message with nodemailer's DKIM option.
+ */
+async function floorRun(n, c, phase, which, { dkim = null } = {}) {
   const before = await sink.settle();
+  const loadBefore = os.loadavg()[0];
   const cpu0 = cpuSnapshot(sink.pid);
   const r = await runMeasured(process.execPath, [
     'bench/floor.js',
@@ -410,6 +439,7 @@ async function floorRun(n, c, phase, which) {
     '--message',
     MESSAGE,
     ...(which === 'floor2' ? ['--queued', String(2 * c), '--max-messages', '0'] : []),
+    ...(dkim ? ['--dkim', dkim] : []),
   ]);
   const received = (await sink.settle()) - before;
   const cpu1 = cpuSnapshot(sink.pid);
@@ -418,6 +448,7 @@ async function floorRun(n, c, phase, which) {
     size: n,
     concurrency: c,
     phase,
+    loadBefore,
     wallMs: r.wallMs,
     peakRssKB: r.peakRssKB,
     cpuS: r.cpuS,
@@ -446,6 +477,7 @@ async function floorRun(n, c, phase, which) {
 
 async function limitRun(n, c, phase) {
   const before = await sink.settle();
+  const loadBefore = os.loadavg()[0];
   const cpu0 = cpuSnapshot(sink.pid);
   // -d: keep the connection for the next message; -s: parallel sessions;
   // -m: total messages; -F: our message; -N: distinct recipients.
@@ -474,6 +506,7 @@ async function limitRun(n, c, phase) {
     size: n,
     concurrency: c,
     phase,
+    loadBefore,
     wallMs: r.wallMs,
     peakRssKB: r.peakRssKB,
     cpuS: r.cpuS,
@@ -714,20 +747,45 @@ function summarize(results) {
         `(${pairs.map((p) => fmt(p.rate, 3)).join(', ')}), by CPU per message ${fmt(cpuRatio, 3)}×`,
     );
   }
-  const dkimRuns = results.runs.filter((r) => r.contender === 'enews' && r.phase === 'dkim' && !r.error);
-  const unsignedRuns = results.runs.filter((r) => r.contender === 'enews' && r.phase === 'unsigned' && !r.error);
-  if (dkimRuns.length && unsignedRuns.length) {
+  const phaseRuns = (phase) => results.runs.filter((r) => r.phase === phase);
+  const [signedRuns, unsignedRuns, floorRuns] = ['dkim', 'unsigned', 'dkim-floor'].map(phaseRuns);
+  if (signedRuns.length && signedRuns.length === unsignedRuns.length && signedRuns.length === floorRuns.length) {
+    // Round by round (each signed send with the unsigned one and the nodemailer pool after it), which cancels
+    // the machine's drift; a failed run leaves its round out.
+    const rounds = signedRuns
+      .map((s, i) => ({ s, u: unsignedRuns[i], f: floorRuns[i] }))
+      .filter(({ s, u, f }) => !s.error && !u.error && !f.error)
+      .map(({ s, u, f }) => ({
+        signed: s.wholeRate,
+        unsigned: u.wholeRate,
+        floor: f.wholeRate,
+        vsUnsigned: s.wholeRate / u.wholeRate,
+        vsFloor: s.wholeRate / f.wholeRate,
+        load: [s.loadBefore, u.loadBefore, f.loadBefore],
+      }));
+    const ok = (xs) => xs.filter((r) => !r.error);
     results.dkim = {
       size: DKIM_SIZE,
-      signed: { rate: med(dkimRuns, 'wholeRate'), cpuUsPerMsg: med(dkimRuns, 'cpuUsPerMsg') },
-      unsigned: { rate: med(unsignedRuns, 'wholeRate'), cpuUsPerMsg: med(unsignedRuns, 'cpuUsPerMsg') },
+      signed: { rate: med(ok(signedRuns), 'wholeRate'), cpuUsPerMsg: med(ok(signedRuns), 'cpuUsPerMsg') },
+      unsigned: { rate: med(ok(unsignedRuns), 'wholeRate'), cpuUsPerMsg: med(ok(unsignedRuns), 'cpuUsPerMsg') },
+      floor: { rate: med(ok(floorRuns), 'wholeRate'), cpuUsPerMsg: med(ok(floorRuns), 'cpuUsPerMsg') },
+      rounds,
+      vsUnsigned: median(rounds.map((r) => r.vsUnsigned)),
+      vsFloor: median(rounds.map((r) => r.vsFloor)),
     };
     const d = results.dkim;
     out.push('');
     out.push(
-      `DKIM (RSA-2048) at ${k(DKIM_SIZE)}: signed ${fmt(d.signed.rate)} msg/s, ${fmt(d.signed.cpuUsPerMsg)} CPU µs/msg; ` +
-        `unsigned ${fmt(d.unsigned.rate)} msg/s, ${fmt(d.unsigned.cpuUsPerMsg)} µs/msg: ` +
-        `DKIM costs ${fmt(d.signed.cpuUsPerMsg - d.unsigned.cpuUsPerMsg)} CPU µs per message (whole command, median)`,
+      `DKIM (RSA-2048) at ${k(DKIM_SIZE)}, whole command, medians: signed ${fmt(d.signed.rate)} msg/s ` +
+        `(${fmt(d.signed.cpuUsPerMsg)} CPU µs/msg), unsigned ${fmt(d.unsigned.rate)} (${fmt(d.unsigned.cpuUsPerMsg)}), ` +
+        `nodemailer pool signing ${fmt(d.floor.rate)} (${fmt(d.floor.cpuUsPerMsg)}); DKIM costs ` +
+        `${fmt(d.signed.cpuUsPerMsg - d.unsigned.cpuUsPerMsg)} CPU µs per message`,
+    );
+    out.push(
+      `  round by round: signed / unsigned ${rounds.map((r) => fmt(r.vsUnsigned, 3)).join(', ')} → median ` +
+        `${fmt(d.vsUnsigned, 3)}; signed / nodemailer ${rounds.map((r) => fmt(r.vsFloor, 2)).join(', ')} → median ` +
+        `${fmt(d.vsFloor, 2)} (1-minute load before each run: ` +
+        `${rounds.map((r) => r.load.map((l) => fmt(l, 1)).join('/')).join(', ')})`,
     );
   }
   out.push('');
@@ -771,6 +829,21 @@ function summarize(results) {
     shown: `${fmt(results.build.medianMs / 1000, 2)} s`,
     pass: results.build.medianMs / 1000 <= TARGETS.buildS,
   });
+  if (results.dkim) {
+    const d = results.dkim;
+    v.push({
+      target: `DKIM-signed send ≥ ${TARGETS.dkimVsUnsigned} × unsigned at ${k(DKIM_SIZE)}`,
+      value: d.vsUnsigned,
+      shown: `${fmt(d.vsUnsigned, 3)}× (round by round, median)`,
+      pass: d.vsUnsigned === null ? null : d.vsUnsigned >= TARGETS.dkimVsUnsigned,
+    });
+    v.push({
+      target: `DKIM-signed send ≥ ${TARGETS.dkimVsFloor} × nodemailer pool signing`,
+      value: d.vsFloor,
+      shown: `${fmt(d.vsFloor, 2)}× (round by round, median)`,
+      pass: d.vsFloor === null ? null : d.vsFloor >= TARGETS.dkimVsFloor,
+    });
+  }
   if (results.languages) {
     const { ratio } = results.languages;
     v.push({

@@ -135,6 +135,8 @@ describe('enews init', () => {
       'DKIM_DOMAIN',
       'DKIM_SELECTOR',
       'DKIM_PRIVATE_KEY_FILE',
+      'DKIM_ED25519_SELECTOR',
+      'DKIM_ED25519_PRIVATE_KEY_FILE',
       'IMAP_URL',
       'CHROMIUM_PATH',
       'SPAMASSASSIN_PATH',

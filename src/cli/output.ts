@@ -30,6 +30,22 @@ function closable(stream: NodeJS.WriteStream): (text: string) => void {
 const stdout = closable(process.stdout);
 const stderr = closable(process.stderr);
 
+/**
+ * Resolves once stdout has taken what was written to it: a pipe to a slower reader is written asynchronously,
+ * and tens of megabytes of JSON written without waiting are held in memory until it has read them.
+ */
+export async function stdoutDrained(): Promise<void> {
+  const s = process.stdout;
+  if (!s.writableNeedDrain || s.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      s.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    s.on('drain', done).on('close', done).on('error', done);
+  });
+}
+
 export const consoleOutput: Output = {
   out: (line) => stdout(line + '\n'),
   err: (line) => stderr(line + '\n'),

@@ -1,9 +1,13 @@
 /**
  * DKIM settings from the DKIM_* variables, read by every transport that
- * signs. Kept apart from the signer (dkim.ts), which loads nodemailer: the
- * transport registry reads this for every command.
+ * signs. Kept apart from the signer (dkim.ts): the transport registry reads
+ * this for every command.
+ *
+ * An Ed25519 key (RFC 8463) signs only in addition to the RSA key: most
+ * receivers verify RSA alone, so a message signed only with Ed25519 would
+ * count as unsigned there.
  */
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { EnewsError } from '../errors.js';
 import type { Env } from '../config/env.js';
@@ -12,18 +16,33 @@ import type { Env } from '../config/env.js';
 export const DKIM_VARIABLES = {
   DKIM_DOMAIN: 'the signing domain (d=); DKIM signing needs all three DKIM_ variables or none',
   DKIM_SELECTOR: 'the selector (s=): the key is published at <selector>._domainkey.<domain>',
-  DKIM_PRIVATE_KEY_FILE: 'a file holding the PEM private key',
+  DKIM_PRIVATE_KEY_FILE: 'a file holding the PEM private key (RSA)',
+  DKIM_ED25519_SELECTOR: 'optional: the selector of an Ed25519 key that signs too (RFC 8463), besides the RSA key',
+  DKIM_ED25519_PRIVATE_KEY_FILE: 'a file holding that Ed25519 PEM private key',
 } as const;
 
 export interface DkimSettings {
   domainName: string;
   keySelector: string;
+  /** PEM, RSA. */
   privateKey: string;
+  /** A second signature, with an Ed25519 key of its own selector. */
+  ed25519: { keySelector: string; privateKey: string } | null;
 }
 
 export function dkimSettings(env: Env): DkimSettings | null {
   const { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, DKIM_PRIVATE_KEY_FILE: keyFile } = env;
-  if (!domain && !selector && !keyFile) return null;
+  const { DKIM_ED25519_SELECTOR: edSelector, DKIM_ED25519_PRIVATE_KEY_FILE: edKeyFile } = env;
+  if (!domain && !selector && !keyFile) {
+    if (edSelector || edKeyFile)
+      throw new EnewsError(
+        'dkim-config',
+        'DKIM_ED25519_* is set without DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: an Ed25519 signature ' +
+          'is only ever added to an RSA one, since most receivers verify RSA alone.',
+        { problems: [{ message: 'Set the three RSA variables too, or remove DKIM_ED25519_*.' }] },
+      );
+    return null;
+  }
   const missing = [!domain && 'DKIM_DOMAIN', !selector && 'DKIM_SELECTOR', !keyFile && 'DKIM_PRIVATE_KEY_FILE'].filter(
     Boolean,
   );
@@ -36,16 +55,52 @@ export function dkimSettings(env: Env): DkimSettings | null {
       },
     );
   }
-  if (!existsSync(keyFile!))
-    throw new EnewsError('dkim-config', `DKIM_PRIVATE_KEY_FILE points to ${keyFile}, which does not exist.`);
-  const privateKey = readFileSync(keyFile!, 'utf8');
+  if (Boolean(edSelector) !== Boolean(edKeyFile))
+    throw new EnewsError(
+      'dkim-config',
+      `The Ed25519 signature is half configured: ${edSelector ? 'DKIM_ED25519_PRIVATE_KEY_FILE' : 'DKIM_ED25519_SELECTOR'} is not set.`,
+      { problems: [{ message: 'Set both DKIM_ED25519_SELECTOR and DKIM_ED25519_PRIVATE_KEY_FILE, or neither.' }] },
+    );
+  return {
+    domainName: domain!,
+    keySelector: selector!,
+    privateKey: readKey('DKIM_PRIVATE_KEY_FILE', keyFile!, 'rsa'),
+    ed25519: edKeyFile
+      ? { keySelector: edSelector!, privateKey: readKey('DKIM_ED25519_PRIVATE_KEY_FILE', edKeyFile, 'ed25519') }
+      : null,
+  };
+}
+
+/** The PEM in `file`, checked to be a private key of `type`. */
+function readKey(variable: string, file: string, type: 'rsa' | 'ed25519'): string {
+  if (!existsSync(file)) throw new EnewsError('dkim-config', `${variable} points to ${file}, which does not exist.`);
+  const pem = readFileSync(file, 'utf8');
+  let key: KeyObject;
   try {
-    createPrivateKey(privateKey);
+    key = createPrivateKey(pem);
   } catch {
     throw new EnewsError(
       'dkim-config',
-      `DKIM_PRIVATE_KEY_FILE (${keyFile}) does not hold a PEM private key (-----BEGIN PRIVATE KEY-----).`,
+      `${variable} (${file}) does not hold a PEM private key (-----BEGIN PRIVATE KEY-----).`,
     );
   }
-  return { domainName: domain!, keySelector: selector!, privateKey };
+  if (key.asymmetricKeyType !== type) {
+    const fix =
+      type === 'rsa'
+        ? 'DKIM_PRIVATE_KEY_FILE takes the RSA key (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048); ' +
+          'an Ed25519 key goes in DKIM_ED25519_PRIVATE_KEY_FILE, beside it.'
+        : 'DKIM_ED25519_PRIVATE_KEY_FILE takes an Ed25519 key (openssl genpkey -algorithm ed25519).';
+    throw new EnewsError(
+      'dkim-config',
+      `${variable} (${file}) holds ${article(key.asymmetricKeyType)} key, not ${type === 'rsa' ? 'an RSA' : 'an Ed25519'} one.`,
+      { problems: [{ message: fix }] },
+    );
+  }
+  return pem;
+}
+
+/** "an RSA", "an EC", "a DSA": key types are said letter by letter. */
+function article(type: string | undefined): string {
+  const name = type === 'ed25519' ? 'Ed25519' : (type ?? 'unknown').toUpperCase();
+  return /^[AEFHILMNORSX]/.test(name) ? `an ${name}` : `a ${name}`;
 }

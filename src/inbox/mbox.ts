@@ -147,8 +147,9 @@ export async function* readMbox(file: string): AsyncGenerator<MailboxMessage> {
     carry = null;
     let start = 0;
     for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      // Copied out of the read buffer, so a kept message does not pin whole 256 KiB chunks.
-      const m = take(Buffer.from(buf.subarray(start, nl + 1)), true);
+      // A view, not a copy: a message's lines are copied once, together, when it is finished (Collector.finish),
+      // so no kept message pins the 256 KiB chunks they were read in.
+      const m = take(buf.subarray(start, nl + 1), true);
       start = nl + 1;
       if (m) yield m;
     }

@@ -12,7 +12,11 @@ import { contentPaths, loadNewsletter } from '../content/load.js';
 import type { HeldLock } from '../journal/lock.js';
 import { recordReturns } from '../returns/record.js';
 import type { Return } from '../returns/return.js';
+import { eventKey, type SubscriberEvent } from '../events/events.js';
+import type { EventStore } from '../events/store.js';
+import type { JournalRef } from '../journal/store.js';
 import { addressKey } from '../util/email-address.js';
+import { collectGarbage } from '../util/collect-garbage.js';
 import { neutralize } from '../util/safe-text.js';
 import { classify, type Classified, type ClassifyContext } from './classify.js';
 import { first, oneLine, type Fields } from './fields.js';
@@ -35,7 +39,17 @@ export interface InboxOptions {
   /** UNSUBSCRIBE_SECRET, then UNSUBSCRIBE_SECRET_OLD (config/unsubscribe-secret.ts readingKeys); may be empty. */
   secrets: readonly string[];
   now?: () => Date;
+  /** Messages recorded at a time (BATCH): a test's choice, to compare batches with one run. */
+  batch?: number;
 }
+
+/**
+ * Messages read before they are recorded: what is kept of each until then (Pending) is what grows with the
+ * mailbox, and each batch scans the send journals once (100,000 lines: ~0.4 s), so a batch is large.
+ */
+export const BATCH = 10_000;
+/** Messages parsed between two full collections (util/collect-garbage.ts): each costs ~20 ms. */
+const GC_EVERY = 1_000;
 
 /** What is kept of each message between reading the mailbox and recording: a few hundred bytes. */
 interface Pending {
@@ -59,7 +73,11 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
       authservId: newsletter.inbox?.authserv_id ?? null,
     };
     const r = emptyResult(o.source, events.where, o.dryRun, o.secrets.length > 0);
-    const pending: Pending[] = [];
+    // A dry run records nothing, so the later batches see the earlier ones' events through this view.
+    const store = o.dryRun ? withEarlier(events, r.events) : events;
+    const journalRefs = await journals.allJournals(o.journals);
+    const batch = Math.max(1, o.batch ?? BATCH);
+    let pending: Pending[] = [];
     for await (const m of o.source.messages((fp) => seen.has(fp))) {
       r.messages++;
       if (seen.has(m.fingerprint)) {
@@ -69,62 +87,104 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
       // The same message twice in one mailbox (a report delivered twice) counts once.
       seen.add(m.fingerprint);
       pending.push(await read(m, ctx));
+      // What parsing leaves behind is collected as it goes, so the run's memory stays that of a few messages.
+      if (pending.length % GC_EVERY === 0) collectGarbage();
+      if (pending.length >= batch) {
+        await recordBatch(pending, r, o, store, journalRefs, newsletter.list_id);
+        pending = [];
+      }
     }
+    if (pending.length > 0 || r.messages === r.alreadyProcessed)
+      await recordBatch(pending, r, o, store, journalRefs, newsletter.list_id);
     r.notices.push(...o.source.notices);
-
-    const returns: Return[] = [];
-    const returnOf: Pending[] = [];
-    for (const p of pending) {
-      if (p.c.kind === 'ignored') {
-        r.ignored++;
-        r.ignoredBy[p.c.why] = (r.ignoredBy[p.c.why] ?? 0) + 1;
-      } else if (p.c.kind === 'unmatched') {
-        r.unmatched.push({ ...listed(p), why: p.c.why, ...(p.c.detail ? { detail: p.c.detail } : {}) });
-      } else {
-        returns.push({ ref: p.msg.ref, ...p.c.ret });
-        returnOf.push(p);
-      }
-    }
-    const recorded = await recordReturns(returns, {
-      store: events,
-      journals: await journals.allJournals(o.journals),
-      journalStore: journals,
-      secrets: o.secrets,
-      listId: newsletter.list_id,
-      dryRun: o.dryRun,
-      at: (o.now?.() ?? new Date()).toISOString(),
-    });
-    recorded.proved.forEach((proved, i) => {
-      const ret = returns[i]!;
-      if (proved) {
-        r.outcomes[proved.type]++;
-        r.matched.push({
-          message: proved.ref,
-          type: proved.type,
-          email: proved.email,
-          via: proved.via,
-          ...issueOf(proved),
-        });
-      } else {
-        r.unproved.push({ ...listed(returnOf[i]!), type: ret.outcome.type, names: ret.evidence.named.slice(0, 5) });
-      }
-    });
-    r.events = recorded.events;
-    r.alreadyRecorded = recorded.alreadyRecorded;
-    r.fromSoftBounces = recorded.fromSoftBounces;
-    r.journals = recorded.journals;
-    if (!o.dryRun) {
-      // Every message read is remembered, the unproved and unreadable too: they are listed once, not every run.
-      await memory.add(
-        pending.map((p) => p.msg.fingerprint),
-        new Date().toISOString(),
-      );
-      await o.source.markProcessed(pending.map((p) => p.msg));
-    }
     return r;
   } finally {
     lock?.release();
   }
+}
+
+/**
+ * Records one batch of messages as a run of its own would (events durably, then the memory, then the IMAP
+ * flags), so what a run holds does not grow with the mailbox.
+ */
+async function recordBatch(
+  pending: Pending[],
+  r: InboxResult,
+  o: InboxOptions,
+  store: EventStore,
+  journalRefs: JournalRef[],
+  listId: string,
+): Promise<void> {
+  const returns: Return[] = [];
+  const returnOf: Pending[] = [];
+  for (const p of pending) {
+    if (p.c.kind === 'ignored') {
+      r.ignored++;
+      r.ignoredBy[p.c.why] = (r.ignoredBy[p.c.why] ?? 0) + 1;
+    } else if (p.c.kind === 'unmatched') {
+      r.unmatched.push({ ...listed(p), why: p.c.why, ...(p.c.detail ? { detail: p.c.detail } : {}) });
+    } else {
+      returns.push({ ref: p.msg.ref, ...p.c.ret });
+      returnOf.push(p);
+    }
+  }
+  const recorded = await recordReturns(returns, {
+    store,
+    journals: journalRefs,
+    journalStore: o.state.journals,
+    secrets: o.secrets,
+    listId,
+    dryRun: o.dryRun,
+    at: (o.now?.() ?? new Date()).toISOString(),
+  });
+  recorded.proved.forEach((proved, i) => {
+    const ret = returns[i]!;
+    if (proved) {
+      r.outcomes[proved.type]++;
+      r.matched.push({
+        message: proved.ref,
+        type: proved.type,
+        email: proved.email,
+        via: proved.via,
+        ...issueOf(proved),
+      });
+    } else {
+      r.unproved.push({ ...listed(returnOf[i]!), type: ret.outcome.type, names: ret.evidence.named.slice(0, 5) });
+    }
+  });
+  r.events.push(...recorded.events);
+  r.alreadyRecorded += recorded.alreadyRecorded;
+  r.fromSoftBounces += recorded.fromSoftBounces;
+  r.journals = recorded.journals;
+  if (!o.dryRun) {
+    // Every message read is remembered, the unproved and unreadable too: they are listed once, not every run.
+    await o.state.seen.add(
+      pending.map((p) => p.msg.fingerprint),
+      new Date().toISOString(),
+    );
+    await o.source.markProcessed(pending.map((p) => p.msg));
+  }
+}
+
+/** The store as a dry run sees it: its events, then those the run would have recorded so far; never written. */
+function withEarlier(events: EventStore, earlier: SubscriberEvent[]): EventStore {
+  return {
+    where: events.where,
+    async each(f) {
+      await events.each(f);
+      for (const e of earlier) f(e);
+    },
+    async has(key) {
+      return (await events.has(key)) || earlier.some((e) => eventKey(e) === key);
+    },
+    record: async () => [],
+    claim: async () => false,
+    async about(email) {
+      return [...(await events.about(email)), ...earlier.filter((e) => e.email === email)];
+    },
+    problem: () => events.problem(),
+    close: () => events.close(),
+  };
 }
 
 function issueOf(p: { issue?: number }): { issue?: number } {

@@ -64,8 +64,20 @@ describe('composeWire', () => {
   it.each(recipients.map((r) => [r.name || '(no name)', r] as const))(
     'unstuffs to composeMessage byte for byte: %s',
     (_name, r) => {
-      const bytes = composeWire(wire, r);
+      const bytes = composeWire(wire, r).wire;
       expect(unstuff(bytes).toString('utf8')).toBe(composeMessage(skeleton, r));
+    },
+  );
+
+  it.each(recipients.map((r) => [r.name || '(no name)', r] as const))(
+    'gives pieces that join to composeMessage byte for byte, the shared ones the same Buffers each time: %s',
+    (_name, r) => {
+      const { pieces } = composeWire(wire, r);
+      expect(pieces.shared).toHaveLength(pieces.values.length + 1);
+      expect(pieces.shared).toBe(composeWire(wire, recipients[0]!).pieces.shared);
+      const joined = [pieces.head, ...pieces.values.flatMap((v, i) => [pieces.shared[i]!.toString('utf8'), v])];
+      joined.push(pieces.shared.at(-1)!.toString('utf8'));
+      expect(joined.join('')).toBe(composeMessage(skeleton, r));
     },
   );
 
@@ -73,21 +85,21 @@ describe('composeWire', () => {
     "is what nodemailer's SMTPConnection would send for that message: %s",
     (_name, r) => {
       const message = Buffer.from(composeMessage(skeleton, r), 'utf8');
-      expect(composeWire(wire, r).toString('latin1')).toBe(nodemailerStuff(message).toString('latin1'));
+      expect(composeWire(wire, r).wire.toString('latin1')).toBe(nodemailerStuff(message).toString('latin1'));
     },
   );
 
   it('doubles the dots that start lines, and only those', () => {
-    const bytes = composeWire(wire, recipients[2]!).toString('utf8');
+    const bytes = composeWire(wire, recipients[2]!).wire.toString('utf8');
     expect(bytes).toContain('\r\n..hidden { display: none }');
     expect(bytes).toContain('\r\n..Dot at the start');
     expect(bytes).not.toMatch(/\r\n\.[^.]/);
   });
 
   it('is composed anew for every message: slot values of one recipient never leak into the next', () => {
-    const a = composeWire(wire, recipients[0]!).toString('utf8');
+    const a = composeWire(wire, recipients[0]!).wire.toString('utf8');
     composeWire(wire, recipients[1]!);
-    expect(composeWire(wire, recipients[0]!).toString('utf8')).toBe(a);
+    expect(composeWire(wire, recipients[0]!).wire.toString('utf8')).toBe(a);
   });
 });
 
@@ -105,7 +117,7 @@ describe('an attachment (send --test --review)', () => {
   it('wraps the alternative in multipart/mixed, the file after it in base64, the same in both forms', async () => {
     const r = recipients[1]!;
     const message = composeMessage(mixed, r);
-    expect(unstuff(composeWire(wireTemplate(mixed), r)).toString('utf8')).toBe(message);
+    expect(unstuff(composeWire(wireTemplate(mixed), r).wire).toString('utf8')).toBe(message);
     const mail = await simpleParser(message);
     expect((mail.headers.get('content-type') as { value: string }).value).toBe('multipart/mixed');
     expect(mail.attachments.map((a) => [a.filename, a.contentType, a.contentDisposition])).toEqual([

@@ -149,6 +149,8 @@ function recipientHead(r: RecipientFields): string {
 export interface WireTemplate {
   /** Shared bytes, already dot-stuffed: one more than there are slots. */
   statics: Buffer[];
+  /** The same, not stuffed: the message's `MessagePieces.shared`. */
+  plain: Buffer[];
   slots: string[];
   /** Per slot: escaped for the HTML part (true) or the text part. */
   html: boolean[];
@@ -177,6 +179,7 @@ export function wireTemplate(sk: MessageSkeleton): WireTemplate {
   statics.push(current + sk.tail);
   return {
     statics: statics.map((s) => Buffer.from(stuffLines(s), 'utf8')),
+    plain: statics.map((s) => Buffer.from(s, 'utf8')),
     slots,
     html,
     values: slots.map(() => ''),
@@ -184,17 +187,35 @@ export function wireTemplate(sk: MessageSkeleton): WireTemplate {
 }
 
 /**
- * One recipient's message as the bytes SMTP's DATA carries (dot-stuffed,
- * CRLF), without the final "." line. `unstuff` of it is `composeMessage`'s
- * string as UTF-8, byte for byte (compose.test.ts).
+ * One message as the pieces it was joined from, not stuffed: its own header
+ * lines, then shared[0], values[0], shared[1], …, values[n-1], shared[n].
+ * The shared pieces are the same Buffers in every message of the issue (and
+ * language), so what a reader works out from one of them once (DKIM's
+ * canonical body) serves every message.
  */
-export function composeWire(w: WireTemplate, r: RecipientFields): Buffer {
+export interface MessagePieces {
+  readonly head: string;
+  readonly shared: readonly Buffer[];
+  readonly values: readonly string[];
+}
+
+/**
+ * One recipient's message as the bytes SMTP's DATA carries (dot-stuffed,
+ * CRLF), without the final "." line, and as its pieces. `unstuff` of the
+ * bytes is `composeMessage`'s string as UTF-8, byte for byte, and so is the
+ * join of the pieces (compose.test.ts).
+ */
+export function composeWire(w: WireTemplate, r: RecipientFields): { wire: Buffer; pieces: MessagePieces } {
   const { statics, slots, html, values } = w;
-  const head = stuffLines(recipientHead(r));
+  const own = recipientHead(r);
+  const head = stuffLines(own);
+  const plain = new Array<string>(slots.length);
   let size = Buffer.byteLength(head, 'utf8') + statics[slots.length]!.length;
   for (let i = 0; i < slots.length; i++) {
     const value = r.slot(slots[i]!);
-    const v = stuffLines(html[i] ? qpHtml(value) : qpText(value));
+    const q = html[i] ? qpHtml(value) : qpText(value);
+    plain[i] = q;
+    const v = stuffLines(q);
     values[i] = v;
     size += statics[i]!.length + Buffer.byteLength(v, 'utf8');
   }
@@ -205,7 +226,7 @@ export function composeWire(w: WireTemplate, r: RecipientFields): Buffer {
     at += out.write(values[i]!, at, 'utf8');
   }
   statics[slots.length]!.copy(out, at);
-  return out;
+  return { wire: out, pieces: { head: own, shared: w.plain, values: plain } };
 }
 
 /** A slot value made safe for its part, then quoted-printable like the chunks around it. */

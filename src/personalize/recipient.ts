@@ -7,6 +7,7 @@ import {
   composeMessage,
   composeWire,
   messageIdFor,
+  type MessagePieces,
   type MessageSkeleton,
   type RecipientFields,
   type WireTemplate,
@@ -90,12 +91,14 @@ export interface WireMessage {
   messageId: string;
   /** The same message as `personalize` makes, as SMTP's DATA carries it (compose.ts, composeWire). */
   wire: Buffer;
+  /** The same message as the pieces it was joined from. */
+  pieces: MessagePieces;
 }
 
 /** The send path, once per recipient: the message as bytes ready for SMTP (`wire` is `wireTemplate(ctx.skeleton)`). */
 export function personalizeWire(ctx: PersonalizeContext, wire: WireTemplate, r: Recipient): WireMessage {
   const fields = recipientFields(ctx, r);
-  return { messageId: fields.messageId, wire: composeWire(wire, fields) };
+  return { messageId: fields.messageId, ...composeWire(wire, fields) };
 }
 
 /** The message plus its HTML and text filled for that recipient, for reviewers (build sample, preview). */

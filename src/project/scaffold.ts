@@ -166,6 +166,9 @@ const ENV_EXAMPLE = `# Copy this file to .env (never commit .env) and fill in wh
 # DKIM_DOMAIN=example.org
 # DKIM_SELECTOR=enews
 # DKIM_PRIVATE_KEY_FILE=/path/to/dkim-private.pem
+# An Ed25519 key (RFC 8463) signs too, with a selector of its own: besides the RSA key, never instead.
+# DKIM_ED25519_SELECTOR=enews-ed
+# DKIM_ED25519_PRIVATE_KEY_FILE=/path/to/dkim-ed25519.pem
 
 # The mailbox enews inbox reads for bounces, complaints and unsubscribe requests.
 # IMAP_URL=imaps://bounces:password@mail.example.org:993/INBOX

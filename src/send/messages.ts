@@ -10,9 +10,15 @@
  * 2026-11-29).
  */
 import type { Newsletter } from '../content/schema.js';
-import type { StuffedMessage } from '../delivery/transports/wire.js';
+import type { PiecedMessage } from '../delivery/transports/wire.js';
 import { languageFor } from '../content/languages.js';
-import { buildSkeleton, wireTemplate, type Attachment, type WireTemplate } from '../mime/compose.js';
+import {
+  buildSkeleton,
+  wireTemplate,
+  type Attachment,
+  type MessagePieces,
+  type WireTemplate,
+} from '../mime/compose.js';
 import { unstuff } from '../mime/dot-stuff.js';
 import { personalizeWire, type PersonalizeContext } from '../personalize/recipient.js';
 import { readSpool } from '../plan/spool.js';
@@ -22,10 +28,11 @@ import type { Subscriber } from '../subscribers/subscriber.js';
 
 /**
  * One recipient's message. It is itself what the transport sends (no second
- * object per message): the bytes as SMTP's DATA carries them (`wire`), and
- * the same message as text (`raw`) for transports that want it.
+ * object per message): the bytes as SMTP's DATA carries them (`wire`), the
+ * pieces they were joined from (for DKIM), and the same message as text
+ * (`raw`) for transports that want it.
  */
-export class OutgoingItem implements StuffedMessage {
+export class OutgoingItem implements PiecedMessage {
   constructor(
     readonly sub: Subscriber,
     /** Envelope sender (Return-Path): the bounce address, per recipient with VERP. */
@@ -34,6 +41,7 @@ export class OutgoingItem implements StuffedMessage {
     readonly seq: number,
     readonly messageId: string,
     readonly wire: Buffer,
+    readonly pieces: MessagePieces,
   ) {}
 
   /** Envelope recipient. */
@@ -118,6 +126,6 @@ export async function* prepareMessages(job: MessageJob): AsyncGenerator<Outgoing
       address: sub.key,
       messageId: m.messageId,
     });
-    yield new OutgoingItem(sub, from, ++seq, m.messageId, m.wire);
+    yield new OutgoingItem(sub, from, ++seq, m.messageId, m.wire, m.pieces);
   }
 }

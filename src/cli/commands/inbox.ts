@@ -9,6 +9,8 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { InboxResult, Unmatched } from '../../inbox/run.js';
 import type { CliContext } from '../context.js';
+import { jsonChunks } from '../json-chunks.js';
+import { stdoutDrained } from '../output.js';
 import { openState } from '../state.js';
 import { usage } from '../parse.js';
 import { weakOldWarning } from '../secret-words.js';
@@ -112,7 +114,11 @@ async function readInbox(
     await source.close();
   }
   const blot = (s: string) => (password ? s.split(password).join('***') : s);
-  if (o.json) ctx.output.data(blot(JSON.stringify(result, null, 2)));
+  if (o.json)
+    for (const chunk of jsonChunks(result, ['unmatched', 'unproved', 'matched', 'events'])) {
+      ctx.output.data(blot(chunk));
+      await stdoutDrained();
+    }
   else for (const line of report(result, ctx)) ctx.output.out(blot(line));
   for (const line of warnings(result)) ctx.output.err(blot(line));
   return ExitCode.ok;

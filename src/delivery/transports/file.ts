@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError, ExitCode } from '../../errors.js';
-import { signToBuffer, type Signer } from '../dkim.js';
+import { signedBytes, type Signer } from '../dkim.js';
 import type { Transport } from '../transport.js';
 import { bytesOf } from './wire.js';
 
@@ -36,8 +36,7 @@ export function fileTransport(o: FileOptions): Transport {
       }
     },
     async send(msg) {
-      const bytes = bytesOf(msg);
-      writeFileSync(path.join(o.dir, `${msg.seq}.eml`), o.sign ? await signToBuffer(o.sign, bytes) : bytes);
+      writeFileSync(path.join(o.dir, `${msg.seq}.eml`), o.sign ? await signedBytes(o.sign, msg) : bytesOf(msg));
       return { response: `written ${msg.seq}.eml` };
     },
     // A folder that stops taking files (disk full) will not start taking them again: stop the run.

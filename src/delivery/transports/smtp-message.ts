@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { stuffLines } from '../../mime/dot-stuff.js';
-import { signToBuffer, type Signer } from '../dkim.js';
+import type { Signer } from '../dkim.js';
 import type { Delivered, OutgoingMessage } from '../transport.js';
 import * as dataStream from './data-stream.js';
 import type { SmtpFailure } from './smtp-classify.js';
@@ -34,31 +34,22 @@ export interface FastPath {
 }
 
 /**
- * What goes after DATA: `bytes`, the message as it is to arrive (signed with DKIM when that is on; null: derive it
- * from the message when needed), and `wire`, the same dot-stuffed, when the message carries its stuffed bytes and the
- * fast path may use them.
+ * What goes after DATA: the message, with `signature` (its DKIM-Signature fields, when DKIM is on) in front, and
+ * `wire`, the same dot-stuffed, when the message carries its stuffed bytes and the fast path may use them.
  */
 export interface Payload {
-  bytes: Buffer | null;
+  signature: Buffer | null;
   wire: Buffer | null;
 }
 
-/**
- * The payload of `msg`, signed once for all its attempts. nodemailer's signer puts its DKIM-Signature field in front
- * of the message and changes nothing else (checked here, byte for byte), so a signed message's wire is that field,
- * stuffed, and the message's own wire.
- */
+/** The payload of `msg`, signed once for all its attempts. */
 export async function payloadOf(msg: OutgoingMessage, sign: Signer | null, fast: FastPath): Promise<Payload> {
   const wire = fast.enabled ? wireOf(msg) : null;
-  if (!sign) return { bytes: null, wire };
-  const bytes = bytesOf(msg);
-  const signed = await signToBuffer(sign, bytes);
-  const field = signed.length - bytes.length;
-  if (!wire || field <= 0 || !signed.subarray(field).equals(bytes)) return { bytes: signed, wire: null };
-  return {
-    bytes: signed,
-    wire: Buffer.concat([Buffer.from(stuffLines(signed.toString('latin1', 0, field)), 'latin1'), wire]),
-  };
+  if (!sign) return { signature: null, wire };
+  const signature = await sign.fields(msg);
+  // The fields' lines start with a name or a space, never a dot: stuffing is a check that changes nothing.
+  const stuffed = wire && Buffer.from(stuffLines(signature.toString('latin1')), 'latin1');
+  return { signature, wire: wire && Buffer.concat([stuffed!, wire]) };
 }
 
 /**
@@ -88,7 +79,7 @@ export function sendOn(
     // The message goes over as one Buffer when the DataStream adapter can tell when it was handed over
     // (SMTPConnection gives a Buffer to its DataStream in one piece, after DATA's 354), else as a stream.
     const { wire } = payload;
-    const bytes = () => payload.bytes ?? bytesOf(msg);
+    const bytes = () => (payload.signature ? Buffer.concat([payload.signature, bytesOf(msg)]) : bytesOf(msg));
     const asIs = fast.proven && wire !== null;
     const buf = fast.enabled ? dataStream.track(asIs ? wire : bytes(), asIs) : null;
     const stream = buf ? null : Readable.from([bytes()], { objectMode: false });
