@@ -85,4 +85,29 @@ describe('enews send with DKIM', () => {
     }
     expect([...languages].sort()).toEqual(['en', 'es', 'fr']);
   });
+
+  it('signs a test message that carries review.html (multipart/mixed), and mailauth passes it', async () => {
+    const dir = await builtProject('email,name\r\nreader@example.org,Reader\r\n');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    write(dir, 'rsa.pem', rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const server = await smtpServer();
+    const r = await enews(['send', '3', '--test', 'reviewer@example.org', '--review'], dir, {
+      SMTP_URL: server.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+      DKIM_DOMAIN: 'example.org',
+      DKIM_SELECTOR: 'enews',
+      DKIM_PRIVATE_KEY_FILE: path.join(dir, 'rsa.pem'),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(server.received).toHaveLength(1);
+    const raw = server.received[0]!.raw;
+    expect(raw.toString('latin1')).toMatch(/Content-Type: multipart\/mixed/);
+    const rsaPub = rsa.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const resolver = async (name: string, type: string) => {
+      if (type === 'TXT' && name === 'enews._domainkey.example.org') return [[`v=DKIM1; k=rsa; p=${rsaPub}`]];
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    };
+    const { results } = await dkimVerify(raw, { resolver });
+    expect(results.map((x) => x.status.result)).toEqual(['pass']);
+  });
 });
