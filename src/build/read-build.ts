@@ -24,10 +24,11 @@ import { issueImageSrcs, localImageInputs } from '../images/local-image.js';
 import type { Item, Newsletter } from '../content/schema.js';
 import type { RenderedIssue } from '../render/render-issue.js';
 import { stringsFileFor, stringsSource } from '../render/strings.js';
-import { templateFiles, type TemplateFile, type TemplateSet } from '../render/templates.js';
+import { templateFiles } from '../render/template-files.js';
+import type { TemplateFile, TemplateSet } from '../render/templates.js';
 import { relative, sha256 } from './hash.js';
 import { buildInputs, inputsHash, type BuildSources } from './inputs.js';
-import { MANIFEST_VERSION, manifestSchema, sendFileSchema, type Manifest } from './write-build.js';
+import { MANIFEST_VERSION, manifestSchema, sendFileSchema, type Manifest } from './manifest.js';
 
 export interface BuiltIssue {
   dir: string;

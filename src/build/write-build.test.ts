@@ -6,7 +6,8 @@ import { EnewsError } from '../errors.js';
 import { sha256 } from './hash.js';
 import { prepareIssue, type PreparedIssue } from './prepare-issue.js';
 import { newsletterFor, readBuild } from './read-build.js';
-import { MANIFEST_VERSION, writeBuild, type BuildResult } from './write-build.js';
+import { MANIFEST_VERSION } from './manifest.js';
+import { writeBuild, type BuildResult } from './write-build.js';
 
 /** A project with issue 3 prepared and written to dist/003; each test works on a copy of it. */
 let built: { dir: string; prepared: PreparedIssue; result: BuildResult };

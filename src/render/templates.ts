@@ -12,10 +12,9 @@ import { readText } from '../content/yaml-file.js';
 import { slotMarker } from './slots.js';
 import { wrapText } from './wrap-text.js';
 import { scanMustaches } from './template-syntax.js';
-import { templateFile, templateFolder } from '../project/templates.js';
 import { TRANSLATOR, type Translator } from './strings.js';
 import type { ItemTypeInfo } from '../content/item-types.js';
-import { DEFAULT_ITEM_PARTIAL, needsDefaultItemPartial } from './item-partials.js';
+import { PARTIAL, templateFiles } from './template-files.js';
 
 export interface TemplateFile {
   file: string;
@@ -29,31 +28,6 @@ export interface TemplateSet {
   text: TemplateFile;
   /** File name → file; `{{> item-news}}` in the MJML is templates/partials/item-news.mjml. */
   partials: Map<string, TemplateFile>;
-}
-
-export const HTML_TEMPLATE = 'email.mjml';
-export const TEXT_TEMPLATE = 'email.txt';
-
-const PARTIAL = /\.(mjml|txt|hbs)$/;
-
-/**
- * Every template file a build reads for the project templates folder `dir`: its own, else the
- * defaults; item-default.mjml only when one of the newsletter's item `types` needs it (item-partials.ts).
- */
-export function templateFiles(
-  dir: string,
-  types: readonly ItemTypeInfo[],
-): { html: string; text: string; partials: string[] } {
-  const all = templateFolder(dir, 'partials', PARTIAL);
-  const names = new Set(all.map((f) => path.basename(f)));
-  const has = (name: string) => names.has(`${name}.mjml`);
-  const fallback = `${DEFAULT_ITEM_PARTIAL}.mjml`;
-  const keep = needsDefaultItemPartial(types, has);
-  return {
-    html: templateFile(dir, HTML_TEMPLATE),
-    text: templateFile(dir, TEXT_TEMPLATE),
-    partials: all.filter((f) => keep || path.basename(f) !== fallback),
-  };
 }
 
 export function loadTemplates(dir: string, types: readonly ItemTypeInfo[]): TemplateSet {

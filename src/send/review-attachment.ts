@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnewsError } from '../errors.js';
 import type { BuiltIssue } from '../build/read-build.js';
-import { REVIEW_FILE } from '../build/write-build.js';
+import { REVIEW_FILE } from '../build/manifest.js';
 import type { Attachment } from '../mime/compose.js';
 
 export function reviewAttachment(built: BuiltIssue): Attachment {

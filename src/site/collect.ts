@@ -13,7 +13,7 @@ import path from 'node:path';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { buildNumberOf } from '../build/build-dir.js';
 import { changedInputs, outputProblems, readManifest, SourceReader } from '../build/read-build.js';
-import type { Manifest } from '../build/write-build.js';
+import type { Manifest } from '../build/manifest.js';
 import { ASSET_NAME, ASSETS_FOLDER } from '../images/publish.js';
 
 export const WEB_FILE = 'web.html';
