@@ -76,7 +76,7 @@ const imagesOf = (dir: string) => readdirSync(path.join(dir, 'images')).sort();
 const ORIGINAL_IMAGES = ['copernico.jpg', 'logo.png'];
 
 describe('enews items pull: the pictures of new entries become files of the project', () => {
-  it('saves each picture in images/ with its bytes, the catalog names it, and the build makes it for email', async () => {
+  it('saves each picture in images/ with its bytes; the catalog names it; the build makes it for email', async () => {
     const site = await website(
       [
         { slug: 'harvest', picture: '<enclosure url="{base}/up/harvest.jpg" length="37940" type="image/jpeg" />' },
@@ -114,7 +114,7 @@ describe('enews items pull: the pictures of new entries become files of the proj
     expect(read(dir, 'issues/items.yaml')).toContain('  image:\n    src: images/harvest.jpg\n');
 
     // An issue showing the pulled item: its picture is made for email from the saved file.
-    edit(dir, 'issues/003.yaml', /items:\n(  - .*\n)+/, 'items:\n  - harvest\n');
+    edit(dir, 'issues/003.yaml', /items:\n( {2}- .*\n)+/, 'items:\n  - harvest\n');
     const b = await enews(['build', '3'], dir);
     expect(b.code, b.stderr).toBe(0);
     const assets = readdirSync(path.join(dir, 'dist/003/assets'));
@@ -167,11 +167,14 @@ describe('enews items pull: the pictures of new entries become files of the proj
     expect(r.code).toBe(0);
     const none = '; the item has none (save one in images/ and name it in its image.src to show it).';
     expect(r.stderr.split('\n').filter(Boolean)).toEqual([
-      `warning: gone: its picture ${site.base}/up/gone.jpg was not saved: the server answered 404 Not Found${none}`,
+      `warning: gone: its picture ${site.base}/up/gone.jpg was not saved: ` +
+        `the server answered 404 Not Found${none}`,
       `warning: page: its picture ${site.base}/up/page.jpg was not saved: ` +
         `it is not an image (no picture format enews knows starts that way)${none}`,
-      `warning: huge: its picture ${site.base}/up/huge.jpg was not saved: it is 12.0 MB, over the 10.0 MB enews downloads${none}`,
-      `warning: endless: its picture ${site.base}/up/endless.jpg was not saved: it is over the 10.0 MB enews downloads${none}`,
+      `warning: huge: its picture ${site.base}/up/huge.jpg was not saved: ` +
+        `it is 12.0 MB, over the 10.0 MB enews downloads${none}`,
+      `warning: endless: its picture ${site.base}/up/endless.jpg was not saved: ` +
+        `it is over the 10.0 MB enews downloads${none}`,
     ]);
     expect(imagesOf(dir)).toEqual([...ORIGINAL_IMAGES, 'fine.jpg'].sort());
     expect(catalogOf(dir).map((i) => [i.id, i.image?.src ?? null])).toEqual([
@@ -182,7 +185,7 @@ describe('enews items pull: the pictures of new entries become files of the proj
       ['gone', null],
     ]);
     // The catalog passes check with an issue showing a saved picture and a dropped one.
-    edit(dir, 'issues/003.yaml', /items:\n(  - .*\n)+/, 'items:\n  - fine\n  - gone\n');
+    edit(dir, 'issues/003.yaml', /items:\n( {2}- .*\n)+/, 'items:\n  - fine\n  - gone\n');
     const c = await enews(['check', '3'], dir);
     expect(c.code, c.stderr).toBe(0);
   });
@@ -224,7 +227,7 @@ describe('enews items pull: the pictures of new entries become files of the proj
     expect(readFileSync(path.join(dir, 'images/harvest-2.jpg')).equals(JPEG)).toBe(true);
   });
 
-  it('writes nothing outside the project: images/ linked elsewhere is a warning, and the folder stays empty', async () => {
+  it('writes nothing outside the project: images/ linked elsewhere is a warning; that folder stays empty', async () => {
     const site = await website(
       [{ slug: 'harvest', picture: '<enclosure url="{base}/up/harvest.jpg" type="image/jpeg" />' }],
       { '/up/harvest.jpg': serves('image/jpeg', JPEG) },
