@@ -138,17 +138,20 @@ describe('enews items pull: the pictures of new entries become files of the proj
     expect(imagesOf(dir)).toEqual(['assembly.png', ...ORIGINAL_IMAGES, 'harvest.jpg'].sort());
   });
 
-  it('a 404, an HTML page and a picture over 10 MB (declared or not) are one warning each and no file', async () => {
+  it('a 404, an HTML page, a cut-off JPEG, over 10 MB (declared or not): one warning each and no file', async () => {
     const site = await website(
       [
         { slug: 'gone', picture: '<enclosure url="{base}/up/gone.jpg" type="image/jpeg" />' },
         { slug: 'page', picture: '<enclosure url="{base}/up/page.jpg" type="image/jpeg" />' },
+        { slug: 'cut', picture: '<enclosure url="{base}/up/cut.jpg" type="image/jpeg" />' },
         { slug: 'huge', picture: '<enclosure url="{base}/up/huge.jpg" type="image/jpeg" />' },
         { slug: 'endless', picture: '<enclosure url="{base}/up/endless.jpg" type="image/jpeg" />' },
         { slug: 'fine', picture: '<enclosure url="{base}/up/fine.jpg" type="image/jpeg" />' },
       ],
       {
         '/up/page.jpg': serves('text/html', '<!doctype html><html><body>Please log in</body></html>'),
+        // Its header reads as a JPEG; its pixels end half-way, as the build would find.
+        '/up/cut.jpg': serves('image/jpeg', JPEG.subarray(0, JPEG.length / 2)),
         '/up/huge.jpg': (res) => {
           res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(12 * MB) });
           res.end(Buffer.alloc(12 * MB));
@@ -171,6 +174,8 @@ describe('enews items pull: the pictures of new entries become files of the proj
         `the server answered 404 Not Found${none}`,
       `warning: page: its picture ${site.base}/up/page.jpg was not saved: ` +
         `it is not an image (no picture format enews knows starts that way)${none}`,
+      `warning: cut: its picture ${site.base}/up/cut.jpg was not saved: ` +
+        `it is a damaged JPEG file (VipsJpeg: premature end of JPEG image)${none}`,
       `warning: huge: its picture ${site.base}/up/huge.jpg was not saved: ` +
         `it is 12.0 MB, over the 10.0 MB enews downloads${none}`,
       `warning: endless: its picture ${site.base}/up/endless.jpg was not saved: ` +
@@ -181,6 +186,7 @@ describe('enews items pull: the pictures of new entries become files of the proj
       ['fine', 'images/fine.jpg'],
       ['endless', null],
       ['huge', null],
+      ['cut', null],
       ['page', null],
       ['gone', null],
     ]);
@@ -188,6 +194,37 @@ describe('enews items pull: the pictures of new entries become files of the proj
     edit(dir, 'issues/003.yaml', /items:\n( {2}- .*\n)+/, 'items:\n  - fine\n  - gone\n');
     const c = await enews(['check', '3'], dir);
     expect(c.code, c.stderr).toBe(0);
+  });
+
+  it('what the website answers reaches the terminal with its control characters made visible', async () => {
+    const reply = 'HTTP/1.1 404 Gone\x1b[2J\x07 away\r\ncontent-length: 0\r\nconnection: close\r\n\r\n';
+    const site = await website(
+      [{ slug: 'rude', picture: '<enclosure url="{base}/up/rude.jpg" type="image/jpeg" />' }],
+      // A reason phrase Node's own server would refuse to send, written on the socket as it is.
+      { '/up/rude.jpg': (res) => res.socket!.end(Buffer.from(reply, 'latin1')) },
+    );
+    const dir = project(site.feed);
+    const r = await enews(['items', 'pull'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `warning: rude: its picture ${site.base}/up/rude.jpg was not saved: the server answered 404 Gone\u241b[2J\u2407 ` +
+        'away; the item has none (save one in images/ and name it in its image.src to show it).\n',
+    );
+  });
+
+  it('a picture that does not answer within --timeout is a warning; the pull goes on and adds the item', async () => {
+    const site = await website(
+      [{ slug: 'slow', picture: '<enclosure url="{base}/up/slow.jpg" type="image/jpeg" />' }],
+      { '/up/slow.jpg': () => {} },
+    );
+    const dir = project(site.feed);
+    const r = await enews(['items', 'pull', '--timeout', '0.5'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `warning: slow: its picture ${site.base}/up/slow.jpg was not saved: no answer within 0.5 s; ` +
+        'the item has none (save one in images/ and name it in its image.src to show it).\n',
+    );
+    expect(catalogOf(dir).map((i) => [i.id, i.image ?? null])).toEqual([['slow', null]]);
   });
 
   it('--dry-run says how many pictures it would download, and downloads and writes nothing', async () => {
