@@ -243,25 +243,47 @@ describe('enews items pull: the pictures of new entries become files of the proj
     expect(read(dir, 'issues/items.yaml')).toBe(EMPTY_CATALOG);
   });
 
-  it('never writes over a file: a name that is taken gives the picture the next free one', async () => {
+  it('never writes over a file: a name that is taken (or the catalog names) gives the next free one', async () => {
     const site = await website(
       [
         { slug: 'harvest', picture: '<enclosure url="{base}/up/harvest.jpg" type="image/jpeg" />' },
         { slug: 'copernico', picture: '<enclosure url="{base}/up/c.jpg" type="image/jpeg" />' },
+        { slug: 'planned', picture: '<enclosure url="{base}/up/p.jpg" type="image/jpeg" />' },
+        // The same picture as copernico's: downloaded once, one file for both items.
+        { slug: 'again', picture: '<enclosure url="{base}/up/c.jpg" type="image/jpeg" />' },
       ],
-      { '/up/harvest.jpg': serves('image/jpeg', JPEG), '/up/c.jpg': serves('image/jpeg', JPEG) },
+      {
+        '/up/harvest.jpg': serves('image/jpeg', JPEG),
+        '/up/c.jpg': serves('image/jpeg', JPEG),
+        '/up/p.jpg': serves('image/jpeg', JPEG),
+      },
     );
     const dir = project(site.feed);
     write(dir, 'images/harvest.jpg', 'my own file');
+    // An item of the catalog names a picture someone has yet to put there: that name is theirs too.
+    write(
+      dir,
+      'issues/items.yaml',
+      '- id: mine\n  type: News\n  title: Mine\n  date: 2017-01-01\n  summary: Mine.\n' +
+        '  url: https://www.example.org/mine\n  image:\n    src: ./images/planned.jpg\n',
+    );
     const r = await enews(['items', 'pull'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(read(dir, 'images/harvest.jpg')).toBe('my own file');
     expect(read(dir, 'images/copernico.jpg')).toBe(readFileSync(path.join(REPO, 'images/copernico.jpg'), 'utf8'));
     expect(catalogOf(dir).map((i) => [i.id, i.image?.src])).toEqual([
+      ['again', 'images/copernico-2.jpg'],
+      ['planned', 'images/planned-2.jpg'],
       ['copernico', 'images/copernico-2.jpg'],
       ['harvest', 'images/harvest-2.jpg'],
+      ['mine', './images/planned.jpg'],
     ]);
     expect(readFileSync(path.join(dir, 'images/harvest-2.jpg')).equals(JPEG)).toBe(true);
+    expect(existsSync(path.join(dir, 'images/planned.jpg'))).toBe(false);
+    expect(imagesOf(dir)).toEqual(
+      [...ORIGINAL_IMAGES, 'copernico-2.jpg', 'harvest-2.jpg', 'harvest.jpg', 'planned-2.jpg'].sort(),
+    );
+    expect(site.pictureRequests().sort()).toEqual(['/up/c.jpg', '/up/harvest.jpg', '/up/p.jpg']);
   });
 
   it('writes nothing outside the project: images/ linked elsewhere is a warning; that folder stays empty', async () => {

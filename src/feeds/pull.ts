@@ -4,9 +4,9 @@
  * pull before anything is written, so the catalog is byte for byte what it was. Then the plan
  * (plan-pull.ts) says what to add, the new catalog is checked as `enews check` checks it, the new
  * items' pictures are saved in images/ (pull-pictures.ts), and the catalog and then the pull's
- * memory (pull-memory.ts) are written. A source given on the command
- * line that newsletter.yaml names is read with that feed's settings; another is read with none (an
- * entry then takes the type its category names).
+ * memory (pull-memory.ts) are written. A source given on the command line that newsletter.yaml
+ * names is read with that feed's settings; another is read with none (an entry then takes the type
+ * its category names).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -179,7 +179,7 @@ function display(req: PullRequest, source: string): string {
 /** The paths of the project's pictures that the catalog names: a pulled picture never takes one. */
 function catalogPictures(catalog: LoadedCatalog | null): Set<string> {
   const srcs = [...(catalog?.items.values() ?? [])].flatMap(({ item }) => (item.image ? [item.image.src] : []));
-  return new Set(srcs.filter((src) => !isWebAddress(src)));
+  return new Set(srcs.filter((src) => !isWebAddress(src)).map((src) => path.posix.normalize(src)));
 }
 
 function emptyFile(file: string): boolean {
