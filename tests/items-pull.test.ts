@@ -269,10 +269,20 @@ describe('enews items pull: other catalogs and feeds', () => {
     const dir = copyProject();
     write(dir, 'issues/items.yaml', '# yaml-language-server: $schema=../schemas/items.schema.json\n[]\n');
     appendFileSync(path.join(dir, 'issues/newsletter.yaml'), 'item_types: [Event, Story]\n');
-    const r = await enews(['items', 'pull', path.join(FIXTURES, 'micro.feed.json')], dir);
+    // The feed's picture is served by the stand-in website (no test reaches beyond 127.0.0.1).
+    const server = await feedServer();
+    const picture = readFileSync(path.join(REPO, 'images/copernico.jpg'));
+    server.route('/harvest.jpg', (_, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(picture));
+    const feed = readFileSync(path.join(FIXTURES, 'micro.feed.json'), 'utf8');
+    const file = write(
+      dir,
+      'micro.feed.json',
+      feed.replace('https://grain.example.org/uploads/2024/harvest.jpg', server.url('/harvest.jpg')),
+    );
+    const r = await enews(['items', 'pull', file], dir);
     expect(r.code).toBe(0);
     expect(catalogOf(dir).map((i) => [i.id, i.type, i.image?.src ?? null])).toEqual([
-      ['harvest-outlook', 'Story', 'https://grain.example.org/uploads/2024/harvest.jpg'],
+      ['harvest-outlook', 'Story', 'images/harvest-outlook.jpg'],
       ['silo-inauguration', 'Event', null],
     ]);
     // The catalog's first line now names the project's schema, which names its types.

@@ -1,6 +1,7 @@
 /** What `enews items pull` and `enews new --pull` print about a pull: what was read, added, skipped, changed. */
 import type { PullResult } from '../feeds/pull.js';
 import type { SkipReason } from '../feeds/plan-pull.js';
+import type { PictureFailure } from '../feeds/pull-pictures.js';
 import { neutralize } from '../util/safe-text.js';
 import type { CliContext } from './context.js';
 import { plural } from './words.js';
@@ -21,6 +22,23 @@ const WHY: Record<Exclude<SkipReason, 'skip-title'>, (detail?: string) => string
   invalid: (d) => `it would not be a valid item (${d})`,
 };
 
+function pictureWhy(f: PictureFailure): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  switch (f.kind) {
+    case 'status':
+      return `the server answered ${f.status} ${f.statusText}`;
+    case 'too-big':
+      return `${f.size === null ? 'it is over' : `it is ${mb(f.size)}, over`} the ${mb(f.max)} enews downloads`;
+    case 'unreachable':
+      return f.timedOut ? `no answer within ${f.seconds} s` : `it could not be reached (${f.cause})`;
+    case 'not-a-picture':
+    case 'cannot-write':
+      return f.why;
+  }
+}
+
+const kb = (bytes: number): string => `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
 export function printPull(ctx: CliContext, r: PullResult, dryRun: boolean): void {
   const show = (s: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : ctx.display(s));
   for (const s of r.sources) {
@@ -38,7 +56,18 @@ export function printPull(ctx: CliContext, r: PullResult, dryRun: boolean): void
     for (const { item } of r.add) {
       const title = typeof item.title === 'string' ? item.title : Object.values(item.title)[0]!;
       ctx.output.out(`  + ${item.id}  (${item.type}, ${item.date})  ${title}`);
+      const saved = r.pictures.saved.find((p) => p.src === item.image?.src);
+      if (saved) ctx.output.out(`      picture: ${item.image!.src} (${kb(saved.bytes)})`);
     }
+  }
+  if (r.pictures.toDownload) {
+    ctx.output.out(`Would download ${plural(r.pictures.toDownload, 'picture')} into images/.`);
+  }
+  for (const f of r.pictures.failed) {
+    ctx.output.err(
+      `warning: ${f.id}: its picture ${fromFeed(f.url)} was not saved: ${fromFeed(pictureWhy(f.failure))}; ` +
+        'the item has none (save one in images/ and name it in its image.src to show it).',
+    );
   }
   const titled = r.skipped.filter((s) => s.reason === 'skip-title').length;
   const counts = [

@@ -2,10 +2,11 @@
  * `enews items pull`: the website's feeds into the catalog. Every source is read and parsed first;
  * any that cannot be (unreachable, an error answer, too big, not a feed, malformed) stops the
  * pull before anything is written, so the catalog is byte for byte what it was. Then the plan
- * (plan-pull.ts) says what to add, the new catalog is checked as `enews check` checks it, and the
- * catalog and then the pull's memory (pull-memory.ts) are written. A source given on the command
- * line that newsletter.yaml names is read with that feed's settings; another is read with none (an
- * entry then takes the type its category names).
+ * (plan-pull.ts) says what to add, the new catalog is checked as `enews check` checks it, the new
+ * items' pictures are saved in images/ (pull-pictures.ts), and the catalog and then the pull's
+ * memory (pull-memory.ts) are written. A source given on the command line that newsletter.yaml
+ * names is read with that feed's settings; another is read with none (an entry then takes the type
+ * its category names).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import path from 'node:path';
 import { EnewsError, type Problem, throwIfProblems } from '../errors.js';
 import { feedSources, isUrlSource, type FeedConfig } from '../content/feed-config.js';
 import { itemTypeNames } from '../content/item-types.js';
-import { catalogFiles, contentPaths, loadCatalog, loadNewsletter } from '../content/load.js';
+import { isWebAddress } from '../content/image-src.js';
+import { catalogFiles, contentPaths, type LoadedCatalog, loadCatalog, loadNewsletter } from '../content/load.js';
 import { catalogSchemaFor, type Item } from '../content/schema.js';
 import { parseYaml, validate } from '../content/yaml-file.js';
 import {
@@ -26,6 +28,7 @@ import { addToCatalogText, itemYaml, writeCatalogChange, type CatalogChange } fr
 import { parseFeedText, type FeedFormat } from './parse-feed.js';
 import { planPull, type PullPlan, type ReadFeed } from './plan-pull.js';
 import { readMemory, writeMemory, type PullMemory } from './pull-memory.js';
+import { type PulledPictures, pullPictures, removePictures, type SavedPicture } from './pull-pictures.js';
 import { readFileSource, readUrlSource, type SourceRead } from './read-source.js';
 
 export interface PullRequest {
@@ -51,6 +54,8 @@ export interface PullResult extends Omit<PullPlan, 'entries'> {
   written: string[];
   /** items.yaml when only its schema line changed (item_types added or removed since): it names the right schema. */
   repointed: string | null;
+  /** The new items' pictures: how many a dry run would download; else those saved in images/ and those not. */
+  pictures: { toDownload: number; saved: SavedPicture[]; failed: PulledPictures['failed'] };
 }
 
 export async function pullItems(req: PullRequest): Promise<PullResult> {
@@ -92,7 +97,7 @@ export async function pullItems(req: PullRequest): Promise<PullResult> {
     memory,
     reserved: single ? [] : files.map((f) => path.basename(f).replace(/\.ya?ml$/, '')),
   });
-  const change = catalogChange(
+  const planned = catalogChange(
     req.root,
     paths.issuesDir,
     single,
@@ -103,12 +108,28 @@ export async function pullItems(req: PullRequest): Promise<PullResult> {
   const result: PullResult = {
     ...rest,
     sources: reports,
-    written: change.files.map((f) => f.file),
+    written: planned.files.map((f) => f.file),
     repointed: null,
+    pictures: { toDownload: plan.add.filter((a) => a.item.image).length, saved: [], failed: [] },
   };
   if (req.dryRun) return result;
-  writeProjectItemsSchema(req.root, types);
-  writeCatalogChange(change);
+  // Only once the catalog is known to be valid: a pull that writes no catalog downloads no picture.
+  const pictures = await pullPictures(
+    req.root,
+    plan.add.map((a) => a.item),
+    { timeoutMs: req.timeoutMs, reserved: catalogPictures(catalog) },
+  );
+  result.pictures = { toDownload: 0, saved: pictures.saved, failed: pictures.failed };
+  result.add = plan.add.map((a, i) => ({ ...a, item: pictures.items[i]! }));
+  let change: CatalogChange;
+  try {
+    change = catalogChange(req.root, paths.issuesDir, single, pictures.items, types);
+    writeProjectItemsSchema(req.root, types);
+    writeCatalogChange(change);
+  } catch (err) {
+    removePictures(pictures.saved);
+    throw err;
+  }
   // With items added, the new text already names the right schema; without, only that line may change.
   if (single && change.files.length === 0) result.repointed = syncCatalogSchemaLine(req.root, single, types);
   writeMemory(req.root, { version: 1, sources, entries: plan.entries });
@@ -153,6 +174,12 @@ async function readSource(
 
 function display(req: PullRequest, source: string): string {
   return isUrlSource(source) ? source : path.resolve(req.root, source);
+}
+
+/** The paths of the project's pictures that the catalog names: a pulled picture never takes one. */
+function catalogPictures(catalog: LoadedCatalog | null): Set<string> {
+  const srcs = [...(catalog?.items.values() ?? [])].flatMap(({ item }) => (item.image ? [item.image.src] : []));
+  return new Set(srcs.filter((src) => !isWebAddress(src)).map((src) => path.posix.normalize(src)));
 }
 
 function emptyFile(file: string): boolean {

@@ -1,14 +1,13 @@
 /**
- * A feed's bytes, from a file or over HTTP(S), within limits: at most MAX_FEED_BYTES (a larger feed
- * is refused without reading it all: a Content-Length over the limit before any of the body, else
- * as soon as the count passes it) and at most `timeoutMs` for the whole answer. Over HTTP the
- * validators of the last pull go along (If-None-Match, If-Modified-Since), and a 304 means
+ * A feed's bytes, from a file or over HTTP(S) (http-get.ts), within limits: at most MAX_FEED_BYTES
+ * (a larger feed is refused without reading it all) and at most `timeoutMs` for the whole answer.
+ * Over HTTP the validators of the last pull go along (If-None-Match, If-Modified-Since), and a 304 means
  * "unchanged": nothing to download. A server that does not answer, or answers with an error, is
  * exit 4 (try again later); a feed that is too big or in an unknown encoding is exit 1.
  */
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { EnewsError, ExitCode } from '../errors.js';
-import { VERSION } from '../version.js';
+import { httpGet } from './http-get.js';
 
 export const MAX_FEED_BYTES = 10 * 1024 * 1024;
 
@@ -85,86 +84,51 @@ export function readFileSource(file: string, display: string, maxBytes = MAX_FEE
 
 export async function readUrlSource(url: string, opts: ReadOptions): Promise<SourceRead> {
   const maxBytes = opts.maxBytes ?? MAX_FEED_BYTES;
-  const headers: Record<string, string> = { accept: ACCEPT, 'user-agent': `enews/${VERSION} (feed reader)` };
+  const headers: Record<string, string> = {};
   if (opts.validators?.etag) headers['if-none-match'] = opts.validators.etag;
   if (opts.validators?.last_modified) headers['if-modified-since'] = opts.validators.last_modified;
   const seconds = Math.round(opts.timeoutMs / 100) / 10;
-  const signal = AbortSignal.timeout(opts.timeoutMs);
-  const stopped = (err: unknown): EnewsError => {
-    const timedOut = signal.aborted || (err as Error)?.name === 'TimeoutError';
-    const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-    return new EnewsError(
+  let answer = await httpGet(url, { timeoutMs: opts.timeoutMs, maxBytes, accept: ACCEPT, headers });
+  if (answer.kind === 'not-modified') {
+    if (opts.validators) return { kind: 'unchanged' };
+    answer = { kind: 'status', status: 304, statusText: 'Not Modified' };
+  }
+  if (answer.kind === 'unreachable') {
+    throw new EnewsError(
       'feed-unreachable',
-      timedOut
+      answer.timedOut
         ? `${url} did not answer within ${seconds} s; nothing was changed.`
-        : `${url} could not be reached (${cause?.code ?? cause?.message ?? (err as Error)?.message}); ` +
-            'nothing was changed.',
+        : `${url} could not be reached (${answer.cause}); nothing was changed.`,
       {
         exitCode: ExitCode.stopped,
         problems: [{ message: 'Check the address and the network, then run the same command again.' }],
       },
     );
-  };
-  let response: Response;
-  try {
-    response = await fetch(url, { headers, redirect: 'follow', signal });
-  } catch (err) {
-    throw stopped(err);
   }
-  if (response.status === 304 && opts.validators) {
-    await response.body?.cancel();
-    return { kind: 'unchanged' };
+  if (answer.kind === 'status') {
+    const { status } = answer;
+    throw new EnewsError('feed-http-error', `${url} answered ${status} ${answer.statusText}; nothing was changed.`, {
+      exitCode: ExitCode.stopped,
+      problems: [
+        {
+          message:
+            status === 404 || status === 410
+              ? 'The feed is not (or no longer) there: check its address in newsletter.yaml (feeds:).'
+              : status >= 500
+                ? 'The website has a problem of its own: run the same command again later.'
+                : 'The website refused the request: check the address, then run the same command again.',
+        },
+      ],
+    });
   }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new EnewsError(
-      'feed-http-error',
-      `${url} answered ${response.status} ${response.statusText}; nothing was changed.`,
-      {
-        exitCode: ExitCode.stopped,
-        problems: [
-          {
-            message:
-              response.status === 404 || response.status === 410
-                ? 'The feed is not (or no longer) there: check its address in newsletter.yaml (feeds:).'
-                : response.status >= 500
-                  ? 'The website has a problem of its own: run the same command again later.'
-                  : 'The website refused the request: check the address, then run the same command again.',
-          },
-        ],
-      },
-    );
-  }
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooBig(url, maxBytes, declared);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    const reader = response.body?.getReader();
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel();
-        throw tooBig(url, maxBytes);
-      }
-      chunks.push(value);
-    }
-  } catch (err) {
-    if (err instanceof EnewsError) throw err;
-    throw stopped(err);
-  }
-  const contentType = response.headers.get('content-type');
+  if (answer.kind === 'too-big') throw tooBig(url, maxBytes, answer.size ?? undefined);
+  const contentType = answer.headers.get('content-type');
   const validators: Validators = {};
-  const etag = response.headers.get('etag');
-  const lastModified = response.headers.get('last-modified');
+  const etag = answer.headers.get('etag');
+  const lastModified = answer.headers.get('last-modified');
   if (etag && etag.length <= 1000) validators.etag = etag;
   if (lastModified && lastModified.length <= 200) validators.last_modified = lastModified;
-  return { kind: 'read', text: decode(Buffer.concat(chunks), contentType, url), validators, contentType };
+  return { kind: 'read', text: decode(answer.bytes, contentType, url), validators, contentType };
 }
 
 /**

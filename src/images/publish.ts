@@ -17,7 +17,8 @@ import { createHash } from 'node:crypto';
 import { isWebAddress } from '../content/image-src.js';
 import type { Location, Problem, Warning } from '../errors.js';
 import type { ImageTag } from '../render/image-tags.js';
-import { emailFormat, encodeImage, type Encoded, type ImageInfo, inspectImage, NotAnImage } from './encode.js';
+import { inspectStill } from './accept-picture.js';
+import { emailFormat, encodeImage, type Encoded, type ImageInfo, NotAnImage } from './encode.js';
 import { type ImageSrcUse, readLocalImage } from './local-image.js';
 
 /** Where the pictures are, in a build (dist/NNN/assets/) and in the site (site/assets/). */
@@ -143,11 +144,7 @@ async function readSource(
     return null;
   }
   try {
-    const info = await inspectImage(read.bytes);
-    if (info.pages > 1) {
-      throw new NotAnImage('it is animated, and enews makes still pictures only: save one frame as PNG or JPEG');
-    }
-    return { bytes: read.bytes, info };
+    return { bytes: read.bytes, info: await inspectStill(read.bytes) };
   } catch (err) {
     if (!(err instanceof NotAnImage)) throw err;
     problems.push({ message: `${use.src}: ${err.message}`, location: use.location });

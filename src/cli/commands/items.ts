@@ -21,7 +21,7 @@ export function registerItems(program: Command, ctx: CliContext, setExit: (code:
     )
     .argument('[SOURCE...]', 'feed addresses or files (default: the feeds of newsletter.yaml)')
     .option('--dry-run', 'say what would be added; write nothing')
-    .option('--timeout <SECONDS>', 'the longest wait for each feed', '30')
+    .option('--timeout <SECONDS>', 'the longest wait for each feed and each picture', '30')
     .action(async (sources: string[], flags: PullFlags) => setExit(await pull(ctx, sources, flags)));
 }
 

@@ -17,7 +17,7 @@ export function registerNew(program: Command, ctx: CliContext, setExit: (code: n
     .option('--date <YYYY-MM-DD>', 'date of the new issue (default: today)')
     .option('--number <N>', 'issue number (default: the next one)')
     .option('--pull', "first add the new entries of the website's feeds to the catalog (enews items pull)")
-    .option('--timeout <SECONDS>', 'with --pull: the longest wait for each feed', '30')
+    .option('--timeout <SECONDS>', 'with --pull: the longest wait for each feed and each picture', '30')
     .action(async (flags: NewFlags) => setExit(await newIssue(ctx, flags)));
 }
 
