@@ -248,6 +248,33 @@ describe.each(BACKENDS)('joining on enews serve, list state in %s', (backend) =>
     expect(await bad.text()).toContain('This is not an address we can send to');
     expect(await mails(smtp, 20)).toHaveLength(20);
   });
+
+  it('reads a sign-up form as every form of serve: multipart too, 413 over 16 KB with nothing mailed or recorded', async () => {
+    const { smtp, serve, events } = await setup(backend);
+    const { origin } = await serve();
+    const big = form({ email: 'big@example.org', name: 'x'.repeat(20_000), language: 'fr', website: '' });
+    const tooLarge = await post(`${origin}/coop/enews/subscribe`, big, '198.51.100.60');
+    expect(tooLarge.status).toBe(413);
+    // The same without a length (chunked): read only up to the limit.
+    const chunked = await fetch(`${origin}/coop/enews/subscribe`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': '198.51.100.61' },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const multipart = new FormData();
+    for (const [k, v] of Object.entries({ email: 'multi@example.org', name: 'Zoë', language: 'fr', website: '' }))
+      multipart.set(k, v);
+    const r = await fetch(`${origin}/coop/enews/subscribe`, {
+      method: 'POST',
+      headers: { 'X-Forwarded-For': '198.51.100.62' },
+      body: multipart,
+    });
+    expect(r.status).toBe(200);
+    expect((await mails(smtp, 1)).map((m) => m.to[0])).toEqual(['multi@example.org']);
+    expect((await events()).map((e) => e.type)).toEqual(['signup-requested']);
+  });
 });
 
 describe.each(BACKENDS)('the preferences page, list state in %s', (backend) => {

@@ -8,7 +8,7 @@
  * record (app.ts, problem) every POST gets 503 and changes nothing.
  */
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { readFormBody } from './form-body.js';
 import type { PageIdentity } from './pages.js';
 import { maskAddress } from './mask.js';
 import type { Translator } from '../render/strings.js';
@@ -71,7 +71,6 @@ export function subscriptionRoutes(
   d: SubscriptionDeps,
   s: Shared,
 ): void {
-  const limit = bodyLimit({ maxSize: s.maxBody, onError: (c) => s.problem(c, 413, 'too_large') });
   const html = (c: Context, status: 200 | 400 | 429, body: string) => c.html(body, status);
   const words = (c: Context) => {
     const { identity, language } = s.speak(c);
@@ -91,16 +90,17 @@ export function subscriptionRoutes(
     );
   });
 
-  app.post(d.paths.subscribe, limit, async (c) => {
+  app.post(d.paths.subscribe, async (c) => {
+    const form = await formOf(c, s.maxBody);
+    if (form.kind === 'too-large') return s.problem(c, 413, 'too_large');
     const { identity, signup } = words(c);
     const client = d.client(c);
     if (!d.allow(client)) return html(c, 429, tooManyPage(identity, signup));
     if (d.unavailable || (await s.problemNow())) return s.problem(c, 503, 'try_later');
-    const body = await c.req.parseBody().catch(() => null);
-    if (body === null) return html(c, 400, invalidLinkPage(identity, signup));
+    if (form.kind === 'invalid') return html(c, 400, invalidLinkPage(identity, signup));
     let answer: Awaited<ReturnType<typeof requestSignup>>;
     try {
-      answer = await requestSignup(d.signup, body, client);
+      answer = await requestSignup(d.signup, form.values, client);
     } catch {
       return s.problem(c, 503, 'try_later');
     }
@@ -124,11 +124,13 @@ export function subscriptionRoutes(
     return html(c, 200, confirmQuestionPage(identity, signup, maskAddress(request.email), action(c)));
   });
 
-  app.post(d.paths.confirm, limit, async (c) => {
+  app.post(d.paths.confirm, async (c) => {
+    const form = await formOf(c, s.maxBody);
+    if (form.kind === 'too-large') return s.problem(c, 413, 'too_large');
     const { identity, signup, preferences } = words(c);
     if (!openSignup(d.signup, c.req.query('t') ?? '')) return html(c, 400, invalidLinkPage(identity, signup));
     if (await s.problemNow()) return s.problem(c, 503, 'try_later');
-    if ((await c.req.parseBody().catch(() => null)) === null) return html(c, 400, invalidLinkPage(identity, signup));
+    if (form.kind === 'invalid') return html(c, 400, invalidLinkPage(identity, signup));
     let answer: Awaited<ReturnType<typeof confirmSignup>>;
     try {
       answer = await confirmSignup(d.signup, c.req.query('t') ?? '');
@@ -172,13 +174,15 @@ export function subscriptionRoutes(
     }
   });
 
-  app.post(d.paths.preferences, limit, async (c) => {
+  app.post(d.paths.preferences, async (c) => {
+    const form = await formOf(c, s.maxBody);
+    if (form.kind === 'too-large') return s.problem(c, 413, 'too_large');
     const { identity, language, preferences } = words(c);
     const who = s.tokenOf(c);
     if (!who) return html(c, 400, invalidLinkPage(identity, preferences));
     if (await s.problemNow()) return s.problem(c, 503, 'try_later');
-    const body = await c.req.parseBody().catch(() => null);
-    if (body === null) return html(c, 400, invalidLinkPage(identity, preferences));
+    if (form.kind === 'invalid') return html(c, 400, invalidLinkPage(identity, preferences));
+    const body = form.values;
     const asked = body.action;
     const act: PreferencesAction = asked === 'unsubscribe' || asked === 'resubscribe' ? asked : 'save';
     try {
@@ -231,4 +235,15 @@ function stoppedView(masked: string, languages: readonly string[]) {
     notice: null,
     error: null,
   };
+}
+
+type Form = { kind: 'too-large' } | { kind: 'invalid' } | { kind: 'fields'; values: Record<string, string> };
+
+/** A POST's form as serve reads every form (form-body.ts): its text fields, the last of a repeated name. */
+async function formOf(c: Context, maxBytes: number): Promise<Form> {
+  const body = await readFormBody(c, maxBytes);
+  if (body.kind !== 'fields') return body;
+  const values: Record<string, string> = {};
+  for (const [name, value] of body.fields.entries()) if (typeof value === 'string') values[name] = value;
+  return { kind: 'fields', values };
 }
