@@ -1,10 +1,3 @@
-/**
- * Joining from the archive, in real Chromium, end to end, on the file state and on PostgreSQL: the form on the
- * page `enews site` built → the confirmation message at a real SMTP server → its link, opened and confirmed →
- * one `subscribed` event with its consent record → the next `enews send` mails that person once, in the
- * language they chose; in English from the English archive, in French from the French one.
- */
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -20,6 +13,7 @@ import { enews } from './helpers/inproc.js';
 import { edit } from './helpers/project.js';
 import { builtProject, FAST, SECRET, smtpServer } from './helpers/send-setup.js';
 import { requireTool } from './helpers/tools.js';
+import { freePort } from './helpers/free-port.js';
 
 const LIST = 'enews.coop.example.org';
 let browser: Browser;
@@ -29,17 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The message's text part, decoded (quoted-printable, UTF-8). */
 function textOf(raw: Buffer): string {

@@ -16,9 +16,9 @@ import { languageChoices, sampleView, warningLines, type SampleView } from './re
 import { inlinePictures } from '../images/in-content.js';
 import { REVIEW_SCRIPT } from './review-script.js';
 import { REVIEW_CSS } from './review-style.js';
+import { FRAMES_HTML } from './review-views.js';
 
 /** allow-same-origin lets the page size a frame to its email; no allow-scripts, so nothing in the email runs. */
-const SANDBOX = 'allow-same-origin allow-popups allow-popups-to-escape-sandbox';
 
 /** What the page's script reads. */
 export interface ReviewData {
@@ -121,22 +121,7 @@ export function reviewPage(p: PreparedIssue): string {
     <p id="images-note">Images are not loaded: loading them would tell the servers they are on that this page
     was opened. Their alt text shows instead. <strong>Show images</strong> loads them from the web.</p>
     <p id="empty">The email shows here once the page has loaded.</p>
-    <div id="frames">
-      <figure id="figure-desktop">
-        <figcaption>Desktop · 700 px</figcaption>
-        <iframe id="frame-desktop" title="The email at desktop width" sandbox="${SANDBOX}"></iframe>
-      </figure>
-      <figure id="figure-phone">
-        <figcaption>Phone · 375 px</figcaption>
-        <iframe id="frame-phone" title="The email at phone width" sandbox="${SANDBOX}"></iframe>
-      </figure>
-    </div>
-    <pre id="text" aria-label="Plain-text part" hidden></pre>
-    <figure id="figure-web" hidden>
-      <figcaption>Web version · the page enews site publishes: no name, no address, no unsubscribe link</figcaption>
-      <iframe id="frame-web" title="The web version" sandbox="${SANDBOX}"></iframe>
-    </figure>
-  </section>
+${FRAMES_HTML}  </section>
 </main>
 <script type="application/json" id="review-data">${jsonForScript(data)}</script>
 <script>${REVIEW_SCRIPT}</script>

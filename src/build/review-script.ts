@@ -11,6 +11,7 @@
  * own CSP is a second lock.
  */
 import { DARK_MEDIA } from './review-model.js';
+import { VIEW_FUNCTIONS } from './review-views.js';
 
 export const REVIEW_SCRIPT = `
 (function () {
@@ -26,30 +27,7 @@ export const REVIEW_SCRIPT = `
     "font-src data: https: http:";
   var state = { language: 0, dark: false, images: false };
 
-  function setView(view) {
-    document.body.setAttribute('data-view', view);
-    Array.prototype.forEach.call(document.querySelectorAll('.tabs button[data-view]'), function (b) {
-      b.setAttribute('aria-pressed', String(b.getAttribute('data-view') === view));
-    });
-    $('frames').hidden = view === 'text' || view === 'web';
-    $('text').hidden = view !== 'text';
-    $('figure-web').hidden = view !== 'web';
-    $('figure-desktop').hidden = view === 'phone';
-    $('figure-phone').hidden = view === 'desktop';
-    frames.forEach(fit);
-  }
-
-  // The frame grows to the email's full length, so the email never scrolls inside its frame.
-  function fit(frame) {
-    if (frame.offsetParent === null) return;
-    var doc;
-    try { doc = frame.contentDocument; } catch (e) { return; }
-    if (!doc || !doc.documentElement || !doc.body) return;
-    frame.style.height = '0px';
-    frame.style.height = Math.max(doc.documentElement.scrollHeight, 100) + 'px';
-  }
-
-  function withoutRemote(html) {
+${VIEW_FUNCTIONS}  function withoutRemote(html) {
     var doc = new DOMParser().parseFromString(html, 'text/html');
     Array.prototype.forEach.call(doc.querySelectorAll('link, iframe, frame, object, embed, video, audio, ' +
       'source, track, meta[http-equiv], script, base'), function (el) { el.parentNode.removeChild(el); });

@@ -26,8 +26,8 @@ import {
   mkdirSync,
   openSync,
   readSync,
-  writeSync,
 } from 'node:fs';
+import { writeAll } from '../util/fd-io.js';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -314,9 +314,6 @@ export class EventsFile implements EventStore {
 }
 
 /** O_APPEND: every write goes to the end; a short write (a nearly full disk) continues where it stopped. */
-function writeAll(fd: number, buf: Buffer): void {
-  for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
-}
 
 function damaged(file: string, line: number): EnewsError {
   return new EnewsError(

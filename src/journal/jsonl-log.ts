@@ -25,6 +25,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
+import { lastByte } from '../util/fd-io.js';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EnewsError, ExitCode } from '../errors.js';
@@ -159,19 +160,6 @@ function lastLineBytes(file: string): number {
       end = start;
     }
     return size;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function lastByte(file: string): number | null {
-  const size = statSync(file).size;
-  if (size === 0) return null;
-  const fd = openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(1);
-    readSync(fd, b, 0, 1, size - 1);
-    return b[0]!;
   } finally {
     closeSync(fd);
   }

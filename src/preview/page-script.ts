@@ -4,6 +4,8 @@
  * it runs in whatever browser a reviewer has. It asks the server for the
  * page model and re-asks whenever the server says the files changed.
  */
+import { VIEW_FUNCTIONS } from '../build/review-views.js';
+
 export const PAGE_SCRIPT = `
 (function () {
   'use strict';
@@ -21,31 +23,7 @@ export const PAGE_SCRIPT = `
 
   function status(text) { $('status').textContent = text; }
 
-  function setView(view) {
-    document.body.setAttribute('data-view', view);
-    Array.prototype.forEach.call(document.querySelectorAll('.tabs button[data-view]'), function (b) {
-      b.setAttribute('aria-pressed', String(b.getAttribute('data-view') === view));
-    });
-    $('frames').hidden = view === 'text' || view === 'web';
-    $('text').hidden = view !== 'text';
-    $('figure-web').hidden = view !== 'web';
-    $('figure-desktop').hidden = view === 'phone';
-    $('figure-phone').hidden = view === 'desktop';
-    frames.forEach(fit);
-  }
-
-  // The frame grows to the email's full length, so the email never scrolls
-  // inside its frame (a scrollbar would also steal width from the phone view).
-  function fit(frame) {
-    if (frame.offsetParent === null) return;
-    var doc;
-    try { doc = frame.contentDocument; } catch (e) { return; }
-    if (!doc || !doc.documentElement || !doc.body) return;
-    frame.style.height = '0px';
-    frame.style.height = Math.max(doc.documentElement.scrollHeight, 100) + 'px';
-  }
-
-  // Links in the email open in a new tab; without this they would navigate the sandboxed frame.
+${VIEW_FUNCTIONS}  // Links in the email open in a new tab; without this they would navigate the sandboxed frame.
   function linksToNewTab(frame) {
     try {
       var doc = frame.contentDocument;

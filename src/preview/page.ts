@@ -5,10 +5,9 @@
  * The email itself is shown in sandboxed frames without scripts.
  */
 
-export { PAGE_CSS } from '../build/review-style.js';
+import { FRAMES_HTML } from '../build/review-views.js';
 
-/** allow-same-origin lets the page size the frame to the email; no allow-scripts, so nothing in the email runs. */
-const SANDBOX = 'allow-same-origin allow-popups allow-popups-to-escape-sandbox';
+export { PAGE_CSS } from '../build/review-style.js';
 
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
@@ -62,22 +61,7 @@ export const PAGE_HTML = `<!doctype html>
       <button type="button" id="dark-toggle" aria-pressed="false">Dark mode</button>
     </div>
     <p id="empty">Nothing has been built yet. Fix the problems above and save.</p>
-    <div id="frames">
-      <figure id="figure-desktop">
-        <figcaption>Desktop · 700 px</figcaption>
-        <iframe id="frame-desktop" title="The email at desktop width" sandbox="${SANDBOX}"></iframe>
-      </figure>
-      <figure id="figure-phone">
-        <figcaption>Phone · 375 px</figcaption>
-        <iframe id="frame-phone" title="The email at phone width" sandbox="${SANDBOX}"></iframe>
-      </figure>
-    </div>
-    <pre id="text" aria-label="Plain-text part" hidden></pre>
-    <figure id="figure-web" hidden>
-      <figcaption>Web version · the page enews site publishes: no name, no address, no unsubscribe link</figcaption>
-      <iframe id="frame-web" title="The web version" sandbox="${SANDBOX}"></iframe>
-    </figure>
-  </section>
+${FRAMES_HTML}  </section>
 </main>
 </body>
 </html>

@@ -21,12 +21,11 @@ import {
   fsyncSync,
   openSync,
   readdirSync,
-  readSync,
   renameSync,
   rmSync,
   statSync,
-  writeSync,
 } from 'node:fs';
+import { lastByte, writeAll } from '../util/fd-io.js';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EnewsError, ExitCode } from '../errors.js';
@@ -182,23 +181,6 @@ async function rewriteLog(file: string, change: (line: string) => string | null)
     closeSync(dirFd);
   }
   return changed;
-}
-
-function lastByte(file: string): number | null {
-  const size = statSync(file).size;
-  if (size === 0) return null;
-  const fd = openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(1);
-    readSync(fd, b, 0, 1, size - 1);
-    return b[0]!;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function writeAll(fd: number, buf: Buffer): void {
-  for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
 }
 
 function busy(journal: string): EnewsError {
