@@ -52,6 +52,8 @@ export async function startPostgres() {
   }
   let n = 0;
   return {
+    /** The folder of its Unix socket (host=… in a URL). */
+    sockets,
     async database() {
       const name = `bench_${++n}`;
       const c = new pg.Client({ host: '127.0.0.1', port, user: 'enews', database: 'postgres' });

@@ -425,3 +425,75 @@ describe('DeliveryEngine: concurrency and rate', () => {
     expect({ throttled, slowDowns: r.slowDowns }).toEqual({ throttled: 58, slowDowns: 3 });
   });
 });
+
+describe('DeliveryEngine: records kept later (a database)', () => {
+  /**
+   * Each exchange takes 10 ms before the message can be completed; each record takes `keepMs` to be kept. The
+   * delivery completes a message only when `before` resolves, as transports must (transport.ts), and counts the
+   * messages completed whose record is not kept yet: what a kill at that moment would send twice on a resume.
+   */
+  function keptLater(concurrency: number, keepMs: number, lose: string | null = null) {
+    const clock = new FakeClock();
+    const engine = new DeliveryEngine<string>({
+      concurrency,
+      rate: null,
+      maxAttempts: 1,
+      retryBaseMs: 1000,
+      retryMaxMs: 60_000,
+      maxConsecutiveFailures: 0,
+      clock,
+      random: () => 0,
+    });
+    const t = { completed: [] as string[], unkept: 0, maxUnkept: 0, refused: [] as string[] };
+    const delivery: Delivery<string> = {
+      async send(item, before) {
+        await clock.sleep(10);
+        try {
+          await before;
+        } catch {
+          t.refused.push(item);
+          throw new ScriptedFailure(temporary);
+        }
+        t.completed.push(item);
+        t.maxUnkept = Math.max(t.maxUnkept, ++t.unkept);
+        return { response: `250 ok ${item}` };
+      },
+      classify: (err) => (err as ScriptedFailure).classified,
+    };
+    async function run(items: string[]) {
+      async function* source() {
+        yield* items;
+      }
+      const result = await clock.drive(
+        engine.run(source(), delivery, async (e) => {
+          await clock.sleep(keepMs);
+          if (e.item === lose) throw new EnewsError('log-write', 'the database went away');
+          if (e.type === 'sent') t.unkept--;
+        }),
+      );
+      return { ...t, result, ms: clock.now() };
+    }
+    return run;
+  }
+
+  it('starts the next message on a slot while the last record is kept, but completes it only once it is', async () => {
+    const r = await keptLater(3, 25)(names(12));
+    expect(r.completed).toHaveLength(12);
+    expect(r.result).toMatchObject({ sent: 12, stop: null });
+    // Never more than one message per slot completed and not kept: a kill sends at most 3 twice.
+    expect(r.maxUnkept).toBe(3);
+    expect(r.unkept).toBe(0);
+    // Each slot: 10 ms for its first exchange, then one message per 25 ms keep (the exchanges overlap the keeping),
+    // the last kept at 10 + 4 × 25 = 110 ms; holding the slot until the keep would take 4 × 35 = 140 ms.
+    expect(r.ms).toBe(110);
+  });
+
+  it('never completes the next message on a slot whose record could not be kept; the run stops', async () => {
+    const r = await keptLater(1, 25, 'r002')(names(5));
+    // r001 kept at 35 ms; r002 completed at 35, its record lost at 60; r003 waited for it and was never completed.
+    expect(r.completed).toEqual(['r001', 'r002']);
+    expect(r.refused).toEqual(['r003']);
+    expect(r.result).toMatchObject({ sent: 2, stop: { kind: 'error', error: { code: 'log-write' } } });
+    expect(r.ms).toBe(60);
+  });
+});

@@ -6,7 +6,7 @@
  * or an interrupt. Knows nothing about CSV, MIME, SMTP or journals: it is
  * handed a `send` and a `classify` (the transport's) and a `record` function.
  */
-import { EnewsError } from '../errors.js';
+import { EnewsError, ExitCode } from '../errors.js';
 import { RateLimiter, realClock, type Clock } from './rate-limiter.js';
 import type { Classified, Delivered, OwnRefusal } from './transport.js';
 import { ReplyWindow } from './reply-window.js';
@@ -50,7 +50,7 @@ export type EngineEvent<R> =
 
 /**
  * Keeps what the engine reports (the journal). A promise means the outcome is kept when it resolves (a database
- * commits in batches): the engine holds that message's connection slot until then (see safeRecord).
+ * commits in batches): the next message on that connection slot is not completed until then (see launch).
  */
 export type Recorder<R> = (o: EngineEvent<R>) => void | Promise<void>;
 
@@ -59,7 +59,8 @@ export type Recorder<R> = (o: EngineEvent<R>) => void | Promise<void>;
  * EnewsError stops the run (kind "error") without being classified; see transport.ts.
  */
 export interface Delivery<R> {
-  send(item: R): Promise<Delivered>;
+  /** `before`: see Transport.send (transport.ts): the message is not completed before it resolves. */
+  send(item: R, before: Promise<void> | null): Promise<Delivered>;
   classify(err: unknown): Classified;
 }
 
@@ -99,6 +100,11 @@ export class DeliveryEngine<R> {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly active = new Set<Promise<void>>();
+  /**
+   * One per connection slot: the keeping of the record of the last message delivered on that slot, or null when
+   * it is kept (see launch). A slot's next message may start meanwhile, but is not completed before it is kept.
+   */
+  private readonly slots: Array<Promise<void> | null> = [];
   private readonly retries: Job<R>[] = [];
   private readonly wake: Wakeup;
   private readonly window: ReplyWindow;
@@ -114,6 +120,7 @@ export class DeliveryEngine<R> {
     this.limiter = new RateLimiter(opts.rate, this.clock);
     this.wake = new Wakeup(this.clock);
     this.window = new ReplyWindow(this.clock);
+    for (let i = 0; i < opts.concurrency; i++) this.slots.push(null);
   }
 
   stats(): EngineStats {
@@ -160,6 +167,7 @@ export class DeliveryEngine<R> {
         this.launch(job, delivery, record);
       }
       await Promise.all(this.active);
+      await Promise.allSettled(this.slots);
       for (const job of this.retries.splice(0))
         this.finalDeferral(job, record, job.last?.response ?? 'not sent: the run stopped');
     } finally {
@@ -169,14 +177,25 @@ export class DeliveryEngine<R> {
     return { ...this.stats(), stop: this.stop };
   }
 
+  /**
+   * Sends one message on a free slot. The slot is free again as soon as the message is delivered and its record
+   * handed to `record`, and the slot's next message may start while that record is being kept (a database's
+   * commit), but it is not completed (its final byte, after which the destination may accept it) until then:
+   * so at any moment each slot has at most one message delivered whose record is not kept, and a kill causes at
+   * most `concurrency` messages to be sent twice, whatever keeps the journal. A record that cannot be kept
+   * stops the run, and the slot's next message is then never completed.
+   */
   private launch(job: Job<R>, delivery: Delivery<R>, record: Recorder<R>): void {
+    const slot = this.slots.pop()!;
+    let next: Promise<void> | null = slot;
     const p = (async () => {
       try {
-        const { response, providerId } = await delivery.send(job.item);
+        const { response, providerId } = await delivery.send(job.item, slot);
         this.consecutive = 0;
         this.sent++;
         this.window.note('sent');
-        await this.safeRecord(record, {
+        // Delivered after `slot` was kept: this message's record is now the one the slot waits for.
+        next = this.keeping(record, {
           type: 'sent',
           item: job.item,
           response,
@@ -193,10 +212,47 @@ export class DeliveryEngine<R> {
         await this.handleFailure(job, delivery.classify(err), record);
       }
     })().finally(() => {
+      this.slots.push(next);
       this.active.delete(p);
       this.wake.notify();
     });
     this.active.add(p);
+  }
+
+  /**
+   * Hands `o` to `record`: null when it is kept at once (a file's write), else its keeping, which rejects when the
+   * record could not be kept (the run stops then, as in safeRecord).
+   */
+  private keeping(record: Recorder<R>, o: EngineEvent<R>): Promise<void> | null {
+    let kept: void | Promise<void>;
+    try {
+      kept = record(o);
+    } catch (err) {
+      return this.lost(err);
+    }
+    if (!kept) return null;
+    const slot = kept.then(
+      () => {},
+      (err: unknown) => this.lost(err),
+    );
+    // The rejection is for the slot's next message, which may never come.
+    slot.catch(() => {});
+    return slot;
+  }
+
+  /** A record that could not be kept: the run stops, and the slot's next message must not be completed. */
+  private lost(err: unknown): Promise<never> {
+    const error =
+      err instanceof EnewsError
+        ? err
+        : new EnewsError('log-write', `Cannot keep the journal: ${String(err)}`, {
+            exitCode: ExitCode.stopped,
+            cause: err,
+          });
+    this.halt({ kind: 'error', error });
+    const p = Promise.reject(error);
+    p.catch(() => {});
+    return p;
   }
 
   private async handleFailure(job: Job<R>, c: Classified, record: Recorder<R>): Promise<void> {
@@ -263,9 +319,8 @@ export class DeliveryEngine<R> {
   }
 
   /**
-   * Records an outcome; a record that is kept later (a database's batch) is waited for by the caller, which holds
-   * its connection slot meanwhile: so at any moment at most `concurrency` messages are in flight or delivered
-   * without their outcome kept, which bounds what a kill can cause to be sent twice, whatever keeps the journal.
+   * Records an outcome other than a delivery (those go through `keeping`); a record kept later (a database's
+   * batch) is waited for by the caller, which holds its connection slot meanwhile.
    */
   private safeRecord(record: Recorder<R>, o: EngineEvent<R>): Promise<void> | undefined {
     const stopOn = (err: unknown) => {

@@ -93,8 +93,14 @@ export interface Transport {
   readonly target: string;
   /** Proves the destination works (reachable, login accepted) before the first message; throws an EnewsError. */
   open(): Promise<void>;
-  /** Delivers one message: see above for what its outcome means. Never called before `open()` or after `close()`. */
-  send(msg: OutgoingMessage): Promise<Delivered>;
+  /**
+   * Delivers one message: see above for what its outcome means. Never called before `open()` or after `close()`.
+   * `before`, when given, is the keeping of the journal record of the message sent before this one on the same
+   * slot (a database's commit): the transport may do everything but complete the message (its last byte, after
+   * which the destination may accept it) before it resolves, and must never complete it if it rejects (the run is
+   * stopping; `send` then rejects with any error). This bounds what a crash can cause to be sent twice.
+   */
+  send(msg: OutgoingMessage, before?: Promise<void> | null): Promise<Delivered>;
   /** What a failure of `send` (other than an EnewsError) means. Pure: it looks at the error only. */
   classify(err: unknown): Classified;
   /** Lets go of connections and files. Never throws. */

@@ -96,7 +96,7 @@ export async function deliverSend(
       messages,
       {
         // The item is the message (OutgoingItem implements the transport's OutgoingMessage).
-        send: (item) => transport.send(item),
+        send: (item, before) => transport.send(item, before),
         classify: (e) => transport.classify(e),
       },
       (event) => recorder.record(event),

@@ -53,8 +53,10 @@ export interface TestSmtp {
   received: Received[];
   /** Every RCPT TO attempt, accepted or not, in order. */
   rcptAttempts: string[];
-  /** Messages (DATA) attempts per recipient list, accepted or not. */
+  /** Messages (DATA) attempts per recipient list, accepted or not: each counted once its data ended. */
   dataAttempts: number;
+  /** Messages whose data began (DATA answered with 354), ended or not. */
+  dataStarts: number;
   /** Messages received per recipient address. */
   countFor(address: string): number;
   close(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
   let connectionCount = 0;
   let mails = 0;
   let dataAttempts = 0;
+  let dataStarts = 0;
   let stalled = false;
   const server: SMTPServer = new SMTPServer({
     logger: false,
@@ -121,6 +124,7 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
       cb();
     },
     onData(stream, session, cb) {
+      dataStarts++;
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -175,6 +179,9 @@ export async function startSmtp(b: Behaviour = {}): Promise<TestSmtp> {
     },
     received,
     rcptAttempts,
+    get dataStarts() {
+      return dataStarts;
+    },
     get dataAttempts() {
       return dataAttempts;
     },

@@ -16,7 +16,10 @@
  * DataStream keeps them (its `_flush` reads the last byte to end the data
  * with "." on a line of its own); everything else goes to nodemailer's own
  * code. The wrapper also notes every Buffer a DataStream takes, which tells
- * the SMTP transport when a message has been handed over in full.
+ * the SMTP transport when a message has been handed over in full; and it
+ * wraps `_flush` (which writes the final "." line) so that a message can be
+ * held just short of completion until its predecessor's journal record is
+ * kept (transport.ts, `before`).
  *
  * Safety:
  * - When loaded, the wrapper checks itself on a DataStream (passes a Buffer
@@ -36,8 +39,10 @@ import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
 type Done = (err?: Error | null) => void;
 type TransformFn = (this: DataStream, chunk: unknown, encoding: BufferEncoding, done: Done) => void;
 
-const proto = DataStream.prototype as unknown as { _transform?: TransformFn };
+type FlushFn = (this: DataStream, done: Done) => void;
+const proto = DataStream.prototype as unknown as { _transform?: TransformFn; _flush?: FlushFn };
 const original = proto._transform;
+const originalFlush = proto._flush;
 
 /** How many messages went through each way (for tests and benchmarks). */
 export const counts = { asIs: 0, stuffedByNodemailer: 0 };
@@ -46,10 +51,16 @@ export const counts = { asIs: 0, stuffedByNodemailer: 0 };
 const passThrough = new WeakSet<Buffer>();
 /** Buffers a DataStream has taken, either way. */
 const taken = new WeakSet<Buffer>();
+/** What must resolve before the message in a Buffer is ended with its "." line (see `track`)… */
+const holds = new WeakMap<Buffer, Promise<void>>();
+/** …and the same, once a DataStream took that Buffer. */
+const streamHolds = new WeakMap<DataStream, Promise<void>>();
 
 function transform(this: DataStream, chunk: unknown, encoding: BufferEncoding, done: Done): void {
   if (Buffer.isBuffer(chunk)) {
     taken.add(chunk);
+    const hold = holds.get(chunk);
+    if (hold) streamHolds.set(this, hold);
     if (chunk.length > 0 && passThrough.delete(chunk)) {
       counts.asIs++;
       this.inByteCount += chunk.length;
@@ -62,6 +73,19 @@ function transform(this: DataStream, chunk: unknown, encoding: BufferEncoding, d
   }
   counts.stuffedByNodemailer++;
   original!.call(this, chunk, encoding, done);
+}
+
+/**
+ * Ends the data with its "." line only once the hold of the Buffer it took resolves; never if it rejects (the
+ * SMTP transport then closes the connection: the message is not completed).
+ */
+function flush(this: DataStream, done: Done): void {
+  const hold = streamHolds.get(this);
+  if (!hold) return originalFlush!.call(this, done);
+  hold.then(
+    () => originalFlush!.call(this, done),
+    () => {},
+  );
 }
 
 /** Runs a DataStream's transform synchronously on `input`, as SMTPConnection would, and returns what it pushed. */
@@ -86,8 +110,9 @@ export function nodemailerStuff(input: Buffer): Buffer {
 }
 
 function install(): boolean {
-  if (typeof original !== 'function') return false;
+  if (typeof original !== 'function' || typeof originalFlush !== 'function') return false;
   proto._transform = transform;
+  proto._flush = flush;
   try {
     const ds = new DataStream();
     const stuffed = Buffer.from('a\r\n..b\r\n');
@@ -102,6 +127,7 @@ function install(): boolean {
     // Fall through: leave DataStream as nodemailer made it.
   }
   proto._transform = original;
+  proto._flush = originalFlush;
   return false;
 }
 
@@ -111,13 +137,15 @@ export const installed = install();
 /**
  * `buf` is about to be handed to SMTPConnection.send for one attempt: `wasTaken` turns true when a DataStream takes
  * it (a retry of the same message starts over). With `stuffed` (dot-stuffed, CRLF, not empty) it passes through that
- * DataStream unchanged.
+ * DataStream unchanged. With `hold`, the DataStream ends the message (its "." line) only once `hold` resolves.
  */
-export function track(buf: Buffer, stuffed: boolean): Buffer {
+export function track(buf: Buffer, stuffed: boolean, hold: Promise<void> | null = null): Buffer {
   if (!installed) throw new Error('the DataStream adapter is not installed');
   taken.delete(buf);
   if (stuffed) passThrough.add(buf);
   else passThrough.delete(buf);
+  if (hold) holds.set(buf, hold);
+  else holds.delete(buf);
   return buf;
 }
 

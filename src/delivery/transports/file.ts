@@ -35,8 +35,10 @@ export function fileTransport(o: FileOptions): Transport {
         );
       }
     },
-    async send(msg) {
-      writeFileSync(path.join(o.dir, `${msg.seq}.eml`), o.sign ? await signedBytes(o.sign, msg) : bytesOf(msg));
+    async send(msg, before) {
+      const bytes = o.sign ? await signedBytes(o.sign, msg) : bytesOf(msg);
+      await before;
+      writeFileSync(path.join(o.dir, `${msg.seq}.eml`), bytes);
       return { response: `written ${msg.seq}.eml` };
     },
     // A folder that stops taking files (disk full) will not start taking them again: stop the run.

@@ -62,6 +62,7 @@ export function sendOn(
   payload: Payload,
   fast: FastPath,
   timeoutMs: number,
+  before: Promise<void> | null = null,
 ): Promise<Delivered> {
   return new Promise((resolve, reject) => {
     const envelope = { from: asciiDomain(msg.from), to: [asciiDomain(msg.to)] };
@@ -81,10 +82,12 @@ export function sendOn(
     const { wire } = payload;
     const bytes = () => (payload.signature ? Buffer.concat([payload.signature, bytesOf(msg)]) : bytesOf(msg));
     const asIs = fast.proven && wire !== null;
-    const buf = fast.enabled ? dataStream.track(asIs ? wire : bytes(), asIs) : null;
-    const stream = buf ? null : Readable.from([bytes()], { objectMode: false });
+    // Held short of its last byte until `before` resolves; never completed if it rejects (transport.ts).
+    let held = before !== null;
+    const buf = fast.enabled ? dataStream.track(asIs ? wire : bytes(), asIs, before) : null;
+    const stream = buf ? null : Readable.from(heldBack(bytes(), before), { objectMode: false });
     /** Every byte of the message was handed to the connection: a failure from now on may follow a delivery. */
-    const handedOver = () => (buf ? dataStream.wasTaken(buf) : stream!.readableEnded);
+    const handedOver = () => !held && (buf ? dataStream.wasTaken(buf) : stream!.readableEnded);
     let settled = false;
     const finish = (err: (Error & SmtpFailure) | null, reply?: string) => {
       if (settled) return;
@@ -108,6 +111,17 @@ export function sendOn(
       finish(Object.assign(new Error(`no reply within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
     }, timeoutMs);
     stream?.once('end', () => clearTimeout(timer));
+    before?.then(
+      () => {
+        held = false;
+      },
+      () => {
+        if (settled) return;
+        conn.dead = true;
+        conn.c.close();
+        finish(new Error('not completed: the record of the message before it on this slot was not kept'));
+      },
+    );
     conn.c.send(envelope, buf ?? stream!, (err, info) => {
       if (err) return finish(err as Error & SmtpFailure);
       conn.messages++;
@@ -115,6 +129,12 @@ export function sendOn(
       finish(null, String(info.response ?? '250 accepted'));
     });
   });
+}
+
+/** The message's bytes, ending only once `before` resolves (never, if it rejects: the connection is closed). */
+async function* heldBack(bytes: Buffer, before: Promise<void> | null): AsyncGenerator<Buffer> {
+  yield bytes;
+  if (before) await before.catch(() => new Promise<never>(() => {}));
 }
 
 /** The reply, and the queue id it names (see smtp-queue-id.ts); no `providerId` key without one. */

@@ -167,3 +167,52 @@ describe('smtpTransport', () => {
     }
   });
 });
+
+/** Resolves once the server has seen `n` messages begin (DATA) in all. */
+async function dataStarted(n: number): Promise<void> {
+  for (let i = 0; server.dataStarts < n; i++) {
+    if (i > 500) throw new Error(`the server saw ${server.dataStarts} DATA commands, not ${n}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.each([
+  ['as they are (fast path)', true],
+  ['the ordinary way', false],
+])('smtpTransport with `before`, bytes going %s', (_, fastPath) => {
+  it('hands the message over but completes it only once `before` resolves', async () => {
+    const t = transport('', null, fastPath);
+    await t.open();
+    await t.send(message(0));
+    const startedBefore = server.dataStarts;
+    const endedBefore = server.dataAttempts;
+    let keep!: () => void;
+    const before = new Promise<void>((r) => (keep = r));
+    const sending = t.send(message(1), before);
+    await dataStarted(startedBefore + 1);
+    await new Promise((r) => setTimeout(r, 150));
+    // The message has begun but its data has not ended (no final "." line): nothing accepted yet.
+    expect(server.dataAttempts).toBe(endedBefore);
+    expect(server.received).toHaveLength(1);
+    keep();
+    expect((await sending).response).toBe('250 Ok: queued as 2');
+    await t.close();
+    expect(received().map((r) => r.raw)).toEqual([message(0).text, message(1).text]);
+  });
+
+  it('never completes the message when `before` rejects; the next message goes through', async () => {
+    const t = transport('', null, fastPath);
+    await t.open();
+    await t.send(message(0));
+    const startedBefore = server.dataStarts;
+    let lose!: (err: Error) => void;
+    const before = new Promise<void>((_, reject) => (lose = reject));
+    const sending = t.send(message(1), before);
+    await dataStarted(startedBefore + 1);
+    lose(new Error('the record could not be kept'));
+    await expect(sending).rejects.toThrow();
+    await t.send(message(2));
+    await t.close();
+    expect(received().map((r) => r.raw)).toEqual([message(0).text, message(2).text]);
+  });
+});

@@ -36,14 +36,19 @@ export function smtpTransport(o: SmtpOptions): Transport {
         throw connectionError(o.settings.display, err);
       }
     },
-    async send(msg) {
+    async send(msg, before) {
+      // A `before` that rejects: the run is stopping and this message must not be completed (transport.ts).
+      let refused = false;
+      before?.catch(() => {
+        refused = true;
+      });
       const payload = await payloadOf(msg, o.sign, fast);
       for (let attempt = 1; ; attempt++) {
         if (pool.isClosed)
           throw new EnewsError('transport-closed', 'The SMTP transport is closed.', { exitCode: ExitCode.stopped });
         const { conn, reused } = await pool.acquire();
         try {
-          const delivered = await sendOn(conn, msg, payload, fast, o.timeoutMs);
+          const delivered = await sendOn(conn, msg, payload, fast, o.timeoutMs, before ?? null);
           pool.release(conn);
           return delivered;
         } catch (err) {
@@ -51,6 +56,7 @@ export function smtpTransport(o: SmtpOptions): Transport {
           pool.afterFailure(conn, e);
           // A pooled connection the server had closed while it sat idle fails before any of the
           // message went out: that is the connection's age, not a failure; try a fresh one once.
+          if (refused) throw err;
           if (reused && attempt === 1 && !e.dataStarted && e.responseCode === undefined && !e.refusal) continue;
           throw err;
         }

@@ -112,11 +112,15 @@ function batchAppender(c: pg.PoolClient, list: string, j: JournalRef): JournalAp
     while (queue.length > 0 && !failure) {
       const batch = queue.splice(0, BATCH);
       try {
-        await c.query(
-          'INSERT INTO enews_journal_records (list, journal, record) ' +
-            'SELECT $1, $2, r::jsonb FROM unnest($3::text[]) WITH ORDINALITY AS t(r, n) ORDER BY n',
-          [list, j.name, batch.map((b) => b.json)],
-        );
+        // One prepared statement (parsed and planned once per connection), the records as one JSON array: cheaper
+        // for both sides than a text[] literal, which escapes every quote of every record again.
+        await c.query({
+          name: 'enews-journal-append',
+          text:
+            'INSERT INTO enews_journal_records (list, journal, record) ' +
+            'SELECT $1, $2, r FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n',
+          values: [list, j.name, `[${batch.map((b) => b.json).join(',')}]`],
+        });
         for (const b of batch) b.kept();
       } catch (err) {
         failure = new EnewsError(
