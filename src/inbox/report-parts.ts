@@ -58,7 +58,7 @@ export function readReport(raw: Buffer, headers: Fields, wanted: ReadonlySet<str
   const headEnd = blankLine(raw, 0, Math.min(raw.length, HEADER_BYTES));
   if (!headEnd || !sevenBit(raw, 0, headEnd.start)) return null;
   const ct = contentTypeOf(raw.subarray(0, headEnd.start), headers);
-  if (!ct || ct.value !== 'multipart/report') return null;
+  if (ct?.value !== 'multipart/report') return null;
   const boundary = ct.params.boundary;
   if (!boundary || !BOUNDARY.test(boundary)) return null;
   const parts = splitParts(raw, headEnd.end, raw.length, delimiterOf(boundary), wanted, 0);
