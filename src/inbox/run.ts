@@ -93,6 +93,8 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
       if (pending.length >= batch) {
         await recordBatch(pending, r, o, store, journalRefs, newsletter.list_id);
         pending = [];
+        // Recording reads the send journals again: what that leaves is collected before the next batch grows.
+        collectGarbage();
       }
     }
     if (pending.length > 0 || r.messages === r.alreadyProcessed)
