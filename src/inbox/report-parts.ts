@@ -8,13 +8,13 @@
  * costs ~1,400 µs a returned message of the bench's mailbox, and ~560 µs even
  * for the header block alone (its stream machinery, measured on 1,000
  * messages), against a budget of 500 µs a message for 2,000 messages/s; this
- * reader costs ~60 µs. It takes only the shape every MTA writes: a 7-bit
+ * reader costs ~80 µs. It takes only the shape every MTA writes: a 7-bit
  * header block, one Content-Type naming multipart/report and a boundary, and
- * flat parts separated by exact delimiter lines, the report parts without a
- * transfer encoding. Anything else (a nested multipart, an encoded report
- * part, a delimiter with trailing characters, a missing close delimiter, an
- * 8-bit header, a comment or encoded word in a Content-Type) returns null and
- * is read by mailparser as before. On what it does take, its facts are
+ * parts (multiparts nested up to MAX_DEPTH) separated by exact delimiter
+ * lines, the report parts without a transfer encoding. Anything else (an
+ * encoded report part, a delimiter line with more after the boundary, a
+ * missing close delimiter, an 8-bit header block, a comment or encoded word
+ * in a Content-Type) returns null and is read by mailparser as before. On what it does take, its facts are
  * mailparser's (src/inbox/report-parts.test.ts compares the two on every
  * fixture and on variants of each rule).
  */
