@@ -236,7 +236,6 @@ async function read(m: MailboxMessage, ctx: ClassifyContext): Promise<Pending> {
 function compactSet(loaded: Set<string>): KeySet {
   const set = new KeySet(Math.max(1024, loaded.size));
   for (const fp of loaded) set.add(fp);
-  loaded.clear();
   return set;
 }
 
