@@ -17,6 +17,9 @@
  *   BENCH_INBOX_SIZES=1000,10000,100000   mailbox sizes, in messages (100,000: a 1.2 GB mbox)
  *   BENCH_INBOX_JOURNAL=100000     sent lines in the journal (1000000 for a 1M-line journal)
  *   BENCH_KEEP=1                   keep the generated files in bench/results/tmp/
+ *   BENCH_INBOX_COMPARE=DIR        another checkout (built) to compare with: the first reads alternate
+ *                                  between the two, BENCH_ROUNDS times (default 3), medians shown; the
+ *                                  --json of every run must be the same bytes (event times aside)
  */
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -28,8 +31,9 @@ import { installCleanup, RESULTS, ROOT, runMeasured, UNSUBSCRIBE_SECRET } from '
 const SIZES = (process.env.BENCH_INBOX_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const JOURNAL = Number(process.env.BENCH_INBOX_JOURNAL ?? 100_000);
 const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'inbox');
-const BIN = path.join(ROOT, 'bin', 'enews.js');
 const work = path.join(RESULTS, 'tmp', `inbox-${process.pid}`);
+const COMPARE = process.env.BENCH_INBOX_COMPARE ? path.resolve(process.env.BENCH_INBOX_COMPARE) : null;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (COMPARE ? 3 : 1));
 
 const verp = (messageId) => `coop-enews-bounces+${verpId(messageId)}@example.org`;
 const messageId = (i) => `<bench${String(i).padStart(8, '0')}@example.org>`;
@@ -129,26 +133,33 @@ async function project(size) {
   return dir;
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 async function main() {
-  if (!existsSync(path.join(ROOT, 'lib', 'inbox', 'run.js'))) {
-    console.error('The compiled CLI is missing or old: run npm run build first.');
+  if (![ROOT, COMPARE].every((r) => r === null || existsSync(path.join(r, 'lib', 'inbox', 'run.js')))) {
+    console.error('The compiled CLI is missing or old: run npm run build first (in both checkouts).');
     process.exit(2);
   }
   installCleanup(() => process.env.BENCH_KEEP || rmSync(work, { recursive: true, force: true }));
   const rows = [];
+  const medians = [];
+  // The other checkout first in each round, so this one's state is what the second read finds.
+  const checkouts = [...(COMPARE ? [['compare', COMPARE]] : []), ['this', ROOT]];
   for (const size of SIZES) {
     const dir = await project(size);
     const mbox = path.join(dir, 'bounces.mbox');
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, UNSUBSCRIBE_SECRET };
-    for (const pass of ['first', 'again']) {
+    const measure = async (label, root, pass, round) => {
       const load = os.loadavg()[0].toFixed(1);
-      const r = await runMeasured(process.execPath, [BIN, 'inbox', '--mbox', mbox, '--json'], { cwd: dir, env });
-      if (r.code !== 0) throw new Error(`enews inbox failed (${r.code}): ${r.stderr}`);
+      const bin = path.join(root, 'bin', 'enews.js');
+      const r = await runMeasured(process.execPath, [bin, 'inbox', '--mbox', mbox, '--json'], { cwd: dir, env });
+      if (r.code !== 0) throw new Error(`enews inbox (${label}) failed (${r.code}): ${r.stderr}`);
       const j = JSON.parse(r.stdout);
       rows.push({
         messages: size,
+        checkout: label,
+        round,
         pass,
         mbox: mb(statSync(mbox).size),
         journal: `${JOURNAL.toLocaleString('en-US')} lines`,
@@ -161,13 +172,42 @@ async function main() {
         load,
       });
       console.error(
-        `${size} messages, ${pass} run: ${rows.at(-1).seconds} s, peak RSS ${rows.at(-1)['peak RSS']}, load ${load}`,
+        `${size} messages, ${label}, ${pass} run: ${rows.at(-1).seconds} s, peak RSS ${rows.at(-1)['peak RSS']}, load ${load}`,
       );
+      return { wallMs: r.wallMs, rssKB: r.peakRssKB, json: r.stdout.replace(/"at": "[^"]*"/g, '"at"') };
+    };
+    const firsts = new Map(checkouts.map(([label]) => [label, []]));
+    let reference = null;
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [label, root] of checkouts) {
+        // Each first read starts from nothing recorded.
+        for (const f of ['events.jsonl', 'inbox-seen.jsonl']) rmSync(path.join(dir, 'journal', f), { force: true });
+        const m = await measure(label, root, 'first', round);
+        firsts.get(label).push(m);
+        reference ??= m.json;
+        if (m.json !== reference)
+          throw new Error(`${size} messages: the --json of ${label} differs from the first run's`);
+      }
+    }
+    await measure('this', ROOT, 'again', 1);
+    for (const [label, runs] of firsts) {
+      const wall = median(runs.map((r) => r.wallMs));
+      const rss = median(runs.map((r) => r.rssKB));
+      medians.push({
+        messages: size,
+        checkout: label,
+        runs: runs.length,
+        'median s': (wall / 1000).toFixed(2),
+        'msg/s': Math.round(size / (wall / 1000)),
+        'median peak RSS': mb(rss * 1024),
+      });
     }
     // The mailboxes are large (100,000 messages: 1.2 GB): each goes once measured.
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
   console.table(rows);
+  console.log('First reads, medians:');
+  console.table(medians);
   if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
 }
 

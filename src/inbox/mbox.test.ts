@@ -64,4 +64,51 @@ describe('readMbox', () => {
     expect(ms[1]!.raw!.toString('latin1')).toBe(long);
     expect(texts([ms[2]!])).toEqual(['Subject: after\n\nok\n']);
   });
+
+  it('splits any mix of separators, escapes, blank lines and long lines as the rules say, across read chunks', async () => {
+    // A pseudo-random generator with a fixed seed: the same files every run.
+    let seed = 28;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pool = ['From x@y Wed\n', '>From a\n', '>>From b\n', '\n', '\r\n', 'Subject: s\n', 'b\r\n', '>Fromage\n'];
+    for (let file = 0; file < 6; file++) {
+      let text = '';
+      while (text.length < 700 * 1024) {
+        const r = rand(20);
+        if (r < pool.length) text += pool[r];
+        else if (r === 19 && rand(8) === 0) text += `${'z'.repeat(70 * 1024 + rand(200 * 1024))}From inside\n`;
+        else text += `${'w'.repeat(rand(3000))}\n`;
+      }
+      if (file % 2 === 1) text = text.slice(0, -1);
+      const got = await split(Buffer.from(text, 'latin1'));
+      expect(texts(got)).toEqual(byTheRules(text));
+    }
+  });
 });
+
+/** The mboxrd rules, line by line over the whole text: what readMbox must give, however the file is read. */
+function byTheRules(text: string): string[] {
+  const out: string[] = [];
+  let lines: string[] = [];
+  let blank: string | null = null;
+  const finish = () => {
+    if (lines.length > 0) out.push(lines.join(''));
+    lines = [];
+    blank = null;
+  };
+  for (const line of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
+    if (line.startsWith('From ')) finish();
+    else if (line === '\n' || line === '\r\n') {
+      if (blank !== null) lines.push(blank);
+      blank = line;
+    } else {
+      if (blank !== null) lines.push(blank);
+      blank = null;
+      lines.push(/^>+From /.test(line) ? line.slice(1) : line);
+    }
+  }
+  finish();
+  return out;
+}

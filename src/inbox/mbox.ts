@@ -22,7 +22,6 @@ import {
   type MailSource,
 } from './message.js';
 
-const FROM_ = Buffer.from('From ');
 // A line longer than this is passed on in pieces (only a line's start can be a separator).
 const MAX_LINE = 64 * 1024;
 
@@ -49,45 +48,60 @@ export function mboxSource(file: string, display: string): MailSource {
   };
 }
 
-/** One message being collected: its bytes up to the limit, its size and hash in full. */
+/**
+ * One message being collected: its bytes up to the limit, its size in full. Lines that follow each other in
+ * the same chunk are kept as one range, not as a view each: a view a line was most of the reader's garbage.
+ */
 class Collector {
   private parts: Buffer[] = [];
   private kept = 0;
   size = 0;
-  private head: Buffer[] = [];
-  private headBytes = 0;
+  /** The first HEAD_BYTES of a message over the limit, taken when it goes over. */
+  private head: Buffer | null = null;
+  private run: Buffer | null = null;
+  private runStart = 0;
+  private runEnd = 0;
   /** A blank line is held back: it is dropped if a separator follows. */
-  private pendingBlank: Buffer | null = null;
+  private pendingBlank: [Buffer, number, number] | null = null;
 
-  add(piece: Buffer): void {
+  add(buf: Buffer, start: number, end: number): void {
     if (this.pendingBlank) {
       const blank = this.pendingBlank;
       this.pendingBlank = null;
-      this.push(blank);
+      this.push(...blank);
     }
-    this.push(piece);
+    this.push(buf, start, end);
   }
 
-  holdBlank(line: Buffer): void {
-    if (this.pendingBlank) this.push(this.pendingBlank);
-    this.pendingBlank = line;
+  holdBlank(buf: Buffer, start: number, end: number): void {
+    if (this.pendingBlank) this.push(...this.pendingBlank);
+    this.pendingBlank = [buf, start, end];
   }
 
-  private push(piece: Buffer): void {
-    this.size += piece.length;
-    if (this.headBytes < HEAD_BYTES) {
-      const part = piece.subarray(0, HEAD_BYTES - this.headBytes);
-      this.head.push(part);
-      this.headBytes += part.length;
-    }
-    if (this.kept + piece.length <= MAX_MESSAGE_BYTES) {
-      this.parts.push(piece);
-      this.kept += piece.length;
-    } else if (this.parts.length > 0) {
+  private push(buf: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.size += n;
+    if (this.kept + n <= MAX_MESSAGE_BYTES) {
+      if (this.run === buf && this.runEnd === start) this.runEnd = end;
+      else {
+        this.flushRun();
+        this.run = buf;
+        this.runStart = start;
+        this.runEnd = end;
+      }
+      this.kept += n;
+    } else if (this.kept <= MAX_MESSAGE_BYTES) {
       // Over the limit: only the head is kept from here on.
+      this.flushRun();
+      this.head = Buffer.concat(this.parts, Math.min(this.kept, HEAD_BYTES));
       this.parts = [];
       this.kept = MAX_MESSAGE_BYTES + 1;
     }
+  }
+
+  private flushRun(): void {
+    if (this.run) this.parts.push(this.run.subarray(this.runStart, this.runEnd));
+    this.run = null;
   }
 
   get empty(): boolean {
@@ -95,8 +109,9 @@ class Collector {
   }
 
   finish(ref: string): MailboxMessage {
-    const head = Buffer.concat(this.head);
+    this.flushRun();
     if (this.size > MAX_MESSAGE_BYTES) {
+      const head = this.head ?? Buffer.alloc(0);
       return { ref, raw: null, head, size: this.size, fingerprint: largeFingerprint(head, this.size) };
     }
     const raw = Buffer.concat(this.parts, this.size);
@@ -104,16 +119,30 @@ class Collector {
   }
 }
 
-function isBlank(line: Buffer): boolean {
-  return (line.length === 1 && line[0] === 0x0a) || (line.length === 2 && line[0] === 0x0d && line[1] === 0x0a);
+/** Whether buf[start, end) begins with "From ". */
+function isFrom(buf: Buffer, start: number, end: number): boolean {
+  return (
+    end - start >= 5 &&
+    buf[start] === 0x46 &&
+    buf[start + 1] === 0x72 &&
+    buf[start + 2] === 0x6f &&
+    buf[start + 3] === 0x6d &&
+    buf[start + 4] === 0x20
+  );
 }
 
-/** ">From " (any number of >) loses one ">"; anything else is returned as it is. */
-function unescapeFrom(line: Buffer): Buffer {
-  if (line[0] !== 0x3e) return line;
-  let i = 0;
-  while (line[i] === 0x3e) i++;
-  return line.subarray(i, i + 5).equals(FROM_) ? line.subarray(1) : line;
+function isBlank(buf: Buffer, start: number, end: number): boolean {
+  return (
+    (end - start === 1 && buf[start] === 0x0a) || (end - start === 2 && buf[start] === 0x0d && buf[start + 1] === 0x0a)
+  );
+}
+
+/** Where buf[start, end) starts once unescaped: ">From " (any number of >) loses one ">". */
+function unescapedStart(buf: Buffer, start: number, end: number): number {
+  if (buf[start] !== 0x3e) return start;
+  let i = start;
+  while (i < end && buf[i] === 0x3e) i++;
+  return isFrom(buf, i, end) ? start + 1 : start;
 }
 
 export async function* readMbox(file: string): AsyncGenerator<MailboxMessage> {
@@ -130,16 +159,16 @@ export async function* readMbox(file: string): AsyncGenerator<MailboxMessage> {
     return done.finish(`message ${count}`);
   };
   // Returns a finished message when `piece` (a line, or the start of a long one) begins a new one.
-  const take = (piece: Buffer, complete: boolean): MailboxMessage | null => {
+  const take = (buf: Buffer, start: number, end: number, complete: boolean): MailboxMessage | null => {
     let done: MailboxMessage | null = null;
-    if (state === 'rest-of-line') current.add(piece);
+    if (state === 'rest-of-line') current.add(buf, start, end);
     else if (state === 'line-start') {
-      if (piece.subarray(0, 5).equals(FROM_)) done = finish();
-      else if (complete && isBlank(piece)) current.holdBlank(piece);
-      else current.add(unescapeFrom(piece));
+      if (isFrom(buf, start, end)) done = finish();
+      else if (complete && isBlank(buf, start, end)) current.holdBlank(buf, start, end);
+      else current.add(buf, unescapedStart(buf, start, end), end);
     }
     if (complete) state = 'line-start';
-    else if (state === 'line-start') state = piece.subarray(0, 5).equals(FROM_) ? 'rest-of-separator' : 'rest-of-line';
+    else if (state === 'line-start') state = isFrom(buf, start, end) ? 'rest-of-separator' : 'rest-of-line';
     return done;
   };
   for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
@@ -147,21 +176,21 @@ export async function* readMbox(file: string): AsyncGenerator<MailboxMessage> {
     carry = null;
     let start = 0;
     for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      // A view, not a copy: a message's lines are copied once, together, when it is finished (Collector.finish),
-      // so no kept message pins the 256 KiB chunks they were read in.
-      const m = take(buf.subarray(start, nl + 1), true);
+      // Not copied: a message's lines are copied once, together, when it is finished (Collector.finish), so no
+      // kept message pins the 256 KiB chunks they were read in.
+      const m = take(buf, start, nl + 1, true);
       start = nl + 1;
       if (m) yield m;
     }
     const rest: Buffer = Buffer.from(buf.subarray(start));
     if (rest.length > MAX_LINE) {
       // A line without end in sight is passed on in pieces.
-      const m = take(rest, false);
+      const m = take(rest, 0, rest.length, false);
       if (m) yield m;
     } else if (rest.length > 0) carry = rest;
   }
   if (carry) {
-    const m = take(carry, true);
+    const m = take(carry, 0, carry.length, true);
     if (m) yield m;
   }
   const last = finish();

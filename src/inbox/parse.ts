@@ -3,12 +3,14 @@
  * MIME structure is mailparser's (it finds and decodes the parts of a
  * multipart/report); the field blocks inside the report parts (RFC 3464's
  * delivery-status, RFC 5965's feedback-report, the returned headers) are
- * header syntax, read with libmime.decodeHeaders. Nothing here parses MIME
- * by hand.
+ * header syntax, read with libmime.decodeHeaders. A plainly written
+ * multipart/report is split without mailparser (report-parts.ts: the
+ * measurement that made it so is there); everything else goes through it.
  */
 import libmime from 'libmime';
 import { simpleParser, type AddressObject, type Attachment } from 'mailparser';
 import type { Fields } from './fields.js';
+import { readReport } from './report-parts.js';
 
 export interface DeliveryStatus {
   /** The per-message fields (Reporting-MTA, Arrival-Date, X-Original-Message-ID…). */
@@ -33,7 +35,10 @@ export interface ReturnFacts {
   feedbackReport: Fields | null;
   /** The header fields of the returned message (a message/rfc822 or text/rfc822-headers part). */
   original: Fields | null;
-  /** The readable text (or HTML source when there is no text), cut at BODY_CHARS. */
+  /**
+   * The readable text (or HTML source when there is no text), cut at BODY_CHARS. Empty for a multipart/report
+   * read by report-parts.ts: a report's text is never read (classify.ts reads a body only for mail that is no report).
+   */
   body: string;
 }
 
@@ -42,8 +47,24 @@ const BODY_CHARS = 64 * 1024;
 
 const DELIVERY_STATUS = new Set(['message/delivery-status', 'message/global-delivery-status']);
 const RETURNED = new Set(['message/rfc822', 'message/global', 'text/rfc822-headers', 'message/global-headers']);
+const REPORT_PARTS: ReadonlySet<string> = new Set([...DELIVERY_STATUS, 'message/feedback-report', ...RETURNED]);
 
 export async function parseReturn(raw: Buffer): Promise<ReturnFacts> {
+  return readPlainReport(raw) ?? parseWhole(raw);
+}
+
+/** A plainly written multipart/report, its report parts found by report-parts.ts; null for anything else. */
+export function readPlainReport(raw: Buffer): ReturnFacts | null {
+  const headers = headerFieldsOf(raw);
+  const shape = readReport(raw, headers, REPORT_PARTS);
+  if (!shape) return null;
+  const { parts, ...top } = shape;
+  const found = reportPartsOf(parts.map((p) => ({ contentType: p.type, content: p.content })));
+  return { headers, ...top, contentType: 'multipart/report', ...found, body: '' };
+}
+
+/** The whole message read by mailparser. */
+export async function parseWhole(raw: Buffer): Promise<ReturnFacts> {
   const mail = await simpleParser(raw, {
     // The delivery-status part as a part of its own, not folded into the text.
     keepDeliveryStatus: true,
@@ -55,15 +76,6 @@ export async function parseReturn(raw: Buffer): Promise<ReturnFacts> {
     skipTextLinks: true,
   });
   const ct = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
-  let deliveryStatus: DeliveryStatus | null = null;
-  let feedbackReport: Fields | null = null;
-  let original: Fields | null = null;
-  for (const a of mail.attachments as Attachment[]) {
-    const type = a.contentType.toLowerCase();
-    if (DELIVERY_STATUS.has(type)) deliveryStatus ??= deliveryStatusOf(a.content);
-    else if (type === 'message/feedback-report') feedbackReport ??= fieldsOf(a.content.toString('utf8'));
-    else if (RETURNED.has(type)) original ??= headerFieldsOf(a.content);
-  }
   return {
     headers: headerFieldsOf(raw),
     subject: mail.subject ?? '',
@@ -71,11 +83,25 @@ export async function parseReturn(raw: Buffer): Promise<ReturnFacts> {
     recipients: [...addresses(mail.to), ...addresses(mail.cc)],
     contentType: (ct?.value ?? 'text/plain').toLowerCase(),
     reportType: ct?.params?.['report-type']?.toLowerCase() ?? null,
-    deliveryStatus,
-    feedbackReport,
-    original,
+    ...reportPartsOf(mail.attachments as Attachment[]),
     body: (mail.text || (typeof mail.html === 'string' ? mail.html : '')).slice(0, BODY_CHARS),
   };
+}
+
+/** The first of each kind of report part, in document order. */
+function reportPartsOf(
+  parts: Array<Pick<Attachment, 'contentType' | 'content'>>,
+): Pick<ReturnFacts, 'deliveryStatus' | 'feedbackReport' | 'original'> {
+  let deliveryStatus: DeliveryStatus | null = null;
+  let feedbackReport: Fields | null = null;
+  let original: Fields | null = null;
+  for (const a of parts) {
+    const type = a.contentType.toLowerCase();
+    if (DELIVERY_STATUS.has(type)) deliveryStatus ??= deliveryStatusOf(a.content);
+    else if (type === 'message/feedback-report') feedbackReport ??= fieldsOf(a.content.toString('utf8'));
+    else if (RETURNED.has(type)) original ??= headerFieldsOf(a.content);
+  }
+  return { deliveryStatus, feedbackReport, original };
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
