@@ -1,14 +1,16 @@
 /**
  * What a command loads before it starts its work (issue 28): `status` none of the libraries that
  * render, make pictures, drive Chromium, send mail or talk to PostgreSQL; `build` no sharp when its
- * pictures are in the project's cache, and the same bytes whether the cache was empty, full or damaged.
+ * pictures are in the project's cache, and the same bytes whether the cache was empty, full or damaged;
+ * MJML loaded and run in build's worker thread, with the result of MJML run in the command's own thread.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PICTURE_CACHE } from '../src/images/picture-cache.js';
+import { enews } from './helpers/inproc.js';
 import { loadedPackages } from './helpers/loaded-packages.js';
-import { copyProject } from './helpers/project.js';
+import { copyProject, edit } from './helpers/project.js';
 
 /** The libraries no command about the journal or the list needs. */
 const HEAVY = [
@@ -86,5 +88,34 @@ describe('start-up', () => {
     // The damaged entries were made again: the next build needs no sharp.
     const again = await loadedPackages(['build', '3', '--out', 'again'], dir);
     expect(again.packages).not.toContain('sharp');
+  });
+
+  it('build 3 runs MJML in a worker thread: the main thread loads none, and every file is as MJML makes it here', async () => {
+    const dir = copyProject();
+    const worker = await loadedPackages(['build', '3', '--out', 'worker'], dir);
+    expect(worker.result.code, worker.result.stderr).toBe(0);
+    expect(worker.packages.filter((p) => p === 'mjml' || p.startsWith('mjml-'))).toEqual([]);
+    // In this process MJML runs in the thread that asks (the compiled worker is not beside the source).
+    const here = await enews(['build', '3', '--out', 'here'], dir);
+    expect(here.code, here.stderr).toBe(0);
+    const expected = files(path.join(dir, 'here/003'));
+    const got = files(path.join(dir, 'worker/003'));
+    expect([...got.keys()]).toEqual([...expected.keys()]);
+    for (const [f, bytes] of expected) expect(got.get(f)!.equals(bytes), f).toBe(true);
+  });
+
+  it('a template MJML rejects is reported from the worker as from this thread, at the template line', async () => {
+    const dir = copyProject();
+    edit(dir, 'templates/partials/item.mjml', '<mj-text>', '<mj-text colour="red">');
+    edit(dir, 'templates/partials/footer.mjml', '<mj-column>', '<mj-column><mj-bogus />');
+    const worker = await loadedPackages(['build', '3'], dir);
+    const here = await enews(['build', '3'], dir);
+    expect([worker.result.code, here.code]).toEqual([1, 1]);
+    expect(worker.result.stderr).toContain('The email template is not valid MJML (2 problems):');
+    expect(worker.result.stderr).toContain('templates/partials/item.mjml:6:3: MJML: Attribute colour is illegal');
+    expect(worker.result.stderr).toMatch(
+      /footer\.mjml:2:\d+: MJML: Element mj-bogus doesn't exist or is not registered/,
+    );
+    expect(worker.result.stderr).toBe(here.stderr);
   });
 });
