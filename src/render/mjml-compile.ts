@@ -53,8 +53,6 @@ export function startMjmlWorker(): void {
   if (!existsSync(file)) return;
   const w: Running = { thread: new Worker(file), pending: new Map(), next: 0 };
   worker = w;
-  // Idle, the worker does not keep the process alive; a render waiting on it does (see compileMjml).
-  w.thread.unref();
   w.thread.on('message', ({ id, ...outcome }: MjmlReply) => {
     const p = w.pending.get(id);
     if (!p) return;
@@ -71,6 +69,9 @@ export function startMjmlWorker(): void {
   };
   w.thread.on('error', fallBack);
   w.thread.on('exit', fallBack);
+  // Idle, the worker does not keep the process alive; a render waiting on it does (see compileMjml). After the
+  // listeners: adding a 'message' listener refs the worker's port again.
+  w.thread.unref();
 }
 
 function settle(w: Running, id: number): void {
