@@ -20,6 +20,7 @@
  *   BENCH_REPS=3           runs per measurement (the median is reported)
  *   BENCH_KEEP=1           keep the send journals in bench/results/tmp/
  *   BENCH_ONLY=dkim,…      only these phases (startup, sweep, headline, scaling, dkim, languages)
+ *   BENCH_DROP_CACHES=1    (as root) the startup phase drops the page cache before each command (bench/startup.js)
  *
  * Output: a table with PASS/FAIL per target, bench/results/latest.json.
  */
@@ -28,6 +29,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { ensure } from './gen-subscribers.js';
+import { measureStartup } from './startup.js';
 import {
   installCleanup,
   journalEnds,
@@ -208,6 +210,12 @@ async function main() {
   log(
     `  (enews --version alone: ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB)`,
   );
+
+  // Start-up of build (picture cache empty and kept) and status, alternating (bench/startup.js).
+  if (runs('startup')) {
+    log('· enews build 3 and enews status 3, new processes, alternating, medians of 5');
+    results.commandStartup = await measureStartup({ runs: 5, drop: env.BENCH_DROP_CACHES === '1', log });
+  }
 
   // 3. The message every contender sends.
   const messageBytes = statSync(MESSAGE).size;
@@ -794,6 +802,14 @@ function summarize(results) {
       `(${results.build.runs.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')}); ` +
       `enews --version alone ${fmt(results.startup.medianMs / 1000, 2)} s, ${fmt(MB(results.startup.peakRssKB))} MB`,
   );
+
+  if (results.commandStartup) {
+    const c = results.commandStartup;
+    out.push(
+      `start-up (medians of ${c.commands[0].runsMs.length}, page cache ${c.droppedCaches ? 'dropped' : 'as it was'}): ` +
+        c.commands.map((x) => `${x.name} ${fmt(x.medianMs / 1000, 2)} s`).join('; '),
+    );
+  }
 
   // Targets.
   const v = [];

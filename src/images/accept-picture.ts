@@ -8,7 +8,11 @@ import { encodeImage, type ImageInfo, inspectImage, NotAnImage } from './encode.
 
 /** What the bytes are; throws NotAnImage, saying why, when the build would refuse them. */
 export async function inspectStill(bytes: Buffer): Promise<ImageInfo> {
-  const info = await inspectImage(bytes);
+  return stillOnly(await inspectImage(bytes));
+}
+
+/** `info` when it is a still picture; throws NotAnImage for an animation. */
+export function stillOnly(info: ImageInfo): ImageInfo {
   if (info.pages > 1) {
     throw new NotAnImage('it is animated, and enews makes still pictures only: save one frame as PNG or JPEG');
   }

@@ -163,3 +163,16 @@ export async function encodeImage(
 function svgDensity(info: ImageInfo, width: number): number {
   return Math.min(MAX_SVG_DENSITY, Math.max(72, Math.ceil((72 * width) / info.width)));
 }
+
+/**
+ * What an encoding depends on besides the source and sharp: the code and settings above, as text,
+ * so a cached picture (picture-cache.ts) is never one an older encoder made.
+ */
+export function encoderRecipe(): string {
+  return JSON.stringify([String(encodeImage), String(svgDensity), String(emailFormat), ENCODERS, MAX_SVG_DENSITY]);
+}
+
+/** The same for reading what a source is. */
+export function inspectRecipe(): string {
+  return JSON.stringify([String(inspectImage), SOURCE_FORMATS, MAX_INPUT_PIXELS]);
+}

@@ -17,9 +17,10 @@ import { createHash } from 'node:crypto';
 import { isWebAddress } from '../content/image-src.js';
 import type { Location, Problem, Warning } from '../errors.js';
 import type { ImageTag } from '../render/image-tags.js';
-import { inspectStill } from './accept-picture.js';
-import { emailFormat, encodeImage, type Encoded, type ImageInfo, NotAnImage } from './encode.js';
+import { stillOnly } from './accept-picture.js';
+import { emailFormat, encodeImage, type Encoded, type ImageInfo, inspectImage, NotAnImage } from './encode.js';
 import { type ImageSrcUse, readLocalImage } from './local-image.js';
+import { type PictureCache, pictureCache } from './picture-cache.js';
 
 /** Where the pictures are, in a build (dist/NNN/assets/) and in the site (site/assets/). */
 export const ASSETS_FOLDER = 'assets/';
@@ -104,16 +105,17 @@ export async function publishImages(
     return { published, problems };
   }
   const sources = new Map<string, { bytes: Buffer; info: ImageInfo } | null>();
+  const cache = pictureCache(root);
   for (const use of local) {
     let source = sources.get(use.src);
     if (source === undefined) {
-      source = await readSource(root, use, problems);
+      source = await readSource(root, use, problems, cache);
       sources.set(use.src, source);
     }
     const key = useKey(use.src, shownWidth(use));
     if (!source || published.images.has(key)) continue;
     try {
-      const image = await makeImage(use, source, baseUrl!);
+      const image = await makeImage(use, source, baseUrl!, cache);
       published.images.set(key, image);
       for (const a of imageFiles(image)) published.assets.set(a.path, a);
       published.tags.set(image.email.url, tagOf(image));
@@ -131,6 +133,7 @@ async function readSource(
   root: string,
   use: ImageUse,
   problems: Problem[],
+  cache: PictureCache,
 ): Promise<{ bytes: Buffer; info: ImageInfo } | null> {
   const read = readLocalImage(root, use.src);
   if (!read.ok) {
@@ -144,7 +147,7 @@ async function readSource(
     return null;
   }
   try {
-    return { bytes: read.bytes, info: await inspectStill(read.bytes) };
+    return { bytes: read.bytes, info: stillOnly(await cache.info(read.bytes, () => inspectImage(read.bytes))) };
   } catch (err) {
     if (!(err instanceof NotAnImage)) throw err;
     problems.push({ message: `${use.src}: ${err.message}`, location: use.location });
@@ -156,11 +159,12 @@ async function makeImage(
   use: ImageUse,
   source: { bytes: Buffer; info: ImageInfo },
   baseUrl: string,
+  cache: PictureCache,
 ): Promise<PublishedImage> {
   const width = shownWidth(use);
   const format = emailFormat(source.info);
   const asset = async (w: number, f: 'png' | 'jpeg' | 'webp') =>
-    toAsset(use.src, await encodeCached(source, w, f), baseUrl);
+    toAsset(use.src, await encodeCached(source, w, f, cache), baseUrl);
   const email = await asset(width * 2, format);
   const x1 = await asset(width, format);
   const webp2 = await asset(width * 2, 'webp');
@@ -209,16 +213,21 @@ function stem(src: string): string {
 
 /**
  * Encodings already made in this process, by source, width and format: the preview makes the issue
- * again on every save, and a picture that did not change is not encoded again.
+ * again on every save, and a picture that did not change is not even read again from the project's cache.
  */
 const encoded = new Map<string, Promise<Encoded>>();
 const ENCODED_KEPT = 64;
 
-function encodeCached(source: { bytes: Buffer; info: ImageInfo }, width: number, format: 'png' | 'jpeg' | 'webp') {
+function encodeCached(
+  source: { bytes: Buffer; info: ImageInfo },
+  width: number,
+  format: 'png' | 'jpeg' | 'webp',
+  cache: PictureCache,
+) {
   const key = `${createHash('sha256').update(source.bytes).digest('hex')}:${width}:${format}`;
   let made = encoded.get(key);
   if (!made) {
-    made = encodeImage(source.bytes, source.info, width, format);
+    made = cache.encoded(source.bytes, width, format, () => encodeImage(source.bytes, source.info, width, format));
     made.catch(() => encoded.delete(key));
     encoded.set(key, made);
     if (encoded.size > ENCODED_KEPT) encoded.delete(encoded.keys().next().value!);

@@ -3,7 +3,6 @@
  * Runs once per issue; the result keeps the per-recipient slots open
  * (see slots.ts), so nothing here depends on who receives the mail.
  */
-import mjml2html from 'mjml';
 import { EnewsError, formatProblem, type Problem, throwIfProblems } from '../errors.js';
 import {
   handlebarsEnv,
@@ -13,6 +12,7 @@ import {
   type TemplateSet,
 } from './templates.js';
 import { type ImageTags, withImageTags } from './image-tags.js';
+import { compileMjml, type MjmlError } from './mjml-compile.js';
 import { splitSlots, type SlotTemplate } from './slots.js';
 import type { ViewModel } from './view-model.js';
 
@@ -141,12 +141,12 @@ function tidyText(text: string): string {
 }
 
 async function mjmlToHtml(mjml: string, templates: TemplateSet): Promise<string> {
-  let result: { html: string; errors: Array<{ line: number; message: string; tagName: string }> };
-  try {
-    result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false, filePath: templates.dir });
-  } catch (err) {
-    const errors = (err as { errors?: Array<{ line: number; message: string; tagName: string }> }).errors;
-    if (!errors) throw new EnewsError('mjml', `MJML could not compile the email: ${(err as Error).message}`);
+  const made = await compileMjml(mjml, { validationLevel: 'strict', keepComments: false, filePath: templates.dir });
+  let result: { html: string; errors: MjmlError[] };
+  if ('result' in made) result = made.result;
+  else {
+    const { errors, message } = made.thrown;
+    if (!errors) throw new EnewsError('mjml', `MJML could not compile the email: ${message}`);
     result = { html: '', errors };
   }
   const rendered = mjml.split('\n');
@@ -167,11 +167,7 @@ async function mjmlToHtml(mjml: string, templates: TemplateSet): Promise<string>
  * at the template line that produced the offending line: the same text when
  * the line has no {{ }} in it, else the first line with that tag.
  */
-function mjmlProblem(
-  e: { line: number; message: string; tagName: string },
-  renderedLine: string,
-  templates: TemplateSet,
-): Problem {
+function mjmlProblem(e: MjmlError, renderedLine: string, templates: TemplateSet): Problem {
   const attr = /Attribute (\S+) is illegal/.exec(e.message)?.[1];
   const files = [templates.html, ...templates.partials.values()].filter((t) => t.file.endsWith('.mjml'));
   const wanted = renderedLine.trim();

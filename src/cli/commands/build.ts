@@ -40,6 +40,8 @@ export function registerBuild(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Promise<number> {
+  // MJML loads on the other core while this one loads the rest (render/mjml-compile.ts).
+  (await import('../../render/mjml-compile.js')).startMjmlWorker();
   const [{ parseIssueNumber }, { prepareIssue }, { findBrowser }] = await Promise.all([
     import('../../content/issue-number.js'),
     import('../../build/prepare-issue.js'),
