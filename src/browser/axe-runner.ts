@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { type BrowserSession, browserSession, withSession } from './session.js';
+import { type BrowserSession, browserSession, type SharedPage, sharedPage, withSession } from './session.js';
 
 export const AXE_WIDTHS = [375, 700] as const;
 export type Scheme = 'light' | 'dark';
@@ -101,39 +101,18 @@ async function runViews(page: Page, html: string): Promise<AxeRun[]> {
   return runs;
 }
 
-interface AxePage {
-  /** Runs `f` on the page once the runs before it are done: a page shows one email at a time. */
-  use<T>(f: (page: Page) => Promise<T>): Promise<T>;
-}
-
-/** The session's axe page, made on first use; it closes with the session's browser. */
-const axePages = new WeakMap<BrowserSession, AxePage>();
-
 /**
  * The session's axe page, starting Chromium and loading axe if that has not begun. A caller may call it early
  * and not wait, so that the start overlaps its own work; a failure to start is then reported by the first run.
  */
-export function axePage(session: BrowserSession): AxePage {
-  const found = axePages.get(session);
-  if (found) return found;
-  const ready = (async () => {
-    const page = await session.page({ width: AXE_WIDTHS[0], height: 900, colorScheme: 'light' });
+export function axePage(session: BrowserSession): SharedPage {
+  return sharedPage(session, 'axe', async (s) => {
+    const page = await s.page({ width: AXE_WIDTHS[0], height: 900, colorScheme: 'light' });
     await page.addScriptTag({
       content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'),
     });
     return page;
-  })();
-  // Not unhandled while nobody waits for it yet: use() passes the failure on.
-  let queue: Promise<unknown> = ready.catch(() => {});
-  const made: AxePage = {
-    use(f) {
-      const next = queue.then(() => ready).then(f);
-      queue = next.catch(() => {});
-      return next;
-    },
-  };
-  axePages.set(session, made);
-  return made;
+  });
 }
 
 /**
