@@ -51,8 +51,8 @@ const AXE_RUN = `axe.run(document, {
 /**
  * One page per session for every language, axe loaded into it once: each view is the page resized and switched
  * to its colour scheme, and the next language's email replaces the document in the same page. axe's first run in
- * a page costs several times a later one (V8 compiles and optimises it as it goes), so a new page per language
- * paid that again each time. Replacing the content keeps the window and its `axe` (setContent writes the new
+ * a page costs several times a later one (V8 compiles and optimises it as it goes), and a page per language would
+ * pay that, and a renderer's start, for each. Replacing the content keeps the window and its `axe` (setContent writes the new
  * document into the same one, as document.open and document.write do).
  */
 export async function runAxe(
