@@ -3,9 +3,11 @@
  * errors and lists what its mail clients ignore; each kind of mistake is named at its file:line,
  * makes check exit 1 and stops build.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, cleanEnv } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit, emptyDir, lineOf, REPO, read, write } from './helpers/project.js';
 
@@ -152,6 +154,64 @@ describe('enews check --axe in Chromium', () => {
         ['templates/partials/footer.mjml:20:7', '375 px dark, 700 px dark'],
       ],
     );
+  });
+});
+
+describe('enews check --axe: one page for every language', () => {
+  it('each language is checked in its own email and views: a French-only and a phone-only problem keep theirs', async () => {
+    const dir = copyProject();
+    // Shown at phone width only: an image without alt text and a link without text, in every language.
+    edit(
+      dir,
+      'templates/partials/dark-mode.mjml',
+      '  @media (prefers-color-scheme: dark) {',
+      '  .phone-only { display: none; }\n  @media (max-width: 479px) { .phone-only { display: block !important; } }\n' +
+        '  @media (prefers-color-scheme: dark) {',
+    );
+    edit(
+      dir,
+      'templates/partials/header.mjml',
+      '    <mj-text color="#ffffff">',
+      '    <mj-text padding="0">\n      <div class="phone-only"><img src="https://www.example.org/phone.png" width="180" />' +
+        '<a href="https://www.example.org/"></a></div>\n    </mj-text>\n    <mj-text color="#ffffff">',
+    );
+    // A link without text in the French intro only, at every width and in both schemes.
+    edit(
+      dir,
+      'issues/003.yaml',
+      '    sociales soutient ses membres.\n',
+      '    sociales soutient ses membres.\n    [](https://www.example.org/fr)\n',
+    );
+    const header = read(dir, 'templates/partials/header.mjml');
+    const line = lineOf(header, 'phone-only');
+    const r = await enews(['check', '3', '--axe'], dir);
+    expect(r.code).toBe(1);
+    const views = '375 px light, 700 px light, 375 px dark, 700 px dark';
+    expect(r.stdout).toContain(`[en] axe-core (${views}): 2 serious or critical violations.`);
+    expect(r.stdout).toContain(`[fr] axe-core (${views}): 3 serious or critical violations.`);
+    expect(r.stdout).toContain(`[es] axe-core (${views}): 2 serious or critical violations.`);
+    const errors = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => / axe (serious|critical) /.test(l));
+    expect(errors.map((l) => /^error: (\S+ )?(\S+): axe \w+ ([\w-]+): .* \(at ([^)]*)\)/.exec(l)?.slice(1))).toEqual([
+      [undefined, `templates/partials/header.mjml:${line}:31`, 'image-alt', '375 px light, 375 px dark'],
+      [undefined, `templates/partials/header.mjml:${line}:90`, 'link-name', '375 px light, 375 px dark'],
+      ['[fr] ', 'issues/003.yaml:8:3', 'link-name', views],
+    ]);
+  });
+});
+
+describe('enews check --axe: Chromium starts while the issue is prepared', () => {
+  it('an issue that cannot be built is reported as without --axe, and the process ends (its Chromium closed)', () => {
+    const dir = copyProject();
+    // A Chromium left open keeps the process alive: the timeout turns that into a failure here.
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
+    const plain = run(['check', '9']);
+    const r = run(['check', '9', '--axe']);
+    expect(r.error).toBeUndefined();
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(plain.stderr);
+    expect(r.stderr).toContain('There is no issue 9');
   });
 });
 

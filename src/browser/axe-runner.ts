@@ -6,7 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { type BrowserSession, browserSession, withSession } from './session.js';
+import type { Page } from 'playwright-core';
+import { type BrowserSession, browserSession, type SharedPage, sharedPage, withSession } from './session.js';
 
 export const AXE_WIDTHS = [375, 700] as const;
 export type Scheme = 'light' | 'dark';
@@ -48,55 +49,70 @@ const AXE_RUN = `axe.run(document, {
 })`;
 
 /**
- * One page, axe loaded once; each view is the same page resized and switched to its colour scheme (a new
- * page and a new copy of axe per view took most of the time).
+ * One page per session for every language, axe loaded into it once: each view is the page resized and switched
+ * to its colour scheme, and the next language's email replaces the document in the same page. axe's first run in
+ * a page costs several times a later one (V8 compiles and optimises it as it goes), and a page per language would
+ * pay that, and a renderer's start, for each. Replacing the content keeps the window and its `axe` (setContent writes the new
+ * document into the same one, as document.open and document.write do).
  */
 export async function runAxe(
   html: string,
   opts: { executablePath?: string; session?: BrowserSession },
 ): Promise<AxeRun[]> {
-  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   return withSession(
     opts.session,
     () => browserSession(opts.executablePath, '--axe'),
-    async (session) => {
-      const page = await session.page({ width: AXE_WIDTHS[0], height: 900, colorScheme: 'light' });
-      try {
-        await page.setContent(html, { waitUntil: 'load' });
-        await page.addScriptTag({ content: axeSource });
-        const runs: AxeRun[] = [];
-        for (const scheme of ['light', 'dark'] as const) {
-          for (const width of AXE_WIDTHS) {
-            await page.emulateMedia({ colorScheme: scheme });
-            await page.setViewportSize({ width, height: 900 });
-            const raw = (await page.evaluate(AXE_RUN)) as RawResult;
-            const violations: AxeViolation[] = [];
-            for (const v of raw.violations) {
-              const targets = v.nodes.map((n) => String(n.target[0] ?? ''));
-              const markers = (await page.evaluate(`(${MARKERS_OF})(${JSON.stringify(targets)})`)) as Array<
-                AxeNode['marker']
-              >;
-              violations.push({
-                id: v.id,
-                impact: v.impact,
-                help: v.help,
-                helpUrl: v.helpUrl,
-                nodes: v.nodes.map((n, i) => ({
-                  html: n.html,
-                  marker: markers[i] ?? null,
-                  summary: n.failureSummary ?? '',
-                })),
-              });
-            }
-            runs.push({ width, scheme, violations });
-          }
-        }
-        return runs;
-      } finally {
-        await page.close();
-      }
-    },
+    (session) => axePage(session).use((page) => runViews(page, html)),
   );
+}
+
+async function runViews(page: Page, html: string): Promise<AxeRun[]> {
+  // Every language starts from the first view, as it did on a page of its own.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: AXE_WIDTHS[0], height: 900 });
+  await page.setContent(html, { waitUntil: 'load' });
+  const runs: AxeRun[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const width of AXE_WIDTHS) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width, height: 900 });
+      const raw = (await page.evaluate(AXE_RUN)) as RawResult;
+      const violations: AxeViolation[] = [];
+      for (const v of raw.violations) {
+        const targets = v.nodes.map((n) => String(n.target[0] ?? ''));
+        const markers = (await page.evaluate(`(${MARKERS_OF})(${JSON.stringify(targets)})`)) as Array<
+          AxeNode['marker']
+        >;
+        violations.push({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          helpUrl: v.helpUrl,
+          nodes: v.nodes.map((n, i) => ({
+            html: n.html,
+            marker: markers[i] ?? null,
+            summary: n.failureSummary ?? '',
+          })),
+        });
+      }
+      runs.push({ width, scheme, violations });
+    }
+  }
+  return runs;
+}
+
+/**
+ * The session's axe page, starting Chromium and loading axe if that has not begun. A caller may call it early
+ * and not wait, so that the start overlaps its own work; a failure to start is then reported by the first run.
+ */
+export function axePage(session: BrowserSession): SharedPage {
+  return sharedPage(session, 'axe', async (s) => {
+    const page = await s.page({ width: AXE_WIDTHS[0], height: 900, colorScheme: 'light' });
+    await page.addScriptTag({
+      content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'),
+    });
+    return page;
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  * email's own dark styles shows it).
  */
 import path from 'node:path';
-import { type BrowserSession, browserSession, withSession } from './session.js';
+import { type BrowserSession, browserSession, sharedPage, withSession } from './session.js';
 
 export const SCREENSHOT_WIDTHS = { desktop: 800, mobile: 375 } as const;
 
@@ -32,9 +32,15 @@ export async function takeScreenshots(
     opts.session,
     () => browserSession(opts.executablePath),
     async (session) => {
-      // One page, loaded once; each picture is the same page resized and in its colour scheme.
-      const page = await session.page({ width: runs[0]!.width, height: 800, colorScheme: runs[0]!.scheme });
-      try {
+      // One page for every language, each email loaded once; each picture is the page resized and in its colour
+      // scheme. A page per language cost a new renderer each time.
+      const shared = sharedPage(session, 'screenshots', (s) =>
+        s.page({ width: runs[0]!.width, height: 800, colorScheme: runs[0]!.scheme }),
+      );
+      return shared.use(async (page) => {
+        // Every language starts from the first picture's view, as it did on a page of its own.
+        await page.emulateMedia({ colorScheme: runs[0]!.scheme });
+        await page.setViewportSize({ width: runs[0]!.width, height: 800 });
         await page.setContent(html, { waitUntil: 'load' });
         const shots: Screenshot[] = [];
         for (const { scheme, width, name } of runs) {
@@ -46,9 +52,7 @@ export async function takeScreenshots(
           shots.push({ file, width, height });
         }
         return shots;
-      } finally {
-        await page.close();
-      }
+      });
     },
   );
 }

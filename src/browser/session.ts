@@ -45,3 +45,39 @@ export async function withSession<T>(
     if (!given) await session.close();
   }
 }
+
+/** A page kept for one purpose (axe, screenshots) and used by every language in turn. */
+export interface SharedPage {
+  /** Runs `f` on the page once the uses before it are done: a page shows one email at a time. */
+  use<T>(f: (page: Page) => Promise<T>): Promise<T>;
+}
+
+const shared = new WeakMap<BrowserSession, Map<string, SharedPage>>();
+
+/**
+ * The session's page for `purpose`, made by `make` on first call; it closes with the session's browser. A
+ * caller may call this early without using the page, so that Chromium starts while it does other work; a
+ * failure to start is then reported by the first use.
+ */
+export function sharedPage(
+  session: BrowserSession,
+  purpose: string,
+  make: (s: BrowserSession) => Promise<Page>,
+): SharedPage {
+  let pages = shared.get(session);
+  if (!pages) shared.set(session, (pages = new Map()));
+  const found = pages.get(purpose);
+  if (found) return found;
+  const ready = make(session);
+  // Not unhandled while nobody waits for it yet: use() passes the failure on.
+  let queue: Promise<unknown> = ready.catch(() => {});
+  const made: SharedPage = {
+    use(f) {
+      const next = queue.then(() => ready).then(f);
+      queue = next.catch(() => {});
+      return next;
+    },
+  };
+  pages.set(purpose, made);
+  return made;
+}

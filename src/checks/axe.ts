@@ -17,6 +17,15 @@ export async function checkAxe(
   return { runs, findings: axeFindings(runs, marked.sites) };
 }
 
+/**
+ * Starts the session's Chromium and loads axe into its page without waiting, so that it happens while the
+ * caller prepares the issue (Chromium on the other core); a failure to start is reported by checkAxe.
+ */
+export async function startAxe(session: BrowserSession): Promise<void> {
+  const { axePage } = await import('../browser/axe-runner.js');
+  axePage(session);
+}
+
 export function axeFindings(runs: AxeRun[], sites: Location[]): Warning[] {
   const out = new Map<string, Warning>();
   for (const run of runs) {

@@ -40,6 +40,26 @@ export async function requireTools(ctx: CliContext, flags: ExtraCheckFlags): Pro
   requireExtraTools(extraCheckRequest(ctx, flags));
 }
 
+/**
+ * --axe: the command's Chromium (`session`, else a new one) starts and loads axe now, while the caller prepares
+ * the issue, which runs on the other core. Returns the session to pass to extraChecks and close; without --axe,
+ * `session` as given.
+ */
+export async function startBrowserChecks(
+  ctx: CliContext,
+  flags: ExtraCheckFlags,
+  session?: BrowserSession,
+): Promise<BrowserSession | undefined> {
+  if (!flags.axe) return session;
+  const [{ browserSession }, { startAxe }] = await Promise.all([
+    import('../browser/session.js'),
+    import('../checks/axe.js'),
+  ]);
+  const s = session ?? browserSession(flags.browser ?? ctx.env.CHROMIUM_PATH, '--axe');
+  await startAxe(s);
+  return s;
+}
+
 /** The flags as the core takes them, with the tools the environment names. */
 function extraCheckRequest(ctx: CliContext, flags: ExtraCheckFlags, session?: BrowserSession): ExtraCheckRequest {
   return {

@@ -18,6 +18,7 @@ import {
   printFindings,
   printSupport,
   requireTools,
+  startBrowserChecks,
 } from '../findings.js';
 
 interface BuildFlags extends ExtraCheckFlags {
@@ -50,11 +51,13 @@ async function build(ctx: CliContext, numberArg: string, opts: BuildFlags): Prom
   // Fail before building when the screenshots or a check cannot be done anyway.
   if (opts.screenshots) findBrowser(opts.browser ?? ctx.env.CHROMIUM_PATH);
   await requireTools(ctx, opts);
-  const prepared = await prepareIssue(ctx.root, parseIssueNumber(numberArg));
-  // One Chromium for --axe and --screenshots in every language, started when first needed.
+  // One Chromium for --axe and --screenshots in every language, started when first needed; with --axe, now:
+  // it loads axe while the issue is prepared.
   const { browserSession } = await import('../../browser/session.js');
   const session = browserSession(opts.browser ?? ctx.env.CHROMIUM_PATH);
   try {
+    await startBrowserChecks(ctx, opts, session);
+    const prepared = await prepareIssue(ctx.root, parseIssueNumber(numberArg));
     return await buildPrepared(ctx, prepared, opts, session);
   } finally {
     await session.close();

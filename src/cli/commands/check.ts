@@ -15,6 +15,7 @@ import {
   printLanguages,
   printSupport,
   requireTools,
+  startBrowserChecks,
 } from '../findings.js';
 import { kb, plural } from '../words.js';
 
@@ -29,13 +30,18 @@ export function registerCheck(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function check(ctx: CliContext, numberArg: string, flags: ExtraCheckFlags): Promise<number> {
-  const [{ parseIssueNumber }, { prepareIssue }] = await Promise.all([
-    import('../../content/issue-number.js'),
-    import('../../build/prepare-issue.js'),
-  ]);
   await requireTools(ctx, flags);
-  const prepared = await prepareIssue(ctx.root, parseIssueNumber(numberArg));
-  const extra = await extraChecks(ctx, prepared, flags);
+  const { parseIssueNumber } = await import('../../content/issue-number.js');
+  const number = parseIssueNumber(numberArg);
+  // Before the issue's code loads: Chromium starts meanwhile.
+  const session = await startBrowserChecks(ctx, flags);
+  const prepared = await import('../../build/prepare-issue.js')
+    .then(({ prepareIssue }) => prepareIssue(ctx.root, number))
+    .catch(async (err: unknown) => {
+      await session?.close();
+      throw err;
+    });
+  const extra = await extraChecks(ctx, prepared, flags, session).finally(() => session?.close());
   const findings = [...prepared.warnings, ...extra];
   printFindings(ctx, findings);
   const errors = findings.filter((w) => w.severity === 'error').length;
