@@ -41,7 +41,7 @@ async function startPreview(cwd: string, args: string[], env: Record<string, str
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${stderr}`)), 60_000);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /^Preview of issue \d+: (http:\/\/\S+)$/m.exec(out);
@@ -82,7 +82,7 @@ beforeAll(async () => {
   await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
   page = await context.newPage();
   await page.goto(url);
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
