@@ -108,7 +108,9 @@ export function sendOn(
       if (handedOver()) return;
       conn.dead = true;
       conn.c.close();
-      finish(Object.assign(new Error(`no reply within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
+      // Held at its last byte, it is the journal that did not answer, not the server: say so.
+      const what = held ? 'the record of the message before it on this connection not kept' : 'no reply';
+      finish(Object.assign(new Error(`${what} within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
     }, timeoutMs);
     stream?.once('end', () => clearTimeout(timer));
     before?.then(

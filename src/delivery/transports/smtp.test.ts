@@ -215,4 +215,25 @@ describe.each([
     await t.close();
     expect(received().map((r) => r.raw)).toEqual([message(0).text, message(2).text]);
   });
+
+  it('says it is the journal, not the server, when `before` outlasts --timeout; the message is not completed', async () => {
+    const t = smtpTransport({
+      settings: smtpSettings({ SMTP_URL: server.url() }),
+      sign: null,
+      timeoutMs: 300,
+      dataTimeoutMs: 5000,
+      insecureTls: false,
+      fastPath,
+    });
+    await t.open();
+    await t.send(message(0));
+    const endedBefore = server.dataAttempts;
+    await expect(t.send(message(1), new Promise<void>(() => {}))).rejects.toThrow(
+      'the record of the message before it on this connection not kept within 0.3 s',
+    );
+    await t.send(message(2));
+    await t.close();
+    expect(server.dataAttempts).toBe(endedBefore + 1);
+    expect(received().map((r) => r.raw)).toEqual([message(0).text, message(2).text]);
+  });
 });
