@@ -16,7 +16,7 @@ import { languageChoices, sampleView, warningLines, type SampleView } from './re
 import { inlinePictures } from '../images/in-content.js';
 import { REVIEW_SCRIPT } from './review-script.js';
 import { REVIEW_CSS } from './review-style.js';
-import { FRAMES_HTML } from './review-views.js';
+import { FRAMES_HTML, VIEW_TABS_HTML } from './review-views.js';
 
 /** allow-same-origin lets the page size a frame to its email; no allow-scripts, so nothing in the email runs. */
 
@@ -105,17 +105,7 @@ export function reviewPage(p: PreparedIssue): string {
     <ul id="notices" class="notices"></ul>
   </section>
   <section aria-label="The email">
-    <div class="tabs" role="group" aria-label="View">
-      <button type="button" data-view="desktop" aria-pressed="false">Desktop</button>
-      <button type="button" data-view="phone" aria-pressed="false">Phone</button>
-      <button type="button" data-view="both" aria-pressed="true">Both</button>
-      <button type="button" data-view="text" aria-pressed="false">Plain text</button>
-      <button type="button" data-view="web" aria-pressed="false">Web version</button>
-    </div>
-    <div class="tabs" role="group" aria-label="Colour scheme">
-      <button type="button" id="dark-toggle" aria-pressed="false">Dark mode</button>
-    </div>
-    <div class="tabs" role="group" aria-label="Images">
+${VIEW_TABS_HTML}    <div class="tabs" role="group" aria-label="Images">
       <button type="button" id="images-toggle" aria-pressed="false">Show images</button>
     </div>
     <p id="images-note">Images are not loaded: loading them would tell the servers they are on that this page

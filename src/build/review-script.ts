@@ -11,7 +11,7 @@
  * own CSP is a second lock.
  */
 import { DARK_MEDIA } from './review-model.js';
-import { VIEW_FUNCTIONS } from './review-views.js';
+import { HEADERS_FUNCTION, VIEW_FUNCTIONS } from './review-views.js';
 
 export const REVIEW_SCRIPT = `
 (function () {
@@ -74,21 +74,7 @@ ${VIEW_FUNCTIONS}  function withoutRemote(html) {
     });
   }
 
-  function showHeaders(headers) {
-    var body = $('headers').tBodies[0];
-    body.textContent = '';
-    headers.forEach(function (h) {
-      var tr = body.insertRow();
-      var th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = h.name;
-      tr.appendChild(th);
-      var td = tr.insertCell();
-      td.textContent = h.value === null ? '(none)' : h.value;
-      if (h.value === null) td.className = 'none';
-    });
-  }
-
+${HEADERS_FUNCTION}
   function showFrames() {
     var l = data.languages[state.language];
     frames[0].srcdoc = framed(l.html);

@@ -27,6 +27,19 @@ export const FRAMES_HTML = `    <div id="frames">
     </figure>
 `;
 
+/** The buttons that switch the view and the colour scheme (VIEW_FUNCTIONS answers them). */
+export const VIEW_TABS_HTML = `    <div class="tabs" role="group" aria-label="View">
+      <button type="button" data-view="desktop" aria-pressed="false">Desktop</button>
+      <button type="button" data-view="phone" aria-pressed="false">Phone</button>
+      <button type="button" data-view="both" aria-pressed="true">Both</button>
+      <button type="button" data-view="text" aria-pressed="false">Plain text</button>
+      <button type="button" data-view="web" aria-pressed="false">Web version</button>
+    </div>
+    <div class="tabs" role="group" aria-label="Colour scheme">
+      <button type="button" id="dark-toggle" aria-pressed="false">Dark mode</button>
+    </div>
+`;
+
 /**
  * Plain ES5-style browser code in a string, inlined into both page scripts inside their function scope, where
  * `$` and `frames` are defined.
@@ -54,4 +67,21 @@ export const VIEW_FUNCTIONS = `  function setView(view) {
     frame.style.height = Math.max(doc.documentElement.scrollHeight, 100) + 'px';
   }
 
+`;
+
+/** Fills the headers table (`<table id="headers">`) from `[{ name, value }]`; a null value shows as (none). */
+export const HEADERS_FUNCTION = `  function showHeaders(headers) {
+    var body = $('headers').tBodies[0];
+    body.textContent = '';
+    headers.forEach(function (h) {
+      var tr = body.insertRow();
+      var th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = h.name;
+      tr.appendChild(th);
+      var td = tr.insertCell();
+      td.textContent = h.value === null ? '(none)' : h.value;
+      if (h.value === null) td.className = 'none';
+    });
+  }
 `;

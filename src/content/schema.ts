@@ -13,6 +13,7 @@ import { feedSchema } from './feed-schema.js';
 import { languageTagProblem } from './languages.js';
 import { approvalConfigSchema } from './approval-config.js';
 import { subscribeSchema } from './subscribe-schema.js';
+import { checkWebAddress } from './web-address.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 /** Text that may end up in a mail header: one line, or it could forge headers. */
@@ -33,16 +34,7 @@ export const emailAddress = z.string().superRefine((value, ctx) => {
 
 /** Links subscribers click: http(s) only, so `javascript:` and friends never reach a mail. */
 export const webUrl = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `is not a complete web address (https://…): "${value}"` });
-    return;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    ctx.addIssue({ code: 'custom', message: `must start with https:// (got "${url.protocol}")` });
-  }
+  if (!checkWebAddress(value, ctx)) return;
   if (/[\s<>"]/.test(value)) ctx.addIssue({ code: 'custom', message: 'must not contain spaces, quotes or < >' });
 });
 

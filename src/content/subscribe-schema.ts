@@ -6,21 +6,14 @@
  */
 import { z } from 'zod';
 import { newsletterLanguages } from './languages.js';
+import { checkWebAddress } from './web-address.js';
 
 /** An http(s) address of a page of enews serve, without ?query or #fragment (enews adds its own). */
 const pageUrl = z
   .string()
   .max(500, 'must be at most 500 characters')
   .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `is not a complete web address (https://…): "${value}"` });
-      return;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      ctx.addIssue({ code: 'custom', message: `must start with https:// (got "${url.protocol}")` });
+    if (!checkWebAddress(value, ctx)) return;
     if (/[?#\s<>"]/.test(value))
       ctx.addIssue({ code: 'custom', message: 'must be a page address without ?, #, spaces, quotes or < >' });
   });

@@ -221,7 +221,7 @@ export class DeliveryEngine<R> {
 
   /**
    * Hands `o` to `record`: null when it is kept at once (a file's write), else its keeping, which rejects when the
-   * record could not be kept (the run stops then, as in safeRecord).
+   * record could not be kept (the run stops then: lost).
    */
   private keeping(record: Recorder<R>, o: EngineEvent<R>): Promise<void> | null {
     let kept: void | Promise<void>;
@@ -323,16 +323,8 @@ export class DeliveryEngine<R> {
    * batch) is waited for by the caller, which holds its connection slot meanwhile.
    */
   private safeRecord(record: Recorder<R>, o: EngineEvent<R>): Promise<void> | undefined {
-    const stopOn = (err: unknown) => {
-      if (!(err instanceof EnewsError)) throw err;
-      this.halt({ kind: 'error', error: err });
-    };
-    try {
-      return record(o)?.catch(stopOn);
-    } catch (err) {
-      stopOn(err);
-      return undefined;
-    }
+    // A record that could not be kept has stopped the run (lost); the caller only waits.
+    return this.keeping(record, o)?.catch(() => {});
   }
 
   private halt(reason: StopReason): void {

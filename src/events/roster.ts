@@ -40,15 +40,13 @@ export interface Roster {
   events: number;
 }
 
+function emptyRoster(): Roster {
+  return { optOuts: new OptOuts(), signups: new Map(), preferences: new Map(), erased: new Set(), events: 0 };
+}
+
 /** Reads the events; `upTo`: only the first `upTo` may add or bring back subscribers (null: all). */
 export async function readRoster(store: Pick<EventStore, 'each'>, upTo: number | null = null): Promise<Roster> {
-  const r: Roster = {
-    optOuts: new OptOuts(),
-    signups: new Map(),
-    preferences: new Map(),
-    erased: new Set(),
-    events: 0,
-  };
+  const r = emptyRoster();
   await store.each((e) => {
     applyEvent(r, e, upTo === null || r.events < upTo);
     r.events++;
@@ -117,13 +115,7 @@ export interface AddressState {
 }
 
 export function addressState(events: readonly SubscriberEvent[]): AddressState {
-  const r: Roster = {
-    optOuts: new OptOuts(),
-    signups: new Map(),
-    preferences: new Map(),
-    erased: new Set(),
-    events: 0,
-  };
+  const r = emptyRoster();
   let round = 0;
   for (const e of events) {
     applyEvent(r, e, true);

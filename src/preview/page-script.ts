@@ -4,7 +4,7 @@
  * it runs in whatever browser a reviewer has. It asks the server for the
  * page model and re-asks whenever the server says the files changed.
  */
-import { VIEW_FUNCTIONS } from '../build/review-views.js';
+import { HEADERS_FUNCTION, VIEW_FUNCTIONS } from '../build/review-views.js';
 
 export const PAGE_SCRIPT = `
 (function () {
@@ -50,21 +50,7 @@ ${VIEW_FUNCTIONS}  // Links in the email open in a new tab; without this they wo
     });
   }
 
-  function showHeaders(headers) {
-    var body = $('headers').tBodies[0];
-    body.textContent = '';
-    headers.forEach(function (h) {
-      var tr = body.insertRow();
-      var th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = h.name;
-      tr.appendChild(th);
-      var td = tr.insertCell();
-      td.textContent = h.value === null ? '(none)' : h.value;
-      if (h.value === null) td.className = 'none';
-    });
-  }
-
+${HEADERS_FUNCTION}
   function showRecipients(s) {
     var select = $('recipient');
     var key = JSON.stringify(s.recipients);

@@ -5,7 +5,7 @@
  * The email itself is shown in sandboxed frames without scripts.
  */
 
-import { FRAMES_HTML } from '../build/review-views.js';
+import { FRAMES_HTML, VIEW_TABS_HTML } from '../build/review-views.js';
 
 export { PAGE_CSS } from '../build/review-style.js';
 
@@ -50,17 +50,7 @@ export const PAGE_HTML = `<!doctype html>
     </div>
   </section>
   <section aria-label="The email">
-    <div class="tabs" role="group" aria-label="View">
-      <button type="button" data-view="desktop" aria-pressed="false">Desktop</button>
-      <button type="button" data-view="phone" aria-pressed="false">Phone</button>
-      <button type="button" data-view="both" aria-pressed="true">Both</button>
-      <button type="button" data-view="text" aria-pressed="false">Plain text</button>
-      <button type="button" data-view="web" aria-pressed="false">Web version</button>
-    </div>
-    <div class="tabs" role="group" aria-label="Colour scheme">
-      <button type="button" id="dark-toggle" aria-pressed="false">Dark mode</button>
-    </div>
-    <p id="empty">Nothing has been built yet. Fix the problems above and save.</p>
+${VIEW_TABS_HTML}    <p id="empty">Nothing has been built yet. Fix the problems above and save.</p>
 ${FRAMES_HTML}  </section>
 </main>
 </body>

@@ -31,11 +31,11 @@ beforeEach(() => {
 /** What arrived, as text, in order. */
 const received = () => server.received.map((r) => ({ to: r.to[0]!, raw: r.raw.toString('utf8') }));
 
-function transport(query = '', sign: Signer | null = null, fastPath = true): Transport {
+function transport(query = '', sign: Signer | null = null, fastPath = true, timeoutMs = 5000): Transport {
   return smtpTransport({
     settings: smtpSettings({ SMTP_URL: `${server.url()}${query}` }),
     sign,
-    timeoutMs: 5000,
+    timeoutMs,
     dataTimeoutMs: 5000,
     insecureTls: false,
     fastPath,
@@ -217,14 +217,7 @@ describe.each([
   });
 
   it('says it is the journal, not the server, when `before` outlasts --timeout; the message is not completed', async () => {
-    const t = smtpTransport({
-      settings: smtpSettings({ SMTP_URL: server.url() }),
-      sign: null,
-      timeoutMs: 300,
-      dataTimeoutMs: 5000,
-      insecureTls: false,
-      fastPath,
-    });
+    const t = transport('', null, fastPath, 300);
     await t.open();
     await t.send(message(0));
     const endedBefore = server.dataAttempts;

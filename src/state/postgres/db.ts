@@ -119,13 +119,31 @@ export function connect(url: string): Database {
   return db;
 }
 
-/** Applies the migrations not yet applied. */
-export async function migrate(db: Database): Promise<void> {
+/**
+ * Runs `f` in one transaction on a connection of its own: committed when `f` resolves, rolled back when it
+ * throws (an EnewsError goes on as it is; anything else means the database failed: `unreachable`).
+ */
+export async function transaction<T>(db: Database, f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await db.pool.connect().catch((err) => {
     throw unreachable(db.where, err);
   });
   try {
     await c.query('BEGIN');
+    const result = await f(c);
+    await c.query('COMMIT');
+    return result;
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => {});
+    if (err instanceof EnewsError) throw err;
+    throw unreachable(db.where, err);
+  } finally {
+    c.release();
+  }
+}
+
+/** Applies the migrations not yet applied. */
+export function migrate(db: Database): Promise<void> {
+  return transaction(db, async (c) => {
     await c.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_CLASS]);
     await c.query(
       'CREATE TABLE IF NOT EXISTS enews_migrations (version int PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())',
@@ -146,14 +164,7 @@ export async function migrate(db: Database): Promise<void> {
       await c.query(MIGRATIONS[v - 1]!);
       await c.query('INSERT INTO enews_migrations (version) VALUES ($1)', [v]);
     }
-    await c.query('COMMIT');
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => {});
-    if (err instanceof EnewsError) throw err;
-    throw unreachable(db.where, err);
-  } finally {
-    c.release();
-  }
+  });
 }
 
 /** What a failing database means for the run: it stops before it does anything it could not record (exit 4). */

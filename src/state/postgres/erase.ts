@@ -15,7 +15,7 @@ import { EnewsError, ExitCode } from '../../errors.js';
 import { journalRecordSchema } from '../../journal/journal.js';
 import type { ErasureResult } from '../erase-files.js';
 import { type Erasure, scrubEvent, scrubRecord, scrubText, scrubbedKey } from '../scrub.js';
-import { LOCK_CLASS, unreachable, type Database } from './db.js';
+import { LOCK_CLASS, transaction, unreachable, type Database } from './db.js';
 
 export async function erasePostgres(
   db: Database,
@@ -26,16 +26,17 @@ export async function erasePostgres(
   root: string,
 ): Promise<ErasureResult> {
   await db.ready();
-  const c = await db.pool.connect().catch((err) => {
-    throw unreachable(db.where, err);
-  });
-  try {
-    const forgotten = { at, list, type: 'forgotten' as const, email: er.hash, source: 'forget' };
-    const inserted = await c.query(
+  // The suppression first, committed on its own: the address stays suppressed even if the scrub below fails.
+  const forgotten = { at, list, type: 'forgotten' as const, email: er.hash, source: 'forget' };
+  const inserted = await db.pool
+    .query(
       'INSERT INTO enews_events (list, key, event) VALUES ($1, $2, $3::jsonb) ON CONFLICT (list, key) DO NOTHING',
       [list, scrubbedKey(forgotten), JSON.stringify(forgotten)],
-    );
-    await c.query('BEGIN');
+    )
+    .catch((err) => {
+      throw unreachable(db.where, err);
+    });
+  return transaction(db, async (c) => {
     const journals = await c.query<{ name: string }>('SELECT name FROM enews_journals WHERE list = $1', [list]);
     for (const { name } of journals.rows) {
       const got = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [
@@ -94,20 +95,13 @@ export async function erasePostgres(
       rmSync(spool, { force: true });
       spools.push(path.relative(root, spool));
     }
-    await c.query('COMMIT');
     return {
       suppressed: (inserted.rowCount ?? 0) > 0,
       events: changedEvents,
       journals: [...perJournal].map(([name, n]) => ({ name, records: n })),
       spools,
     };
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => {});
-    if (err instanceof EnewsError) throw err;
-    throw unreachable(db.where, err);
-  } finally {
-    c.release();
-  }
+  });
 }
 
 function busy(journal: string): EnewsError {

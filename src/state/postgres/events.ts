@@ -7,7 +7,7 @@
  */
 import { eventKey, type SubscriberEvent } from '../../events/events.js';
 import type { EventStore } from '../../events/store.js';
-import { LOCK_CLASS, reason, unreachable, type Database } from './db.js';
+import { LOCK_CLASS, reason, transaction, unreachable, type Database } from './db.js';
 
 /** Rows per page when streaming: a million events never sit in memory at once. */
 const PAGE = 5000;
@@ -86,33 +86,20 @@ export function pgEvents(db: Database, listId: string): EventStore {
         throw unreachable(db.where, err);
       });
       if ((seen.rowCount ?? 0) > 0) return false;
-      const c = await db.pool.connect().catch((err) => {
-        throw unreachable(db.where, err);
-      });
-      try {
-        await c.query('BEGIN');
+      return transaction(db, async (c) => {
         // One claim of an address at a time, on any machine: the second waits, then sees the first.
         await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
           LOCK_CLASS,
           `${listId}\nclaim\n${event.type}\n${event.email}`,
         ]);
         const recent = await c.query(recentSql, args);
-        let recorded = false;
-        if (recent.rowCount === 0) {
-          const r = await c.query(
-            `INSERT INTO enews_events (list, key, event) VALUES ($1, $2, $3::jsonb) ON CONFLICT (list, key) DO NOTHING`,
-            [listId, eventKey(event), JSON.stringify({ ...event, list: listId })],
-          );
-          recorded = (r.rowCount ?? 0) > 0;
-        }
-        await c.query('COMMIT');
-        return recorded;
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => {});
-        throw unreachable(db.where, err);
-      } finally {
-        c.release();
-      }
+        if (recent.rowCount !== 0) return false;
+        const r = await c.query(
+          `INSERT INTO enews_events (list, key, event) VALUES ($1, $2, $3::jsonb) ON CONFLICT (list, key) DO NOTHING`,
+          [listId, eventKey(event), JSON.stringify({ ...event, list: listId })],
+        );
+        return (r.rowCount ?? 0) > 0;
+      });
     },
     async about(email) {
       await db.ready();
