@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-
-// src/ and lib/ both sit next to package.json.
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+import { PACKAGE_JSON as pkg } from './project/package.js';
 
 export const VERSION: string = pkg.version;
 

@@ -79,9 +79,13 @@ describe('the package', () => {
     );
     // No tests, fixtures, benchmarks, test helpers or source maps (they point at src/, which is not shipped).
     expect(files.filter((f) => /(^|\/)(tests?|fixtures|testing|bench)\/|\.test\.|\.map$|^src\//.test(f))).toEqual([]);
+    // The bundled CLI bin/enews.js runs (scripts/bundle.js): its entry, MJML's worker, what each file holds.
+    expect(files).toEqual(
+      expect.arrayContaining(['lib/bundle/main.js', 'lib/bundle/mjml-worker.js', 'lib/bundle/modules.json']),
+    );
     // Every compiled module has its source: nothing left over from a module that was removed.
     const stale = files
-      .filter((f) => f.startsWith('lib/'))
+      .filter((f) => f.startsWith('lib/') && !f.startsWith('lib/bundle/'))
       .filter((f) => !existsSync(path.join(REPO, 'src', f.slice(4).replace(/\.js$/, '.ts'))));
     expect(stale).toEqual([]);
     expect(readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);

@@ -45,13 +45,15 @@ function files(dir: string): Map<string, Buffer> {
 }
 
 describe('start-up', () => {
-  it('status 3 loads none of the libraries that render, make pictures, drive Chromium, mail or use PostgreSQL', async () => {
+  it('status 3 loads none of the libraries that render, make pictures, drive Chromium, mail, use PostgreSQL or lock', async () => {
     const dir = copyProject();
     const { result, packages } = await loadedPackages(['status', '3'], dir);
     expect(result.stderr).toContain('nothing has been sent for issue 3 yet');
     // It did load what it needs: the content's schemas and YAML.
     expect(packages).toEqual(expect.arrayContaining(['commander', 'yaml', 'zod']));
     expect(packages.filter((p) => HEAVY.includes(p) || p.startsWith('mjml-'))).toEqual([]);
+    // Nor the file locks' native addon: it only reads.
+    expect(packages).not.toContain('fs-native-extensions');
   });
 
   it('build 3 reads its pictures from the cache without loading sharp; empty, full or damaged, the same bytes', async () => {

@@ -14,10 +14,15 @@
  * names the locked file (`sameFile`), and start over if not.
  */
 import { fstatSync, statSync } from 'node:fs';
-import fne from 'fs-native-extensions';
+import { createRequire } from 'node:module';
+
+// Its native addon and the resolvers that find it cost ≈ 70 ms to load: only a command that takes a
+// lock pays it (`status` and `report` only read), on its first lock.
+let fne: typeof import('fs-native-extensions').default | undefined;
 
 /** Takes the lock at once, or says it is held by another descriptor (in this process or another). */
 export function tryLockFd(fd: number): boolean {
+  fne ??= createRequire(import.meta.url)('fs-native-extensions') as typeof import('fs-native-extensions').default;
   return fne.tryLock(fd);
 }
 

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Run by `npm run build` after tsc: bundles the compiled CLI (lib/) into a few files in lib/bundle/,
+// which bin/enews.js runs. Why: a command's start was mostly Node resolving, reading and compiling
+// ~300 small module files (enews's own, zod, YAML, commander…) — `enews status 3` took 0.40 s
+// against 0.29 s bundled on the same machine (issue 28, BENCHMARKS.md "Start-up"). The code is the
+// same: lib/ stays the library the tests import; only how it is packed into files changes.
+//
+// Each command's dynamic imports stay chunk boundaries, so a command still loads only what it
+// runs. Left outside (loaded from node_modules as before): native addons and what finds files or
+// modules at run time by name, which a bundler cannot see (listed in EXTERNAL with the reason).
+// lib/bundle/modules.json says which packages each file holds (the start-up tests read it).
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import path from 'node:path';
+import { rolldown } from 'rolldown';
+
+const root = path.resolve(import.meta.dirname, '..');
+const lib = path.join(root, 'lib');
+const dest = path.join(lib, 'bundle');
+// Written beside and swapped in whole: a command started from this checkout meanwhile finds the old files or the new.
+const out = `${dest}.new`;
+const old = `${dest}.old`;
+
+const EXTERNAL = [
+  'sharp', // native addon (libvips), found through its platform packages
+  'pg', // optionally requires pg-native by name
+  'playwright-core', // starts Chromium from files beside its own code
+  'axe-core', // its file is read and put into the page, not imported
+  'fs-native-extensions', // native addon (file locks) through require-addon
+  'mjml', // requires its components and their dependencies by name; runs in a worker anyway
+  'nodemailer', // reads its well-known services and its own package.json at run time
+  'imapflow',
+  'mailparser',
+  'libmime', // character set tables loaded on demand
+  'htmlnano', // loads its modules and optional minifiers by name
+  'handlebars', // its package entry for require() differs from its browser build
+  'hono',
+  '@hono/node-server',
+];
+
+function packageOf(id) {
+  const m = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(id);
+  return m ? m[1].replace('\\', '/') : null;
+}
+
+function isExternal(id) {
+  if (isBuiltin(id)) return true;
+  if (id.startsWith('.') || path.isAbsolute(id)) return false;
+  const name = id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0];
+  return EXTERNAL.includes(name);
+}
+
+rmSync(out, { recursive: true, force: true });
+const bundle = await rolldown({
+  input: { main: path.join(lib, 'cli/main.js'), 'mjml-worker': path.join(lib, 'render/mjml-worker.js') },
+  platform: 'node',
+  external: (id) => isExternal(id),
+  // The libraries' own notices (direct eval in a dependency's dead branch, and the like) are not ours to fix.
+  logLevel: 'silent',
+});
+const { output } = await bundle.write({
+  dir: out,
+  format: 'esm',
+  // The worker is found beside the chunk that starts it: new URL('./mjml-worker.js', import.meta.url).
+  entryFileNames: '[name].js',
+  chunkFileNames: '[name]-[hash].js',
+});
+await bundle.close();
+
+const modules = {};
+for (const chunk of output) {
+  if (chunk.type !== 'chunk') continue;
+  const packages = new Set();
+  let own = 0;
+  for (const id of chunk.moduleIds) {
+    const name = packageOf(id);
+    if (name) packages.add(name);
+    else if (id.startsWith(lib)) own++;
+  }
+  modules[chunk.fileName] = { own, packages: [...packages].sort() };
+}
+writeFileSync(path.join(out, 'modules.json'), `${JSON.stringify(modules, null, 1)}\n`);
+rmSync(old, { recursive: true, force: true });
+try {
+  renameSync(dest, old);
+} catch (err) {
+  if (err.code !== 'ENOENT') throw err;
+}
+renameSync(out, dest);
+rmSync(old, { recursive: true, force: true });
+const size = output.reduce((n, c) => n + (c.type === 'chunk' ? c.code.length : 0), 0);
+const version = JSON.parse(readFileSync(path.join(root, 'node_modules/rolldown/package.json'), 'utf8')).version;
+console.log(`lib/bundle: ${Object.keys(modules).length} files, ${(size / 1e6).toFixed(1)} MB (rolldown ${version})`);
