@@ -37,6 +37,7 @@ import { addressKey } from '../util/email-address.js';
 import type { StaticChecks } from '../checks/index.js';
 import { mergeFindings } from '../checks/findings.js';
 import { withImageTargets } from '../checks/links.js';
+import { renderMarked } from '../checks/marked.js';
 import { sha256 } from './hash.js';
 import { buildInputs, inputsHash as hashOf, type BuildInputs } from './inputs.js';
 
@@ -196,20 +197,35 @@ async function render(
     images: localImageInputs(root, images.uses),
   });
   const inputsHash = hashOf(inputs);
+  // Every language's renders (the email, the web version, the checks' marked copy) are asked for first: in
+  // build, MJML runs in its worker thread (render/mjml-compile.ts), which renders while this thread loads the
+  // checks and then checks the first languages. Each is still taken, and fails, in the same order as before.
+  const started = nl.languages.map((language) =>
+    handled(
+      (async () => {
+        const tr = new Translator(strings.get(language)!);
+        const fallback = tr.has('fallback_name') ? tr.t('fallback_name') : undefined;
+        // From here on each local picture is named by its published address, as subscribers get it.
+        const local = withPublishedImages(localizeContent(content, language, fallback), published);
+        const { newsletter, issue, items } = local;
+        const view = buildViewModel(newsletter, issue, items, tr, templates.partials);
+        const rendered = handled(renderIssue(view, templates, published.tags));
+        const web = handled(renderWebVersion(newsletter, issue, items, templates, tr, published.tags));
+        const marked = handled(renderMarked({ newsletter, loaded, templates, view }));
+        return { language, local, rendered, web, marked };
+      })(),
+    ),
+  );
   // The checks' libraries (caniemail data, CSS parser) load only here, never on the send path.
   const { runStaticChecks } = await import('../checks/index.js');
   // The same in every language (they are about the files, not a language's text), so listed once.
   const placeholders = placeholderWarnings(content);
   const languages: PreparedLanguage[] = [];
-  for (const language of nl.languages) {
-    const tr = new Translator(strings.get(language)!);
-    const fallback = tr.has('fallback_name') ? tr.t('fallback_name') : undefined;
-    // From here on each local picture is named by its published address, as subscribers get it.
-    const local = withPublishedImages(localizeContent(content, language, fallback), published);
+  for (const start of started) {
+    const { language, local, marked, ...renders } = await start;
     const { newsletter, issue, items } = local;
-    const view = buildViewModel(newsletter, issue, items, tr, templates.partials);
-    const rendered = await renderIssue(view, templates, published.tags);
-    const web = await renderWebVersion(newsletter, issue, items, templates, tr, published.tags);
+    const rendered = await renders.rendered;
+    const web = await renders.web;
     const sample = renderSample(newsletter, issue, rendered, inputsHash);
     const { standIn, fromEnews, file: stringsFile } = strings.get(language)!;
     const emailKeys = (fromEnews ?? []).filter((k) => !k.includes('.'));
@@ -238,8 +254,8 @@ async function render(
       catalog,
       items,
       templates,
-      view,
       html: sample.html,
+      marked,
       clientSupport: languages.length === 0,
     });
     warnings.push(...checks.findings);
@@ -275,6 +291,12 @@ async function render(
     languages,
     images: published,
   };
+}
+
+/** The promise itself, marked as handled: one awaited later, after others, must not count as a rejection left unhandled. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
 }
 
 /** Every file made from the issue's pictures, with its bytes' hash and the line that names its picture: for --links. */

@@ -5,12 +5,7 @@
  * subscriber gets it, each finding at the template or content line to change.
  * Loaded lazily (import()), so the send path never loads these libraries.
  */
-import { EnewsError, type Location, type Warning } from '../errors.js';
-import { locate } from '../content/yaml-file.js';
-import { renderHtml } from '../render/render-issue.js';
-import { escapeHtml, fillSlots } from '../render/slots.js';
-import type { TemplateSet } from '../render/templates.js';
-import type { ViewModel } from '../render/view-model.js';
+import { EnewsError, type Warning } from '../errors.js';
 import { type AcknowledgedFinding, applyAcknowledged, resolveAcknowledged } from './acknowledged.js';
 import { checkAccessibility } from './accessibility.js';
 import { checkClientSupport, resolveClients, type SupportFinding } from './client-support.js';
@@ -20,7 +15,7 @@ import { checkDarkMode } from './dark-mode.js';
 import { emailDoc } from './email-doc.js';
 import { insecureLinks } from './insecure-links.js';
 import { type LinkTarget, linkTargets } from './links.js';
-import { markHtml, markTemplates } from './source-map.js';
+import type { MarkedEmail } from './marked.js';
 
 export interface SupportReport {
   /** The caniemail client ids checked against. */
@@ -40,7 +35,7 @@ export interface StaticChecks {
   /** For --links: each distinct link and image, at its content or template line. */
   links: LinkTarget[];
   /** For --axe: the email rendered with its template markers, filled for the sample subscriber. */
-  marked: { html: string; sites: Location[] };
+  marked: MarkedEmail;
 }
 
 /**
@@ -49,7 +44,7 @@ export interface StaticChecks {
  * (`clientSupport: false` for the others): it is the slowest of these checks.
  */
 export async function runStaticChecks(
-  input: CheckInput & { view: ViewModel; html: string; clientSupport?: boolean },
+  input: CheckInput & { html: string; marked: Promise<MarkedEmail>; clientSupport?: boolean },
 ): Promise<StaticChecks> {
   const ctx = checkContext(input);
   const support = input.clientSupport !== false;
@@ -59,16 +54,8 @@ export async function runStaticChecks(
   if (problems.length > 0) {
     throw new EnewsError('invalid-content', `${input.newsletterFile} is not valid`, { problems });
   }
-  const shared = markedTemplates(input.templates);
-  // Each language adds its own intro's place; the marked templates themselves are shared.
-  const marked = { templates: shared.templates, sites: [...shared.sites] };
-  const intro = marked.sites.push(locate(input.loaded.src, ['intro'])) - 1;
-  const view: ViewModel = {
-    ...input.view,
-    issue: { ...input.view.issue, intro_html: markHtml(input.view.issue.intro_html, intro) },
-  };
-  const markedHtml = fillSlots(await renderHtml(view, marked.templates), sampleSlots(input), escapeHtml);
-  const doc = emailDoc(input.html, markedHtml, marked.sites);
+  const marked = await input.marked;
+  const doc = emailDoc(input.html, marked.html, marked.sites);
   return {
     findings: [
       ...insecureLinks(doc, ctx),
@@ -78,30 +65,6 @@ export async function runStaticChecks(
     ],
     support: { clients, ...applyAcknowledged(support ? checkClientSupport(doc, ctx, clients) : [], acks.acknowledged) },
     links: linkTargets(doc, ctx),
-    marked: { html: markedHtml, sites: marked.sites },
+    marked,
   };
-}
-
-/** The templates with their markers, made once per loaded set: every language of a build renders them. */
-const marks = new WeakMap<TemplateSet, ReturnType<typeof markTemplates>>();
-function markedTemplates(set: TemplateSet): ReturnType<typeof markTemplates> {
-  let m = marks.get(set);
-  if (!m) {
-    m = markTemplates(set);
-    marks.set(set, m);
-  }
-  return m;
-}
-
-/** Roughly the sample's values: the marked render only needs text of the right kind in each slot. */
-function sampleSlots(input: CheckInput): (name: string) => string {
-  const { sample_recipient, unsubscribe } = input.newsletter;
-  return (name) =>
-    name === 'name'
-      ? sample_recipient.name
-      : name === 'email'
-        ? sample_recipient.email
-        : name === 'unsubscribe_url'
-          ? (unsubscribe.url ?? `mailto:${unsubscribe.mailto}`)
-          : '';
 }
