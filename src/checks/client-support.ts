@@ -130,11 +130,19 @@ export function checkClientSupport(doc: EmailDoc, ctx: CheckContext, clients: st
   // Set after construction: the constructor only accepts the clients of its own list (see MISSING_FROM_LIST).
   checker.emailClients = clients as typeof checker.emailClients;
   const found = new Map<string, Found>();
-  const run = (location: Location | undefined, fn: () => void, authored: (title: string) => boolean) => {
-    checker.errors = [];
-    fn();
+  // What the checker says depends only on what it is shown: MJML's output repeats the same elements and
+  // declarations hundreds of times, so each is asked once (`key` names it) and where it stands is applied after.
+  const said = new Map<string, string[]>();
+  const run: Run = (location, key, fn, authored) => {
+    let errors = said.get(key);
+    if (!errors) {
+      checker.errors = [];
+      fn();
+      errors = checker.errors;
+      said.set(key, errors);
+    }
     if (!location) return;
-    for (const e of checker.errors) {
+    for (const e of errors) {
       const m = /^`(.+)` is not supported by `(.+)`$/.exec(e);
       if (!m || !authored(m[1]!)) continue;
       const f = found.get(m[1]!) ?? { location, clients: new Set<string>() };
@@ -142,9 +150,10 @@ export function checkClientSupport(doc: EmailDoc, ctx: CheckContext, clients: st
       found.set(m[1]!, f);
     }
   };
+  const lines = templateLines(ctx);
   for (const el of doc.elements) {
-    if (el.name === 'style') checkStyleBlock(el, ctx, checker, run);
-    else checkElement(el, doc, ctx, checker, run);
+    if (el.name === 'style') checkStyleBlock(el, lines, checker, run);
+    else checkElement(el, doc, ctx, lines, checker, run);
   }
   return [...found].map(([feature, f]) => {
     const names = clients.filter((c) => f.clients.has(c)).map(clientName);
@@ -158,9 +167,27 @@ export function checkClientSupport(doc: EmailDoc, ctx: CheckContext, clients: st
   });
 }
 
-type Run = (location: Location | undefined, fn: () => void, authored: (title: string) => boolean) => void;
+type Run = (location: Location | undefined, key: string, fn: () => void, authored: (title: string) => boolean) => void;
 
-function checkElement(el: Element, doc: EmailDoc, ctx: CheckContext, checker: DoIUseEmail, run: Run): void {
+/** The first template line for which `test` holds, remembered by `key` (the search reads every line). */
+type LineFinder = (key: string, test: (line: string) => boolean) => Location | undefined;
+
+function templateLines(ctx: CheckContext): LineFinder {
+  const known = new Map<string, Location | undefined>();
+  return (key, test) => {
+    if (!known.has(key)) known.set(key, ctx.findTemplateLine(test));
+    return known.get(key);
+  };
+}
+
+function checkElement(
+  el: Element,
+  doc: EmailDoc,
+  ctx: CheckContext,
+  lines: LineFinder,
+  checker: DoIUseEmail,
+  run: Run,
+): void {
   const site = doc.site(el);
   if (!site) return;
   const line = ctx.templateLine(site.location);
@@ -171,6 +198,7 @@ function checkElement(el: Element, doc: EmailDoc, ctx: CheckContext, checker: Do
     .map(([name, value]) => ({ name, value }));
   run(
     site.location,
+    JSON.stringify(['element', el.name, attributes, el.attribs.name === 'color-scheme']),
     () => {
       checker.checkHtmlNode({ tagName: el.name, attributes } as unknown as Parameters<typeof checker.checkHtmlNode>[0]);
       if (el.name === 'meta' && el.attribs.name === 'color-scheme') feature(checker, 'color-scheme meta tag');
@@ -179,20 +207,27 @@ function checkElement(el: Element, doc: EmailDoc, ctx: CheckContext, checker: Do
       site.own && (/ attribute$/.test(title) ? writes(`${title.replace(/ attribute$/, '')}=`) : writes(`<${el.name}`)),
   );
   for (const [property, value] of inlineStyle(el)) {
-    const at = line && declares(line, property) ? site.location : ctx.findTemplateLine((l) => declares(l, property));
+    const at = line && declares(line, property) ? site.location : lines(property, (l) => declares(l, property));
     run(
       at,
+      JSON.stringify(['declaration', property, value]),
       () => checker.checkCSSDeclarations([{ property, value }]),
       () => true,
     );
   }
 }
 
+const declaring = new Map<string, RegExp>();
 function declares(line: string, property: string): boolean {
-  return new RegExp(`(^|[\\s;"'{])${property}\\s*(:|=")`, 'i').test(line);
+  let re = declaring.get(property);
+  if (!re) {
+    re = new RegExp(`(^|[\\s;"'{])${property}\\s*(:|=")`, 'i');
+    declaring.set(property, re);
+  }
+  return re.test(line);
 }
 
-function checkStyleBlock(el: Element, ctx: CheckContext, checker: DoIUseEmail, run: Run): void {
+function checkStyleBlock(el: Element, lines: LineFinder, checker: DoIUseEmail, run: Run): void {
   const css = textContent(el);
   let rules: Array<CssRuleAST | CssAtRuleAST>;
   try {
@@ -203,7 +238,7 @@ function checkStyleBlock(el: Element, ctx: CheckContext, checker: DoIUseEmail, r
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
   // A rule is the templates' when a template line writes its selector before "{" or ",", or its @media query.
   const lineOf = (text: string) =>
-    ctx.findTemplateLine((l) => {
+    lines(`rule ${text}`, (l) => {
       const line = norm(l);
       const at = line.indexOf(norm(text));
       return (
@@ -216,6 +251,7 @@ function checkStyleBlock(el: Element, ctx: CheckContext, checker: DoIUseEmail, r
       const at = lineOf(media) ?? lineOf(`(${media.replace(/^[^(]*\(/, '')}`);
       run(
         at,
+        JSON.stringify(['media', media, (rule as { rules?: unknown }).rules ?? null]),
         () => {
           checker.checkStylesheet({ type: 'stylesheet', stylesheet: { rules: [rule] } } as never);
           if (/prefers-color-scheme/.test(media)) feature(checker, '@media (prefers-color-scheme)');
@@ -240,6 +276,7 @@ function checkRule(
   for (const selector of rule.selectors) {
     run(
       lineOf(selector),
+      JSON.stringify(['selector', selector]),
       () => checker.checkCSSSelectors([selector]),
       () => true,
     );
@@ -250,6 +287,7 @@ function checkRule(
     const { property, value } = d as { property: string; value: string };
     run(
       at,
+      JSON.stringify(['rule declaration', property, value]),
       () => {
         checker.checkCSSDeclarations([{ property, value }]);
         if (property === 'color-scheme') feature(checker, 'color-scheme CSS property');
