@@ -80,8 +80,12 @@ export function textContent(node: AnyNode): string {
   return node.children.map(textContent).join('');
 }
 
-export function inlineStyle(el: Element): Map<string, string> {
-  const out = new Map<string, string>();
+export function inlineStyle(el: Element): ReadonlyMap<string, string> {
+  // Asked again and again of the same element (every check, and isHidden for each descendant): read once.
+  let out = styles.get(el);
+  if (out) return out;
+  out = new Map<string, string>();
+  styles.set(el, out);
   for (const part of (el.attribs.style ?? '').split(';')) {
     const colon = part.indexOf(':');
     if (colon < 0) continue;
@@ -94,6 +98,8 @@ export function inlineStyle(el: Element): Map<string, string> {
   }
   return out;
 }
+
+const styles = new WeakMap<Element, Map<string, string>>();
 
 /** Hidden from everyone: display:none on it or an ancestor (the preheader, MSO-only parts), or aria-hidden. */
 export function isHidden(el: Element): boolean {
