@@ -90,6 +90,12 @@ export class EventsFile implements EventStore {
     return this.keys.has(key);
   }
 
+  async recorded(keys: readonly string[]): Promise<Set<string>> {
+    this.catchUp(null);
+    if (this.damage) throw this.damage;
+    return new Set(keys.filter((k) => this.keys.has(k)));
+  }
+
   async problem(): Promise<string | null> {
     // serve asks before every POST: one stat serves the catching up and the checks.
     const st = statOrNull(this.where);
