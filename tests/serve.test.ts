@@ -150,6 +150,53 @@ describe('enews serve', () => {
     expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
   });
 
+  it('writes every page with the same header block: names, order, spelling and length, HEAD without a length', async () => {
+    const { base } = await serve();
+    const { port, pathname, search } = new URL(link(base, 'hal@example.org'));
+    const target = `${pathname}${search}`;
+    const raw = (request: string) =>
+      new Promise<string>((resolve) => {
+        let got = '';
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(request));
+        socket.on('data', (d) => (got += d));
+        socket.on('close', () => resolve(got.slice(0, got.indexOf('\r\n\r\n')).replace(/^Date: .*$/m, 'Date: -')));
+      });
+    const head = (status: string, language: string, length: number | null, allow = false) =>
+      [
+        `HTTP/1.1 ${status}`,
+        ...(allow ? ['allow: GET, POST'] : []),
+        'cache-control: no-store',
+        `content-language: ${language}`,
+        "content-security-policy: default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; " +
+          "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        'content-type: text/html; charset=UTF-8',
+        'referrer-policy: no-referrer',
+        'vary: Accept-Language',
+        'x-content-type-options: nosniff',
+        'x-frame-options: DENY',
+        ...(length === null ? [] : [`Content-Length: ${length}`]),
+        'Date: -',
+        'Connection: close',
+      ].join('\r\n');
+    const form = 'List-Unsubscribe=One-Click';
+    const post = await raw(
+      `POST ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n` +
+        `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${form.length}\r\n\r\n${form}`,
+    );
+    const done = await oneClick(link(base, 'hal@example.org'));
+    expect(post).toBe(head('200 OK', 'en', Buffer.byteLength(await done.text())));
+    const page = await fetch(link(base, 'hal@example.org'));
+    const get = await raw(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(get).toBe(head('200 OK', 'en', Buffer.byteLength(await page.text())));
+    expect(await raw(`HEAD ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toBe(
+      head('200 OK', 'en', null),
+    );
+    const put = await fetch(link(base, 'hal@example.org'), { method: 'PUT' });
+    expect(await raw(`PUT ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)).toBe(
+      head('405 Method Not Allowed', 'en', Buffer.byteLength(await put.text()), true),
+    );
+  });
+
   it('reads a body sent without a length (chunked) within the same limit: 200 for one-click, 413 past it', async () => {
     const { base, events } = await serve();
     const chunked = (parts: string[]) =>

@@ -66,6 +66,24 @@ describe.each(BACKENDS)('the list state in %s', (backend) => {
     }
   });
 
+  it('says which of many keys are recorded in one look, as of now', async () => {
+    const { state, again } = await fresh(backend);
+    const other = await again();
+    try {
+      const key = (email: string) => `unsubscribed\n${email}`;
+      expect(await state.events.recorded?.([])).toEqual(new Set());
+      await state.events.record([ev('a@x.org'), ev('b@x.org')]);
+      const asked = [key('a@x.org'), key('b@x.org'), key('c@x.org'), 'bounced\na@x.org\n3'];
+      expect(await state.events.recorded?.(asked)).toEqual(new Set([key('a@x.org'), key('b@x.org')]));
+      // Recorded by another process (a second store): seen at the next look.
+      await other.events.record([ev('c@x.org')]);
+      expect(await state.events.recorded?.(asked)).toEqual(new Set([key('a@x.org'), key('b@x.org'), key('c@x.org')]));
+    } finally {
+      await other.close();
+      await state.close();
+    }
+  });
+
   it('records once what two writers record at the same moment, each acknowledged write durable', async () => {
     const { state, again } = await fresh(backend);
     const other = await again();

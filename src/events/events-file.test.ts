@@ -107,6 +107,26 @@ describe('EventsFile', () => {
     await expect(store.each(() => {})).rejects.toThrow('holds events of the list other.example.net');
   });
 
+  it('sees at its next look without the lock what changed: an append, a truncation, a removal, a replacement', async () => {
+    const { file, store } = setup();
+    const key = (email: string) => eventKey({ type: 'unsubscribed', email });
+    await store.record([ev('a@x.org')]);
+    expect([await store.has(key('a@x.org')), await store.has(key('b@x.org'))]).toEqual([true, false]);
+    appendFileSync(file, `${JSON.stringify(ev('b@x.org'))}\n`);
+    expect(await store.has(key('b@x.org'))).toBe(true);
+    writeFileSync(file, `${JSON.stringify(ev('c@x.org'))}\n`);
+    expect([await store.has(key('a@x.org')), await store.has(key('c@x.org'))]).toEqual([false, true]);
+    const { renameSync, rmSync } = await import('node:fs');
+    rmSync(file);
+    expect([await store.has(key('c@x.org')), await store.problem()]).toEqual([false, null]);
+    writeFileSync(`${file}.new`, `${JSON.stringify(ev('d@x.org'))}\n`);
+    renameSync(`${file}.new`, file);
+    expect(await store.has(key('d@x.org'))).toBe(true);
+    appendFileSync(file, 'not an event\n');
+    expect(await store.problem()).toContain('is damaged at line 2');
+    expect(lines(file)).toHaveLength(2);
+  });
+
   it('reads a file replaced since its last look from the start', async () => {
     const { file, store } = setup();
     await store.record([ev('a@x.org'), ev('b@x.org')]);

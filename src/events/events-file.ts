@@ -26,6 +26,8 @@ import {
   mkdirSync,
   openSync,
   readSync,
+  type Stats,
+  statSync,
 } from 'node:fs';
 import { writeAll } from '../util/fd-io.js';
 import path from 'node:path';
@@ -88,9 +90,17 @@ export class EventsFile implements EventStore {
     return this.keys.has(key);
   }
 
-  async problem(): Promise<string | null> {
+  async recorded(keys: readonly string[]): Promise<Set<string>> {
     this.catchUp(null);
-    return this.damage?.message ?? eventsFileProblem(this.where);
+    if (this.damage) throw this.damage;
+    return new Set(keys.filter((k) => this.keys.has(k)));
+  }
+
+  async problem(): Promise<string | null> {
+    // serve asks before every POST: one stat serves the catching up and the checks.
+    const st = statOrNull(this.where);
+    this.catchUp(null, st);
+    return this.damage?.message ?? eventsFileProblem(this.where, st);
   }
 
   async record(events: SubscriberEvent[]): Promise<SubscriberEvent[]> {
@@ -239,10 +249,19 @@ export class EventsFile implements EventStore {
    * that is not a whole line (torn, or being written by another process). `fd`: the locked descriptor, else
    * the file is opened for reading.
    */
-  private catchUp(fd: number | null): number {
+  private catchUp(fd: number | null, known?: Stats | null): number {
     const now = (this.o.now ?? Date.now)();
     if (this.damage && now - this.lastFullRead < DAMAGED_REREAD_MS) return 0;
-    if (!existsSync(this.where)) {
+    if (fd === null) {
+      // A look without the lock (serve's has and problem, on every request): one stat says whether there is
+      // anything to read; the file is opened only when something was appended or it was replaced.
+      const st = known === undefined ? statOrNull(this.where) : known;
+      if (st === null) {
+        this.reset(null);
+        return 0;
+      }
+      if (!this.damage && this.unchanged(st)) return 0;
+    } else if (!existsSync(this.where)) {
       this.reset(null);
       return 0;
     }
@@ -259,6 +278,12 @@ export class EventsFile implements EventStore {
     } finally {
       if (fd === null) closeSync(own);
     }
+  }
+
+  /** The same file as at the last look, with nothing after the lines read (no new line, no fragment). */
+  private unchanged(st: Stats): boolean {
+    const id = this.identity;
+    return id !== null && st.ino === id.ino && st.dev === id.dev && st.size === this.offset;
   }
 
   private reset(identity: { ino: number; dev: number } | null): void {
@@ -310,6 +335,15 @@ export class EventsFile implements EventStore {
     }
     this.indexEvent(r.data);
     return true;
+  }
+}
+
+/** The file's stat, or null where `existsSync` would say it is not there (absent, or not reachable). */
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
   }
 }
 

@@ -21,7 +21,7 @@
  * Coming back makes the order of events matter: `round` counts an address's
  * returns, so its next unsubscribe is a new fact (roster.ts folds them).
  */
-import { accessSync, constants, existsSync, statSync, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, type Stats, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { EnewsError } from '../errors.js';
@@ -203,10 +203,12 @@ export class OptOuts {
  * file, or the nearest folder that exists is writable (the rest is created). For `enews inbox`
  * before it reads a mailbox, and `enews serve`'s health check.
  */
-export function eventsFileProblem(file: string): string | null {
+export function eventsFileProblem(file: string, known?: Stats | null): string | null {
   let dir = path.dirname(file);
-  if (existsSync(file)) {
-    if (!statSync(file).isFile()) return 'it is not a regular file';
+  // `known`: the file's stat taken just now by the caller (null: not there), so as not to ask twice.
+  const st = known === undefined ? (existsSync(file) ? statSync(file) : null) : known;
+  if (st) {
+    if (!st.isFile()) return 'it is not a regular file';
     if (!writable(file)) return 'permission denied';
   } else {
     while (!existsSync(dir)) dir = path.dirname(dir);

@@ -20,6 +20,7 @@ export function groupRecorder(
 ): (e: SubscriberEvent) => Promise<void> {
   let queue: Waiting[] = [];
   let writing = 0;
+  let starting = false;
   async function drain(): Promise<void> {
     writing++;
     while (queue.length > 0) {
@@ -34,9 +35,18 @@ export function groupRecorder(
     }
     writing--;
   }
+  function start(): void {
+    starting = false;
+    if (writing < lanes && queue.length > 0) void drain();
+  }
   return (event) =>
     new Promise<void>((resolve, reject) => {
       queue.push({ event, resolve, reject });
-      if (writing < lanes) void drain();
+      // Once the requests read in this turn of the event loop are all queued: a burst after a quiet moment goes
+      // as one batch, not as its first request alone and then the rest.
+      if (writing < lanes && !starting) {
+        starting = true;
+        setImmediate(start);
+      }
     });
 }

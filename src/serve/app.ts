@@ -103,6 +103,29 @@ export function serveLanguages(newsletter: Newsletter, strings: Strings): ServeL
 }
 
 type Env = { Variables: { language: string } };
+type PageStatus = 200 | 400 | 404 | 405 | 413 | 503;
+
+/** A page's headers besides its language, as the middleware path writes them: lower case, in Headers' order. */
+const PAGE_HEADERS: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(SECURITY_HEADERS).map(([k, v]) => [k.toLowerCase(), v])),
+  'content-type': 'text/html; charset=UTF-8',
+  vary: 'Accept-Language',
+};
+const utf8 = new TextEncoder();
+
+/**
+ * A page with all its headers in place as plain values, which @hono/node-server writes as they are: adding them
+ * to a finished response (c.res.headers) makes it build a web Headers and Response for every answer, a large
+ * part of a one-click POST's CPU. Same names, order and Content-Length as that path, so the same bytes.
+ */
+function completePage(status: PageStatus, body: string, language: string, allow: string | null): Response {
+  const all: Record<string, string> = { ...PAGE_HEADERS, 'content-language': language };
+  if (allow) all.allow = allow;
+  const headers: Record<string, string> = {};
+  for (const k of Object.keys(all).sort()) headers[k] = all[k]!;
+  headers['Content-Length'] = String(utf8.encode(body).length);
+  return new Response(body, { status, headers });
+}
 
 export function createServeApp(d: ServeDeps): Hono<Env> {
   const app = new Hono<Env>();
@@ -116,8 +139,11 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
         },
       ];
   const codes = languages.map((l) => l.language);
+  // The pages made by completePage have these headers already.
+  const complete = new WeakSet<Response>();
   app.use('*', async (c, next) => {
     await next();
+    if (complete.has(c.res)) return;
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
   // The page's language: ?l=fr when the link names one (not personal), else the browser's
@@ -135,6 +161,7 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
   );
   app.use('*', async (c, next) => {
     await next();
+    if (complete.has(c.res)) return;
     c.res.headers.set('Content-Language', c.get('language'));
     c.res.headers.append('Vary', 'Accept-Language');
   });
@@ -175,11 +202,26 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     const opened = t ? d.open(t) : null;
     return opened && opened.listId === d.listId ? { token: t, address: opened.address, issue: opened.issue } : null;
   };
-  const html = (c: Context, status: 200 | 400 | 404 | 405 | 413 | 503, body: string) => c.html(body, status);
+  /**
+   * A page of this endpoint. `allow`: the Allow header of a 405. HEAD goes through hono (it answers without the
+   * body, and without a length).
+   */
+  const html = (c: Context<Env>, status: PageStatus, body: string, allow: string | null = null) => {
+    if (c.req.method === 'HEAD') return c.html(body, status, allow ? { Allow: allow } : {});
+    const res = completePage(status, body, c.get('language'), allow);
+    complete.add(res);
+    return res;
+  };
   /** A page that only says what went wrong: its heading and text are two keys of the words. */
-  const problem = (c: Context<Env>, status: 400 | 404 | 405 | 413 | 503, title: PageKey, text: PageKey) => {
+  const problem = (
+    c: Context<Env>,
+    status: 400 | 404 | 405 | 413 | 503,
+    title: PageKey,
+    text: PageKey,
+    allow: string | null = null,
+  ) => {
     const { identity, words } = speak(c);
-    return html(c, status, errorPage(identity, words(title), words(text)));
+    return html(c, status, errorPage(identity, words(title), words(text)), allow);
   };
   const invalid = (c: Context<Env>) => problem(c, 400, 'invalid_link_title', 'invalid_link');
 
@@ -219,16 +261,17 @@ export function createServeApp(d: ServeDeps): Hono<Env> {
     return html(c, 200, confirmPage(identity, words, maskAddress(who.address)));
   });
 
-  app.all(d.path, (c) => {
-    c.header('Allow', 'GET, POST');
-    return problem(c, 405, 'method_title', 'method');
-  });
+  app.all(d.path, (c) => problem(c, 405, 'method_title', 'method', 'GET, POST'));
   if (d.subscription) {
     subscriptionRoutes(app, d.subscription, {
       speak: (c) => speak(c as Context<Env>),
       problemNow,
       tokenOf,
-      problem: (c, status, kind) => problem(c as Context<Env>, status, `${kind}_title`, kind),
+      // Through hono: these routes may have set headers of their own (c.header) before.
+      problem: (c, status, kind) => {
+        const { identity, words } = speak(c as Context<Env>);
+        return c.html(errorPage(identity, words(`${kind}_title`), words(kind)), status);
+      },
       maxBody: d.maxBody,
       languages: codes,
     });

@@ -12,6 +12,7 @@ import type { Newsletter } from '../content/schema.js';
 import { currentRound, unsubscribeKey } from '../events/events.js';
 import type { EventStore } from '../events/store.js';
 import { groupRecorder } from '../events/group-append.js';
+import { hasPerTurn, perTurn } from '../events/per-turn.js';
 import { openTokenWithAny } from '../personalize/token.js';
 import { newsletterLanguages } from '../content/languages.js';
 import { loadStrings } from '../render/strings.js';
@@ -80,6 +81,9 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   // Whether one is new is decided by the store, under its lock: a second POST, to this process or another
   // serving the same list, records nothing.
   const record = groupRecorder(s.events, s.events.lanes ?? 1);
+  // Likewise the questions every POST asks first: one look for the requests of one turn of the event loop.
+  const has = hasPerTurn(s.events);
+  const problemNow = perTurn(() => s.events.problem());
   // Read (and checked) before the server starts: a strings file with a problem stops serve with file:line.
   const strings =
     s.templatesDir || s.newsletter.subscribe
@@ -100,10 +104,9 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     path,
     open: (token) => openTokenWithAny(keys, token),
     // After a subscriber came back, their unsubscribe is a new fact: it belongs to their current round.
-    alreadyUnsubscribed: async (address) =>
-      s.events.has(unsubscribeKey(address, await currentRound(s.events, address))),
+    alreadyUnsubscribed: async (address) => has(unsubscribeKey(address, await currentRound({ has }, address))),
     record: async (u) => {
-      const round = await currentRound(s.events, u.address);
+      const round = await currentRound({ has }, u.address);
       await record({
         at: new Date().toISOString(),
         list: s.newsletter.list_id,
@@ -117,7 +120,7 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     maxBody: 16 * 1024,
     // Damaged (found at any append), not writable, a full disk: the proxy and monitoring hear it before a
     // subscriber does, and every 503 is logged with its reason.
-    problem: () => s.events.problem(),
+    problem: problemNow,
     ...(s.log ? { log: s.log } : {}),
     ...(subscription ? { subscription: subscription.deps } : {}),
   });

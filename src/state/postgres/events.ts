@@ -47,6 +47,19 @@ export function pgEvents(db: Database, listId: string): EventStore {
         });
       return r.rowCount !== null && r.rowCount > 0;
     },
+    async recorded(keys) {
+      if (keys.length === 0) return new Set();
+      await db.ready();
+      const r = await db.pool
+        .query<{ key: string }>('SELECT key FROM enews_events WHERE list = $1 AND key = ANY($2::text[])', [
+          listId,
+          keys,
+        ])
+        .catch((err) => {
+          throw unreachable(db.where, err);
+        });
+      return new Set(r.rows.map((row) => row.key));
+    },
     async record(events) {
       if (events.length === 0) return [];
       await db.ready();
