@@ -347,8 +347,6 @@ function statOrNull(file: string): Stats | null {
   }
 }
 
-/** O_APPEND: every write goes to the end; a short write (a nearly full disk) continues where it stopped. */
-
 function damaged(file: string, line: number): EnewsError {
   return new EnewsError(
     'log-damaged',
