@@ -6,13 +6,15 @@
  * over and over, each copy a message of its own, so later batches meet
  * returns that earlier ones recorded.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mboxSource } from '../src/inbox/mbox.js';
 import type { MailSource } from '../src/inbox/message.js';
 import { BATCH, type InboxResult, type ResultList, runInbox } from '../src/inbox/run.js';
 import { fileState } from '../src/state/open.js';
+import { BIN, cleanEnv, runCli } from './helpers/cli.js';
 import {
   EXPECTED_EVENTS,
   essentials,
@@ -66,6 +68,8 @@ async function run(name: string, batch: number, dryRun: boolean, wrap = (s: Mail
 }
 
 const LISTS = ['events', 'matched', 'unmatched', 'unproved'] as const;
+/** What a report shows of a list (result-spool.ts FIRST). */
+const FIRST_SHOWN = 100;
 
 async function entries<T>(list: ResultList<T>): Promise<T[]> {
   const out: T[] = [];
@@ -177,6 +181,75 @@ describe('enews inbox in batches', () => {
     );
     expect(value).toBe('the disk went away');
     expect(seenDuring).toHaveLength(1);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('enews inbox --json prints the spooled lists whole, then removes the spool; the same text without --json', async () => {
+    const dir = runDir('cli-spool');
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    writeMbox(path.join(dir, 'bounces.mbox'), mailbox());
+    const args = (events: string, json: boolean) => [
+      'inbox',
+      '--mbox',
+      path.join(dir, 'bounces.mbox'),
+      '--events',
+      path.join(dir, events),
+      ...(json ? ['--json'] : []),
+    ];
+    const env = { UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp };
+    const r = await runCli(args('events.jsonl', true), { cwd: world.dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
+    const json = JSON.parse(r.stdout);
+    // Every entry of every list, as the library's result holds them.
+    const lib = await run('cli-spool-lib', BATCH, false);
+    const plain = await comparable(lib.result);
+    expect(json.matched).toEqual(plain.matched);
+    expect(json.unmatched).toEqual(plain.unmatched);
+    expect(json.unproved).toEqual(plain.unproved);
+    expect(json.events).toHaveLength(plain.events.length);
+    // Lists longer than what is kept in memory: the rest came back from the spool.
+    expect(json.matched.length).toBeGreaterThan(FIRST_SHOWN);
+    expect(json.unmatched.length).toBeGreaterThan(FIRST_SHOWN);
+    // Another events file in another folder: another memory of processed messages, so the same messages again.
+    mkdirSync(path.join(dir, 'text'));
+    const text = await runCli(args(path.join('text', 'events.jsonl'), false), { cwd: world.dir, env });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Recorded ${json.events.length} events in`);
+    // Unproved: the first 100; unreadable: all of them, read back from the spool.
+    expect(text.stdout.match(/^ {2}- /gm)).toHaveLength(
+      Math.min(FIRST_SHOWN, json.unproved.length) + json.unmatched.length,
+    );
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('Ctrl-C during a run removes the spool, and the process still ends by the signal', async () => {
+    const dir = runDir('cli-interrupted');
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    // Many copies: the run lasts long enough to be interrupted while it reads.
+    writeMbox(path.join(dir, 'bounces.mbox'), [...mailbox(), ...mailbox(), ...mailbox()]);
+    const child = spawn(
+      process.execPath,
+      [BIN, 'inbox', '--mbox', path.join(dir, 'bounces.mbox'), '--events', path.join(dir, 'events.jsonl')],
+      {
+        cwd: world.dir,
+        env: cleanEnv({ UNSUBSCRIBE_SECRET: SECRET, TMPDIR: tmp }),
+        stdio: 'ignore',
+      },
+    );
+    const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('close', (code, signal) => resolve([code, signal])),
+    );
+    let spool: string | undefined;
+    while (!spool) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      spool = readdirSync(tmp)[0];
+    }
+    child.kill('SIGINT');
+    expect(await ended).toEqual([null, 'SIGINT']);
+    expect(existsSync(path.join(tmp, spool))).toBe(false);
     expect(readdirSync(tmp)).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ import {
   emptyResult,
   type InboxResult,
   type Matched,
+  type ResultList,
   type SpooledResult,
   type Unmatched,
   type Unproved,
@@ -101,10 +102,9 @@ async function readAll(
   listId: string,
 ): Promise<InboxResult> {
   const { events, journals } = o.state;
-  // A dry run records nothing, so the later batches see the earlier ones' events through this view (held in
-  // memory: a dry run keeps what it would record).
-  const earlier: SubscriberEvent[] = [];
-  const store = o.dryRun ? withEarlier(events, earlier) : events;
+  // A dry run records nothing, so the later batches see the earlier ones' events through this view: read back
+  // from the result's spool, so a dry run's memory does not grow with the mailbox either.
+  const store = o.dryRun ? withEarlier(events, r.events) : events;
   const journalRefs = await journals.allJournals(o.journals);
   const batch = Math.max(1, o.batch ?? BATCH);
   let pending: Pending[] = [];
@@ -120,7 +120,7 @@ async function readAll(
     // What parsing leaves behind is collected as it goes, so the run's memory stays that of a few messages.
     if (pending.length % GC_EVERY === 0) collectGarbage();
     if (pending.length >= batch) {
-      await recordBatch(pending, r, o, store, journalRefs, listId, earlier);
+      await recordBatch(pending, r, o, store, journalRefs, listId);
       // Recording reads the send journals again: what that leaves is collected before the next batch grows
       // (after a large batch only: a collection costs ~20 ms).
       if (pending.length >= GC_EVERY) collectGarbage();
@@ -128,7 +128,7 @@ async function readAll(
     }
   }
   if (pending.length > 0 || r.messages === r.alreadyProcessed)
-    await recordBatch(pending, r, o, store, journalRefs, listId, earlier);
+    await recordBatch(pending, r, o, store, journalRefs, listId);
   r.notices.push(...o.source.notices);
   return r;
 }
@@ -144,7 +144,6 @@ async function recordBatch(
   store: EventStore,
   journalRefs: JournalRef[],
   listId: string,
-  earlier: SubscriberEvent[],
 ): Promise<void> {
   const returns: Return[] = [];
   const returnOf: Pending[] = [];
@@ -192,7 +191,6 @@ async function recordBatch(
   r.unproved.add(unproved);
   r.matched.add(matched);
   r.events.add(recorded.events);
-  if (o.dryRun) earlier.push(...recorded.events);
   r.alreadyRecorded += recorded.alreadyRecorded;
   r.fromSoftBounces += recorded.fromSoftBounces;
   r.journals = recorded.journals;
@@ -207,20 +205,25 @@ async function recordBatch(
 }
 
 /** The store as a dry run sees it: its events, then those the run would have recorded so far; never written. */
-function withEarlier(events: EventStore, earlier: SubscriberEvent[]): EventStore {
+function withEarlier(events: EventStore, earlier: ResultList<SubscriberEvent>): EventStore {
+  const find = async (match: (e: SubscriberEvent) => boolean) => {
+    const found: SubscriberEvent[] = [];
+    for await (const e of earlier.all()) if (match(e)) found.push(e);
+    return found;
+  };
   return {
     where: events.where,
     async each(f) {
       await events.each(f);
-      for (const e of earlier) f(e);
+      for await (const e of earlier.all()) f(e);
     },
     async has(key) {
-      return (await events.has(key)) || earlier.some((e) => eventKey(e) === key);
+      return (await events.has(key)) || (await find((e) => eventKey(e) === key)).length > 0;
     },
     record: async () => [],
     claim: async () => false,
     async about(email) {
-      return [...(await events.about(email)), ...earlier.filter((e) => e.email === email)];
+      return [...(await events.about(email)), ...(await find((e) => e.email === email))];
     },
     problem: () => events.problem(),
     close: () => events.close(),
