@@ -19,7 +19,8 @@
  *   BENCH_KEEP=1                   keep the generated files in bench/results/tmp/
  *   BENCH_INBOX_COMPARE=DIR        another checkout (built) to compare with: the first reads alternate
  *                                  between the two, BENCH_ROUNDS times (default 3), medians shown; the
- *                                  --json of every run must be the same bytes (event times aside)
+ *                                  --json, events file and inbox-seen.jsonl of every run must be the same
+ *                                  bytes (times aside)
  */
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -165,6 +166,7 @@ async function main() {
         journal: `${JOURNAL.toLocaleString('en-US')} lines`,
         seconds: (r.wallMs / 1000).toFixed(2),
         'msg/s': Math.round(size / (r.wallMs / 1000)),
+        'CPU s': r.cpuS?.toFixed(2),
         'peak RSS': mb(r.peakRssKB * 1024),
         events: j.events.length,
         unmatched: j.unmatched.length,
@@ -174,7 +176,12 @@ async function main() {
       console.error(
         `${size} messages, ${label}, ${pass} run: ${rows.at(-1).seconds} s, peak RSS ${rows.at(-1)['peak RSS']}, load ${load}`,
       );
-      return { wallMs: r.wallMs, rssKB: r.peakRssKB, json: r.stdout.replace(/"at": "[^"]*"/g, '"at"') };
+      return {
+        wallMs: r.wallMs,
+        rssKB: r.peakRssKB,
+        cpuS: r.cpuS,
+        json: r.stdout.replace(/"at": "[^"]*"/g, '"at"'),
+      };
     };
     const firsts = new Map(checkouts.map(([label]) => [label, []]));
     let reference = null;
@@ -184,9 +191,15 @@ async function main() {
         for (const f of ['events.jsonl', 'inbox-seen.jsonl']) rmSync(path.join(dir, 'journal', f), { force: true });
         const m = await measure(label, root, 'first', round);
         firsts.get(label).push(m);
-        reference ??= m.json;
-        if (m.json !== reference)
-          throw new Error(`${size} messages: the --json of ${label} differs from the first run's`);
+        // What the run wrote must be the same bytes too (times aside): the events and the memory of messages.
+        const written = ['events.jsonl', 'inbox-seen.jsonl'].map((f) =>
+          readFileSync(path.join(dir, 'journal', f), 'utf8').replace(/"at":"[^"]*"/g, '"at"'),
+        );
+        const output = [m.json, ...written];
+        reference ??= output;
+        for (const [i, what] of ['--json', 'events file', 'inbox-seen.jsonl'].entries())
+          if (output[i] !== reference[i])
+            throw new Error(`${size} messages: the ${what} of ${label} differs from the first run's`);
       }
     }
     await measure('this', ROOT, 'again', 1);
@@ -199,6 +212,8 @@ async function main() {
         runs: runs.length,
         'median s': (wall / 1000).toFixed(2),
         'msg/s': Math.round(size / (wall / 1000)),
+        // User + system time: what the load of other processes on the machine disturbs least.
+        'median CPU s': median(runs.map((r) => r.cpuS)).toFixed(2),
         'median peak RSS': mb(rss * 1024),
       });
     }

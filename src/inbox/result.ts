@@ -8,6 +8,7 @@ import type { EventType, SubscriberEvent } from '../events/events.js';
 import type { ProvedBy } from '../returns/prove.js';
 import type { IgnoredReason, UnmatchedReason } from './classify.js';
 import type { MailSource } from './message.js';
+import type { ResultSpool, SpooledList } from './result-spool.js';
 
 /** A message listed for a person: where it is and what it looks like. */
 interface Listed {
@@ -39,6 +40,17 @@ export interface Matched {
   via: ProvedBy;
 }
 
+/**
+ * A list of the result that grows with the mailbox: counted, its first entries at hand (what a report shows),
+ * every entry read back in order from where it was spooled (result-spool.ts).
+ */
+export interface ResultList<T> {
+  readonly count: number;
+  /** The first entries, up to result-spool.ts FIRST (100). */
+  readonly first: readonly T[];
+  all(): AsyncIterable<T>;
+}
+
 export interface InboxResult {
   source: string;
   sourceKind: MailSource['kind'];
@@ -52,20 +64,37 @@ export interface InboxResult {
   outcomes: Record<EventType, number>;
   ignored: number;
   ignoredBy: Partial<Record<IgnoredReason, number>>;
-  unmatched: Unmatched[];
-  unproved: Unproved[];
-  matched: Matched[];
+  unmatched: ResultList<Unmatched>;
+  unproved: ResultList<Unproved>;
+  matched: ResultList<Matched>;
   /** The events recorded (or, in a dry run, that would be). */
-  events: SubscriberEvent[];
+  events: ResultList<SubscriberEvent>;
   alreadyRecorded: number;
   fromSoftBounces: number;
   /** Whether UNSUBSCRIBE_SECRET was there to check tokens and VERP ids. */
   secret: boolean;
   journals: string[];
   notices: string[];
+  /** Removes the spooled lists: call it once the result is printed (a function, so JSON leaves it out). */
+  close(): void;
 }
 
-export function emptyResult(source: MailSource, eventsFile: string, dryRun: boolean, secret: boolean): InboxResult {
+/** The result as the run fills it: its lists are appended to batch by batch. */
+export type SpooledResult = Omit<InboxResult, 'unmatched' | 'unproved' | 'matched' | 'events'> & {
+  unmatched: SpooledList<Unmatched>;
+  unproved: SpooledList<Unproved>;
+  matched: SpooledList<Matched>;
+  events: SpooledList<SubscriberEvent>;
+};
+
+/** A result with nothing counted yet, its lists spooled to `spool`, which `close()` removes. */
+export function emptyResult(
+  source: MailSource,
+  eventsFile: string,
+  dryRun: boolean,
+  secret: boolean,
+  spool: ResultSpool,
+): SpooledResult {
   return {
     source: source.label,
     sourceKind: source.kind,
@@ -76,14 +105,15 @@ export function emptyResult(source: MailSource, eventsFile: string, dryRun: bool
     outcomes: { bounced: 0, 'soft-bounced': 0, complained: 0, unsubscribed: 0 },
     ignored: 0,
     ignoredBy: {},
-    unmatched: [],
-    unproved: [],
-    matched: [],
-    events: [],
+    unmatched: spool.list('unmatched'),
+    unproved: spool.list('unproved'),
+    matched: spool.list('matched'),
+    events: spool.list('events'),
     alreadyRecorded: 0,
     fromSoftBounces: 0,
     secret,
     journals: [],
     notices: [],
+    close: () => spool.remove(),
   };
 }

@@ -25,9 +25,18 @@ import type { MailboxMessage, MailSource } from './message.js';
 import { headerFieldsOf, parseReturn } from './parse.js';
 import { checkEvents } from './preflight.js';
 import type { ListState } from '../state/open.js';
-import { emptyResult, type InboxResult } from './result.js';
+import {
+  emptyResult,
+  type InboxResult,
+  type Matched,
+  type ResultList,
+  type SpooledResult,
+  type Unmatched,
+  type Unproved,
+} from './result.js';
+import { ResultSpool } from './result-spool.js';
 
-export type { InboxResult, Matched, Unmatched, Unproved } from './result.js';
+export type { InboxResult, Matched, ResultList, Unmatched, Unproved } from './result.js';
 
 export interface InboxOptions {
   root: string;
@@ -62,7 +71,7 @@ interface Pending {
 
 export async function runInbox(o: InboxOptions): Promise<InboxResult> {
   const { newsletter } = loadNewsletter(contentPaths(o.root));
-  const { events, seen: memory, journals } = o.state;
+  const { events, seen: memory } = o.state;
   await checkEvents(events);
   const lock: HeldLock | null = o.dryRun ? null : await memory.lock();
   try {
@@ -73,38 +82,55 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
       secrets: o.secrets,
       authservId: newsletter.inbox?.authserv_id ?? null,
     };
-    const r = emptyResult(o.source, events.where, o.dryRun, o.secrets.length > 0);
-    // A dry run records nothing, so the later batches see the earlier ones' events through this view.
-    const store = o.dryRun ? withEarlier(events, r.events) : events;
-    const journalRefs = await journals.allJournals(o.journals);
-    const batch = Math.max(1, o.batch ?? BATCH);
-    let pending: Pending[] = [];
-    for await (const m of o.source.messages((fp) => seen.has(fp))) {
-      r.messages++;
-      if (seen.has(m.fingerprint)) {
-        r.alreadyProcessed++;
-        continue;
-      }
-      // The same message twice in one mailbox (a report delivered twice) counts once.
-      seen.add(m.fingerprint);
-      pending.push(await read(m, ctx));
-      // What parsing leaves behind is collected as it goes, so the run's memory stays that of a few messages.
-      if (pending.length % GC_EVERY === 0) collectGarbage();
-      if (pending.length >= batch) {
-        await recordBatch(pending, r, o, store, journalRefs, newsletter.list_id);
-        // Recording reads the send journals again: what that leaves is collected before the next batch grows
-        // (after a large batch only: a collection costs ~20 ms).
-        if (pending.length >= GC_EVERY) collectGarbage();
-        pending = [];
-      }
+    const r = emptyResult(o.source, events.where, o.dryRun, o.secrets.length > 0, new ResultSpool());
+    try {
+      return await readAll(o, r, seen, ctx, newsletter.list_id);
+    } catch (err) {
+      r.close();
+      throw err;
     }
-    if (pending.length > 0 || r.messages === r.alreadyProcessed)
-      await recordBatch(pending, r, o, store, journalRefs, newsletter.list_id);
-    r.notices.push(...o.source.notices);
-    return r;
   } finally {
     lock?.release();
   }
+}
+
+async function readAll(
+  o: InboxOptions,
+  r: SpooledResult,
+  seen: KeySet,
+  ctx: ClassifyContext,
+  listId: string,
+): Promise<InboxResult> {
+  const { events, journals } = o.state;
+  // A dry run records nothing, so the later batches see the earlier ones' events through this view: read back
+  // from the result's spool, so a dry run's memory does not grow with the mailbox either.
+  const store = o.dryRun ? withEarlier(events, r.events) : events;
+  const journalRefs = await journals.allJournals(o.journals);
+  const batch = Math.max(1, o.batch ?? BATCH);
+  let pending: Pending[] = [];
+  for await (const m of o.source.messages((fp) => seen.has(fp))) {
+    r.messages++;
+    if (seen.has(m.fingerprint)) {
+      r.alreadyProcessed++;
+      continue;
+    }
+    // The same message twice in one mailbox (a report delivered twice) counts once.
+    seen.add(m.fingerprint);
+    pending.push(await read(m, ctx));
+    // What parsing leaves behind is collected as it goes, so the run's memory stays that of a few messages.
+    if (pending.length % GC_EVERY === 0) collectGarbage();
+    if (pending.length >= batch) {
+      await recordBatch(pending, r, o, store, journalRefs, listId);
+      // Recording reads the send journals again: what that leaves is collected before the next batch grows
+      // (after a large batch only: a collection costs ~20 ms).
+      if (pending.length >= GC_EVERY) collectGarbage();
+      pending = [];
+    }
+  }
+  if (pending.length > 0 || r.messages === r.alreadyProcessed)
+    await recordBatch(pending, r, o, store, journalRefs, listId);
+  r.notices.push(...o.source.notices);
+  return r;
 }
 
 /**
@@ -113,7 +139,7 @@ export async function runInbox(o: InboxOptions): Promise<InboxResult> {
  */
 async function recordBatch(
   pending: Pending[],
-  r: InboxResult,
+  r: SpooledResult,
   o: InboxOptions,
   store: EventStore,
   journalRefs: JournalRef[],
@@ -121,12 +147,13 @@ async function recordBatch(
 ): Promise<void> {
   const returns: Return[] = [];
   const returnOf: Pending[] = [];
+  const unmatched: Unmatched[] = [];
   for (const p of pending) {
     if (p.c.kind === 'ignored') {
       r.ignored++;
       r.ignoredBy[p.c.why] = (r.ignoredBy[p.c.why] ?? 0) + 1;
     } else if (p.c.kind === 'unmatched') {
-      r.unmatched.push({ ...listed(p), why: p.c.why, ...(p.c.detail ? { detail: p.c.detail } : {}) });
+      unmatched.push({ ...listed(p), why: p.c.why, ...(p.c.detail ? { detail: p.c.detail } : {}) });
     } else {
       returns.push({ ref: p.msg.ref, ...p.c.ret });
       returnOf.push(p);
@@ -141,11 +168,13 @@ async function recordBatch(
     dryRun: o.dryRun,
     at: (o.now?.() ?? new Date()).toISOString(),
   });
+  const matched: Matched[] = [];
+  const unproved: Unproved[] = [];
   recorded.proved.forEach((proved, i) => {
     const ret = returns[i]!;
     if (proved) {
       r.outcomes[proved.type]++;
-      r.matched.push({
+      matched.push({
         message: proved.ref,
         type: proved.type,
         email: proved.email,
@@ -153,10 +182,15 @@ async function recordBatch(
         ...issueOf(proved),
       });
     } else {
-      r.unproved.push({ ...listed(returnOf[i]!), type: ret.outcome.type, names: ret.evidence.named.slice(0, 5) });
+      unproved.push({ ...listed(returnOf[i]!), type: ret.outcome.type, names: ret.evidence.named.slice(0, 5) });
     }
   });
-  r.events.push(...recorded.events);
+  // Spooled once the events are recorded and before the messages are remembered: a run that cannot spool stops
+  // with this batch read again next time, its events found already there.
+  r.unmatched.add(unmatched);
+  r.unproved.add(unproved);
+  r.matched.add(matched);
+  r.events.add(recorded.events);
   r.alreadyRecorded += recorded.alreadyRecorded;
   r.fromSoftBounces += recorded.fromSoftBounces;
   r.journals = recorded.journals;
@@ -171,20 +205,25 @@ async function recordBatch(
 }
 
 /** The store as a dry run sees it: its events, then those the run would have recorded so far; never written. */
-function withEarlier(events: EventStore, earlier: SubscriberEvent[]): EventStore {
+function withEarlier(events: EventStore, earlier: ResultList<SubscriberEvent>): EventStore {
+  const find = async (match: (e: SubscriberEvent) => boolean) => {
+    const found: SubscriberEvent[] = [];
+    for await (const e of earlier.all()) if (match(e)) found.push(e);
+    return found;
+  };
   return {
     where: events.where,
     async each(f) {
       await events.each(f);
-      for (const e of earlier) f(e);
+      for await (const e of earlier.all()) f(e);
     },
     async has(key) {
-      return (await events.has(key)) || earlier.some((e) => eventKey(e) === key);
+      return (await events.has(key)) || (await find((e) => eventKey(e) === key)).length > 0;
     },
     record: async () => [],
     claim: async () => false,
     async about(email) {
-      return [...(await events.about(email)), ...earlier.filter((e) => e.email === email)];
+      return [...(await events.about(email)), ...(await find((e) => e.email === email))];
     },
     problem: () => events.problem(),
     close: () => events.close(),

@@ -52,12 +52,13 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const imapUrl = o.imap ?? (given.length === 0 ? ctx.env.IMAP_URL?.trim() : undefined);
   if (given.length === 0 && !imapUrl)
     throw usage('Say where returned mail is: --mbox FILE, --maildir DIR or --imap URL (or set IMAP_URL).');
-  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, keys] = await Promise.all([
+  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, keys, { removeLiveSpools }] = await Promise.all([
     import('../../inbox/run.js'),
     import('../../inbox/mbox.js'),
     import('../../inbox/maildir.js'),
     import('../../inbox/imap.js'),
     import('../../config/unsubscribe-secret.js'),
+    import('../../inbox/result-spool.js'),
   ]);
   // A weak UNSUBSCRIBE_SECRET is refused before the mailbox is opened.
   const secrets = keys.unsubscribeSecrets(ctx.env);
@@ -67,7 +68,9 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const state = await openState(ctx, o.events ? resolve(o.events) : null);
   try {
     const reading = keys.readingKeys(secrets);
-    return await readInbox(ctx, o, imapUrl, state, reading, runInbox, mboxSource, maildirSource, imap);
+    return await removingSpoolsOnSignal(removeLiveSpools, () =>
+      readInbox(ctx, o, imapUrl, state, reading, runInbox, mboxSource, maildirSource, imap),
+    );
   } finally {
     await state.close();
   }
@@ -113,15 +116,38 @@ async function readInbox(
   } finally {
     await source.close();
   }
-  const blot = (s: string) => (password ? s.split(password).join('***') : s);
-  if (o.json)
-    for (const chunk of jsonChunks(result, ['unmatched', 'unproved', 'matched', 'events'])) {
-      ctx.output.data(blot(chunk));
-      await stdoutDrained();
-    }
-  else for (const line of report(result, ctx)) ctx.output.out(blot(line));
-  for (const line of warnings(result)) ctx.output.err(blot(line));
-  return ExitCode.ok;
+  try {
+    const blot = (s: string) => (password ? s.split(password).join('***') : s);
+    if (o.json)
+      for await (const chunk of jsonChunks(result, ['unmatched', 'unproved', 'matched', 'events'])) {
+        ctx.output.data(blot(chunk));
+        await stdoutDrained();
+      }
+    else for (const line of await report(result, ctx)) ctx.output.out(blot(line));
+    for (const line of warnings(result)) ctx.output.err(blot(line));
+    return ExitCode.ok;
+  } finally {
+    result.close();
+  }
+}
+
+/**
+ * Runs `f` with Ctrl-C (and a service manager's stop) removing the run's spooled results before the process dies
+ * of the signal, as it would without them.
+ */
+async function removingSpoolsOnSignal<T>(removeLiveSpools: () => void, f: () => Promise<T>): Promise<T> {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeLiveSpools();
+    for (const s of signals) process.off(s, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    return await f();
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
 }
 
 /** Runs `f`; an error it throws loses every trace of `password` on the way out. */
@@ -145,7 +171,7 @@ const IGNORED: Record<string, [string, string]> = {
   'other-report': ['other report (read receipt…)', 'other reports (read receipts…)'],
 };
 
-function report(r: InboxResult, ctx: CliContext): string[] {
+async function report(r: InboxResult, ctx: CliContext): Promise<string[]> {
   const out: string[] = [];
   const line = (label: string, n: number, note = '') =>
     out.push(`  ${label.padEnd(18)}${count(n).padStart(8)}${note ? `   ${note}` : ''}`);
@@ -156,12 +182,8 @@ function report(r: InboxResult, ctx: CliContext): string[] {
   line('unsubscribed', r.outcomes.unsubscribed);
   const why = Object.entries(r.ignoredBy).map(([k, n]) => `${count(n)} ${IGNORED[k]![n === 1 ? 0 : 1]}`);
   line('ignored', r.ignored, why.join(', '));
-  line(
-    'unproved',
-    r.unproved.length,
-    r.unproved.length ? 'they do not prove whom they are about: nothing recorded' : '',
-  );
-  line('unreadable', r.unmatched.length);
+  line('unproved', r.unproved.count, r.unproved.count ? 'they do not prove whom they are about: nothing recorded' : '');
+  line('unreadable', r.unmatched.count);
   line('already processed', r.alreadyProcessed);
   const file = ctx.display(r.eventsFile);
   const extra = [
@@ -170,27 +192,27 @@ function report(r: InboxResult, ctx: CliContext): string[] {
   ].filter(Boolean);
   const note = extra.length ? ` (${extra.join('; ')})` : '';
   if (r.dryRun)
-    out.push(`Dry run: would record ${plural(r.events.length, 'event')} in ${file}${note}; nothing was recorded.`);
-  else out.push(`Recorded ${plural(r.events.length, 'event')} in ${file}${note}.`);
-  const shown = r.events.slice(0, 100);
+    out.push(`Dry run: would record ${plural(r.events.count, 'event')} in ${file}${note}; nothing was recorded.`);
+  else out.push(`Recorded ${plural(r.events.count, 'event')} in ${file}${note}.`);
+  const shown = r.events.first.slice(0, 100);
   for (const e of shown)
     out.push(
       `  ${e.type.padEnd(13)} ${e.email}${e.issue ? ` (issue ${e.issue})` : ''}${e.detail ? ` — ${e.detail}` : ''}`,
     );
-  if (r.events.length > shown.length)
-    out.push(`  … and ${count(r.events.length - shown.length)} more (--json lists all)`);
-  if (r.unproved.length) {
+  if (r.events.count > shown.length)
+    out.push(`  … and ${count(r.events.count - shown.length)} more (--json lists all)`);
+  if (r.unproved.count) {
     out.push('Unproved (listed once, never applied: look at them, and record by hand what a person can confirm):');
-    for (const u of r.unproved.slice(0, 100)) {
+    for (const u of r.unproved.first.slice(0, 100)) {
       const id = u.messageId ? ` ${u.messageId}` : '';
       const names = u.names.length ? `, naming ${u.names.join(', ')}` : '';
       out.push(`  - ${u.message}${id} "${u.subject}": claims ${u.type}${names}`);
     }
-    if (r.unproved.length > 100) out.push(`  … and ${count(r.unproved.length - 100)} more (--json lists all)`);
+    if (r.unproved.count > 100) out.push(`  … and ${count(r.unproved.count - 100)} more (--json lists all)`);
   }
-  if (r.unmatched.length) {
+  if (r.unmatched.count) {
     out.push('Unreadable (listed once; look at them in the mailbox):');
-    for (const u of r.unmatched) {
+    for await (const u of r.unmatched.all()) {
       const id = u.messageId ? ` ${u.messageId}` : '';
       out.push(`  - ${u.message}${id} "${u.subject}": ${unmatchedWhy(u)}`);
     }
@@ -221,12 +243,12 @@ function unmatchedWhy(u: Unmatched): string {
 
 function warnings(r: InboxResult): string[] {
   const out = r.notices.map((n) => `note: ${n}`);
-  if (!r.secret && r.unproved.length > 0)
+  if (!r.secret && r.unproved.count > 0)
     out.push(
       `warning: UNSUBSCRIBE_SECRET is not set, so tokens and VERP ids cannot be checked: ` +
-        `${plural(r.unproved.length, 'return')} stayed unproved. Set it as for enews send.`,
+        `${plural(r.unproved.count, 'return')} stayed unproved. Set it as for enews send.`,
     );
-  if (r.journals.length === 0 && r.unproved.length > 0)
+  if (r.journals.length === 0 && r.unproved.count > 0)
     out.push('note: no send journal was found (journal/*.jsonl) to look up the Message-IDs returns quote.');
   return out;
 }
