@@ -117,4 +117,13 @@ describe('start-up', () => {
     );
     expect(worker.result.stderr).toBe(here.stderr);
   });
+
+  it('check 3 runs MJML in a worker thread too: the main thread loads none, and it says what it says here', async () => {
+    const dir = copyProject();
+    const worker = await loadedPackages(['check', '3'], dir);
+    expect(worker.result.code, worker.result.stderr).toBe(0);
+    expect(worker.packages.filter((p) => p === 'mjml' || p.startsWith('mjml-'))).toEqual([]);
+    const here = await enews(['check', '3'], dir);
+    expect([worker.result.stdout, worker.result.stderr]).toEqual([here.stdout, here.stderr]);
+  }, 60_000);
 });

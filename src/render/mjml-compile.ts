@@ -1,8 +1,8 @@
 /**
  * MJML → HTML. Loading MJML (and the libraries it loads) is the largest part of a build's start, so
- * `enews build` starts a worker thread that loads it first thing (startMjmlWorker): on a second core
- * that runs while this thread loads the content, the templates and the checks. Without the worker
- * (every other command, the preview, tests that run the source) MJML runs here, loaded on first use.
+ * `enews build` and `enews check` start a worker thread that loads it first thing (startMjmlWorker): on a
+ * second core that runs while this thread loads the content, the templates and the checks. Without the
+ * worker (every other command, the preview, tests that run the source) MJML runs here, loaded on first use.
  * Both give the same result: the same MJML is called with the same options, in another thread.
  */
 import { existsSync } from 'node:fs';

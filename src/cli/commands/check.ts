@@ -30,6 +30,8 @@ export function registerCheck(program: Command, ctx: CliContext, setExit: (code:
 }
 
 async function check(ctx: CliContext, numberArg: string, flags: ExtraCheckFlags): Promise<number> {
+  // MJML loads in its worker thread while this one loads the content, as in build.
+  (await import('../../render/mjml-compile.js')).startMjmlWorker();
   await requireTools(ctx, flags);
   const { parseIssueNumber } = await import('../../content/issue-number.js');
   const number = parseIssueNumber(numberArg);
