@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,28 @@ describe('ResultSpool', () => {
     const list = spool.list('events');
     expect(() => list.add([{ n: 1 }])).toThrow(`Cannot write the results of enews inbox to ${folder}: ENOENT.`);
     expect([list.count, list.first]).toEqual([0, []]);
+    spool.remove();
+  });
+
+  it('removes the spools of killed runs (their process gone), and no folder of a running process or not its own', () => {
+    const dir = fresh('orphans');
+    // No process has this id (above any pid_max); the parent of this test's process is running.
+    const killed = path.join(dir, 'enews-inbox-99999999-aB3dE9');
+    const alive = path.join(dir, `enews-inbox-${process.ppid}-xY7kQ2`);
+    const other = path.join(dir, 'enews-inbox-notes');
+    for (const d of [killed, alive, other]) {
+      mkdirSync(d);
+      writeFileSync(path.join(d, 'events.jsonl'), '{"n":1}\n');
+    }
+    // A file named like a spool is not a spool.
+    writeFileSync(path.join(dir, 'enews-inbox-99999998-aaaaaa'), 'x');
+    const spool = new ResultSpool(dir);
+    const mine = readdirSync(dir).filter((n) => n.startsWith(`enews-inbox-${process.pid}-`));
+    expect(mine).toHaveLength(1);
+    expect(readdirSync(dir).sort()).toEqual(
+      [mine[0]!, path.basename(alive), 'enews-inbox-99999998-aaaaaa', path.basename(other)].sort(),
+    );
+    expect(existsSync(killed)).toBe(false);
     spool.remove();
   });
 });
