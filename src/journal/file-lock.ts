@@ -17,7 +17,7 @@ import { fstatSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 // Its native addon and the resolvers that find it cost ≈ 70 ms to load: only a command that takes a
-// lock pays it (`status` and `report` only read), on its first lock.
+// lock pays it (`status` only reads), on its first lock.
 let fne: typeof import('fs-native-extensions').default | undefined;
 
 /** Takes the lock at once, or says it is held by another descriptor (in this process or another). */
