@@ -198,7 +198,8 @@ function checkElement(
     .map(([name, value]) => ({ name, value }));
   run(
     site.location,
-    JSON.stringify(['element', el.name, attributes, el.attribs.name === 'color-scheme']),
+    // Its name attribute is among `attributes`: the key holds all that the color-scheme meta tag depends on.
+    JSON.stringify(['element', el.name, attributes]),
     () => {
       checker.checkHtmlNode({ tagName: el.name, attributes } as unknown as Parameters<typeof checker.checkHtmlNode>[0]);
       if (el.name === 'meta' && el.attribs.name === 'color-scheme') feature(checker, 'color-scheme meta tag');

@@ -2,25 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { hasPerTurn, perTurn } from './per-turn.js';
 
 /** A store whose recorded keys the test sets, counting the looks it is asked for. */
-function fakeStore(withRecorded = true) {
+function fakeStore() {
   const keys = new Set<string>();
   const looks: string[][] = [];
   return {
     keys,
     looks,
     store: {
-      has: async (k: string) => {
-        looks.push([k]);
-        return keys.has(k);
+      recorded: async (asked: readonly string[]) => {
+        looks.push([...asked]);
+        return new Set(asked.filter((k) => keys.has(k)));
       },
-      ...(withRecorded
-        ? {
-            recorded: async (asked: readonly string[]) => {
-              looks.push([...asked]);
-              return new Set(asked.filter((k) => keys.has(k)));
-            },
-          }
-        : {}),
     },
   };
 }
@@ -47,14 +39,6 @@ describe('hasPerTurn', () => {
     keys.add('k1');
     expect([await first, await has('k1')]).toEqual([false, true]);
     expect(looks).toEqual([['k1'], ['k1']]);
-  });
-
-  it('asks key by key a store without recorded, still once per key and turn', async () => {
-    const { keys, looks, store } = fakeStore(false);
-    keys.add('k2');
-    const has = hasPerTurn(store);
-    expect(await Promise.all([has('k1'), has('k2'), has('k1')])).toEqual([false, true, false]);
-    expect(looks).toEqual([['k1'], ['k2']]);
   });
 });
 

@@ -21,16 +21,12 @@ export function perTurn<T>(f: () => Promise<T>): () => Promise<T> {
 }
 
 /** `has` answered for all the keys asked during one turn by one `recorded` of the store. */
-export function hasPerTurn(store: Pick<EventStore, 'has' | 'recorded'>): (key: string) => Promise<boolean> {
+export function hasPerTurn(store: Pick<EventStore, 'recorded'>): (key: string) => Promise<boolean> {
   let keys = new Set<string>();
-  const byKey = async (asked: string[]) => {
-    const found = await Promise.all(asked.map((k) => store.has(k)));
-    return new Set(asked.filter((_, i) => found[i]));
-  };
   const look = perTurn(async () => {
     const asked = [...keys];
     keys = new Set();
-    return store.recorded ? store.recorded(asked) : byKey(asked);
+    return store.recorded(asked);
   });
   return async (key) => {
     keys.add(key);

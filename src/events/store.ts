@@ -24,11 +24,8 @@ export interface EventStore {
   each(f: (e: SubscriberEvent) => void): Promise<void>;
   /** Whether an event with this key (eventKey) is recorded, as of now. */
   has(key: string): Promise<boolean>;
-  /**
-   * Which of these keys are recorded, as of now: one look for many (serve asks for all its requests at once).
-   * Both homes have it; a view over a store (inbox's dry run) may leave it out, and is then asked key by key.
-   */
-  recorded?(keys: readonly string[]): Promise<Set<string>>;
+  /** Which of these keys are recorded, as of now: one look for many (serve asks for all its requests at once). */
+  recorded(keys: readonly string[]): Promise<Set<string>>;
   /**
    * Records the events that are not recorded yet; resolves with those it recorded (the others were there).
    * Rejects with an EnewsError (exit 4) when they cannot all be recorded; those that were stay recorded, and

@@ -21,6 +21,8 @@ import type { ResultList } from './result.js';
 export const FIRST = 100;
 
 const PREFIX = 'enews-inbox-';
+/** A spool's folder: PREFIX, the process's id, mkdtemp's six characters. */
+const SPOOL_NAME = new RegExp(`^${PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);
 
 /**
  * Removes the spools in `parent` that runs killed without a chance to clean up left behind (SIGKILL, a crash, a
@@ -36,7 +38,7 @@ export function removeOrphans(parent: string): void {
   }
   const uid = process.getuid?.();
   for (const name of names) {
-    const m = new RegExp(`^${PREFIX}(\\d+)-[A-Za-z0-9]{6}$`).exec(name);
+    const m = SPOOL_NAME.exec(name);
     if (!m || Number(m[1]) === process.pid || running(Number(m[1]))) continue;
     const dir = path.join(parent, name);
     try {

@@ -211,15 +211,20 @@ function withEarlier(events: EventStore, earlier: ResultList<SubscriberEvent>): 
     for await (const e of earlier.all()) if (match(e)) found.push(e);
     return found;
   };
+  const recorded = async (keys: readonly string[]) => {
+    const found = await events.recorded(keys);
+    const asked = new Set(keys);
+    for (const e of await find((e) => asked.has(eventKey(e)))) found.add(eventKey(e));
+    return found;
+  };
   return {
     where: events.where,
     async each(f) {
       await events.each(f);
       for await (const e of earlier.all()) f(e);
     },
-    async has(key) {
-      return (await events.has(key)) || (await find((e) => eventKey(e) === key)).length > 0;
-    },
+    has: async (key) => (await recorded([key])).has(key),
+    recorded,
     record: async () => [],
     claim: async () => false,
     async about(email) {

@@ -111,7 +111,6 @@ const PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=UTF-8',
   vary: 'Accept-Language',
 };
-const utf8 = new TextEncoder();
 
 /**
  * A page with all its headers in place as plain values, which @hono/node-server writes as they are: adding them
@@ -123,7 +122,7 @@ function completePage(status: PageStatus, body: string, language: string, allow:
   if (allow) all.allow = allow;
   const headers: Record<string, string> = {};
   for (const k of Object.keys(all).sort()) headers[k] = all[k]!;
-  headers['Content-Length'] = String(utf8.encode(body).length);
+  headers['Content-Length'] = String(Buffer.byteLength(body, 'utf8'));
   return new Response(body, { status, headers });
 }
 
