@@ -24,7 +24,6 @@ const old = `${dest}.old`;
 const EXTERNAL = [
   'sharp', // native addon (libvips), found through its platform packages
   'pg', // optionally requires pg-native by name
-  'playwright-core', // starts Chromium from files beside its own code
   'axe-core', // its file is read and put into the page, not imported
   'fs-native-extensions', // native addon (file locks) through require-addon
   'mjml', // requires its components and their dependencies by name; runs in a worker anyway

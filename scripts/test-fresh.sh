@@ -21,7 +21,8 @@ run() {
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # The Debian packages the tests drive, found where tests/helpers/tools.ts looks for them:
-#   chromium        layout, preview, screenshot, site and report tests (through playwright-core)
+#   chromium        layout, preview, screenshot, site and report tests (through playwright-core), axe
+#   chromium-headless-shell  where Debian has it: what enews prefers; src/browser's tests run on both
 #   dovecot-imapd   a real IMAP server for the enews inbox tests (each test run starts its own on 127.0.0.1)
 #   spamassassin    enews check --spam (local rules only: the package's own rules, no sa-update, no network)
 #   postgresql      initdb, pg_ctl and postgres, for the list state in PostgreSQL (each run its own cluster)
@@ -31,6 +32,10 @@ if [ -n "${CHROMIUM_PATH:-}" ]; then
 elif ! { have chromium || have chromium-browser || have google-chrome || have google-chrome-stable \
   || [ -x /snap/bin/chromium ]; }; then
   need+=(chromium)
+fi
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/lib/chromium/chromium-headless-shell ] \
+  && apt-cache show chromium-headless-shell >/dev/null 2>&1; then
+  need+=(chromium-headless-shell)
 fi
 [ -x "${DOVECOT_BIN:-/usr/sbin/dovecot}" ] || need+=(dovecot-imapd)
 if [ -n "${SPAMASSASSIN_PATH:-}" ]; then

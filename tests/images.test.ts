@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../src/browser/find-browser.js';
+import { launchBrowser } from './helpers/browser.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit, emptyDir, lineOf, read } from './helpers/project.js';
 import { requireTool } from './helpers/tools.js';

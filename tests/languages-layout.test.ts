@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { launchBrowser } from '../src/browser/find-browser.js';
+import { launchBrowser } from './helpers/browser.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit, read, REPO, write } from './helpers/project.js';
 import { requireTool } from './helpers/tools.js';

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../src/browser/find-browser.js';
+import { launchBrowser } from './helpers/browser.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, read } from './helpers/project.js';
 import { requireTool } from './helpers/tools.js';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser } from '../src/browser/find-browser.js';
+import { launchBrowser } from './helpers/browser.js';
 import { sealToken } from '../src/personalize/token.js';
 import { BIN, cleanEnv, runCli } from './helpers/cli.js';
 import { copyProject, edit, read, write } from './helpers/project.js';

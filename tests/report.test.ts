@@ -9,7 +9,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../src/browser/find-browser.js';
+import { launchBrowser } from './helpers/browser.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, write } from './helpers/project.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';

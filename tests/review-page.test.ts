@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser } from '../src/browser/find-browser.js';
+import { launchBrowser } from './helpers/browser.js';
 import { enews } from './helpers/inproc.js';
 import { copyProject, edit, read } from './helpers/project.js';
 import { startSmtp } from './helpers/smtp.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../src/browser/find-browser.js';
+import { launchBrowser } from './helpers/browser.js';
 import { contentPaths, loadNewsletter } from '../src/content/load.js';
 import { configureTransport } from '../src/delivery/transports/index.js';
 import type { SubscriberEvent } from '../src/events/events.js';

@@ -14,7 +14,7 @@ import { simpleParser } from 'mailparser';
 import { XMLParser } from 'fast-xml-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../src/browser/find-browser.js';
+import { launchBrowser } from './helpers/browser.js';
 import { sealToken } from '../src/personalize/token.js';
 import { runCli } from './helpers/cli.js';
 import { enews } from './helpers/inproc.js';

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Page } from './page.js';
 import { type BrowserSession, browserSession, type SharedPage, sharedPage, withSession } from './session.js';
 
 export const AXE_WIDTHS = [375, 700] as const;
@@ -70,7 +70,7 @@ async function runViews(page: Page, html: string): Promise<AxeRun[]> {
   // Every language starts from the first view, as it did on a page of its own.
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: AXE_WIDTHS[0], height: 900 });
-  await page.setContent(html, { waitUntil: 'load' });
+  await page.setContent(html);
   const runs: AxeRun[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     for (const width of AXE_WIDTHS) {
@@ -108,9 +108,7 @@ async function runViews(page: Page, html: string): Promise<AxeRun[]> {
 export function axePage(session: BrowserSession): SharedPage {
   return sharedPage(session, 'axe', async (s) => {
     const page = await s.page({ width: AXE_WIDTHS[0], height: 900, colorScheme: 'light' });
-    await page.addScriptTag({
-      content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'),
-    });
+    await page.addScript(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
     return page;
   });
 }

@@ -41,13 +41,13 @@ export async function takeScreenshots(
         // Every language starts from the first picture's view, as it did on a page of its own.
         await page.emulateMedia({ colorScheme: runs[0]!.scheme });
         await page.setViewportSize({ width: runs[0]!.width, height: 800 });
-        await page.setContent(html, { waitUntil: 'load' });
+        await page.setContent(html);
         const shots: Screenshot[] = [];
         for (const { scheme, width, name } of runs) {
           await page.emulateMedia({ colorScheme: scheme });
           await page.setViewportSize({ width, height: 800 });
           const file = path.join(dir, `${name}.png`);
-          await page.screenshot({ path: file, fullPage: true });
+          await page.screenshot(file);
           const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
           shots.push({ file, width, height });
         }

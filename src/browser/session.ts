@@ -5,8 +5,8 @@
  * browser starts on first use, so a command that turns out not to need it
  * never starts it; whoever made the session closes it.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from './find-browser.js';
+import { type Browser, launchBrowser } from './find-browser.js';
+import type { Page } from './page.js';
 
 export interface BrowserSession {
   /** A fresh page (its own context) with remote requests refused: offline and fast, the logo included. */
@@ -20,9 +20,7 @@ export function browserSession(executablePath?: string, purpose?: string): Brows
   return {
     async page({ width, height, colorScheme }) {
       browser ??= launchBrowser(executablePath, purpose);
-      const page = await (await browser).newPage({ viewport: { width, height }, deviceScaleFactor: 1, colorScheme });
-      await page.route(/^https?:/, (route) => route.abort());
-      return page;
+      return (await browser).newPage({ width, height, colorScheme });
     },
     async close() {
       const b = await browser?.catch(() => null);

@@ -1,0 +1,164 @@
+/**
+ * Chromium driven over the DevTools protocol on a pipe (--remote-debugging-pipe: JSON messages, each ended by a
+ * NUL byte, on the child's file descriptors 3 and 4). Hand-written rather than through playwright-core because
+ * of a measurement (BENCHMARKS.md, "check --axe"): importing playwright-core took 0.55 s of the command before
+ * Chromium could even start, its page set-up and each call cost more again, and the whole of `check 3 --axe`'s
+ * browser work (start, page, axe, twelve runs, close) took 2.95 s through it against 1.85 s over this pipe.
+ * The few commands enews needs (a page, its size and colour scheme, its content, an expression, a picture) are
+ * plain protocol calls; the messages are parsed with JSON.parse.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+
+/** What Chromium sent without being asked: `sessionId` names the page it is about. */
+export interface CdpEvent {
+  method: string;
+  params: Record<string, unknown>;
+  sessionId?: string;
+}
+
+interface Waiting {
+  resolve(result: Record<string, unknown>): void;
+  reject(err: Error): void;
+}
+
+/** How long Chromium may take to answer its first message before the start counts as failed. */
+const START_TIMEOUT_MS = 30_000;
+/** How long a closing Chromium may take before it is killed. */
+const CLOSE_TIMEOUT_MS = 5_000;
+/** Chromium's own error output kept for a failed start's message (it writes warnings there all the time). */
+const STDERR_CAP = 16 * 1024;
+
+export class CdpConnection {
+  private nextId = 0;
+  private readonly waiting = new Map<number, Waiting>();
+  private readonly listeners = new Set<(e: CdpEvent) => void>();
+  private pending: Buffer[] = [];
+  private stderr = '';
+  private exited: Error | null = null;
+  private readonly exit: Promise<void>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly profile: string,
+  ) {
+    const toChromium = child.stdio[3] as Writable;
+    const fromChromium = child.stdio[4] as Readable;
+    toChromium.on('error', () => {}); // a write after Chromium died: the exit below rejects what waits.
+    fromChromium.on('data', (chunk: Buffer) => this.receive(chunk));
+    child.stderr?.on('data', (d: Buffer) => {
+      if (this.stderr.length < STDERR_CAP) this.stderr += d.toString('utf8').slice(0, STDERR_CAP - this.stderr.length);
+    });
+    this.exit = new Promise((resolve) => {
+      const done = (why: string) => {
+        this.exited ??= new Error(why);
+        for (const w of this.waiting.values()) w.reject(this.exited);
+        this.waiting.clear();
+        resolve();
+      };
+      child.once('exit', (code, signal) => done(`Chromium exited (${signal ?? `code ${code}`})`));
+      child.once('error', (err) => done(err.message));
+    });
+  }
+
+  /** Starts `executable` and waits until it answers; rejects with what it said when it does not. */
+  static async start(executable: string, args: string[]): Promise<CdpConnection> {
+    // Its own profile, removed on close: nothing of a run stays, and two runs never share one.
+    const profile = mkdtempSync(path.join(tmpdir(), 'enews-chromium-'));
+    const child = spawn(executable, [...args, `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank'], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    const conn = new CdpConnection(child, profile);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([conn.send('Browser.getVersion'), late]);
+      return conn;
+    } catch (err) {
+      await conn.close();
+      throw new Error(conn.firstComplaint() ?? (err as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Calls `method`; with `sessionId`, on that page. Rejects with Chromium's message when it refuses. */
+  send(method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      const message = JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) });
+      (this.child.stdio[3] as Writable).write(`${message}\0`);
+    });
+  }
+
+  /** Calls `f` with every event until the returned function is called. */
+  on(f: (e: CdpEvent) => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  /** Asks Chromium to close, kills it if it does not, and removes its profile. Safe to call twice. */
+  async close(): Promise<void> {
+    if (!this.exited) {
+      this.send('Browser.close').catch(() => {});
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
+      await this.exit;
+      clearTimeout(timer);
+    }
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  private receive(chunk: Buffer): void {
+    let start = 0;
+    for (let end = chunk.indexOf(0); end !== -1; start = end + 1, end = chunk.indexOf(0, start)) {
+      this.pending.push(chunk.subarray(start, end));
+      const text = Buffer.concat(this.pending).toString('utf8');
+      this.pending = [];
+      try {
+        this.dispatch(JSON.parse(text));
+      } catch {
+        // Not a message (Chromium only ever sends JSON): nothing waits for it.
+      }
+    }
+    if (start < chunk.length) this.pending.push(chunk.subarray(start));
+  }
+
+  private dispatch(m: {
+    id?: number;
+    result?: Record<string, unknown>;
+    error?: { message: string };
+    method?: string;
+    params?: Record<string, unknown>;
+    sessionId?: string;
+  }): void {
+    if (m.id !== undefined) {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error) w?.reject(new Error(m.error.message));
+      else w?.resolve(m.result ?? {});
+      return;
+    }
+    if (!m.method) return;
+    const event: CdpEvent = {
+      method: m.method,
+      params: m.params ?? {},
+      ...(m.sessionId ? { sessionId: m.sessionId } : {}),
+    };
+    for (const f of this.listeners) f(event);
+  }
+
+  /** The first line of Chromium's error output that says something, for a start that failed. */
+  private firstComplaint(): string | null {
+    const lines = this.stderr.split('\n').map((l) => l.trim());
+    return (
+      lines.find((l) => /error|fatal|cannot|can't|not found|unknown|denied/i.test(l)) ?? lines.find(Boolean) ?? null
+    );
+  }
+}
