@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { copyProject, edit, read, write } from '../../tests/helpers/project.js';
 import { canonicalJson, inputsHash, type BuildInputs } from './inputs.js';
 import { prepareIssue } from './prepare-issue.js';
+import { changedInputs } from './read-build.js';
 
 /** Issue 3 of the example project as first prepared: what every edit below is compared with. */
 let before: { inputs: BuildInputs; inputsHash: string };
@@ -21,6 +22,17 @@ async function inputsAfter(change: (dir: string) => void) {
 }
 
 describe('what a build depends on', () => {
+  it('is hashed the same by the build (from the strings it parsed) as by send and the archive (from the files)', async () => {
+    const dir = copyProject();
+    const p = await prepareIssue(dir, 3);
+    const manifest = { inputs: p.inputs, inputsHash: p.inputsHash } as unknown as Parameters<typeof changedInputs>[2];
+    expect(changedInputs(dir, 3, manifest)).toEqual([]);
+    edit(dir, 'templates/strings/es.yaml', 'read_more:', 'read_more_x: x\nread_more:');
+    expect(changedInputs(dir, 3, manifest).map((c) => c.message)).toEqual([
+      'templates/strings/es.yaml was edited since the build',
+    ]);
+  });
+
   it('is issue 3, the catalog entries it uses, newsletter.yaml, every template, every strings file and its pictures', () => {
     expect(Object.keys(before.inputs)).toEqual([
       'images/copernico.jpg',

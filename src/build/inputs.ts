@@ -30,8 +30,11 @@ export interface BuildSources {
   /** The catalog entries the issue uses, as they are in the catalog (overrides live in the issue). */
   items: Array<{ file: string; item: Item }>;
   templates: TemplateSet;
-  /** The strings file of each language (render/strings.ts), as text; empty when it is missing. */
-  strings: Array<{ file: string; text: string }>;
+  /**
+   * The strings file of each language (render/strings.ts), as text (empty when it is missing) and, when the
+   * caller has parsed it already, as its value: the same hash either way.
+   */
+  strings: Array<{ file: string; text: string; value?: unknown }>;
   /** The picture files the issue shows (images/local-image.ts), each with the sha256 of its bytes. */
   images: Array<{ file: string; hash: string }>;
 }
@@ -59,7 +62,10 @@ export function buildInputs(s: BuildSources): BuildInputs {
       templateInputName(s.root, t.file),
       sha256(t.source),
     ]),
-    ...s.strings.map(({ file, text }): [string, string] => [templateInputName(s.root, file), stringsHash(text)]),
+    ...s.strings.map(({ file, text, value }): [string, string] => [
+      templateInputName(s.root, file),
+      stringsHash(text, value),
+    ]),
     ...s.images.map(({ file, hash }): [string, string] => [relative(s.root, file), hash]),
   ];
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -70,12 +76,14 @@ export function buildInputs(s: BuildSources): BuildInputs {
  * page's sections, which a build never reads (rewording them must not make a build stale). A file
  * that is not YAML any more hashes as its text, which no build recorded: it reads as "edited".
  */
-function stringsHash(text: string): string {
-  let value: unknown;
-  try {
-    value = parse(text);
-  } catch {
-    return sha256(text);
+function stringsHash(text: string, parsed?: unknown): string {
+  let value = parsed;
+  if (parsed === undefined) {
+    try {
+      value = parse(text);
+    } catch {
+      return sha256(text);
+    }
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     value = Object.fromEntries(Object.entries(value).filter(([k]) => !(SECTIONS as readonly string[]).includes(k)));

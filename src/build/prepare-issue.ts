@@ -193,7 +193,7 @@ async function render(
     issue: { file: loaded.input.file, value: loaded.issue },
     items: used.map((c) => ({ file: c.location.file, item: c.item })),
     templates,
-    strings: [...strings.values()].map((s) => ({ file: s.file, text: s.text })),
+    strings: [...strings.values()].map((s) => ({ file: s.file, text: s.text, value: s.value })),
     images: localImageInputs(root, images.uses),
   });
   const inputsHash = hashOf(inputs);

@@ -5,6 +5,7 @@
  */
 import { EnewsError, formatProblem, type Problem, throwIfProblems } from '../errors.js';
 import {
+  compilable,
   handlebarsEnv,
   handlebarsProblem,
   TemplateRuntimeError,
@@ -96,7 +97,7 @@ function compiledTemplate(templates: TemplateSet, kind: 'html' | 'text'): (view:
   let fn = byKind[kind];
   if (!fn) {
     const t: TemplateFile = kind === 'html' ? templates.html : templates.text;
-    fn = handlebarsEnv(templates, kind).compile(t.source, { strict: true, noEscape: kind === 'text' });
+    fn = handlebarsEnv(templates, kind).compile(compilable(t), { strict: true, noEscape: kind === 'text' });
     byKind[kind] = fn;
   }
   return fn;

@@ -49,6 +49,8 @@ export interface StringsFile {
   file: string;
   /** As read, for the build's inputs (build/inputs.ts). */
   text: string;
+  /** As parsed (the whole file, as YAML's parse gives it), so the build's inputs need not parse it again. */
+  value: unknown;
   /** Set when the language has no strings file and this one's words stand in (`en`): a warning. */
   standIn?: string;
   /** Keys added to enews after this file was written, taken from enews's own file (LATER_KEYS): a warning. */
@@ -103,12 +105,14 @@ export function loadStrings(templatesDir: string, languages: readonly string[]):
     const { file, standIn } = source;
     // The tag, not the language's name: Intl.DisplayNames costs tens of milliseconds to load.
     const text = readText(file, `the words of the templates in the language ${language}`);
-    const values = readValues(parseYaml(file, text), problems);
+    const src = parseYaml(file, text);
+    const values = readValues(src, problems);
     const fromEnews = addLaterKeys(values, language, file, problems);
     strings.set(language, {
       language,
       file,
       text,
+      value: src.doc.toJS(),
       values,
       ...(standIn ? { standIn } : {}),
       ...(fromEnews.length ? { fromEnews } : {}),

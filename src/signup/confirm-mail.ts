@@ -89,7 +89,7 @@ function confirmTemplates(templatesDir: string): TemplateSet {
     text: { file: text, source: readText(text, 'the plain-text version of the sign-up confirmation') },
     partials: new Map(),
   };
-  const problems = [set.html, set.text].flatMap(handlebarsSyntaxProblems);
+  const problems = [set.html, set.text].flatMap((t) => handlebarsSyntaxProblems(t).problems);
   throwIfProblems('template-syntax', 'A template of the sign-up confirmation has a Handlebars syntax error', problems);
   return set;
 }

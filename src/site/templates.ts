@@ -47,7 +47,7 @@ export function loadSiteTemplates(templatesDir: string): SiteTemplates {
   const index = read(files.index, "the archive's index page (Handlebars over HTML)");
   const issue = read(files.issue, "the archive's page around each issue (Handlebars over HTML)");
   const partials = files.partials.map((f) => read(f, 'a partial of the archive templates'));
-  const problems = [index, issue, ...partials].flatMap(handlebarsSyntaxProblems);
+  const problems = [index, issue, ...partials].flatMap((t) => handlebarsSyntaxProblems(t).problems);
   throwIfProblems('template-syntax', 'An archive template has a Handlebars syntax error', problems);
 
   const hb = Handlebars.create();
