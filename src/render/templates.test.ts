@@ -40,7 +40,9 @@ describe('templates parsed once', () => {
     const env = handlebarsEnv(set, 'html');
     const expected = Handlebars.create();
     expected.registerPartial('line', set.partials.get('line.mjml')!.source);
-    expect(env.compile(fromTree, { strict: true })(view)).toBe(expected.compile(set.html.source, { strict: true })(view));
+    expect(env.compile(fromTree, { strict: true })(view)).toBe(
+      expected.compile(set.html.source, { strict: true })(view),
+    );
     // A copy with other source (the checks' marked templates) never takes the original's tree.
     expect(compilable({ ...set.text, source: 'other' })).toBe('other');
   });
