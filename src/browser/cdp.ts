@@ -8,10 +8,10 @@
  * plain protocol calls; the messages are parsed with JSON.parse.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { makeOwnedTemp, removeOrphans } from '../tmp/orphans.js';
 
 /** What Chromium sent without being asked: `sessionId` names the page it is about. */
 export interface CdpEvent {
@@ -25,6 +25,7 @@ interface Waiting {
   reject(err: Error): void;
 }
 
+const PROFILE_PREFIX = 'enews-chromium-';
 /** How long Chromium may take to answer its first message before the start counts as failed. */
 const START_TIMEOUT_MS = 30_000;
 /** How long a closing Chromium may take before it is killed. */
@@ -66,8 +67,10 @@ export class CdpConnection {
 
   /** Starts `executable` and waits until it answers; rejects with what it said when it does not. */
   static async start(executable: string, args: string[]): Promise<CdpConnection> {
-    // Its own profile, removed on close: nothing of a run stays, and two runs never share one.
-    const profile = mkdtempSync(path.join(tmpdir(), 'enews-chromium-'));
+    // Its own profile, removed on close: nothing of a run stays, and two runs never share one. Named for this
+    // process, so that the next run removes one a killed run left (tmp/orphans.ts).
+    removeOrphans(tmpdir(), PROFILE_PREFIX);
+    const profile = makeOwnedTemp(tmpdir(), PROFILE_PREFIX);
     const child = spawn(executable, [...args, `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank'], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -113,6 +113,19 @@ describe.each(browsers)('Chromium over the DevTools protocol (%s)', (executable)
       await b.close();
     }));
 });
+
+test("a profile a killed run left (its process gone) is removed by the next start; a running one's is kept", () =>
+  ownTmp(async (profiles) => {
+    const dir = process.env.TMPDIR!;
+    // 99999999 is above Linux's largest process id: no process has it.
+    mkdirSync(path.join(dir, 'enews-chromium-99999999-aB3dE9', 'Default'), { recursive: true });
+    mkdirSync(path.join(dir, `enews-chromium-${process.ppid}-xY7kQ2`));
+    const b = await launchBrowser(found);
+    expect(profiles().filter((p) => !p.startsWith(`enews-chromium-${process.pid}-`))).toEqual([
+      `enews-chromium-${process.ppid}-xY7kQ2`,
+    ]);
+    await b.close();
+  }));
 
 test('a program that is not a browser is a clear error, and leaves no profile behind', () =>
   ownTmp(async (profiles) => {

@@ -11,55 +11,17 @@
  * result is closed, when the run fails, and on Ctrl-C (removeLiveSpools);
  * one a killed run left is removed by the next run (removeOrphans).
  */
-import { closeSync, createReadStream, lstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnewsError, ExitCode } from '../errors.js';
+import { makeOwnedTemp, removeOrphans } from '../tmp/orphans.js';
 import type { ResultList } from './result.js';
 
 /** Entries of each list kept in memory: a report shows at most these. */
 export const FIRST = 100;
 
 const PREFIX = 'enews-inbox-';
-/** A spool's folder: PREFIX, the process's id, mkdtemp's six characters. */
-const SPOOL_NAME = new RegExp(`^${PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);
-
-/**
- * Removes the spools in `parent` that runs killed without a chance to clean up left behind (SIGKILL, a crash, a
- * power cut): this user's folders named for a process that no longer exists. A folder of a running process, of
- * another user, or not named as this module names them is left alone.
- */
-export function removeOrphans(parent: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return; // mkdtemp says what is wrong with the folder
-  }
-  const uid = process.getuid?.();
-  for (const name of names) {
-    const m = SPOOL_NAME.exec(name);
-    if (!m || Number(m[1]) === process.pid || running(Number(m[1]))) continue;
-    const dir = path.join(parent, name);
-    try {
-      const st = lstatSync(dir);
-      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // Gone meanwhile, or not ours to remove: nothing to do.
-    }
-  }
-}
-
-/** Whether a process with this id exists (EPERM: it does, another user's). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Folders of spools not yet removed, for a signal handler to remove before the process dies. */
 const live = new Set<string>();
@@ -75,10 +37,10 @@ export class ResultSpool {
   private readonly lists: SpooledList<unknown>[] = [];
 
   constructor(parent = os.tmpdir()) {
-    removeOrphans(parent);
+    removeOrphans(parent, PREFIX);
     try {
       // The process's id in the name: a later run can tell a folder whose run was killed (SIGKILL, a crash).
-      this.dir = mkdtempSync(path.join(parent, `${PREFIX}${process.pid}-`));
+      this.dir = makeOwnedTemp(parent, PREFIX);
     } catch (err) {
       throw spoolError(parent, err as Error);
     }
