@@ -51,6 +51,8 @@ interface ContentCase {
   says: string[];
   /** Located problems (`  - file:line…`) expected in the listing; default 1 when `line` is given, else 0. */
   problems?: number;
+  /** Fragments that must not be said: a second, wrong problem about the same mistake. */
+  never?: string[];
 }
 
 const YAML: ContentCase[] = [
@@ -488,6 +490,18 @@ const TEMPLATES: ContentCase[] = [
     says: ['Handlebars: this {{ is not closed with }}'],
   },
   {
+    // Its own problem only: a key whose text is not valid is not also "missing" from the file.
+    case: 'strings-unclosed-placeholder',
+    file: 'templates/strings/fr.yaml',
+    line: 11,
+    column: 12,
+    says: [
+      'read_more is not a valid message: a { is not closed with }',
+      "Placeholders are {name}; write a { or } that is meant as text as '{' or '}'.",
+    ],
+    never: ['"read_more" is missing'],
+  },
+  {
     case: 'slot-without-quotes',
     file: 'templates/email.mjml',
     line: 26,
@@ -908,6 +922,7 @@ function expectContentCase(r: InProcResult, c: ContentCase): void {
     expect(r.stderr).toContain(c.file);
   }
   for (const s of c.says) expect(r.stderr).toContain(s);
+  for (const s of c.never ?? []) expect(r.stderr).not.toContain(s);
   expect(locatedProblems(r.stderr), r.stderr).toHaveLength(c.problems ?? (c.line !== undefined ? 1 : 0));
 }
 
