@@ -346,10 +346,16 @@ describe('enews site: the archive of issues 1-3', () => {
   });
 
   it('never loads MJML: it reads the builds, it does not render again', async () => {
+    // MJML as installed (a module named mjml) or as bundled for the worker (lib/bundle/mjml.cjs, which is read):
+    // either is refused, in every thread.
     const hook =
       'data:text/javascript,' +
       encodeURIComponent(
-        'import{register}from"node:module";register("data:text/javascript,"+encodeURIComponent(' +
+        'import fs from "node:fs";import{register,syncBuiltinESMExports}from"node:module";' +
+          'const read=fs.readFileSync;fs.readFileSync=function(p,...a){' +
+          'if(String(p).endsWith("mjml.cjs"))throw new Error("MJML loaded");return read.call(this,p,...a)};' +
+          'syncBuiltinESMExports();' +
+          'register("data:text/javascript,"+encodeURIComponent(' +
           '"export async function resolve(s,c,n){if(s===\\"mjml\\")throw new Error(\\"MJML loaded\\");return n(s,c)}"))',
       );
     const env = { NODE_OPTIONS: `--import=${hook}` };

@@ -4,13 +4,15 @@
  * pictures are in the project's cache, and the same bytes whether the cache was empty, full or damaged;
  * MJML loaded and run in build's worker thread, with the result of MJML run in the command's own thread.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PICTURE_CACHE } from '../src/images/picture-cache.js';
 import { enews } from './helpers/inproc.js';
 import { loadedPackages } from './helpers/loaded-packages.js';
-import { copyProject, edit } from './helpers/project.js';
+import { cleanEnv } from './helpers/cli.js';
+import { copyProject, edit, emptyDir, REPO } from './helpers/project.js';
 
 /** The libraries no command about the journal or the list needs. */
 const HEAVY = [
@@ -101,6 +103,45 @@ describe('start-up', () => {
     const got = files(path.join(dir, 'worker/003'));
     expect([...got.keys()]).toEqual([...expected.keys()]);
     for (const [f, bytes] of expected) expect(got.get(f)!.equals(bytes), f).toBe(true);
+  }, 120_000);
+
+  it("an installation without MJML's code cache gets one from its first build, which later builds take as it is", async () => {
+    // A copy of this installation (its package.json, bin/ and lib/bundle/, the rest linked), the cache left out.
+    const install = emptyDir();
+    cpSync(path.join(REPO, 'package.json'), path.join(install, 'package.json'));
+    cpSync(path.join(REPO, 'bin'), path.join(install, 'bin'), { recursive: true });
+    cpSync(path.join(REPO, 'lib', 'bundle'), path.join(install, 'lib', 'bundle'), {
+      recursive: true,
+      filter: (f) => !f.endsWith('.cache'),
+    });
+    for (const linked of ['node_modules', 'templates', 'schemas']) {
+      symlinkSync(path.join(REPO, linked), path.join(install, linked));
+    }
+    const cache = path.join(install, 'lib', 'bundle', 'mjml.cjs.cache');
+    const dir = copyProject();
+    const run = (out: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [path.join(install, 'bin', 'enews.js'), 'build', '3', '--out', out], {
+          cwd: dir,
+          env: cleanEnv(),
+          stdio: 'ignore',
+        });
+        child.on('close', resolve);
+      });
+    expect(existsSync(cache)).toBe(false);
+    expect(await run('first')).toBe(0);
+    const made = statSync(cache);
+    expect(made.size).toBeGreaterThan(100_000);
+    expect(await run('second')).toBe(0);
+    expect(statSync(cache).mtimeMs).toBe(made.mtimeMs);
+    expect(readdirSync(path.dirname(cache)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const mine = await enews(['build', '3', '--out', 'here'], dir);
+    expect(mine.code, mine.stderr).toBe(0);
+    for (const out of ['first', 'second']) {
+      const got = files(path.join(dir, out, '003'));
+      for (const [f, bytes] of files(path.join(dir, 'here/003')))
+        expect(got.get(f)!.equals(bytes), `${out}/${f}`).toBe(true);
+    }
   }, 120_000);
 
   it('a template MJML rejects is reported from the worker as from this thread, at the template line', async () => {
