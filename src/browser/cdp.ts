@@ -23,11 +23,19 @@ export interface CdpEvent {
 interface Waiting {
   resolve(result: Record<string, unknown>): void;
   reject(err: Error): void;
+  /** The page it was sent to, if any: a page that crashes or closes answers nothing more. */
+  sessionId?: string;
+  timer: NodeJS.Timeout;
 }
 
 const PROFILE_PREFIX = 'enews-chromium-';
 /** How long Chromium may take to answer its first message before the start counts as failed. */
 const START_TIMEOUT_MS = 30_000;
+/**
+ * How long any one call may take before it fails: a page that loops forever (a script in an email) would
+ * otherwise hold the command for good. axe's run on an email takes a fraction of a second.
+ */
+const CALL_TIMEOUT_MS = 60_000;
 /** How long a closing Chromium may take before it is killed. */
 const CLOSE_TIMEOUT_MS = 5_000;
 /** Chromium's own error output kept for a failed start's message (it writes warnings there all the time). */
@@ -36,6 +44,8 @@ const STDERR_CAP = 16 * 1024;
 export class CdpConnection {
   private nextId = 0;
   private readonly waiting = new Map<number, Waiting>();
+  /** Pages that crashed or were closed, with why: a call to one fails at once. */
+  private readonly gone = new Map<string, Error>();
   private readonly listeners = new Set<(e: CdpEvent) => void>();
   private pending: Buffer[] = [];
   private stderr = '';
@@ -56,8 +66,7 @@ export class CdpConnection {
     this.exit = new Promise((resolve) => {
       const done = (why: string) => {
         this.exited ??= new Error(why);
-        for (const w of this.waiting.values()) w.reject(this.exited);
-        this.waiting.clear();
+        for (const id of [...this.waiting.keys()]) this.settle(id)?.reject(this.exited);
         resolve();
       };
       child.once('exit', (code, signal) => done(`Chromium exited (${signal ?? `code ${code}`})`));
@@ -93,12 +102,37 @@ export class CdpConnection {
   /** Calls `method`; with `sessionId`, on that page. Rejects with Chromium's message when it refuses. */
   send(method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> {
     if (this.exited) return Promise.reject(this.exited);
+    const gone = sessionId === undefined ? undefined : this.gone.get(sessionId);
+    if (gone) return Promise.reject(gone);
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      const timer = setTimeout(
+        () =>
+          this.settle(id)?.reject(new Error(`Chromium did not answer ${method} within ${CALL_TIMEOUT_MS / 1000} s`)),
+        CALL_TIMEOUT_MS,
+      );
+      this.waiting.set(id, { resolve, reject, timer, ...(sessionId ? { sessionId } : {}) });
       const message = JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) });
       (this.child.stdio[3] as Writable).write(`${message}\0`);
     });
+  }
+
+  /**
+   * Fails every call waiting on page `sessionId` (it crashed, or was closed), and every later one: none of them
+   * would be answered.
+   */
+  failSession(sessionId: string, why: string): void {
+    if (!this.gone.has(sessionId)) this.gone.set(sessionId, new Error(why));
+    for (const [id, w] of [...this.waiting]) if (w.sessionId === sessionId) this.settle(id)?.reject(new Error(why));
+  }
+
+  /** Takes call `id` off the waiting list, its timer stopped; undefined when it was settled already. */
+  private settle(id: number): Waiting | undefined {
+    const w = this.waiting.get(id);
+    if (!w) return undefined;
+    this.waiting.delete(id);
+    clearTimeout(w.timer);
+    return w;
   }
 
   /** Calls `f` with every event until the returned function is called. */
@@ -142,8 +176,7 @@ export class CdpConnection {
     sessionId?: string;
   }): void {
     if (m.id !== undefined) {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
+      const w = this.settle(m.id);
       if (m.error) w?.reject(new Error(m.error.message));
       else w?.resolve(m.result ?? {});
       return;

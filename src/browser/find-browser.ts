@@ -92,6 +92,8 @@ const FLAGS = [
   '--disable-backgrounding-occluded-windows',
   '--disable-renderer-backgrounding',
   '--force-color-profile=srgb',
+  // Containers often give /dev/shm 64 MB, which a long email's renderer can run out of.
+  '--disable-dev-shm-usage',
   '--hide-scrollbars',
   '--mute-audio',
   '--password-store=basic',

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emptyDir } from '../../tests/helpers/project.js';
 import { requireTool } from '../../tests/helpers/tools.js';
 import { EnewsError } from '../errors.js';
+import { CdpConnection } from './cdp.js';
 import { type Browser, launchBrowser } from './find-browser.js';
+import { Page } from './page.js';
 
 /**
  * enews's own DevTools-protocol driver, on the browser the tests find (the headless shell where it is
@@ -112,6 +114,23 @@ describe.each(browsers)('Chromium over the DevTools protocol (%s)', (executable)
       expect(profiles()).toEqual([]);
       await b.close();
     }));
+});
+
+test('a page that crashes fails what waits on it, at once, and Chromium goes on serving its other pages', async () => {
+  const conn = await CdpConnection.start(found, ['--headless', '--no-sandbox', '--disable-gpu']);
+  try {
+    const page = await Page.open(conn, { width: 400, height: 300, colorScheme: 'light' });
+    const other = await Page.open(conn, { width: 400, height: 300, colorScheme: 'light' });
+    const never = page.evaluate('new Promise(() => {})');
+    const started = Date.now();
+    conn.send('Page.crash', {}, page.session).catch(() => {});
+    await expect(never).rejects.toThrow('The page crashed in Chromium');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await expect(page.evaluate('1')).rejects.toThrow();
+    expect(await other.evaluate('6 * 7')).toBe(42);
+  } finally {
+    await conn.close();
+  }
 });
 
 test("a profile a killed run left (its process gone) is removed by the next start; a running one's is kept", () =>

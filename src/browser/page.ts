@@ -28,7 +28,8 @@ export class Page {
 
   private constructor(
     private readonly conn: CdpConnection,
-    private readonly session: string,
+    /** The page's DevTools session (for a call this class does not make, as a test's Page.crash). */
+    readonly session: string,
     private readonly frameId: string,
     viewport: { width: number; height: number },
   ) {
@@ -52,14 +53,21 @@ export class Page {
       sessionId: string;
     };
     conn.on((e) => {
-      if (e.sessionId !== sessionId || e.method !== 'Fetch.requestPaused') return;
-      const { requestId } = e.params as { requestId: string };
-      conn.send('Fetch.failRequest', { requestId, errorReason: 'Failed' }, sessionId).catch(() => {});
+      if (e.method === 'Fetch.requestPaused' && e.sessionId === sessionId) {
+        const { requestId } = e.params as { requestId: string };
+        conn.send('Fetch.failRequest', { requestId, errorReason: 'Failed' }, sessionId).catch(() => {});
+      } else if (e.method === 'Inspector.targetCrashed' && e.sessionId === sessionId) {
+        conn.failSession(sessionId, 'The page crashed in Chromium');
+      } else if (e.method === 'Target.detachedFromTarget' && e.params.sessionId === sessionId) {
+        conn.failSession(sessionId, 'The page was closed in Chromium');
+      }
     });
     const [, { frameTree }] = (await Promise.all([
       conn.send('Fetch.enable', { patterns: [{ urlPattern: 'http://*' }, { urlPattern: 'https://*' }] }, sessionId),
       conn.send('Page.getFrameTree', {}, sessionId),
-    ])) as [unknown, { frameTree: { frame: { id: string } } }];
+      // For Inspector.targetCrashed: a renderer that dies answers nothing more.
+      conn.send('Inspector.enable', {}, sessionId),
+    ])) as [unknown, { frameTree: { frame: { id: string } } }, unknown];
     const page = new Page(conn, sessionId, frameTree.frame.id, { width: o.width, height: o.height });
     await Promise.all([page.setViewportSize(o), page.emulateMedia({ colorScheme: o.colorScheme })]);
     return page;
