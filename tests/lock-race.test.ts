@@ -86,6 +86,19 @@ describe('the run lock (one send of an issue and list, one enews inbox)', () => 
   });
 });
 
+describe('a refusal names the holder', () => {
+  it('even when it looks in the moment between the holder taking the lock and writing who it is', async () => {
+    const target = path.join(emptyDir(), '003.jsonl');
+    const holder = worker(['hold-then-say', target]);
+    await new Promise<void>((resolve) =>
+      holder.child.stdout!.on('data', (d) => String(d).includes('locked') && resolve()),
+    );
+    expect(() => acquireLock(target)).toThrow(`Another enews send is using ${target} (process ${holder.child.pid} on`);
+    holder.child.kill('SIGKILL');
+    await holder.done;
+  });
+});
+
 describe('appends to the events file from several processes', () => {
   const LIST = 'enews.coop.example.org';
 

@@ -70,7 +70,7 @@ function tryAcquire(target: string, who: string): Attempt {
       throw lockFileError(file, err, who);
     }
     if (!tryLockFd(fd)) {
-      const holder = readInfo(fd);
+      const holder = holderInfo(fd);
       closeSync(fd);
       return { busy: holder };
     }
@@ -101,6 +101,22 @@ function tryAcquire(target: string, who: string): Attempt {
     };
   }
 }
+
+/**
+ * Who holds the lock, as the holder wrote it. A holder writes that right after it takes the lock, so a look in
+ * between finds the file empty: look again for a moment (the refusal then names the process, not "another").
+ */
+function holderInfo(fd: number): LockInfo | null {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; ; tries++) {
+    const info = readInfo(fd);
+    if (info || tries === HOLDER_INFO_TRIES) return info;
+    Atomics.wait(pause, 0, 0, 5);
+  }
+}
+
+/** Looks at a lock's holder information, 5 ms apart, before it is taken as missing (its holder's disk full). */
+const HOLDER_INFO_TRIES = 20;
 
 function readInfo(fd: number): LockInfo | null {
   try {

@@ -4,6 +4,7 @@
 //                                     probability CRASH dies holding it (SIGKILL), as a crashed send would
 //   node lock-worker.mjs events FILE WORKER COUNT      → records COUNT events, printing each one acknowledged
 //   node lock-worker.mjs hold  TARGET                  → takes the run lock, says "held", waits to be killed
+//   node lock-worker.mjs hold-then-say TARGET          → locks TARGET.lock, says "locked", names itself 40 ms later
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -67,6 +68,19 @@ if (mode === 'run') {
     acquireLock(a, 'test');
   }
   process.stdout.write('held\n');
+  setInterval(() => {}, 1000);
+} else if (mode === 'hold-then-say') {
+  // Takes the kernel lock of TARGET.lock as acquireLock does, says "locked", and only 40 ms later writes who it
+  // is into the file (acquireLock writes it right after locking: this widens that moment).
+  const { openSync, writeSync } = await import('node:fs');
+  const os = await import('node:os');
+  const { tryLockFd } = await import(`${lib}/journal/file-lock.js`);
+  const fd = openSync(`${a}.lock`, 'a+', 0o600);
+  if (!tryLockFd(fd)) throw new Error('not free');
+  process.stdout.write('locked\n');
+  setTimeout(() => {
+    writeSync(fd, `${JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() })}\n`);
+  }, 40);
   setInterval(() => {}, 1000);
 }
 
