@@ -35,7 +35,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { fsync } from 'node:fs';
 import { EnewsError, ExitCode } from '../errors.js';
-import { sameFile, waitLockFd } from '../journal/file-lock.js';
+import { loadLocks, sameFile, waitLockFd } from '../journal/file-lock.js';
 import { KeySet } from '../util/key-set.js';
 import {
   eventKey,
@@ -197,6 +197,10 @@ export class EventsFile implements EventStore {
     const k = `${e.type}\n${e.email}`;
     const at = Date.parse(e.at);
     if (!Number.isNaN(at) && at > (this.latest.get(k) ?? Number.NEGATIVE_INFINITY)) this.latest.set(k, at);
+  }
+
+  prepare(): void {
+    loadLocks();
   }
 
   async close(): Promise<void> {}

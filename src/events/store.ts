@@ -42,5 +42,10 @@ export interface EventStore {
   about(email: string): Promise<SubscriberEvent[]>;
   /** Why events cannot be recorded right now (damaged, not writable, no space, unreachable), or null. */
   problem(): Promise<string | null>;
+  /**
+   * For a process that will record for long (serve): does now what its first record would do on the way (the
+   * files load their lock's native addon), so that the first requests do not wait for it. Optional.
+   */
+  prepare?(): void;
   close(): Promise<void>;
 }

@@ -20,10 +20,15 @@ import { createRequire } from 'node:module';
 // lock pays it (`status` only reads), on its first lock.
 let fne: typeof import('fs-native-extensions').default | undefined;
 
+/** Loads the locks' native addon now rather than at the first lock (a server, before its first request). */
+export function loadLocks(): typeof import('fs-native-extensions').default {
+  fne ??= createRequire(import.meta.url)('fs-native-extensions') as typeof import('fs-native-extensions').default;
+  return fne;
+}
+
 /** Takes the lock at once, or says it is held by another descriptor (in this process or another). */
 export function tryLockFd(fd: number): boolean {
-  fne ??= createRequire(import.meta.url)('fs-native-extensions') as typeof import('fs-native-extensions').default;
-  return fne.tryLock(fd);
+  return loadLocks().tryLock(fd);
 }
 
 /** Waits for the lock, without blocking the event loop, for at most `timeoutMs`; false when it never came. */
