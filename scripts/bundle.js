@@ -109,18 +109,14 @@ const { output } = await bundle.write({
 });
 await bundle.close();
 
-const modules = {};
-for (const chunk of output) {
-  if (chunk.type !== 'chunk') continue;
-  const packages = new Set();
-  let own = 0;
-  for (const id of chunk.moduleIds) {
-    const name = packageOf(id);
-    if (name) packages.add(name);
-    else if (id.startsWith(lib)) own++;
-  }
-  modules[chunk.fileName] = { own, packages: [...packages].sort() };
+/** What modules.json says of a file: how many of enews's own modules it holds, and which packages. */
+function holds(moduleIds) {
+  const packages = new Set(moduleIds.map(packageOf).filter(Boolean));
+  return { own: moduleIds.filter((id) => !packageOf(id) && id.startsWith(lib)).length, packages: [...packages].sort() };
 }
+
+const modules = {};
+for (const chunk of output) if (chunk.type === 'chunk') modules[chunk.fileName] = holds(chunk.moduleIds);
 
 // MJML for the worker thread as one CommonJS file, loaded with V8's code cache (lib/render/mjml-load.js): from
 // its ≈ 300 files MJML took ≈ 0.7 s of a build's critical path. Its own bundle, not a chunk of the CLI's: the
@@ -133,9 +129,7 @@ const { output: mjmlOutput } = await mjmlBundle.write({
   codeSplitting: false,
 });
 await mjmlBundle.close();
-const mjmlPackages = new Set(mjmlOutput.flatMap((c) => (c.type === 'chunk' ? c.moduleIds.map(packageOf) : [])));
-mjmlPackages.delete(null);
-modules[MJML_FILE] = { own: 0, packages: [...mjmlPackages].sort() };
+modules[MJML_FILE] = holds(mjmlOutput.flatMap((c) => (c.type === 'chunk' ? c.moduleIds : [])));
 
 writeFileSync(path.join(out, 'modules.json'), `${JSON.stringify(modules, null, 1)}\n`);
 rmSync(old, { recursive: true, force: true });

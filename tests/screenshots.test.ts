@@ -45,8 +45,9 @@ describe('enews build --screenshots', () => {
     expect(desktop.height).toBeGreaterThan(500);
     // One column on a phone: the same email is taller there.
     expect(mobile.height).toBeGreaterThan(desktop.height);
-    expect(r.stdout).toMatch(/desktop\.png\s+800×\d+ px/);
-    expect(r.stdout).toMatch(/mobile\.png\s+375×\d+ px/);
+    // Each listed with the size of its picture.
+    expect(r.stdout).toMatch(new RegExp(`desktop\\.png\\s+800×${desktop.height} px`));
+    expect(r.stdout).toMatch(new RegExp(`mobile\\.png\\s+375×${mobile.height} px`));
     // The pictures are the build's own (no network): Consorzio Copernico's red circle is in the shot.
     expect(await redPixels(path.join(out, '003', 'desktop.png'))).toBeGreaterThan(1000);
     // The same two in the dark colour scheme, as a mail app in dark mode shows them.

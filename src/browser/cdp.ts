@@ -84,32 +84,33 @@ export class CdpConnection {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     });
     const conn = new CdpConnection(child, profile);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([conn.send('Browser.getVersion'), late]);
+      await conn.send('Browser.getVersion', {}, undefined, { ms: START_TIMEOUT_MS, fails: 'gave no answer' });
       return conn;
     } catch (err) {
       await conn.close();
       throw new Error(conn.firstComplaint() ?? (err as Error).message);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
-  /** Calls `method`; with `sessionId`, on that page. Rejects with Chromium's message when it refuses. */
-  send(method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> {
+  /**
+   * Calls `method`; with `sessionId`, on that page. Rejects with Chromium's message when it refuses, and when no
+   * answer came within `limit` (its words: "… within N s").
+   */
+  send(
+    method: string,
+    params: Record<string, unknown> = {},
+    sessionId?: string,
+    limit: { ms: number; fails: string } = { ms: CALL_TIMEOUT_MS, fails: `Chromium did not answer ${method}` },
+  ): Promise<Record<string, unknown>> {
     if (this.exited) return Promise.reject(this.exited);
     const gone = sessionId === undefined ? undefined : this.gone.get(sessionId);
     if (gone) return Promise.reject(gone);
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () =>
-          this.settle(id)?.reject(new Error(`Chromium did not answer ${method} within ${CALL_TIMEOUT_MS / 1000} s`)),
-        CALL_TIMEOUT_MS,
+        () => this.settle(id)?.reject(new Error(`${limit.fails} within ${limit.ms / 1000} s`)),
+        limit.ms,
       );
       this.waiting.set(id, { resolve, reject, timer, ...(sessionId ? { sessionId } : {}) });
       const message = JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) });

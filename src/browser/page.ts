@@ -24,17 +24,14 @@ const FULL_SIZE = `document.fonts.ready.then(() => new Promise((resolve) => requ
 }))))`;
 
 export class Page {
-  private viewport: { width: number; height: number };
-
   private constructor(
     private readonly conn: CdpConnection,
     /** The page's DevTools session (for a call this class does not make, as a test's Page.crash). */
     readonly session: string,
     private readonly frameId: string,
-    viewport: { width: number; height: number },
-  ) {
-    this.viewport = viewport;
-  }
+    /** As last set: a picture that fits in it needs nothing beyond the window. */
+    private viewport: { width: number; height: number },
+  ) {}
 
   /** A page on `target` (the tab Chromium starts with), else on a new tab in a context of its own. */
   static async open(
@@ -96,26 +93,19 @@ export class Page {
    */
   async setContent(html: string): Promise<void> {
     await this.conn.send('Page.setDocumentContent', { frameId: this.frameId, html }, this.session);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the page did not load within ${LOAD_TIMEOUT_MS / 1000} s`)),
-        LOAD_TIMEOUT_MS,
-      );
-    });
-    try {
-      await Promise.race([this.evaluate(WAIT_FOR_LOAD), late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.evaluate(WAIT_FOR_LOAD, { ms: LOAD_TIMEOUT_MS, fails: 'The page did not load' });
   }
 
-  /** The value of a JavaScript expression in the page (a promise is awaited), as JSON would carry it. */
-  async evaluate(expression: string): Promise<unknown> {
+  /**
+   * The value of a JavaScript expression in the page (a promise is awaited), as JSON would carry it; `limit`
+   * as for CdpConnection.send.
+   */
+  async evaluate(expression: string, limit?: { ms: number; fails: string }): Promise<unknown> {
     const r = (await this.conn.send(
       'Runtime.evaluate',
       { expression, awaitPromise: true, returnByValue: true },
       this.session,
+      limit,
     )) as { result: { value?: unknown }; exceptionDetails?: Thrown };
     if (r.exceptionDetails) throw thrown(r.exceptionDetails);
     return r.result.value;
@@ -129,8 +119,8 @@ export class Page {
     if (r.exceptionDetails) throw thrown(r.exceptionDetails);
   }
 
-  /** The whole document as a PNG file at `file` (wider or longer than the window, as it is laid out). */
-  async screenshot(file: string): Promise<void> {
+  /** The whole document as a PNG file at `file` (wider or longer than the window, as it is laid out); its size. */
+  async screenshot(file: string): Promise<{ width: number; height: number }> {
     const size = (await this.evaluate(FULL_SIZE)) as { width: number; height: number };
     const fits = size.width <= this.viewport.width && size.height <= this.viewport.height;
     const { data } = (await this.conn.send(
@@ -139,6 +129,7 @@ export class Page {
       this.session,
     )) as { data: string };
     writeFileSync(file, Buffer.from(data, 'base64'));
+    return size;
   }
 }
 

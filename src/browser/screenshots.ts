@@ -47,9 +47,8 @@ export async function takeScreenshots(
           await page.emulateMedia({ colorScheme: scheme });
           await page.setViewportSize({ width, height: 800 });
           const file = path.join(dir, `${name}.png`);
-          await page.screenshot(file);
-          const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
-          shots.push({ file, width, height });
+          // The picture's own size: what was laid out, measured once for the picture and the listing.
+          shots.push({ file, ...(await page.screenshot(file)) });
         }
         return shots;
       });

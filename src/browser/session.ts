@@ -9,7 +9,10 @@ import { type Browser, launchBrowser } from './find-browser.js';
 import type { Page } from './page.js';
 
 export interface BrowserSession {
-  /** A fresh page (its own context) with remote requests refused: offline and fast, the logo included. */
+  /**
+   * A fresh page with remote requests refused: offline and fast, the logo included (the first is the tab
+   * Chromium starts with, each later one a tab in a context of its own; see page.ts).
+   */
   page(o: { width: number; height: number; colorScheme: 'light' | 'dark' }): Promise<Page>;
   close(): Promise<void>;
 }

@@ -7,11 +7,12 @@
  * file per item (issues/items/), each new item is a new file. The new catalog is checked as `enews
  * check` checks it before anything is written, and written in one step (a new file renamed over the old).
  */
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { EnewsError } from '../errors.js';
 import type { Item } from '../content/schema.js';
+import { replaceFile } from '../util/replace-file.js';
 
 export interface CatalogChange {
   /** The file written (items.yaml) or the files made (issues/items/<id>.yaml), with their new text. */
@@ -133,9 +134,6 @@ export function writeCatalogChange(change: CatalogChange): void {
       writeFileSync(file, text, { flag: 'wx' });
       continue;
     }
-    const tmp = `${file}.${process.pid}.tmp`;
-    const mode = existsSync(file) ? statSync(file).mode & 0o777 : 0o644;
-    writeFileSync(tmp, text, { mode });
-    renameSync(tmp, file);
+    replaceFile(file, text, existsSync(file) ? statSync(file).mode & 0o777 : 0o644);
   }
 }

@@ -7,10 +7,11 @@
  * again), and an entry the website changed since (reported; the catalog keeps its own). Losing the
  * file loses no item: entries are then matched by their address alone, and every feed is read whole.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { EnewsError } from '../errors.js';
+import { replaceFile } from '../util/replace-file.js';
 
 export const MEMORY_FILE = path.join('.enews', 'feeds.json');
 
@@ -66,7 +67,5 @@ export function readMemory(root: string): PullMemory {
 export function writeMemory(root: string, memory: PullMemory): void {
   const file = memoryFile(root);
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(memory, null, 2)}\n`);
-  renameSync(tmp, file);
+  replaceFile(file, `${JSON.stringify(memory, null, 2)}\n`);
 }

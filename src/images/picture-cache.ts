@@ -10,8 +10,8 @@
  * written whole (a temporary file renamed over), so two builds at once never read half of one.
  * The folder holds its own .gitignore: what is in it can always be made again, and is never committed.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type Encoded,
@@ -22,6 +22,7 @@ import {
   SOURCE_FORMATS,
 } from './encode.js';
 import { sharpFingerprint } from './sharp-fingerprint.js';
+import { replaceFile } from '../util/replace-file.js';
 
 export const PICTURE_CACHE = path.join('.enews', 'cache', 'pictures');
 
@@ -107,17 +108,11 @@ function readEncoded(file: string, key: string, format: OutputFormat): Encoded |
 
 /** Writes an entry whole, or not at all; a cache that cannot be written (a read-only project) only costs time. */
 function store(dir: string, file: string, bytes: Buffer): void {
-  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, '..', '.gitignore'), '*\n');
-    writeFileSync(temp, bytes);
-    renameSync(temp, file);
+    replaceFile(file, bytes);
   } catch {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // There was no folder to write it in.
-    }
+    // Not written: the next build makes it again.
   }
 }

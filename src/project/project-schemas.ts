@@ -9,6 +9,7 @@ import path from 'node:path';
 import { catalogSchemaFor, ITEM_TYPES } from '../content/schema.js';
 import { jsonSchemaOf } from './json-schemas.js';
 import { schemaLine } from './schema-line.js';
+import { replaceFile } from '../util/replace-file.js';
 
 export const PROJECT_ITEMS_SCHEMA = path.join('.enews', 'items.schema.json');
 
@@ -24,9 +25,7 @@ export function writeProjectItemsSchema(root: string, types: readonly string[]):
   const text = `${JSON.stringify({ ...json, title: `${json.title} (this newsletter's item types)` }, null, 2)}\n`;
   if (existsSync(file) && readFileSync(file, 'utf8') === text) return file;
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  replaceFile(file, text);
   return file;
 }
 

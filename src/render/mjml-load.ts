@@ -6,10 +6,11 @@
  * it against the source, its version and its flags, and rejects one that does not fit, which then costs only
  * the compile it would have saved; the worker writes a fresh one after its first render (saveCache).
  */
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { replaceFile } from '../util/replace-file.js';
 import type { Mjml2Html } from './mjml-compile.js';
 
 export const MJML_FILE = 'mjml.cjs';
@@ -42,25 +43,14 @@ export function loadBundledMjml(dir: string): BundledMjml | null {
   return {
     mjml2html,
     cache: !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'used',
-    saveCache: () => writeAtomically(cacheFile, script.createCachedData()),
+    saveCache: () => {
+      try {
+        replaceFile(cacheFile, script.createCachedData());
+        return true;
+      } catch {
+        // A folder this user may not write (an installation shared by several): MJML only loads slower.
+        return false;
+      }
+    },
   };
-}
-
-/** Written beside and renamed over, so a run reading it meanwhile sees the old cache or the new, never half. */
-function writeAtomically(file: string, data: Buffer): boolean {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const fd = openSync(tmp, 'w', 0o644);
-    try {
-      writeSync(fd, data);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-    return true;
-  } catch {
-    // A folder this user may not write (an installation shared by several): MJML only loads slower.
-    rmSync(tmp, { force: true });
-    return false;
-  }
 }

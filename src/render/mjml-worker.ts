@@ -14,13 +14,11 @@ const loaded: Promise<Mjml2Html> = bundled
   ? Promise.resolve(bundled.mjml2html)
   : import('mjml').then((m) => m.default as unknown as Mjml2Html);
 // A cache that was missing or refused (another Node.js) is written after the first render, which it then holds too.
-let cacheWanted = bundled !== null && bundled.cache !== 'used';
+let toCache = bundled?.cache === 'used' ? null : bundled;
 
 parentPort!.on('message', async ({ id, mjml, options }: { id: number; mjml: string; options: MjmlOptions }) => {
   const reply: MjmlReply = { id, ...(await runMjml(await loaded, mjml, options)) };
   parentPort!.postMessage(reply);
-  if (cacheWanted) {
-    cacheWanted = false;
-    bundled!.saveCache();
-  }
+  toCache?.saveCache();
+  toCache = null;
 });

@@ -97,12 +97,8 @@ export function stringsSource(
 export function loadStrings(templatesDir: string, languages: readonly string[]): Strings {
   const problems: Problem[] = [];
   const strings: Strings = new Map();
-  const rejectedKeys = new Map<string, Set<string>>();
-  const rejectedOf = (language: string) => {
-    let keys = rejectedKeys.get(language);
-    if (!keys) rejectedKeys.set(language, (keys = new Set()));
-    return keys;
-  };
+  // Each language's keys written with a text that is not valid: reported where written, and not missing elsewhere.
+  const rejected = new Map<string, Set<string>>();
   for (const language of languages) {
     const source = stringsSource(templatesDir, languages, language);
     if (!source) {
@@ -113,7 +109,9 @@ export function loadStrings(templatesDir: string, languages: readonly string[]):
     // The tag, not the language's name: Intl.DisplayNames costs tens of milliseconds to load.
     const text = readText(file, `the words of the templates in the language ${language}`);
     const src = parseYaml(file, text);
-    const values = readValues(src, problems, rejectedOf(language));
+    const invalid = new Set<string>();
+    rejected.set(language, invalid);
+    const values = readValues(src, problems, invalid);
     const fromEnews = addLaterKeys(values, language, file, problems);
     strings.set(language, {
       language,
@@ -126,12 +124,10 @@ export function loadStrings(templatesDir: string, languages: readonly string[]):
     });
   }
   const def = strings.get(languages[0]!);
-  if (def) {
-    for (const other of strings.values()) {
-      // A key written with an invalid text has its own problem; it is neither missing nor extra elsewhere.
-      const rejected = new Set([...rejectedOf(def.language), ...rejectedOf(other.language)]);
-      if (other !== def) problems.push(...compare(def, other, rejected));
-    }
+  for (const other of strings.values()) {
+    if (!def || other === def) continue;
+    const invalid = new Set([...rejected.get(def.language)!, ...rejected.get(other.language)!]);
+    problems.push(...compare(def, other, invalid));
   }
   throwIfProblems('strings', 'The strings files of the templates have problems', problems);
   return strings;
@@ -169,8 +165,10 @@ function missingFile(file: string, language: string, def: string, templatesDir: 
   };
 }
 
-/** Every key of the file, flattened (`site.all_issues`), with its text checked. */
-/** `rejected`: the keys written with a text that is not valid (their problem is reported; they are not missing). */
+/**
+ * Every key of the file, flattened (`site.all_issues`), with its text checked; a key whose text is not valid has
+ * its problem pushed and is added to `rejected` instead.
+ */
 function readValues(src: YamlSource, problems: Problem[], rejected = new Set<string>()): StringsFile['values'] {
   const values: StringsFile['values'] = new Map();
   const root = src.doc.contents as Node | null;
@@ -265,13 +263,16 @@ function argumentsOf(ast: ReturnType<IntlMessageFormat['getAst']>, into = new Se
   return into;
 }
 
-/** A translation against the default language's file: the same keys, the same placeholders. */
-function compare(def: StringsFile, other: StringsFile, rejected: ReadonlySet<string>): Problem[] {
+/**
+ * A translation against the default language's file: the same keys, the same placeholders. A key in `invalid`
+ * (its text was not valid in one of the two) has its own problem already: never missing or extra here.
+ */
+function compare(def: StringsFile, other: StringsFile, invalid: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = [];
   for (const [key, d] of def.values) {
     const o = other.values.get(key);
     if (!o) {
-      if (rejected.has(key)) continue;
+      if (invalid.has(key)) continue;
       problems.push({
         message: `"${key}" is missing (${def.file}:${d.location.line} has it: "${short(d.text)}")`,
         location: { file: other.file },
@@ -300,7 +301,7 @@ function compare(def: StringsFile, other: StringsFile, rejected: ReadonlySet<str
     }
   }
   for (const [key, o] of other.values) {
-    if (def.values.has(key) || rejected.has(key)) continue;
+    if (def.values.has(key) || invalid.has(key)) continue;
     const near = closest(key, def.values.keys(), 1)[0];
     problems.push({
       message: `"${key}" is not a key of the default strings file (${def.file})`,

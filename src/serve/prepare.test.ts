@@ -16,17 +16,10 @@ function lockAddonLoaded(): boolean {
 
 it('serve loads what its first unsubscribe would (the lock addon) before it listens, not behind the first request', async () => {
   const dir = copyProject();
-  const paths = contentPaths(dir);
-  const { newsletter } = loadNewsletter(paths);
+  const { newsletter } = loadNewsletter(contentPaths(dir));
+  const events = new EventsFile(path.join(dir, 'journal', 'events.jsonl'), newsletter.list_id);
   expect(lockAddonLoaded()).toBe(false);
-  const server = await startServe({
-    newsletter,
-    templatesDir: paths.templatesDir,
-    secret: SECRET,
-    events: new EventsFile(path.join(dir, 'journal', 'events.jsonl'), newsletter.list_id),
-    host: '127.0.0.1',
-    port: 0,
-  });
+  const server = await startServe({ newsletter, secret: SECRET, events, host: '127.0.0.1', port: 0 });
   try {
     expect(lockAddonLoaded()).toBe(true);
   } finally {
