@@ -13,10 +13,11 @@ import { currentRound, unsubscribeKey } from '../events/events.js';
 import type { EventStore } from '../events/store.js';
 import { groupRecorder } from '../events/group-append.js';
 import { hasPerTurn, perTurn } from '../events/per-turn.js';
-import { openTokenWithAny } from '../personalize/token.js';
+import { openTokenWithAny, sealToken } from '../personalize/token.js';
 import { newsletterLanguages } from '../content/languages.js';
 import { loadStrings } from '../render/strings.js';
-import { createServeApp, serveLanguages } from './app.js';
+import { createServeApp, serveLanguages, type ServeDeps } from './app.js';
+import { WARM_UP_ADDRESS, warmUp } from './warm-up.js';
 import { PACKAGE_TEMPLATES } from '../project/package.js';
 import type { TransportConfig } from '../delivery/transports/index.js';
 import { subscriptionDeps } from './subscription-node.js';
@@ -95,7 +96,7 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   const languages = strings && s.templatesDir ? serveLanguages(s.newsletter, strings) : undefined;
   const keys = [s.secret, ...(s.oldSecrets ?? [])];
   const subscription = strings ? await subscriptionDeps(s, strings, keys) : null;
-  const app = createServeApp({
+  const deps: ServeDeps = {
     ...(languages ? { languages } : {}),
     identity: {
       title: s.newsletter.title,
@@ -126,7 +127,16 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
     problem: problemNow,
     ...(s.log ? { log: s.log } : {}),
     ...(subscription ? { subscription: subscription.deps } : {}),
+  };
+  const app = createServeApp(deps);
+  // The first requests would otherwise wait for their code to compile (warm-up.ts). An app that only asks what
+  // the real one asks before it records; a failure here is the real app's to report, so it is not reported twice.
+  const rehearsal = createServeApp({
+    ...deps,
+    record: async (u) => void (await currentRound({ has }, u.address)),
+    log: () => {},
   });
+  await warmUp(rehearsal.fetch, path, sealToken(s.secret, s.newsletter.list_id, WARM_UP_ADDRESS, null)).catch(() => {});
   const timeout = s.requestTimeoutMs ?? 10_000;
   // Slow clients (a request trickling in byte by byte) are cut off; Node checks every
   // connectionsCheckingInterval, 30 s by default, so that is shortened too.
