@@ -20,6 +20,7 @@ import type { SlotTemplate } from '../render/slots.js';
 import { escapeHtml, escapeText, fillSlots } from '../render/slots.js';
 import { headerLine as header, listUnsubscribeFields, phraseField, textField } from './headers-encode.js';
 import { stuffLines } from './dot-stuff.js';
+import { withHeadroom } from './headroom.js';
 import { qpSegment } from './quoted-printable.js';
 
 export interface EncodedPart {
@@ -219,7 +220,8 @@ export function composeWire(w: WireTemplate, r: RecipientFields): { wire: Buffer
     values[i] = v;
     size += statics[i]!.length + Buffer.byteLength(v, 'utf8');
   }
-  const out = Buffer.allocUnsafe(size);
+  // With room in front for the DKIM-Signature fields (headroom.ts).
+  const out = withHeadroom(size);
   let at = out.write(head, 0, 'utf8');
   for (let i = 0; i < slots.length; i++) {
     at += statics[i]!.copy(out, at);

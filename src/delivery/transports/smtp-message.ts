@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { stuffLines } from '../../mime/dot-stuff.js';
+import { prepend } from '../../mime/headroom.js';
 import type { Signer } from '../dkim.js';
 import type { Delivered, OutgoingMessage } from '../transport.js';
 import * as dataStream from './data-stream.js';
@@ -49,7 +50,7 @@ export async function payloadOf(msg: OutgoingMessage, sign: Signer | null, fast:
   const signature = await sign.fields(msg);
   // The fields' lines start with a name or a space, never a dot: stuffing is a check that changes nothing.
   const stuffed = wire && Buffer.from(stuffLines(signature.toString('latin1')), 'latin1');
-  return { signature, wire: wire && Buffer.concat([stuffed!, wire]) };
+  return { signature, wire: wire && prepend(stuffed!, wire) };
 }
 
 /**
