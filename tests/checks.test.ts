@@ -3,8 +3,8 @@
  * errors and lists what its mail clients ignore; each kind of mistake is named at its file:line,
  * makes check exit 1 and stops build.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv } from './helpers/cli.js';
@@ -212,6 +212,43 @@ describe('enews check --axe: Chromium starts while the issue is prepared', () =>
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(plain.stderr);
     expect(r.stderr).toContain('There is no issue 9');
+  });
+});
+
+describe('enews check --axe interrupted', () => {
+  it('Ctrl-C removes its Chromium and its profile, and the process still ends by the signal', async () => {
+    const dir = copyProject();
+    const tmp = emptyDir();
+    const child = spawn(process.execPath, [BIN, 'check', '3', '--axe'], {
+      cwd: dir,
+      env: cleanEnv({ TMPDIR: tmp }),
+      stdio: 'ignore',
+    });
+    const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('close', (code, signal) => resolve([code, signal])),
+    );
+    // Interrupted once Chromium answers (its profile has a file of its own), before the check is done.
+    const prefix = `enews-chromium-${child.pid}-`;
+    let profile: string | undefined;
+    while (!profile) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const name = readdirSync(tmp).find((n) => n.startsWith(prefix));
+      if (name && readdirSync(path.join(tmp, name)).length > 0) profile = path.join(tmp, name);
+    }
+    child.kill('SIGINT');
+    expect(await ended).toEqual([null, 'SIGINT']);
+    expect(readdirSync(tmp)).toEqual([]);
+    // No process of this machine still runs with that profile.
+    const users = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(profile!);
+        } catch {
+          return false;
+        }
+      });
+    expect(users).toEqual([]);
   });
 });
 

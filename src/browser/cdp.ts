@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { makeOwnedTemp, removeOrphans } from '../tmp/orphans.js';
+import { hold, makeOwnedTemp, removeOrphans } from '../tmp/orphans.js';
 
 /** What Chromium sent without being asked: `sessionId` names the page it is about. */
 export interface CdpEvent {
@@ -51,6 +51,8 @@ export class CdpConnection {
   private stderr = '';
   private exited: Error | null = null;
   private readonly exit: Promise<void>;
+  /** Takes the profile off the list of what Ctrl-C removes (tmp/orphans.ts, hold); close() has removed it. */
+  private release: () => void = () => {};
 
   private constructor(
     private readonly child: ChildProcess,
@@ -84,6 +86,11 @@ export class CdpConnection {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     });
     const conn = new CdpConnection(child, profile);
+    // Ctrl-C during a check: the CLI removes what is held before the process dies (close() never runs then).
+    conn.release = hold(() => {
+      child.kill('SIGKILL');
+      rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+    });
     try {
       await conn.send('Browser.getVersion', {}, undefined, { ms: START_TIMEOUT_MS, fails: 'gave no answer' });
       return conn;
@@ -151,6 +158,7 @@ export class CdpConnection {
       clearTimeout(timer);
     }
     rmSync(this.profile, { recursive: true, force: true, maxRetries: 3 });
+    this.release();
   }
 
   private receive(chunk: Buffer): void {

@@ -6,6 +6,30 @@
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
+/**
+ * What this process made and has not removed yet (a running Chromium's profile): removed by `removeHeld` when
+ * the process is about to die of a signal (Ctrl-C), where the owner's own close never runs.
+ */
+const held = new Set<() => void>();
+
+/** Keeps `remove` (synchronous) until the returned release is called, for `removeHeld`. */
+export function hold(remove: () => void): () => void {
+  held.add(remove);
+  return () => held.delete(remove);
+}
+
+/** Runs every held removal now, synchronously; one that fails leaves its folder to the next run's removeOrphans. */
+export function removeHeld(): void {
+  for (const remove of [...held]) {
+    held.delete(remove);
+    try {
+      remove();
+    } catch {
+      // Left for the next run: its name says this process made it, and this process is about to be gone.
+    }
+  }
+}
+
 /** A new folder in `parent` named for this process. */
 export function makeOwnedTemp(parent: string, prefix: string): string {
   return mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));

@@ -11,6 +11,8 @@ import type { BrowserSession } from '../../browser/session.js';
 import type { PreparedIssue } from '../../build/prepare-issue.js';
 import type { CliContext } from '../context.js';
 import { kb, plural } from '../words.js';
+import { removeHeld } from '../../tmp/orphans.js';
+import { cleaningUpOnSignal } from '../signals.js';
 import {
   type ExtraCheckFlags,
   extraCheckOptions,
@@ -36,7 +38,8 @@ export function registerBuild(program: Command, ctx: CliContext, setExit: (code:
     .option('--out <DIR>', 'output folder (default: dist/ in the project)')
     .option('--screenshots', 'also write desktop.png and mobile.png, and their -dark versions (needs Chromium)');
   extraCheckOptions(command).action(async (number: string, flags: BuildFlags) =>
-    setExit(await build(ctx, number, flags)),
+    // Ctrl-C during a browser check: its Chromium and profile are removed before the process dies.
+    setExit(await cleaningUpOnSignal(removeHeld, () => build(ctx, number, flags))),
   );
 }
 

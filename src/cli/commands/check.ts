@@ -18,6 +18,8 @@ import {
   startBrowserChecks,
 } from '../findings.js';
 import { kb, plural } from '../words.js';
+import { removeHeld } from '../../tmp/orphans.js';
+import { cleaningUpOnSignal } from '../signals.js';
 
 export function registerCheck(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   const command = program
@@ -25,7 +27,8 @@ export function registerCheck(program: Command, ctx: CliContext, setExit: (code:
     .description('validate content and templates of issue N, check the email and print findings; writes nothing')
     .argument('<number>', 'issue number');
   extraCheckOptions(command).action(async (number: string, flags: ExtraCheckFlags) =>
-    setExit(await check(ctx, number, flags)),
+    // Ctrl-C during a browser check: its Chromium and profile are removed before the process dies.
+    setExit(await cleaningUpOnSignal(removeHeld, () => check(ctx, number, flags))),
   );
 }
 

@@ -15,6 +15,7 @@ import { openState } from '../state.js';
 import { usage } from '../parse.js';
 import { weakOldWarning } from '../secret-words.js';
 import { count, plural } from '../words.js';
+import { cleaningUpOnSignal } from '../signals.js';
 
 interface InboxFlags {
   imap?: string;
@@ -68,7 +69,7 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const state = await openState(ctx, o.events ? resolve(o.events) : null);
   try {
     const reading = keys.readingKeys(secrets);
-    return await removingSpoolsOnSignal(removeLiveSpools, () =>
+    return await cleaningUpOnSignal(removeLiveSpools, () =>
       readInbox(ctx, o, imapUrl, state, reading, runInbox, mboxSource, maildirSource, imap),
     );
   } finally {
@@ -128,25 +129,6 @@ async function readInbox(
     return ExitCode.ok;
   } finally {
     result.close();
-  }
-}
-
-/**
- * Runs `f` with Ctrl-C (and a service manager's stop) removing the run's spooled results before the process dies
- * of the signal, as it would without them.
- */
-async function removingSpoolsOnSignal<T>(removeLiveSpools: () => void, f: () => Promise<T>): Promise<T> {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const onSignal = (signal: NodeJS.Signals) => {
-    removeLiveSpools();
-    for (const s of signals) process.off(s, onSignal);
-    process.kill(process.pid, signal);
-  };
-  for (const s of signals) process.on(s, onSignal);
-  try {
-    return await f();
-  } finally {
-    for (const s of signals) process.off(s, onSignal);
   }
 }
 
