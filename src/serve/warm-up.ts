@@ -1,8 +1,8 @@
 /**
  * A one-click unsubscribe's code run before serve listens, so the first requests after a start do not wait for
- * V8 to compile it. Measured (BENCHMARKS.md, "Serve latency"): the first POST to a fresh server took 27–40 ms
- * against 3–4 ms for the next ones, and a burst at start (a restarted server's clients all retrying at once)
- * queued behind it; at 3,000 requests from 50 clients those first 50 were the 99th percentile.
+ * V8 to compile it. Measured (BENCHMARKS.md, "Stop 34"): the first POST to a fresh server took 18–22 ms against
+ * 2–4 ms for the next ones (6.5–8 ms after this), and a burst at start (a restarted server's clients all
+ * retrying at once) queued behind it; at 3,000 requests from 50 clients those first 50 were the 99th percentile.
  *
  * The requests go over a loopback connection of their own to an app that records nothing (its `record` only
  * asks what the real one asks first), so the HTTP parser, the adaptor, hono, the token and the store's reads are
