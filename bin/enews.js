@@ -4,8 +4,9 @@
 //
 // build and check render with MJML in a worker thread (lib/render/mjml-compile.js), whose load is the
 // longest part of their start: it is started here, before the CLI's own code loads (BENCHMARKS.md, "build 3").
-// The command starts it itself when this did not (a global option before the command's name).
-const RENDERING = ['build', 'check'];
+// serve renders its sign-up confirmation message with it, then stops it. The command starts it itself when this
+// did not (a global option before the command's name).
+const RENDERING = ['build', 'check', 'serve'];
 if (RENDERING.includes(process.argv[2])) (await import('../lib/bundle/mjml-compile.js')).startMjmlWorker();
 const { run } = await import('../lib/bundle/main.js');
 

@@ -74,6 +74,17 @@ export function startMjmlWorker(): void {
   w.thread.unref();
 }
 
+/**
+ * Stops the worker and frees what MJML holds in it (serve renders its confirmation message once, at its start, then
+ * runs for days). A render still waiting on it is made in this thread instead; later ones too.
+ */
+export async function stopMjmlWorker(): Promise<void> {
+  const w = worker;
+  if (!w) return;
+  worker = null;
+  await w.thread.terminate();
+}
+
 function settle(w: Running, id: number): void {
   w.pending.delete(id);
   if (w.pending.size === 0) w.thread.unref();

@@ -70,6 +70,10 @@ async function serveUntilStopped(
   const { contentPaths, loadNewsletter } = await import('../../content/load.js');
   const paths = contentPaths(ctx.root);
   const { newsletter } = loadNewsletter(paths);
+  // The sign-up's confirmation message is rendered with MJML before serve listens, in MJML's worker thread
+  // (bin/enews.js starts it before the CLI loads; here when it did not), which is stopped once serve listens.
+  const mjml = await import('../../render/mjml-compile.js');
+  if (newsletter.subscribe) mjml.startMjmlWorker();
   // Confirmations of sign-ups go out the way enews send's messages do: SMTP_URL is read (and checked) now. Without
   // it the unsubscribe page still works (it must), and sign-ups are refused until it is set.
   let transport: import('../../delivery/transports/index.js').TransportConfig | undefined;
@@ -96,6 +100,7 @@ async function serveUntilStopped(
     port,
     ...(transport ? { transport } : {}),
   });
+  await mjml.stopMjmlWorker();
   if (server.problem)
     ctx.output.err(
       `error: ${server.problem}\nUnsubscribes are refused (503) until that is fixed; ` +
