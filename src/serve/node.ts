@@ -130,9 +130,11 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   };
   const app = createServeApp(deps);
   // The first requests would otherwise wait for their code to compile (warm-up.ts). An app that only asks what
-  // the real one asks before it records; a failure here is the real app's to report, so it is not reported twice.
+  // the real one asks before it records, and has no sign-up pages (nothing there to send a confirmation from); a
+  // failure here is the real app's to report, so it is not reported twice.
+  const { subscription: _signup, ...unsubscribeOnly } = deps;
   const rehearsal = createServeApp({
-    ...deps,
+    ...unsubscribeOnly,
     record: async (u) => void (await currentRound({ has }, u.address)),
     log: () => {},
   });
