@@ -273,6 +273,36 @@ describe.each(BACKENDS)('the list state in %s', (backend) => {
   });
 });
 
+describe('serve on PostgreSQL', () => {
+  it('opens the connections its batches use before it listens (prepare), not at the first burst', async () => {
+    const { env, state } = await fresh('postgres');
+    const client = new pg.Client({ connectionString: env.STATE_URL });
+    await client.connect();
+    // Connections to this database other than the one asking.
+    const others = async () =>
+      Number(
+        (
+          await client.query(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+          )
+        ).rows[0].n,
+      );
+    try {
+      expect(await others()).toBe(0);
+      state.events.prepare!();
+      for (let i = 0; i < 200 && (await others()) < state.events.lanes!; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await others()).toBe(state.events.lanes);
+      // The first batches find them open: recording opens no more.
+      await Promise.all(Array.from({ length: 4 }, (_, i) => state.events.record([ev(`burst${i}@example.org`)])));
+      expect(await others()).toBe(state.events.lanes);
+    } finally {
+      await client.end();
+      await state.close();
+    }
+  });
+});
+
 describe('the database schema (PostgreSQL)', () => {
   it('is made once when six processes open a new database at the same moment, and each then works', async () => {
     const env = await stateEnv('postgres');

@@ -14,13 +14,26 @@ const PAGE = 5000;
 
 /** How long a database that answered is taken to be answering. */
 const HEALTH_MS = 1000;
+/** Batches recorded at once, each on a connection of the pool. */
+const LANES = 4;
 
 export function pgEvents(db: Database, listId: string): EventStore {
   let healthyAt = Number.NEGATIVE_INFINITY;
   return {
     where: db.where,
     // Each batch a transaction of its own on a connection of the pool: several at once, each committed in turn.
-    lanes: 4,
+    lanes: LANES,
+    prepare() {
+      // serve: the connections its batches use, opened before it listens and kept while it runs (pg-pool's min;
+      // the pool closes connections idle for 10 s otherwise): a burst after a quiet spell would first open each
+      // (a TCP connection, the password's exchange). One that fails here is reported by the first record.
+      db.pool.options.min = LANES;
+      for (let i = 0; i < LANES; i++)
+        db.pool.connect().then(
+          (c) => c.release(),
+          () => {},
+        );
+    },
     async each(f) {
       await db.ready();
       let after = 0;
