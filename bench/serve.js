@@ -30,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sealToken } from '../lib/personalize/token.js';
+import { oneClick as oneClickPost } from '../lib/serve/warm-up.js';
 import pg_ from 'pg';
 import { ROOT } from './lib.js';
 import { startPostgres } from './postgres.js';
@@ -93,21 +94,7 @@ function startServer(dir, stateUrl) {
 // The clients: node:http with keep-alive, the lightest load generator at hand (fetch costs the two cores about
 // twice the CPU per request, which the server then does not get).
 const agent = new http.Agent({ keepAlive: true, maxSockets: C });
-function oneClick(url) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end('List-Unsubscribe=One-Click');
-  });
-}
+const oneClick = (url) => oneClickPost(url, agent);
 
 /** The clients' code run before any pass: 500 POSTs from C clients to a node:http server that answers 200. */
 async function warmClient() {

@@ -89,7 +89,7 @@ export class CdpConnection {
     // Ctrl-C during a check: the CLI removes what is held before the process dies (close() never runs then).
     conn.release = hold(() => {
       child.kill('SIGKILL');
-      rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+      conn.removeProfile();
     });
     try {
       await conn.send('Browser.getVersion', {}, undefined, { ms: START_TIMEOUT_MS, fails: 'gave no answer' });
@@ -157,8 +157,12 @@ export class CdpConnection {
       await this.exit;
       clearTimeout(timer);
     }
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 3 });
+    this.removeProfile();
     this.release();
+  }
+
+  private removeProfile(): void {
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 3 });
   }
 
   private receive(chunk: Buffer): void {

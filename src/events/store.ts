@@ -44,7 +44,8 @@ export interface EventStore {
   problem(): Promise<string | null>;
   /**
    * For a process that will record for long (serve): does now what its first record would do on the way (the
-   * files load their lock's native addon), so that the first requests do not wait for it. Optional.
+   * files load their lock's native addon; a database opens the connections its batches use, and keeps them), so
+   * that the first requests do not wait for it. Optional.
    */
   prepare?(): void;
   close(): Promise<void>;

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EnewsError } from '../errors.js';
-import { FIRST, removeLiveSpools, ResultSpool } from './result-spool.js';
+import { removeHeld } from '../tmp/orphans.js';
+import { FIRST, ResultSpool } from './result-spool.js';
 
 const parent = mkdtempSync(path.join(os.tmpdir(), 'enews-spool-test-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
@@ -65,14 +66,14 @@ describe('ResultSpool', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('removeLiveSpools removes the spools not yet removed (what a signal handler does)', () => {
+  it('removeHeld removes the spools not yet removed (what the Ctrl-C handler does), and only those', () => {
     const dir = fresh('live');
     const a = new ResultSpool(dir);
     const b = new ResultSpool(dir);
     a.list('matched').add([{ n: 1 }]);
     b.remove();
     expect(readdirSync(dir)).toHaveLength(1);
-    removeLiveSpools();
+    removeHeld();
     expect(readdirSync(dir)).toEqual([]);
     a.remove();
   });

@@ -8,14 +8,15 @@
  *
  * The entries hold addresses and what strangers wrote, never a secret. The
  * folder is its owner's alone (0700, files 0600) and is removed when the
- * result is closed, when the run fails, and on Ctrl-C (removeLiveSpools);
- * one a killed run left is removed by the next run (removeOrphans).
+ * result is closed, when the run fails, and on Ctrl-C (held for removeHeld,
+ * tmp/orphans.ts); one a killed run left is removed by the next run
+ * (removeOrphans).
  */
 import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnewsError, ExitCode } from '../errors.js';
-import { makeOwnedTemp, removeOrphans } from '../tmp/orphans.js';
+import { hold, makeOwnedTemp, removeOrphans } from '../tmp/orphans.js';
 import type { ResultList } from './result.js';
 
 /** Entries of each list kept in memory: a report shows at most these. */
@@ -23,18 +24,11 @@ export const FIRST = 100;
 
 const PREFIX = 'enews-inbox-';
 
-/** Folders of spools not yet removed, for a signal handler to remove before the process dies. */
-const live = new Set<string>();
-
-/** Removes every spool of this process at once (synchronously: a signal handler's last act before exiting). */
-export function removeLiveSpools(): void {
-  for (const dir of live) rmSync(dir, { recursive: true, force: true });
-  live.clear();
-}
-
 export class ResultSpool {
   private readonly dir: string;
   private readonly lists: SpooledList<unknown>[] = [];
+  /** Takes the folder off what Ctrl-C removes (tmp/orphans.ts, hold), once it is removed. */
+  private readonly release: () => void;
 
   constructor(parent = os.tmpdir()) {
     removeOrphans(parent, PREFIX);
@@ -44,7 +38,8 @@ export class ResultSpool {
     } catch (err) {
       throw spoolError(parent, err as Error);
     }
-    live.add(this.dir);
+    const dir = this.dir;
+    this.release = hold(() => rmSync(dir, { recursive: true, force: true }));
   }
 
   /** A list spooled to its own file in the folder. */
@@ -58,7 +53,7 @@ export class ResultSpool {
   remove(): void {
     for (const list of this.lists) list.close();
     rmSync(this.dir, { recursive: true, force: true });
-    live.delete(this.dir);
+    this.release();
   }
 }
 

@@ -7,7 +7,7 @@ const EMAIL = `<mjml><mj-body><mj-section><mj-column><mj-text colour="red">Coope
 <mj-button href="https://example.org/">Read more</mj-button></mj-column></mj-section></mj-body></mjml>`;
 const OPTIONS = { validationLevel: 'strict' as const, keepComments: false, filePath: REPO };
 
-it('stopping MJML’s worker leaves renders working: one waiting on it, and later ones, are made here, the same', async () => {
+it('stopping MJML’s worker leaves renders working: one waiting on it, and later ones, give the same result', async () => {
   // The built module: its worker file lies beside it (the source has none, and would render here throughout).
   const m: typeof import('./mjml-compile.js') = await import(
     pathToFileURL(path.join(REPO, 'lib', 'bundle', 'mjml-compile.js')).href

@@ -78,8 +78,8 @@ export async function startServe(s: ServeSettings): Promise<RunningServer> {
   }
   const path = new URL(url).pathname;
   const problem = await s.events.problem();
-  // What the first unsubscribe would load on its way (the files' lock addon, ≈ 70 ms) is loaded before
-  // listening: a burst at start (a newsletter just sent) would otherwise wait for it behind the first request.
+  // What the first unsubscribe would do on its way (load the files' lock addon, ≈ 70 ms; open the database's
+  // connections) is done before listening: a burst at start (a newsletter just sent) would otherwise wait for it.
   s.events.prepare?.();
   // Concurrent unsubscribes share one lock and one fsync; each is answered once its own line is on disk.
   // Whether one is new is decided by the store, under its lock: a second POST, to this process or another

@@ -15,6 +15,7 @@ import { openState } from '../state.js';
 import { usage } from '../parse.js';
 import { weakOldWarning } from '../secret-words.js';
 import { count, plural } from '../words.js';
+import { removeHeld } from '../../tmp/orphans.js';
 import { cleaningUpOnSignal } from '../signals.js';
 
 interface InboxFlags {
@@ -53,13 +54,12 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const imapUrl = o.imap ?? (given.length === 0 ? ctx.env.IMAP_URL?.trim() : undefined);
   if (given.length === 0 && !imapUrl)
     throw usage('Say where returned mail is: --mbox FILE, --maildir DIR or --imap URL (or set IMAP_URL).');
-  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, keys, { removeLiveSpools }] = await Promise.all([
+  const [{ runInbox }, { mboxSource }, { maildirSource }, imap, keys] = await Promise.all([
     import('../../inbox/run.js'),
     import('../../inbox/mbox.js'),
     import('../../inbox/maildir.js'),
     import('../../inbox/imap.js'),
     import('../../config/unsubscribe-secret.js'),
-    import('../../inbox/result-spool.js'),
   ]);
   // A weak UNSUBSCRIBE_SECRET is refused before the mailbox is opened.
   const secrets = keys.unsubscribeSecrets(ctx.env);
@@ -69,7 +69,8 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   const state = await openState(ctx, o.events ? resolve(o.events) : null);
   try {
     const reading = keys.readingKeys(secrets);
-    return await cleaningUpOnSignal(removeLiveSpools, () =>
+    // Ctrl-C mid-run: the run's spooled results are removed before the process dies.
+    return await cleaningUpOnSignal(removeHeld, () =>
       readInbox(ctx, o, imapUrl, state, reading, runInbox, mboxSource, maildirSource, imap),
     );
   } finally {
