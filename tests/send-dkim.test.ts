@@ -6,6 +6,7 @@
  * nodemailer's signer writes for the same message.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import DKIM from 'nodemailer/lib/dkim';
@@ -109,5 +110,24 @@ describe('enews send with DKIM', () => {
     };
     const { results } = await dkimVerify(raw, { resolver });
     expect(results.map((x) => x.status.result)).toEqual(['pass']);
+  });
+
+  it('refuses a key receivers would not accept (768 bits) before anything is sent: exit 1, nothing mailed or journaled', async () => {
+    const dir = await builtProject('email,name\r\nreader@example.org,Reader\r\n');
+    const small = generateKeyPairSync('rsa', { modulusLength: 768 });
+    write(dir, 'rsa.pem', small.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const server = await smtpServer();
+    const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
+      SMTP_URL: server.url(),
+      UNSUBSCRIBE_SECRET: SECRET,
+      DKIM_DOMAIN: 'example.org',
+      DKIM_SELECTOR: 'enews',
+      DKIM_PRIVATE_KEY_FILE: path.join(dir, 'rsa.pem'),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('holds an RSA key of 768 bits');
+    expect(r.stderr).toContain('Make a 2048-bit key');
+    expect(server.received).toHaveLength(0);
+    expect(existsSync(path.join(dir, 'journal', '003.jsonl'))).toBe(false);
   });
 });

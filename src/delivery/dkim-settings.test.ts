@@ -1,7 +1,8 @@
 /**
  * DKIM settings: all three RSA variables or none; an Ed25519 key only beside
  * an RSA one (never alone), both of its variables or neither; each key file
- * holds a private key of its kind. Every refusal says what to set.
+ * holds an unlocked private key of its kind, RSA of 1024 bits at least.
+ * Every refusal says what to set.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -91,5 +92,48 @@ describe('dkimSettings', () => {
     expect(refusal({ ...rsa, ...ed, DKIM_ED25519_PRIVATE_KEY_FILE: junk }).message).toBe(
       `DKIM_ED25519_PRIVATE_KEY_FILE (${junk}) does not hold a PEM private key (-----BEGIN PRIVATE KEY-----).`,
     );
+  });
+
+  it('refuses an RSA key under 1024 bits, which receivers take for no signature (RFC 8301), and takes 1024', () => {
+    const small = path.join(dir, 'rsa-768.pem');
+    writeFileSync(
+      small,
+      generateKeyPairSync('rsa', { modulusLength: 768 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    const e = refusal({ ...rsa, DKIM_PRIVATE_KEY_FILE: small });
+    expect(e.code).toBe('dkim-config');
+    expect(e.message).toBe(
+      `DKIM_PRIVATE_KEY_FILE (${small}) holds an RSA key of 768 bits: receivers take a signature made with a key ` +
+        'under 1024 bits for no signature at all (RFC 8301).',
+    );
+    expect(e.problems?.[0]?.message).toMatch(/^Make a 2048-bit key \(openssl genpkey -algorithm RSA /);
+    // The 1024-bit key of the tests above is the smallest receivers accept.
+    expect(dkimSettings(rsa)?.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+  });
+
+  it('says so when the key is locked with a passphrase, or is the public key, instead of "no private key"', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const locked = path.join(dir, 'locked.pem');
+    writeFileSync(
+      locked,
+      privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'a secret phrase' }),
+    );
+    const e = refusal({ ...rsa, DKIM_PRIVATE_KEY_FILE: locked });
+    expect(e.message).toBe(
+      `DKIM_PRIVATE_KEY_FILE (${locked}) holds a private key locked with a passphrase, which enews does not ask for.`,
+    );
+    expect(e.problems?.[0]?.message).toBe(
+      `Write it out without the passphrase (openssl pkey -in ${locked} -out dkim-private.pem), keep that file ` +
+        'readable by the sending account only (chmod 600), and point DKIM_PRIVATE_KEY_FILE at it.',
+    );
+    // The older form (-----BEGIN RSA PRIVATE KEY----- with Proc-Type: 4,ENCRYPTED) is told apart the same way.
+    const old = path.join(dir, 'locked-pkcs1.pem');
+    writeFileSync(old, privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }));
+    expect(refusal({ ...rsa, DKIM_PRIVATE_KEY_FILE: old }).message).toMatch(/locked with a passphrase/);
+    const pub = path.join(dir, 'public.pem');
+    writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }));
+    const p = refusal({ ...rsa, ...ed, DKIM_ED25519_PRIVATE_KEY_FILE: pub });
+    expect(p.message).toBe(`DKIM_ED25519_PRIVATE_KEY_FILE (${pub}) holds a public key: signing needs the private key.`);
+    expect(p.problems?.[0]?.message).toMatch(/^The public key is what goes in DNS/);
   });
 });

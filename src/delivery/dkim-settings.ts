@@ -7,7 +7,7 @@
  * receivers verify RSA alone, so a message signed only with Ed25519 would
  * count as unsigned there.
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { EnewsError } from '../errors.js';
 import type { Env } from '../config/env.js';
@@ -20,6 +20,10 @@ export const DKIM_VARIABLES = {
   DKIM_ED25519_SELECTOR: 'optional: the selector of an Ed25519 key that signs too (RFC 8463), besides the RSA key',
   DKIM_ED25519_PRIVATE_KEY_FILE: 'a file holding that Ed25519 PEM private key',
 } as const;
+
+/** RFC 8301 §3.2: signers MUST use RSA keys of at least 1024 bits, and verifiers MUST NOT accept smaller ones. */
+const MIN_RSA_BITS = 1024;
+const RSA_KEYGEN = 'openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048';
 
 export interface DkimSettings {
   domainName: string;
@@ -78,16 +82,13 @@ function readKey(variable: string, file: string, type: 'rsa' | 'ed25519'): strin
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);
-  } catch {
-    throw new EnewsError(
-      'dkim-config',
-      `${variable} (${file}) does not hold a PEM private key (-----BEGIN PRIVATE KEY-----).`,
-    );
+  } catch (err) {
+    throw unusable(variable, file, pem, err);
   }
   if (key.asymmetricKeyType !== type) {
     const fix =
       type === 'rsa'
-        ? 'DKIM_PRIVATE_KEY_FILE takes the RSA key (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048); ' +
+        ? `DKIM_PRIVATE_KEY_FILE takes the RSA key (${RSA_KEYGEN}); ` +
           'an Ed25519 key goes in DKIM_ED25519_PRIVATE_KEY_FILE, beside it.'
         : 'DKIM_ED25519_PRIVATE_KEY_FILE takes an Ed25519 key (openssl genpkey -algorithm ed25519).';
     throw new EnewsError(
@@ -96,7 +97,52 @@ function readKey(variable: string, file: string, type: 'rsa' | 'ed25519'): strin
       { problems: [{ message: fix }] },
     );
   }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (type === 'rsa' && bits < MIN_RSA_BITS)
+    throw new EnewsError(
+      'dkim-config',
+      `${variable} (${file}) holds an RSA key of ${bits} bits: receivers take a signature made with a key under ` +
+        `${MIN_RSA_BITS} bits for no signature at all (RFC 8301).`,
+      { problems: [{ message: `Make a 2048-bit key (${RSA_KEYGEN}) and publish its public half in DNS.` }] },
+    );
   return pem;
+}
+
+/** Why the PEM in `file` is no private key enews can sign with: locked with a passphrase, a public key, or neither. */
+function unusable(variable: string, file: string, pem: string, err: unknown): EnewsError {
+  // Node reports a missing passphrase as ERR_MISSING_PASSPHRASE or as OpenSSL's "interrupted or cancelled",
+  // depending on the version and the PEM's form: the PEM itself says it is locked.
+  const locked = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: *4, *ENCRYPTED/m.test(pem);
+  if (locked || (err as { code?: string }).code === 'ERR_MISSING_PASSPHRASE')
+    return new EnewsError(
+      'dkim-config',
+      `${variable} (${file}) holds a private key locked with a passphrase, which enews does not ask for.`,
+      {
+        problems: [
+          {
+            message:
+              `Write it out without the passphrase (openssl pkey -in ${file} -out dkim-private.pem), keep that file ` +
+              `readable by the sending account only (chmod 600), and point ${variable} at it.`,
+          },
+        ],
+      },
+    );
+  try {
+    createPublicKey(pem);
+    return new EnewsError('dkim-config', `${variable} (${file}) holds a public key: signing needs the private key.`, {
+      problems: [
+        {
+          message:
+            'The public key is what goes in DNS (<selector>._domainkey.<domain>); this variable names the private one.',
+        },
+      ],
+    });
+  } catch {
+    return new EnewsError(
+      'dkim-config',
+      `${variable} (${file}) does not hold a PEM private key (-----BEGIN PRIVATE KEY-----).`,
+    );
+  }
 }
 
 /** "an RSA", "an EC", "a DSA": key types are said letter by letter. */
