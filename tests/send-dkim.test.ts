@@ -6,7 +6,7 @@
  * nodemailer's signer writes for the same message.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import DKIM from 'nodemailer/lib/dkim';
@@ -54,6 +54,8 @@ describe('enews send with DKIM', () => {
       DKIM_ED25519_PRIVATE_KEY_FILE: path.join(dir, 'ed.pem'),
     });
     expect(r.code, r.stderr).toBe(0);
+    // A 2048-bit key of the From address's domain: nothing to say about either.
+    expect(r.stderr).not.toMatch(/DKIM signs as|the DKIM key has/);
     expect(server.received).toHaveLength(30);
     // Signed from their pieces: the shared ones canonicalised once per language.
     expect(counts.fromPieces - before.fromPieces).toBe(30);
@@ -129,5 +131,36 @@ describe('enews send with DKIM', () => {
     expect(r.stderr).toContain('Make a 2048-bit key');
     expect(server.received).toHaveLength(0);
     expect(existsSync(path.join(dir, 'journal', '003.jsonl'))).toBe(false);
+  });
+
+  it("warns, and still signs, when the signing domain is not From's or the key has fewer than 2048 bits", async () => {
+    const dir = await builtProject('email,name\r\nreader@example.org,Reader\r\n');
+    const key = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    write(dir, 'rsa.pem', key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const dkim = { DKIM_SELECTOR: 'enews', DKIM_PRIVATE_KEY_FILE: path.join(dir, 'rsa.pem') };
+    const other = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir, {
+      UNSUBSCRIBE_SECRET: SECRET,
+      ...dkim,
+      DKIM_DOMAIN: 'mail.other.example',
+    });
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toContain(
+      "warning: DKIM signs as mail.other.example but the mail is from example.org: receivers' DMARC checks cannot " +
+        'pass on a signature of another domain. Set DKIM_DOMAIN to example.org (or a parent of it) and publish the ' +
+        'key there.',
+    );
+    expect(other.stderr).toContain('note: the DKIM key has 1024 bits; receivers accept it, but 2048 is what RFC 8301');
+    expect(readFileSync(path.join(dir, 'out', '1.eml'), 'latin1')).toMatch(
+      /^DKIM-Signature: .* d=mail\.other\.example;/,
+    );
+    // A subdomain of From's (or From's own) aligns: only the key's size is left to say.
+    const sub = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out2'], dir, {
+      UNSUBSCRIBE_SECRET: SECRET,
+      ...dkim,
+      DKIM_DOMAIN: 'news.example.org',
+    });
+    expect(sub.code, sub.stderr).toBe(0);
+    expect(sub.stderr).not.toContain('DKIM signs as');
+    expect(sub.stderr).toContain('note: the DKIM key has 1024 bits');
   });
 });

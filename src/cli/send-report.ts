@@ -29,6 +29,16 @@ export function noticeLines(n: SendNotice): string[] {
           `a write interrupted by a crash or a full disk); ` +
           'it is cut back to the last complete record before this run writes.',
       ];
+    case 'dkim-unaligned':
+      return [
+        `warning: DKIM signs as ${n.signing} but the mail is from ${n.from}: receivers' DMARC checks cannot pass ` +
+          `on a signature of another domain. Set DKIM_DOMAIN to ${n.from} (or a parent of it) and publish the key there.`,
+      ];
+    case 'dkim-short-key':
+      return [
+        `note: the DKIM key has ${n.bits} bits; receivers accept it, but 2048 is what RFC 8301 asks of signers ` +
+          '(openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048).',
+      ];
     case 'foreign-journal':
       return [`warning: ${n.error.message} This dry run reads it anyway; a real send would refuse it.`];
     case 'other-journals':

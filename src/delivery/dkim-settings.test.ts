@@ -41,7 +41,12 @@ function refusal(env: Record<string, string>): EnewsError {
 describe('dkimSettings', () => {
   it('is off without any DKIM variable, and RSA alone with the three', () => {
     expect(dkimSettings({})).toBeNull();
-    expect(dkimSettings(rsa)).toMatchObject({ domainName: 'example.org', keySelector: 'enews', ed25519: null });
+    expect(dkimSettings(rsa)).toMatchObject({
+      domainName: 'example.org',
+      keySelector: 'enews',
+      rsaBits: 1024,
+      ed25519: null,
+    });
   });
 
   it('adds the Ed25519 key with its own selector beside the RSA key', () => {

@@ -30,6 +30,8 @@ export interface DkimSettings {
   keySelector: string;
   /** PEM, RSA. */
   privateKey: string;
+  /** Its size (1024 at least: smaller ones are refused). */
+  rsaBits: number;
   /** A second signature, with an Ed25519 key of its own selector. */
   ed25519: { keySelector: string; privateKey: string } | null;
 }
@@ -65,18 +67,20 @@ export function dkimSettings(env: Env): DkimSettings | null {
       `The Ed25519 signature is half configured: ${edSelector ? 'DKIM_ED25519_PRIVATE_KEY_FILE' : 'DKIM_ED25519_SELECTOR'} is not set.`,
       { problems: [{ message: 'Set both DKIM_ED25519_SELECTOR and DKIM_ED25519_PRIVATE_KEY_FILE, or neither.' }] },
     );
+  const rsa = readKey('DKIM_PRIVATE_KEY_FILE', keyFile!, 'rsa');
   return {
     domainName: domain!,
     keySelector: selector!,
-    privateKey: readKey('DKIM_PRIVATE_KEY_FILE', keyFile!, 'rsa'),
+    privateKey: rsa.pem,
+    rsaBits: rsa.bits,
     ed25519: edKeyFile
-      ? { keySelector: edSelector!, privateKey: readKey('DKIM_ED25519_PRIVATE_KEY_FILE', edKeyFile, 'ed25519') }
+      ? { keySelector: edSelector!, privateKey: readKey('DKIM_ED25519_PRIVATE_KEY_FILE', edKeyFile, 'ed25519').pem }
       : null,
   };
 }
 
-/** The PEM in `file`, checked to be a private key of `type`. */
-function readKey(variable: string, file: string, type: 'rsa' | 'ed25519'): string {
+/** The PEM in `file`, checked to be a private key of `type`, and its size in bits (RSA; 0 for Ed25519). */
+function readKey(variable: string, file: string, type: 'rsa' | 'ed25519'): { pem: string; bits: number } {
   if (!existsSync(file)) throw new EnewsError('dkim-config', `${variable} points to ${file}, which does not exist.`);
   const pem = readFileSync(file, 'utf8');
   let key: KeyObject;
@@ -105,7 +109,7 @@ function readKey(variable: string, file: string, type: 'rsa' | 'ed25519'): strin
         `${MIN_RSA_BITS} bits for no signature at all (RFC 8301).`,
       { problems: [{ message: `Make a 2048-bit key (${RSA_KEYGEN}) and publish its public half in DNS.` }] },
     );
-  return pem;
+  return { pem, bits };
 }
 
 /** Why the PEM in `file` is no private key enews can sign with: locked with a passphrase, a public key, or neither. */

@@ -52,7 +52,10 @@ interface FirstPiece {
   body: PreparedPiece;
 }
 
-export function dkimSigner(settings: DkimSettings): Signer {
+/** What the signer needs of the settings. */
+export type SignerKeys = Omit<DkimSettings, 'rsaBits'>;
+
+export function dkimSigner(settings: SignerKeys): Signer {
   const keys: Key[] = [
     {
       algorithm: 'rsa-sha256',

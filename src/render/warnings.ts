@@ -10,6 +10,7 @@ import type { LoadedCatalog, LoadedIssue } from '../content/load.js';
 import type { Item, Newsletter, Translatable } from '../content/schema.js';
 import { canonicalLanguage, newsletterLanguages, textDirection } from '../content/languages.js';
 import { locate } from '../content/yaml-file.js';
+import { aligned, domainOf } from '../util/domain-alignment.js';
 import { TODO } from '../content/placeholders.js';
 
 /** Gmail clips messages whose HTML is larger than this and hides the rest (including the unsubscribe link). */
@@ -123,15 +124,14 @@ function directionWarnings(html: string, language: string): Warning[] {
 
 /**
  * The envelope sender (where returns go) in a domain unrelated to From's fails DMARC's SPF alignment for every
- * message, and SpamAssassin scores it (HEADER_FROM_DIFFERENT_DOMAINS). Relaxed alignment: the same domain, or one
- * a subdomain of the other (without a public-suffix list, only a domain's own parents and children count).
+ * message, and SpamAssassin scores it (HEADER_FROM_DIFFERENT_DOMAINS). Relaxed alignment as util/domain-alignment.ts
+ * tells it.
  */
 export function bounceAlignment(n: Newsletter): string | null {
   if (!n.bounce_address) return null;
-  const domain = (a: string) => a.slice(a.lastIndexOf('@') + 1).toLowerCase();
-  const from = domain(n.from.address);
-  const bounce = domain(n.bounce_address);
-  if (bounce === from || bounce.endsWith(`.${from}`) || from.endsWith(`.${bounce}`)) return null;
+  const from = domainOf(n.from.address).toLowerCase();
+  const bounce = domainOf(n.bounce_address).toLowerCase();
+  if (aligned(bounce, from)) return null;
   return (
     `bounce_address is at ${bounce}, which is not ${from} (the From address's domain) or a subdomain of it: ` +
     `receivers' DMARC checks find the return path unaligned, and spam filters score it; use an address at ${from} ` +

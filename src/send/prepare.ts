@@ -15,6 +15,8 @@ import { defaultBuildDir } from '../build/build-dir.js';
 import type { Env } from '../config/env.js';
 import { readingKeys, unsubscribeSecrets } from '../config/unsubscribe-secret.js';
 import { configureTransport, type TransportConfig } from '../delivery/transports/index.js';
+import type { DkimSettings } from '../delivery/dkim-settings.js';
+import { aligned, domainOf } from '../util/domain-alignment.js';
 import {
   checkIdentity,
   emptyJournal,
@@ -80,7 +82,11 @@ export type SendNotice =
   | { kind: 'stale-lock'; pid: number; host: string; since: string }
   | { kind: 'torn-journal'; file: string; bytes: number }
   | { kind: 'other-journals'; journals: OtherJournal[] }
-  | { kind: 'foreign-journal'; error: EnewsError };
+  | { kind: 'foreign-journal'; error: EnewsError }
+  /** The DKIM signature's domain (d=) does not align with From's: DMARC cannot pass on it. */
+  | { kind: 'dkim-unaligned'; signing: string; from: string }
+  /** An RSA key under 2048 bits (RFC 8301: signers SHOULD use 2048). */
+  | { kind: 'dkim-short-key'; bits: number };
 
 export interface SendPlan {
   request: SendRequest;
@@ -157,6 +163,7 @@ export async function prepareSend(req: SendRequest, state: ListState, hooks: Pre
   const notices: SendNotice[] = [];
   const secret = unsubscribeSecret(newsletter, req.env, req.dryRun !== null, notices);
   const transport = configureTransport(transportFor(req), req.env);
+  notices.push(...dkimNotices(transport.options.dkim, newsletter));
   const src = req.subscribers === null ? null : openSubscriberFile(req.subscribers);
   for (const problem of src?.columns.warnings ?? []) notices.push({ kind: 'column-warning', problem });
   const subjectFor = (audience: Plan) => (mode === 'test' ? '[TEST] ' : '') + sentSubject(built, audience.languages);
@@ -336,6 +343,16 @@ function invalidRows(plan: Plan, file: string): EnewsError {
 }
 
 /** The secret new mail is sealed with: refused when weak (unsubscribe-secret.ts), whatever kind of send. */
+/** What a DKIM setup that signs correctly may still cost the messages at the receivers. */
+function dkimNotices(dkim: DkimSettings | null, newsletter: Newsletter): SendNotice[] {
+  if (!dkim) return [];
+  const notices: SendNotice[] = [];
+  const from = domainOf(newsletter.from.address);
+  if (!aligned(dkim.domainName, from)) notices.push({ kind: 'dkim-unaligned', signing: dkim.domainName, from });
+  if (dkim.rsaBits < 2048) notices.push({ kind: 'dkim-short-key', bits: dkim.rsaBits });
+  return notices;
+}
+
 function unsubscribeSecret(newsletter: Newsletter, env: Env, dryRun: boolean, notices: SendNotice[]): string | null {
   const secret = unsubscribeSecrets(env).current;
   if (secret || !newsletter.unsubscribe.url) return secret;
