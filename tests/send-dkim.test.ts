@@ -29,6 +29,15 @@ const NAMES = [
 ];
 const LANGUAGES = ['en', 'fr', 'es', 'de', ''];
 
+/** An RSA key of `bits` written to the project as rsa.pem, and the variables that sign with it as `domain`. */
+function rsaKey(dir: string, bits: number, domain = 'example.org') {
+  const key = generateKeyPairSync('rsa', { modulusLength: bits });
+  const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  write(dir, 'rsa.pem', pem);
+  const env = { DKIM_DOMAIN: domain, DKIM_SELECTOR: 'enews', DKIM_PRIVATE_KEY_FILE: path.join(dir, 'rsa.pem') };
+  return { key, pem, env };
+}
+
 describe('enews send with DKIM', () => {
   it('signs every message with RSA and Ed25519; mailauth passes both on each; the RSA field is nodemailer’s', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => {
@@ -37,19 +46,15 @@ describe('enews send with DKIM', () => {
       return `reader${i}@example.org,"${name}",${LANGUAGES[i % LANGUAGES.length]},${organisation}`;
     });
     const dir = await builtProject(`email,name,language,organisation\r\n${rows.join('\r\n')}\r\n`);
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { key: rsa, pem: rsaPem, env } = rsaKey(dir, 2048);
     const ed = generateKeyPairSync('ed25519');
-    const rsaPem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-    write(dir, 'rsa.pem', rsaPem);
     write(dir, 'ed.pem', ed.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
     const server = await smtpServer();
     const before = { ...counts };
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes', '--concurrency', '4'], dir, {
       SMTP_URL: server.url(),
       UNSUBSCRIBE_SECRET: SECRET,
-      DKIM_DOMAIN: 'example.org',
-      DKIM_SELECTOR: 'enews',
-      DKIM_PRIVATE_KEY_FILE: path.join(dir, 'rsa.pem'),
+      ...env,
       DKIM_ED25519_SELECTOR: 'enews-ed',
       DKIM_ED25519_PRIVATE_KEY_FILE: path.join(dir, 'ed.pem'),
     });
@@ -91,15 +96,12 @@ describe('enews send with DKIM', () => {
 
   it('signs a test message that carries review.html (multipart/mixed), and mailauth passes it', async () => {
     const dir = await builtProject('email,name\r\nreader@example.org,Reader\r\n');
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    write(dir, 'rsa.pem', rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const { key: rsa, env } = rsaKey(dir, 2048);
     const server = await smtpServer();
     const r = await enews(['send', '3', '--test', 'reviewer@example.org', '--review'], dir, {
       SMTP_URL: server.url(),
       UNSUBSCRIBE_SECRET: SECRET,
-      DKIM_DOMAIN: 'example.org',
-      DKIM_SELECTOR: 'enews',
-      DKIM_PRIVATE_KEY_FILE: path.join(dir, 'rsa.pem'),
+      ...env,
     });
     expect(r.code, r.stderr).toBe(0);
     expect(server.received).toHaveLength(1);
@@ -116,15 +118,12 @@ describe('enews send with DKIM', () => {
 
   it('refuses a key receivers would not accept (768 bits) before anything is sent: exit 1, nothing mailed or journaled', async () => {
     const dir = await builtProject('email,name\r\nreader@example.org,Reader\r\n');
-    const small = generateKeyPairSync('rsa', { modulusLength: 768 });
-    write(dir, 'rsa.pem', small.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const { env } = rsaKey(dir, 768);
     const server = await smtpServer();
     const r = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--yes'], dir, {
       SMTP_URL: server.url(),
       UNSUBSCRIBE_SECRET: SECRET,
-      DKIM_DOMAIN: 'example.org',
-      DKIM_SELECTOR: 'enews',
-      DKIM_PRIVATE_KEY_FILE: path.join(dir, 'rsa.pem'),
+      ...env,
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('holds an RSA key of 768 bits');
@@ -135,13 +134,10 @@ describe('enews send with DKIM', () => {
 
   it("warns, and still signs, when the signing domain is not From's or the key has fewer than 2048 bits", async () => {
     const dir = await builtProject('email,name\r\nreader@example.org,Reader\r\n');
-    const key = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    write(dir, 'rsa.pem', key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-    const dkim = { DKIM_SELECTOR: 'enews', DKIM_PRIVATE_KEY_FILE: path.join(dir, 'rsa.pem') };
+    const { env } = rsaKey(dir, 1024, 'mail.other.example');
     const other = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out'], dir, {
       UNSUBSCRIBE_SECRET: SECRET,
-      ...dkim,
-      DKIM_DOMAIN: 'mail.other.example',
+      ...env,
     });
     expect(other.code, other.stderr).toBe(0);
     expect(other.stderr).toContain(
@@ -156,7 +152,7 @@ describe('enews send with DKIM', () => {
     // A subdomain of From's (or From's own) aligns: only the key's size is left to say.
     const sub = await enews(['send', '3', '--subscribers', 'subscribers.csv', '--dry-run', 'out2'], dir, {
       UNSUBSCRIBE_SECRET: SECRET,
-      ...dkim,
+      ...env,
       DKIM_DOMAIN: 'news.example.org',
     });
     expect(sub.code, sub.stderr).toBe(0);
