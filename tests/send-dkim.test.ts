@@ -142,7 +142,7 @@ describe('enews send with DKIM', () => {
     expect(other.code, other.stderr).toBe(0);
     expect(other.stderr).toContain(
       "warning: DKIM signs as mail.other.example but the mail is from example.org: receivers' DMARC checks cannot " +
-        'pass on a signature of another domain. Set DKIM_DOMAIN to example.org (or a parent of it) and publish the ' +
+        'pass on a signature of another domain. Set DKIM_DOMAIN to example.org or a subdomain of it, and publish the ' +
         'key there.',
     );
     expect(other.stderr).toContain('note: the DKIM key has 1024 bits; receivers accept it, but 2048 is what RFC 8301');

@@ -32,7 +32,7 @@ export function noticeLines(n: SendNotice): string[] {
     case 'dkim-unaligned':
       return [
         `warning: DKIM signs as ${n.signing} but the mail is from ${n.from}: receivers' DMARC checks cannot pass ` +
-          `on a signature of another domain. Set DKIM_DOMAIN to ${n.from} (or a parent of it) and publish the key there.`,
+          `on a signature of another domain. Set DKIM_DOMAIN to ${n.from} or a subdomain of it, and publish the key there.`,
       ];
     case 'dkim-short-key':
       return [
