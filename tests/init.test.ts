@@ -148,6 +148,9 @@ describe('enews init', () => {
       'At least 128 bits of strength, or send,\n# serve and inbox refuse it: make it with  openssl rand -base64 32',
     );
     expect(env).toMatch(/^# UNSUBSCRIBE_SECRET_OLD=$/m);
+    // What a DKIM key must be (send refuses one under 1024 bits) and which domain aligns with From.
+    expect(env).toContain('#   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out dkim-private.pem\n');
+    expect(env).toContain("The domain is your From address's (or a subdomain\n# of it)");
     // Nothing in it is set: copying it to .env changes nothing until someone fills it in.
     expect(env.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([]);
     expect(

@@ -162,7 +162,11 @@ const ENV_EXAMPLE = `# Copy this file to .env (never commit .env) and fill in wh
 # enews inbox still accept the links of the messages sent with it.
 # UNSUBSCRIBE_SECRET_OLD=
 
-# DKIM signing (optional): all three or none.
+# DKIM signing (optional): all three or none. The domain is your From address's (or a subdomain
+# of it), so receivers' DMARC checks pass. The key: an RSA private key without a passphrase,
+# 2048 bits (under 1024, send refuses it), made with
+#   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out dkim-private.pem
+# and its public half published in DNS at <selector>._domainkey.<domain>.
 # DKIM_DOMAIN=example.org
 # DKIM_SELECTOR=enews
 # DKIM_PRIVATE_KEY_FILE=/path/to/dkim-private.pem
