@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSkeleton, composeWire, wireTemplate, type MessagePieces, type RecipientFields } from '../mime/compose.js';
 import { stuffLines } from '../mime/dot-stuff.js';
 import { splitSlots, slotMarker } from '../render/slots.js';
-import { newsletterSchema } from '../content/schema.js';
+import { testNewsletter } from './testing/newsletter.js';
 import { counts, dkimSigner, signedBytes } from './dkim.js';
 import type { OutgoingMessage } from './transport.js';
 import type { PiecedMessage } from './transports/wire.js';
@@ -101,14 +101,7 @@ describe('dkimSigner', () => {
   });
 
   it('writes the field nodemailer writes for composed messages: slots at line starts and ends, long QP lines', async () => {
-    const newsletter = newsletterSchema.parse({
-      title: 'News',
-      from: { name: 'News', address: 'news@example.org' },
-      list_id: 'news.example.org',
-      postal_address: 'Somewhere',
-      why_you_get_this: 'You asked.',
-      unsubscribe: { url: 'https://example.org/u' },
-    });
+    const newsletter = testNewsletter();
     const html =
       `${slotMarker('name')} <p>Dear  ${slotMarker('name')}  ,</p>\n\n<p>${'word  '.repeat(30)}</p>\n` +
       `${slotMarker('name')}\n.${slotMarker('organisation')}\t\n\n\n`;

@@ -17,6 +17,8 @@
  * is internal and documents that it fails on nested comments, which this one
  * removes first); the grammar needed here is method=result and ptype.property=value.
  */
+import { aligned } from '../util/domain-alignment.js';
+import { domainOf } from '../util/email-address.js';
 
 interface Resinfo {
   method: string;
@@ -53,20 +55,20 @@ export function authenticatedSender(fields: string[], authservId: string, from: 
   if (!from || fields.length === 0) return null;
   const ar = parseAuthResults(fields[0]!);
   if (!ar || ar.authservId !== authservId.toLowerCase()) return null;
-  const domain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
+  const domain = domainOf(from).toLowerCase();
   const ok = ar.results.some((r) => {
     if (r.result !== 'pass') return false;
     if (r.method === 'dmarc') return (r.props['header.from'] ?? domain) === domain;
-    if (r.method === 'dkim') return aligned(r.props['header.d'] ?? r.props['header.i']?.split('@').pop(), domain);
-    if (r.method === 'spf') return aligned(r.props['smtp.mailfrom']?.split('@').pop(), domain);
+    if (r.method === 'dkim') return alignedWith(r.props['header.d'] ?? r.props['header.i']?.split('@').pop(), domain);
+    if (r.method === 'spf') return alignedWith(r.props['smtp.mailfrom']?.split('@').pop(), domain);
     return false;
   });
   return ok ? from : null;
 }
 
-function aligned(d: string | undefined, from: string): boolean {
-  if (!d) return false;
-  return d === from || from.endsWith(`.${d}`) || d.endsWith(`.${from}`);
+/** Relaxed alignment (util/domain-alignment.ts) of a domain the result may not name. */
+function alignedWith(d: string | undefined, from: string): boolean {
+  return d ? aligned(d, from) : false;
 }
 
 /** RFC 5322 comments, nested, outside quoted strings, removed. */

@@ -96,6 +96,13 @@ describe('classify: unsubscribe requests', () => {
       'mx.example.org; dkim=pass header.d=attacker.example; spf=pass smtp.mailfrom=attacker.example',
     );
     expect(evidence(await kind(`${unaligned}${toUnsub}\nSubject: unsubscribe`)).authenticatedFrom).toBeUndefined();
+    // DKIM alone, for a subdomain of From's (relaxed alignment, util/domain-alignment.ts), but not a look-alike.
+    const subdomain = ar('mx.example.org; dkim=pass header.d=mail.example.org');
+    expect(evidence(await kind(`${subdomain}${toUnsub}\nSubject: unsubscribe`)).authenticatedFrom).toBe(
+      'kim@example.org',
+    );
+    const lookAlike = ar('mx.example.org; dkim=pass header.d=badexample.org');
+    expect(evidence(await kind(`${lookAlike}${toUnsub}\nSubject: unsubscribe`)).authenticatedFrom).toBeUndefined();
     // Without a configured authserv-id nothing is believed.
     const unconfigured = await kind(`${pass}${toUnsub}\nSubject: unsubscribe`, '', { ...ctx, authservId: null });
     expect(evidence(unconfigured).authenticatedFrom).toBeUndefined();

@@ -10,7 +10,8 @@ import type { LoadedCatalog, LoadedIssue } from '../content/load.js';
 import type { Item, Newsletter, Translatable } from '../content/schema.js';
 import { canonicalLanguage, newsletterLanguages, textDirection } from '../content/languages.js';
 import { locate } from '../content/yaml-file.js';
-import { aligned, domainOf } from '../util/domain-alignment.js';
+import { aligned } from '../util/domain-alignment.js';
+import { domainOf } from '../util/email-address.js';
 import { TODO } from '../content/placeholders.js';
 
 /** Gmail clips messages whose HTML is larger than this and hides the rest (including the unsubscribe link). */

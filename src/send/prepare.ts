@@ -16,7 +16,8 @@ import type { Env } from '../config/env.js';
 import { readingKeys, unsubscribeSecrets } from '../config/unsubscribe-secret.js';
 import { configureTransport, type TransportConfig } from '../delivery/transports/index.js';
 import type { DkimSettings } from '../delivery/dkim-settings.js';
-import { aligned, domainOf } from '../util/domain-alignment.js';
+import { aligned } from '../util/domain-alignment.js';
+import { domainOf } from '../util/email-address.js';
 import {
   checkIdentity,
   emptyJournal,

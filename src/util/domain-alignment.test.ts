@@ -1,6 +1,7 @@
 /** Relaxed alignment without a public-suffix list: the same domain, or a parent or child of it. */
 import { describe, expect, it } from 'vitest';
-import { aligned, domainOf } from './domain-alignment.js';
+import { aligned } from './domain-alignment.js';
+import { domainOf } from './email-address.js';
 
 describe('aligned', () => {
   it('holds for the same domain in any case or form, and for a subdomain either way', () => {

@@ -4,7 +4,9 @@
  * subdomain of the other. Sibling subdomains of one organisation
  * (news.example.org, mail.example.org) align for DMARC too, but telling them
  * from two strangers under a public suffix (a.co.uk, b.co.uk) needs that
- * list: here they count as unaligned, which costs a warning at worst.
+ * list: here they count as unaligned — a warning at worst for the sender's
+ * own checks (bounce_address at build, DKIM_DOMAIN at send), and for the
+ * inbox (inbox/auth-results.ts) a tokenless request not believed.
  */
 import { domainToASCII } from 'node:url';
 
@@ -12,11 +14,6 @@ export function aligned(a: string, b: string): boolean {
   const x = ascii(a);
   const y = ascii(b);
   return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
-}
-
-/** The domain of an address. */
-export function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1);
 }
 
 function ascii(domain: string): string {

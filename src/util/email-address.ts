@@ -87,6 +87,11 @@ function isALabel(label: string): boolean {
   );
 }
 
+/** The domain of an address: what follows its last @. */
+export function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1);
+}
+
 /** The key under which two spellings of one mailbox are the same subscriber. */
 export function addressKey(address: string): string {
   // Case-insensitive, as staff expect of a list (strictly only the domain is); IDN domains compare in ASCII form.

@@ -11,8 +11,7 @@ import type { BrowserSession } from '../../browser/session.js';
 import type { PreparedIssue } from '../../build/prepare-issue.js';
 import type { CliContext } from '../context.js';
 import { kb, plural } from '../words.js';
-import { removeHeld } from '../../tmp/orphans.js';
-import { cleaningUpOnSignal } from '../signals.js';
+import { removingHeldOnSignal } from '../signals.js';
 import {
   type ExtraCheckFlags,
   extraCheckOptions,
@@ -39,7 +38,7 @@ export function registerBuild(program: Command, ctx: CliContext, setExit: (code:
     .option('--screenshots', 'also write desktop.png and mobile.png, and their -dark versions (needs Chromium)');
   extraCheckOptions(command).action(async (number: string, flags: BuildFlags) =>
     // Ctrl-C during a browser check: its Chromium and profile are removed before the process dies.
-    setExit(await cleaningUpOnSignal(removeHeld, () => build(ctx, number, flags))),
+    setExit(await removingHeldOnSignal(() => build(ctx, number, flags))),
   );
 }
 

@@ -18,8 +18,7 @@ import {
   startBrowserChecks,
 } from '../findings.js';
 import { kb, plural } from '../words.js';
-import { removeHeld } from '../../tmp/orphans.js';
-import { cleaningUpOnSignal } from '../signals.js';
+import { removingHeldOnSignal } from '../signals.js';
 
 export function registerCheck(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   const command = program
@@ -28,7 +27,7 @@ export function registerCheck(program: Command, ctx: CliContext, setExit: (code:
     .argument('<number>', 'issue number');
   extraCheckOptions(command).action(async (number: string, flags: ExtraCheckFlags) =>
     // Ctrl-C during a browser check: its Chromium and profile are removed before the process dies.
-    setExit(await cleaningUpOnSignal(removeHeld, () => check(ctx, number, flags))),
+    setExit(await removingHeldOnSignal(() => check(ctx, number, flags))),
   );
 }
 

@@ -15,8 +15,7 @@ import { openState } from '../state.js';
 import { usage } from '../parse.js';
 import { weakOldWarning } from '../secret-words.js';
 import { count, plural } from '../words.js';
-import { removeHeld } from '../../tmp/orphans.js';
-import { cleaningUpOnSignal } from '../signals.js';
+import { removingHeldOnSignal } from '../signals.js';
 
 interface InboxFlags {
   imap?: string;
@@ -70,7 +69,7 @@ async function inbox(ctx: CliContext, o: InboxFlags): Promise<number> {
   try {
     const reading = keys.readingKeys(secrets);
     // Ctrl-C mid-run: the run's spooled results are removed before the process dies.
-    return await cleaningUpOnSignal(removeHeld, () =>
+    return await removingHeldOnSignal(() =>
       readInbox(ctx, o, imapUrl, state, reading, runInbox, mboxSource, maildirSource, imap),
     );
   } finally {

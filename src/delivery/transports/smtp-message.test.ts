@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newsletterSchema } from '../../content/schema.js';
 import { buildSkeleton, composeWire, wireTemplate } from '../../mime/compose.js';
 import { stuffLines } from '../../mime/dot-stuff.js';
 import { splitSlots, slotMarker } from '../../render/slots.js';
 import { dkimSigner } from '../dkim.js';
+import { testNewsletter } from '../testing/newsletter.js';
 import type { PiecedMessage } from './wire.js';
 import { payloadOf } from './smtp-message.js';
 
@@ -13,14 +13,7 @@ const { privateKey } = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   publicKeyEncoding: { type: 'spki', format: 'der' },
 });
-const newsletter = newsletterSchema.parse({
-  title: 'News',
-  from: { name: 'News', address: 'news@example.org' },
-  list_id: 'news.example.org',
-  postal_address: 'Somewhere',
-  why_you_get_this: 'You asked.',
-  unsubscribe: { url: 'https://example.org/u' },
-});
+const newsletter = testNewsletter();
 const skeleton = buildSkeleton(
   newsletter,
   {
