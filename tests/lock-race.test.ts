@@ -61,6 +61,11 @@ describe('the run lock (one send of an issue and list, one enews inbox)', () => 
         }
       }),
     );
+    // The last holder may have crashed too, with no worker left to come after it: one more take, here, notices
+    // its lock (or finds the lock released), so the count below does not depend on how the run happened to end.
+    const last = acquireLock(target, 'test');
+    if (last.tookOver) tookOver++;
+    last.release();
     expect(overlaps).toEqual([]);
     expect(rounds + crashes).toBe(2400);
     // Every lock a crash left behind (and the one there at the start) was noticed once by the next holder.
